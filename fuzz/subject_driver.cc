@@ -1,0 +1,348 @@
+// The driver linked into every subject binary (the zoo's targets and the
+// binaries `kmapsim check` builds from a user's file). One main() serves
+// every way of running a subject:
+//
+//   --explore      alternate bounded-exhaustive rounds (K = 0, 1, 2
+//                  preemptions), PCT and uniform random runs until a report
+//                  or the budget (--runs N / --seconds S) is spent
+//   --fuzz ARGS    coverage-guided: libFuzzer's bytes drive every decision
+//   --replay FILE  replay a crash file; --twice checks determinism
+//   --replay-bytes FILE   replay a raw input (libFuzzer crash or corpus file)
+//   --list         the subjects in this binary
+//
+// Exit codes: 0 clean, 1 a report, 2 unusable input (bad flags, unknown
+// subject or profile, a corrupt crash file or one from another version).
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "crash_file.h"
+#include "decision_sources.h"
+#include "machine.h"
+#include "subject_registry.h"
+
+extern "C" int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*cb)(const uint8_t *, size_t)) __attribute__((weak));
+
+namespace kmapsim {
+namespace {
+
+[[noreturn]] void usage_error(const std::string &msg) {
+  fprintf(stderr, "kmapsim: %s\n", msg.c_str());
+  exit(2);
+}
+
+struct Options {
+  std::string mode = "explore";
+  std::string subject;
+  std::string profile = "strict";
+  std::string file;
+  std::string crash_dir = "kmapsim-crashes";
+  std::string replay_prefix;
+  std::string expect;
+  std::string target;
+  uint64_t runs = 0;
+  double seconds = 0;
+  uint64_t seed = 1;
+  unsigned max_k = 2;
+  bool twice = false;
+  bool progress = false;
+  std::vector<char *> fuzz_args;
+};
+
+Options g_opt;
+std::string g_argv0;
+
+const Profile &profile_or_die(const std::string &name) {
+  const Profile *p = find_profile(name);
+  if (!p) {
+    std::string names;
+    for (const Profile &q : all_profiles()) names += (names.empty() ? "" : ", ") + q.name;
+    usage_error("unknown profile '" + name + "' (profiles: " + names + ")");
+  }
+  return *p;
+}
+
+std::vector<const SubjectEntry *> chosen_subjects() {
+  std::vector<const SubjectEntry *> v;
+  if (subjects().empty()) usage_error("no KMAPSIM_SUBJECT(...) in this binary");
+  if (!g_opt.subject.empty()) {
+    const SubjectEntry *e = find_subject(g_opt.subject);
+    if (!e) {
+      std::string names;
+      for (const SubjectEntry &s : subjects()) names += (names.empty() ? "" : ", ") + s.name;
+      usage_error("unknown subject '" + g_opt.subject + "' (this file has: " + names + ")");
+    }
+    v.push_back(e);
+  } else {
+    for (const SubjectEntry &s : subjects()) v.push_back(&s);
+  }
+  return v;
+}
+
+std::string replay_command(const std::string &path) {
+  if (!g_opt.replay_prefix.empty()) return g_opt.replay_prefix + " " + path;
+  return g_argv0 + " --replay " + path;
+}
+
+// Writes the crash file of a reported run, prints the report and the replay
+// command. Returns the crash file's path.
+std::string emit_report(Machine &m, const SubjectEntry &s, const RunResult &r) {
+  CrashFile c;
+  c.target = g_opt.target.empty() ? g_argv0 : g_opt.target;
+  c.subject = s.name;
+  c.profile = m.profile().name;
+  c.first_line = r.report.first_line;
+  c.trace = m.trace();
+  char name[256];
+  snprintf(name, sizeof name, "%s/%s-%s-%016llx.crash", g_opt.crash_dir.c_str(), s.name.c_str(), bug_class_name(r.report.cls),
+           static_cast<unsigned long long>(c.trace.hash()));
+  mkdir(g_opt.crash_dir.c_str(), 0755);
+  c.replay = replay_command(name);
+  std::string text = r.report.text + "  replay: " + c.replay + "\n";
+  fputs(text.c_str(), stderr);
+  if (!write_file(name, encode_crash(c))) fprintf(stderr, "kmapsim: could not write the crash file %s\n", name);
+  fprintf(stderr, "kmapsim: crash file: %s\n", name);
+  return name;
+}
+
+int finish(bool reported, const std::string &first_line) {
+  if (g_opt.expect.empty()) return reported ? 1 : 0;
+  if (g_opt.expect == "clean") {
+    if (!reported) return 0;
+    fprintf(stderr, "kmapsim: expected clean, got: %s\n", first_line.c_str());
+    return 1;
+  }
+  std::string want = "BUG: kmapsim: " + g_opt.expect + ":";
+  if (reported && first_line.rfind(want, 0) == 0) {
+    printf("kmapsim: expected %s: found\n", g_opt.expect.c_str());
+    return 0;
+  }
+  fprintf(stderr, "kmapsim: expected %s, got: %s\n", g_opt.expect.c_str(), reported ? first_line.c_str() : "clean");
+  return 1;
+}
+
+double now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+// ---- explore
+int explore() {
+  const Profile &prof = profile_or_die(g_opt.profile);
+  auto list = chosen_subjects();
+  Machine m(prof);
+  uint64_t total_runs = 0;
+  double t0 = now();
+  bool tty = g_opt.progress && isatty(2);
+  uint64_t budget_runs = g_opt.runs ? g_opt.runs : (g_opt.seconds > 0 ? UINT64_MAX : 20000);
+  for (const SubjectEntry *s : list) {
+    std::unordered_set<uint64_t> schedules;
+    std::vector<std::unique_ptr<ExhaustiveSource>> ex;
+    for (unsigned k = 0; k <= g_opt.max_k; k++) ex.push_back(std::make_unique<ExhaustiveSource>(k));
+    PctSource pct2(g_opt.seed, 2, 50, 2), pct3(g_opt.seed + 1, 3, 50, 3);
+    RandomSource rnd(g_opt.seed + 2);
+    uint64_t runs = 0;
+    std::string first_line;
+    double ts = now();
+    auto out_of_budget = [&] {
+      if (runs >= budget_runs) return true;
+      return g_opt.seconds > 0 && now() - ts >= g_opt.seconds / static_cast<double>(list.size());
+    };
+    // One round: up to `n` runs of one source. Returns true on a report.
+    auto round = [&](DecisionSource &src, uint64_t n, bool exhaustive) -> bool {
+      for (uint64_t i = 0; i < n && !out_of_budget(); i++) {
+        if (exhaustive && static_cast<ExhaustiveSource &>(src).complete()) return false;
+        RunResult r = m.run(s->fn, src);
+        runs++;
+        total_runs++;
+        schedules.insert(r.trace_hash);
+        if (tty && (runs & 255) == 0)
+          fprintf(stderr, "\r\033[Kkmapsim: %s: %llu runs, %zu schedules, %.1fs", s->name.c_str(), static_cast<unsigned long long>(runs),
+                  schedules.size(), now() - t0);
+        if (r.reported) {
+          if (tty) fprintf(stderr, "\r\033[K");
+          emit_report(m, *s, r);
+          first_line = r.report.first_line;
+          return true;
+        }
+      }
+      return false;
+    };
+    bool found = false;
+    for (unsigned pass = 0; !found && !out_of_budget(); pass++) {
+      bool all_complete = true;
+      for (unsigned k = 0; k <= g_opt.max_k && !found; k++) {
+        found = round(*ex[k], 500u << (pass < 6 ? pass : 6), true);
+        all_complete &= ex[k]->complete();
+      }
+      if (found) break;
+      found = round(pct2, 200, false) || round(pct3, 200, false) || round(rnd, 200, false);
+      (void)all_complete;
+    }
+    if (tty) fprintf(stderr, "\r\033[K");
+    if (found) return finish(true, first_line);
+    int best = -1;
+    for (unsigned k = 0; k <= g_opt.max_k; k++)
+      if (ex[k]->complete()) best = static_cast<int>(k);
+    std::string guarantee = best >= 0 ? "all schedules with <= " + std::to_string(best) + " preemption" + (best == 1 ? "" : "s") +
+                                            " explored (boundary data values)"
+                                      : "no exhaustive bound completed";
+    printf("kmapsim: clean: %s on %s: %llu runs, %zu distinct schedules, %s; %s\n", s->name.c_str(), prof.name.c_str(),
+           static_cast<unsigned long long>(runs), schedules.size(), guarantee.c_str(), pct2.guarantee().c_str());
+  }
+  return finish(false, "");
+}
+
+// ---- replay
+int replay_crash() {
+  std::string text, err;
+  if (!read_file(g_opt.file, &text)) usage_error("cannot read crash file '" + g_opt.file + "'");
+  CrashFile c;
+  if (!decode_crash(text, &c, &err)) usage_error(g_opt.file + ": " + err);
+  const Profile &prof = profile_or_die(c.profile);
+  const SubjectEntry *s = find_subject(c.subject);
+  if (!s) usage_error(g_opt.file + ": subject '" + c.subject + "' is not in this binary");
+  Machine m(prof);
+  std::string first, full;
+  uint64_t hash = 0;
+  for (int i = 0; i < (g_opt.twice ? 2 : 1); i++) {
+    ReplaySource src(c.trace);
+    RunResult r = m.run(s->fn, src);
+    if (!src.divergence().empty()) usage_error(g_opt.file + ": replay diverged: " + src.divergence());
+    std::string this_full = r.reported ? r.report.text + "  replay: " + c.replay + "\n" : std::string("kmapsim: replay: clean\n");
+    if (i == 0) {
+      full = this_full;
+      first = r.reported ? r.report.first_line : "clean";
+      hash = r.trace_hash;
+      fputs(full.c_str(), r.reported ? stderr : stdout);
+    } else if (this_full != full || r.trace_hash != hash) {
+      fprintf(stderr, "kmapsim: nondeterminism: the second replay differs from the first (trace hash %016llx vs %016llx)\n",
+              static_cast<unsigned long long>(hash), static_cast<unsigned long long>(r.trace_hash));
+      return 2;
+    } else {
+      printf("kmapsim: deterministic: two replays gave the same report and trace hash %016llx\n", static_cast<unsigned long long>(hash));
+    }
+  }
+  if (!c.first_line.empty() && c.first_line != first)
+    fprintf(stderr, "kmapsim: note: the crash file recorded '%s'\n", c.first_line.c_str());
+  return finish(first != "clean", first);
+}
+
+// ---- raw bytes (libFuzzer inputs)
+Machine *g_fuzz_machine = nullptr;
+std::vector<const SubjectEntry *> g_fuzz_subjects;
+
+RunResult run_bytes(const uint8_t *data, size_t size, const SubjectEntry **which) {
+  if (!g_fuzz_machine) {
+    g_fuzz_machine = new Machine(profile_or_die(g_opt.profile));
+    g_fuzz_subjects = chosen_subjects();
+  }
+  size_t idx = 0;
+  if (g_fuzz_subjects.size() > 1 && size) {
+    idx = data[0] % g_fuzz_subjects.size();
+    data++;
+    size--;
+  }
+  *which = g_fuzz_subjects[idx];
+  BytesSource src(data, size);
+  return g_fuzz_machine->run((*which)->fn, src);
+}
+
+int fuzz_one(const uint8_t *data, size_t size) {
+  const SubjectEntry *s;
+  RunResult r = run_bytes(data, size, &s);
+  if (r.reported) {
+    emit_report(*g_fuzz_machine, *s, r);
+    fflush(stderr);
+    abort();  // libFuzzer saves the input
+  }
+  return 0;
+}
+
+int replay_bytes() {
+  std::string data;
+  if (!read_file(g_opt.file, &data)) usage_error("cannot read input '" + g_opt.file + "'");
+  const SubjectEntry *s;
+  RunResult r = run_bytes(reinterpret_cast<const uint8_t *>(data.data()), data.size(), &s);
+  if (r.reported) emit_report(*g_fuzz_machine, *s, r);
+  else printf("kmapsim: clean: %s on %s: 1 run (%llu decisions)\n", s->name.c_str(), g_opt.profile.c_str(), static_cast<unsigned long long>(r.decisions));
+  return finish(r.reported, r.reported ? r.report.first_line : "clean");
+}
+
+int fuzz() {
+  if (!LLVMFuzzerRunDriver) usage_error("this binary was built without libFuzzer (use the fuzz preset)");
+  g_opt.fuzz_args.insert(g_opt.fuzz_args.begin(), const_cast<char *>(g_argv0.c_str()));
+  g_opt.fuzz_args.push_back(nullptr);
+  int argc = static_cast<int>(g_opt.fuzz_args.size()) - 1;
+  char **argv = g_opt.fuzz_args.data();
+  return LLVMFuzzerRunDriver(&argc, &argv, fuzz_one);
+}
+
+void parse(int argc, char **argv) {
+  g_argv0 = argv[0];
+  for (int i = 1; i < argc; i++) {
+    std::string a = argv[i];
+    auto value = [&](const char *flag) -> std::string {
+      if (i + 1 >= argc) usage_error(std::string(flag) + " needs a value");
+      return argv[++i];
+    };
+    auto number = [&](const char *flag) -> uint64_t {
+      std::string v = value(flag);
+      char *end;
+      unsigned long long n = strtoull(v.c_str(), &end, 10);
+      if (v.empty() || *end) usage_error(std::string(flag) + " takes a whole number, got '" + v + "'");
+      return n;
+    };
+    if (a == "--explore") g_opt.mode = "explore";
+    else if (a == "--list") g_opt.mode = "list";
+    else if (a == "--replay") { g_opt.mode = "replay"; g_opt.file = value("--replay"); }
+    else if (a == "--replay-bytes") { g_opt.mode = "replay-bytes"; g_opt.file = value("--replay-bytes"); }
+    else if (a == "--fuzz") {
+      g_opt.mode = "fuzz";
+      for (i++; i < argc; i++) g_opt.fuzz_args.push_back(argv[i]);
+    }
+    else if (a == "--subject") g_opt.subject = value("--subject");
+    else if (a == "--profile") g_opt.profile = value("--profile");
+    else if (a == "--runs") g_opt.runs = number("--runs");
+    else if (a == "--seconds") g_opt.seconds = static_cast<double>(number("--seconds"));
+    else if (a == "--seed") g_opt.seed = number("--seed");
+    else if (a == "--max-preemptions") g_opt.max_k = static_cast<unsigned>(number("--max-preemptions"));
+    else if (a == "--crash-dir") g_opt.crash_dir = value("--crash-dir");
+    else if (a == "--replay-prefix") g_opt.replay_prefix = value("--replay-prefix");
+    else if (a == "--target") g_opt.target = value("--target");
+    else if (a == "--expect") {
+      g_opt.expect = value("--expect");
+      if (g_opt.expect != "clean" && bug_class_from_name(g_opt.expect) == BugClass::None) usage_error("--expect: unknown class '" + g_opt.expect + "'");
+    }
+    else if (a == "--twice") g_opt.twice = true;
+    else if (a == "--progress") g_opt.progress = true;
+    else usage_error("unknown flag '" + a + "' (see the header of fuzz/subject_driver.cc)");
+  }
+  if (g_opt.max_k > 4) usage_error("--max-preemptions is at most 4");
+  profile_or_die(g_opt.profile);
+}
+
+}  // namespace
+}  // namespace kmapsim
+
+int main(int argc, char **argv) {
+  using namespace kmapsim;
+  parse(argc, argv);
+  if (g_opt.mode == "list") {
+    for (const SubjectEntry &s : subjects()) printf("%s\n", s.name.c_str());
+    return 0;
+  }
+  if (g_opt.mode == "replay") return replay_crash();
+  if (g_opt.mode == "replay-bytes") return replay_bytes();
+  if (g_opt.mode == "fuzz") return fuzz();
+  return explore();
+}

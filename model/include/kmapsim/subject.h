@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmapsim: what a subject file includes. See shared SUBJECT-API.md: a
+ * subject is kernel-style C run as the main task of a fresh simulated
+ * machine, once per run, while the explorer chooses schedules, zones,
+ * faults and every kmapsim_pick() value.
+ */
+#ifndef _KMAPSIM_SUBJECT_H
+#define _KMAPSIM_SUBJECT_H
+
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/bug.h>
+#include <linux/mm.h>
+#include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/cacheflush.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/mutex.h>
+#include <linux/completion.h>
+#include <linux/workqueue.h>
+#include <linux/interrupt.h>
+#include <linux/kthread.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+
+/*
+ * Every run starts from a freshly booted machine: the subject's globals and
+ * statics are placed where kmapsim restores their initial values before
+ * each run.
+ */
+#if defined(__clang__) && !defined(KMAPSIM_NO_SUBJECT_SECTIONS)
+#pragma clang section bss = "kmapsim_bss" data = "kmapsim_data"
+#endif
+
+KMAPSIM_EXTERN_C_BEGIN
+typedef void (*kmapsim_subject_fn)(void);
+
+/* Called by KMAPSIM_SUBJECT's constructor; names must be unique per binary. */
+void kmapsim_register_subject(const char *name, kmapsim_subject_fn fn,
+			      const char *file, int line);
+
+/* A value in [lo, hi] chosen by whatever drives the run. */
+unsigned long kmapsim_pick(unsigned long lo, unsigned long hi);
+
+/* A user-space buffer of len bytes whose pages the run may make fault. */
+void __user *kmapsim_user_buffer(size_t len);
+
+/* Marks page as mapped into user space (a second alias, for flush checks). */
+void kmapsim_user_map(struct page *page);
+/* Reads what user space sees of page at off: checks flush_dcache_page use. */
+void kmapsim_user_read(struct page *page, size_t off, void *buf, size_t len);
+KMAPSIM_EXTERN_C_END
+
+#define KMAPSIM_SUBJECT(name)						\
+	static void kmapsim_subject_##name(void);			\
+	__attribute__((constructor)) static void kmapsim_reg_##name(void) \
+	{								\
+		kmapsim_register_subject(#name, kmapsim_subject_##name,	\
+					 __FILE__, __LINE__);		\
+	}								\
+	static void kmapsim_subject_##name(void)
+
+#endif /* _KMAPSIM_SUBJECT_H */

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef _LINUX_COMPILER_H
+#define _LINUX_COMPILER_H
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, val) (*(volatile __typeof__(x) *)&(x) = (val))
+#define barrier() __asm__ __volatile__("" ::: "memory")
+
+#endif /* _LINUX_COMPILER_H */

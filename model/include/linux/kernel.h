@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* kmapsim: the everyday helpers of include/linux/kernel.h and friends. */
+#ifndef _LINUX_KERNEL_H
+#define _LINUX_KERNEL_H
+
+#include <errno.h>
+#include <string.h>
+#include <linux/types.h>
+#include <linux/compiler.h>
+#include <linux/bug.h>
+
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+#define min(x, y) ({ __typeof__(x) _mn_x = (x); __typeof__(y) _mn_y = (y); \
+	_mn_x < _mn_y ? _mn_x : _mn_y; })
+#define max(x, y) ({ __typeof__(x) _mx_x = (x); __typeof__(y) _mx_y = (y); \
+	_mx_x > _mx_y ? _mx_x : _mx_y; })
+#define min_t(type, x, y) ({ type _mnt_x = (x); type _mnt_y = (y); \
+	_mnt_x < _mnt_y ? _mnt_x : _mnt_y; })
+#define max_t(type, x, y) ({ type _mxt_x = (x); type _mxt_y = (y); \
+	_mxt_x > _mxt_y ? _mxt_x : _mxt_y; })
+#define clamp(val, lo, hi) min(max(val, lo), hi)
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define ALIGN(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+
+#endif /* _LINUX_KERNEL_H */

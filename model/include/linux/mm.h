@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmapsim: pages, folios and the page allocator of the simulated machine.
+ * mem_map is one array indexed by pfn, so page arithmetic behaves as in the
+ * kernel (FLATMEM).
+ */
+#ifndef _LINUX_MM_H
+#define _LINUX_MM_H
+
+#include <linux/types.h>
+#include <linux/mm_types.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	(1UL << PAGE_SHIFT)
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define offset_in_page(p) ((unsigned long)(p) & ~PAGE_MASK)
+#define PAGE_ALIGN(x) ALIGN((x), PAGE_SIZE)
+#define MAX_PAGE_ORDER	9
+
+KMAPSIM_EXTERN_C_BEGIN
+extern struct page *kmapsim_mem_map;
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+void __free_pages(struct page *page, unsigned int order);
+struct folio *folio_alloc(gfp_t gfp, unsigned int order);
+void folio_put(struct folio *folio);
+void folio_get(struct folio *folio);
+void get_page(struct page *page);
+void put_page(struct page *page);
+void *page_address(const struct page *page);
+unsigned long page_to_pfn(const struct page *page);
+struct page *pfn_to_page(unsigned long pfn);
+struct page *virt_to_page(const void *addr);
+KMAPSIM_EXTERN_C_END
+
+#define alloc_page(gfp) alloc_pages((gfp), 0)
+#define __free_page(page) __free_pages((page), 0)
+#define free_page(addr) __free_pages(virt_to_page((void *)(addr)), 0)
+
+static inline struct page *compound_head(const struct page *page)
+{
+	unsigned long head = page->compound_head;
+
+	if (head & 1)
+		return (struct page *)(head - 1);
+	return (struct page *)page;
+}
+
+static inline bool PageHighMem(const struct page *page)
+{
+	return page->flags & KMAPSIM_PG_HIGHMEM;
+}
+
+static inline bool PageCompound(const struct page *page)
+{
+	return (page->flags & KMAPSIM_PG_HEAD) || (page->compound_head & 1);
+}
+
+static inline bool PageTail(const struct page *page)
+{
+	return page->compound_head & 1;
+}
+
+static inline unsigned int compound_order(const struct page *page)
+{
+	return (page->flags & KMAPSIM_PG_HEAD) ? page->order : 0;
+}
+
+static inline size_t page_size(const struct page *page)
+{
+	return PAGE_SIZE << compound_order(page);
+}
+
+#define nth_page(page, n) ((page) + (n))
+#define page_folio(p) ((struct folio *)compound_head(p))
+#define folio_page(folio, n) (&(folio)->page + (n))
+
+static inline unsigned int folio_order(const struct folio *folio)
+{
+	return compound_order(&folio->page);
+}
+
+static inline size_t folio_size(const struct folio *folio)
+{
+	return PAGE_SIZE << folio_order(folio);
+}
+
+static inline long folio_nr_pages(const struct folio *folio)
+{
+	return 1L << folio_order(folio);
+}
+
+static inline bool folio_test_highmem(const struct folio *folio)
+{
+	return PageHighMem(&folio->page);
+}
+
+static inline void *folio_address(const struct folio *folio)
+{
+	return page_address(&folio->page);
+}
+
+#define page_to_virt(page) page_address(page)
+
+#endif /* _LINUX_MM_H */

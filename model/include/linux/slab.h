@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef _LINUX_SLAB_H
+#define _LINUX_SLAB_H
+
+#include <linux/types.h>
+#include <linux/gfp.h>
+
+KMAPSIM_EXTERN_C_BEGIN
+/* Host heap memory (lowmem in the kernel); may fail without __GFP_NOFAIL. */
+void *kmalloc(size_t size, gfp_t flags);
+void *kzalloc(size_t size, gfp_t flags);
+void *kcalloc(size_t n, size_t size, gfp_t flags);
+void kfree(const void *ptr);
+KMAPSIM_EXTERN_C_END
+
+#define kmalloc_array(n, size, flags) kcalloc((n), (size), (flags))
+
+#endif /* _LINUX_SLAB_H */

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* kmapsim: the kernel's fixed-width types, as subjects expect them. */
+#ifndef _LINUX_TYPES_H
+#define _LINUX_TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#ifndef __cplusplus
+#include <stdbool.h>
+#endif
+#include <sys/types.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+typedef unsigned int gfp_t;
+typedef unsigned long pgprot_t;
+typedef uint64_t phys_addr_t;
+
+#define __user
+#define __iomem
+#define __force
+#define __must_check __attribute__((warn_unused_result))
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+#define noinline __attribute__((noinline))
+
+#ifdef __cplusplus
+#define KMAPSIM_EXTERN_C_BEGIN extern "C" {
+#define KMAPSIM_EXTERN_C_END }
+#else
+#define KMAPSIM_EXTERN_C_BEGIN
+#define KMAPSIM_EXTERN_C_END
+#endif
+
+#endif /* _LINUX_TYPES_H */

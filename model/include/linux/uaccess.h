@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef _LINUX_UACCESS_H
+#define _LINUX_UACCESS_H
+
+#include <linux/types.h>
+#include <linux/preempt.h>
+
+KMAPSIM_EXTERN_C_BEGIN
+/*
+ * Return the number of bytes NOT copied, as in the kernel. A user page the
+ * run decided is not present faults: serviced (a scheduling point) when page
+ * faults are enabled; a fault-in-atomic report when they are disabled.
+ */
+unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
+unsigned long copy_from_user(void *to, const void __user *from, unsigned long n);
+/* The _inatomic variants never sleep: a missing page makes them come back short. */
+unsigned long __copy_to_user_inatomic(void __user *to, const void *from,
+				      unsigned long n);
+unsigned long __copy_from_user_inatomic(void *to, const void __user *from,
+					unsigned long n);
+size_t fault_in_readable(const char __user *uaddr, size_t size);
+size_t fault_in_writeable(char __user *uaddr, size_t size);
+KMAPSIM_EXTERN_C_END
+
+#endif /* _LINUX_UACCESS_H */

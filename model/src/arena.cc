@@ -1,0 +1,105 @@
+// The arena: every temporary mapping a subject sees (kmap_local, kmap_atomic,
+// kmap) is a real host mapping of its frame in a page-sized window, with an
+// inaccessible guard page after it. Frame windows are kCopies per frame,
+// used in turn, so a released address keeps faulting until the same frame
+// has been mapped kCopies more times (the quarantine). A window is made
+// accessible with one mprotect() and closed with another: the floor of the
+// design's cost. Only the running context's local windows are accessible.
+#include <sys/mman.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "machine.h"
+
+namespace kmapsim {
+
+bool Machine::in_arena(const void *a) const {
+  const char *p = static_cast<const char *>(a);
+  return p >= arena_ && p < arena_ + nwindows_ * 2 * kPage;
+}
+
+int Machine::window_of(const void *addr, bool *in_guard) const {
+  if (!in_arena(addr)) return -1;
+  size_t off = static_cast<size_t>(static_cast<const char *>(addr) - arena_);
+  *in_guard = (off / kPage) & 1;
+  return static_cast<int>(off / (2 * kPage));
+}
+
+static void must(int rc, const char *what) {
+  if (rc != 0) {
+    perror(what);
+    fprintf(stderr, "kmapsim: internal error: %s failed (vm.max_map_count?)\n", what);
+    abort();
+  }
+}
+
+// Picks the next window of pfn not in use and maps the frame there, once:
+// later uses of the same window only flip its protection.
+int Machine::open_frame_window(Pfn pfn) {
+  int base = static_cast<int>(pfn) * kCopies;
+  int w = -1;
+  for (int i = 0; i < kCopies; i++) {
+    int c = (next_copy_[pfn] + i) % kCopies;
+    if (windows_[base + c].state != WinState::Live) {
+      w = base + c;
+      next_copy_[pfn] = static_cast<uint8_t>((c + 1) % kCopies);
+      break;
+    }
+  }
+  if (w < 0)
+    report(BugClass::KmapSlotOverflow, -1, pfn, "more than %d simultaneous temporary mappings of pfn %u in this run's live contexts",
+           kCopies, pfn);
+  Window &win = windows_[w];
+  if (win.mapped_pfn != static_cast<int32_t>(pfn)) {
+    void *p = mmap(window_addr(w), kPage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, static_cast<off_t>(pfn) * kPage);
+    if (p == MAP_FAILED) must(-1, "mmap of a frame window");
+    win.mapped_pfn = static_cast<int32_t>(pfn);
+    win.accessible = true;
+    open_windows_.push_back(w);
+  } else {
+    set_window_access(w, true);
+  }
+  return w;
+}
+
+void Machine::set_window_access(int w, bool rw) {
+  Window &win = windows_[w];
+  if (win.accessible == rw) return;
+  must(mprotect(window_addr(w), kPage, rw ? PROT_READ | PROT_WRITE : PROT_NONE), "mprotect of a window");
+  if (rw && !win.accessible) open_windows_.push_back(w);
+  win.accessible = rw;
+}
+
+void Machine::release_window(int w) {
+  set_window_access(w, false);
+  Window &win = windows_[w];
+  win.state = WinState::Released;
+  win.released_at = events_.seq();
+  win.released_by = static_cast<int16_t>(cur_task_);
+  win.released_irq = irq_instance_;
+}
+
+// What __kmap_local_sched_out/in do, for every change of the running
+// context (task switch, another CPU's task running, interrupt entry/exit):
+// only (task, irq)'s live local windows stay accessible.
+void Machine::activate_context(int task, int irq) {
+  if (task == active_task_ && irq == active_irq_) return;
+  if (active_task_ >= 0 && static_cast<size_t>(active_task_) < ntasks_) {
+    for (const LocalMap &m : tasks_[active_task_]->kmap_ctrl)
+      if (m.owner_irq == active_irq_) set_window_access(m.window, false);
+  }
+  active_task_ = task;
+  active_irq_ = irq;
+  if (task < 0) return;
+  Task &t = *tasks_[task];
+  for (size_t i = 0; i < t.kmap_ctrl.size(); i++) {
+    const LocalMap &m = t.kmap_ctrl[i];
+    if (m.owner_irq != irq) continue;
+    int w = m.window;
+    if (broken_sched_in_ && i + 1 < t.kmap_ctrl.size()) w = t.kmap_ctrl[i + 1].window;  // test hook
+    set_window_access(w, true);
+  }
+}
+
+}  // namespace kmapsim

@@ -1,0 +1,109 @@
+// The one source of nondeterminism. Every choice a run makes — which task
+// runs at a scheduling point, whether an interrupt fires, whether a page is
+// highmem, whether an allocation fails or a user page faults, every
+// kmapsim_pick() — is asked of a DecisionSource and recorded in the run's
+// Trace. Same decisions, same run: a Trace replays the run byte for byte.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kmapsim {
+
+// Named decision sites (the BUGGIFY idea: fault sites live in one enum).
+enum class Site : uint8_t {
+  Pick = 0,       // kmapsim_pick(lo, hi)
+  NextTask = 1,   // which candidate runs next (index 0: keep running the current one)
+  Highmem = 2,    // a __GFP_HIGHMEM allocation comes from ZONE_HIGHMEM
+  AllocFail = 3,  // an allocation without __GFP_NOFAIL fails
+  UserFault = 4,  // a user page is not present when first touched
+  Irq = 5,        // an interrupt fires at this scheduling point
+  IrqWhich = 6,   // which registered handler
+  Migrate = 7,    // the current task migrates at this scheduling point
+  MigrateTo = 8,  // to which other CPU
+  kCount = 9,
+};
+
+const char *site_name(Site s);
+
+// A candidate in a NextTask choice. Index 0 is always "continue the current
+// task" when the current task can continue; `preempts` says whether choosing
+// it takes the CPU from a task that could have continued (counted against
+// the preemption bound of the exhaustive source and by PCT).
+struct Candidate {
+  int task;
+  bool preempts;
+};
+
+class DecisionSource {
+ public:
+  virtual ~DecisionSource() = default;
+  // A new run starts; sources that explore many runs reset per-run state.
+  virtual void begin_run() {}
+  // The run ended; returns false when the source has nothing more to explore.
+  virtual bool end_run() { return true; }
+  // A value in [lo, hi].
+  virtual uint64_t pick(Site site, uint64_t lo, uint64_t hi) = 0;
+  virtual bool should(Site site) = 0;
+  // Index into cands (n >= 2). `running` is the task now on the CPU, or -1.
+  virtual size_t next_task(const Candidate *cands, size_t n, int running) = 0;
+  virtual std::string describe() const = 0;
+  // Why the source stopped, and what it guarantees (e.g. exhaustive).
+  virtual std::string guarantee() const { return ""; }
+};
+
+// One recorded decision.
+struct Decision {
+  Site site;
+  uint64_t value;
+};
+
+// The compact record of a run's decisions: a site byte and a LEB128 value.
+class Trace {
+ public:
+  void clear() { d_.clear(); }
+  void push(Site s, uint64_t v) { d_.push_back({s, v}); }
+  const std::vector<Decision> &decisions() const { return d_; }
+  size_t size() const { return d_.size(); }
+  std::string encode() const;
+  // False on malformed input (truncated varint, unknown site).
+  static bool decode(const std::string &bytes, Trace *out);
+  uint64_t hash() const;
+
+ private:
+  std::vector<Decision> d_;
+};
+
+// The project's own PRNG (xoshiro256**, seeded by splitmix64) and bounded
+// mapping: no <random> distributions, whose output differs between standard
+// libraries.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed = 1) { seed_with(seed); }
+  void seed_with(uint64_t seed);
+  uint64_t next();
+  // Uniform in [lo, hi], unbiased (rejection).
+  uint64_t range(uint64_t lo, uint64_t hi);
+  bool chance(uint32_t num, uint32_t den) { return range(0, den - 1) < num; }
+
+ private:
+  uint64_t s_[4];
+};
+
+// The FNV-1a step used for every hash kmapsim prints.
+inline uint64_t fnv1a(uint64_t h, const void *p, size_t n) {
+  const unsigned char *b = static_cast<const unsigned char *>(p);
+  for (size_t i = 0; i < n; i++) {
+    h ^= b[i];
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ull;
+
+// Per-site probabilities (out of 256) shared by the random and PCT sources.
+uint32_t site_weight(Site s);
+
+}  // namespace kmapsim

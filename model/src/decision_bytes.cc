@@ -1,0 +1,45 @@
+#include "decision_sources.h"
+
+namespace kmapsim {
+
+bool BytesSource::take(uint8_t *b) {
+  if (n_ == 0) return false;
+  *b = *p_++;
+  n_--;
+  return true;
+}
+
+uint64_t BytesSource::pick(Site, uint64_t lo, uint64_t hi) {
+  if (hi <= lo) return lo;
+  uint64_t span = hi - lo;
+  uint64_t v = 0;
+  bool any = false;
+  // As many bytes as the span needs, most significant first.
+  for (uint64_t s = span; s; s >>= 8) {
+    uint8_t b;
+    if (!take(&b)) break;
+    v = (v << 8) | b;
+    any = true;
+  }
+  if (!any) return hi;  // out of bytes: the largest value
+  if (span == UINT64_MAX) return v;
+  return lo + v % (span + 1);
+}
+
+bool BytesSource::should(Site site) {
+  uint8_t b;
+  if (!take(&b)) {
+    // Harsh defaults: highmem pages and absent user pages; no injected
+    // allocation failure (it would end most runs early), no interrupt.
+    return site == Site::Highmem || site == Site::UserFault;
+  }
+  return b < site_weight(site);
+}
+
+size_t BytesSource::next_task(const Candidate *, size_t n, int) {
+  uint8_t b;
+  if (!take(&b)) return 0;
+  return b % n;
+}
+
+}  // namespace kmapsim

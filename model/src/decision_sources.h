@@ -1,0 +1,132 @@
+// The DecisionSource implementations, one file each.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decision.h"
+
+namespace kmapsim {
+
+// Fuzzer bytes drive every decision. When the bytes run out each site takes
+// its harshest plausible default: highmem pages, present-less user pages,
+// the largest pick, no failure, no switch. So even a short input explores
+// the dangerous world.
+class BytesSource : public DecisionSource {
+ public:
+  BytesSource(const uint8_t *data, size_t size) : p_(data), n_(size) {}
+  uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
+  bool should(Site site) override;
+  size_t next_task(const Candidate *c, size_t n, int running) override;
+  std::string describe() const override { return "fuzzer bytes"; }
+
+ private:
+  bool take(uint8_t *b);
+  const uint8_t *p_;
+  size_t n_;
+};
+
+// Seeded uniform random: the baseline strategy (uniform over candidates).
+class RandomSource : public DecisionSource {
+ public:
+  explicit RandomSource(uint64_t seed) : seed_(seed), rng_(seed) {}
+  void begin_run() override;
+  uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
+  bool should(Site site) override;
+  size_t next_task(const Candidate *c, size_t n, int running) override;
+  std::string describe() const override;
+
+ private:
+  uint64_t seed_;
+  uint64_t runs_ = 0;
+  Rng rng_;
+};
+
+// PCT (Burckhardt et al., ASPLOS 2010): random task priorities, always run
+// the highest-priority candidate, and lower the running task's priority at
+// d-1 random change points among k steps. A bug of depth d in a program of n
+// tasks and k steps is found by one run with probability >= 1/(n k^(d-1)).
+class PctSource : public DecisionSource {
+ public:
+  PctSource(uint64_t seed, unsigned depth, unsigned steps_estimate, unsigned tasks_estimate);
+  void begin_run() override;
+  bool end_run() override;
+  uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
+  bool should(Site site) override;
+  size_t next_task(const Candidate *c, size_t n, int running) override;
+  std::string describe() const override;
+  std::string guarantee() const override;
+  double bound() const;
+
+ private:
+  int64_t priority(int task);
+  uint64_t seed_;
+  unsigned d_, k_, n_;
+  uint64_t runs_ = 0;
+  unsigned step_ = 0;
+  unsigned max_steps_seen_ = 0;
+  unsigned max_tasks_seen_ = 0;
+  std::vector<unsigned> change_points_;
+  std::vector<int64_t> prio_;
+  Rng rng_;
+};
+
+// Bounded-exhaustive: depth-first enumeration of every run with at most K
+// preemptions (a NextTask choice that takes the CPU from a task that could
+// continue, an interrupt or a migration each count one). Data choices are
+// enumerated too: every should(), and for pick(lo, hi) the boundary values
+// lo, lo+1, hi-1, hi, the middle and the values around each page boundary.
+class ExhaustiveSource : public DecisionSource {
+ public:
+  explicit ExhaustiveSource(unsigned max_preemptions, uint64_t max_runs = UINT64_MAX);
+  void begin_run() override;
+  bool end_run() override;
+  uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
+  bool should(Site site) override;
+  size_t next_task(const Candidate *c, size_t n, int running) override;
+  std::string describe() const override;
+  std::string guarantee() const override;
+  bool complete() const { return complete_; }
+  uint64_t runs() const { return runs_; }
+  unsigned bound() const { return k_; }
+
+ private:
+  struct Node {
+    uint32_t choice;
+    uint32_t width;
+  };
+  uint32_t choose(uint32_t width);
+  unsigned k_;
+  uint64_t max_runs_;
+  uint64_t runs_ = 0;
+  bool complete_ = false;
+  std::vector<Node> stack_;
+  size_t pos_ = 0;
+  unsigned used_ = 0;
+  std::vector<uint64_t> pick_domain_;
+  std::vector<size_t> allowed_;
+};
+
+// Replays a recorded Trace. A decision of another site than recorded, or a
+// run that asks for more decisions than recorded, is a divergence: kmapsim
+// itself was not deterministic, or the trace belongs to other code.
+class ReplaySource : public DecisionSource {
+ public:
+  explicit ReplaySource(Trace t) : t_(std::move(t)) {}
+  void begin_run() override { i_ = 0; diverged_.clear(); }
+  uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
+  bool should(Site site) override;
+  size_t next_task(const Candidate *c, size_t n, int running) override;
+  std::string describe() const override { return "replay"; }
+  const std::string &divergence() const { return diverged_; }
+  bool consumed_all() const { return i_ == t_.size(); }
+
+ private:
+  uint64_t next(Site site, uint64_t lo, uint64_t hi, uint64_t fallback);
+  Trace t_;
+  size_t i_ = 0;
+  std::string diverged_;
+};
+
+}  // namespace kmapsim

@@ -1,0 +1,119 @@
+// The helpers of include/linux/highmem.h, built on kmap_local_page() as in
+// the kernel: each is a complete map/use/unmap bracket, unmapping in
+// reverse order. Their bounds rule (VM_BUG_ON: offset + len <= PAGE_SIZE)
+// is reported as kmap-overrun on HIGHMEM profiles — as a DEBUG_VM kernel
+// would — and is silent on 64-bit, where the copy runs on into the next page.
+#include <linux/highmem.h>
+
+#include <cstring>
+
+#include "machine.h"
+
+using kmapsim::BugClass;
+using kmapsim::M;
+
+static void bound(const char *api, struct page *page, size_t off, size_t len) {
+  kmapsim::Machine &m = M();
+  if (!m.profile().highmem) return;
+  if (off > PAGE_SIZE || len > PAGE_SIZE - off)
+    m.report(BugClass::KmapOverrun, -1, static_cast<int64_t>(m.checked_pfn(page, api)),
+             "%s(offset %zu, len %zu): offset + len = %zu exceeds PAGE_SIZE, but the helper maps one page", api, off, len, off + len);
+}
+
+extern "C" {
+
+void memcpy_page(struct page *dst_page, size_t dst_off, struct page *src_page, size_t src_off, size_t len) {
+  bound("memcpy_page", dst_page, dst_off, len);
+  bound("memcpy_page", src_page, src_off, len);
+  char *dst = static_cast<char *>(kmap_local_page(dst_page));
+  char *src = static_cast<char *>(kmap_local_page(src_page));
+  memcpy(dst + dst_off, src + src_off, len);
+  kunmap_local(src);
+  kunmap_local(dst);
+}
+
+// Removed from the kernel in 2022: with two temporary mappings memmove()'s
+// overlap test compares two different aliases. Kept for ported code.
+void memmove_page(struct page *dst_page, size_t dst_off, struct page *src_page, size_t src_off, size_t len) {
+  bound("memmove_page", dst_page, dst_off, len);
+  bound("memmove_page", src_page, src_off, len);
+  char *dst = static_cast<char *>(kmap_local_page(dst_page));
+  char *src = static_cast<char *>(kmap_local_page(src_page));
+  memmove(dst + dst_off, src + src_off, len);
+  kunmap_local(src);
+  kunmap_local(dst);
+}
+
+void memset_page(struct page *page, size_t offset, int val, size_t len) {
+  bound("memset_page", page, offset, len);
+  char *addr = static_cast<char *>(kmap_local_page(page));
+  memset(addr + offset, val, len);
+  kunmap_local(addr);
+}
+
+void memcpy_from_page(char *to, struct page *page, size_t offset, size_t len) {
+  bound("memcpy_from_page", page, offset, len);
+  char *from = static_cast<char *>(kmap_local_page(page));
+  memcpy(to, from + offset, len);
+  kunmap_local(from);
+}
+
+void memcpy_to_page(struct page *page, size_t offset, const char *from, size_t len) {
+  bound("memcpy_to_page", page, offset, len);
+  char *to = static_cast<char *>(kmap_local_page(page));
+  memcpy(to + offset, from, len);
+  flush_dcache_page(page);
+  kunmap_local(to);
+}
+
+void memzero_page(struct page *page, size_t offset, size_t len) {
+  bound("memzero_page", page, offset, len);
+  char *addr = static_cast<char *>(kmap_local_page(page));
+  memset(addr + offset, 0, len);
+  flush_dcache_page(page);
+  kunmap_local(addr);
+}
+
+// HIGHMEM: every touched subpage of a compound page is mapped on its own.
+void zero_user_segments(struct page *page, unsigned start1, unsigned end1, unsigned start2, unsigned end2) {
+  kmapsim::Machine &m = M();
+  size_t size = page_size(page);
+  if (end1 > size || end2 > size)
+    m.report(BugClass::KmapOverrun, -1, static_cast<int64_t>(m.checked_pfn(page, "zero_user_segments")),
+             "zero_user_segments(%u-%u, %u-%u) reaches past the %zu bytes of the page", start1, end1, start2, end2, size);
+  if (!m.profile().highmem) {
+    char *kaddr = static_cast<char *>(kmap_local_page(page));
+    if (end1 > start1) memset(kaddr + start1, 0, end1 - start1);
+    if (end2 > start2) memset(kaddr + start2, 0, end2 - start2);
+    kunmap_local(kaddr);
+    for (size_t i = 0; i < size / PAGE_SIZE; i++) flush_dcache_page(page + i);
+    return;
+  }
+  for (size_t i = 0; i < size / PAGE_SIZE; i++) {
+    unsigned lo = static_cast<unsigned>(i * PAGE_SIZE), hi = static_cast<unsigned>((i + 1) * PAGE_SIZE);
+    unsigned s1 = start1 > lo ? start1 : lo, e1 = end1 < hi ? end1 : hi;
+    unsigned s2 = start2 > lo ? start2 : lo, e2 = end2 < hi ? end2 : hi;
+    if (s1 >= e1 && s2 >= e2) continue;
+    char *kaddr = static_cast<char *>(kmap_local_page(page + i));
+    if (s1 < e1) memset(kaddr + (s1 - lo), 0, e1 - s1);
+    if (s2 < e2) memset(kaddr + (s2 - lo), 0, e2 - s2);
+    kunmap_local(kaddr);
+    flush_dcache_page(page + i);
+  }
+}
+
+void clear_highpage(struct page *page) {
+  char *kaddr = static_cast<char *>(kmap_local_page(page));
+  memset(kaddr, 0, PAGE_SIZE);
+  kunmap_local(kaddr);
+}
+
+void copy_highpage(struct page *to, struct page *from) {
+  char *vfrom = static_cast<char *>(kmap_local_page(from));
+  char *vto = static_cast<char *>(kmap_local_page(to));
+  memcpy(vto, vfrom, PAGE_SIZE);
+  kunmap_local(vto);
+  kunmap_local(vfrom);
+}
+
+}  // extern "C"

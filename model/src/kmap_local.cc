@@ -1,0 +1,170 @@
+// kmap_local_page/folio/pfn, kmap_atomic* and their unmaps: the per-task
+// stack of fixmap mappings (task_struct.kmap_ctrl) of mm/highmem.c.
+//
+//   kmap_ctrl (DEBUG_KMAP_LOCAL: KM_INCR 2, odd fixmap indices only)
+//   depth 0  -> fixmap idx 1   (idx 0 stays a guard)
+//   depth 1  -> fixmap idx 3
+//   ...
+//   depth 15 -> fixmap idx 31  (the push making idx 33 hits BUG_ON)
+//
+// Only real mappings are pushed: highmem pages, lowmem pages under
+// FORCE_MAP, and every kmap_local_pfn on a HIGHMEM kernel. Lowmem pages
+// otherwise get their direct-map address, and on a 64-bit kernel nothing is
+// tracked at all. Unmapping must be in reverse order of mapping; the
+// kernel's WARN_ON_ONCE becomes a kunmap-order report.
+#include <linux/mm_types.h>
+
+#include "machine.h"
+
+namespace kmapsim {
+
+bool Machine::partial_kmap(const struct folio *folio) const {
+  if (!prof_.highmem) return false;
+  if (prof_.force_map) return true;
+  return folio->page.flags & KMAPSIM_PG_HIGHMEM;
+}
+
+static void *push(Machine &m, Pfn pfn, bool atomic, const char *api) {
+  Task &t = m.cur();
+  size_t depth = t.kmap_ctrl.size();
+  if (static_cast<int>((depth + 1)) * m.prof_.km_incr() >= m.prof_.km_max_idx())
+    m.report(BugClass::KmapSlotOverflow, t.kmap_ctrl.back().window, pfn,
+             "%s(): %zu local mappings are already live in this context stack (KM_MAX_IDX %d, KM_INCR %d allow %d): kmap_ctrl.idx would reach %d",
+             api, depth, m.prof_.km_max_idx(), m.prof_.km_incr(), m.prof_.max_local_maps(), static_cast<int>(depth + 1) * m.prof_.km_incr());
+  m.migrate_disable();
+  int w = m.open_frame_window(pfn);
+  Window &win = m.windows_[w];
+  win.state = WinState::Live;
+  win.atomic = atomic;
+  win.owner_task = static_cast<int16_t>(m.cur_task_);
+  win.owner_irq = m.irq_instance_;
+  win.pfn = pfn;
+  win.api = api;
+  win.via_page_address = false;
+  char *addr = m.window_addr(w);
+  win.made_at = m.event(Ev::MapLocal, pfn, reinterpret_cast<uint64_t>(addr), api);
+  t.kmap_ctrl.push_back({w, pfn, atomic, m.irq_instance_, api, win.made_at});
+  return addr;
+}
+
+static void *map_pfn(Machine &m, Pfn pfn, bool atomic, bool always_map, const char *api) {
+  Task &t = m.cur();
+  m.sched_point(api);
+  if (atomic) {
+    // kmap_atomic: preempt_disable() + pagefault_disable() on every config.
+    m.preempt_disable();
+    t.pagefault_disabled++;
+    t.atomic_maps++;
+  }
+  t.local_sections++;
+  bool real = m.prof_.highmem && (always_map || m.is_highmem(pfn) || m.prof_.force_map);
+  if (!real) {
+    m.event(Ev::MapLocal, pfn, reinterpret_cast<uint64_t>(m.direct_map(pfn)), api);
+    return m.direct_map(pfn);
+  }
+  return push(m, pfn, atomic, api);
+}
+
+void *Machine::kmap_local(struct page *page, bool atomic, const char *api) {
+  Pfn pfn = checked_pfn(page, api);
+  return map_pfn(*this, pfn, atomic, false, api);
+}
+
+void *Machine::kmap_local_pfn(unsigned long pfn, bool atomic, const char *api) {
+  if (pfn >= prof_.total_pages()) report(BugClass::SubjectBug, -1, -1, "%s(%lu): no such pfn", api, pfn);
+  // On a HIGHMEM kernel the pfn path always creates a fixmap mapping.
+  return map_pfn(*this, static_cast<Pfn>(pfn), atomic, true, api);
+}
+
+void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *api) {
+  Task &t = cur();
+  const char *a = static_cast<const char *>(addr);
+  if (prof_.highmem) {
+    bool guard = false;
+    int w = window_of(addr, &guard);
+    Window *win = w >= 0 ? &windows_[w] : nullptr;
+    bool mine = win && !guard && static_cast<size_t>(w) < nframe_windows_ && win->state == WinState::Live && win->owner_task == cur_task_ &&
+                win->owner_irq == irq_instance_;
+    if (mine) {
+      size_t top = t.kmap_ctrl.size() - 1;
+      size_t i = top;
+      while (t.kmap_ctrl[i].window != w) i--;
+      if (i != top) {
+        const LocalMap &tm = t.kmap_ctrl[top];
+        report(BugClass::KunmapOrder, w, win->pfn,
+               "%s(%p) unmaps the mapping of pfn %u at stack depth %zu, but the most recent mapping is pfn %u at depth %zu (%s() at %p): "
+               "local mappings must be released in reverse order",
+               api, addr, win->pfn, i, tm.pfn, top, tm.api, static_cast<void *>(window_addr(tm.window)));
+      }
+      if (t.kmap_ctrl[top].atomic != atomic)
+        report(BugClass::KunmapBadAddress, w, win->pfn, "%s(%p): wrong variant: the mapping was made by %s()", api, addr, win->api);
+      event(Ev::UnmapLocal, win->pfn, reinterpret_cast<uint64_t>(window_addr(w)), api);
+      release_window(w);
+      t.kmap_ctrl.pop_back();
+      migrate_enable();
+    } else if (w >= 0) {
+      int victim = w;
+      const char *why;
+      if (guard) {
+        why = "the address is one page past a mapping (e.g. ptr + PAGE_SIZE after a full-page loop): that is another slot";
+      } else if (static_cast<size_t>(w) >= nframe_windows_) {
+        why = "it is a kmap() address: release it with kunmap(page)";
+      } else if (win->state == WinState::Live) {
+        why = "the mapping belongs to another context";
+      } else if (win->state == WinState::Released) {
+        why = "the mapping was already unmapped (double unmap)";
+      } else {
+        why = "no mapping is there";
+      }
+      report(BugClass::KunmapBadAddress, victim, guard ? -1 : static_cast<int64_t>(win->pfn), "%s(%p): not a live local mapping of this context: %s",
+             api, addr, why);
+    } else if (in_direct_map(addr)) {
+      // A lowmem page's direct-map address: the normal unmap of a page that
+      // was not really mapped — unless FORCE_MAP made every map real.
+      if (prof_.force_map)
+        report(BugClass::KunmapBadAddress, -1, static_cast<int64_t>((a - dmap_) / kPage),
+               "%s(%p): a direct-map address under FORCE_MAP, where every local mapping is a real one (kmap_local of this page returned another address)",
+               api, addr);
+      event(Ev::UnmapLocal, static_cast<uint64_t>((a - dmap_) / kPage), reinterpret_cast<uint64_t>(addr), api);
+    } else {
+      report(BugClass::KunmapBadAddress, -1, -1, "%s(%p): the address is not a kmap address at all (not in the direct map, PKMAP or fixmap)", api, addr);
+    }
+  }
+  if (t.local_sections <= 0)
+    report(BugClass::KunmapBadAddress, -1, -1, "%s(%p) without a matching kmap_local/kmap_atomic in this context", api, addr);
+  t.local_sections--;
+  if (atomic) {
+    if (t.atomic_maps <= 0) report(BugClass::KunmapBadAddress, -1, -1, "%s(%p) of a mapping that kmap_atomic() did not make", api, addr);
+    t.atomic_maps--;
+    t.pagefault_disabled--;
+    preempt_enable(false);
+  }
+  if (t.local_sections == 0) check_pcpu_section_end(t);
+  sched_point(api);
+}
+
+bool Machine::is_kmap_addr(const void *addr) const {
+  if (!prof_.highmem) return false;
+  bool g;
+  return window_of(addr, &g) >= 0;
+}
+
+struct page *Machine::kmap_to_page(void *addr) {
+  if (in_direct_map(addr)) return &mem_map_[(static_cast<char *>(addr) - dmap_) / kPage];
+  bool guard;
+  int w = window_of(addr, &guard);
+  if (w < 0 || guard) report(BugClass::SubjectBug, -1, -1, "kmap_to_page(%p): not a kernel address of a page", addr);
+  Window &win = windows_[w];
+  if (static_cast<size_t>(w) >= nframe_windows_) {
+    unsigned slot = static_cast<unsigned>(w - nframe_windows_);
+    if (pkmap_page_[slot] < 0) report(BugClass::KmapUseAfterUnmap, w, -1, "kmap_to_page(%p): the PKMAP slot maps nothing", addr);
+    return &mem_map_[pkmap_page_[slot]];
+  }
+  // The kernel searches only the current task's saved PTEs.
+  if (win.state != WinState::Live || win.owner_task != cur_task_)
+    report(win.state == WinState::Live ? BugClass::KmapEscape : BugClass::KmapUseAfterUnmap, w, win.pfn,
+           "kmap_to_page(%p): the address is not a live local mapping of %s", addr, task_label(cur_task_, irq_instance_));
+  return &mem_map_[win.pfn];
+}
+
+}  // namespace kmapsim

@@ -1,0 +1,341 @@
+// The simulated 32-bit HIGHMEM machine: physical memory, the direct map,
+// the PKMAP pool, the per-task kmap_local stacks on real host mappings,
+// CPUs, tasks and interrupts. One Machine runs one subject at a time; the
+// kernel-style C API (model/include/linux) calls into the Machine that is
+// running on this host thread.
+//
+// The pieces live in files named after the kernel concept they model:
+// physmem.cc (page frames, zones, the allocator, the direct map),
+// arena.cc (host windows that back every temporary mapping), pkmap.cc
+// (kmap/kunmap), kmap_local.cc (kmap_local/kmap_atomic), highmem_helpers.cc,
+// sched.cc (tasks, CPUs, scheduling points), irq.cc, locking.cc,
+// workqueue.cc, percpu.cc, uaccess.cc, iov_iter.cc, cacheflush.cc,
+// fault.cc (SIGSEGV to report) and machine.cc (runs and reports).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decision.h"
+#include "fiber.h"
+#include "profile.h"
+#include "report.h"
+
+struct page;
+struct folio;
+struct spinlock;
+struct mutex;
+struct completion;
+struct work_struct;
+
+namespace kmapsim {
+
+using Pfn = uint32_t;
+constexpr size_t kPage = 4096;
+
+enum class TaskState : uint8_t { Runnable, Blocked, Dead };
+enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker };
+
+// A temporary mapping on a task's kmap_local stack (kmap_ctrl.pteval[]):
+// only real fixmap mappings are pushed, as in the kernel.
+struct LocalMap {
+  int window;
+  Pfn pfn;
+  bool atomic;   // made by kmap_atomic*: unmapping re-enables preemption and faults
+  int owner_irq; // 0: the task itself; else the interrupt instance that pushed it
+  const char *api;
+  uint64_t made_at;  // event sequence number
+};
+
+struct PcpuUse {
+  const void *base;
+  int cpu;
+  uint64_t version;  // version of (base, cpu) when this section first used it
+};
+
+struct Task {
+  int id = 0;
+  std::string name;
+  TaskState state = TaskState::Runnable;
+  Wait wait = Wait::None;
+  const void *wait_obj = nullptr;
+  Fiber fiber;
+  int cpu = 0;
+  bool is_worker = false;
+  // Per-task context state, as in task_struct and thread_info.
+  int preempt_count = 0;
+  int pagefault_disabled = 0;
+  int migrate_disabled = 0;
+  int irqs_off = 0;  // nesting of local_irq_save / spin_lock_irqsave
+  int atomic_maps = 0;  // kmap_atomic()s not yet unmapped, any page
+  int local_sections = 0;  // kmap_local/atomic mappings not yet unmapped, any page
+  std::vector<LocalMap> kmap_ctrl;
+  std::vector<PcpuUse> pcpu_uses;
+  // What the task runs.
+  void (*subject)() = nullptr;
+  int (*threadfn)(void *) = nullptr;
+  void *data = nullptr;
+};
+
+struct Cpu {
+  int curr = -1;  // the task on this CPU, or -1 when idle
+};
+
+enum class WinKind : uint8_t { Frame, Pkmap };
+enum class WinState : uint8_t { Unused, Live, Released };
+
+// One page-sized host window of the arena with an inaccessible guard page
+// after it. Frame windows belong to one frame (kCopies per frame, used in
+// turn so a released address is not handed out again soon); PKMAP windows
+// are the pool's slots.
+struct Window {
+  int32_t mapped_pfn = -1;  // frame the host mapping shows, -1: none yet
+  WinState state = WinState::Unused;
+  bool accessible = false;
+  bool atomic = false;
+  int16_t owner_task = -1;
+  int32_t owner_irq = 0;
+  Pfn pfn = 0;
+  const char *api = "";
+  uint64_t made_at = 0, released_at = 0;
+  int16_t released_by = -1;
+  int32_t released_irq = 0;
+  bool via_page_address = false;  // PKMAP: page_address() handed it out while unheld
+};
+
+struct UserBuf {
+  char *base;
+  size_t len;
+  std::vector<int8_t> present;  // per page: -1 undecided, 0 absent, 1 present
+};
+
+struct IrqHandler {
+  unsigned irq;
+  int (*handler)(int, void *);
+  void *dev_id;
+  const char *name;
+};
+
+struct RunResult {
+  bool reported = false;
+  Report report;
+  uint64_t trace_hash = 0;
+  uint64_t steps = 0;
+  uint64_t decisions = 0;
+  bool livelock = false;  // the step bound ended the run
+};
+
+class Machine {
+ public:
+  explicit Machine(const Profile &p);
+  ~Machine();
+  Machine(const Machine &) = delete;
+
+  // Runs body as the main task of a fresh machine, asking src for every
+  // decision. Returns when every task has finished, or at the first report.
+  RunResult run(void (*body)(), DecisionSource &src);
+  const Profile &profile() const { return prof_; }
+  const Trace &trace() const { return trace_; }
+  // The Machine running on this host thread (inside run()), or nullptr.
+  static Machine *running();
+  // The largest number of scheduling points a run may take.
+  void set_step_bound(uint64_t n) { step_bound_ = n; }
+  // Appended to every report: the command that replays this run.
+  void set_replay_hint(std::string s) { replay_hint_ = std::move(s); }
+  // Test hook: a deliberately broken model (properties must notice).
+  void set_broken_sched_in(bool b) { broken_sched_in_ = b; }
+
+  // ---- physmem.cc
+  struct page *alloc_pages(unsigned gfp, unsigned order, const char *api);
+  void free_pages(struct page *page, unsigned order, const char *api);
+  void *page_address(const struct page *page);
+  struct page *pfn_to_page(unsigned long pfn);
+  unsigned long page_to_pfn(const struct page *page);
+  struct page *virt_to_page(const void *addr);
+  void get_page(struct page *page);
+  void put_page(struct page *page);
+  bool is_highmem(Pfn pfn) const { return pfn >= prof_.lowmem_pages; }
+  Pfn checked_pfn(const struct page *page, const char *api);
+  char *phys(Pfn pfn) const { return phys_ + static_cast<size_t>(pfn) * kPage; }
+  char *direct_map(Pfn pfn) const { return dmap_ + static_cast<size_t>(pfn) * kPage; }
+  bool in_direct_map(const void *a) const;
+  bool page_mapped_to_user(Pfn pfn) const;
+
+  // ---- arena.cc
+  int window_of(const void *addr, bool *in_guard) const;
+  char *window_addr(int w) const { return arena_ + static_cast<size_t>(w) * 2 * kPage; }
+  int open_frame_window(Pfn pfn);
+  void set_window_access(int w, bool rw);
+  void release_window(int w);
+  void activate_context(int task, int irq);
+  bool in_arena(const void *a) const;
+  int pkmap_window(unsigned slot) const { return static_cast<int>(nframe_windows_ + slot); }
+
+  // ---- pkmap.cc
+  void *kmap(struct page *page);
+  void kunmap(struct page *page);
+  void kmap_flush_unused();
+  void *pkmap_address(Pfn pfn) const;
+
+  // ---- kmap_local.cc
+  void *kmap_local(struct page *page, bool atomic, const char *api);
+  void *kmap_local_pfn(unsigned long pfn, bool atomic, const char *api);
+  void kunmap_local_indexed(const void *addr, bool atomic, const char *api);
+  struct page *kmap_to_page(void *addr);
+  bool is_kmap_addr(const void *addr) const;
+  bool partial_kmap(const struct folio *folio) const;
+
+  // ---- sched.cc
+  void sched_point(const char *api);
+  void might_sleep(const char *api);
+  int create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker = false);
+  void block(Wait why, const void *obj, const char *api);
+  void wake(Wait why, const void *obj, bool all);
+  Task &cur() { return *tasks_[cur_task_]; }
+  int cur_task() const { return cur_task_; }
+  int cur_irq() const { return irq_instance_; }
+  int cpu_of_current() const { return tasks_[cur_task_]->cpu; }
+  bool preemptible() const;
+  bool in_irq() const { return irq_instance_ != 0; }
+  void preempt_disable();
+  void preempt_enable(bool resched);
+  void migrate_disable();
+  void migrate_enable();
+  unsigned long irq_save();
+  void irq_restore(unsigned long flags);
+  uint64_t decide_pick(uint64_t lo, uint64_t hi);
+  bool decide(Site s);
+
+  // ---- irq.cc
+  int request_irq(unsigned irq, int (*handler)(int, void *), const char *name, void *dev_id);
+  void free_irq(unsigned irq, void *dev_id);
+  void maybe_fire_irq();
+
+  // ---- locking.cc
+  void spin_lock(struct spinlock *l, bool irq, unsigned long *flags);
+  void spin_unlock(struct spinlock *l, bool irq, unsigned long flags);
+  bool spin_trylock(struct spinlock *l);
+  void mutex_lock(struct mutex *m);
+  bool mutex_trylock(struct mutex *m);
+  void mutex_unlock(struct mutex *m);
+  void complete(struct completion *c, bool all);
+  void wait_for_completion(struct completion *c);
+
+  // ---- workqueue.cc
+  bool schedule_work(struct work_struct *w);
+  bool flush_work(struct work_struct *w);
+  void worker_loop();
+
+  // ---- percpu.cc
+  void *percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu);
+  void check_pcpu_section_end(Task &t);
+
+  // ---- uaccess.cc
+  void *user_buffer(size_t len);
+  unsigned long copy_user(void *dst, const void *src, unsigned long n, bool to_user, bool inatomic, const char *api);
+  size_t fault_in(const void *uaddr, size_t size);
+
+  // ---- cacheflush.cc
+  void flush_dcache_page(struct page *page);
+  void user_map(struct page *page);
+  void user_read(struct page *page, size_t off, void *buf, size_t len);
+
+  // ---- machine.cc: reports. Formatting happens in members, never in
+  // heap-owning locals, because a report abandons the fiber's stack.
+  // window >= 0 adds the mapping's description, pfn >= 0 the page's.
+  [[noreturn]] void report(BugClass cls, int window, int64_t pfn, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+  uint64_t event(Ev kind, uint64_t a, uint64_t b, const char *what);
+  void compose_report(BugClass cls, int window, int64_t pfn, const char *line);
+  void describe_context(std::string &out) const;
+  void describe_window(std::string &out, int w) const;
+  void describe_page(std::string &out, Pfn pfn) const;
+  const char *task_label(int task, int irq) const;
+  // fault.cc: true when the fault was kmapsim's (then it never returns).
+  bool handle_fault(void *addr, bool is_write);
+  const char *last_null_page_address_api_ = nullptr;
+
+ private:
+  friend class MachineAccess;
+  void reset();
+  void end_run_checks();
+  [[noreturn]] void finish_run();
+  [[noreturn]] void deadlock();
+  void switch_to_task(int next);
+  void choose_next(bool current_can_continue, const char *api);
+  void task_exit_checks(Task &t);
+  void map_setup();
+  void sched_out_in(int from, int to);
+  static void task_entry(void *arg);
+  [[noreturn]] void abandon_run();
+  std::vector<Candidate> cands_;
+  mutable char label_buf_[4][64];
+  mutable int label_next_ = 0;
+
+ public:
+  // State is public to the model's own files and tests; subjects never see it.
+  Profile prof_;
+  // Physical memory: one memfd; phys_ is a model-private view of all frames,
+  // dmap_ the direct map of lowmem as subjects see it.
+  int memfd_ = -1;
+  char *region_ = nullptr;
+  size_t region_size_ = 0;
+  char *phys_ = nullptr;
+  char *dmap_ = nullptr;
+  char *arena_ = nullptr;
+  size_t nframe_windows_ = 0;
+  size_t nwindows_ = 0;
+  static constexpr int kCopies = 4;
+  struct page *mem_map_ = nullptr;
+  std::vector<uint8_t> next_copy_;
+  std::vector<Window> windows_;
+  std::vector<int> open_windows_;  // windows that are accessible now or live
+  std::vector<uint8_t> alloc_bitmap_;  // per pfn: allocated (any page of a block)
+
+  // PKMAP (mm/highmem.c): pkmap_count, last_pkmap_nr, the page->address table.
+  std::vector<int> pkmap_count_;
+  std::vector<int32_t> pkmap_page_;  // pfn mapped in each slot, -1 none
+  std::vector<int32_t> pkmap_slot_of_;  // per pfn: its PKMAP slot, -1 none
+  unsigned last_pkmap_nr_ = 0;
+  std::vector<int16_t> pkmap_last_user_;
+
+  // Tasks and CPUs.
+  std::vector<std::unique_ptr<Task>> tasks_;
+  size_t ntasks_ = 0;  // live entries of tasks_ in this run
+  std::vector<Cpu> cpus_;
+  int cur_task_ = -1;
+  int active_task_ = -1, active_irq_ = 0;  // whose windows are accessible
+  int irq_instance_ = 0;
+  int irq_counter_ = 0;
+  int worker_ = -1;
+  std::vector<IrqHandler> irqs_;
+  std::vector<struct work_struct *> work_queue_;
+  std::vector<UserBuf> user_bufs_;
+  std::map<Pfn, std::vector<uint8_t>> user_view_;  // aliasing cache: what user space sees
+  struct PcpuStamp {
+    uint64_t version = 0;
+    int last_task = -1;
+  };
+  std::map<std::pair<const void *, int>, PcpuStamp> pcpu_;
+  std::vector<void *> kmallocs_;
+
+  Fiber host_;
+  DecisionSource *src_ = nullptr;
+  Trace trace_;
+  EventRing events_;
+  uint64_t steps_ = 0;
+  uint64_t step_bound_ = 200000;
+  bool running_ = false;
+  bool broken_sched_in_ = false;
+  RunResult result_;
+  std::string replay_hint_;
+  uint64_t obs_hash_ = kFnvBasis;  // hash of observable events, for determinism checks
+};
+
+// The running machine, or a one-line error and exit 2 when the kernel API is
+// used outside a run (a subject called from main(), say).
+Machine &M();
+
+}  // namespace kmapsim

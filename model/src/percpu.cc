@@ -1,0 +1,52 @@
+// Per-CPU data and lost atomicity. kmap_atomic() disabled preemption, so
+// code between it and kunmap_atomic() could use this CPU's per-CPU buffers
+// undisturbed; kmap_local_page() does not. When a task inside a preemptible
+// local-mapping section uses CPU n's instance of a per-CPU variable and
+// another task uses the same instance before the section ends, the first
+// task's view of it was lost: lost-atomicity.
+//
+// Each (variable, cpu) instance carries a version that changes whenever a
+// different task than the last one touches it; a section remembers the
+// version it last saw.
+#include "machine.h"
+
+namespace kmapsim {
+
+static void lost(Machine &m, const Task &t, const PcpuUse &u, const Machine::PcpuStamp &st) {
+  m.report(BugClass::LostAtomicity, -1, -1,
+           "%s used cpu %d's instance of the per-CPU data at %p inside a preemptible kmap_local section, and %s used the same instance "
+           "before the section ended: the code relied on kmap_atomic() disabling preemption",
+           t.name.c_str(), u.cpu, u.base, m.task_label(st.last_task, 0));
+}
+
+void *Machine::percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu) {
+  if (cpu < 0 || static_cast<unsigned>(cpu) >= prof_.nr_cpus)
+    report(BugClass::SubjectBug, -1, -1, "per_cpu_ptr(): cpu %d is not online (%u cpus)", cpu, prof_.nr_cpus);
+  Task &t = cur();
+  PcpuStamp &st = pcpu_[std::make_pair(static_cast<const void *>(base), cpu)];
+  bool in_section = t.local_sections > 0 && preemptible() && !explicit_cpu;
+  PcpuUse *mine = nullptr;
+  if (in_section)
+    for (PcpuUse &u : t.pcpu_uses)
+      if (u.base == base && u.cpu == cpu) mine = &u;
+  if (mine && st.version != mine->version) lost(*this, t, *mine, st);
+  if (st.last_task != cur_task_) {
+    st.version++;
+    st.last_task = cur_task_;
+  }
+  if (mine)
+    mine->version = st.version;
+  else if (in_section)
+    t.pcpu_uses.push_back({base, cpu, st.version});
+  return static_cast<char *>(base) + static_cast<size_t>(cpu) * size;
+}
+
+void Machine::check_pcpu_section_end(Task &t) {
+  for (const PcpuUse &u : t.pcpu_uses) {
+    const PcpuStamp &st = pcpu_[std::make_pair(u.base, u.cpu)];
+    if (st.version != u.version) lost(*this, t, u, st);
+  }
+  t.pcpu_uses.clear();
+}
+
+}  // namespace kmapsim

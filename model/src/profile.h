@@ -1,0 +1,36 @@
+// The simulated machine's configuration: which kernel config a run models.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kmapsim {
+
+struct Profile {
+  std::string name;
+  std::string description;
+  bool highmem = true;           // CONFIG_HIGHMEM: a highmem zone, PKMAP, fixmap slots
+  bool debug_kmap_local = true;  // CONFIG_DEBUG_KMAP_LOCAL: KM_MAX_IDX 33, KM_INCR 2
+  bool force_map = false;        // CONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP
+  bool aliasing_dcache = false;  // VIVT / aliasing VIPT: flush_dcache_page matters
+  unsigned last_pkmap = 1024;    // LAST_PKMAP
+  unsigned nr_cpus = 2;
+  unsigned lowmem_pages = 1024;
+  unsigned highmem_pages = 1024;
+
+  // include/asm-generic/kmap_size.h and mm/highmem.c.
+  int km_max_idx() const { return debug_kmap_local ? 33 : 16; }
+  int km_incr() const { return debug_kmap_local ? 2 : 1; }
+  // The BUG_ON(idx >= KM_MAX_IDX) after each push allows this many maps:
+  // 15 without DEBUG_KMAP_LOCAL, 16 with it.
+  int max_local_maps() const { return (km_max_idx() - 1) / km_incr(); }
+  unsigned total_pages() const { return lowmem_pages + highmem_pages; }
+};
+
+// nullptr when unknown.
+const Profile *find_profile(std::string_view name);
+const Profile &default_profile();
+const std::vector<Profile> &all_profiles();
+
+}  // namespace kmapsim

@@ -1,0 +1,267 @@
+// Tasks, CPUs and scheduling points. Every kernel-API call of the model is
+// a scheduling point: the decision source may fire an interrupt, migrate
+// the task, or run another task — preempting this one on its CPU (only where
+// preemption is allowed) or letting another CPU's task run meanwhile (always
+// allowed: CPUs run in parallel). Switching the running context flips which
+// local mappings are accessible, as __kmap_local_sched_out/in do.
+#include <cstdio>
+
+#include "machine.h"
+
+namespace kmapsim {
+
+int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker) {
+  if (ntasks_ >= 64) report(BugClass::SubjectBug, -1, -1, "more than 64 simulated tasks in one run");
+  if (tasks_.size() <= ntasks_) tasks_.push_back(std::make_unique<Task>());
+  int id = static_cast<int>(ntasks_++);
+  Task &t = *tasks_[id];
+  t.id = id;
+  t.name = name;
+  t.state = TaskState::Runnable;
+  t.wait = Wait::None;
+  t.wait_obj = nullptr;
+  t.cpu = cur_task_ >= 0 ? tasks_[cur_task_]->cpu : 0;
+  t.is_worker = worker;
+  t.preempt_count = t.pagefault_disabled = t.migrate_disabled = t.irqs_off = 0;
+  t.atomic_maps = t.local_sections = 0;
+  t.kmap_ctrl.clear();
+  t.pcpu_uses.clear();
+  t.subject = subject;
+  t.threadfn = fn;
+  t.data = data;
+  t.fiber.init(&Machine::task_entry, &t);
+  if (id) event(Ev::TaskStart, static_cast<uint64_t>(id), 0, worker ? "kworker" : "kthread_run");
+  return id;
+}
+
+void Machine::task_entry(void *arg) {
+  Task &t = *static_cast<Task *>(arg);
+  Machine &m = M();
+  if (t.subject)
+    t.subject();
+  else if (t.is_worker)
+    m.worker_loop();
+  else
+    t.threadfn(t.data);
+  m.task_exit_checks(t);
+  t.state = TaskState::Dead;
+  if (m.cpus_[t.cpu].curr == t.id) m.cpus_[t.cpu].curr = -1;
+  m.event(Ev::TaskExit, static_cast<uint64_t>(t.id), 0, "returned");
+  m.choose_next(false, "task exit");
+  fprintf(stderr, "kmapsim: internal error: a dead task was resumed\n");
+  abort();
+}
+
+// kmap-leak when a task returns holding mappings (the kernel's
+// kmap_assert_nomap on return to user space, made exact here).
+void Machine::task_exit_checks(Task &t) {
+  if (!t.kmap_ctrl.empty()) {
+    const LocalMap &m = t.kmap_ctrl.back();
+    report(BugClass::KmapLeak, m.window, m.pfn, "%s returned holding %zu local mapping%s: %s() of pfn %u was never unmapped", t.name.c_str(),
+           t.kmap_ctrl.size(), t.kmap_ctrl.size() > 1 ? "s" : "", m.api, m.pfn);
+  }
+  if (t.atomic_maps > 0)
+    report(BugClass::KmapLeak, -1, -1, "%s returned with %d kmap_atomic() mapping%s never kunmap_atomic()ed (preemption and page faults stay disabled)",
+           t.name.c_str(), t.atomic_maps, t.atomic_maps > 1 ? "s" : "");
+  if (t.preempt_count > 0)
+    report(BugClass::SleepInAtomic, -1, -1, "%s returned with preempt_count %d: preempt_disable() or spin_lock() without its release",
+           t.name.c_str(), t.preempt_count);
+  if (t.irqs_off > 0) report(BugClass::SleepInAtomic, -1, -1, "%s returned with interrupts disabled", t.name.c_str());
+}
+
+bool Machine::preemptible() const {
+  const Task &t = *tasks_[cur_task_];
+  return t.preempt_count == 0 && t.irqs_off == 0 && irq_instance_ == 0;
+}
+
+uint64_t Machine::decide_pick(uint64_t lo, uint64_t hi) {
+  uint64_t v = src_->pick(Site::Pick, lo, hi);
+  if (v < lo || v > hi) v = lo;
+  trace_.push(Site::Pick, v);
+  return v;
+}
+
+bool Machine::decide(Site s) {
+  bool v = src_->should(s);
+  trace_.push(s, v);
+  return v;
+}
+
+void Machine::sched_point(const char *api) {
+  if (!running_ || irq_instance_) return;
+  if (++steps_ > step_bound_) {
+    result_.livelock = true;
+    report(BugClass::PkmapDeadlock, -1, -1, "no progress: the run exceeded %llu scheduling points (livelock?) at %s()",
+           static_cast<unsigned long long>(step_bound_), api);
+  }
+  maybe_fire_irq();
+  Task &t = cur();
+  if (prof_.nr_cpus > 1 && t.migrate_disabled == 0 && preemptible() && decide(Site::Migrate)) {
+    uint64_t k = src_->pick(Site::MigrateTo, 0, prof_.nr_cpus - 2);
+    if (k > prof_.nr_cpus - 2) k = 0;
+    trace_.push(Site::MigrateTo, k);
+    int to = static_cast<int>(k) >= t.cpu ? static_cast<int>(k) + 1 : static_cast<int>(k);
+    event(Ev::Migrate, static_cast<uint64_t>(to), 0, api);
+    cpus_[t.cpu].curr = -1;
+    t.cpu = to;
+    choose_next(false, api);
+    return;
+  }
+  choose_next(true, api);
+}
+
+// The heart of the scheduler. Candidates, in a fixed order: the current
+// task (when it can continue), then for each CPU either its running task
+// (another CPU making progress) or, when the CPU is idle, its queued tasks,
+// and finally the tasks queued on the current CPU when the current task is
+// preemptible. One decision picks among them.
+void Machine::choose_next(bool can_continue, const char *api) {
+  cands_.clear();
+  Task &t = cur();
+  bool preempt_ok = can_continue && preemptible();
+  if (can_continue) cands_.push_back({cur_task_, false});
+  for (size_t c = 0; c < cpus_.size(); c++) {
+    int curr = cpus_[c].curr;
+    if (curr >= 0 && curr != cur_task_) {
+      if (tasks_[curr]->state == TaskState::Runnable) cands_.push_back({curr, can_continue});
+    } else if (curr < 0) {
+      for (size_t i = 0; i < ntasks_; i++) {
+        Task &q = *tasks_[i];
+        if (q.state == TaskState::Runnable && q.cpu == static_cast<int>(c) && static_cast<int>(i) != cur_task_) cands_.push_back({q.id, can_continue});
+      }
+    }
+  }
+  if (preempt_ok) {
+    for (size_t i = 0; i < ntasks_; i++) {
+      Task &q = *tasks_[i];
+      if (q.state == TaskState::Runnable && q.cpu == t.cpu && q.id != cur_task_ && cpus_[q.cpu].curr != q.id) cands_.push_back({q.id, true});
+    }
+  }
+  if (cands_.empty()) {
+    for (size_t i = 0; i < ntasks_; i++) {
+      const Task &q = *tasks_[i];
+      if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker) deadlock();
+    }
+    finish_run();
+  }
+  size_t idx = 0;
+  if (cands_.size() > 1) {
+    idx = src_->next_task(cands_.data(), cands_.size(), can_continue ? cur_task_ : -1);
+    if (idx >= cands_.size()) idx = 0;
+    trace_.push(Site::NextTask, idx);
+  }
+  int next = cands_[idx].task;
+  if (next == cur_task_ && can_continue) return;
+  Task &n = *tasks_[next];
+  if (cpus_[n.cpu].curr != next) {
+    // A queued task takes its CPU: preempting the current task when it is
+    // that CPU's running task.
+    if (cpus_[n.cpu].curr == cur_task_ && can_continue) event(Ev::Preempt, static_cast<uint64_t>(next), 0, api);
+    cpus_[n.cpu].curr = next;
+  }
+  switch_to_task(next);
+}
+
+void Machine::switch_to_task(int next) {
+  int prev = cur_task_;
+  if (next == prev) return;
+  event(Ev::Switch, static_cast<uint64_t>(next), 0, "run");
+  cur_task_ = next;
+  activate_context(next, 0);
+  Fiber::switch_to(&tasks_[prev]->fiber, &tasks_[next]->fiber);
+  // Resumed: whoever switched here set cur_task_ to us and activated us.
+}
+
+void Machine::block(Wait why, const void *obj, const char *api) {
+  Task &t = cur();
+  t.state = TaskState::Blocked;
+  t.wait = why;
+  t.wait_obj = obj;
+  // A spinning task keeps its CPU busy; a sleeping one gives it up.
+  if (why != Wait::Spin && cpus_[t.cpu].curr == t.id) cpus_[t.cpu].curr = -1;
+  event(Ev::Block, static_cast<uint64_t>(why), 0, api);
+  choose_next(false, api);
+}
+
+void Machine::wake(Wait why, const void *obj, bool all) {
+  for (size_t i = 0; i < ntasks_; i++) {
+    Task &q = *tasks_[i];
+    if (q.state == TaskState::Blocked && q.wait == why && (obj == nullptr || q.wait_obj == obj)) {
+      q.state = TaskState::Runnable;
+      q.wait = Wait::None;
+      q.wait_obj = nullptr;
+      event(Ev::Wake, static_cast<uint64_t>(q.id), 0, "wake");
+      if (!all) return;
+    }
+  }
+}
+
+[[noreturn]] void Machine::deadlock() {
+  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work"};
+  std::string &who = result_.report.text;  // scratch; compose_report overwrites it
+  who.clear();
+  bool pkmap = false;
+  for (size_t i = 0; i < ntasks_; i++) {
+    const Task &q = *tasks_[i];
+    if (q.state != TaskState::Blocked || q.wait == Wait::IdleWorker) continue;
+    pkmap |= q.wait == Wait::Pkmap;
+    if (!who.empty()) who += "; ";
+    who += q.name + " waits for " + kWhy[static_cast<int>(q.wait)];
+  }
+  char line[600];
+  if (pkmap) {
+    int held = 0;
+    for (unsigned s = 0; s < prof_.last_pkmap; s++) held += pkmap_count_[s] >= 2;
+    snprintf(line, sizeof line, "every task is blocked and kmap() waits for a PKMAP slot that can never be freed (%d of %u slots held): %s", held,
+             prof_.last_pkmap, who.c_str());
+  } else {
+    snprintf(line, sizeof line, "every task is blocked: %s", who.c_str());
+  }
+  report(BugClass::PkmapDeadlock, -1, -1, "%s", line);
+}
+
+void Machine::might_sleep(const char *api) {
+  if (!running_) return;
+  Task &t = cur();
+  const char *why = nullptr;
+  if (irq_instance_)
+    why = "in interrupt context";
+  else if (t.atomic_maps)
+    why = "inside kmap_atomic() (preemption disabled)";
+  else if (t.irqs_off)
+    why = "with interrupts disabled";
+  else if (t.preempt_count)
+    why = "with preemption disabled (spin_lock, preempt_disable or get_cpu_ptr)";
+  if (why) report(BugClass::SleepInAtomic, -1, -1, "%s() may sleep and was called %s (preempt_count %d)", api, why, t.preempt_count);
+}
+
+void Machine::preempt_disable() { cur().preempt_count++; }
+
+void Machine::preempt_enable(bool resched) {
+  Task &t = cur();
+  if (t.preempt_count <= 0) report(BugClass::SubjectBug, -1, -1, "preempt_enable() without preempt_disable() (preempt_count underflow)");
+  t.preempt_count--;
+  if (resched && t.preempt_count == 0) sched_point("preempt_enable");
+}
+
+void Machine::migrate_disable() { cur().migrate_disabled++; }
+
+void Machine::migrate_enable() {
+  Task &t = cur();
+  if (t.migrate_disabled <= 0) report(BugClass::SubjectBug, -1, -1, "migrate_enable() without migrate_disable()");
+  t.migrate_disabled--;
+}
+
+unsigned long Machine::irq_save() {
+  Task &t = cur();
+  return static_cast<unsigned long>(t.irqs_off++);
+}
+
+void Machine::irq_restore(unsigned long flags) {
+  Task &t = cur();
+  if (t.irqs_off <= 0) report(BugClass::SubjectBug, -1, -1, "local_irq_restore() without local_irq_save()");
+  t.irqs_off = static_cast<int>(flags);
+  if (t.irqs_off == 0 && t.preempt_count == 0) sched_point("local_irq_restore");
+}
+
+}  // namespace kmapsim

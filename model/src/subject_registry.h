@@ -1,0 +1,20 @@
+// Subjects registered by KMAPSIM_SUBJECT in the binary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kmapsim {
+
+struct SubjectEntry {
+  std::string name;
+  void (*fn)();
+  std::string file;
+  int line;
+};
+
+void register_subject(const char *name, void (*fn)(), const char *file, int line);
+const std::vector<SubjectEntry> &subjects();
+const SubjectEntry *find_subject(const std::string &name);
+
+}  // namespace kmapsim

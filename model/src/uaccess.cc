@@ -1,0 +1,78 @@
+// User memory. kmapsim_user_buffer() hands out user pages whose presence
+// the run decides when each is first touched. copy_to_user/copy_from_user
+// service a missing page when page faults are enabled (a scheduling point,
+// since a fault may sleep); with faults disabled (kmap_atomic,
+// pagefault_disable) the copy would come back short: fault-in-atomic. The
+// _inatomic variants are the documented way to copy with faults disabled:
+// they come back short without a report.
+#include <cstdlib>
+#include <cstring>
+
+#include "machine.h"
+
+namespace kmapsim {
+
+void *Machine::user_buffer(size_t len) {
+  size_t pages = (len + kPage - 1) / kPage;
+  if (!pages) pages = 1;
+  char *p = static_cast<char *>(aligned_alloc(kPage, pages * kPage));
+  if (!p) report(BugClass::SubjectBug, -1, -1, "kmapsim_user_buffer(%zu): out of host memory", len);
+  memset(p, 0, pages * kPage);
+  user_bufs_.push_back({p, pages * kPage, std::vector<int8_t>(pages, -1)});
+  return p;
+}
+
+static UserBuf *find_buf(Machine &m, const char *u, unsigned long n) {
+  for (UserBuf &b : m.user_bufs_)
+    if (u >= b.base && u + n <= b.base + b.len) return &b;
+  return nullptr;
+}
+
+unsigned long Machine::copy_user(void *dst, const void *src, unsigned long n, bool to_user, bool inatomic, const char *api) {
+  Task &t = cur();
+  if (!inatomic && !t.pagefault_disabled) might_sleep(api);  // might_fault()
+  sched_point(api);
+  const char *u = static_cast<const char *>(to_user ? dst : src);
+  UserBuf *b = find_buf(*this, u, n);
+  unsigned long done = 0;
+  while (done < n) {
+    size_t off = static_cast<size_t>(u + done - (b ? b->base : u));
+    unsigned long chunk = n - done;
+    if (b) {
+      size_t pg = off / kPage;
+      chunk = std::min<unsigned long>(chunk, kPage - off % kPage);
+      if (b->present[pg] < 0) b->present[pg] = decide(Site::UserFault) ? 0 : 1;
+      if (!b->present[pg]) {
+        if (t.pagefault_disabled) {
+          if (inatomic) return n - done;
+          report(BugClass::FaultInAtomic, -1, -1,
+                 "%s() touched a user page that is not present with page faults disabled (%s): the copy comes back short with %lu of %lu "
+                 "bytes not copied, where a preemptible section would have faulted the page in",
+                 api, t.atomic_maps ? "inside kmap_atomic()" : "pagefault_disable()", n - done, n);
+        }
+        b->present[pg] = 1;
+        event(Ev::UserCopy, pg, 0, "user page fault serviced");
+        sched_point("handle_mm_fault");
+      }
+    }
+    char *d = static_cast<char *>(dst) + done;
+    const char *s = static_cast<const char *>(src) + done;
+    memcpy(d, s, chunk);
+    done += chunk;
+  }
+  event(Ev::UserCopy, n, to_user, api);
+  return 0;
+}
+
+size_t Machine::fault_in(const void *uaddr, size_t size) {
+  const char *u = static_cast<const char *>(uaddr);
+  UserBuf *b = find_buf(*this, u, size);
+  if (!b) return 0;
+  might_sleep("fault_in");
+  for (size_t off = static_cast<size_t>(u - b->base); off < static_cast<size_t>(u - b->base) + size; off = (off / kPage + 1) * kPage)
+    b->present[off / kPage] = 1;
+  sched_point("fault_in");
+  return 0;
+}
+
+}  // namespace kmapsim
