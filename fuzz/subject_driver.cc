@@ -6,7 +6,8 @@
 //                  preemptions), PCT and uniform random runs until a report
 //                  or the budget (--runs N / --seconds S) is spent
 //   --fuzz ARGS    coverage-guided: libFuzzer's bytes drive every decision
-//   --replay FILE  replay a crash file; --twice checks determinism
+//   --replay FILE  replay a crash file; --twice checks determinism, --events
+//                  prints every event of the run as it happens
 //   --replay-bytes FILE   replay a raw input (libFuzzer crash or corpus file)
 //   --list         the subjects in this binary
 //
@@ -54,6 +55,7 @@ struct Options {
   uint64_t seed = 1;
   unsigned max_k = 2;
   bool twice = false;
+  bool events = false;
   bool progress = false;
   std::vector<char *> fuzz_args;
 };
@@ -212,6 +214,7 @@ int replay_crash() {
   const SubjectEntry *s = find_subject(c.subject);
   if (!s) usage_error(g_opt.file + ": subject '" + c.subject + "' is not in this binary");
   Machine m(prof);
+  m.set_log_events(g_opt.events);
   std::string first, full;
   uint64_t hash = 0;
   for (int i = 0; i < (g_opt.twice ? 2 : 1); i++) {
@@ -324,6 +327,7 @@ void parse(int argc, char **argv) {
       if (g_opt.expect != "clean" && bug_class_from_name(g_opt.expect) == BugClass::None) usage_error("--expect: unknown class '" + g_opt.expect + "'");
     }
     else if (a == "--twice") g_opt.twice = true;
+    else if (a == "--events") g_opt.events = true;
     else if (a == "--progress") g_opt.progress = true;
     else usage_error("unknown flag '" + a + "' (see the header of fuzz/subject_driver.cc)");
   }

@@ -175,7 +175,7 @@ struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, c
 // ---- percpu.h
 void *kmapsim_this_cpu_ptr(void *base, size_t size) {
   kmapsim::Machine &m = M();
-  return m.percpu_ptr(base, size, m.cpu_of_current(), false);
+  return m.percpu_ptr(base, size, -1, false);
 }
 void *kmapsim_per_cpu_ptr(void *base, size_t size, int cpu) { return M().percpu_ptr(base, size, cpu, true); }
 

@@ -203,7 +203,15 @@ uint64_t Machine::event(Ev kind, uint64_t a, uint64_t b, const char *what) {
   e.what = what;
   uint64_t mix[5] = {static_cast<uint64_t>(kind), a, b, static_cast<uint64_t>(e.task), static_cast<uint64_t>(e.cpu)};
   obs_hash_ = fnv1a(obs_hash_, mix, sizeof mix);
-  return events_.push(e);
+  uint64_t seq = events_.push(e);
+  if (log_events_) {
+    std::string line;
+    Event copy = e;
+    copy.seq = seq;
+    format_event(line, copy);
+    fputs(line.c_str(), stderr);
+  }
+  return seq;
 }
 
 const char *Machine::task_label(int task, int irq) const {
@@ -297,6 +305,32 @@ static const char *ev_name(Ev k) {
   return "?";
 }
 
+void Machine::format_event(std::string &o, const Event &e) const {
+  appendf(o, "    #%-5llu %-22s cpu%-2d %-12s", static_cast<unsigned long long>(e.seq), task_label(e.task, e.irq), e.cpu, ev_name(e.kind));
+  switch (e.kind) {
+    case Ev::Alloc:
+      if (e.a == UINT64_MAX)
+        appendf(o, "%s\n", e.what);
+      else
+        appendf(o, "%s order %llu -> pfn %llu\n", e.what, static_cast<unsigned long long>(e.b), static_cast<unsigned long long>(e.a));
+      break;
+    case Ev::Free: appendf(o, "%s pfn %llu order %llu\n", e.what, static_cast<unsigned long long>(e.a), static_cast<unsigned long long>(e.b)); break;
+    case Ev::Kmap:
+    case Ev::MapLocal:
+      appendf(o, "%s pfn %llu -> %p\n", e.what, static_cast<unsigned long long>(e.a), reinterpret_cast<void *>(e.b));
+      break;
+    case Ev::Kunmap:
+    case Ev::UnmapLocal: appendf(o, "%s pfn %llu at %p\n", e.what, static_cast<unsigned long long>(e.a), reinterpret_cast<void *>(e.b)); break;
+    case Ev::Switch:
+    case Ev::Preempt:
+    case Ev::Wake:
+    case Ev::TaskStart: appendf(o, "%s -> %s\n", e.what, task_label(static_cast<int>(e.a), 0)); break;
+    case Ev::Migrate: appendf(o, "to cpu %llu\n", static_cast<unsigned long long>(e.a)); break;
+    case Ev::Pick: appendf(o, "%s = %llu\n", e.what, static_cast<unsigned long long>(e.a)); break;
+    default: appendf(o, "%s\n", e.what); break;
+  }
+}
+
 void Machine::compose_report(BugClass cls, int window, int64_t pfn, const char *line) {
   Report &r = result_.report;
   r.cls = cls;
@@ -308,29 +342,7 @@ void Machine::compose_report(BugClass cls, int window, int64_t pfn, const char *
   describe_window(o, window);
   if (pfn >= 0) describe_page(o, static_cast<Pfn>(pfn));
   o += "  last events (oldest first):\n";
-  for (const Event &e : events_.recent()) {
-    appendf(o, "    #%-5llu %-22s cpu%-2d %-12s", static_cast<unsigned long long>(e.seq), task_label(e.task, e.irq), e.cpu, ev_name(e.kind));
-    switch (e.kind) {
-      case Ev::Alloc:
-        if (e.a == UINT64_MAX)
-          appendf(o, "%s\n", e.what);
-        else
-          appendf(o, "%s order %llu -> pfn %llu\n", e.what, static_cast<unsigned long long>(e.b), static_cast<unsigned long long>(e.a));
-        break;
-      case Ev::Free: appendf(o, "%s pfn %llu order %llu\n", e.what, static_cast<unsigned long long>(e.a), static_cast<unsigned long long>(e.b)); break;
-      case Ev::Kmap:
-      case Ev::MapLocal:
-        appendf(o, "%s pfn %llu -> %p\n", e.what, static_cast<unsigned long long>(e.a), reinterpret_cast<void *>(e.b));
-        break;
-      case Ev::Kunmap:
-      case Ev::UnmapLocal: appendf(o, "%s pfn %llu at %p\n", e.what, static_cast<unsigned long long>(e.a), reinterpret_cast<void *>(e.b)); break;
-      case Ev::Switch:
-      case Ev::Preempt: appendf(o, "%s -> %s\n", e.what, task_label(static_cast<int>(e.a), 0)); break;
-      case Ev::Migrate: appendf(o, "to cpu %llu\n", static_cast<unsigned long long>(e.a)); break;
-      case Ev::Pick: appendf(o, "%s = %llu\n", e.what, static_cast<unsigned long long>(e.a)); break;
-      default: appendf(o, "%s\n", e.what); break;
-    }
-  }
+  for (const Event &e : events_.recent()) format_event(o, e);
   appendf(o, "  decisions: %zu, steps: %llu\n", trace_.size(), static_cast<unsigned long long>(steps_));
   if (!replay_hint_.empty()) appendf(o, "  replay: %s\n", replay_hint_.c_str());
   result_.reported = true;

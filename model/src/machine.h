@@ -253,6 +253,10 @@ class Machine {
   void describe_window(std::string &out, int w) const;
   void describe_page(std::string &out, Pfn pfn) const;
   const char *task_label(int task, int irq) const;
+  void format_event(std::string &out, const Event &e) const;
+  // Print every event to stderr as it happens (repro --events).
+  void set_log_events(bool on) { log_events_ = on; }
+  bool log_events_ = false;
   // fault.cc: true when the fault was kmapsim's (then it never returns).
   bool handle_fault(void *addr, bool is_write);
   const char *last_null_page_address_api_ = nullptr;

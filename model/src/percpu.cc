@@ -19,7 +19,11 @@ static void lost(Machine &m, const Task &t, const PcpuUse &u, const Machine::Pcp
            t.name.c_str(), u.cpu, u.base, m.task_label(st.last_task, 0));
 }
 
+// Every per-CPU access is a scheduling point: kmap_atomic() sections were
+// preemption-free, so this is where a converted section can lose its CPU.
 void *Machine::percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu) {
+  sched_point(explicit_cpu ? "per_cpu_ptr" : "this_cpu_ptr");
+  if (!explicit_cpu) cpu = cur().cpu;
   if (cpu < 0 || static_cast<unsigned>(cpu) >= prof_.nr_cpus)
     report(BugClass::SubjectBug, -1, -1, "per_cpu_ptr(): cpu %d is not online (%u cpus)", cpu, prof_.nr_cpus);
   Task &t = cur();

@@ -9,10 +9,12 @@ std::vector<Profile> make_profiles() {
   Profile strict;
   strict.name = "strict";
   strict.description =
-      "32-bit HIGHMEM with DEBUG_KMAP_LOCAL, FORCE_MAP and an aliasing data cache: every "
+      "32-bit HIGHMEM (PAE: LAST_PKMAP 512) with DEBUG_KMAP_LOCAL, FORCE_MAP and an aliasing data cache: every "
       "debug aid at once; catches every class (default)";
   strict.force_map = true;
   strict.aliasing_dcache = true;
+  // x86-32 with PAE: 512 PKMAP slots, so a pool held by a few tasks can run dry.
+  strict.last_pkmap = 512;
   v.push_back(strict);
 
   Profile x86;

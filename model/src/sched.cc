@@ -127,7 +127,9 @@ void Machine::choose_next(bool can_continue, const char *api) {
     } else if (curr < 0) {
       for (size_t i = 0; i < ntasks_; i++) {
         Task &q = *tasks_[i];
-        if (q.state == TaskState::Runnable && q.cpu == static_cast<int>(c) && static_cast<int>(i) != cur_task_) cands_.push_back({q.id, can_continue});
+        // The current task is here too when it just migrated to this CPU.
+        if (q.state == TaskState::Runnable && q.cpu == static_cast<int>(c) && !(can_continue && q.id == cur_task_))
+          cands_.push_back({q.id, can_continue});
       }
     }
   }
@@ -208,6 +210,12 @@ void Machine::wake(Wait why, const void *obj, bool all) {
     if (!who.empty()) who += "; ";
     who += q.name + " waits for " + kWhy[static_cast<int>(q.wait)];
   }
+  who += " [";
+  for (size_t c = 0; c < cpus_.size(); c++) {
+    who += c ? ", cpu" : "cpu";
+    who += std::to_string(c) + ": " + (cpus_[c].curr >= 0 ? tasks_[cpus_[c].curr]->name : std::string("idle"));
+  }
+  who += "]";
   char line[600];
   if (pkmap) {
     int held = 0;

@@ -2,12 +2,9 @@
  * btrfs-zstd-unmap-order, buggy variant.
  *
  * Shows: a compressor-style loop keeps one input and one output page mapped
- * with kmap_local_page() and, whenever the input page is used up, unmaps it
- * and maps the next one while the (later) output mapping is still live:
- * the unmap is not the most recent mapping, so the stack order is broken.
- * Input pages are page-cache pages (may be highmem); output pages are
- * allocated by the filesystem without __GFP_HIGHMEM, so without FORCE_MAP
- * only the input is a real temporary mapping and the order goes unnoticed.
+ * and, when the input page is used up, unmaps it and maps the next while
+ * the later output mapping is still live (map A, map B, unmap A). Output
+ * pages are lowmem (GFP_NOFS), so only FORCE_MAP puts both on the stack.
  *
  * Re-expresses: the btrfs zstd page-by-page kmap_local conversion (Jun 2022)
  * cited for the rule "If we map A and then B, we must unmap B and then A"

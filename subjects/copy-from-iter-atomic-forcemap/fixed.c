@@ -11,7 +11,7 @@
  */
 #include <kmapsim/subject.h>
 
-#define FOLIO_ORDER 2
+#define FOLIO_ORDER 1
 
 static size_t copy_to_folio_atomic(struct page *page, size_t offset,
 				   const u8 *src, size_t bytes)

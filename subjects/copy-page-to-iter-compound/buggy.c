@@ -17,7 +17,7 @@
  */
 #include <kmapsim/subject.h>
 
-#define FOLIO_ORDER 2
+#define FOLIO_ORDER 1
 
 /* The old shape: the bound is the compound page, the mapping is one page. */
 static size_t old_copy_page_to_kvec(struct page *page, size_t offset,

@@ -14,7 +14,7 @@
  */
 #include <kmapsim/subject.h>
 
-#define FOLIO_ORDER 2
+#define FOLIO_ORDER 1
 
 KMAPSIM_SUBJECT(copy_page_to_iter_compound)
 {

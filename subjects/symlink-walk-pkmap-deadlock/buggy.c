@@ -6,16 +6,16 @@
  * they can hold every PKMAP slot while each still asks for one more: every
  * walker sleeps in kmap() waiting for a slot only another waiter can free.
  * Holding at most 3 * 256 = 768 slots, the pool runs out only where
- * LAST_PKMAP < 768 (ARM's 512, the 8-slot -tiny profiles), not with x86's
- * 1024.
+ * LAST_PKMAP < 768 (ARM's 512, the 8-slot -tiny profiles).
  *
  * Re-expresses: 21fc61c73c39 "don't put symlink bodies in pagecache into
  * highmem" (Al Viro, 2015): holding a kmap per link across a walk allows
  * "an arbitrary number of kmaps for long", "a great way to deadlocking the
  * system".
  *
- * Expected: strict pkmap-deadlock (assumes strict's LAST_PKMAP < 768);
- * x86-32 clean; x86-32-forcemap clean; arm-vivt pkmap-deadlock; x86-64 clean.
+ * Expected: arm-vivt pkmap-deadlock (512 slots); strict, x86-32 and
+ * x86-32-forcemap clean (1024 slots); x86-64 clean; strict-tiny and
+ * x86-32-tiny (8 slots) pkmap-deadlock.
  */
 #include <kmapsim/subject.h>
 

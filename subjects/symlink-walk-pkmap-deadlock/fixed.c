@@ -8,7 +8,8 @@
  * Re-expresses: 21fc61c73c39 "don't put symlink bodies in pagecache into
  * highmem" (Al Viro, 2015).
  *
- * Expected: clean on strict, x86-32, x86-32-forcemap, arm-vivt, x86-64.
+ * Expected: clean on strict, x86-32, x86-32-forcemap, arm-vivt, x86-64 and
+ * their -tiny variants.
  */
 #include <kmapsim/subject.h>
 

@@ -7,8 +7,7 @@
  * stale pointer.
  *
  * Re-expresses: the "stale kaddr after kunmap_local in loops with goto
- * exits" pattern of BUG-CLASSES.md (kernel-highmem.md, section 3, class 6:
- * use after unmap faults only if the slot stays free).
+ * exits" pattern of BUG-CLASSES.md.
  *
  * Expected: kmap-use-after-unmap on strict, x86-32 (highmem page),
  * x86-32-forcemap and arm-vivt (highmem page); x86-64 clean.

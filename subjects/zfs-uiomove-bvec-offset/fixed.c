@@ -12,7 +12,7 @@
  */
 #include <kmapsim/subject.h>
 
-#define FOLIO_ORDER 2
+#define FOLIO_ORDER 1
 
 struct bvec_sketch {
 	struct page *bv_page;
