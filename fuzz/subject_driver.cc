@@ -8,7 +8,9 @@
 //   --fuzz ARGS    coverage-guided: libFuzzer's bytes drive every decision
 //   --replay FILE  replay a crash file; --twice checks determinism, --events
 //                  prints every event of the run as it happens
-//   --replay-bytes FILE   replay a raw input (libFuzzer crash or corpus file)
+//   --replay-bytes FILE   replay a raw input (libFuzzer crash or corpus file);
+//                  with --verdict V, compare the first report line (or
+//                  "clean") with the one recorded in file V
 //   --list         the subjects in this binary
 //
 // Exit codes: 0 clean, 1 a report, 2 unusable input (bad flags, unknown
@@ -44,7 +46,7 @@ namespace {
 struct Options {
   std::string mode = "explore";
   std::string subject;
-  std::string profile = "strict";
+  std::string profile;  // empty: the file's KMAPSIM_DEFAULT_PROFILE, else strict
   std::string file;
   std::string crash_dir = "kmapsim-crashes";
   std::string replay_prefix;
@@ -56,6 +58,7 @@ struct Options {
   unsigned max_k = 2;
   bool twice = false;
   bool events = false;
+  std::string verdict_file;
   bool progress = false;
   std::vector<char *> fuzz_args;
 };
@@ -153,6 +156,7 @@ int explore() {
     PctSource pct2(g_opt.seed, 2, 50, 2), pct3(g_opt.seed + 1, 3, 50, 3);
     RandomSource rnd(g_opt.seed + 2);
     uint64_t runs = 0;
+    uint64_t expected_reports = 0;  // reports the subject announced (kmapsim_expect)
     std::string first_line;
     double ts = now();
     auto out_of_budget = [&] {
@@ -170,7 +174,8 @@ int explore() {
         if (tty && (runs & 255) == 0)
           fprintf(stderr, "\r\033[Kkmapsim: %s: %llu runs, %zu schedules, %.1fs", s->name.c_str(), static_cast<unsigned long long>(runs),
                   schedules.size(), now() - t0);
-        if (r.reported) {
+        if (r.reported && r.expected) expected_reports++;
+        if (r.reported && !r.expected) {
           if (tty) fprintf(stderr, "\r\033[K");
           emit_report(m, *s, r);
           first_line = r.report.first_line;
@@ -198,8 +203,10 @@ int explore() {
     std::string guarantee = best >= 0 ? "all schedules with <= " + std::to_string(best) + " preemption" + (best == 1 ? "" : "s") +
                                             " explored (boundary data values)"
                                       : "no exhaustive bound completed";
-    printf("kmapsim: clean: %s on %s: %llu runs, %zu distinct schedules, %s; %s\n", s->name.c_str(), prof.name.c_str(),
+    printf("kmapsim: clean: %s on %s: %llu runs, %zu distinct schedules, %s; %s", s->name.c_str(), prof.name.c_str(),
            static_cast<unsigned long long>(runs), schedules.size(), guarantee.c_str(), pct2.guarantee().c_str());
+    if (expected_reports) printf("; %llu announced reports confirmed", static_cast<unsigned long long>(expected_reports));
+    printf("\n");
   }
   return finish(false, "");
 }
@@ -240,6 +247,17 @@ int replay_crash() {
   return finish(first != "clean", first);
 }
 
+// A corpus regression: the first report line must equal the recorded one
+// (or both be "clean").
+int check_verdict(const std::string &got) {
+  std::string want;
+  if (!read_file(g_opt.verdict_file, &want)) usage_error("cannot read verdict file '" + g_opt.verdict_file + "'");
+  while (!want.empty() && (want.back() == '\n' || want.back() == '\r')) want.pop_back();
+  if (want == got) return 0;
+  fprintf(stderr, "kmapsim: verdict mismatch for %s:\n  recorded: %s\n  now:      %s\n", g_opt.file.c_str(), want.c_str(), got.c_str());
+  return 1;
+}
+
 // ---- raw bytes (libFuzzer inputs)
 Machine *g_fuzz_machine = nullptr;
 std::vector<const SubjectEntry *> g_fuzz_subjects;
@@ -263,7 +281,7 @@ RunResult run_bytes(const uint8_t *data, size_t size, const SubjectEntry **which
 int fuzz_one(const uint8_t *data, size_t size) {
   const SubjectEntry *s;
   RunResult r = run_bytes(data, size, &s);
-  if (r.reported) {
+  if (r.reported && !r.expected) {
     emit_report(*g_fuzz_machine, *s, r);
     fflush(stderr);
     abort();  // libFuzzer saves the input
@@ -276,9 +294,15 @@ int replay_bytes() {
   if (!read_file(g_opt.file, &data)) usage_error("cannot read input '" + g_opt.file + "'");
   const SubjectEntry *s;
   RunResult r = run_bytes(reinterpret_cast<const uint8_t *>(data.data()), data.size(), &s);
-  if (r.reported) emit_report(*g_fuzz_machine, *s, r);
-  else printf("kmapsim: clean: %s on %s: 1 run (%llu decisions)\n", s->name.c_str(), g_opt.profile.c_str(), static_cast<unsigned long long>(r.decisions));
-  return finish(r.reported, r.reported ? r.report.first_line : "clean");
+  bool bug = r.reported && !r.expected;
+  if (bug)
+    emit_report(*g_fuzz_machine, *s, r);
+  else
+    printf("kmapsim: clean: %s on %s: 1 run (%llu decisions)%s%s\n", s->name.c_str(), g_opt.profile.c_str(),
+           static_cast<unsigned long long>(r.decisions), r.reported ? "; announced report confirmed: " : "",
+           r.reported ? r.report.first_line.c_str() : "");
+  if (!g_opt.verdict_file.empty()) return check_verdict(bug ? r.report.first_line : "clean");
+  return finish(bug, bug ? r.report.first_line : "clean");
 }
 
 int fuzz() {
@@ -328,10 +352,12 @@ void parse(int argc, char **argv) {
     }
     else if (a == "--twice") g_opt.twice = true;
     else if (a == "--events") g_opt.events = true;
+    else if (a == "--verdict") g_opt.verdict_file = value("--verdict");
     else if (a == "--progress") g_opt.progress = true;
     else usage_error("unknown flag '" + a + "' (see the header of fuzz/subject_driver.cc)");
   }
   if (g_opt.max_k > 4) usage_error("--max-preemptions is at most 4");
+  if (g_opt.profile.empty()) g_opt.profile = default_subject_profile().empty() ? "strict" : default_subject_profile();
   profile_or_die(g_opt.profile);
 }
 

@@ -35,7 +35,8 @@ static void must(int rc, const char *what) {
 }
 
 // Picks the next window of pfn not in use and maps the frame there, once:
-// later uses of the same window only flip its protection.
+// later uses of the same window only flip its protection. A spill window
+// is remapped whenever it changes frames.
 int Machine::open_frame_window(Pfn pfn) {
   int base = static_cast<int>(pfn) * kCopies;
   int w = -1;
@@ -47,9 +48,18 @@ int Machine::open_frame_window(Pfn pfn) {
       break;
     }
   }
-  if (w < 0)
-    report(BugClass::KmapSlotOverflow, -1, pfn, "more than %d simultaneous temporary mappings of pfn %u in this run's live contexts",
-           kCopies, pfn);
+  if (w < 0) {
+    // Every copy of this frame is live (one page mapped many times at
+    // once): take a spill window, which any frame can be mapped into.
+    for (int i = 0; i < kSpillWindows && w < 0; i++) {
+      int c = static_cast<int>(nframe_windows_) + static_cast<int>((next_spill_ + i) % kSpillWindows);
+      if (windows_[c].state != WinState::Live) {
+        w = c;
+        next_spill_ = (next_spill_ + i + 1) % kSpillWindows;
+      }
+    }
+    if (w < 0) report(BugClass::SubjectBug, -1, pfn, "more than %d temporary mappings live at once: kmapsim's window pool is exhausted", kSpillWindows);
+  }
   Window &win = windows_[w];
   if (win.mapped_pfn != static_cast<int32_t>(pfn)) {
     void *p = mmap(window_addr(w), kPage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, static_cast<off_t>(pfn) * kPage);

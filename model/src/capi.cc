@@ -8,6 +8,7 @@
 #include "machine.h"
 #include "subject_registry.h"
 
+#include <kmapsim/selfcheck.h>
 #include <kmapsim/subject.h>
 #undef current
 
@@ -247,8 +248,28 @@ unsigned long kmapsim_pick(unsigned long lo, unsigned long hi) {
 void __user *kmapsim_user_buffer(size_t len) { return M().user_buffer(len); }
 void kmapsim_user_map(struct page *page) { M().user_map(page); }
 void kmapsim_user_read(struct page *page, size_t off, void *buf, size_t len) { M().user_read(page, off, buf, len); }
+void kmapsim_set_default_profile(const char *profile) { kmapsim::default_subject_profile() = profile ? profile : ""; }
 void kmapsim_register_subject(const char *name, kmapsim_subject_fn fn, const char *file, int line) {
   kmapsim::register_subject(name, fn, file, line);
+}
+
+// ---- kmapsim/selfcheck.h
+void kmapsim_expect(const char *bug_class) {
+  kmapsim::Machine &m = M();
+  BugClass c = kmapsim::bug_class_from_name(bug_class ? bug_class : "");
+  if (c == BugClass::None) m.report(BugClass::SubjectBug, -1, -1, "kmapsim_expect(\"%s\"): no such class", bug_class ? bug_class : "(null)");
+  m.expected_ = c;
+}
+void kmapsim_missed(const char *what) {
+  kmapsim::Machine &m = M();
+  m.report(BugClass::SubjectBug, -1, -1, "missed detection: %s should have been reported as %s", what, kmapsim::bug_class_name(m.expected_));
+}
+void kmapsim_assert_invariants(void) {
+  std::string why = M().check_invariants();
+  if (!why.empty()) {
+    fprintf(stderr, "kmapsim: internal error: model invariant broken: %s\n", why.c_str());
+    abort();
+  }
 }
 
 }  // extern "C"

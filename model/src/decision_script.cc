@@ -15,7 +15,7 @@ uint64_t ScriptSource::pick(Site site, uint64_t lo, uint64_t hi) {
 }
 
 size_t ScriptSource::next_task(const Candidate *, size_t n, int) {
-  uint64_t v = next(Site::NextTask, 0);
+  uint64_t v = next(Site::NextTask, def_[static_cast<size_t>(Site::NextTask)]);  // set_default applies here too
   return v < n ? v : n - 1;
 }
 

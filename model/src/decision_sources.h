@@ -160,3 +160,25 @@ class ScriptSource : public DecisionSource {
 };
 
 }  // namespace kmapsim
+
+namespace kmapsim {
+
+// One seeded stream per decision site, so that a site one profile never asks
+// (the zone of an allocation on a 64-bit machine) does not shift the values
+// of the others: the same seed gives the same picks on every profile. Used
+// by the profile-differential target.
+class SiteStreamSource : public DecisionSource {
+ public:
+  explicit SiteStreamSource(uint64_t seed) : seed_(seed) {}
+  void begin_run() override;
+  uint64_t pick(Site site, uint64_t lo, uint64_t hi) override { return rng_[static_cast<size_t>(site)].range(lo, hi); }
+  bool should(Site site) override { return rng_[static_cast<size_t>(site)].chance(site_weight(site), 256); }
+  size_t next_task(const Candidate *, size_t n, int) override { return rng_[static_cast<size_t>(Site::NextTask)].range(0, n - 1); }
+  std::string describe() const override { return "per-site seeded streams"; }
+
+ private:
+  uint64_t seed_;
+  Rng rng_[static_cast<size_t>(Site::kCount)];
+};
+
+}  // namespace kmapsim

@@ -88,13 +88,13 @@ bool Machine::handle_fault(void *addr, bool is_write) {
   // context's (an underrun).
   int target = w;
   if (guard) {
-    bool below = static_cast<size_t>(w) < nframe_windows_ && owned_by_current(*this, windows_[w]);
-    bool above = static_cast<size_t>(w + 1) < nframe_windows_ && owned_by_current(*this, windows_[w + 1]);
+    bool below = static_cast<size_t>(w) < nlocal_windows_ && owned_by_current(*this, windows_[w]);
+    bool above = static_cast<size_t>(w + 1) < nlocal_windows_ && owned_by_current(*this, windows_[w + 1]);
     if (!below && above) target = w + 1;
   } else if (windows_[w].state == WinState::Unused) {
     // Far past a mapping: look for the nearest mapping of this context below.
     for (int k = w - 1; k >= 0 && k >= w - 64; k--)
-      if (static_cast<size_t>(k) < nframe_windows_ && owned_by_current(*this, windows_[k])) {
+      if (static_cast<size_t>(k) < nlocal_windows_ && owned_by_current(*this, windows_[k])) {
         target = k;
         guard = true;
         break;
@@ -103,8 +103,8 @@ bool Machine::handle_fault(void *addr, bool is_write) {
   Window &win = windows_[target];
   const char *start = window_addr(target);
   long off = static_cast<long>(a - start);
-  if (static_cast<size_t>(target) >= nframe_windows_) {
-    unsigned slot = static_cast<unsigned>(target - nframe_windows_);
+  if (static_cast<size_t>(target) >= nlocal_windows_) {
+    unsigned slot = static_cast<unsigned>(target - nlocal_windows_);
     if (guard)
       report(BugClass::KmapOverrun, target, pkmap_page_[slot], "%s at %p through the kmap() mapping at %p (offset %ld) left its one page", rw, addr,
              static_cast<const void *>(start), off);
@@ -113,6 +113,9 @@ bool Machine::handle_fault(void *addr, bool is_write) {
              "%s at %p: page_address() of highmem pfn %d returned its old PKMAP address, which nobody holds (pkmap_count 1): the slot "
              "can be recycled at any kmap()",
              rw, addr, pkmap_page_[slot]);
+    if (win.state == WinState::Unused)  // no page was ever kmap()ed here: there is no pfn to name
+      report(BugClass::KmapUseAfterUnmap, target, -1, "%s at %p: no mapping is live at this kmap address (PKMAP slot %u was never used)", rw,
+             addr, slot);
     report(BugClass::KmapUseAfterUnmap, target, win.pfn, "%s at %p: the kmap() address of pfn %u was used after kunmap() released it", rw, addr,
            win.pfn);
   }

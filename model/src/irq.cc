@@ -46,7 +46,9 @@ void Machine::maybe_fire_irq() {
   event(Ev::IrqEnter, h.irq, 0, h.name);
   activate_context(cur_task_, irq_instance_);
   t.irqs_off++;  // hardirq handlers run with interrupts disabled
-  h.handler(static_cast<int>(h.irq), h.dev_id);
+  // Called through its real type (irq_handler_t returns an enum): calling
+  // through int (*)(int, void *) is undefined and trips -fsanitize=function.
+  reinterpret_cast<irq_handler_t>(h.handler)(static_cast<int>(h.irq), h.dev_id);
   t.irqs_off--;
   if (t.kmap_ctrl.size() > depth) {
     const LocalMap &m = t.kmap_ctrl.back();

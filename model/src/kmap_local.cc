@@ -83,7 +83,7 @@ void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *ap
     bool guard = false;
     int w = window_of(addr, &guard);
     Window *win = w >= 0 ? &windows_[w] : nullptr;
-    bool mine = win && !guard && static_cast<size_t>(w) < nframe_windows_ && win->state == WinState::Live && win->owner_task == cur_task_ &&
+    bool mine = win && !guard && static_cast<size_t>(w) < nlocal_windows_ && win->state == WinState::Live && win->owner_task == cur_task_ &&
                 win->owner_irq == irq_instance_;
     if (mine) {
       size_t top = t.kmap_ctrl.size() - 1;
@@ -107,7 +107,7 @@ void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *ap
       const char *why;
       if (guard) {
         why = "the address is one page past a mapping (e.g. ptr + PAGE_SIZE after a full-page loop): that is another slot";
-      } else if (static_cast<size_t>(w) >= nframe_windows_) {
+      } else if (static_cast<size_t>(w) >= nlocal_windows_) {
         why = "it is a kmap() address: release it with kunmap(page)";
       } else if (win->state == WinState::Live) {
         why = "the mapping belongs to another context";
@@ -155,8 +155,8 @@ struct page *Machine::kmap_to_page(void *addr) {
   int w = window_of(addr, &guard);
   if (w < 0 || guard) report(BugClass::SubjectBug, -1, -1, "kmap_to_page(%p): not a kernel address of a page", addr);
   Window &win = windows_[w];
-  if (static_cast<size_t>(w) >= nframe_windows_) {
-    unsigned slot = static_cast<unsigned>(w - nframe_windows_);
+  if (static_cast<size_t>(w) >= nlocal_windows_) {
+    unsigned slot = static_cast<unsigned>(w - nlocal_windows_);
     if (pkmap_page_[slot] < 0) report(BugClass::KmapUseAfterUnmap, w, -1, "kmap_to_page(%p): the PKMAP slot maps nothing", addr);
     return &mem_map_[pkmap_page_[slot]];
   }

@@ -46,7 +46,8 @@ Machine::Machine(const Profile &p) : prof_(p) {
     exit(2);
   }
   nframe_windows_ = total * kCopies;
-  nwindows_ = nframe_windows_ + prof_.last_pkmap;
+  nlocal_windows_ = nframe_windows_ + kSpillWindows;
+  nwindows_ = nlocal_windows_ + prof_.last_pkmap;
   size_t phys_sz = total * kPage, dmap_sz = prof_.lowmem_pages * kPage;
   // [phys view][guard][direct map][guard][arena: window, guard, window, ...]
   region_size_ = phys_sz + kPage + dmap_sz + kPage + nwindows_ * 2 * kPage;
@@ -114,6 +115,7 @@ void Machine::reset() {
     mem_map_[i].flags = is_highmem(static_cast<Pfn>(i)) ? KMAPSIM_PG_HIGHMEM : 0;
   }
   std::fill(next_copy_.begin(), next_copy_.end(), 0);
+  next_spill_ = 0;
   std::fill(pkmap_count_.begin(), pkmap_count_.end(), 0);
   std::fill(pkmap_page_.begin(), pkmap_page_.end(), -1);
   std::fill(pkmap_slot_of_.begin(), pkmap_slot_of_.end(), -1);
@@ -140,6 +142,7 @@ void Machine::reset() {
   steps_ = 0;
   obs_hash_ = kFnvBasis;
   last_null_page_address_api_ = nullptr;
+  expected_ = BugClass::None;
   result_ = RunResult{};
 }
 
@@ -256,10 +259,10 @@ void Machine::describe_page(std::string &out, Pfn pfn) const {
 void Machine::describe_window(std::string &out, int w) const {
   if (w < 0 || static_cast<size_t>(w) >= nwindows_) return;
   const Window &win = windows_[w];
-  bool pk = static_cast<size_t>(w) >= nframe_windows_;
+  bool pk = static_cast<size_t>(w) >= nlocal_windows_;
   const char *state = win.state == WinState::Live ? "live" : win.state == WinState::Released ? "released" : "never used";
   if (pk) {
-    unsigned slot = static_cast<unsigned>(w - nframe_windows_);
+    unsigned slot = static_cast<unsigned>(w - nlocal_windows_);
     appendf(out, "  mapping: kmap() PKMAP slot %u at %p, pfn %d, pkmap_count %d (%s), last kmap() by %s\n", slot,
             static_cast<void *>(window_addr(w)), pkmap_page_[slot], pkmap_count_[slot], state, task_label(pkmap_last_user_[slot], 0));
     return;
@@ -346,6 +349,7 @@ void Machine::compose_report(BugClass cls, int window, int64_t pfn, const char *
   appendf(o, "  decisions: %zu, steps: %llu\n", trace_.size(), static_cast<unsigned long long>(steps_));
   if (!replay_hint_.empty()) appendf(o, "  replay: %s\n", replay_hint_.c_str());
   result_.reported = true;
+  result_.expected = cls == expected_;
 }
 
 void Machine::report(BugClass cls, int window, int64_t pfn, const char *fmt, ...) {

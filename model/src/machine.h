@@ -126,6 +126,7 @@ struct RunResult {
   uint64_t steps = 0;
   uint64_t decisions = 0;
   bool livelock = false;  // the step bound ended the run
+  bool expected = false;  // the report is the one the subject announced (kmapsim_expect)
 };
 
 class Machine {
@@ -172,7 +173,7 @@ class Machine {
   void release_window(int w);
   void activate_context(int task, int irq);
   bool in_arena(const void *a) const;
-  int pkmap_window(unsigned slot) const { return static_cast<int>(nframe_windows_ + slot); }
+  int pkmap_window(unsigned slot) const { return static_cast<int>(nlocal_windows_ + slot); }
 
   // ---- pkmap.cc
   void *kmap(struct page *page);
@@ -257,6 +258,8 @@ class Machine {
   // Print every event to stderr as it happens (repro --events).
   void set_log_events(bool on) { log_events_ = on; }
   bool log_events_ = false;
+  // invariants.cc: "" when the model's state is consistent, else what is not.
+  std::string check_invariants() const;
   // fault.cc: true when the fault was kmapsim's (then it never returns).
   bool handle_fault(void *addr, bool is_write);
   const char *last_null_page_address_api_ = nullptr;
@@ -289,7 +292,11 @@ class Machine {
   char *phys_ = nullptr;
   char *dmap_ = nullptr;
   char *arena_ = nullptr;
+  // Window indices: [frame windows: kCopies per frame][spill windows][PKMAP slots].
   size_t nframe_windows_ = 0;
+  size_t nlocal_windows_ = 0;
+  static constexpr int kSpillWindows = 256;
+  unsigned next_spill_ = 0;
   size_t nwindows_ = 0;
   static constexpr int kCopies = 4;
   struct page *mem_map_ = nullptr;
@@ -332,6 +339,7 @@ class Machine {
   uint64_t steps_ = 0;
   uint64_t step_bound_ = 200000;
   bool running_ = false;
+  BugClass expected_ = BugClass::None;
   bool broken_sched_in_ = false;
   RunResult result_;
   std::string replay_hint_;

@@ -27,4 +27,9 @@ const SubjectEntry *find_subject(const std::string &name) {
   return nullptr;
 }
 
+std::string &default_subject_profile() {
+  static std::string p;
+  return p;
+}
+
 }  // namespace kmapsim

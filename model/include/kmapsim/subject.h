@@ -45,6 +45,9 @@ typedef void (*kmapsim_subject_fn)(void);
 void kmapsim_register_subject(const char *name, kmapsim_subject_fn fn,
 			      const char *file, int line);
 
+/* The profile this file runs on when the command line names none. */
+void kmapsim_set_default_profile(const char *profile);
+
 /* A value in [lo, hi] chosen by whatever drives the run. */
 unsigned long kmapsim_pick(unsigned long lo, unsigned long hi);
 
@@ -65,5 +68,13 @@ KMAPSIM_EXTERN_C_END
 					 __FILE__, __LINE__);		\
 	}								\
 	static void kmapsim_subject_##name(void)
+
+/* KMAPSIM_DEFAULT_PROFILE("x86-32-tiny"): for files that need a machine
+ * other than the default (strict), e.g. a tiny PKMAP pool. */
+#define KMAPSIM_DEFAULT_PROFILE(name)					\
+	__attribute__((constructor)) static void kmapsim_default_profile(void) \
+	{								\
+		kmapsim_set_default_profile(name);			\
+	}
 
 #endif /* _KMAPSIM_SUBJECT_H */
