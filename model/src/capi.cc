@@ -178,6 +178,7 @@ void *kmapsim_this_cpu_ptr(void *base, size_t size) {
   kmapsim::Machine &m = M();
   return m.percpu_ptr(base, size, -1, false);
 }
+void kmapsim_register_percpu(const void *base, const char *name) { kmapsim::percpu_names()[base] = name; }
 void *kmapsim_per_cpu_ptr(void *base, size_t size, int cpu) { return M().percpu_ptr(base, size, cpu, true); }
 
 // ---- slab.h: host memory, freed at the end of the run if the subject did not.
@@ -210,7 +211,7 @@ void kfree(const void *ptr) {
       free(const_cast<void *>(ptr));
       return;
     }
-  m.report(BugClass::SubjectBug, -1, -1, "kfree(%p): not a live kmalloc() allocation (double free?)", ptr);
+  m.report(BugClass::SubjectBug, -1, -1, "kfree(%s): not a live kmalloc() allocation (double free?)", m.addr_str(ptr));
 }
 
 // ---- uaccess.h

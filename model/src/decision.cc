@@ -56,6 +56,7 @@ bool Trace::decode(const std::string &bytes, Trace *out) {
     for (;;) {
       if (i >= bytes.size() || shift > 63) return false;
       unsigned char b = static_cast<unsigned char>(bytes[i++]);
+      if (shift == 63 && (b & 0x7e)) return false;  // the tenth byte holds bit 63 only: more is not a 64-bit value
       v |= static_cast<uint64_t>(b & 0x7f) << shift;
       shift += 7;
       if (!(b & 0x80)) break;

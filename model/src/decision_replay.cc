@@ -7,6 +7,7 @@ namespace kmapsim {
 uint64_t ReplaySource::next(Site site, uint64_t lo, uint64_t hi, uint64_t fallback) {
   if (!diverged_.empty()) return fallback;
   if (i_ >= t_.size()) {
+    if (extend_) return fallback;
     diverged_ = std::string("the run asked for more decisions than the trace holds (at ") + site_name(site) + ")";
     return fallback;
   }

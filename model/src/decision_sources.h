@@ -111,9 +111,14 @@ class ExhaustiveSource : public DecisionSource {
 // Replays a recorded Trace. A decision of another site than recorded, or a
 // run that asks for more decisions than recorded, is a divergence: kmapsim
 // itself was not deterministic, or the trace belongs to other code.
+//
+// With `extend`, a run that goes on past the end of the trace takes the
+// first choice at every further decision instead: a regression input
+// recorded when a run ended at a report replays the same prefix and then
+// runs to completion once the report no longer happens.
 class ReplaySource : public DecisionSource {
  public:
-  explicit ReplaySource(Trace t) : t_(std::move(t)) {}
+  explicit ReplaySource(Trace t, bool extend = false) : t_(std::move(t)), extend_(extend) {}
   void begin_run() override { i_ = 0; diverged_.clear(); }
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override;
@@ -125,6 +130,7 @@ class ReplaySource : public DecisionSource {
  private:
   uint64_t next(Site site, uint64_t lo, uint64_t hi, uint64_t fallback);
   Trace t_;
+  bool extend_;
   size_t i_ = 0;
   std::string diverged_;
 };

@@ -27,6 +27,9 @@ class Fiber {
   // Switches to `to` from a context that will never be resumed (a signal
   // handler on a dying fiber, or an exiting fiber).
   [[noreturn]] static void jump_to(Fiber *from, Fiber *to);
+  bool contains(const void *p) const {
+    return stack_ && static_cast<const char *>(p) >= stack_ && static_cast<const char *>(p) < stack_ + stack_size_;
+  }
 
  private:
   void *sp_ = nullptr;

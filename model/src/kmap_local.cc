@@ -127,14 +127,16 @@ void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *ap
                api, addr);
       event(Ev::UnmapLocal, static_cast<uint64_t>((a - dmap_) / kPage), reinterpret_cast<uint64_t>(addr), api);
     } else {
-      report(BugClass::KunmapBadAddress, -1, -1, "%s(%p): the address is not a kmap address at all (not in the direct map, PKMAP or fixmap)", api, addr);
+      report(BugClass::KunmapBadAddress, -1, -1, "%s(%s): the address is not a kmap address at all (not in the direct map, PKMAP or fixmap)", api,
+             addr_str(addr));
     }
   }
   if (t.local_sections <= 0)
-    report(BugClass::KunmapBadAddress, -1, -1, "%s(%p) without a matching kmap_local/kmap_atomic in this context", api, addr);
+    report(BugClass::KunmapBadAddress, -1, -1, "%s(%s) without a matching kmap_local/kmap_atomic in this context", api, addr_str(addr));
   t.local_sections--;
   if (atomic) {
-    if (t.atomic_maps <= 0) report(BugClass::KunmapBadAddress, -1, -1, "%s(%p) of a mapping that kmap_atomic() did not make", api, addr);
+    if (t.atomic_maps <= 0)
+      report(BugClass::KunmapBadAddress, -1, -1, "%s(%s) of a mapping that kmap_atomic() did not make", api, addr_str(addr));
     t.atomic_maps--;
     t.pagefault_disabled--;
     preempt_enable(false);
@@ -153,7 +155,7 @@ struct page *Machine::kmap_to_page(void *addr) {
   if (in_direct_map(addr)) return &mem_map_[(static_cast<char *>(addr) - dmap_) / kPage];
   bool guard;
   int w = window_of(addr, &guard);
-  if (w < 0 || guard) report(BugClass::SubjectBug, -1, -1, "kmap_to_page(%p): not a kernel address of a page", addr);
+  if (w < 0 || guard) report(BugClass::SubjectBug, -1, -1, "kmap_to_page(%s): not a kernel address of a page", addr_str(addr));
   Window &win = windows_[w];
   if (static_cast<size_t>(w) >= nlocal_windows_) {
     unsigned slot = static_cast<unsigned>(w - nlocal_windows_);

@@ -228,6 +228,22 @@ const char *Machine::task_label(int task, int irq) const {
   return b;
 }
 
+const char *Machine::addr_str(const void *p) const {
+  char *b = label_buf_[label_next_++ & 3];
+  const char *c = static_cast<const char *>(p);
+  if ((c >= region_ && c < region_ + region_size_) || reinterpret_cast<uintptr_t>(p) < 0x10000) {
+    snprintf(b, 64, "%p", p);
+    return b;
+  }
+  for (size_t i = 0; i < ntasks_; i++)
+    if (tasks_[i]->fiber.contains(p)) {
+      snprintf(b, 64, "a stack address of %s", tasks_[i]->name.c_str());
+      return b;
+    }
+  snprintf(b, 64, "a non-kmap address (heap, global or garbage)");
+  return b;
+}
+
 static void appendf(std::string &out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void appendf(std::string &out, const char *fmt, ...) {
   char buf[512];

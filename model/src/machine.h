@@ -254,6 +254,12 @@ class Machine {
   void describe_window(std::string &out, int w) const;
   void describe_page(std::string &out, Pfn pfn) const;
   const char *task_label(int task, int irq) const;
+  // An address for a report: model addresses (direct map, windows) and
+  // small ones print as numbers — they are the same in every process —
+  // anything else (stack, heap, globals: ASLR) as a description, so
+  // replayed reports stay byte-for-byte identical.
+  const char *addr_str(const void *p) const;
+
   void format_event(std::string &out, const Event &e) const;
   // Print every event to stderr as it happens (repro --events).
   void set_log_events(bool on) { log_events_ = on; }
@@ -345,6 +351,9 @@ class Machine {
   std::string replay_hint_;
   uint64_t obs_hash_ = kFnvBasis;  // hash of observable events, for determinism checks
 };
+
+// Names of per-CPU variables, registered by DEFINE_PER_CPU's constructor.
+std::map<const void *, std::string> &percpu_names();
 
 // The running machine, or a one-line error and exit 2 when the kernel API is
 // used outside a run (a subject called from main(), say).

@@ -12,11 +12,17 @@
 
 namespace kmapsim {
 
+std::map<const void *, std::string> &percpu_names() {
+  static std::map<const void *, std::string> names;
+  return names;
+}
+
 static void lost(Machine &m, const Task &t, const PcpuUse &u, const Machine::PcpuStamp &st) {
+  auto it = percpu_names().find(u.base);
   m.report(BugClass::LostAtomicity, -1, -1,
-           "%s used cpu %d's instance of the per-CPU data at %p inside a preemptible kmap_local section, and %s used the same instance "
+           "%s used cpu %d's instance of the per-CPU variable %s inside a preemptible kmap_local section, and %s used the same instance "
            "before the section ended: the code relied on kmap_atomic() disabling preemption",
-           t.name.c_str(), u.cpu, u.base, m.task_label(st.last_task, 0));
+           t.name.c_str(), u.cpu, it != percpu_names().end() ? it->second.c_str() : m.addr_str(u.base), m.task_label(st.last_task, 0));
 }
 
 // Every per-CPU access is a scheduling point: kmap_atomic() sections were

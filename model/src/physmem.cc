@@ -26,8 +26,8 @@ Pfn Machine::checked_pfn(const struct page *page, const char *api) {
   if (!page || reinterpret_cast<uintptr_t>(page) < reinterpret_cast<uintptr_t>(base) ||
       off % sizeof(struct page) || off / sizeof(struct page) >= prof_.total_pages()) {
     bool is_addr = page && (in_direct_map(page) || in_arena(page));
-    report(is_addr ? BugClass::KunmapBadAddress : BugClass::SubjectBug, -1, -1, "%s() was passed %p, %s", api,
-           static_cast<const void *>(page),
+    report(is_addr ? BugClass::KunmapBadAddress : BugClass::SubjectBug, -1, -1, "%s() was passed %s, %s", api,
+           page ? addr_str(page) : "NULL",
            is_addr ? "a mapped address where a struct page * belongs" : "which is not a struct page of this machine");
   }
   return static_cast<Pfn>(off / sizeof(struct page));
@@ -46,7 +46,7 @@ struct page *Machine::virt_to_page(const void *addr) {
   bool guard;
   int w = window_of(addr, &guard);
   if (w >= 0 && !guard && windows_[w].state == WinState::Live) return &mem_map_[windows_[w].pfn];
-  report(BugClass::SubjectBug, -1, -1, "virt_to_page(%p): not a direct-map address", addr);
+  report(BugClass::SubjectBug, -1, -1, "virt_to_page(%s): not a direct-map address", addr_str(addr));
 }
 
 bool Machine::page_mapped_to_user(Pfn pfn) const { return mem_map_[pfn].flags & KMAPSIM_PG_USER_MAPPED; }

@@ -12,10 +12,21 @@
 
 #define KMAPSIM_NR_CPUS_MAX 8
 
-#define DEFINE_PER_CPU(type, name) __typeof__(type) name[KMAPSIM_NR_CPUS_MAX]
+/*
+ * `static DEFINE_PER_CPU(...)` works: static applies to the array; the
+ * constructor registers the variable's name for reports.
+ */
+#define DEFINE_PER_CPU(type, name)					\
+	__typeof__(type) name[KMAPSIM_NR_CPUS_MAX];			\
+	__attribute__((constructor)) static void kmapsim_percpu_reg_##name(void) \
+	{								\
+		kmapsim_register_percpu(name, #name);			\
+	}								\
+	extern char kmapsim_percpu_anchor
 #define DECLARE_PER_CPU(type, name) extern __typeof__(type) name[KMAPSIM_NR_CPUS_MAX]
 
 KMAPSIM_EXTERN_C_BEGIN
+void kmapsim_register_percpu(const void *base, const char *name);
 void *kmapsim_this_cpu_ptr(void *base, size_t size);
 void *kmapsim_per_cpu_ptr(void *base, size_t size, int cpu);
 KMAPSIM_EXTERN_C_END
