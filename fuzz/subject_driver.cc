@@ -5,13 +5,31 @@
 //   --explore      alternate bounded-exhaustive rounds (K = 0, 1, 2
 //                  preemptions), PCT and uniform random runs until a report
 //                  or the budget (--runs N / --seconds S) is spent
-//   --fuzz ARGS    coverage-guided: libFuzzer's bytes drive every decision
+//   --fuzz ARGS    coverage-guided: libFuzzer's bytes drive every decision;
+//                  with --expect CLASS only reports of that class stop a run
+//                  (so -minimize_crash=1 keeps the class); with --known FILE
+//                  a report whose first line, numbers normalised (see
+//                  normalise_line), is a line of FILE is a finding already
+//                  made: the run counts as clean (`kmapsim overnight` keeps
+//                  fuzzing a target for other bugs). libFuzzer's -fork,
+//                  -jobs, -merge and -minimize_crash re-run this binary with
+//                  its own flags only: the driver's options travel along as
+//                  one word, --kmapsim-driver=<percent-encoded options>
 //   --replay FILE  replay a crash file; --twice checks determinism, --events
-//                  prints every event of the run as it happens
+//                  prints every event of the run as it happens. With
+//                  --lenient (`kmapsim minimize`'s candidate traces) the
+//                  trace only steers the run (see LenientReplaySource) and a
+//                  report writes a crash file of the run actually taken
 //   --replay-bytes FILE   replay a raw input (libFuzzer crash or corpus file);
 //                  with --verdict V, compare the first report line (or
 //                  "clean") with the one recorded in file V
 //   --list         the subjects in this binary
+//   --strategy S   with --explore: only one kind of round (exhaustive, pct or
+//                  random; default "explore" alternates all three) — for
+//                  the benchmarks' per-strategy time to first detection
+//   --stats        print one machine-readable "kmapsim: stats: ..." line per
+//                  subject (runs, seconds, found) on stdout; with --fuzz, on
+//                  a report (execs and seconds until it)
 //
 // Exit codes: 0 clean, 1 a report, 2 unusable input (bad flags, unknown
 // subject or profile, a corrupt crash file or one from another version).
@@ -19,6 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -60,7 +79,12 @@ struct Options {
   bool events = false;
   std::string verdict_file;
   bool progress = false;
+  std::string strategy = "explore";
+  bool stats = false;
   std::vector<char *> fuzz_args;
+  bool lenient = false;
+  std::string known_file;
+  std::vector<std::string> driver_args;  // the options before --fuzz, for libFuzzer's child processes
 };
 
 Options g_opt;
@@ -158,6 +182,7 @@ int explore() {
     uint64_t runs = 0;
     uint64_t expected_reports = 0;  // reports the subject announced (kmapsim_expect)
     std::string first_line;
+    std::string found_by;
     double ts = now();
     auto out_of_budget = [&] {
       if (runs >= budget_runs) return true;
@@ -179,23 +204,37 @@ int explore() {
           if (tty) fprintf(stderr, "\r\033[K");
           emit_report(m, *s, r);
           first_line = r.report.first_line;
+          found_by = src.describe();
           return true;
         }
       }
       return false;
     };
     bool found = false;
+    const std::string &st = g_opt.strategy;
+    bool use_ex = st == "explore" || st == "exhaustive", use_pct = st == "explore" || st == "pct";
+    bool use_rnd = st == "explore" || st == "random";
     for (unsigned pass = 0; !found && !out_of_budget(); pass++) {
       bool all_complete = true;
-      for (unsigned k = 0; k <= g_opt.max_k && !found; k++) {
+      for (unsigned k = 0; k <= g_opt.max_k && !found && use_ex; k++) {
         found = round(*ex[k], 500u << (pass < 6 ? pass : 6), true);
         all_complete &= ex[k]->complete();
       }
       if (found) break;
-      found = round(pct2, 200, false) || round(pct3, 200, false) || round(rnd, 200, false);
-      (void)all_complete;
+      if (st == "exhaustive" && all_complete) break;  // nothing left to enumerate
+      found = (use_pct && (round(pct2, 200, false) || round(pct3, 200, false))) || (use_rnd && round(rnd, 200, false));
     }
     if (tty) fprintf(stderr, "\r\033[K");
+    if (g_opt.stats) {
+      printf("kmapsim: stats: subject=%s profile=%s strategy=%s seed=%llu found=%s runs=%llu seconds=%.6f schedules=%zu", s->name.c_str(),
+             prof.name.c_str(), st.c_str(), static_cast<unsigned long long>(g_opt.seed), found ? "yes" : "no",
+             static_cast<unsigned long long>(runs), now() - ts, schedules.size());
+      for (unsigned k = 0; k <= g_opt.max_k && use_ex; k++)
+        printf(" k%u=%llu%s", k, static_cast<unsigned long long>(ex[k]->runs()), ex[k]->complete() ? ":complete" : "");
+      if (found) printf(" found_by=\"%s\"", found_by.c_str());
+      printf("\n");
+      fflush(stdout);
+    }
     if (found) return finish(true, first_line);
     int best = -1;
     for (unsigned k = 0; k <= g_opt.max_k; k++)
@@ -214,6 +253,44 @@ int explore() {
 int check_verdict(const std::string &got);
 
 // ---- replay
+// `kmapsim minimize` shrinks a crash file by editing its decision list and
+// running the edited list through this source. An edit shifts or removes
+// decisions, so the run soon asks for something the list does not say: a
+// decision at another site than the next entry, outside the asked range, or
+// past the end takes the lowest choice (as ReplaySource's extend mode does),
+// and the entry stays for the next decision at its own site. The run is a
+// new run, recorded as usual: its crash file replays exactly.
+class LenientReplaySource : public DecisionSource {
+ public:
+  explicit LenientReplaySource(const Trace &t) : d_(t.decisions()) {}
+  void begin_run() override { i_ = 0; }
+  uint64_t pick(Site site, uint64_t lo, uint64_t hi) override { return next(site, lo, hi); }
+  bool should(Site site) override { return next(site, 0, 1) == 1; }
+  size_t next_task(const Candidate *, size_t n, int) override { return next(Site::NextTask, 0, n - 1); }
+  std::string describe() const override { return "lenient replay"; }
+
+ private:
+  uint64_t next(Site site, uint64_t lo, uint64_t hi) {
+    if (i_ >= d_.size() || d_[i_].site != site) return lo;
+    uint64_t v = d_[i_++].value;
+    return v < lo || v > hi ? lo : v;
+  }
+  std::vector<Decision> d_;
+  size_t i_ = 0;
+};
+
+int replay_lenient(Machine &m, const SubjectEntry &s, const CrashFile &c) {
+  m.set_log_events(g_opt.events);
+  LenientReplaySource src(c.trace);
+  RunResult r = m.run(s.fn, src);
+  bool bug = r.reported && !r.expected;
+  if (bug)
+    emit_report(m, s, r);
+  else
+    printf("kmapsim: replay: clean (%llu decisions)\n", static_cast<unsigned long long>(r.decisions));
+  return finish(bug, bug ? r.report.first_line : "clean");
+}
+
 int replay_crash() {
   std::string text, err;
   if (!read_file(g_opt.file, &text)) usage_error("cannot read crash file '" + g_opt.file + "'");
@@ -223,11 +300,12 @@ int replay_crash() {
   const SubjectEntry *s = find_subject(c.subject);
   if (!s) usage_error(g_opt.file + ": subject '" + c.subject + "' is not in this binary");
   Machine m(prof);
-  m.set_log_events(g_opt.events);
+  if (g_opt.lenient) return replay_lenient(m, *s, c);
   std::string first, full;
   uint64_t hash = 0;
   bool regression = !g_opt.verdict_file.empty();
   for (int i = 0; i < (g_opt.twice ? 2 : 1); i++) {
+    m.set_log_events(g_opt.events && i == 0);  // the event trace once, not once per run
     ReplaySource src(c.trace, regression);
     RunResult r = m.run(s->fn, src);
     if (!src.divergence().empty()) usage_error(g_opt.file + ": replay diverged: " + src.divergence());
@@ -284,10 +362,56 @@ RunResult run_bytes(const uint8_t *data, size_t size, const SubjectEntry **which
   return g_fuzz_machine->run((*which)->fn, src);
 }
 
+uint64_t g_fuzz_execs = 0;
+double g_fuzz_t0 = 0;
+
+// A report's first line with every number replaced: 0x<hex> by "0x?", a run
+// of digits by "N" (addresses and pfns change from run to run; the site does
+// not). scripts/lib/findings.py normalises the same way.
+std::string normalise_line(const std::string &s) {
+  std::string o;
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] == '0' && i + 2 < s.size() && s[i + 1] == 'x' && isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      o += "0x?";
+      for (i += 2; i < s.size() && isxdigit(static_cast<unsigned char>(s[i])); i++) {}
+    } else if (isdigit(static_cast<unsigned char>(s[i]))) {
+      o += 'N';
+      while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) i++;
+    } else {
+      o += s[i++];
+    }
+  }
+  return o;
+}
+
+std::unordered_set<std::string> g_known;  // --known: normalised first lines
+
+void load_known() {
+  if (g_opt.known_file.empty()) return;
+  std::string text;
+  if (!read_file(g_opt.known_file, &text)) usage_error("cannot read --known file '" + g_opt.known_file + "'");
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string::npos) nl = text.size();
+    if (nl > at) g_known.insert(normalise_line(text.substr(at, nl - at)));
+    at = nl + 1;
+  }
+}
+
 int fuzz_one(const uint8_t *data, size_t size) {
   const SubjectEntry *s;
   RunResult r = run_bytes(data, size, &s);
-  if (r.reported && !r.expected) {
+  g_fuzz_execs++;
+  // With --expect CLASS (kmapsim minimize) a report of another class is not the crash being shrunk.
+  bool counts = g_opt.expect.empty() || g_opt.expect == bug_class_name(r.report.cls);
+  if (r.reported && g_known.count(normalise_line(r.report.first_line))) counts = false;
+  if (r.reported && !r.expected && counts) {
+    if (g_opt.stats) {
+      printf("kmapsim: stats: subject=%s profile=%s strategy=fuzz found=yes runs=%llu seconds=%.6f\n", s->name.c_str(), g_opt.profile.c_str(),
+             static_cast<unsigned long long>(g_fuzz_execs), now() - g_fuzz_t0);
+      fflush(stdout);
+    }
     emit_report(*g_fuzz_machine, *s, r);
     fflush(stderr);
     abort();  // libFuzzer saves the input
@@ -311,13 +435,57 @@ int replay_bytes() {
   return finish(bug, bug ? r.report.first_line : "clean");
 }
 
+std::string encode_driver_args(const std::vector<std::string> &args);
+
 int fuzz() {
   if (!LLVMFuzzerRunDriver) usage_error("this binary was built without libFuzzer (use the fuzz preset)");
+  g_fuzz_t0 = now();
+  load_known();
+  static std::string forward;  // see the header: libFuzzer's child processes get the driver's options back
+  if (!g_opt.driver_args.empty()) {
+    forward = "--kmapsim-driver=" + encode_driver_args(g_opt.driver_args);
+    g_opt.fuzz_args.insert(g_opt.fuzz_args.begin(), const_cast<char *>(forward.c_str()));
+  }
   g_opt.fuzz_args.insert(g_opt.fuzz_args.begin(), const_cast<char *>(g_argv0.c_str()));
   g_opt.fuzz_args.push_back(nullptr);
   int argc = static_cast<int>(g_opt.fuzz_args.size()) - 1;
   char **argv = g_opt.fuzz_args.data();
   return LLVMFuzzerRunDriver(&argc, &argv, fuzz_one);
+}
+
+// libFuzzer runs child commands through the shell, one word per argument:
+// every byte outside a safe set becomes %XX, and ',' separates options.
+std::string encode_driver_args(const std::vector<std::string> &args) {
+  std::string out;
+  for (size_t i = 0; i < args.size(); i++) {
+    if (i) out += ',';
+    for (unsigned char ch : args[i]) {
+      if (isalnum(ch) || strchr("-_./:+=@", ch)) {
+        out += static_cast<char>(ch);
+      } else {
+        char b[4];
+        snprintf(b, sizeof b, "%%%02X", ch);
+        out += b;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> decode_driver_args(const std::string &s) {
+  std::vector<std::string> out(1);
+  for (size_t i = 0; i < s.size(); i++) {
+    if (s[i] == ',') {
+      out.emplace_back();
+    } else if (s[i] == '%' && i + 2 < s.size() && isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out.back() += static_cast<char>(strtol(s.substr(i + 1, 2).c_str(), nullptr, 16));
+      i += 2;
+    } else {
+      out.back() += s[i];
+    }
+  }
+  return out;
 }
 
 void parse(int argc, char **argv) {
@@ -341,6 +509,7 @@ void parse(int argc, char **argv) {
     else if (a == "--replay-bytes") { g_opt.mode = "replay-bytes"; g_opt.file = value("--replay-bytes"); }
     else if (a == "--fuzz") {
       g_opt.mode = "fuzz";
+      for (int j = 1; j < i; j++) g_opt.driver_args.push_back(argv[j]);
       for (i++; i < argc; i++) g_opt.fuzz_args.push_back(argv[i]);
     }
     else if (a == "--subject") g_opt.subject = value("--subject");
@@ -356,10 +525,31 @@ void parse(int argc, char **argv) {
       g_opt.expect = value("--expect");
       if (g_opt.expect != "clean" && bug_class_from_name(g_opt.expect) == BugClass::None) usage_error("--expect: unknown class '" + g_opt.expect + "'");
     }
+    else if (a.rfind("--kmapsim-driver=", 0) == 0) {
+      // A child process of libFuzzer's -fork/-jobs/-merge/-minimize_crash:
+      // the driver's options, then libFuzzer's.
+      static std::vector<std::string> opts;
+      opts = decode_driver_args(a.substr(strlen("--kmapsim-driver=")));
+      std::vector<char *> v{argv[0]};
+      for (std::string &o : opts) v.push_back(o.data());
+      v.push_back(nullptr);
+      parse(static_cast<int>(v.size()) - 1, v.data());
+      g_opt.mode = "fuzz";
+      g_opt.driver_args = opts;
+      for (i++; i < argc; i++) g_opt.fuzz_args.push_back(argv[i]);
+    }
+    else if (a == "--lenient") g_opt.lenient = true;
+    else if (a == "--known") g_opt.known_file = value("--known");
     else if (a == "--twice") g_opt.twice = true;
     else if (a == "--events") g_opt.events = true;
     else if (a == "--verdict") g_opt.verdict_file = value("--verdict");
     else if (a == "--progress") g_opt.progress = true;
+    else if (a == "--stats") g_opt.stats = true;
+    else if (a == "--strategy") {
+      g_opt.strategy = value("--strategy");
+      if (g_opt.strategy != "explore" && g_opt.strategy != "exhaustive" && g_opt.strategy != "pct" && g_opt.strategy != "random")
+        usage_error("--strategy: one of explore, exhaustive, pct, random (coverage-guided: --fuzz), got '" + g_opt.strategy + "'");
+    }
     else usage_error("unknown flag '" + a + "' (see the header of fuzz/subject_driver.cc)");
   }
   if (g_opt.max_k > 4) usage_error("--max-preemptions is at most 4");
@@ -370,6 +560,26 @@ void parse(int argc, char **argv) {
 }  // namespace
 }  // namespace kmapsim
 
+#ifdef KMAPSIM_LIBFUZZER_ENTRY
+// Built for ClusterFuzzLite/OSS-Fuzz (.clusterfuzzlite/build.sh): libFuzzer
+// owns main() and the command line, so the subject driver only provides the
+// entry points. KMAPSIM_PROFILE / KMAPSIM_SUBJECT / KMAPSIM_CRASH_DIR in the
+// environment stand in for the flags.
+extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  using namespace kmapsim;
+  g_argv0 = (*argv)[0];
+  const char *p = getenv("KMAPSIM_PROFILE");
+  const char *s = getenv("KMAPSIM_SUBJECT");
+  const char *c = getenv("KMAPSIM_CRASH_DIR");
+  g_opt.profile = p ? p : (default_subject_profile().empty() ? "strict" : default_subject_profile());
+  if (s) g_opt.subject = s;
+  if (c) g_opt.crash_dir = c;
+  profile_or_die(g_opt.profile);
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) { return kmapsim::fuzz_one(data, size); }
+#else
 int main(int argc, char **argv) {
   using namespace kmapsim;
   parse(argc, argv);
@@ -382,3 +592,4 @@ int main(int argc, char **argv) {
   if (g_opt.mode == "fuzz") return fuzz();
   return explore();
 }
+#endif

@@ -2,10 +2,15 @@
 
 namespace kmapsim {
 
-bool BytesSource::take(uint8_t *b) {
-  if (n_ == 0) return false;
+bool BytesSource::take_front(uint8_t *b) {
+  if (p_ == end_) return false;
   *b = *p_++;
-  n_--;
+  return true;
+}
+
+bool BytesSource::take_back(uint8_t *b) {
+  if (p_ == end_) return false;
+  *b = *--end_;
   return true;
 }
 
@@ -17,7 +22,7 @@ uint64_t BytesSource::pick(Site, uint64_t lo, uint64_t hi) {
   // As many bytes as the span needs, most significant first.
   for (uint64_t s = span; s; s >>= 8) {
     uint8_t b;
-    if (!take(&b)) break;
+    if (!take_front(&b)) break;
     v = (v << 8) | b;
     any = true;
   }
@@ -28,7 +33,7 @@ uint64_t BytesSource::pick(Site, uint64_t lo, uint64_t hi) {
 
 bool BytesSource::should(Site site) {
   uint8_t b;
-  if (!take(&b)) {
+  if (!take_back(&b)) {
     // Harsh defaults: highmem pages and absent user pages; no injected
     // allocation failure (it would end most runs early), no interrupt.
     return site == Site::Highmem || site == Site::UserFault;
@@ -38,7 +43,7 @@ bool BytesSource::should(Site site) {
 
 size_t BytesSource::next_task(const Candidate *, size_t n, int) {
   uint8_t b;
-  if (!take(&b)) return 0;
+  if (!take_back(&b)) return 0;
   return b % n;
 }
 

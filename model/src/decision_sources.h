@@ -9,22 +9,26 @@
 
 namespace kmapsim {
 
-// Fuzzer bytes drive every decision. When the bytes run out each site takes
-// its harshest plausible default: highmem pages, present-less user pages,
-// the largest pick, no failure, no switch. So even a short input explores
-// the dangerous world.
+// Fuzzer bytes drive every decision. As in FuzzedDataProvider, data values
+// (kmapsim_pick) are read from the front of the input and scheduling
+// choices (task switches, interrupts, zones, faults) from the back, so a
+// mutation that adds a preemption does not shift every later data value.
+// When the bytes run out each site takes its harshest plausible default:
+// highmem pages, absent user pages, the largest pick, no failure, no switch.
+// So even a short input explores the dangerous world.
 class BytesSource : public DecisionSource {
  public:
-  BytesSource(const uint8_t *data, size_t size) : p_(data), n_(size) {}
+  BytesSource(const uint8_t *data, size_t size) : p_(data), end_(data + size) {}
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override;
   size_t next_task(const Candidate *c, size_t n, int running) override;
   std::string describe() const override { return "fuzzer bytes"; }
 
  private:
-  bool take(uint8_t *b);
+  bool take_front(uint8_t *b);
+  bool take_back(uint8_t *b);
   const uint8_t *p_;
-  size_t n_;
+  const uint8_t *end_;
 };
 
 // Seeded uniform random: the baseline strategy (uniform over candidates).

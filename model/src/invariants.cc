@@ -11,6 +11,8 @@ std::string Machine::check_invariants() const {
   char buf[256];
   // Every stacked local mapping is a live window owned by its task, and
   // only the active context's windows are accessible.
+  // Only windows and pages this run touched can be anything but pristine,
+  // so the checks walk those (they run after every step of a fuzz input).
   std::vector<uint8_t> seen(nwindows_, 0);
   for (size_t t = 0; t < ntasks_; t++) {
     const Task &task = *tasks_[t];
@@ -35,8 +37,8 @@ std::string Machine::check_invariants() const {
       return "a negative preempt/pagefault/migrate count";
     if (task.atomic_maps > task.preempt_count) return "kmap_atomic mappings outnumber the preempt count";
   }
-  for (size_t w = 0; w < nlocal_windows_; w++)
-    if (windows_[w].state == WinState::Live && !seen[w]) return "a live local window is on no stack";
+  for (int w : touched_windows_)
+    if (static_cast<size_t>(w) < nlocal_windows_ && windows_[w].state == WinState::Live && !seen[w]) return "a live local window is on no stack";
   // PKMAP: pkmap_page_ and pkmap_slot_of_ are inverse maps; a held slot is
   // accessible, an unheld one is not.
   for (unsigned s = 0; s < prof_.last_pkmap; s++) {
@@ -48,7 +50,7 @@ std::string Machine::check_invariants() const {
     const Window &w = windows_[nlocal_windows_ + s];
     if ((c >= 2) != w.accessible) return "a PKMAP slot's accessibility disagrees with its count";
   }
-  for (size_t p = 0; p < prof_.total_pages(); p++) {
+  for (Pfn p : touched_pfns_) {
     int32_t s = pkmap_slot_of_[p];
     if (s >= 0 && pkmap_page_[s] != static_cast<int32_t>(p)) return "a page claims a PKMAP slot that maps another page";
   }

@@ -33,6 +33,7 @@ static void *push(Machine &m, Pfn pfn, bool atomic, const char *api) {
              api, depth, m.prof_.km_max_idx(), m.prof_.km_incr(), m.prof_.max_local_maps(), static_cast<int>(depth + 1) * m.prof_.km_incr());
   m.migrate_disable();
   int w = m.open_frame_window(pfn);
+  m.touch_window(w);
   Window &win = m.windows_[w];
   win.state = WinState::Live;
   win.atomic = atomic;

@@ -104,6 +104,7 @@ struct Window {
   int16_t released_by = -1;
   int32_t released_irq = 0;
   bool via_page_address = false;  // PKMAP: page_address() handed it out while unheld
+  bool touched = false;           // on Machine::touched_windows_ (reset after the run)
 };
 
 struct UserBuf {
@@ -309,6 +310,14 @@ class Machine {
   std::vector<uint8_t> next_copy_;
   std::vector<Window> windows_;
   std::vector<int> open_windows_;  // windows that are accessible now or live
+  std::vector<int> touched_windows_;  // windows whose record this run changed
+  std::vector<Pfn> touched_pfns_;     // pages this run allocated
+  void touch_window(int w) {
+    if (!windows_[w].touched) {
+      windows_[w].touched = true;
+      touched_windows_.push_back(w);
+    }
+  }
   std::vector<uint8_t> alloc_bitmap_;  // per pfn: allocated (any page of a block)
 
   // PKMAP (mm/highmem.c): pkmap_count, last_pkmap_nr, the page->address table.

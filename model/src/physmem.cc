@@ -81,6 +81,7 @@ struct page *Machine::alloc_pages(unsigned gfp, unsigned order, const char *api)
   for (unsigned i = 0; i < n; i++) {
     struct page &pg = mem_map_[pfn + i];
     alloc_bitmap_[pfn + i] = 1;
+    touched_pfns_.push_back(static_cast<Pfn>(pfn + i));
     pg.flags = KMAPSIM_PG_ALLOCATED | (is_highmem(static_cast<Pfn>(pfn + i)) ? KMAPSIM_PG_HIGHMEM : 0);
     pg.compound_head = 0;
     pg.order = 0;

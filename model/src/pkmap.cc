@@ -58,6 +58,7 @@ static unsigned map_new_virtual(Machine &m, Pfn pfn) {
   }
   unsigned slot = m.last_pkmap_nr_;
   int w = m.pkmap_window(slot);
+  m.touch_window(w);
   Window &win = m.windows_[w];
   if (mmap(m.window_addr(w), kPage, PROT_NONE, MAP_SHARED | MAP_FIXED, m.memfd_, static_cast<off_t>(pfn) * kPage) == MAP_FAILED) {
     perror("kmapsim: mmap of a PKMAP slot");

@@ -1,0 +1,70 @@
+#!/bin/bash -eu
+# Builds every kmapsim fuzz target the ClusterFuzzLite/OSS-Fuzz way: with
+# $CC $CXX $CFLAGS $CXXFLAGS, linked with $LIB_FUZZING_ENGINE, into $OUT, each
+# with <target>_seed_corpus.zip (corpus/<target>/seeds), the shared
+# dictionary as <target>.dict and <target>.options. Subject targets (kmapsim's
+# own and both variants of every zoo entry) run their subject on the profile
+# compiled in (strict unless the file says otherwise; KMAPSIM_PROFILE in the
+# environment overrides it).
+#
+# Local check (no Docker): tests/cfl_build.sh runs this with the variables set.
+SRC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ ! -f "$SRC_ROOT/model/src/machine.h" ]; then SRC_ROOT=$SRC/kmapsim; fi
+cd "$SRC_ROOT"
+WORK=${WORK:-$(mktemp -d)}
+OBJ=$WORK/kmapsim-obj
+mkdir -p "$OBJ"
+
+# Subjects: every access written must happen (-O0, no builtins), and the UBSan
+# checks that fire before kmapsim sees a NULL page_address() are off.
+SUBJECT_FLAGS="-O0 -fno-builtin -fno-sanitize=null,nonnull-attribute,pointer-overflow,alignment -Imodel/include"
+
+# The model and the driver (LLVMFuzzerTestOneInput entry, no main()).
+MODEL_OBJS=()
+for src in model/src/*.cc fuzz/crash_file.cc; do
+	o=$OBJ/$(basename "$src" .cc).o
+	$CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_NO_SUBJECT_SECTIONS -Imodel/src -Ifuzz -Imodel/include -c "$src" -o "$o"
+	MODEL_OBJS+=("$o")
+done
+# model/include only for the model's C API file: it shadows the system's
+# <linux/...> headers, so the driver is built without it.
+$CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_LIBFUZZER_ENTRY -Imodel/src -Ifuzz -c fuzz/subject_driver.cc -o "$OBJ/subject_driver.o"
+
+emit() { # NAME: seeds, dictionary and options beside $OUT/NAME
+	local name=$1
+	if [ -d "corpus/$name/seeds" ] && [ -n "$(ls -A "corpus/$name/seeds")" ]; then
+		(cd "corpus/$name/seeds" && zip -q -j "$OUT/${name}_seed_corpus.zip" ./*)
+	else
+		# An empty corpus still gets its zip: libFuzzer starts from nothing.
+		(cd "$WORK" && rm -f empty && : >empty && zip -q "$OUT/${name}_seed_corpus.zip" empty)
+	fi
+	cp fuzz/kmapsim.dict "$OUT/$name.dict"
+	printf '[libfuzzer]\nmax_len = 4096\ndict = %s.dict\n' "$name" >"$OUT/$name.options"
+}
+
+subject_target() { # NAME SOURCE
+	local name=$1 src=$2
+	$CC $CFLAGS -std=gnu11 $SUBJECT_FLAGS -c "$src" -o "$OBJ/$name.o"
+	$CXX $CXXFLAGS "$OBJ/$name.o" "$OBJ/subject_driver.o" "${MODEL_OBJS[@]}" $LIB_FUZZING_ENGINE -o "$OUT/$name"
+	emit "$name"
+}
+
+for t in api_sequence nesting_irq pkmap_pressure; do
+	subject_target "fuzz_$t" "fuzz/$t.c"
+done
+for dir in subjects/*/; do
+	entry=$(basename "$dir")
+	[ -f "$dir/expect" ] || continue
+	for variant in buggy fixed; do
+		subject_target "zoo_${entry//-/_}_$variant" "$dir/$variant.c"
+	done
+done
+
+# Engine targets: LLVMFuzzerTestOneInput of their own.
+$CC $CFLAGS -std=gnu11 $SUBJECT_FLAGS -c fuzz/diff_program.c -o "$OBJ/diff_program.o"
+$CXX $CXXFLAGS -std=gnu++20 -Imodel/src -Ifuzz -c fuzz/profile_diff.cc -o "$OBJ/profile_diff.o"
+$CXX $CXXFLAGS "$OBJ/profile_diff.o" "$OBJ/diff_program.o" "${MODEL_OBJS[@]}" $LIB_FUZZING_ENGINE -o "$OUT/fuzz_profile_diff"
+emit fuzz_profile_diff
+$CXX $CXXFLAGS -std=gnu++20 -Imodel/src -Ifuzz -c fuzz/crash_decoder.cc -o "$OBJ/crash_decoder.o"
+$CXX $CXXFLAGS "$OBJ/crash_decoder.o" "${MODEL_OBJS[@]}" $LIB_FUZZING_ENGINE -o "$OUT/fuzz_crash_decoder"
+emit fuzz_crash_decoder

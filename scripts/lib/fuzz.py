@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""kmapsim fuzz: coverage-guided fuzzing of every in-tree target for a short
+total, then a summary table.
+
+Called by scripts/kmapsim (which builds the fuzz preset first):
+    fuzz.py BUILD_DIR STATE_DIR SECONDS [TARGET...]
+
+Per target it runs libFuzzer for its share of the time on a working corpus
+(STATE_DIR/fuzz/corpus/<target>, seeded from corpus/<target>/seeds) and
+reads libFuzzer's final statistics and kmapsim's crash files. A zoo buggy
+variant must be re-found with the class its expect file names for the
+default profile; every other target must stay clean. Exit 0 when all is as
+expected, 1 otherwise.
+"""
+import glob
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def load_targets(build):
+    path = os.path.join(build, "kmapsim-targets.tsv")
+    targets = []
+    for line in open(path):
+        name, kind, binary, expect = line.rstrip("\n").split("\t")
+        targets.append({"name": name, "kind": kind, "bin": binary, "expect": expect})
+    return targets
+
+
+def libfuzzer_flags(seconds, artifacts):
+    return ["-max_total_time=%d" % seconds, "-print_final_stats=1", "-artifact_prefix=%s/" % artifacts,
+            "-max_len=4096", "-timeout=20", "-rss_limit_mb=4096"]
+
+
+def run_target(t, seconds, state):
+    work = os.path.join(state, "fuzz")
+    corpus = os.path.join(work, "corpus", t["name"])
+    crashes = os.path.join(work, "crashes")
+    artifacts = os.path.join(work, "artifacts", t["name"])
+    logs = os.path.join(work, "logs")
+    for d in (corpus, crashes, artifacts, logs):
+        os.makedirs(d, exist_ok=True)
+    seeds = os.path.join(ROOT, "corpus", t["name"], "seeds")
+    dirs = [corpus] + ([seeds] if os.path.isdir(seeds) else [])
+    before = set(glob.glob(os.path.join(crashes, "*.crash")))
+    if t["kind"] == "subject":
+        cmd = [t["bin"], "--crash-dir", crashes, "--target", t["name"], "--replay-prefix", "scripts/kmapsim repro",
+               "--fuzz"] + libfuzzer_flags(seconds, artifacts) + dirs
+    else:
+        cmd = [t["bin"]] + libfuzzer_flags(seconds, artifacts) + dirs
+    log = os.path.join(logs, t["name"] + ".log")
+    start = time.time()
+    with open(log, "w") as f:
+        rc = subprocess.call(cmd, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    text = open(log, errors="replace").read()
+    res = {"rc": rc, "log": log, "secs": time.time() - start}
+    m = re.findall(r"stat::number_of_executed_units:\s*(\d+)", text)
+    res["execs"] = int(m[-1]) if m else 0
+    m = re.findall(r"stat::average_exec_per_sec:\s*(\d+)", text)
+    res["rate"] = int(m[-1]) if m else 0
+    m = re.findall(r"\bcov: (\d+)", text)
+    res["cov"] = int(m[-1]) if m else 0
+    if not res["execs"]:
+        m = re.findall(r"#(\d+)\s", text)
+        res["execs"] = int(m[-1]) if m else 0
+    new = sorted(set(glob.glob(os.path.join(crashes, "*.crash"))) - before)
+    res["finding"] = None
+    res["crash"] = None
+    if new:
+        first = open(new[0]).read()
+        m = re.search(r"^report: BUG: kmapsim: ([a-z-]+):", first, re.M)
+        res["finding"] = m.group(1) if m else "?"
+        res["crash"] = os.path.relpath(new[0], ROOT)
+    elif rc != 0:
+        res["finding"] = "kmapsim-crash"  # a finding of libFuzzer/ASan, or an internal error
+        arts = sorted(glob.glob(os.path.join(artifacts, "*")), key=os.path.getmtime)
+        res["crash"] = os.path.relpath(arts[-1], ROOT) if arts else os.path.relpath(log, ROOT)
+    return res
+
+
+def main():
+    build, state, total = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    wanted = sys.argv[4:]
+    targets = load_targets(build)
+    if wanted:
+        names = {t["name"] for t in targets}
+        for w in wanted:
+            if w not in names:
+                print("kmapsim: fuzz: unknown target '%s' (see scripts/kmapsim fuzz --list)" % w, file=sys.stderr)
+                return 2
+        targets = [t for t in targets if t["name"] in wanted]
+    per = max(2, total // max(1, len(targets)))
+    tty = sys.stdout.isatty()
+    red = (lambda s: "\033[31m%s\033[0m" % s) if tty else (lambda s: s)
+    print("kmapsim: fuzzing %d targets, %d s each (libFuzzer + ASan + UBSan)" % (len(targets), per), flush=True)
+    rows, bad = [], 0
+    for i, t in enumerate(targets):
+        if tty:
+            print("\r\033[K  [%d/%d] %s" % (i + 1, len(targets), t["name"]), end="", flush=True)
+        r = run_target(t, per, state)
+        found = r["finding"] or "clean"
+        ok = found == t["expect"]
+        if not ok:
+            bad += 1
+        if t["expect"] == "clean":
+            verdict = "ok" if ok else "UNEXPECTED"
+        else:
+            verdict = "re-found" if ok else "NOT re-found" if found == "clean" else "WRONG CLASS"
+        rows.append((t, r, found, verdict, ok))
+    if tty:
+        print("\r\033[K", end="")
+    w = max(len(t["name"]) for t in targets)
+    print("%-*s %10s %9s %6s  %-22s %-22s %s" % (w, "target", "execs", "exec/s", "cov", "found", "expected", "verdict"))
+    for t, r, found, verdict, ok in rows:
+        line = "%-*s %10d %9d %6d  %-22s %-22s %s" % (w, t["name"], r["execs"], r["rate"], r["cov"], found, t["expect"], verdict)
+        print(line if ok else red(line))
+    zoo = [x for x in rows if x[0]["expect"] != "clean"]
+    refound = sum(1 for x in zoo if x[4])
+    print("kmapsim: %d/%d zoo bugs re-found, %d unexpected result%s" % (refound, len(zoo), bad, "" if bad == 1 else "s"))
+    for t, r, found, verdict, ok in rows:
+        if not ok and r["crash"]:
+            print("  %s: %s (replay: scripts/kmapsim repro %s)" % (t["name"], found, r["crash"]))
+        elif not ok:
+            print("  %s: log %s" % (t["name"], os.path.relpath(r["log"], ROOT)))
+    return 0 if bad == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

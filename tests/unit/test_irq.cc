@@ -1,0 +1,313 @@
+// Interrupts: a handler fires at a scheduling point with IRQs on, nested on
+// the interrupted task (current is that task, same CPU), as its own
+// context: its local maps go on the task's kmap_ctrl stack and must be
+// gone when it returns, it may not use the task's local addresses, and the
+// task may not use the handler's. It may not sleep.
+#include "unit.h"
+
+using namespace kt;
+
+namespace {
+
+struct page *g_page;
+void *volatile g_addr;
+int g_fired;
+int g_task_cpu, g_irq_cpu;
+bool g_in_irq, g_irqs_off, g_in_atomic, g_in_task, g_current_is_task;
+struct task_struct *g_task;
+bool g_done;
+
+ScriptSource irq_always() {
+  ScriptSource s;
+  s.set_default(Site::Irq, 1);
+  return s;
+}
+
+int request(irq_handler_t h) { return request_irq(7, h, 0, "test-irq", nullptr); }
+
+TEST(Irq, HandlerRunsNestedOnTheTaskInInterruptContext) {
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    g_fired = 0;
+    g_task = kmapsim_current();  // `current` (unit.h undefines the macro)
+    g_task_cpu = smp_processor_id();
+    request(+[](int, void *) -> irqreturn_t {
+      g_fired++;
+      g_in_irq = in_irq();
+      g_irqs_off = irqs_disabled();
+      g_in_atomic = in_atomic();
+      g_in_task = in_task();
+      g_irq_cpu = smp_processor_id();
+      g_current_is_task = kmapsim_current() == g_task;
+      return IRQ_HANDLED;
+    });
+    cond_resched();
+    free_irq(7, nullptr);
+    g_done = !in_irq() && !irqs_disabled() && in_task();
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_GE(g_fired, 1);
+  EXPECT_TRUE(g_in_irq);
+  EXPECT_TRUE(g_irqs_off);
+  EXPECT_TRUE(g_in_atomic);
+  EXPECT_FALSE(g_in_task);
+  EXPECT_EQ(g_irq_cpu, g_task_cpu);
+  EXPECT_TRUE(g_current_is_task);
+  EXPECT_TRUE(g_done);
+}
+
+TEST(Irq, NoInterruptWhileIrqsAreOff) {
+  static int during, after;
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    g_fired = 0;
+    static DEFINE_SPINLOCK(lock);
+    spin_lock_init(&lock);
+    request(+[](int, void *) -> irqreturn_t {
+      g_fired++;
+      return IRQ_HANDLED;
+    });
+    unsigned long flags;
+    local_irq_save(flags);
+    int before = g_fired;
+    for (int i = 0; i < 4; i++) kfree(kmalloc(8, GFP_ATOMIC | __GFP_NOFAIL));
+    unsigned long inner;
+    spin_lock_irqsave(&lock, inner);  // nested: still off
+    kfree(kmalloc(8, GFP_ATOMIC | __GFP_NOFAIL));
+    spin_unlock_irqrestore(&lock, inner);
+    during = g_fired - before;
+    local_irq_restore(flags);
+    before = g_fired;
+    cond_resched();
+    after = g_fired - before;
+    free_irq(7, nullptr);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(during, 0);
+  EXPECT_GE(after, 1);
+}
+
+TEST(Irq, InterruptFiresUnderKmapAtomic) {
+  // kmap_atomic disables preemption, not interrupts.
+  static int during;
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    g_fired = 0;
+    g_page = HIGH_PAGE();
+    request(+[](int, void *) -> irqreturn_t {
+      g_fired++;
+      return IRQ_HANDLED;
+    });
+    void *k = kmap_atomic(g_page);
+    int before = g_fired;
+    kfree(kmalloc(8, GFP_ATOMIC | __GFP_NOFAIL));
+    during = g_fired - before;
+    kunmap_atomic(k);
+    free_irq(7, nullptr);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_GE(during, 1);
+}
+
+TEST(Irq, WhichHandlerFiresIsADecision) {
+  static int fired_a, fired_b, a_before, b_before, a_after, b_after;
+  ScriptSource src = irq_always();
+  src.set_default(Site::IrqWhich, 1);  // with two handlers requested: the second
+  RunResult r = run("strict", +[] {
+    fired_a = fired_b = 0;
+    request_irq(
+        1, +[](int, void *) -> irqreturn_t {
+          fired_a++;
+          return IRQ_HANDLED;
+        },
+        0, "a", nullptr);
+    request_irq(
+        2, +[](int, void *) -> irqreturn_t {
+          fired_b++;
+          return IRQ_HANDLED;
+        },
+        0, "b", nullptr);
+    a_before = fired_a;
+    b_before = fired_b;
+    cond_resched();
+    cond_resched();
+    a_after = fired_a;
+    b_after = fired_b;
+    free_irq(2, nullptr);  // from here on only "a" is left to fire
+    free_irq(1, nullptr);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(a_after, a_before);
+  EXPECT_GE(b_after - b_before, 2);
+  EXPECT_GT(fired_a, a_after);
+}
+
+// ---- kmap-escape between a task and its interrupt handler
+
+TEST(Irq, HandlerUsingTheTasksLocalAddress) {
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    g_addr = nullptr;
+    g_page = HIGH_PAGE();
+    request(+[](int, void *) -> irqreturn_t {
+      if (g_addr) (void)static_cast<volatile char *>(g_addr)[0];
+      return IRQ_HANDLED;
+    });
+    g_addr = kmap_local_page(g_page);
+    cond_resched();  // the interrupt fires here
+    kunmap_local(g_addr);
+    g_addr = nullptr;
+    free_irq(7, nullptr);
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::KmapEscape, {"read", "kmap_local_page()", "belongs to main", "used by irq#"}));
+  EXPECT_TRUE(TextHas(r, "in hardirq"));
+}
+
+TEST(Irq, HandlerMappingThePageItselfIsClean) {
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    g_fired = 0;
+    g_page = HIGH_PAGE();
+    request(+[](int, void *) -> irqreturn_t {
+      volatile char *k = static_cast<char *>(kmap_local_page(g_page));
+      (void)k[0];
+      kunmap_local(const_cast<char *>(k));
+      g_fired++;
+      return IRQ_HANDLED;
+    });
+    char *k = static_cast<char *>(kmap_local_page(g_page));
+    k[0] = 1;
+    cond_resched();
+    kunmap_local(k);
+    free_irq(7, nullptr);
+    __free_page(g_page);
+  }, src);
+  EXPECT_TRUE(Clean(r));
+  EXPECT_GE(g_fired, 1);
+}
+
+TEST(Irq, TaskUsingAnAddressTheHandlerMadeAfterItReturned) {
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    g_addr = nullptr;
+    g_page = HIGH_PAGE();
+    request(+[](int, void *) -> irqreturn_t {
+      if (g_addr) return IRQ_HANDLED;  // once
+      char *k = static_cast<char *>(kmap_local_page(g_page));
+      k[0] = 2;
+      g_addr = k;
+      kunmap_local(k);
+      return IRQ_HANDLED;
+    });
+    cond_resched();
+    if (g_addr) (void)static_cast<volatile char *>(g_addr)[0];
+    free_irq(7, nullptr);
+    __free_page(g_page);
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::KmapEscape, {"read", "made by irq#1 on main", "used by main", "after its owner unmapped it"}));
+}
+
+// ---- kmap-leak from a handler
+
+TEST(Irq, HandlerReturnsHoldingALocalMap) {
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    request(+[](int, void *) -> irqreturn_t {
+      kmap_local_page(g_page);
+      return IRQ_HANDLED;
+    });
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::KmapLeak, {"interrupt handler test-irq returned holding", "kmap_local_page()"}));
+}
+
+TEST(Irq, HandlerReturnsHoldingKmapAtomic) {
+  ScriptSource src = irq_always();
+  RunResult r = run("x86-32", +[] {
+    g_page = LOW_PAGE();  // direct-mapped: only the atomic count tells
+    request(+[](int, void *) -> irqreturn_t {
+      kmap_atomic(g_page);
+      return IRQ_HANDLED;
+    });
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::KmapLeak, {"interrupt handler test-irq", "kmap_atomic()"}));
+}
+
+TEST(Irq, HandlerMapsOnTopOfTheTasksStackAndPopsItsOwn) {
+  static size_t depth_in_irq, depth_after;
+  static bool task_holds;
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    depth_in_irq = depth_after = 0;
+    task_holds = false;
+    g_page = HIGH_PAGE();
+    struct page *mine = HIGH_PAGE();
+    request(+[](int, void *) -> irqreturn_t {
+      void *k = kmap_atomic(g_page);
+      if (task_holds) depth_in_irq = kt::M().cur().kmap_ctrl.size();
+      kunmap_atomic(k);
+      return IRQ_HANDLED;
+    });
+    void *k = kmap_local_page(mine);
+    task_holds = true;
+    cond_resched();  // fires here
+    depth_after = kt::M().cur().kmap_ctrl.size();
+    task_holds = false;
+    kunmap_local(k);
+    free_irq(7, nullptr);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(depth_in_irq, 2u);
+  EXPECT_EQ(depth_after, 1u);
+}
+
+// ---- other handler rules
+
+TEST(Irq, KmapInHandler) {
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    request(+[](int, void *) -> irqreturn_t {
+      kmap(g_page);
+      return IRQ_HANDLED;
+    });
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::SleepInAtomic, {"kmap()", "in interrupt context"}));
+}
+
+TEST(Irq, MutexInHandler) {
+  static DEFINE_MUTEX(m);
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    mutex_init(&m);
+    request(+[](int, void *) -> irqreturn_t {
+      mutex_lock(&m);
+      return IRQ_HANDLED;
+    });
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::SleepInAtomic, {"mutex_lock()", "in interrupt context"}));
+}
+
+TEST(Irq, SpinlockTakenInHandlerWhileTheTaskHoldsItWithIrqsOn) {
+  static DEFINE_SPINLOCK(lock);
+  ScriptSource src = irq_always();  // also while the task holds the lock with IRQs on
+  RunResult r = run("strict", +[] {
+    spin_lock_init(&lock);
+    request(+[](int, void *) -> irqreturn_t {
+      spin_lock(&lock);
+      spin_unlock(&lock);
+      return IRQ_HANDLED;
+    });
+    spin_lock(&lock);
+    kfree(kmalloc(8, GFP_ATOMIC | __GFP_NOFAIL));
+    spin_unlock(&lock);
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::PkmapDeadlock, {"spin_lock", "interrupt handler"}));
+}
+
+TEST(Irq, FreeIrqOfAnUnrequestedLine) {
+  RunResult r = run("strict", +[] { free_irq(3, nullptr); });
+  EXPECT_TRUE(Reported(r, BugClass::SubjectBug, {"free_irq(3)"}));
+}
+
+}  // namespace

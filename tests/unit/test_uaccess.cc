@@ -1,0 +1,181 @@
+// User copies and fault-in-atomic. A user page the run decided is absent
+// faults on first touch: serviced when page faults are enabled, a
+// fault-in-atomic report inside kmap_atomic()/pagefault_disable() — where
+// the copy would come back short — and a silent short copy for the
+// documented __copy_*_user_inatomic() variants.
+#include "unit.h"
+
+using namespace kt;
+
+namespace {
+
+struct page *g_page;
+char __user *g_ubuf;
+unsigned long g_left[4];
+char g_byte[4];
+bool g_done;
+
+ScriptSource absent_user_pages() {
+  ScriptSource s;
+  s.set_default(Site::UserFault, 1);
+  return s;
+}
+
+void fill_page(struct page *p, char v) {
+  char *k = static_cast<char *>(kmap_local_page(p));
+  memset(k, v, PAGE_SIZE);
+  kunmap_local(k);
+}
+
+TEST(Uaccess, CopyToUserUnderKmapAtomicWithAbsentPage) {
+  ScriptSource src = absent_user_pages();
+  RunResult r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(64));
+    void *k = kmap_atomic(g_page);
+    copy_to_user(g_ubuf, k, 64);
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::FaultInAtomic, {"copy_to_user()", "not present", "inside kmap_atomic()", "64 of 64 bytes not copied"}));
+}
+
+TEST(Uaccess, CopyToUserUnderKmapLocalFaultsThePageIn) {
+  ScriptSource src = absent_user_pages();
+  RunResult r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    fill_page(g_page, 'Q');
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(64));
+    void *k = kmap_local_page(g_page);
+    g_left[0] = copy_to_user(g_ubuf, k, 64);
+    kunmap_local(k);
+    g_byte[0] = g_ubuf[0];
+    g_byte[1] = g_ubuf[63];
+    __free_page(g_page);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left[0], 0u);
+  EXPECT_EQ(g_byte[0], 'Q');
+  EXPECT_EQ(g_byte[1], 'Q');
+}
+
+TEST(Uaccess, InatomicCopyComesBackShortWithoutReport) {
+  ScriptSource src = absent_user_pages();
+  RunResult r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    fill_page(g_page, 'R');
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(64));
+    void *k = kmap_atomic(g_page);
+    g_left[0] = __copy_to_user_inatomic(g_ubuf, k, 64);
+    kunmap_atomic(k);
+    // The usual fallback: copy again where faults may be serviced.
+    void *k2 = kmap_local_page(g_page);
+    g_left[1] = copy_to_user(g_ubuf, k2, 64);
+    kunmap_local(k2);
+    g_byte[0] = g_ubuf[10];
+    __free_page(g_page);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left[0], 64u);
+  EXPECT_EQ(g_left[1], 0u);
+  EXPECT_EQ(g_byte[0], 'R');
+}
+
+TEST(Uaccess, InatomicCopyStopsAtTheFirstAbsentPage) {
+  ScriptSource src;
+  src.push(Site::UserFault, 0).push(Site::UserFault, 1);  // page 0 present, page 1 absent
+  RunResult r = run("strict", +[] {
+    static char kbuf[PAGE_SIZE];
+    memset(kbuf, 'S', sizeof kbuf);
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(2 * PAGE_SIZE));
+    pagefault_disable();
+    g_left[0] = __copy_to_user_inatomic(g_ubuf + PAGE_SIZE / 2, kbuf, PAGE_SIZE);
+    pagefault_enable();
+    g_byte[0] = g_ubuf[PAGE_SIZE - 1];
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left[0], PAGE_SIZE / 2);
+  EXPECT_EQ(g_byte[0], 'S');
+}
+
+TEST(Uaccess, CopyFromUserUnderPagefaultDisable) {
+  ScriptSource src = absent_user_pages();
+  RunResult r = run("strict", +[] {
+    static char kbuf[32];
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(32));
+    pagefault_disable();
+    copy_from_user(kbuf, g_ubuf, sizeof kbuf);
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::FaultInAtomic, {"copy_from_user()", "pagefault_disable()"}));
+}
+
+TEST(Uaccess, PresentPagesUnderKmapAtomicAreClean) {
+  RunResult r = run("strict", +[] {  // default: user pages present
+    g_page = HIGH_PAGE();
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(64));
+    void *k = kmap_atomic(g_page);
+    g_left[0] = copy_to_user(g_ubuf, k, 64);
+    kunmap_atomic(k);
+    __free_page(g_page);
+  });
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left[0], 0u);
+}
+
+TEST(Uaccess, FaultInBeforeTheAtomicSectionIsClean) {
+  ScriptSource src = absent_user_pages();
+  RunResult r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(2 * PAGE_SIZE));
+    fault_in_writeable(g_ubuf, 2 * PAGE_SIZE);
+    void *k = kmap_atomic(g_page);
+    g_left[0] = copy_to_user(g_ubuf + PAGE_SIZE, k, PAGE_SIZE);
+    kunmap_atomic(k);
+    __free_page(g_page);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left[0], 0u);
+}
+
+TEST(Uaccess, ServicedPageStaysPresent) {
+  ScriptSource src = absent_user_pages();
+  RunResult r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(64));
+    static char kbuf[64];
+    copy_from_user(kbuf, g_ubuf, 64);  // faults it in
+    void *k = kmap_atomic(g_page);
+    g_left[0] = copy_to_user(g_ubuf, k, 64);
+    kunmap_atomic(k);
+    __free_page(g_page);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left[0], 0u);
+}
+
+TEST(Uaccess, CopyFromUserIntoKmapLocalPage) {
+  ScriptSource src = absent_user_pages();
+  RunResult r = run("x86-32", +[] {
+    g_page = HIGH_PAGE();
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(16));
+    memset(g_ubuf, 'U', 16);  // the host writes user memory directly
+    char *k = static_cast<char *>(kmap_local_page(g_page));
+    g_left[0] = copy_from_user(k + PAGE_SIZE - 16, g_ubuf, 16);
+    g_byte[0] = k[PAGE_SIZE - 1];
+    kunmap_local(k);
+    __free_page(g_page);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left[0], 0u);
+  EXPECT_EQ(g_byte[0], 'U');
+}
+
+TEST(Uaccess, CopyToUserPastTheKmapLocalPage) {
+  RunResult r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(2 * PAGE_SIZE));
+    char *k = static_cast<char *>(kmap_local_page(g_page));
+    copy_to_user(g_ubuf, k + 16, PAGE_SIZE);
+  });
+  EXPECT_TRUE(Reported(r, BugClass::KmapOverrun, {"read", "kmap_local_page()"}));
+}
+
+}  // namespace

@@ -1,0 +1,135 @@
+// Work items run on the kworker, their own context: a work item may not use
+// a local address its submitter made (the erofs thread), and must return
+// holding no mapping and with preemption enabled.
+#include "unit.h"
+
+using namespace kt;
+
+namespace {
+
+struct job {
+  struct work_struct work;
+  struct page *page;
+  char *kaddr;  // the submitter's local address (the bug), or NULL
+  char seen;
+};
+
+struct job g_job;
+bool g_done;
+int g_order[4];
+int g_order_n;
+
+void submit_and_flush(work_func_t fn) {
+  INIT_WORK(&g_job.work, fn);
+  g_job.page = HIGH_PAGE();
+  g_job.kaddr = nullptr;
+  g_job.seen = 0;
+  schedule_work(&g_job.work);
+  flush_work(&g_job.work);
+}
+
+TEST(Workqueue, WorkItemReturnsHoldingALocalMap) {
+  RunResult r = run("strict", +[] {
+    submit_and_flush(+[](struct work_struct *w) {
+      struct job *j = container_of(w, struct job, work);
+      kmap_local_page(j->page);
+    });
+  });
+  EXPECT_TRUE(Reported(r, BugClass::KmapLeak, {"work item returned holding", "kmap_local_page()"}));
+  EXPECT_TRUE(TextHas(r, "kworker"));
+}
+
+TEST(Workqueue, WorkItemThatUnmapsIsClean) {
+  RunResult r = run("strict", +[] {
+    g_done = false;
+    submit_and_flush(+[](struct work_struct *w) {
+      struct job *j = container_of(w, struct job, work);
+      char *k = static_cast<char *>(kmap_local_page(j->page));
+      k[0] = 'w';
+      kunmap_local(k);
+      g_done = true;
+    });
+    char *k = static_cast<char *>(kmap_local_page(g_job.page));
+    g_job.seen = k[0];
+    kunmap_local(k);
+    __free_page(g_job.page);
+  });
+  EXPECT_TRUE(Clean(r));
+  EXPECT_TRUE(g_done);
+  EXPECT_EQ(g_job.seen, 'w');
+}
+
+TEST(Workqueue, WorkItemReturnsHoldingKmapAtomic) {
+  RunResult r = run("x86-32", +[] {
+    submit_and_flush(+[](struct work_struct *w) {
+      struct job *j = container_of(w, struct job, work);
+      kmap_atomic(j->page);
+    });
+  });
+  EXPECT_TRUE(Reported(r, BugClass::KmapLeak, {"work item returned", "kmap_atomic()"}));
+}
+
+TEST(Workqueue, WorkItemReturnsWithPreemptionDisabled) {
+  RunResult r = run("strict", +[] {
+    submit_and_flush(+[](struct work_struct *) { preempt_disable(); });
+  });
+  EXPECT_TRUE(Reported(r, BugClass::SleepInAtomic, {"work item returned with preempt_count 1"}));
+}
+
+// The submitter's local address handed to the work item (erofs, Oct 2022).
+TEST(Workqueue, LocalAddressHandedToAWorkItem) {
+  RunResult r = run("strict", +[] {
+    INIT_WORK(&g_job.work, +[](struct work_struct *w) {
+      struct job *j = container_of(w, struct job, work);
+      j->seen = j->kaddr[0];
+    });
+    g_job.page = HIGH_PAGE();
+    g_job.kaddr = static_cast<char *>(kmap_local_page(g_job.page));
+    schedule_work(&g_job.work);
+    flush_work(&g_job.work);  // main sleeps holding the map: the kworker runs
+    kunmap_local(g_job.kaddr);
+    __free_page(g_job.page);
+  });
+  EXPECT_TRUE(Reported(r, BugClass::KmapEscape, {"read", "belongs to main", "used by kworker/0:1"}));
+}
+
+TEST(Workqueue, WorkItemMappingThePageItselfIsClean) {
+  RunResult r = run("strict", +[] {
+    INIT_WORK(&g_job.work, +[](struct work_struct *w) {
+      struct job *j = container_of(w, struct job, work);
+      char *k = static_cast<char *>(kmap_local_page(j->page));
+      j->seen = k[0];
+      kunmap_local(k);
+    });
+    g_job.page = HIGH_PAGE();
+    char *k = static_cast<char *>(kmap_local_page(g_job.page));
+    k[0] = 'e';
+    schedule_work(&g_job.work);
+    flush_work(&g_job.work);
+    kunmap_local(k);
+    __free_page(g_job.page);
+  });
+  EXPECT_TRUE(Clean(r));
+  EXPECT_EQ(g_job.seen, 'e');
+}
+
+TEST(Workqueue, ItemsRunInOrderAndPendingItemsAreNotQueuedTwice) {
+  static struct work_struct w1, w2;
+  static bool requeued;
+  RunResult r = run("strict", +[] {
+    g_order_n = 0;
+    INIT_WORK(&w1, +[](struct work_struct *) { g_order[g_order_n++] = 1; });
+    INIT_WORK(&w2, +[](struct work_struct *) { g_order[g_order_n++] = 2; });
+    schedule_work(&w1);
+    schedule_work(&w2);
+    requeued = schedule_work(&w1);
+    flush_work(&w2);
+  });
+  ASSERT_TRUE(Clean(r));
+  EXPECT_FALSE(requeued);
+  ASSERT_EQ(g_order_n, 2);
+  EXPECT_EQ(g_order[0], 1);
+  EXPECT_EQ(g_order[1], 2);
+}
+
+}  // namespace
