@@ -24,6 +24,8 @@
 //                  with --verdict V, compare the first report line (or
 //                  "clean") with the one recorded in file V
 //   --list         the subjects in this binary
+//   --selfcheck    with --explore: replay every run from its trace and
+//                  require the same run hash and report (exit 3 if not)
 //   --strategy S   with --explore: only one kind of round (exhaustive, pct or
 //                  random; default "explore" alternates all three) — for
 //                  the benchmarks' per-strategy time to first detection
@@ -76,6 +78,7 @@ struct Options {
   uint64_t seed = 1;
   unsigned max_k = 2;
   bool twice = false;
+  bool selfcheck = false;
   bool events = false;
   std::string verdict_file;
   bool progress = false;
@@ -164,6 +167,22 @@ double now() {
   return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
+// --selfcheck: every run is run again from its recorded trace and must
+// give the same run hash (decisions and events) and the same report: a
+// difference is nondeterminism of kmapsim itself (FoundationDB's habit of
+// running every test twice).
+void determinism_check(Machine &m, const SubjectEntry &s, const RunResult &first) {
+  Trace t = m.trace();
+  ReplaySource again(t);
+  RunResult second = m.run(s.fn, again);
+  if (!again.divergence().empty() || second.trace_hash != first.trace_hash || second.report.text != first.report.text) {
+    fprintf(stderr, "kmapsim: internal error: nondeterminism in %s: a run and its replay differ (run hash %016llx vs %016llx%s%s)\n",
+            s.name.c_str(), static_cast<unsigned long long>(first.trace_hash), static_cast<unsigned long long>(second.trace_hash),
+            again.divergence().empty() ? "" : "; ", again.divergence().c_str());
+    exit(3);
+  }
+}
+
 // ---- explore
 int explore() {
   const Profile &prof = profile_or_die(g_opt.profile);
@@ -196,6 +215,7 @@ int explore() {
         runs++;
         total_runs++;
         schedules.insert(r.trace_hash);
+        if (g_opt.selfcheck) determinism_check(m, *s, r);
         if (tty && (runs & 255) == 0)
           fprintf(stderr, "\r\033[Kkmapsim: %s: %llu runs, %zu schedules, %.1fs", s->name.c_str(), static_cast<unsigned long long>(runs),
                   schedules.size(), now() - t0);
@@ -541,6 +561,7 @@ void parse(int argc, char **argv) {
     else if (a == "--lenient") g_opt.lenient = true;
     else if (a == "--known") g_opt.known_file = value("--known");
     else if (a == "--twice") g_opt.twice = true;
+    else if (a == "--selfcheck") g_opt.selfcheck = true;
     else if (a == "--events") g_opt.events = true;
     else if (a == "--verdict") g_opt.verdict_file = value("--verdict");
     else if (a == "--progress") g_opt.progress = true;

@@ -132,8 +132,13 @@ void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *ap
              addr_str(addr));
     }
   }
-  if (t.local_sections <= 0)
-    report(BugClass::KunmapBadAddress, -1, -1, "%s(%s) without a matching kmap_local/kmap_atomic in this context", api, addr_str(addr));
+  if (t.local_sections <= 0) {
+    // 64-bit: kunmap_local() is a no-op and nothing is tracked, so an extra
+    // unmap is invisible there; a HIGHMEM kernel's pop would underflow.
+    if (prof_.highmem)
+      report(BugClass::KunmapBadAddress, -1, -1, "%s(%s) without a matching kmap_local/kmap_atomic in this context", api, addr_str(addr));
+    t.local_sections = 1;
+  }
   t.local_sections--;
   if (atomic) {
     if (t.atomic_maps <= 0)
