@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""kmapsim minimize: the smallest input that keeps the class of a finding.
+
+Called by scripts/kmapsim:
+    minimize.py --bin BIN [--seconds N] CRASHFILE
+    minimize.py --build DIR [--target NAME] [--seconds N] RAW-INPUT
+
+A kmapsim crash file is shrunk on its decision trace: delta debugging
+removes runs of decisions (halves, quarters, ... single ones), then lowers
+values (to the lowest choice, then halved). Each candidate runs through the
+driver's lenient replay (--replay CAND --lenient --expect CLASS), which follows
+the edited trace as far as it fits, takes the lowest choice where it does not,
+and records the run actually taken; a candidate counts when the run reports
+the same class, and then that recorded trace is the new current one. Smaller
+means fewer decisions, then lower values. The result is written next to the
+original as NAME.min, a crash file that replays exactly.
+
+A raw libFuzzer input goes through libFuzzer's -minimize_crash=1 (for a
+kmapsim class with the driver's --expect CLASS, so only that class counts as
+the crash), and the result NAME.min is replayed to check its class.
+
+Exit: 0 NAME.min written with the same class, 2 the input is unusable (does
+not reproduce, corrupt, unknown target), 3 kmapsim failed.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import findings as fnd  # noqa: E402
+
+
+
+def die(msg, code=2):
+    print("kmapsim: minimize: " + msg, file=sys.stderr)
+    sys.exit(code)
+
+
+def decode_trace(hexstr):
+    b = bytes.fromhex(hexstr)
+    out, i = [], 0
+    while i < len(b):
+        site, v, shift = b[i], 0, 0
+        i += 1
+        while True:
+            c = b[i]
+            i += 1
+            v |= (c & 0x7F) << shift
+            shift += 7
+            if not c & 0x80:
+                break
+        out.append((site, v))
+    return out
+
+
+def encode_trace(ds):
+    b = bytearray()
+    for site, v in ds:
+        b.append(site)
+        while True:
+            c = v & 0x7F
+            v >>= 7
+            b.append(c | (0x80 if v else 0))
+            if not v:
+                break
+    return b.hex()
+
+
+def size_key(ds):
+    return (len(ds), sum(v for _, v in ds), [v for _, v in ds])
+
+
+class TraceShrinker:
+    def __init__(self, binary, crash, fields, cls, work, deadline):
+        self.bin, self.crash, self.f, self.cls = binary, crash, fields, cls
+        self.work, self.deadline = work, deadline
+        self.cache = {}
+        self.runs = 0
+        self.best_file = None
+
+    def header(self, trace_hex):
+        f = self.f
+        return ("kmapsim-crash 1\ntarget: %s\nsubject: %s\nprofile: %s\nreport: %s\nreplay: -\ntrace: %s\n" %
+                (f.get("target", ""), f["subject"], f["profile"], f.get("report", ""), trace_hex))
+
+    def try_(self, ds):
+        """The recorded trace of the run the candidate steers, if that run
+        reports the class; else None."""
+        h = encode_trace(ds)
+        if h in self.cache:
+            return self.cache[h]
+        self.runs += 1
+        cand = os.path.join(self.work, "candidate")
+        with open(cand, "w") as o:
+            o.write(self.header(h))
+        out_dir = os.path.join(self.work, "out")
+        shutil.rmtree(out_dir, ignore_errors=True)
+        cmd = [self.bin, "--replay", cand, "--lenient", "--expect", self.cls, "--crash-dir", out_dir,
+               "--replay-prefix", "scripts/kmapsim repro"]
+        if self.f.get("target"):
+            cmd += ["--target", self.f["target"]]
+        try:
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                               timeout=60, errors="replace")
+        except subprocess.TimeoutExpired:
+            self.cache[h] = None
+            return None
+        res = None
+        if p.returncode == 0:
+            m = re.search(r"^kmapsim: crash file: (.*)$", p.stdout, re.M)
+            if m and os.path.exists(m.group(1)):
+                text = open(m.group(1)).read()
+                got = decode_trace(re.search(r"^trace: ([0-9a-f]*)$", text, re.M).group(1))
+                res = (got, text)
+        elif p.returncode == 2:
+            die("the driver refused a candidate: %s" % p.stdout.strip().splitlines()[-1], 3)
+        self.cache[h] = res
+        return res
+
+    def accept(self, cur, cand):
+        r = self.try_(cand)
+        if r and size_key(r[0]) < size_key(cur):
+            self.best_file = r[1]
+            return r[0]
+        return None
+
+    def out_of_time(self):
+        return time.monotonic() > self.deadline
+
+    def shrink(self, ds):
+        cur = ds
+        changed = True
+        while changed and not self.out_of_time():
+            changed = False
+            # remove runs of decisions, largest first
+            chunk = max(1, len(cur) // 2)
+            while chunk >= 1 and not self.out_of_time():
+                i = 0
+                while i < len(cur) and not self.out_of_time():
+                    got = self.accept(cur, cur[:i] + cur[i + chunk:])
+                    if got is not None:
+                        cur, changed = got, True
+                    else:
+                        i += chunk
+                chunk //= 2
+            # lower values: the lowest choice, else half
+            i = 0
+            while i < len(cur) and not self.out_of_time():
+                site, v = cur[i]
+                for nv in (0, v // 2) if v > 1 else ((0,) if v else ()):
+                    got = self.accept(cur, cur[:i] + [(site, nv)] + cur[i + 1:])
+                    if got is not None:
+                        cur, changed = got, True
+                        break
+                i += 1
+        return cur
+
+
+def minimize_crash_file(args):
+    crash = args.input
+    try:
+        fields = fnd.read_crash_file(crash)
+    except (OSError, ValueError) as e:
+        die("%s: %s" % (crash, e))
+    m = fnd.REPORT_RE.match(fields.get("report", ""))
+    if not m:
+        die("%s: its report line names no kmapsim class" % crash)
+    cls = m.group(1)
+    p = subprocess.run([args.bin, "--replay", crash, "--expect", cls], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, errors="replace")
+    if p.returncode != 0:
+        last = (p.stdout.strip().splitlines() or ["(no output)"])[-1]
+        die("%s does not reproduce its class %s: %s" % (crash, cls, last))
+    start = decode_trace(fields["trace"])
+    work = tempfile.mkdtemp(prefix="kmapsim-minimize.")
+    t0 = time.monotonic()
+    try:
+        s = TraceShrinker(args.bin, crash, fields, cls, work, t0 + args.seconds)
+        best = s.shrink(start)
+        text = s.best_file or open(crash).read()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    dst = crash + ".min"
+    text = re.sub(r"^replay: .*$", lambda m: "replay: scripts/kmapsim repro " + fnd.rel(dst), text, count=1, flags=re.M)
+    with open(dst + ".tmp", "w") as o:
+        o.write(text)
+    os.replace(dst + ".tmp", dst)
+    # The result must replay exactly (not leniently) to the same class.
+    p = subprocess.run([args.bin, "--replay", dst, "--expect", cls], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, errors="replace")
+    if p.returncode != 0:
+        die("the minimised crash file %s does not replay to %s (a kmapsim bug): %s" % (
+            dst, cls, (p.stdout.strip().splitlines() or ["?"])[-1]), 3)
+    first = re.search(r"^report: (.*)$", text, re.M).group(1)
+    if best == start:
+        note = "already minimal: %d decisions" % len(start)
+    elif len(best) == len(start):
+        note = "%d decisions, values lowered (sum %d -> %d)" % (len(best), sum(v for _, v in start), sum(v for _, v in best))
+    else:
+        note = "%d -> %d decisions" % (len(start), len(best))
+    print("kmapsim: minimize: %s: %s (%d candidate runs, %.1fs%s); class %s kept" % (
+        crash, note, s.runs, time.monotonic() - t0, ", time budget spent" if s.out_of_time() else "", cls))
+    print("  %s" % first)
+    print("  wrote %s (replay: scripts/kmapsim repro %s)" % (dst, dst))
+    return 0
+
+
+def minimize_raw(args):
+    path = args.input
+    targets = fnd.load_targets(args.build)
+    if args.target:
+        if args.target not in targets:
+            die("unknown target '%s' (see scripts/kmapsim fuzz --list)" % args.target)
+        target = targets[args.target]
+    else:
+        target = fnd.target_of_path(path, targets)
+        if not target:
+            die("%s: which target is it an input of? (pass --target NAME; scripts/kmapsim fuzz --list)" % path)
+    if os.path.basename(path).startswith(("timeout-", "oom-")):
+        die("%s: timeouts and out-of-memory inputs are not minimised (no class to keep)" % path)
+    work = tempfile.mkdtemp(prefix="kmapsim-minimize.")
+    try:
+        orig = fnd.replay_artifact(target, path, work)
+        if orig is None:
+            die("%s replays clean on %s: nothing to minimise" % (path, target["name"]))
+        cls = orig["class"]
+        dst = path + ".min"
+        if os.path.exists(dst):
+            os.remove(dst)
+        flags = ["-minimize_crash=1", "-runs=10000", "-max_total_time=%d" % args.seconds, "-exact_artifact_path=%s" % dst,
+                 "-timeout=20", "-rss_limit_mb=2048", "-artifact_prefix=%s/" % work]
+        if target["kind"] == "subject":
+            cmd = [target["bin"], "--crash-dir", work, "--target", target["name"]]
+            if fnd.REPORT_RE.match(orig["first_line"]):
+                cmd += ["--expect", cls]
+            cmd += ["--fuzz"] + flags + [path]
+        else:
+            cmd = [target["bin"]] + flags + [path]
+        t0 = time.monotonic()
+        log = os.path.join(work, "log")
+        with open(log, "w") as lf:
+            try:
+                rc = subprocess.call(cmd, stdout=lf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     timeout=args.seconds + 60)
+            except subprocess.TimeoutExpired:
+                rc = -1
+        if not os.path.exists(dst):
+            text = open(log, errors="replace").read()
+            die("libFuzzer's -minimize_crash wrote nothing (exit %d): %s" % (
+                rc, (re.findall(r"^(?:ERROR|CRASH_MIN).*$", text, re.M) or ["?"])[-1]), 3)
+        now = fnd.replay_artifact(target, dst, work)
+        if now is None or now["class"] != cls:
+            os.remove(dst)
+            die("libFuzzer's minimised input no longer reports %s (%s); nothing written" % (
+                cls, now["class"] if now else "clean"), 3)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    a, b = os.path.getsize(path), os.path.getsize(dst)
+    print("kmapsim: minimize: %s: %d -> %d bytes (%.1fs); class %s kept" % (path, a, b, time.monotonic() - t0, cls))
+    print("  %s" % now["first_line"])
+    print("  wrote %s (replay: %s)" % (dst, fnd.raw_replay_command(target, dst)))
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="minimize.py")
+    ap.add_argument("--bin")
+    ap.add_argument("--build")
+    ap.add_argument("--target")
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("input")
+    args = ap.parse_args()
+    if fnd.is_crash_file(args.input):
+        if not args.bin:
+            die("internal: no binary for the crash file", 3)
+        return minimize_crash_file(args)
+    if not args.build:
+        die("internal: no build directory for a raw input", 3)
+    return minimize_raw(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,781 @@
+#!/usr/bin/env python3
+"""kmapsim overnight: long coverage-guided campaigns over the fuzz targets.
+
+Called by scripts/kmapsim (which builds the fuzz preset first):
+    overnight.py --build DIR --out DIR --seconds S [--jobs J] [--no-torture] [TARGET...]
+
+The targets take turns in slices (a rotation, so every target is visited
+several times and the plot has points all along); each slice is one libFuzzer
+run in fork mode (-fork=J -ignore_crashes=1 -ignore_timeouts=1
+-ignore_ooms=1), so a crash ends a job, never the campaign. After a target's
+first report of a site, later slices pass that report line to the driver
+(--known) so the target goes on looking for other bugs instead of finding the
+same one again in every job. When the time is spent every corpus is merged
+into a fresh directory (-merge=1), which then replaces it.
+
+Everything lives in OUT and a rerun with the same OUT continues:
+
+  OUT/state.json        the campaign: budget, time spent, per-target totals,
+                        findings by class and site (rewritten atomically)
+  OUT/progress.log      one line per sample: time, execs, coverage, findings
+  OUT/corpus/<target>/  working corpora (libFuzzer writes new inputs here)
+  OUT/crashes/          kmapsim crash files written by the targets
+  OUT/artifacts/<target>/  libFuzzer's crash-/timeout-/oom- inputs
+  OUT/logs/<target>.log libFuzzer's output, appended slice after slice
+  OUT/tmp/<target>/     TMPDIR of the fork jobs: inputs of jobs cut short by
+                        an interrupt are taken into the corpus on the next run
+  OUT/report.md, OUT/overnight.png   the report and its plot
+
+Exit: 0 nothing found, 1 findings (see the report), 2 bad input, 3 kmapsim
+could not run the targets, 130 interrupted (rerun to continue).
+"""
+import argparse
+import ctypes
+import fcntl
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import findings as fnd  # noqa: E402
+import pngplot  # noqa: E402
+
+ROOT = fnd.ROOT
+STATE_VERSION = 1
+GRACE = 8  # seconds a slice may overrun before it is interrupted (fork jobs finish their own time)
+STATS_RE = re.compile(r"^#(\d+): cov: (\d+) ft: (\d+) corp: (\d+) exec/s (\d+) oom/timeout/crash: (\d+)/(\d+)/(\d+) time: (\d+)s")
+LIBFUZZER_COMMON = ["-timeout=20", "-rss_limit_mb=2048", "-max_len=4096"]
+TORTURE = "torture"
+KEEP_FILES = 20  # inputs remembered per finding (all stay on disk)
+
+
+def hms(secs):
+    secs = int(secs)
+    return "%02d:%02d:%02d" % (secs // 3600, secs // 60 % 60, secs % 60)
+
+
+def human(secs):
+    secs = int(secs)
+    if secs < 60:
+        return "%ds" % secs
+    if secs < 3600:
+        return "%dm%02ds" % (secs // 60, secs % 60)
+    return "%dh%02dm" % (secs // 3600, secs // 60 % 60)
+
+
+def count(n):
+    if n >= 10000000:
+        return "%.0fM" % (n / 1e6)
+    if n >= 1000000:
+        return "%.1fM" % (n / 1e6)
+    if n >= 10000:
+        return "%.0fk" % (n / 1e3)
+    return str(n)
+
+
+def plural(n, word):
+    return "%d %s%s" % (n, word, "" if n == 1 else "s")
+
+
+def set_pdeathsig():
+    """The libFuzzer parent dies with us (a `kill -9` of the runner), by
+    SIGKILL so that its fork-job directory stays for the next run to take
+    the inputs from (on SIGTERM/SIGINT libFuzzer deletes it)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class Campaign:
+    def __init__(self, args):
+        self.args = args
+        self.out = os.path.abspath(args.out)
+        self.targets = fnd.load_targets(args.build)
+        self.tty = sys.stderr.isatty()
+        self.stop = False
+        self.proc = None
+        self.last_sample = 0.0
+        self.status_text = ""
+
+    # ------------------------------------------------------------ state
+    def path(self, *parts):
+        return os.path.join(self.out, *parts)
+
+    def load_state(self):
+        p = self.path("state.json")
+        if os.path.exists(p):
+            try:
+                st = json.load(open(p))
+            except ValueError:
+                fail("%s is corrupt (not JSON); move it away to start a new campaign in %s" % (fnd.rel(p), fnd.rel(self.out)), 2)
+            if st.get("version") != STATE_VERSION:
+                fail("%s was written by another version of kmapsim overnight" % fnd.rel(p), 2)
+            return st
+        return {"version": STATE_VERSION, "budget": 0, "elapsed": 0.0, "phase": "new", "sessions": [], "targets": {},
+                "findings": {}, "seen": {}, "next": 0, "pgid": None, "torture": None, "merged": [], "merge_results": {}}
+
+    def save(self):
+        p = self.path("state.json")
+        with open(p + ".tmp", "w") as f:
+            json.dump(self.st, f, indent=1, sort_keys=True)
+        os.replace(p + ".tmp", p)
+
+    def tstate(self, name):
+        return self.st["targets"].setdefault(name, {"execs": 0, "cov": 0, "ft": 0, "corpus": 0, "seconds": 0.0, "slices": 0,
+                                                    "crashes": 0, "timeouts": 0, "ooms": 0, "error": None})
+
+    # ------------------------------------------------------------ setup
+    def lock(self):
+        os.makedirs(self.out, exist_ok=True)
+        self.lock_fd = open(self.path(".lock"), "a+")
+        try:
+            fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fail("%s is in use by another `kmapsim overnight` (one campaign per directory)" % fnd.rel(self.out), 2)
+
+    def recover(self):
+        """Leftovers of a run that was killed: its processes, a half-done
+        corpus swap, the inputs of fork jobs it did not merge."""
+        pgid = self.st.get("pgid")
+        if pgid:
+            for pid in self.group_members(pgid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            self.st["pgid"] = None
+        for old in glob.glob(self.path("corpus.old", "*")):
+            name = os.path.basename(old)
+            cur = self.path("corpus", name)
+            if not os.path.isdir(cur):
+                os.rename(old, cur)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(self.path("corpus.merge"), ignore_errors=True)
+        for name in os.listdir(self.path("tmp")) if os.path.isdir(self.path("tmp")) else []:
+            n = self.harvest(name)
+            if n:
+                self.tstate(name)["recovered"] = self.tstate(name).get("recovered", 0) + n
+                self.say("%s: %d input%s of interrupted fork jobs taken into the corpus" % (name, n, "" if n == 1 else "s"))
+
+    def group_members(self, pgid):
+        """Processes of process group PGID that belong to this campaign."""
+        pids = []
+        for d in glob.glob("/proc/[0-9]*"):
+            try:
+                stat = open(d + "/stat").read()
+                pgrp = int(stat[stat.rindex(")") + 2:].split()[2])
+                cmd = open(d + "/cmdline", "rb").read().decode(errors="replace")
+            except (OSError, ValueError, IndexError):
+                continue
+            if pgrp == pgid and self.out in cmd:
+                pids.append(int(os.path.basename(d)))
+        return pids
+
+    def harvest(self, name):
+        """Inputs left in fork-job directories (TMPDIR=OUT/tmp/<target>) go
+        into the target's corpus, named by content like libFuzzer's."""
+        tmp = self.path("tmp", name)
+        corpus = self.path("corpus", name)
+        taken = 0
+        for d in glob.glob(os.path.join(tmp, "libFuzzerTemp.*", "C[0-9]*")):
+            for f in glob.glob(os.path.join(d, "*")):
+                try:
+                    data = open(f, "rb").read()
+                except OSError:
+                    continue
+                dst = os.path.join(corpus, hashlib.sha1(data).hexdigest())
+                if name in self.targets and not os.path.exists(dst):
+                    os.makedirs(corpus, exist_ok=True)
+                    with open(dst + ".tmp", "wb") as o:
+                        o.write(data)
+                    os.replace(dst + ".tmp", dst)
+                    taken += 1
+        shutil.rmtree(tmp, ignore_errors=True)
+        return taken
+
+    # ------------------------------------------------------------ signals
+    def on_signal(self, signum, frame):
+        # libFuzzer's fork parent ignores SIGINT while its jobs run (it starts
+        # them with system()) and deletes its job directory on SIGTERM: stop
+        # the whole group with SIGKILL; every input found so far is on disk
+        # (the corpus, the jobs' directories under OUT/tmp, crash files,
+        # artifacts) and harvest() takes the jobs' inputs.
+        self.stop = True
+        if self.proc:
+            self.kill_group(signal.SIGKILL)
+
+    def kill_group(self, sig):
+        try:
+            os.killpg(self.proc.pid, sig)
+        except OSError:
+            pass
+
+    # ------------------------------------------------------------ output
+    def say(self, msg):
+        if self.tty and self.status_text:
+            sys.stderr.write("\r\033[K")
+        print("kmapsim: overnight: " + msg, file=sys.stderr, flush=True)
+        if self.tty and self.status_text:
+            sys.stderr.write(self.status_text)
+            sys.stderr.flush()
+
+    def status(self, text):
+        if not self.tty:
+            return
+        width = shutil.get_terminal_size((100, 20)).columns - 1
+        self.status_text = "\r\033[K" + text[:width]
+        sys.stderr.write(self.status_text)
+        sys.stderr.flush()
+
+    def clear_status(self):
+        if self.tty and self.status_text:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+        self.status_text = ""
+
+    # ------------------------------------------------------------ findings
+    def known_lines(self, name):
+        return sorted({f["first_line"] for f in self.st["findings"].values()
+                       if f["target"] == name and fnd.REPORT_RE.match(f["first_line"])})
+
+    def add(self, f, age=0.0):
+        fs = self.st["findings"]
+        kind = "crash_files" if f["kind"] == "crash-file" else "raw"
+        p = fnd.rel(f["path"])
+        if f["key"] not in fs:
+            fs[f["key"]] = {"class": f["class"], "site": f["site"], "target": f["target"], "subject": f["subject"],
+                            "first_line": f["first_line"], "first_seen": round(max(0.0, self.st["elapsed"] - age), 1),
+                            "crash_files": [], "raw": [], "n_crash_files": 0, "n_raw": 0, "replay": f["replay"],
+                            "n": len(fs) + 1}
+            e = fs[f["key"]]
+            expect = self.targets.get(f["target"], {}).get("expect")
+            tag = " (expected: zoo bug)" if expect == f["class"] else ""
+            self.say("new finding #%d: %s in %s%s\n  %s\n  replay: %s" % (e["n"], f["class"], f["target"], tag,
+                                                                          f["first_line"], f["replay"]))
+        e = fs[f["key"]]
+        e["n_" + kind] += 1
+        if len(e[kind]) < KEEP_FILES:
+            e[kind].append(p)
+        if kind == "crash_files" and not e["crash_files"][1:]:
+            e["replay"] = f["replay"]  # a crash file replays with the report and events: prefer it
+
+    def scan(self, final=False):
+        """Classifies crash files and artifacts not seen before."""
+        seen = self.st["seen"]
+        now = time.time()
+        for p in sorted(glob.glob(self.path("crashes", "*.crash"))):
+            r = fnd.rel(p)
+            if r in seen or (not final and now - os.path.getmtime(p) < 1):
+                continue
+            try:
+                f = fnd.from_crash_file(p)
+            except (OSError, ValueError) as e:
+                seen[r] = "unreadable: %s" % e
+                continue
+            seen[r] = f["key"]
+            self.add(f, now - os.path.getmtime(p))
+        scratch = self.path("tmp", "replay")
+        for p in sorted(glob.glob(self.path("artifacts", "*", "*"))):
+            r = fnd.rel(p)
+            name = os.path.basename(os.path.dirname(p))
+            if r in seen or not fnd.is_artifact_name(p) or name not in self.targets:
+                continue
+            if not final and now - os.path.getmtime(p) < 2:
+                continue
+            os.makedirs(scratch, exist_ok=True)
+            f = fnd.replay_artifact(self.targets[name], p, scratch)
+            shutil.rmtree(scratch, ignore_errors=True)
+            if f is None:
+                seen[r] = "clean on replay"
+                continue
+            seen[r] = f["key"]
+            self.add(f, now - os.path.getmtime(p))
+
+    # ------------------------------------------------------------ progress
+    def totals(self):
+        # Coverage is libFuzzer's features (edges and their hit-count
+        # buckets): its fork mode's "cov" is not reliable once the corpus is
+        # not empty (it starts from the seeds' feature count). Edges are
+        # counted exactly by the merge at the end.
+        ft = sum(t["ft"] for t in self.st["targets"].values())
+        execs = sum(t["execs"] for t in self.st["targets"].values())
+        return ft, execs
+
+    def sample(self, name):
+        cov, execs = self.totals()
+        t = self.st["targets"].get(name, {})
+        line = "%.1f\t%d\t%s\t%d\t%d\t%d\t%d\n" % (self.st["elapsed"], len(self.st["sessions"]), name, execs, cov,
+                                                  len(self.st["findings"]), t.get("corpus", 0))
+        p = self.path("progress.log")
+        head = "" if os.path.exists(p) else "# seconds\trun\ttarget\texecs\tfeatures\tfindings\tcorpus\n"
+        with open(p, "a") as f:
+            f.write(head + line)
+
+    def progress_line(self, name, idx, n):
+        cov, execs = self.totals()
+        nf = len(self.st["findings"])
+        self.status("[%s / %s] %s (%d/%d)  %s execs  %d features  %d findings" % (
+            hms(self.st["elapsed"]), hms(self.st["budget"]), name, idx + 1, n, count(execs), cov, nf))
+
+    # ------------------------------------------------------------ slices
+    def driver_args(self, name, crash_dir):
+        t = self.targets[name]
+        if t["kind"] != "subject":
+            return [t["bin"]]
+        known = self.path("known", name + ".txt")
+        os.makedirs(os.path.dirname(known), exist_ok=True)
+        with open(known, "w") as f:
+            f.write("".join(line + "\n" for line in self.known_lines(name)))
+        return [t["bin"], "--crash-dir", crash_dir, "--target", name, "--replay-prefix", "scripts/kmapsim repro",
+                "--known", known, "--fuzz"]
+
+    def spawn(self, cmd, name, log):
+        tmp = self.path("tmp", name)
+        os.makedirs(tmp, exist_ok=True)
+        env = dict(os.environ, TMPDIR=tmp)
+        log.write("\n=== %s  campaign time %s  %s\n" % (time.strftime("%Y-%m-%d %H:%M:%S"), hms(self.st["elapsed"]),
+                                                       " ".join(cmd)))
+        log.flush()
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     start_new_session=True, preexec_fn=set_pdeathsig, env=env, cwd=ROOT)
+        self.st["pgid"] = self.proc.pid
+        self.save()
+
+    def reap(self):
+        rc = self.proc.wait()
+        self.proc = None
+        self.st["pgid"] = None
+        return rc
+
+    def fuzz_slice(self, name, secs, idx, n):
+        """One turn of SECS seconds for target NAME. A subject target that
+        reports a new site is restarted at once with that site known, so a
+        bug found in the first second does not make every job of the turn
+        crash on it (at most a few restarts per turn)."""
+        ts = self.tstate(name)
+        for d in (self.path("corpus", name), self.path("artifacts", name), self.path("crashes"), self.path("logs")):
+            os.makedirs(d, exist_ok=True)
+        start = time.monotonic()
+        restarts = 0
+        while not self.stop:
+            left = secs - (time.monotonic() - start)
+            if left < 1:
+                break
+            again, rc, lines = self.fuzz_run(name, left, idx, n, may_restart=restarts < 3)
+            if not lines and rc not in (0, -signal.SIGKILL) and not self.stop:
+                ts["error"] = "libFuzzer exited %d before fuzzing (see %s)" % (rc, fnd.rel(self.path("logs", name + ".log")))
+                self.say("%s: %s" % (name, ts["error"]))
+                break
+            if not again:
+                break
+            restarts += 1
+        ts["slices"] += 1
+        self.scan(final=True)
+        self.sample(name)
+        self.save()
+        if not self.tty:
+            self.say("[%s/%s] %s: %s execs, features %d, corpus %d, findings %d" % (
+                hms(self.st["elapsed"]), hms(self.st["budget"]), name, count(ts["execs"]), ts["ft"], ts["corpus"],
+                len(self.st["findings"])))
+
+    def fuzz_run(self, name, secs, idx, n, may_restart):
+        """One libFuzzer run (fork mode). Returns (restart?, exit code, stats lines seen)."""
+        t = self.targets[name]
+        ts = self.tstate(name)
+        corpus = self.path("corpus", name)
+        artifacts = self.path("artifacts", name)
+        seeds = os.path.join(ROOT, "corpus", name, "seeds")
+        known = self.known_lines(name)
+        cmd = self.driver_args(name, self.path("crashes"))
+        cmd += ["-fork=%d" % self.args.jobs, "-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1",
+                "-max_total_time=%d" % max(1, int(secs)), "-artifact_prefix=%s/" % artifacts, "-print_final_stats=1",
+                "-dict=%s" % os.path.join(ROOT, "fuzz", "kmapsim.dict")] + LIBFUZZER_COMMON
+        cmd += [corpus] + ([seeds] if os.path.isdir(seeds) else [])
+        log = open(self.path("logs", name + ".log"), "a")
+        self.spawn(cmd, name, log)
+        live = {"execs": 0, "ft": 0, "corp": 0, "oom": 0, "timeout": 0, "crash": 0, "lines": 0}
+        base = dict(ts)
+
+        def reader(pipe):
+            for raw in iter(pipe.readline, b""):
+                line = raw.decode(errors="replace")
+                log.write(line)
+                m = STATS_RE.match(line)
+                if m:
+                    v = [int(x) for x in m.groups()]
+                    live.update(execs=v[0], ft=v[2], corp=v[3], oom=v[5], timeout=v[6], crash=v[7])
+                    live["lines"] += 1
+            pipe.close()
+
+        th = threading.Thread(target=reader, args=(self.proc.stdout,), daemon=True)
+        th.start()
+        t0 = time.monotonic()
+        e0 = self.st["elapsed"]
+        killed = restart = False
+        while th.is_alive() or self.proc.poll() is None:
+            th.join(0.5)
+            now = time.monotonic()
+            self.st["elapsed"] = e0 + (now - t0)
+            ts.update(execs=base["execs"] + live["execs"],
+                      ft=max(base["ft"], live["ft"]), corpus=live["corp"] if live["lines"] else base["corpus"],
+                      crashes=base["crashes"] + live["crash"], timeouts=base["timeouts"] + live["timeout"],
+                      ooms=base["ooms"] + live["oom"])
+            if not killed and (self.stop or now - t0 > secs + GRACE):
+                killed = True
+                self.kill_group(signal.SIGKILL)  # see on_signal
+            if now - self.last_sample >= self.sample_every:
+                self.last_sample = now
+                self.scan()
+                self.sample(name)
+                self.save()
+                if (not killed and may_restart and t["kind"] == "subject" and secs - (now - t0) > 2
+                        and self.known_lines(name) != known):
+                    killed = restart = True
+                    self.kill_group(signal.SIGKILL)
+            self.progress_line(name, idx, n)
+        rc = self.reap()
+        log.close()
+        self.st["elapsed"] = e0 + (time.monotonic() - t0)
+        ts["seconds"] += time.monotonic() - t0
+        ts["recovered"] = ts.get("recovered", 0) + self.harvest(name)
+        ts["corpus"] = len(os.listdir(corpus))
+        return restart, rc, live["lines"]
+
+    def torture_slice(self, secs, idx, n):
+        os.makedirs(self.path("logs"), exist_ok=True)
+        log = open(self.path("logs", "torture.log"), "a")
+        cmd = [os.path.join(ROOT, "scripts", "kmapsim"), "torture", "--seconds", str(max(1, int(secs)))]
+        self.spawn(cmd, TORTURE, log)
+        t0 = time.monotonic()
+        e0 = self.st["elapsed"]
+        out = []
+
+        def reader(pipe):
+            for raw in iter(pipe.readline, b""):
+                line = raw.decode(errors="replace")
+                out.append(line)
+                log.write(line)
+            pipe.close()
+
+        th = threading.Thread(target=reader, args=(self.proc.stdout,), daemon=True)
+        th.start()
+        stopped = False
+        while th.is_alive() or self.proc.poll() is None:
+            th.join(0.5)
+            self.st["elapsed"] = e0 + (time.monotonic() - t0)
+            # its first run may build the tsan preset: give it time
+            if not stopped and (self.stop or time.monotonic() - t0 > secs + 1200):
+                stopped = True
+                self.kill_group(signal.SIGKILL)
+            self.progress_line(TORTURE, idx, n)
+        rc = self.reap()
+        log.close()
+        text = "".join(out)
+        self.st["elapsed"] = e0 + (time.monotonic() - t0)
+        shutil.rmtree(self.path("tmp", TORTURE), ignore_errors=True)
+        if rc == 2 and "not yet available" in text:
+            self.st["torture"] = "not available yet (`scripts/kmapsim torture` says so); skipped"
+            self.say("torture: not available yet; skipped")
+            return
+        ts = self.tstate(TORTURE)
+        ts["seconds"] += time.monotonic() - t0
+        ts["slices"] += 1
+        if rc == 1:
+            cls, _, first = fnd.classify_output(text)
+            keep = self.path("findings", "torture-%s.log" % hashlib.sha1(text.encode()).hexdigest()[:12])
+            os.makedirs(os.path.dirname(keep), exist_ok=True)
+            open(keep, "w").write(text)
+            self.add(fnd.finding(cls, TORTURE, first, TORTURE, keep, "log",
+                                 "scripts/kmapsim torture --seconds %d (threads: best-effort, may need several runs)" % int(secs)))
+        elif rc not in (0, 130, -signal.SIGINT, -signal.SIGKILL) and not self.stop:
+            ts["error"] = "scripts/kmapsim torture exited %d (see %s)" % (rc, fnd.rel(self.path("logs", "torture.log")))
+            self.st["torture"] = "failed: " + ts["error"]
+            self.say("torture: " + ts["error"] + "; skipped from now on")
+        else:
+            self.st["torture"] = "ran"
+        self.sample(TORTURE)
+        self.save()
+
+    # ------------------------------------------------------------ merge
+    def merge(self, names):
+        self.st["phase"] = "merging"
+        self.save()
+        todo = [n for n in names if n in self.targets and n not in self.st["merged"]]
+        for i, name in enumerate(todo):
+            if self.stop:
+                return False
+            src = self.path("corpus", name)
+            before = len(os.listdir(src)) if os.path.isdir(src) else 0
+            if before == 0:
+                self.st["merged"].append(name)
+                continue
+            self.status("merging corpora: %s (%d/%d), %d inputs" % (name, i + 1, len(todo), before))
+            dst = self.path("corpus.merge", name)
+            shutil.rmtree(dst, ignore_errors=True)
+            os.makedirs(dst)
+            scratch = self.path("tmp", name, "merge-crashes")
+            os.makedirs(scratch, exist_ok=True)
+            cmd = self.driver_args(name, scratch) + ["-merge=1", "-artifact_prefix=%s/" % scratch] + LIBFUZZER_COMMON + [dst, src]
+            log = open(self.path("logs", name + ".log"), "a")
+            self.spawn(cmd, name, log)
+            edges = None
+            for raw in iter(self.proc.stdout.readline, b""):
+                line = raw.decode(errors="replace")
+                log.write(line)
+                m = re.match(r"MERGE-OUTER: \d+ new files with \d+ new features added; (\d+) new coverage edges", line)
+                if m:
+                    edges = int(m.group(1))
+            rc = self.reap()
+            log.close()
+            shutil.rmtree(self.path("tmp", name), ignore_errors=True)
+            if self.stop:
+                shutil.rmtree(dst, ignore_errors=True)
+                return False
+            after = len(os.listdir(dst))
+            if rc != 0 or (after == 0 and before > 0):
+                self.st["merge_results"][name] = "merge failed (exit %d), corpus kept as it was" % rc
+                shutil.rmtree(dst, ignore_errors=True)
+            else:
+                old = self.path("corpus.old", name)
+                os.makedirs(os.path.dirname(old), exist_ok=True)
+                os.rename(src, old)
+                os.rename(dst, src)
+                shutil.rmtree(old, ignore_errors=True)
+                self.st["merge_results"][name] = "%d -> %d inputs" % (before, after)
+                if edges is not None:
+                    self.tstate(name)["cov"] = edges
+                self.tstate(name)["corpus"] = after
+            self.st["merged"].append(name)
+            self.save()
+        self.clear_status()
+        shutil.rmtree(self.path("corpus.merge"), ignore_errors=True)
+        shutil.rmtree(self.path("corpus.old"), ignore_errors=True)
+        return True
+
+    # ------------------------------------------------------------ main
+    def run(self):
+        a = self.args
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, self.on_signal)
+        self.lock()
+        self.st = self.load_state()
+        self.recover()
+        names = a.targets or sorted(self.targets)
+        want_torture = (not a.targets and not a.no_torture) or TORTURE in names
+        names = [n for n in names if n != TORTURE]
+        unknown = [n for n in names if n not in self.targets]
+        if unknown:
+            fail("unknown target%s %s (see scripts/kmapsim fuzz --list)" % ("s" if len(unknown) > 1 else "", ", ".join(unknown)), 2)
+        if self.st["phase"] in ("new", "done"):
+            resumed = self.st["phase"] == "done"
+            self.st["budget"] = self.st["elapsed"] + a.seconds
+            self.st["phase"] = "fuzzing"
+            self.st["merged"] = []
+            self.st["torture"] = None  # ask again: it may have become available
+            if resumed:
+                self.say("%s holds a finished campaign (%s, %s): adding %s on top of its corpora" % (
+                    fnd.rel(self.out), human(self.st["elapsed"]), plural(len(self.st["findings"]), "finding"),
+                    human(a.seconds)))
+        else:
+            self.st["budget"] = max(a.seconds, self.st["elapsed"]) if a.explicit_budget else self.st["budget"]
+            self.say("resuming the campaign in %s: %s of %s done, %s so far" % (
+                fnd.rel(self.out), human(self.st["elapsed"]), human(self.st["budget"]),
+                plural(len(self.st["findings"]), "finding")))
+        self.st["targets_wanted"] = names
+        self.st["jobs"] = a.jobs
+        self.st["sessions"].append({"start": time.strftime("%Y-%m-%d %H:%M:%S"), "at": round(self.st["elapsed"], 1)})
+        self.save()
+        rotation = list(names)
+        if want_torture and not (self.st.get("torture") or "").startswith(("not available", "failed")):
+            rotation.append(TORTURE)
+        self.st["torture_wanted"] = TORTURE in rotation
+        budget = self.st["budget"]
+        left = budget - self.st["elapsed"]
+        self.slice = min(900.0, max(5.0, budget / (len(rotation) * 4.0)))
+        self.sample_every = min(30.0, max(1.0, budget / 300.0))
+        if left > 0.5 and self.st["phase"] == "fuzzing":
+            self.say("%d target%s%s, %s in turns of %s, -fork=%d; output in %s (Ctrl-C stops, the same command resumes)" % (
+                len(names), "" if len(names) == 1 else "s", " + torture" if TORTURE in rotation else "", human(left),
+                human(self.slice), a.jobs, fnd.rel(self.out)))
+        while self.st["phase"] == "fuzzing" and not self.stop and rotation:
+            left = budget - self.st["elapsed"]
+            if left < 1:
+                break
+            idx = self.st["next"] % len(rotation)
+            name = rotation[idx]
+            self.st["next"] += 1
+            secs = min(self.slice, left)
+            if name == TORTURE:
+                self.torture_slice(secs, idx, len(rotation))
+                if (self.st.get("torture") or "").startswith(("not available", "failed")):
+                    rotation.remove(TORTURE)
+                continue
+            self.fuzz_slice(name, secs, idx, len(rotation))
+            if self.tstate(name).get("error"):
+                rotation.remove(name)
+        self.clear_status()
+        if not self.stop and self.st["phase"] == "fuzzing" and not rotation:
+            self.write_report("failed")
+            fail("no target could be fuzzed (see %s)" % fnd.rel(self.path("logs")), 3)
+        if not self.stop:
+            self.merge(names)
+        self.clear_status()
+        if self.stop:
+            self.save()
+            self.write_report("interrupted")
+            self.say("interrupted after %s of %s; nothing is lost: rerun the same command (--out %s) to continue" % (
+                human(self.st["elapsed"]), human(budget), fnd.rel(self.out)))
+            return 130
+        self.st["phase"] = "done"
+        self.save()
+        self.write_report("finished")
+        nf = len(self.st["findings"])
+        self.say("done: %s, %d finding%s; report: %s" % (human(self.st["elapsed"]), nf, "" if nf == 1 else "s",
+                                                         fnd.rel(self.path("report.md"))))
+        return 1 if nf else 0
+
+    # ------------------------------------------------------------ report
+    def write_report(self, status):
+        st = self.st
+        names = st.get("targets_wanted", [])
+        fs = sorted(st["findings"].values(), key=lambda e: e["n"])
+        ft, execs = self.totals()
+        edges = sum(t["cov"] for t in st["targets"].values())
+        out = ["# kmapsim overnight report", ""]
+        state = {"finished": "finished", "interrupted": "**interrupted** — rerun `scripts/kmapsim overnight --out %s` "
+                 "to continue (nothing is lost)" % fnd.rel(self.out), "failed": "**failed** (no target could run)"}[status]
+        out += ["- campaign: `%s`, %s; fuzzing time %s of %s in %d run%s (first started %s)" % (
+            fnd.rel(self.out), state, human(st["elapsed"]), human(st["budget"]), len(st["sessions"]),
+            "" if len(st["sessions"]) == 1 else "s", st["sessions"][0]["start"] if st["sessions"] else "-")]
+        out += ["- %d target%s, libFuzzer `-fork=%d -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1`; %s execs in all; "
+                "coverage %d features summed over targets%s" % (
+                    len(names), "" if len(names) == 1 else "s", st.get("jobs", 1), count(execs), ft,
+                    " (%d edges counted by the final merge)" % edges if edges else "")]
+        if st.get("torture"):
+            out += ["- torture job: %s" % st["torture"]]
+        elif st.get("torture_wanted"):
+            out += ["- torture job: in the turns, not reached yet"]
+        out += ["- **%d distinct finding%s** (class and site: the report's first line with numbers normalised, plus "
+                "the subject)" % (len(fs), "" if len(fs) == 1 else "s"), ""]
+        out += ["![coverage and findings over time](overnight.png)", ""]
+        out += ["## Findings by class", ""]
+        if fs:
+            out += ["| class | findings | inputs | targets |", "|---|---:|---:|---|"]
+            by = {}
+            for e in fs:
+                by.setdefault(e["class"], []).append(e)
+            for cls in sorted(by):
+                es = by[cls]
+                out.append("| %s | %d | %d | %s |" % (cls, len(es), sum(max(e["n_crash_files"], e["n_raw"]) for e in es),
+                                                   ", ".join(sorted({e["target"] for e in es}))))
+        else:
+            out.append("Nothing found.")
+        out += ["", "## Findings", ""]
+        for e in fs:
+            expect = self.targets.get(e["target"], {}).get("expect")
+            tag = "expected (zoo bug)" if expect == e["class"] else "**new**"
+            out += ["### %d. %s in %s — %s" % (e["n"], e["class"], e["target"], tag), ""]
+            out += ["- first line: `%s`" % e["first_line"].replace("`", "'")]
+            out += ["- site: `%s`" % e["site"].replace("`", "'")]
+            out += ["- found after %s of fuzzing; %d crash file%s, %d raw input%s" % (
+                human(e["first_seen"]), e["n_crash_files"], "" if e["n_crash_files"] == 1 else "s", e["n_raw"],
+                "" if e["n_raw"] == 1 else "s")]
+            out += ["- replay: `%s`" % e["replay"]]
+            rep = (e["crash_files"] or e["raw"] or [None])[0]
+            if rep and e["target"] != TORTURE:
+                out += ["- minimise: `scripts/kmapsim minimize %s`" % rep]
+            if e["crash_files"] and e["raw"]:
+                out += ["- raw input: `%s`" % e["raw"][0]]
+            out.append("")
+        out += ["## Targets", "", "Features: libFuzzer's coverage features (edges and their hit counts); edges: counted by "
+                "the merge at the end of the campaign.", "",
+                "| target | expected | found | execs | exec/s | features | edges | corpus | time | notes |",
+                "|---|---|---|---:|---:|---:|---:|---:|---:|---|"]
+        rows = names + ([TORTURE] if TORTURE in st["targets"] else [])
+        for name in rows:
+            t = st["targets"].get(name, self.tstate(name))
+            found = sorted({e["class"] for e in fs if e["target"] == name}) or ["clean"]
+            expect = self.targets.get(name, {}).get("expect", "-")
+            rate = t["execs"] / t["seconds"] if t["seconds"] else 0
+            notes = []
+            if not t["seconds"]:
+                notes.append("not fuzzed yet")
+            elif expect not in ("clean", "-") and expect not in found:
+                notes.append("expected bug not re-found")
+            if t.get("timeouts"):
+                notes.append("%d timeouts" % t["timeouts"])
+            if t.get("ooms"):
+                notes.append("%d OOMs" % t["ooms"])
+            if st["merge_results"].get(name):
+                notes.append("merged: " + st["merge_results"][name])
+            if t.get("error"):
+                notes.append(t["error"])
+            out.append("| %s | %s | %s | %s | %d | %d | %s | %d | %s | %s |" % (
+                name, expect, ", ".join(found), count(t["execs"]), rate, t["ft"], t["cov"] or "-", t["corpus"],
+                human(t["seconds"]), "; ".join(notes)))
+        out += ["", "Working corpora: `%s/corpus/<target>`; crash files: `%s/crashes`; libFuzzer artifacts: "
+                "`%s/artifacts/<target>`; logs: `%s/logs`. Group any folder of crash files with "
+                "`scripts/kmapsim triage DIR`." % ((fnd.rel(self.out),) * 4), ""]
+        p = self.path("report.md")
+        with open(p + ".tmp", "w") as f:
+            f.write("\n".join(out))
+        os.replace(p + ".tmp", p)
+        self.plot()
+
+    def plot(self):
+        cov, fcount, sessions = [(0.0, 0)], [(0.0, 0)], []
+        last_session = 1
+        try:
+            lines = open(self.path("progress.log")).read().splitlines()
+        except OSError:
+            lines = []
+        for line in lines:
+            parts = line.split("\t")
+            if line.startswith("#") or len(parts) < 7:
+                continue
+            t, session = float(parts[0]), int(parts[1])
+            cov.append((t, int(parts[4])))
+            fcount.append((t, int(parts[5])))
+            if session != last_session:
+                sessions.append(t)
+                last_session = session
+        nf = len(self.st["findings"])
+        title = "kmapsim overnight: %s, %d finding%s" % (human(self.st["elapsed"]), nf, "" if nf == 1 else "s")
+        pngplot.plot_campaign(self.path("overnight.png"), cov, fcount, sessions, title)
+
+
+def fail(msg, code):
+    print("kmapsim: overnight: " + msg, file=sys.stderr)
+    sys.exit(code)
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="overnight.py")
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seconds", type=float, default=8 * 3600)
+    ap.add_argument("--explicit-budget", action="store_true", help="--hours/--seconds was given on the command line")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--no-torture", action="store_true")
+    ap.add_argument("targets", nargs="*")
+    args = ap.parse_args()
+    if args.seconds < 1:
+        fail("the time budget must be at least 1 second", 2)
+    if args.jobs < 1:
+        fail("--jobs takes a whole number > 0", 2)
+    return Campaign(args).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""kmapsim triage: group crash files and raw inputs by class and site.
+
+Called by scripts/kmapsim (which builds the fuzz preset first):
+    triage.py --build DIR [--target NAME] PATH...
+
+Every file under the PATHs is looked at: kmapsim crash files are grouped by
+the class and site of their recorded report (findings.py says what a site
+is); libFuzzer artifacts (crash-*, timeout-*, oom-*, leak-*) are replayed
+on their target (a folder of that name on their path, as in
+overnight/artifacts/<target>/, or --target) and grouped the same way. Other
+files are skipped. One row per group: class, count, site, then one
+representative (a crash file if the group has one, the smallest) and its
+replay command.
+
+Exit: 0 the table was printed, 2 a PATH does not exist or an unknown target.
+"""
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import findings as fnd  # noqa: E402
+
+
+def die(msg):
+    print("kmapsim: triage: " + msg, file=sys.stderr)
+    sys.exit(2)
+
+
+def files_under(paths):
+    for p in paths:
+        if os.path.isfile(p):
+            yield p
+            continue
+        for d, subdirs, names in os.walk(p):
+            subdirs.sort()
+            for n in sorted(names):
+                yield os.path.join(d, n)
+
+
+def decisions(f):
+    if f["kind"] != "crash-file":
+        return os.path.getsize(f["path"])
+    try:
+        return int(fnd.read_crash_file(f["path"]).get("decisions", "0"))
+    except (OSError, ValueError):
+        return 1 << 30
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="triage.py")
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--target")
+    ap.add_argument("paths", nargs="+")
+    args = ap.parse_args()
+    for p in args.paths:
+        if not os.path.exists(p):
+            die("%s: no such file or directory" % p)
+    targets = fnd.load_targets(args.build)
+    if args.target and args.target not in targets:
+        die("unknown target '%s' (see scripts/kmapsim fuzz --list)" % args.target)
+    tty = sys.stdout.isatty()
+    groups, clean, untargeted, corrupt, skipped = {}, [], [], [], 0
+    scratch = tempfile.mkdtemp(prefix="kmapsim-triage.")
+    try:
+        for path in files_under(args.paths):
+            if fnd.is_crash_file(path):
+                try:
+                    f = fnd.from_crash_file(path)
+                except (OSError, ValueError) as e:
+                    corrupt.append("%s (%s)" % (path, e))
+                    continue
+            elif fnd.is_artifact_name(path):
+                t = targets[args.target] if args.target else fnd.target_of_path(path, targets)
+                if not t:
+                    untargeted.append(path)
+                    continue
+                if tty:
+                    sys.stderr.write("\r\033[Kkmapsim: triage: replaying %s" % os.path.basename(path))
+                f = fnd.replay_artifact(t, path, scratch)
+                if f is None:
+                    clean.append(path)
+                    continue
+            else:
+                skipped += 1
+                continue
+            groups.setdefault(f["key"], []).append(f)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if tty:
+            sys.stderr.write("\r\033[K")
+    n = sum(len(v) for v in groups.values())
+    print("kmapsim: triage: %d input%s in %d group%s (class and site)%s" % (
+        n, "" if n == 1 else "s", len(groups), "" if len(groups) == 1 else "s",
+        "; %d other file%s skipped" % (skipped, "" if skipped == 1 else "s") if skipped else ""))
+    rows = sorted(groups.values(), key=lambda fs: (-len(fs), fs[0]["class"], fs[0]["site"]))
+    if rows:
+        w = max([len("class")] + [len(fs[0]["class"]) for fs in rows])
+        print("%-*s  %5s  %s" % (w, "class", "count", "site"))
+        for fs in rows:
+            rep = min(fs, key=lambda f: (f["kind"] != "crash-file", decisions(f), not f["path"].endswith(".min"), f["path"]))
+            targets_in = sorted({f["target"] for f in fs if f["target"]})
+            print("%-*s  %5d  %s" % (w, fs[0]["class"], len(fs), fs[0]["site"]))
+            print("%*s  target%s: %s" % (w + 7, "", "s" if len(targets_in) > 1 else "", ", ".join(targets_in) or "?"))
+            print("%*s  example: %s" % (w + 7, "", rep["path"]))
+            print("%*s  replay:  %s" % (w + 7, "", rep["replay"]))
+    for label, items in (("replay clean (flaky or fixed)", clean), ("no target known: pass --target NAME", untargeted),
+                         ("unreadable", corrupt)):
+        if items:
+            print("kmapsim: triage: %d %s:" % (len(items), label))
+            for p in items[:10]:
+                print("  " + p)
+            if len(items) > 10:
+                print("  ... and %d more" % (len(items) - 10))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
