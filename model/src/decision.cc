@@ -66,9 +66,22 @@ bool Trace::decode(const std::string &bytes, Trace *out) {
   return true;
 }
 
+// FNV-1a of encode()'s bytes, computed without building the string (runs
+// hash their whole trace at the end).
 uint64_t Trace::hash() const {
-  std::string e = encode();
-  return fnv1a(kFnvBasis, e.data(), e.size());
+  uint64_t h = kFnvBasis;
+  for (const Decision &d : d_) {
+    unsigned char b = static_cast<unsigned char>(d.site);
+    h = fnv1a(h, &b, 1);
+    uint64_t v = d.value;
+    do {
+      b = v & 0x7f;
+      v >>= 7;
+      if (v) b |= 0x80;
+      h = fnv1a(h, &b, 1);
+    } while (v);
+  }
+  return h;
 }
 
 void Rng::seed_with(uint64_t seed) {

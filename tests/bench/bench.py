@@ -1,0 +1,681 @@
+#!/usr/bin/env python3
+"""kmapsim's benchmarks (issue 7; also the numbers of issues 2 and 3).
+
+Run through `scripts/kmapsim bench [--quick]`, which builds the release
+preset (and the fuzz preset for coverage-guided fuzzing) and passes the
+binaries here. Everything is measured in this one invocation and compared
+side by side; nothing fails on speed. Prints a table, one line per figure
+
+    RESULT <name> <value> <unit> target=<target> met=<yes|no>
+
+and writes docs/benchmarks.md.
+"""
+import argparse
+import concurrent.futures
+import datetime
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+STRATEGIES = ["explore", "exhaustive", "pct", "random", "fuzz"]
+STRATEGY_LABEL = {
+    "explore": "default (explore)",
+    "exhaustive": "bounded-exhaustive",
+    "pct": "PCT",
+    "random": "uniform random",
+    "fuzz": "coverage-guided",
+}
+
+# Minimum preemptions for bugs whose bounded enumeration cannot settle it
+# (it does not complete in the budget); the reasoning is in the entry.
+KNOWN_DEPTH = {
+    # Deadlock needs three walkers holding slots at once; each walk is at most
+    # 256 kmaps of a 512-slot pool, so two walkers must be stopped mid-walk
+    # (two preemptions or migrations) before the third runs the pool dry.
+    "symlink_walk_pkmap_deadlock": (2, "analysis: two walkers stopped mid-walk"),
+}
+
+RESULTS = []  # (name, value, unit, target, met)
+
+
+def result(name, value, unit, target="none", met=True):
+    RESULTS.append((name, value, unit, target, met))
+
+
+def fmt_num(v):
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    if v == 0:
+        return "0"
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    if abs(v) >= 0.1:
+        return f"{v:.2f}"
+    return f"{v:.3g}"
+
+
+def say(msg):
+    print(f"kmapsim: bench: {msg}", file=sys.stderr, flush=True)
+
+
+def run(cmd, timeout, cwd=None):
+    """Runs cmd; returns (rc, stdout, stderr, seconds)."""
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout,
+                           stdin=subprocess.DEVNULL)
+        return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), time.monotonic() - t0
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode(errors="replace")
+        err = (e.stderr or b"").decode(errors="replace")
+        return -9, out, err, time.monotonic() - t0
+
+
+def parse_stats(text):
+    for line in text.splitlines():
+        if line.startswith("kmapsim: stats: "):
+            d = {}
+            for m in re.finditer(r'(\w+)=("([^"]*)"|\S+)', line[len("kmapsim: stats: "):]):
+                d[m.group(1)] = m.group(3) if m.group(3) is not None else m.group(2)
+            return d
+    return None
+
+
+# ------------------------------------------------------------ micro
+
+
+def micro(args):
+    say("per-operation costs, fiber switches and schedules/s (release build)")
+    cmd = [args.micro] + (["--quick"] if args.quick else [])
+    rc, out, err, _ = run(cmd, timeout=900)
+    if rc != 0:
+        sys.stderr.write(err)
+        raise SystemExit(f"kmapsim: bench: {args.micro} failed (exit {rc})")
+    sys.stderr.write(err)
+    vals = {}
+    for line in out.splitlines():
+        p = line.split()
+        if len(p) == 4 and p[0] == "BENCH":
+            vals[p[1]] = float(p[2])
+    return vals
+
+
+# ------------------------------------------------------------ detection
+
+
+def subject_name(binary):
+    b = os.path.basename(binary)
+    return re.sub(r"^zoo_|_buggy$", "", b)
+
+
+def detect_one(args, tmp, target, strategy, seed, cap):
+    """One search for the first report. Returns dict(found, seconds, runs, stats)."""
+    binary, subject = target["release"], target.get("subject")
+    crash = os.path.join(tmp, "crashes")
+    os.makedirs(crash, exist_ok=True)
+    sub = ["--subject", subject] if subject else []
+    if strategy == "fuzz":
+        fb = target.get("fuzz")
+        if not fb:
+            return None
+        art = tempfile.mkdtemp(prefix="fz-", dir=tmp)
+        cmd = [fb, "--crash-dir", crash, "--stats"] + sub + [
+            "--fuzz", f"-seed={seed}", f"-max_total_time={cap}", "-print_final_stats=1", f"-artifact_prefix={art}/",
+            "-close_fd_mask=0"]
+        rc, out, err, wall = run(cmd, timeout=cap + 60, cwd=art)
+        st = parse_stats(out)
+        shutil.rmtree(art, ignore_errors=True)
+        if st and st.get("found") == "yes":
+            return {"found": True, "seconds": float(st["seconds"]), "runs": int(st["runs"]), "stats": st}
+        m = re.search(r"stat::number_of_executed_units:\s*(\d+)", err)
+        if re.search(r"^BUG: kmapsim: ", err, re.M):
+            # A report without a stats line (an older driver): wall time.
+            return {"found": True, "seconds": wall, "runs": int(m.group(1)) if m else None, "stats": {}}
+        return {"found": False, "seconds": float(cap), "runs": int(m.group(1)) if m else None, "stats": {}}
+    cmd = [binary, "--explore", "--strategy", strategy, "--seed", str(seed), "--seconds", str(cap), "--stats",
+           "--crash-dir", crash] + sub
+    rc, out, err, wall = run(cmd, timeout=cap + 60)
+    st = parse_stats(out)
+    if st is None:
+        return {"found": False, "seconds": float(cap), "runs": None, "stats": {}, "error": (err or out)[-300:]}
+    return {"found": st.get("found") == "yes", "seconds": float(st["seconds"]), "runs": int(st["runs"]), "stats": st}
+
+
+def summarize(samples, cap):
+    """median and max seconds over seeds; censored runs count as > cap."""
+    secs = sorted(s["seconds"] if s["found"] else float("inf") for s in samples)
+    runs = sorted(s["runs"] if (s["found"] and s["runs"] is not None) else float("inf") for s in samples)
+    med = statistics.median_low(secs) if len(secs) % 2 == 0 else statistics.median(secs)
+    mruns = statistics.median_low(runs) if len(runs) % 2 == 0 else statistics.median(runs)
+    return {"median": med, "max": secs[-1], "median_runs": mruns, "found": sum(1 for s in samples if s["found"]),
+            "n": len(samples), "cap": cap}
+
+
+def depth_of(subject, ex_stats):
+    """Minimum preemptions from the bounded-exhaustive run: found by K=k with
+    every smaller K enumerated completely."""
+    if subject in KNOWN_DEPTH:
+        return KNOWN_DEPTH[subject]
+    if not ex_stats or ex_stats.get("found") != "yes":
+        return (None, "not settled")
+    m = re.search(r"K=(\d+)", ex_stats.get("found_by", ""))
+    if not m:
+        return (None, "not settled")
+    k = int(m.group(1))
+    lower_complete = all(":complete" in ex_stats.get(f"k{j}", "") for j in range(k))
+    return (k, "bounded-exhaustive") if lower_complete else (None, f"<= {k}")
+
+
+def caps(quick):
+    """Seconds a search may take, per strategy. The default strategy's cap is
+    its target (10 s) or more; uniform random gets the longest in the full run
+    so that a speed-up of 10x over it is measurable rather than a bound."""
+    if quick:
+        return {"explore": 10, "exhaustive": 4, "pct": 4, "random": 4, "fuzz": 4}
+    return {"explore": 30, "exhaustive": 30, "pct": 30, "random": 60, "fuzz": 30}
+
+
+def settle_depth(args, tmp, target, ex_stats, cap):
+    """When the exhaustive search found a bug with K=k before the enumeration
+    of K=k-1 was complete, enumerate K<=k-1 alone: complete and clean means
+    the bug needs k preemptions."""
+    m = re.search(r"K=(\d+)", (ex_stats or {}).get("found_by", ""))
+    if not m or int(m.group(1)) == 0:
+        return ex_stats
+    k = int(m.group(1))
+    sub = ["--subject", target["subject"]] if target.get("subject") else []
+    cmd = [target["release"], "--explore", "--strategy", "exhaustive", "--max-preemptions", str(k - 1), "--seconds", str(cap),
+           "--stats", "--crash-dir", os.path.join(tmp, "crashes")] + sub
+    rc, out, err, _ = run(cmd, timeout=cap + 60)
+    st = parse_stats(out) or {}
+    if st.get("found") == "no" and all(":complete" in st.get(f"k{j}", "") for j in range(k)):
+        ex_stats = dict(ex_stats)
+        for j in range(k):
+            ex_stats[f"k{j}"] = st[f"k{j}"]
+    return ex_stats
+
+
+def detection(args, tmp):
+    seeds = list(range(1, (3 if args.quick else 5) + 1))
+    capd = caps(args.quick)
+    targets = []
+    for b in sorted(os.listdir(args.zoo_release)):
+        if b.startswith("zoo_") and b.endswith("_buggy"):
+            t = {"name": subject_name(b), "release": os.path.join(args.zoo_release, b), "kind": "zoo"}
+            fb = os.path.join(args.zoo_fuzz, b) if args.zoo_fuzz else None
+            if fb and os.access(fb, os.X_OK):
+                t["fuzz"] = fb
+            targets.append(t)
+    for s in ("planted_window", "planted_two"):
+        targets.append({"name": s, "release": args.planted, "subject": s, "fuzz": args.planted_fuzz, "kind": "planted"})
+    say(f"time to first detection: {len(targets)} bugs x {len(STRATEGIES)} strategies x {len(seeds)} seeds "
+        f"(caps {', '.join(f'{k} {v}s' for k, v in capd.items())}; 2 searches at a time)")
+    jobs = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for t in targets:
+            for st in STRATEGIES:
+                # bounded-exhaustive ignores the seed: one search stands for all.
+                for seed in (seeds[:1] if st == "exhaustive" else seeds):
+                    jobs[pool.submit(detect_one, args, tmp, t, st, seed, capd[st])] = (t["name"], st, seed)
+        res = {}
+        for f in concurrent.futures.as_completed(jobs):
+            name, st, seed = jobs[f]
+            r = f.result()
+            if r is not None:
+                res.setdefault((name, st), []).append(r)
+    rows = []
+    for t in targets:
+        row = {"name": t["name"], "kind": t["kind"]}
+        for st in STRATEGIES:
+            samples = res.get((t["name"], st))
+            if not samples:
+                continue
+            if st == "exhaustive":
+                samples = samples * len(seeds)
+            row[st] = summarize(samples, capd[st])
+        ex = res.get((t["name"], "exhaustive"))
+        ex_stats = ex[0]["stats"] if ex else None
+        if depth_of(t["name"], ex_stats)[0] is None and t["name"] not in KNOWN_DEPTH:
+            ex_stats = settle_depth(args, tmp, t, ex_stats, capd["exhaustive"] * 3)
+        row["depth"] = depth_of(t["name"], ex_stats)
+        rows.append(row)
+    return rows, seeds, capd
+
+
+# ------------------------------------------------------------ exhaustive cost
+
+
+def exhaustive_cost(args, tmp):
+    cap = 10 if args.quick else 60
+    bins = sorted(b for b in os.listdir(args.zoo_release) if b.startswith("zoo_") and b.endswith("_fixed"))
+    say(f"exhaustive cost: all schedules with K <= 2 for {len(bins)} zoo subjects (fixed variants; cap {cap}s)")
+    rows = []
+    for b in bins:
+        cmd = [os.path.join(args.zoo_release, b), "--explore", "--strategy", "exhaustive", "--max-preemptions", "2",
+               "--seconds", str(cap), "--stats", "--crash-dir", os.path.join(tmp, "crashes")]
+        rc, out, err, _ = run(cmd, timeout=cap + 60)
+        st = parse_stats(out) or {}
+        complete = ":complete" in st.get("k2", "")
+        rows.append({"name": re.sub(r"^zoo_|_fixed$", "", b), "seconds": float(st.get("seconds", cap)),
+                     "runs": int(st.get("runs", 0)), "complete": complete, "cap": cap,
+                     "k": [st.get(f"k{j}", "-") for j in range(3)], "clean": st.get("found") == "no"})
+    return rows
+
+
+# ------------------------------------------------------------ libFuzzer exec rate, memory
+
+
+def fuzz_stats(cmd, timeout, cwd):
+    rc, out, err, wall = run(cmd, timeout=timeout, cwd=cwd)
+    d = {}
+    for m in re.finditer(r"stat::(\w+):\s*(\d+)", err):
+        d[m.group(1)] = int(m.group(2))
+    d["wall"] = wall
+    d["rc"] = rc
+    return d
+
+
+def exec_rate(args, tmp, vals):
+    t = 5 if args.quick else 20
+    say(f"exec rate: bench20 fuzz target vs an empty libFuzzer target, {t}s each")
+    work = tempfile.mkdtemp(prefix="rate-", dir=tmp)
+    common = ["-seed=1", "-print_final_stats=1", f"-artifact_prefix={work}/"]
+    sub = fuzz_stats([args.subject20_fuzz, "--crash-dir", work, "--fuzz", f"-max_total_time={t}"] + common, t + 120, work)
+    emp = fuzz_stats([args.empty_fuzz, f"-max_total_time={max(2, t // 2)}"] + common, t + 120, work)
+    out = {"t": t}
+    if sub.get("number_of_executed_units") and emp.get("number_of_executed_units"):
+        out["subject_rate"] = sub["number_of_executed_units"] / max(sub["wall"], 1e-9)
+        out["empty_rate"] = emp["number_of_executed_units"] / max(emp["wall"], 1e-9)
+        out["subject_lf_rate"] = sub.get("average_exec_per_sec")
+        out["empty_lf_rate"] = emp.get("average_exec_per_sec")
+        out["ratio"] = out["subject_rate"] / out["empty_rate"]
+    # System calls per exec of the fuzz target: strace counts at two run
+    # counts, the difference divided by the difference (start-up cancels).
+    if shutil.which("strace"):
+        counts = []
+        for n in (300, 1300):
+            c = os.path.join(work, f"strace-{n}.txt")
+            run(["strace", "-f", "-c", "-o", c, "-e", "trace=mprotect,mmap,munmap", args.subject20_fuzz, "--crash-dir", work,
+                 "--fuzz", f"-runs={n}", "-seed=1", f"-artifact_prefix={work}/"], timeout=600, cwd=work)
+            total = 0
+            try:
+                for line in open(c):
+                    m = re.match(r"\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(mprotect|mmap|munmap)\s*$", line)
+                    if m:
+                        total += int(m.group(1))
+            except OSError:
+                total = None
+            counts.append(total)
+        if None not in counts:
+            out["fuzz_syscalls_per_exec"] = (counts[1] - counts[0]) / 1000.0
+    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def memory(args, tmp):
+    small, big = 10000, (100000 if args.quick else 1000000)
+    say(f"memory: peak RSS of the bench20 fuzz target at {small} and {big} execs")
+    work = tempfile.mkdtemp(prefix="rss-", dir=tmp)
+    out = {"small": small, "big": big}
+    # Default ASan options (as fuzzing runs), and with ASan's quarantine of
+    # freed memory off: the quarantine keeps up to 256 MB of freed blocks by
+    # design, which is growth of the sanitizer, not of kmapsim.
+    saved = os.environ.get("ASAN_OPTIONS")
+    for cfg, asan in (("default", None), ("noquarantine", "quarantine_size_mb=0")):
+        if asan:
+            os.environ["ASAN_OPTIONS"] = asan
+        for key, n in (("small", small), ("big", big)):
+            d = fuzz_stats([args.subject20_fuzz, "--crash-dir", work, "--fuzz", f"-runs={n}", "-seed=1", "-print_final_stats=1",
+                            f"-artifact_prefix={work}/"], 3600, work)
+            out[f"{cfg}_{key}"] = d.get("peak_rss_mb")
+            out[f"{cfg}_{key}_wall"] = d["wall"]
+        if saved is None:
+            os.environ.pop("ASAN_OPTIONS", None)
+        else:
+            os.environ["ASAN_OPTIONS"] = saved
+    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+# ------------------------------------------------------------ report
+
+
+# Why a target is missed (from profiling with callgrind: see the report of
+# issue 7), keyed by RESULT name prefix. Printed only for missed targets.
+NOTES = [
+    ("local_low", "**lowmem kmap_local_page + kunmap_local** makes no system call. It costs two scheduling points "
+     "(every API call is one: the decision source is asked whether the task migrates and the answer is recorded in the "
+     "trace), two events (the report's ring and the run hash) and the API's checks: about 750 instructions a pair under "
+     "callgrind, down from about 1,200 (the run hash was FNV-1a byte by byte over 40 bytes per event, every scheduling "
+     "point scanned for candidates in single-task runs, and the trace was re-encoded into a string to be hashed). Reaching "
+     "50 ns needs a cheaper scheduling point, e.g. not asking the migration question where nothing can observe it, which "
+     "changes the decision stream (recorded traces and corpora)."),
+    ("exhaustive_k2.percpu_scratch_kmap_local", "**percpu_scratch_kmap_local, K <= 2**: each of the two tasks picks a "
+     "length and an offset; the enumeration tries every boundary value of both (75 data combinations per task, 5,625 "
+     "with no preemption at all) and multiplies them by every placement of up to two preemptions (127,500 runs for "
+     "K <= 1, about 1.5 million for K <= 2). A run costs a few microseconds, about half of it the mprotect() floor of "
+     "its two highmem mappings: the bound is the size of the enumeration, not the model's overhead."),
+    ("exhaustive_k2.symlink_walk_pkmap_deadlock", "**symlink_walk_pkmap_deadlock, K <= 2**: a run has up to 768 kmap() "
+     "calls and about 1,500 scheduling points; every kmap() that gives a PKMAP slot a new page remaps the slot's window "
+     "(one mmap, several microseconds), so runs cost milliseconds and the placements of two preemptions among 1,500 "
+     "points are ~10^6 runs."),
+    ("exhaustive_k2_subjects", None),
+    ("detect_default", "**symlink_walk_pkmap_deadlock** is found by the uniform-random rounds of the default explorer; "
+     "its runs cost milliseconds (see above), so the default's time is the exhaustive and PCT rounds it runs first."),
+    ("detect_speedup", "**Coverage-guided and PCT against uniform random.** The pool deadlock of "
+     "symlink_walk_pkmap_deadlock needs all three walkers mid-walk at once: uniform random's fine interleaving produces "
+     "that often; PCT runs one task at a time and changes priorities only d-1 = 2 times (and the main task must also "
+     "outrank the walkers to start all three before one finishes), and coverage-guided fuzzing draws the schedule from "
+     "the input's tail bytes, where coverage does not reward one interleaving over another. On the planted bugs, PCT is "
+     "far ahead of random; coverage-guided fuzzing is not, for the same reason, and its execs (ASan + UBSan + libFuzzer) "
+     "cost several times a release run."),
+]
+
+
+def missed_notes():
+    out, seen = [], set()
+    for name, value, unit, target, met in RESULTS:
+        if met:
+            continue
+        for prefix, text in NOTES:
+            if name.startswith(prefix) and text and prefix not in seen:
+                seen.add(prefix)
+                out.append("- " + text)
+    return out
+
+
+def machine_description():
+    def sh(cmd):
+        try:
+            return subprocess.run(cmd, shell=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode().strip()
+        except OSError:
+            return ""
+    cpu = sh("lscpu | sed -n 's/^Model name:[ \\t]*//p' | head -1")
+    hv = sh("lscpu | sed -n 's/^Hypervisor vendor:[ \\t]*//p' | head -1")
+    mem = sh("free -h | awk '/^Mem:/{print $2}'")
+    load = sh("cut -d' ' -f1-3 /proc/loadavg")
+    kernel = sh("uname -r")
+    cc = sh("clang --version | head -1")
+    return (f"{sh('nproc')} CPUs ({cpu}{', ' + hv + ' guest' if hv else ''}), {mem} RAM, Linux {kernel}, {cc}; "
+            f"load average at the start: {load}")
+
+
+def cell(s):
+    if s is None:
+        return "-"
+    cap = s["cap"]
+    med = f">{cap}" if s["median"] == float("inf") else fmt_num(s["median"])
+    mx = f">{cap}" if s["max"] == float("inf") else fmt_num(s["max"])
+    runs = "-" if s["median_runs"] == float("inf") else fmt_num(float(s["median_runs"]))
+    return f"{med} / {mx} ({runs})"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--micro", required=True)
+    ap.add_argument("--zoo-release", required=True)
+    ap.add_argument("--zoo-fuzz")
+    ap.add_argument("--planted", required=True)
+    ap.add_argument("--planted-fuzz")
+    ap.add_argument("--subject20-fuzz")
+    ap.add_argument("--empty-fuzz")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--command", required=True)
+    ap.add_argument("--tmp", required=True)
+    args = ap.parse_args()
+
+    started = datetime.datetime.now()
+    t_start = time.monotonic()
+    machine = machine_description()
+    vals = micro(args)
+    det, seeds, capd = detection(args, args.tmp)
+    exh = exhaustive_cost(args, args.tmp)
+    rate = exec_rate(args, args.tmp, vals) if args.subject20_fuzz and args.empty_fuzz else {}
+    mem = memory(args, args.tmp) if args.subject20_fuzz else {}
+    elapsed = time.monotonic() - t_start
+
+    md = []
+    P = md.append
+    P("# kmapsim benchmarks\n")
+    P("Generated by `scripts/kmapsim bench` (tests/bench/). Every figure below comes from one run on a shared machine: "
+      "compare the ratios, not the absolute numbers. Benchmarks never fail a build.\n")
+    P(f"- command: `{args.command}`")
+    P(f"- date: {started.strftime('%Y-%m-%d %H:%M')} (took {elapsed:.0f}s)")
+    P(f"- machine: {machine}")
+    P("")
+
+    # 4. per operation (issue 2) + scheduler (issue 3)
+    floor = vals.get("floor")
+    memcpy = vals.get("memcpy_4k")
+    P("## Per-operation cost (release build, profile x86-32)\n")
+    P("The floor is two mprotect() calls on a one-page shared mapping: the least any design pays that makes a released "
+      "window inaccessible at once. Median of interleaved rounds.\n")
+    P("| operation | ns | x floor | x 4 KiB memcpy | target |")
+    P("| --- | ---: | ---: | ---: | --- |")
+    ops = [
+        ("floor", "two mprotect() on a one-page mapping (floor)", None),
+        ("floor_touched", "the same with one write in between", None),
+        ("memcpy_4k", "memcpy of 4 KiB", None),
+        ("local_high", "kmap_local_page + kunmap_local, highmem", "<= 2x floor"),
+        ("local_high_touched", "the same with one write through the map", None),
+        ("local_low", "kmap_local_page + kunmap_local, lowmem", "<= 50 ns"),
+        ("kmap_high", "kmap + kunmap, highmem (PKMAP)", None),
+        ("ctxsw_2maps", "context switch, two live local maps per task", "<= 4x floor"),
+        ("ctxsw_0maps", "context switch, no live maps", None),
+        ("sched_point", "one scheduling point (cond_resched, no switch)", None),
+        ("fiber_switch", "raw fiber switch", ">= 2 M/s"),
+    ]
+    for key, label, target in ops:
+        v = vals.get(key)
+        if v is None:
+            continue
+        P(f"| {label} | {fmt_num(v)} | {fmt_num(v / floor) if floor else '-'} | {fmt_num(v / memcpy) if memcpy else '-'} | "
+          f"{target or ''} |")
+    P("")
+    if floor:
+        result("floor_two_mprotect", round(floor, 1), "ns")
+        result("memcpy_4k", round(memcpy, 1), "ns")
+        r = vals["local_high"] / floor
+        result("local_high_vs_floor", round(r, 2), "x", "<=2", r <= 2)
+        result("local_low", round(vals["local_low"], 1), "ns", "<=50", vals["local_low"] <= 50)
+        result("local_low_vs_memcpy", round(vals["local_low"] / memcpy, 2), "x")
+        result("kmap_high_vs_floor", round(vals["kmap_high"] / floor, 2), "x")
+        r = vals["ctxsw_2maps"] / floor
+        result("ctxsw_2maps_vs_floor", round(r, 2), "x", "<=4", r <= 4)
+        fs = 1e9 / vals["fiber_switch"]
+        result("fiber_switches_per_s", round(fs), "1/s", ">=2000000", fs >= 2e6)
+
+    P("## Scheduler throughput (release build)\n")
+    P("Complete runs per second of bench20 (tests/bench/subject20.c: a main task and a kthread, about 20 scheduling "
+      "points), one process, per decision source.\n")
+    P("| decision source | runs/s | steps per run | target |")
+    P("| --- | ---: | ---: | --- |")
+    for kind in ("random", "pct", "exhaustive", "bytes"):
+        v = vals.get(f"schedules_{kind}")
+        if v is not None:
+            P(f"| {kind} | {fmt_num(v)} | {fmt_num(vals.get(f'steps_{kind}'))} | {'>= 5000' if kind == 'random' else ''} |")
+    P("")
+    if "schedules_random" in vals:
+        v = vals["schedules_random"]
+        result("schedules_per_s_bench20", round(v), "1/s", ">=5000", v >= 5000)
+
+    # 1. time to first detection
+    P("## Time to first detection\n")
+    P(f"Seconds to the first report, median / max over {len(seeds)} seeds (median runs or execs in parentheses); "
+      f"each search is capped ({', '.join(f'{STRATEGY_LABEL[k]} {v}s' for k, v in capd.items())}; `>N`: not found within "
+      "the cap). Profile strict (the default). Bounded-exhaustive ignores "
+      "the seed (one search). Release binaries for the explore strategies; the fuzz preset's (ASan + UBSan + libFuzzer) "
+      "for coverage-guided fuzzing. `planted_*` are tests/bench/planted.c, bugs that need precise preemptions after a "
+      "long run (the zoo's bugs mostly need none).\n")
+    P("| bug | min preemptions | " + " | ".join(STRATEGY_LABEL[s] for s in STRATEGIES) + " |")
+    P("| --- | --- | " + " | ".join("---:" for _ in STRATEGIES) + " |")
+    for row in det:
+        k, how = row["depth"]
+        dep = "?" if k is None else str(k)
+        if how not in ("bounded-exhaustive",) and k is not None:
+            dep += f" ({how})"
+        elif k is None and how != "not settled":
+            dep = how
+        P(f"| {row['name']} | {dep} | " + " | ".join(cell(row.get(s)) for s in STRATEGIES) + " |")
+    P("")
+    worst = None
+    for row in det:
+        if row["kind"] != "zoo" or "explore" not in row:
+            continue
+        m = row["explore"]["median"]
+        ok = m < 10
+        result(f"detect_default.{row['name']}", "inf" if m == float("inf") else round(m, 4), "s", "<10", ok)
+        if worst is None or m > worst[1]:
+            worst = (row["name"], m)
+    if worst:
+        result("detect_default_worst_median", "inf" if worst[1] == float("inf") else round(worst[1], 4), "s", "<10",
+               worst[1] < 10)
+    # Coverage-guided + PCT vs uniform random on the bugs needing >= 2 preemptions.
+    deep = [r for r in det if r["depth"][0] is not None and r["depth"][0] >= 2]
+    speed_lines = []
+    for r in deep:
+        rnd = r.get("random")
+        if not rnd:
+            continue
+        rnd_t = rnd["median"] if rnd["median"] != float("inf") else float(rnd["cap"])
+        lower = rnd["median"] == float("inf")
+        for st in ("pct", "fuzz", "explore"):
+            s = r.get(st)
+            if not s:
+                continue
+            if s["median"] == float("inf"):
+                # At most random's median over the other's cap.
+                sp, bound = (None, None) if lower else (rnd_t / s["cap"], "<=")
+            else:
+                sp, bound = rnd_t / max(s["median"], 1e-6), (">=" if lower else "")
+            speed_lines.append((r["name"], st, sp, bound))
+    if speed_lines:
+        P("Speed-up over uniform random on the bugs that need two or more preemptions (random's median over the other's; "
+          "`>=`: random found nothing within its cap, so the speed-up is at least that; `<=`: the other found nothing "
+          "within its cap, so the speed-up is at most that):\n")
+        P("| bug | strategy | speed-up |")
+        P("| --- | --- | ---: |")
+        for name, st, sp, bound in speed_lines:
+            P(f"| {name} | {STRATEGY_LABEL[st]} | {'n/a (neither found it)' if sp is None else bound + fmt_num(sp)} |")
+        P("")
+        for st in ("pct", "fuzz", "explore"):
+            sps = [(sp if sp is not None else 0.0) for (_, s2, sp, _) in speed_lines if s2 == st]
+            if sps:
+                m = min(sps)
+                result(f"detect_speedup_{st}_vs_random_min", round(m, 2), "x", ">=10", m >= 10)
+        best = {}
+        for name, st, sp, _ in speed_lines:
+            if st != "explore":
+                best[name] = max(best.get(name, 0.0), sp or 0.0)
+        m = min(best.values())
+        result("detect_speedup_best_of_fuzz_pct_vs_random_min", round(m, 2), "x", ">=10", m >= 10)
+
+    # 3. exhaustive cost
+    P("## Bounded-exhaustive cost\n")
+    P(f"Seconds for `--strategy exhaustive --max-preemptions 2` to enumerate every schedule with at most 2 preemptions "
+      f"(iterative deepening: K = 0, 1 and 2 each enumerated; boundary data values) of each zoo subject's fixed variant; "
+      f"capped at {exh[0]['cap'] if exh else '-'}s.\n")
+    P("| subject | seconds | runs | schedules K<=0 / K<=1 / K<=2 | complete |")
+    P("| --- | ---: | ---: | --- | --- |")
+    for r in exh:
+        P(f"| {r['name']} | {fmt_num(r['seconds']) if r['complete'] else '>' + str(r['cap'])} | {r['runs']} | "
+          f"{' / '.join(r['k'])} | {'yes' if r['complete'] else 'no'} |")
+        v = round(r["seconds"], 3) if r["complete"] else "inf"
+        result(f"exhaustive_k2.{r['name']}", v, "s", "<10", r["complete"] and r["seconds"] < 10)
+    P("")
+    if exh:
+        done = [r for r in exh if r["complete"] and r["seconds"] < 10]
+        result("exhaustive_k2_subjects_under_10s", len(done), f"of_{len(exh)}", f"={len(exh)}", len(done) == len(exh))
+
+    # 2. exec rate
+    P("## Exec rate (fuzz preset: libFuzzer + ASan + UBSan)\n")
+    if rate.get("ratio"):
+        floor_us = (floor or 0) / 2 / 1000  # one mprotect
+        P(f"bench20's fuzz target against an empty libFuzzer target built with the same flags, {rate['t']}s each "
+          "(execs over wall time, start-up included).\n")
+        P("| target | execs/s |")
+        P("| --- | ---: |")
+        P(f"| empty libFuzzer target | {fmt_num(rate['empty_rate'])} |")
+        P(f"| bench20 (two tasks, ~20 scheduling points, 8 highmem maps) | {fmt_num(rate['subject_rate'])} |")
+        P(f"| ratio | 1/{fmt_num(1 / rate['ratio'])} |")
+        P("")
+        result("exec_rate_bench20", round(rate["subject_rate"]), "execs/s")
+        result("exec_rate_empty", round(rate["empty_rate"]), "execs/s")
+        result("exec_rate_ratio", round(rate["ratio"], 5), "ratio", ">=0.01", rate["ratio"] >= 0.01)
+        per_exec_us = 1e6 / rate["subject_rate"]
+        lines = []
+        if "exec_syscall_share" in vals:
+            lines.append(f"- release build, in-process (mmap/mprotect wrapped and timed): a bench20 run takes "
+                         f"{fmt_num(vals['exec_release_us'])} us, makes {fmt_num(vals['exec_syscalls'])} mapping system calls "
+                         f"and spends {vals['exec_syscall_share'] * 100:.0f}% of its time in them.")
+            result("exec_syscall_share_release", round(vals["exec_syscall_share"] * 100, 1), "%")
+        if rate.get("fuzz_syscalls_per_exec") is not None and floor:
+            share = rate["fuzz_syscalls_per_exec"] * floor_us / per_exec_us
+            lines.append(f"- fuzz build: strace counts {fmt_num(rate['fuzz_syscalls_per_exec'])} mmap/mprotect/munmap calls "
+                         f"per exec; at {fmt_num(floor_us * 1000)} ns a call (half the floor) that is "
+                         f"{fmt_num(rate['fuzz_syscalls_per_exec'] * floor_us)} us of the {fmt_num(per_exec_us)} us an exec "
+                         f"takes: {share * 100:.0f}%.")
+            result("exec_syscall_share_fuzz", round(share * 100, 1), "%")
+        if lines:
+            P("Share of an exec spent in the mapping system calls (the floor; the rest is overhead):\n")
+            md.extend(lines)
+            P("")
+    else:
+        P("(not measured: the fuzz preset binaries were not available)\n")
+
+    # 5. memory
+    if mem.get("noquarantine_small") and mem.get("noquarantine_big"):
+        P("## Memory\n")
+        P(f"Peak RSS of the bench20 fuzz target (libFuzzer's peak_rss_mb) after {mem['small']} and {mem['big']} execs, "
+          "with ASan's default options and with its quarantine of freed memory off (`ASAN_OPTIONS=quarantine_size_mb=0`). "
+          "The quarantine holds up to 256 MB of freed blocks by design (libFuzzer frees a copy of every input), so growth "
+          "under the default options is the sanitizer's; the second row pair is kmapsim's own footprint.\n")
+        P("| ASan options | execs | peak RSS (MB) | seconds |")
+        P("| --- | ---: | ---: | ---: |")
+        for cfg, label in (("default", "default"), ("noquarantine", "quarantine_size_mb=0")):
+            for key in ("small", "big"):
+                P(f"| {label} | {mem[key]} | {mem.get(f'{cfg}_{key}')} | {fmt_num(mem.get(f'{cfg}_{key}_wall'))} |")
+        P("")
+        for cfg in ("default", "noquarantine"):
+            result(f"rss_{cfg}_{mem['small']}_execs", mem[f"{cfg}_small"], "MB")
+            result(f"rss_{cfg}_{mem['big']}_execs", mem[f"{cfg}_big"], "MB")
+        g = mem["noquarantine_big"] / mem["noquarantine_small"]
+        result("rss_growth_noquarantine", round(g, 3), "ratio", "<=1.10", g <= 1.10)
+        if mem.get("default_small") and mem.get("default_big"):
+            result("rss_growth_default_asan", round(mem["default_big"] / mem["default_small"], 3), "ratio")
+
+    notes = missed_notes()
+    if notes:
+        P("## Targets missed, and what bounds the cost\n")
+        md.extend(notes)
+        P("")
+
+    P("## RESULT lines\n")
+    P("```")
+    for name, value, unit, target, met in RESULTS:
+        P(f"RESULT {name} {value} {unit} target={target} met={'yes' if met else 'no'}")
+    P("```")
+    text = "\n".join(md) + "\n"
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as f:
+        f.write(text)
+    # The table on the terminal: the markdown itself reads fine as text.
+    print(text.split("## RESULT lines")[0].rstrip())
+    print()
+    for name, value, unit, target, met in RESULTS:
+        print(f"RESULT {name} {value} {unit} target={target} met={'yes' if met else 'no'}")
+    say(f"wrote {os.path.relpath(args.out)} ({elapsed:.0f}s)")
+
+
+if __name__ == "__main__":
+    main()
