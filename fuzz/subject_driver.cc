@@ -24,6 +24,12 @@
 //                  with --verdict V, compare the first report line (or
 //                  "clean") with the one recorded in file V
 //   --list         the subjects in this binary
+//   --torture      torture mode (docs/torture.md): --threads T simulated CPUs
+//                  (default 4, at most 8), each played by a host thread, run
+//                  the subject (--lanes L instances at once, default 1) with
+//                  randomised timing for --seconds S (default 10); built
+//                  under ThreadSanitizer by the tsan preset. A report ends
+//                  the run (exit 1); replay is best effort
 //   --selfcheck    with --explore: replay every run from its trace and
 //                  require the same run hash and report (exit 3 if not)
 //   --strategy S   with --explore: only one kind of round (exhaustive, pct or
@@ -53,6 +59,7 @@
 #include "decision_sources.h"
 #include "machine.h"
 #include "subject_registry.h"
+#include "torture_driver.h"
 
 extern "C" int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*cb)(const uint8_t *, size_t)) __attribute__((weak));
 
@@ -88,6 +95,8 @@ struct Options {
   bool lenient = false;
   std::string known_file;
   std::vector<std::string> driver_args;  // the options before --fuzz, for libFuzzer's child processes
+  unsigned threads = 4;  // --torture: simulated CPUs on host threads
+  unsigned lanes = 1;    // --torture: concurrent instances of the subject
 };
 
 Options g_opt;
@@ -525,6 +534,9 @@ void parse(int argc, char **argv) {
     };
     if (a == "--explore") g_opt.mode = "explore";
     else if (a == "--list") g_opt.mode = "list";
+    else if (a == "--torture") g_opt.mode = "torture";
+    else if (a == "--threads") g_opt.threads = static_cast<unsigned>(number("--threads"));
+    else if (a == "--lanes") g_opt.lanes = static_cast<unsigned>(number("--lanes"));
     else if (a == "--replay") { g_opt.mode = "replay"; g_opt.file = value("--replay"); }
     else if (a == "--replay-bytes") { g_opt.mode = "replay-bytes"; g_opt.file = value("--replay-bytes"); }
     else if (a == "--fuzz") {
@@ -574,6 +586,8 @@ void parse(int argc, char **argv) {
     else usage_error("unknown flag '" + a + "' (see the header of fuzz/subject_driver.cc)");
   }
   if (g_opt.max_k > 4) usage_error("--max-preemptions is at most 4");
+  if (g_opt.threads < 1 || g_opt.threads > 8) usage_error("--threads: 1 to 8 simulated CPUs");
+  if (g_opt.lanes < 1 || g_opt.lanes > 16) usage_error("--lanes: 1 to 16");
   if (g_opt.profile.empty()) g_opt.profile = default_subject_profile().empty() ? "strict" : default_subject_profile();
   profile_or_die(g_opt.profile);
 }
@@ -611,6 +625,19 @@ int main(int argc, char **argv) {
   if (g_opt.mode == "replay") return replay_crash();
   if (g_opt.mode == "replay-bytes") return replay_bytes();
   if (g_opt.mode == "fuzz") return fuzz();
+  if (g_opt.mode == "torture") {
+    TortureRequest rq;
+    rq.profile = profile_or_die(g_opt.profile);
+    rq.threads = g_opt.threads;
+    rq.lanes = g_opt.lanes;
+    rq.seconds = g_opt.seconds > 0 ? g_opt.seconds : 10;
+    rq.seed = g_opt.seed;
+    rq.progress = g_opt.progress;
+    rq.argv0 = g_argv0;
+    rq.rerun = g_opt.replay_prefix;
+    torture_subjects(chosen_subjects(), rq);
+    return finish(false, "");
+  }
   return explore();
 }
 #endif

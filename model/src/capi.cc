@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "machine.h"
 #include "subject_registry.h"
@@ -15,136 +16,172 @@
 using kmapsim::BugClass;
 using kmapsim::M;
 
+// Every entry that touches the model holds an ApiGuard for the call: in
+// torture mode that is the model lock, in deterministic mode nothing.
+#define KMAPSIM_API          \
+  kmapsim::Machine &m = M(); \
+  kmapsim::ApiGuard api_guard_(m)
+
+namespace {
+// For the few entries that also work outside a run (they read a lock or a
+// completion the model writes under its lock).
+struct GuardIfRunning {
+  GuardIfRunning() {
+    if (kmapsim::Machine *m = kmapsim::Machine::running()) g.emplace(*m);
+  }
+  std::optional<kmapsim::ApiGuard> g;
+};
+}  // namespace
+
 extern "C" {
 
 // ---- mm.h
-struct page *alloc_pages(gfp_t gfp, unsigned int order) { return M().alloc_pages(gfp, order, "alloc_pages"); }
-void __free_pages(struct page *page, unsigned int order) { M().free_pages(page, order, "__free_pages"); }
-struct folio *folio_alloc(gfp_t gfp, unsigned int order) { return reinterpret_cast<struct folio *>(M().alloc_pages(gfp, order, "folio_alloc")); }
-void folio_put(struct folio *folio) { M().put_page(&folio->page); }
-void folio_get(struct folio *folio) { M().get_page(&folio->page); }
-void get_page(struct page *page) { M().get_page(page); }
-void put_page(struct page *page) { M().put_page(page); }
-void *page_address(const struct page *page) { return M().page_address(page); }
-unsigned long page_to_pfn(const struct page *page) { return M().page_to_pfn(page); }
-struct page *pfn_to_page(unsigned long pfn) { return M().pfn_to_page(pfn); }
-struct page *virt_to_page(const void *addr) { return M().virt_to_page(addr); }
+struct page *alloc_pages(gfp_t gfp, unsigned int order) { KMAPSIM_API; return m.alloc_pages(gfp, order, "alloc_pages"); }
+void __free_pages(struct page *page, unsigned int order) { KMAPSIM_API; m.free_pages(page, order, "__free_pages"); }
+struct folio *folio_alloc(gfp_t gfp, unsigned int order) { KMAPSIM_API; return reinterpret_cast<struct folio *>(m.alloc_pages(gfp, order, "folio_alloc")); }
+void folio_put(struct folio *folio) { KMAPSIM_API; m.put_page(&folio->page); }
+void folio_get(struct folio *folio) { KMAPSIM_API; m.get_page(&folio->page); }
+void get_page(struct page *page) { KMAPSIM_API; m.get_page(page); }
+void put_page(struct page *page) { KMAPSIM_API; m.put_page(page); }
+void *page_address(const struct page *page) { KMAPSIM_API; return m.page_address(page); }
+unsigned long page_to_pfn(const struct page *page) { KMAPSIM_API; return m.page_to_pfn(page); }
+struct page *pfn_to_page(unsigned long pfn) { KMAPSIM_API; return m.pfn_to_page(pfn); }
+struct page *virt_to_page(const void *addr) { KMAPSIM_API; return m.virt_to_page(addr); }
 
 // ---- highmem.h
-void *kmap(struct page *page) { return M().kmap(page); }
-void kunmap(struct page *page) { M().kunmap(page); }
-void *kmap_atomic(struct page *page) { return M().kmap_local(page, true, "kmap_atomic"); }
-void *kmap_atomic_prot(struct page *page, pgprot_t) { return M().kmap_local(page, true, "kmap_atomic_prot"); }
-void *kmap_atomic_pfn(unsigned long pfn) { return M().kmap_local_pfn(pfn, true, "kmap_atomic_pfn"); }
-void kmapsim_kunmap_atomic(const void *addr) { M().kunmap_local_indexed(addr, true, "kunmap_atomic"); }
-void *kmap_local_page(struct page *page) { return M().kmap_local(page, false, "kmap_local_page"); }
-void *kmap_local_page_prot(struct page *page, pgprot_t) { return M().kmap_local(page, false, "kmap_local_page_prot"); }
+void *kmap(struct page *page) { KMAPSIM_API; return m.kmap(page); }
+void kunmap(struct page *page) { KMAPSIM_API; m.kunmap(page); }
+void *kmap_atomic(struct page *page) { KMAPSIM_API; return m.kmap_local(page, true, "kmap_atomic"); }
+void *kmap_atomic_prot(struct page *page, pgprot_t) { KMAPSIM_API; return m.kmap_local(page, true, "kmap_atomic_prot"); }
+void *kmap_atomic_pfn(unsigned long pfn) { KMAPSIM_API; return m.kmap_local_pfn(pfn, true, "kmap_atomic_pfn"); }
+void kmapsim_kunmap_atomic(const void *addr) { KMAPSIM_API; m.kunmap_local_indexed(addr, true, "kunmap_atomic"); }
+void *kmap_local_page(struct page *page) { KMAPSIM_API; return m.kmap_local(page, false, "kmap_local_page"); }
+void *kmap_local_page_prot(struct page *page, pgprot_t) { KMAPSIM_API; return m.kmap_local(page, false, "kmap_local_page_prot"); }
 void *kmap_local_folio(struct folio *folio, size_t offset) {
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   if (!folio || offset >= folio_size(folio))
     m.report(BugClass::KmapOverrun, -1, -1, "kmap_local_folio(folio, offset %zu): the offset is outside the folio", offset);
   char *base = static_cast<char *>(m.kmap_local(folio_page(folio, offset / PAGE_SIZE), false, "kmap_local_folio"));
   return base + offset % PAGE_SIZE;
 }
-void *kmap_local_pfn(unsigned long pfn) { return M().kmap_local_pfn(pfn, false, "kmap_local_pfn"); }
-void kmapsim_kunmap_local(const void *addr) { M().kunmap_local_indexed(addr, false, "kunmap_local"); }
-struct page *kmap_to_page(void *addr) { return M().kmap_to_page(addr); }
-void kmap_flush_unused(void) { M().kmap_flush_unused(); }
-bool is_kmap_addr(const void *addr) { return M().is_kmap_addr(addr); }
-bool folio_test_partial_kmap(const struct folio *folio) { return M().partial_kmap(folio); }
+void *kmap_local_pfn(unsigned long pfn) { KMAPSIM_API; return m.kmap_local_pfn(pfn, false, "kmap_local_pfn"); }
+void kmapsim_kunmap_local(const void *addr) { KMAPSIM_API; m.kunmap_local_indexed(addr, false, "kunmap_local"); }
+struct page *kmap_to_page(void *addr) { KMAPSIM_API; return m.kmap_to_page(addr); }
+void kmap_flush_unused(void) { KMAPSIM_API; m.kmap_flush_unused(); }
+bool is_kmap_addr(const void *addr) { KMAPSIM_API; return m.is_kmap_addr(addr); }
+bool folio_test_partial_kmap(const struct folio *folio) { KMAPSIM_API; return m.partial_kmap(folio); }
 
 // ---- cacheflush.h
-void flush_dcache_page(struct page *page) { M().flush_dcache_page(page); }
-void flush_dcache_folio(struct folio *folio) { M().flush_dcache_page(&folio->page); }
+void flush_dcache_page(struct page *page) { KMAPSIM_API; m.flush_dcache_page(page); }
+void flush_dcache_folio(struct folio *folio) { KMAPSIM_API; m.flush_dcache_page(&folio->page); }
 
 // ---- preempt.h
-void preempt_disable(void) { M().preempt_disable(); }
-void preempt_enable(void) { M().preempt_enable(true); }
-void preempt_enable_no_resched(void) { M().preempt_enable(false); }
-void migrate_disable(void) { M().migrate_disable(); }
-void migrate_enable(void) { M().migrate_enable(); }
-void pagefault_disable(void) { M().cur().pagefault_disabled++; }
+void preempt_disable(void) { KMAPSIM_API; m.preempt_disable(); }
+void preempt_enable(void) { KMAPSIM_API; m.preempt_enable(true); }
+void preempt_enable_no_resched(void) { KMAPSIM_API; m.preempt_enable(false); }
+void migrate_disable(void) { KMAPSIM_API; m.migrate_disable(); }
+void migrate_enable(void) { KMAPSIM_API; m.migrate_enable(); }
+void pagefault_disable(void) { KMAPSIM_API; m.cur().pagefault_disabled++; }
 void pagefault_enable(void) {
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   if (m.cur().pagefault_disabled <= 0) m.report(BugClass::SubjectBug, -1, -1, "pagefault_enable() without pagefault_disable()");
   m.cur().pagefault_disabled--;
 }
-bool pagefault_disabled(void) { return M().cur().pagefault_disabled > 0; }
-int preempt_count(void) { return M().cur().preempt_count; }
-bool in_interrupt(void) { return M().in_irq(); }
-bool in_irq(void) { return M().in_irq(); }
-bool in_task(void) { return !M().in_irq(); }
+bool pagefault_disabled(void) { KMAPSIM_API; return m.cur().pagefault_disabled > 0; }
+int preempt_count(void) { KMAPSIM_API; return m.cur().preempt_count; }
+bool in_interrupt(void) { KMAPSIM_API; return m.in_irq(); }
+bool in_irq(void) { KMAPSIM_API; return m.in_irq(); }
+bool in_task(void) { KMAPSIM_API; return !m.in_irq(); }
 bool in_atomic(void) {
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   return m.cur().preempt_count > 0 || m.in_irq();
 }
-bool irqs_disabled(void) { return M().cur().irqs_off > 0 || M().in_irq(); }
-unsigned long kmapsim_local_irq_save(void) { return M().irq_save(); }
-void kmapsim_local_irq_restore(unsigned long flags) { M().irq_restore(flags); }
-void local_irq_disable(void) { M().cur().irqs_off = 1; }
-void local_irq_enable(void) { M().irq_restore(0); }
+bool irqs_disabled(void) { KMAPSIM_API; return m.cur().irqs_off > 0 || m.in_irq(); }
+unsigned long kmapsim_local_irq_save(void) { KMAPSIM_API; return m.irq_save(); }
+void kmapsim_local_irq_restore(unsigned long flags) { KMAPSIM_API; m.irq_restore(flags); }
+void local_irq_disable(void) { KMAPSIM_API; m.cur().irqs_off = 1; }
+void local_irq_enable(void) { KMAPSIM_API; m.irq_restore(0); }
 
 // ---- sched.h
 void might_sleep(void) {
-  M().might_sleep("might_sleep");
-  M().sched_point("might_sleep");
+  KMAPSIM_API;
+  m.might_sleep("might_sleep");
+  m.sched_point("might_sleep");
 }
 void might_fault(void) {
-  if (!M().cur().pagefault_disabled) might_sleep();
+  KMAPSIM_API;
+  if (!m.cur().pagefault_disabled) might_sleep();
 }
 void cond_resched(void) {
-  M().might_sleep("cond_resched");
-  M().sched_point("cond_resched");
+  KMAPSIM_API;
+  m.might_sleep("cond_resched");
+  m.sched_point("cond_resched");
 }
 void schedule(void) {
-  M().might_sleep("schedule");
-  M().sched_point("schedule");
+  KMAPSIM_API;
+  m.might_sleep("schedule");
+  m.sched_point("schedule");
 }
 void msleep(unsigned int) { schedule(); }
-int smp_processor_id(void) { return M().cpu_of_current(); }
-int raw_smp_processor_id(void) { return M().cpu_of_current(); }
-int num_online_cpus(void) { return static_cast<int>(M().profile().nr_cpus); }
-struct task_struct *kmapsim_current(void) { return reinterpret_cast<struct task_struct *>(&M().cur()); }
-const char *kmapsim_task_comm(const struct task_struct *task) { return reinterpret_cast<const kmapsim::Task *>(task)->name.c_str(); }
+int smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
+int raw_smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
+int num_online_cpus(void) { KMAPSIM_API; return static_cast<int>(m.profile().nr_cpus); }
+struct task_struct *kmapsim_current(void) { KMAPSIM_API; return reinterpret_cast<struct task_struct *>(&m.cur()); }
+const char *kmapsim_task_comm(const struct task_struct *task) {
+  GuardIfRunning g;
+  return reinterpret_cast<const kmapsim::Task *>(task)->name.c_str();
+}
 
 // ---- spinlock.h, mutex.h, completion.h
 void spin_lock_init(spinlock_t *lock) { lock->owner = 0; }
-void spin_lock(spinlock_t *lock) { M().spin_lock(lock, false, nullptr); }
-void spin_unlock(spinlock_t *lock) { M().spin_unlock(lock, false, 0); }
+void spin_lock(spinlock_t *lock) { KMAPSIM_API; m.spin_lock(lock, false, nullptr); }
+void spin_unlock(spinlock_t *lock) { KMAPSIM_API; m.spin_unlock(lock, false, 0); }
 void spin_lock_irq(spinlock_t *lock) {
+  KMAPSIM_API;
   unsigned long f;
-  M().spin_lock(lock, true, &f);
+  m.spin_lock(lock, true, &f);
 }
-void spin_unlock_irq(spinlock_t *lock) { M().spin_unlock(lock, true, 0); }
+void spin_unlock_irq(spinlock_t *lock) { KMAPSIM_API; m.spin_unlock(lock, true, 0); }
 unsigned long kmapsim_spin_lock_irqsave(spinlock_t *lock) {
+  KMAPSIM_API;
   unsigned long f = 0;
-  M().spin_lock(lock, true, &f);
+  m.spin_lock(lock, true, &f);
   return f;
 }
-void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags) { M().spin_unlock(lock, true, flags); }
-int spin_trylock(spinlock_t *lock) { return M().spin_trylock(lock); }
+void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags) { KMAPSIM_API; m.spin_unlock(lock, true, flags); }
+int spin_trylock(spinlock_t *lock) { KMAPSIM_API; return m.spin_trylock(lock); }
 void mutex_init(struct mutex *lock) { lock->owner = 0; }
-void mutex_lock(struct mutex *lock) { M().mutex_lock(lock); }
-int mutex_trylock(struct mutex *lock) { return M().mutex_trylock(lock); }
-void mutex_unlock(struct mutex *lock) { M().mutex_unlock(lock); }
-bool mutex_is_locked(struct mutex *lock) { return lock->owner != 0; }
+void mutex_lock(struct mutex *lock) { KMAPSIM_API; m.mutex_lock(lock); }
+int mutex_trylock(struct mutex *lock) { KMAPSIM_API; return m.mutex_trylock(lock); }
+void mutex_unlock(struct mutex *lock) { KMAPSIM_API; m.mutex_unlock(lock); }
+bool mutex_is_locked(struct mutex *lock) {
+  GuardIfRunning g;
+  return lock->owner != 0;
+}
 void init_completion(struct completion *x) { x->done = 0; }
-void reinit_completion(struct completion *x) { x->done = 0; }
-void complete(struct completion *x) { M().complete(x, false); }
-void complete_all(struct completion *x) { M().complete(x, true); }
-void wait_for_completion(struct completion *x) { M().wait_for_completion(x); }
+void reinit_completion(struct completion *x) {
+  GuardIfRunning g;
+  x->done = 0;
+}
+void complete(struct completion *x) { KMAPSIM_API; m.complete(x, false); }
+void complete_all(struct completion *x) { KMAPSIM_API; m.complete(x, true); }
+void wait_for_completion(struct completion *x) { KMAPSIM_API; m.wait_for_completion(x); }
 bool try_wait_for_completion(struct completion *x) {
+  GuardIfRunning g;
   if (!x->done) return false;
   if (x->done < (1u << 30)) x->done--;
   return true;
 }
-bool completion_done(struct completion *x) { return x->done != 0; }
+bool completion_done(struct completion *x) {
+  GuardIfRunning g;
+  return x->done != 0;
+}
 
 // ---- workqueue.h, interrupt.h, kthread.h
-bool schedule_work(struct work_struct *work) { return M().schedule_work(work); }
-bool flush_work(struct work_struct *work) { return M().flush_work(work); }
+bool schedule_work(struct work_struct *work) { KMAPSIM_API; return m.schedule_work(work); }
+bool flush_work(struct work_struct *work) { KMAPSIM_API; return m.flush_work(work); }
 bool cancel_work_sync(struct work_struct *work) {
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   for (size_t i = 0; i < m.work_queue_.size(); i++)
     if (m.work_queue_[i] == work) {
       m.work_queue_.erase(m.work_queue_.begin() + static_cast<long>(i));
@@ -155,18 +192,20 @@ bool cancel_work_sync(struct work_struct *work) {
   return false;
 }
 void flush_scheduled_work(void) {
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   while (!m.work_queue_.empty()) m.flush_work(m.work_queue_.back());
 }
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long, const char *name, void *dev_id) {
-  return M().request_irq(irq, reinterpret_cast<int (*)(int, void *)>(handler), name, dev_id);
+  KMAPSIM_API;
+  return m.request_irq(irq, reinterpret_cast<int (*)(int, void *)>(handler), name, dev_id);
 }
 const void *free_irq(unsigned int irq, void *dev_id) {
-  M().free_irq(irq, dev_id);
+  KMAPSIM_API;
+  m.free_irq(irq, dev_id);
   return nullptr;
 }
 struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, const char *name) {
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   m.might_sleep("kthread_run");
   int id = m.create_task(name ? name : "kthread", nullptr, threadfn, data);
   m.sched_point("kthread_run");
@@ -175,15 +214,15 @@ struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, c
 
 // ---- percpu.h
 void *kmapsim_this_cpu_ptr(void *base, size_t size) {
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   return m.percpu_ptr(base, size, -1, false);
 }
 void kmapsim_register_percpu(const void *base, const char *name) { kmapsim::percpu_names()[base] = name; }
-void *kmapsim_per_cpu_ptr(void *base, size_t size, int cpu) { return M().percpu_ptr(base, size, cpu, true); }
+void *kmapsim_per_cpu_ptr(void *base, size_t size, int cpu) { KMAPSIM_API; return m.percpu_ptr(base, size, cpu, true); }
 
 // ---- slab.h: host memory, freed at the end of the run if the subject did not.
 void *kmalloc(size_t size, gfp_t flags) {
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   if (gfpflags_allow_blocking(flags)) m.might_sleep("kmalloc");
   m.sched_point("kmalloc");
   if (!(flags & __GFP_NOFAIL) && m.decide(kmapsim::Site::AllocFail)) return nullptr;
@@ -203,7 +242,7 @@ void *kcalloc(size_t n, size_t size, gfp_t flags) {
 }
 void kfree(const void *ptr) {
   if (!ptr) return;
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   for (size_t i = 0; i < m.kmallocs_.size(); i++)
     if (m.kmallocs_[i] == ptr) {
       m.kmallocs_[i] = m.kmallocs_.back();
@@ -215,40 +254,45 @@ void kfree(const void *ptr) {
 }
 
 // ---- uaccess.h
-unsigned long copy_to_user(void __user *to, const void *from, unsigned long n) { return M().copy_user(to, from, n, true, false, "copy_to_user"); }
+unsigned long copy_to_user(void __user *to, const void *from, unsigned long n) { KMAPSIM_API; return m.copy_user(to, from, n, true, false, "copy_to_user"); }
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n) {
-  return M().copy_user(to, from, n, false, false, "copy_from_user");
+  KMAPSIM_API;
+  return m.copy_user(to, from, n, false, false, "copy_from_user");
 }
 unsigned long __copy_to_user_inatomic(void __user *to, const void *from, unsigned long n) {
-  return M().copy_user(to, from, n, true, true, "__copy_to_user_inatomic");
+  KMAPSIM_API;
+  return m.copy_user(to, from, n, true, true, "__copy_to_user_inatomic");
 }
 unsigned long __copy_from_user_inatomic(void *to, const void __user *from, unsigned long n) {
-  return M().copy_user(to, from, n, false, true, "__copy_from_user_inatomic");
+  KMAPSIM_API;
+  return m.copy_user(to, from, n, false, true, "__copy_from_user_inatomic");
 }
-size_t fault_in_readable(const char __user *uaddr, size_t size) { return M().fault_in(uaddr, size); }
-size_t fault_in_writeable(char __user *uaddr, size_t size) { return M().fault_in(uaddr, size); }
+size_t fault_in_readable(const char __user *uaddr, size_t size) { KMAPSIM_API; return m.fault_in(uaddr, size); }
+size_t fault_in_writeable(char __user *uaddr, size_t size) { KMAPSIM_API; return m.fault_in(uaddr, size); }
 
 // ---- bug.h
 void kmapsim_subject_bug(const char *file, int line, const char *cond) {
-  M().report(BugClass::SubjectBug, -1, -1, "the subject's own BUG_ON(%s) fired at %s:%d", cond, file, line);
+  KMAPSIM_API;
+  m.report(BugClass::SubjectBug, -1, -1, "the subject's own BUG_ON(%s) fired at %s:%d", cond, file, line);
 }
 void kmapsim_subject_warn(const char *file, int line, const char *cond) {
+  KMAPSIM_API;
   (void)file;
   (void)line;
-  M().event(kmapsim::Ev::Note, 0, 0, cond);
+  m.event(kmapsim::Ev::Note, 0, 0, cond);
 }
 
 // ---- kmapsim/subject.h
 unsigned long kmapsim_pick(unsigned long lo, unsigned long hi) {
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   if (hi < lo) m.report(BugClass::SubjectBug, -1, -1, "kmapsim_pick(%lu, %lu): empty range", lo, hi);
   unsigned long v = static_cast<unsigned long>(m.decide_pick(lo, hi));
   m.event(kmapsim::Ev::Pick, v, 0, "kmapsim_pick");
   return v;
 }
-void __user *kmapsim_user_buffer(size_t len) { return M().user_buffer(len); }
-void kmapsim_user_map(struct page *page) { M().user_map(page); }
-void kmapsim_user_read(struct page *page, size_t off, void *buf, size_t len) { M().user_read(page, off, buf, len); }
+void __user *kmapsim_user_buffer(size_t len) { KMAPSIM_API; return m.user_buffer(len); }
+void kmapsim_user_map(struct page *page) { KMAPSIM_API; m.user_map(page); }
+void kmapsim_user_read(struct page *page, size_t off, void *buf, size_t len) { KMAPSIM_API; m.user_read(page, off, buf, len); }
 void kmapsim_set_default_profile(const char *profile) { kmapsim::default_subject_profile() = profile ? profile : ""; }
 void kmapsim_register_subject(const char *name, kmapsim_subject_fn fn, const char *file, int line) {
   kmapsim::register_subject(name, fn, file, line);
@@ -256,17 +300,18 @@ void kmapsim_register_subject(const char *name, kmapsim_subject_fn fn, const cha
 
 // ---- kmapsim/selfcheck.h
 void kmapsim_expect(const char *bug_class) {
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   BugClass c = kmapsim::bug_class_from_name(bug_class ? bug_class : "");
   if (c == BugClass::None) m.report(BugClass::SubjectBug, -1, -1, "kmapsim_expect(\"%s\"): no such class", bug_class ? bug_class : "(null)");
   m.expected_ = c;
 }
 void kmapsim_missed(const char *what) {
-  kmapsim::Machine &m = M();
+  KMAPSIM_API;
   m.report(BugClass::SubjectBug, -1, -1, "missed detection: %s should have been reported as %s", what, kmapsim::bug_class_name(m.expected_));
 }
 void kmapsim_assert_invariants(void) {
-  std::string why = M().check_invariants();
+  KMAPSIM_API;
+  std::string why = m.check_invariants();
   if (!why.empty()) {
     fprintf(stderr, "kmapsim: internal error: model invariant broken: %s\n", why.c_str());
     abort();

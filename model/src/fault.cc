@@ -5,15 +5,30 @@
 // overrun, a window another context owns is an escape, a released window
 // is a use after unmap, and an address in the first pages after
 // page_address() returned NULL is a highmem page_address() use. Faults that
-// are not kmapsim's go to the handler that was there before (ASan's).
+// are not kmapsim's go to the handler that was there before (ASan's). The
+// report itself is made after the handler returned (kmapsim_fault_landing).
 #include <signal.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "machine.h"
+
+// Where a fault of kmapsim's continues after the signal handler returned
+// (see on_segv): handle_fault() reports it and ends the run.
+extern "C" [[noreturn]] void kmapsim_fault_landing(void *addr, long is_write) {
+  kmapsim::Machine *m = kmapsim::Machine::running();
+  if (m) m->handle_fault(addr, is_write != 0);
+  // Only torture mode sends an address here that handle_fault() may turn
+  // down (a low address, decided under the model lock): a NULL dereference
+  // in the subject, a finding as ASan's SEGV report is in deterministic mode.
+  fprintf(stderr, "kmapsim: segmentation fault at %p, outside every kmapsim mapping (a NULL pointer dereference?)\n", addr);
+  fflush(stderr);
+  _exit(1);
+}
 
 namespace kmapsim {
 
@@ -23,11 +38,27 @@ bool g_installed = false;
 
 void on_segv(int sig, siginfo_t *si, void *uctx) {
   Machine *m = Machine::running();
-  bool is_write = false;
 #if defined(__x86_64__)
-  is_write = (static_cast<ucontext_t *>(uctx)->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+  if (m && m->fault_is_ours(si->si_addr)) {
+    // The report is made outside the signal handler: the interrupted
+    // context is rewritten so that, when the handler returns, the thread
+    // continues in kmapsim_fault_landing(addr, is_write) on its own stack,
+    // as if the faulting instruction had called it. Reporting formats,
+    // allocates, takes the model lock in torture mode and ends the run; in
+    // a handler that is signal-unsafe, and a handler that never returns
+    // leaves ThreadSanitizer's thread state "inside a signal handler".
+    greg_t *regs = static_cast<ucontext_t *>(uctx)->uc_mcontext.gregs;
+    bool is_write = (regs[REG_ERR] & 2) != 0;
+    // Below the interrupted frame's red zone, aligned as just after a call.
+    uintptr_t sp = ((static_cast<uintptr_t>(regs[REG_RSP]) - 256) & ~uintptr_t(15)) - 8;
+    *reinterpret_cast<uintptr_t *>(sp) = 0;  // a return address nobody uses
+    regs[REG_RSP] = static_cast<greg_t>(sp);
+    regs[REG_RDI] = reinterpret_cast<greg_t>(si->si_addr);
+    regs[REG_RSI] = is_write;
+    regs[REG_RIP] = reinterpret_cast<greg_t>(&kmapsim_fault_landing);
+    return;
+  }
 #endif
-  if (m && m->handle_fault(si->si_addr, is_write)) return;  // not reached: handle_fault ends the run
   // Not ours: chain.
   if (g_old_segv.sa_flags & SA_SIGINFO) {
     if (g_old_segv.sa_sigaction) {
@@ -58,8 +89,8 @@ void install_fault_handler() {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_segv;
-  // SA_NODEFER: a report jumps out of the handler to the host context and
-  // never returns through sigreturn, so SIGSEGV must not stay blocked.
+  // SA_NODEFER: a fault that is not kmapsim's is chained from inside the
+  // handler, and must be able to fault again there.
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGSEGV, &sa, &g_old_segv);
@@ -69,7 +100,18 @@ static bool owned_by_current(const Machine &m, const Window &w) {
   return w.state == WinState::Live && w.owner_task == m.cur_task() && w.owner_irq == m.cur_irq();
 }
 
+// Called in the signal handler: only what can be decided there without the
+// model lock. In deterministic mode exactly the faults handle_fault()
+// reports; in torture mode every arena address and every low address, and
+// handle_fault() decides under the lock.
+bool Machine::fault_is_ours(const void *addr) const {
+  bool low = reinterpret_cast<uintptr_t>(addr) < 16 * kPage;
+  if (torture_) return in_arena(addr) || low;
+  return running_ && cur_task_ >= 0 && (in_arena(addr) || (low && last_null_page_address_api_));
+}
+
 bool Machine::handle_fault(void *addr, bool is_write) {
+  ApiGuard model_lock(*this);
   if (!running_ || cur_task_ < 0) return false;
   const char *a = static_cast<const char *>(addr);
   const char *rw = is_write ? "write" : "read";
@@ -106,8 +148,8 @@ bool Machine::handle_fault(void *addr, bool is_write) {
   if (static_cast<size_t>(target) >= nlocal_windows_) {
     unsigned slot = static_cast<unsigned>(target - nlocal_windows_);
     if (guard)
-      report(BugClass::KmapOverrun, target, pkmap_page_[slot], "%s at %p through the kmap() mapping at %p (offset %ld) left its one page", rw, addr,
-             static_cast<const void *>(start), off);
+      report(BugClass::KmapOverrun, target, pkmap_page_[slot], "%s at %p through the kmap() mapping of pfn %d at %p (offset %ld) left its one page", rw,
+             addr, pkmap_page_[slot], static_cast<const void *>(start), off);
     if (win.via_page_address && pkmap_count_[slot] == 1)
       report(BugClass::HighmemPageAddress, target, pkmap_page_[slot],
              "%s at %p: page_address() of highmem pfn %d returned its old PKMAP address, which nobody holds (pkmap_count 1): the slot "

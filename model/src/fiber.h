@@ -41,6 +41,7 @@ class Fiber {
   void *fake_stack_ = nullptr;
   void *tsan_fiber_ = nullptr;
   bool tsan_owned_ = false;
+  unsigned tsan_inits_ = 0;
   static void start_thunk();
   friend void fiber_first_entry(Fiber *);
   Entry entry_ = nullptr;

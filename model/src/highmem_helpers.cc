@@ -14,10 +14,12 @@ using kmapsim::M;
 
 static void bound(const char *api, struct page *page, size_t off, size_t len) {
   kmapsim::Machine &m = M();
+  kmapsim::ApiGuard guard(m);
   if (!m.profile().highmem) return;
   if (off > PAGE_SIZE || len > PAGE_SIZE - off)
     m.report(BugClass::KmapOverrun, -1, static_cast<int64_t>(m.checked_pfn(page, api)),
-             "%s(offset %zu, len %zu): offset + len = %zu exceeds PAGE_SIZE, but the helper maps one page", api, off, len, off + len);
+             "%s(offset %zu, len %zu) of pfn %u: offset + len = %zu exceeds PAGE_SIZE, but the helper maps one page", api, off, len,
+             m.checked_pfn(page, api), off + len);
 }
 
 extern "C" {
@@ -78,9 +80,11 @@ void memzero_page(struct page *page, size_t offset, size_t len) {
 void zero_user_segments(struct page *page, unsigned start1, unsigned end1, unsigned start2, unsigned end2) {
   kmapsim::Machine &m = M();
   size_t size = page_size(page);
-  if (end1 > size || end2 > size)
+  if (end1 > size || end2 > size) {
+    kmapsim::ApiGuard guard(m);
     m.report(BugClass::KmapOverrun, -1, static_cast<int64_t>(m.checked_pfn(page, "zero_user_segments")),
              "zero_user_segments(%u-%u, %u-%u) reaches past the %zu bytes of the page", start1, end1, start2, end2, size);
+  }
   if (!m.profile().highmem) {
     char *kaddr = static_cast<char *>(kmap_local_page(page));
     if (end1 > start1) memset(kaddr + start1, 0, end1 - start1);

@@ -18,6 +18,7 @@ static size_t iter_copy(void *kaddr, size_t bytes, struct iov_iter *i, bool to_i
   bytes = bytes < i->count ? bytes : i->count;
   size_t done = 0;
   if (i->iter_type == ITER_UBUF) {
+    kmapsim::ApiGuard guard(M());
     char *u = static_cast<char *>(i->ubuf) + i->iov_offset;
     unsigned long left = to_iter ? M().copy_user(u, kaddr, bytes, true, inatomic, inatomic ? "__copy_to_user_inatomic" : "copy_to_user")
                                  : M().copy_user(kaddr, u, bytes, false, inatomic, inatomic ? "__copy_from_user_inatomic" : "copy_from_user");

@@ -7,6 +7,7 @@
 #include <linux/interrupt.h>
 
 #include "machine.h"
+#include "torture.h"
 
 namespace kmapsim {
 
@@ -23,6 +24,7 @@ void Machine::free_irq(unsigned irq, void *dev_id) {
   for (size_t i = 0; i < irqs_.size(); i++)
     if (irqs_[i].irq == irq && irqs_[i].dev_id == dev_id) {
       irqs_.erase(irqs_.begin() + static_cast<long>(i));
+      if (torture_) torture_->synchronize_irq(dev_id);  // handlers still running on other CPUs
       sched_point("free_irq");
       return;
     }
@@ -48,7 +50,11 @@ void Machine::maybe_fire_irq() {
   t.irqs_off++;  // hardirq handlers run with interrupts disabled
   // Called through its real type (irq_handler_t returns an enum): calling
   // through int (*)(int, void *) is undefined and trips -fsanitize=function.
-  reinterpret_cast<irq_handler_t>(h.handler)(static_cast<int>(h.irq), h.dev_id);
+  auto handler = [&h] { reinterpret_cast<irq_handler_t>(h.handler)(static_cast<int>(h.irq), h.dev_id); };
+  if (torture_)
+    torture_->run_handler(h.dev_id, handler);  // without the model lock, like all subject code
+  else
+    handler();
   t.irqs_off--;
   if (t.kmap_ctrl.size() > depth) {
     const LocalMap &m = t.kmap_ctrl.back();

@@ -29,8 +29,9 @@ static void *push(Machine &m, Pfn pfn, bool atomic, const char *api) {
   size_t depth = t.kmap_ctrl.size();
   if (static_cast<int>((depth + 1)) * m.prof_.km_incr() >= m.prof_.km_max_idx())
     m.report(BugClass::KmapSlotOverflow, t.kmap_ctrl.back().window, pfn,
-             "%s(): %zu local mappings are already live in this context stack (KM_MAX_IDX %d, KM_INCR %d allow %d): kmap_ctrl.idx would reach %d",
-             api, depth, m.prof_.km_max_idx(), m.prof_.km_incr(), m.prof_.max_local_maps(), static_cast<int>(depth + 1) * m.prof_.km_incr());
+             "%s() of pfn %u: %zu local mappings are already live in this context stack (KM_MAX_IDX %d, KM_INCR %d allow %d): kmap_ctrl.idx "
+             "would reach %d",
+             api, pfn, depth, m.prof_.km_max_idx(), m.prof_.km_incr(), m.prof_.max_local_maps(), static_cast<int>(depth + 1) * m.prof_.km_incr());
   m.migrate_disable();
   int w = m.open_frame_window(pfn);
   m.touch_window(w);
@@ -98,7 +99,7 @@ void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *ap
                api, addr, win->pfn, i, tm.pfn, top, tm.api, static_cast<void *>(window_addr(tm.window)));
       }
       if (t.kmap_ctrl[top].atomic != atomic)
-        report(BugClass::KunmapBadAddress, w, win->pfn, "%s(%p): wrong variant: the mapping was made by %s()", api, addr, win->api);
+        report(BugClass::KunmapBadAddress, w, win->pfn, "%s(%p): wrong variant: the mapping of pfn %u was made by %s()", api, addr, win->pfn, win->api);
       event(Ev::UnmapLocal, win->pfn, reinterpret_cast<uint64_t>(window_addr(w)), api);
       release_window(w);
       t.kmap_ctrl.pop_back();
@@ -117,8 +118,10 @@ void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *ap
       } else {
         why = "no mapping is there";
       }
-      report(BugClass::KunmapBadAddress, victim, guard ? -1 : static_cast<int64_t>(win->pfn), "%s(%p): not a live local mapping of this context: %s",
-             api, addr, why);
+      if (guard || win->state == WinState::Unused)  // no page to name
+        report(BugClass::KunmapBadAddress, victim, -1, "%s(%p): not a live local mapping of this context: %s", api, addr, why);
+      report(BugClass::KunmapBadAddress, victim, static_cast<int64_t>(win->pfn), "%s(%p) of pfn %u: not a live local mapping of this context: %s", api,
+             addr, win->pfn, why);
     } else if (in_direct_map(addr)) {
       // A lowmem page's direct-map address: the normal unmap of a page that
       // was not really mapped — unless FORCE_MAP made every map real.

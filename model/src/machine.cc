@@ -1,5 +1,6 @@
 // Machine set-up, the run loop's entry and exit, events and reports.
 #include "machine.h"
+#include "torture.h"
 
 #include <linux/mm.h>
 #include <signal.h>
@@ -23,6 +24,8 @@ constexpr uintptr_t kRegionStride = 64ull << 30;
 }  // namespace
 
 Machine *Machine::running() { return t_current; }
+
+void Machine::bind_thread(Machine *m) { t_current = m; }
 
 Machine &M() {
   Machine *m = Machine::running();
@@ -392,6 +395,7 @@ void Machine::report(BugClass cls, int window, int64_t pfn, const char *fmt, ...
     }
     compose_report(cls, window, pfn, line);
   }
+  if (torture_) torture_->fatal_report();  // prints the report and ends the process
   abandon_run();
 }
 

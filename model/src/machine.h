@@ -33,6 +33,8 @@ struct work_struct;
 
 namespace kmapsim {
 
+class Torture;  // torture.h: torture mode, simulated CPUs on real host threads
+
 using Pfn = uint32_t;
 constexpr size_t kPage = 4096;
 
@@ -143,6 +145,8 @@ class Machine {
   const Trace &trace() const { return trace_; }
   // The Machine running on this host thread (inside run()), or nullptr.
   static Machine *running();
+  // Torture mode: makes m the Machine of the calling host thread.
+  static void bind_thread(Machine *m);
   // The largest number of scheduling points a run may take.
   void set_step_bound(uint64_t n) { step_bound_ = n; }
   // Appended to every report: the command that replays this run.
@@ -269,10 +273,13 @@ class Machine {
   std::string check_invariants() const;
   // fault.cc: true when the fault was kmapsim's (then it never returns).
   bool handle_fault(void *addr, bool is_write);
+  // fault.cc, in the signal handler: whether to hand the fault to handle_fault().
+  bool fault_is_ours(const void *addr) const;
   const char *last_null_page_address_api_ = nullptr;
 
  private:
   friend class MachineAccess;
+  friend class Torture;
   void reset();
   void end_run_checks();
   [[noreturn]] void finish_run();
@@ -359,6 +366,32 @@ class Machine {
   RunResult result_;
   std::string replay_hint_;
   uint64_t obs_hash_ = kFnvBasis;  // hash of observable events, for determinism checks
+  // Torture mode (torture.cc), nullptr in deterministic mode: every torture
+  // hook of the model is behind a test of this pointer, so deterministic
+  // runs pay one predictable branch and take no lock.
+  Torture *torture_ = nullptr;
+};
+
+// torture.cc: the model lock, taken recursively by the calling host thread.
+void torture_lock(Torture *t);
+void torture_unlock(Torture *t);
+
+// Held by every entry of the kernel-style C API for the length of the call.
+// In torture mode it takes the model lock and makes the calling host
+// thread's task the current one; in deterministic mode it does nothing.
+class ApiGuard {
+ public:
+  explicit ApiGuard(Machine &m) : t_(m.torture_) {
+    if (t_) torture_lock(t_);
+  }
+  ~ApiGuard() {
+    if (t_) torture_unlock(t_);
+  }
+  ApiGuard(const ApiGuard &) = delete;
+  ApiGuard &operator=(const ApiGuard &) = delete;
+
+ private:
+  Torture *t_;
 };
 
 // Names of per-CPU variables, registered by DEFINE_PER_CPU's constructor.

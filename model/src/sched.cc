@@ -7,13 +7,19 @@
 #include <cstdio>
 
 #include "machine.h"
+#include "torture.h"
 
 namespace kmapsim {
 
 int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker) {
-  if (ntasks_ >= 64) report(BugClass::SubjectBug, -1, -1, "more than 64 simulated tasks in one run");
-  if (tasks_.size() <= ntasks_) tasks_.push_back(std::make_unique<Task>());
-  int id = static_cast<int>(ntasks_++);
+  int id;
+  if (torture_) {
+    id = torture_->claim_task_slot();  // a dead task's slot, once its host thread is gone
+  } else {
+    if (ntasks_ >= 64) report(BugClass::SubjectBug, -1, -1, "more than 64 simulated tasks in one run");
+    if (tasks_.size() <= ntasks_) tasks_.push_back(std::make_unique<Task>());
+    id = static_cast<int>(ntasks_++);
+  }
   Task &t = *tasks_[id];
   t.id = id;
   t.name = name;
@@ -29,8 +35,9 @@ int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(v
   t.subject = subject;
   t.threadfn = fn;
   t.data = data;
-  t.fiber.init(&Machine::task_entry, &t);
+  if (!torture_) t.fiber.init(&Machine::task_entry, &t);
   if (id) event(Ev::TaskStart, static_cast<uint64_t>(id), 0, worker ? "kworker" : "kthread_run");
+  if (torture_) torture_->start_task(id);  // its own host thread
   return id;
 }
 
@@ -89,6 +96,7 @@ bool Machine::decide(Site s) {
 
 void Machine::sched_point(const char *api) {
   if (!running_ || irq_instance_) return;
+  if (torture_) return torture_->sched_point(api);
   if (++steps_ > step_bound_) {
     result_.livelock = true;
     report(BugClass::PkmapDeadlock, -1, -1, "no progress: the run exceeded %llu scheduling points (livelock?) at %s()",
@@ -185,10 +193,12 @@ void Machine::block(Wait why, const void *obj, const char *api) {
   // A spinning task keeps its CPU busy; a sleeping one gives it up.
   if (why != Wait::Spin && cpus_[t.cpu].curr == t.id) cpus_[t.cpu].curr = -1;
   event(Ev::Block, static_cast<uint64_t>(why), 0, api);
+  if (torture_) return torture_->sleep(t, why);  // a condition variable, not a fiber switch
   choose_next(false, api);
 }
 
 void Machine::wake(Wait why, const void *obj, bool all) {
+  if (torture_) torture_->notify();  // the woken re-check once the model lock is free
   for (size_t i = 0; i < ntasks_; i++) {
     Task &q = *tasks_[i];
     if (q.state == TaskState::Blocked && q.wait == why && (obj == nullptr || q.wait_obj == obj)) {

@@ -4,6 +4,7 @@
 #include <linux/workqueue.h>
 
 #include "machine.h"
+#include "torture.h"
 
 namespace kmapsim {
 
@@ -23,6 +24,7 @@ void Machine::worker_loop() {
   Task &t = cur();
   for (;;) {
     if (work_queue_.empty()) {
+      if (torture_ && torture_->stopping()) return;  // torture mode ends the worker's host thread
       block(Wait::IdleWorker, nullptr, "worker_thread");
       continue;
     }
@@ -30,7 +32,10 @@ void Machine::worker_loop() {
     work_queue_.erase(work_queue_.begin());
     w->state = kWorkRunning;
     event(Ev::Note, 0, 0, "work item starts");
-    w->func(w);
+    if (torture_)
+      torture_->unlocked([w] { w->func(w); });  // work items run without the model lock
+    else
+      w->func(w);
     if (!t.kmap_ctrl.empty()) {
       const LocalMap &m = t.kmap_ctrl.back();
       report(BugClass::KmapLeak, m.window, m.pfn, "work item returned holding %s() of pfn %u", m.api, m.pfn);

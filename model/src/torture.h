@@ -1,0 +1,138 @@
+// Torture mode: the simulated CPUs run on real host threads, for stress
+// under ThreadSanitizer (docs/torture.md).
+//
+// Every simulated task is a host thread, and a task runs only while it
+// holds one of the machine's CPUs: so at most nr_cpus host threads run at
+// once, each playing one simulated CPU, and preemption, migration and
+// migrate_disable() are about which CPU a thread holds. The model's own
+// state (PKMAP pool, its wait queue, the arena, the page allocator, per-CPU
+// data, task records, the event ring) is guarded by one model lock — like
+// the kernel's kmap_lock, but over everything kmapsim keeps. Every entry of
+// the kernel-style C API takes it (ApiGuard) and makes the calling thread's
+// task current; subject code between API calls runs unlocked and truly in
+// parallel. Scheduling points drop the lock for a random delay, preempt
+// (give the CPU up) or migrate; blocking (a PKMAP slot, a mutex, a
+// completion, a spinlock, a CPU) waits on a condition variable.
+//
+// Deterministic mode never constructs a Torture: Machine::torture_ stays
+// nullptr and every hook below is behind a test of it.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "decision.h"
+#include "machine.h"
+
+namespace kmapsim {
+
+struct TortureOptions {
+  double seconds = 10;
+  // Concurrent instances of the subject body. 1: one instance at a time,
+  // each on a freshly booted machine (subject globals restored), its
+  // kthreads and work items spread over the CPUs. More: the instances run
+  // at once on one machine that is never reset (the body must keep its
+  // state per instance, as the torture hammer does).
+  unsigned lanes = 1;
+  uint64_t seed = 1;
+  bool progress = false;  // a status line on stderr every second
+};
+
+struct TortureStats {
+  uint64_t iterations = 0;  // subject bodies run to completion
+  uint64_t tasks = 0;       // host threads started (one per simulated task)
+  uint64_t sched_points = 0;
+  uint64_t preemptions = 0;
+  uint64_t migrations = 0;
+  uint64_t irqs = 0;
+  uint64_t sleeps = 0;  // blocking waits (mutex, completion, PKMAP slot, spinlock, work)
+  uint64_t pkmap_waits = 0;  // of which kmap() waiting for a free PKMAP slot
+  unsigned max_pkmap_held = 0;  // most PKMAP slots held at once (seen at scheduling points)
+  uint64_t invariant_checks = 0;
+  unsigned max_busy_cpus = 0;  // most CPUs running a task at one time
+  double seconds = 0;
+};
+
+class Torture {
+ public:
+  // m's profile decides the CPU count (nr_cpus host threads at most run at once).
+  Torture(Machine &m, const TortureOptions &o);
+  ~Torture();
+  Torture(const Torture &) = delete;
+
+  // Runs body until the time is up and returns what happened. A report
+  // does not return: it is printed (with a best-effort replay line) and
+  // the process exits with status 1.
+  TortureStats run(void (*body)());
+
+  // ---- Hooks of the model. All but lock() are called with the lock held.
+  void lock();
+  void unlock();
+  void sched_point(const char *api);
+  // Machine::block() marked t blocked and gave up its CPU (unless spinning).
+  void sleep(Task &t, Wait why);
+  void notify() { cv_.notify_all(); }
+  int claim_task_slot();
+  void start_task(int id);
+  bool stopping() const { return stopping_; }
+  // Runs f (subject code: a work item) without the model lock.
+  template <class F>
+  void unlocked(F &&f) {
+    int depth = release();
+    f();
+    reacquire(depth);
+  }
+  // An interrupt handler, run without the model lock; free_irq() waits for
+  // the instances still running on other CPUs (synchronize_irq).
+  template <class F>
+  void run_handler(const void *dev_id, F &&f) {
+    handlers_in_flight_[dev_id]++;
+    unlocked(f);
+    if (--handlers_in_flight_[dev_id] == 0) handlers_in_flight_.erase(dev_id);
+    cv_.notify_all();
+  }
+  void synchronize_irq(const void *dev_id);
+  [[noreturn]] void fatal_report();
+
+ private:
+  struct ThreadCtx;
+  static ThreadCtx &ctx();
+  int release();
+  void reacquire(int depth);
+  template <class P>
+  void wait(P ready);
+  void acquire_cpu(int id, bool want_other, bool first);
+  int grant(int id, bool want_other) const;
+  void check_all_blocked();
+  void check_invariants();
+  bool quiescent() const;
+  void task_main(int id);
+  void start_main(unsigned lane);
+  void wait_coordinator();
+  void tick(double now);
+  [[noreturn]] void hang(double waited);
+  void delay();
+
+  Machine &m_;
+  TortureOptions opt_;
+  std::mutex mu_;  // the model lock
+  std::condition_variable cv_;
+  std::vector<std::thread> threads_;  // per task slot
+  std::vector<int> lane_of_main_;     // per task slot: 1 + the lane of a main task, 0 for others
+  std::vector<uint8_t> lane_busy_;
+  std::vector<int> cpu_queue_;        // tasks waiting for a CPU, oldest first
+  std::map<const void *, int> handlers_in_flight_;
+  unsigned live_mains_ = 0;
+  void (*body_)() = nullptr;
+  uint64_t next_thread_seed_ = 0;
+  bool stopping_ = false;
+  double last_tick_ = 0, last_progress_ = 0, t0_ = 0;
+  TortureStats stats_;
+};
+
+}  // namespace kmapsim
