@@ -8,6 +8,7 @@
 # environment overrides it).
 #
 # Local check (no Docker): tests/cfl_build.sh runs this with the variables set.
+set -eu  # also when run as `bash build.sh`, which ignores the #! line's flags
 SRC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [ ! -f "$SRC_ROOT/model/src/machine.h" ]; then SRC_ROOT=$SRC/kmapsim; fi
 cd "$SRC_ROOT"
@@ -28,7 +29,12 @@ for src in model/src/*.cc fuzz/crash_file.cc; do
 done
 # model/include only for the model's C API file: it shadows the system's
 # <linux/...> headers, so the driver is built without it.
-$CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_LIBFUZZER_ENTRY -Imodel/src -Ifuzz -c fuzz/subject_driver.cc -o "$OBJ/subject_driver.o"
+DRIVER_OBJS=()
+for src in fuzz/subject_driver.cc fuzz/driver_*.cc; do
+	o=$OBJ/$(basename "$src" .cc).o
+	$CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_LIBFUZZER_ENTRY -Imodel/src -Ifuzz -c "$src" -o "$o"
+	DRIVER_OBJS+=("$o")
+done
 
 emit() { # NAME: seeds, dictionary and options beside $OUT/NAME
 	local name=$1
@@ -45,7 +51,7 @@ emit() { # NAME: seeds, dictionary and options beside $OUT/NAME
 subject_target() { # NAME SOURCE
 	local name=$1 src=$2
 	$CC $CFLAGS -std=gnu11 $SUBJECT_FLAGS -c "$src" -o "$OBJ/$name.o"
-	$CXX $CXXFLAGS "$OBJ/$name.o" "$OBJ/subject_driver.o" "${MODEL_OBJS[@]}" $LIB_FUZZING_ENGINE -o "$OUT/$name"
+	$CXX $CXXFLAGS "$OBJ/$name.o" "${DRIVER_OBJS[@]}" "${MODEL_OBJS[@]}" $LIB_FUZZING_ENGINE -o "$OUT/$name"
 	emit "$name"
 }
 

@@ -12,7 +12,7 @@ it. Findings are grouped by class and site:
          normalised (0x<hex> -> 0x?, digits -> N): addresses and pfns change
          from run to run, the place and the kind of misuse do not. The
          driver's --known flag normalises the same way (normalise_line in
-         fuzz/subject_driver.cc).
+         fuzz/driver_fuzz.cc).
 """
 import os
 import re

@@ -1,0 +1,103 @@
+// --replay: crash files, exactly (or leniently, for minimize).
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "crash_file.h"
+#include "decision_sources.h"
+#include "driver.h"
+#include "machine.h"
+#include "subject_registry.h"
+
+namespace kmapsim::driver {
+
+// ---- replay
+// `kmapsim minimize` shrinks a crash file by editing its decision list and
+// running the edited list through this source. An edit shifts or removes
+// decisions, so the run soon asks for something the list does not say: a
+// decision at another site than the next entry, outside the asked range, or
+// past the end takes the lowest choice (as ReplaySource's extend mode does),
+// and the entry stays for the next decision at its own site. The run is a
+// new run, recorded as usual: its crash file replays exactly.
+class LenientReplaySource : public DecisionSource {
+ public:
+  explicit LenientReplaySource(const Trace &t) : d_(t.decisions()) {}
+  void begin_run() override { i_ = 0; }
+  uint64_t pick(Site site, uint64_t lo, uint64_t hi) override { return next(site, lo, hi); }
+  bool should(Site site) override { return next(site, 0, 1) == 1; }
+  size_t next_task(const Candidate *, size_t n, int) override { return next(Site::NextTask, 0, n - 1); }
+  std::string describe() const override { return "lenient replay"; }
+
+ private:
+  uint64_t next(Site site, uint64_t lo, uint64_t hi) {
+    if (i_ >= d_.size() || d_[i_].site != site) return lo;
+    uint64_t v = d_[i_++].value;
+    return v < lo || v > hi ? lo : v;
+  }
+  std::vector<Decision> d_;
+  size_t i_ = 0;
+};
+
+int replay_lenient(Machine &m, const SubjectEntry &s, const CrashFile &c) {
+  m.set_log_events(g_opt.events);
+  LenientReplaySource src(c.trace);
+  RunResult r = m.run(s.fn, src);
+  bool bug = r.reported && !r.expected;
+  if (bug)
+    emit_report(m, s, r);
+  else
+    printf("kmapsim: replay: clean (%llu decisions)\n", static_cast<unsigned long long>(r.decisions));
+  return finish(bug, bug ? r.report.first_line : "clean");
+}
+
+int replay_crash() {
+  std::string text, err;
+  if (!read_file(g_opt.file, &text)) usage_error("cannot read crash file '" + g_opt.file + "'");
+  CrashFile c;
+  if (!decode_crash(text, &c, &err)) usage_error(g_opt.file + ": " + err);
+  const Profile &prof = profile_or_die(c.profile);
+  const SubjectEntry *s = find_subject(c.subject);
+  if (!s) usage_error(g_opt.file + ": subject '" + c.subject + "' is not in this binary");
+  Machine m(prof);
+  if (g_opt.lenient) return replay_lenient(m, *s, c);
+  std::string first, full;
+  uint64_t hash = 0;
+  bool regression = !g_opt.verdict_file.empty();
+  for (int i = 0; i < (g_opt.twice ? 2 : 1); i++) {
+    m.set_log_events(g_opt.events && i == 0);  // the event trace once, not once per run
+    ReplaySource src(c.trace, regression);
+    RunResult r = m.run(s->fn, src);
+    if (!src.divergence().empty()) usage_error(g_opt.file + ": replay diverged: " + src.divergence());
+    if (r.reported && r.expected) r.reported = false;  // an announced report (kmapsim_expect) is a pass
+    std::string this_full = r.reported ? r.report.text + "  replay: " + c.replay + "\n" : std::string("kmapsim: replay: clean\n");
+    if (i == 0) {
+      full = this_full;
+      first = r.reported ? r.report.first_line : "clean";
+      hash = r.trace_hash;
+      fputs(full.c_str(), r.reported ? stderr : stdout);
+    } else if (this_full != full || r.trace_hash != hash) {
+      fprintf(stderr, "kmapsim: nondeterminism: the second replay differs from the first (run hash %016llx vs %016llx)\n",
+              static_cast<unsigned long long>(hash), static_cast<unsigned long long>(r.trace_hash));
+      return 2;
+    } else {
+      printf("kmapsim: deterministic: two replays gave the same report and run hash %016llx (decisions and events)\n",
+             static_cast<unsigned long long>(hash));
+    }
+  }
+  if (regression) return check_verdict(first);
+  if (!c.first_line.empty() && c.first_line != first)
+    fprintf(stderr, "kmapsim: note: the crash file recorded '%s'\n", c.first_line.c_str());
+  return finish(first != "clean", first);
+}
+
+}  // namespace kmapsim::driver
