@@ -1,8 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* kmapsim: the kernel's fixed-width types, as subjects expect them. */
-#ifndef _LINUX_TYPES_H
-#define _LINUX_TYPES_H
+#ifndef _KMAPSIM_LINUX_TYPES_H
+#define _KMAPSIM_LINUX_TYPES_H
 
+/*
+ * This header shadows the system's <linux/types.h>; pull that in too, so a
+ * subject may also include system headers that need it (<sys/stat.h> and
+ * friends want __u32, __s64, ...).
+ */
+#if defined(__has_include_next)
+#if __has_include_next(<linux/types.h>)
+#include_next <linux/types.h>
+#endif
+#endif
 #include <stddef.h>
 #include <stdint.h>
 #ifndef __cplusplus
@@ -39,4 +49,4 @@ typedef uint64_t phys_addr_t;
 #define KMAPSIM_EXTERN_C_END
 #endif
 
-#endif /* _LINUX_TYPES_H */
+#endif /* _KMAPSIM_LINUX_TYPES_H */
