@@ -1,6 +1,7 @@
 // The model's own invariants, checked by the API-sequence fuzz target and
 // the properties after every step. A violation is a bug in kmapsim, not in
 // the subject: it is returned as text, never reported as a bug class.
+#include <algorithm>
 #include <cstdio>
 
 #include "machine.h"
@@ -13,14 +14,15 @@ std::string Machine::check_invariants() const {
   // only the active context's windows are accessible.
   // Only windows and pages this run touched can be anything but pristine,
   // so the checks walk those (they run after every step of a fuzz input).
-  std::vector<uint8_t> seen(nwindows_, 0);
+  // The stacked windows, sorted: no per-call array the size of the arena.
+  std::vector<int> stacked;
   for (size_t t = 0; t < ntasks_; t++) {
     const Task &task = *tasks_[t];
     if (static_cast<int>(task.kmap_ctrl.size()) > prof_.max_local_maps()) return "a kmap_ctrl stack is deeper than KM_MAX_IDX allows";
     for (const LocalMap &m : task.kmap_ctrl) {
       if (m.window < 0 || static_cast<size_t>(m.window) >= nlocal_windows_) return "a stacked mapping has no frame window";
       const Window &w = windows_[m.window];
-      if (seen[m.window]++) return "a window is on two stacks";
+      stacked.push_back(m.window);
       if (w.state != WinState::Live || w.owner_task != static_cast<int>(t) || w.owner_irq != m.owner_irq || w.pfn != m.pfn) {
         snprintf(buf, sizeof buf, "stacked mapping of pfn %u (window %d) disagrees with its window record", m.pfn, m.window);
         return buf;
@@ -38,8 +40,12 @@ std::string Machine::check_invariants() const {
       return "a negative preempt/pagefault/migrate count";
     if (task.atomic_maps > task.preempt_count) return "kmap_atomic mappings outnumber the preempt count";
   }
+  std::sort(stacked.begin(), stacked.end());
+  if (std::adjacent_find(stacked.begin(), stacked.end()) != stacked.end()) return "a window is on two stacks";
   for (int w : touched_windows_)
-    if (static_cast<size_t>(w) < nlocal_windows_ && windows_[w].state == WinState::Live && !seen[w]) return "a live local window is on no stack";
+    if (static_cast<size_t>(w) < nlocal_windows_ && windows_[w].state == WinState::Live &&
+        !std::binary_search(stacked.begin(), stacked.end(), w))
+      return "a live local window is on no stack";
   // PKMAP: pkmap_page_ and pkmap_slot_of_ are inverse maps; a held slot is
   // accessible, an unheld one is not.
   for (unsigned s = 0; s < prof_.last_pkmap; s++) {
