@@ -278,7 +278,6 @@ class Machine {
   const char *last_null_page_address_api_ = nullptr;
 
  private:
-  friend class MachineAccess;
   friend class Torture;
   void reset();
   void end_run_checks();
