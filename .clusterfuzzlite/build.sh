@@ -66,6 +66,25 @@ for dir in subjects/*/; do
 	done
 done
 
+# Users' own subjects: every file listed in ci/subjects.list (or in the file
+# $KMAPSIM_SUBJECTS_LIST names), one path per line relative to the
+# repository root, '#' starting a comment, becomes the target
+# subject_<path with every other character than [A-Za-z0-9] as _, no .c>.
+SUBJECTS_LIST=${KMAPSIM_SUBJECTS_LIST:-ci/subjects.list}
+if [ -f "$SUBJECTS_LIST" ]; then
+	while IFS= read -r line || [ -n "$line" ]; do
+		path=${line%%#*}
+		path=$(echo "$path" | tr -d '[:space:]')
+		[ -n "$path" ] || continue
+		if [ ! -f "$path" ]; then
+			echo "build.sh: $SUBJECTS_LIST names $path, which does not exist" >&2
+			exit 1
+		fi
+		name=${path%.c}
+		subject_target "subject_${name//[^A-Za-z0-9]/_}" "$path"
+	done <"$SUBJECTS_LIST"
+fi
+
 # Engine targets: LLVMFuzzerTestOneInput of their own.
 $CC $CFLAGS -std=gnu11 $SUBJECT_FLAGS -c fuzz/diff_program.c -o "$OBJ/diff_program.o"
 $CXX $CXXFLAGS -std=gnu++20 -Imodel/src -Ifuzz -c fuzz/profile_diff.cc -o "$OBJ/profile_diff.o"

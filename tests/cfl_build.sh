@@ -4,6 +4,8 @@
 # then checks that every in-tree target, its seed zip, dictionary and options
 # file were produced, and that each target fuzzes for a moment: clean
 # targets stay clean, zoo buggy variants may stop at a kmapsim report.
+# A user's subject listed the way ci/subjects.list lists them must become a
+# target of its own too (here: a zoo fixed variant, which must stay clean).
 set -uo pipefail
 tsv=$1
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,6 +17,11 @@ export CXXFLAGS="$CFLAGS"
 export LIB_FUZZING_ENGINE=-fsanitize=fuzzer
 export OUT=$tmp/out WORK=$tmp/work SRC=$tmp/src
 mkdir -p "$OUT" "$WORK" "$SRC"
+user_subject=subjects/copy-page-to-iter-compound/fixed.c
+printf '# a user subject\n%s  # trailing comment\n\n' "$user_subject" >"$tmp/subjects.list"
+export KMAPSIM_SUBJECTS_LIST=$tmp/subjects.list
+{ cat "$tsv"; printf 'subject_subjects_copy_page_to_iter_compound_fixed\tsubject\t-\tclean\n'; } >"$tmp/targets.tsv"
+tsv=$tmp/targets.tsv
 if ! bash "$root/.clusterfuzzlite/build.sh" >"$tmp/build.log" 2>&1; then
 	echo "FAIL: build.sh failed:"
 	grep -m10 -E 'error|Error' "$tmp/build.log" || tail -20 "$tmp/build.log"
