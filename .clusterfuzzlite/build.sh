@@ -62,6 +62,7 @@ for dir in subjects/*/; do
 	entry=$(basename "$dir")
 	[ -f "$dir/expect" ] || continue
 	for variant in buggy fixed; do
+		[ -f "$dir/$variant.c" ] || continue # fixed-only entries
 		subject_target "zoo_${entry//-/_}_$variant" "$dir/$variant.c"
 	done
 done

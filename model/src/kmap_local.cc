@@ -19,8 +19,11 @@
 namespace kmapsim {
 
 bool Machine::partial_kmap(const struct folio *folio) const {
-  if (!prof_.highmem) return false;
+  // include/linux/page-flags.h: always true under FORCE_MAP (even on a
+  // 64-bit kernel, where it only makes the helpers chunk), otherwise
+  // folio_test_highmem().
   if (prof_.force_map) return true;
+  if (!prof_.highmem) return false;
   return folio->page.flags & KMAPSIM_PG_HIGHMEM;
 }
 

@@ -46,6 +46,21 @@ std::vector<Profile> make_profiles() {
   x64.highmem_pages = 0;
   v.push_back(x64);
 
+  // 64-bit with DEBUG_KMAP_LOCAL_FORCE_MAP (x86-64 allows it since
+  // 14df32670291). KMAP_LOCAL is built in, but without CONFIG_HIGHMEM the
+  // kmap_local_page/folio/pfn and kmap_atomic of highmem-internal.h are
+  // page_address() and never reach __kmap_local_page_prot(), so no local
+  // mapping is ever made: what this machine catches is what x86-64 catches.
+  // Only folio_test_partial_kmap() changes (true under FORCE_MAP).
+  Profile x64fm = x64;
+  x64fm.name = "x86-64-forcemap";
+  x64fm.description =
+      "64-bit with DEBUG_KMAP_LOCAL_FORCE_MAP: KMAP_LOCAL is built in, but kmap_local_page() without HIGHMEM is still page_address(), "
+      "so nothing is forced or tracked";
+  x64fm.debug_kmap_local = true;
+  x64fm.force_map = true;
+  v.push_back(x64fm);
+
   // Tiny variants: 8 PKMAP slots and small zones, for fast exploration of pool pressure.
   size_t n = v.size();
   for (size_t i = 0; i < n; i++) {

@@ -150,6 +150,40 @@ TEST(Profiles, HighmemBugsAreSilentOnX86_64) {
   }
 }
 
+// x86-64 with DEBUG_KMAP_LOCAL_FORCE_MAP: highmem-internal.h gives a kernel
+// without CONFIG_HIGHMEM page_address() for every kmap_local variant, so the
+// forced map never happens and the same buggy code stays silent; only
+// folio_test_partial_kmap() answers true, as page-flags.h defines it.
+TEST(Profiles, HighmemBugsAreSilentOnX86_64ForceMap) {
+  for (const Case &c : kSilentOn64) {
+    g_done = false;
+    RunResult r = run("x86-64-forcemap", c.body);
+    EXPECT_TRUE(Clean(r)) << c.name;
+    EXPECT_TRUE(g_done) << c.name;
+  }
+}
+
+TEST(Profiles, X86_64ForceMapMapsNothingButPartialKmapIsTrue) {
+  static bool mapped, partial64, partial64fm, partial32;
+  auto body = +[] {
+    struct folio *f = folio_alloc(GFP_KERNEL | __GFP_NOFAIL, 2);
+    void *k = kmap_local_folio(f, 3 * PAGE_SIZE + 8);
+    mapped = k == static_cast<char *>(folio_address(f)) + 3 * PAGE_SIZE + 8 && !is_kmap_addr(k);
+    kunmap_local(k);
+    bool partial = folio_test_partial_kmap(f);
+    folio_put(f);
+    return partial;
+  };
+  static bool (*b)() = body;
+  ASSERT_TRUE(Clean(run("x86-64-forcemap", +[] { partial64fm = b(); })));
+  EXPECT_TRUE(mapped);
+  EXPECT_TRUE(partial64fm);
+  ASSERT_TRUE(Clean(run("x86-64", +[] { partial64 = b(); })));
+  EXPECT_FALSE(partial64);
+  ASSERT_TRUE(Clean(run("x86-32", +[] { partial32 = b(); })));
+  EXPECT_FALSE(partial32);  // a lowmem folio without FORCE_MAP
+}
+
 TEST(Profiles, SleepInKmapAtomicIsCaughtOnX86_64) {
   static DEFINE_MUTEX(lock);
   RunResult r = run("x86-64", +[] {
@@ -215,7 +249,11 @@ TEST(Profiles, Table) {
   ASSERT_NE(x64, nullptr);
   EXPECT_FALSE(x64->highmem);
   EXPECT_EQ(x64->highmem_pages, 0u);
-  for (const char *base : {"strict", "x86-32", "x86-32-forcemap", "arm-vivt", "x86-64"}) {
+  const kmapsim::Profile *x64fm = kmapsim::find_profile("x86-64-forcemap");
+  ASSERT_NE(x64fm, nullptr);
+  EXPECT_TRUE(!x64fm->highmem && x64fm->force_map && x64fm->debug_kmap_local);
+  EXPECT_EQ(x64fm->lowmem_pages, x64->lowmem_pages);
+  for (const char *base : {"strict", "x86-32", "x86-32-forcemap", "arm-vivt", "x86-64", "x86-64-forcemap"}) {
     const kmapsim::Profile *t = kmapsim::find_profile(std::string(base) + "-tiny");
     ASSERT_NE(t, nullptr) << base;
     EXPECT_EQ(t->last_pkmap, 8u) << base;

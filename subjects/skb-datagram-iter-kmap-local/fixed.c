@@ -1,0 +1,78 @@
+/*
+ * skb-datagram-iter-kmap-local, fixed variant.
+ *
+ * Shows: the code as the revert left it: kmap() of the fragment's page.
+ * Network fragment pages are lowmem, and kmap() of a lowmem page is its
+ * direct-map address on every configuration (FORCE_MAP only changes
+ * kmap_local/kmap_atomic), so the whole compound page is reachable.
+ *
+ * Re-expresses: 934c29999b57 (the kmap() -> kmap_local_page() conversion
+ * of __skb_datagram_iter(), 2023), reverted by 2d5f6801db8e after hardened
+ * usercopy refused the copy on i386.
+ *
+ * Expected: clean on every profile.
+ */
+#include <kmapsim/subject.h>
+
+struct pkt_frag {
+	struct page *page;
+	unsigned int off;
+	unsigned int size;
+};
+
+/* Copy @len bytes of the fragments, starting at byte @offset, to @to. */
+static int frags_copy_to_iter(const struct pkt_frag *frags, int nr,
+			      size_t offset, size_t len, struct iov_iter *to)
+{
+	size_t start = 0;
+	int i;
+
+	for (i = 0; i < nr && len; i++) {
+		const struct pkt_frag *frag = &frags[i];
+		size_t end = start + frag->size;
+
+		if (offset < end) {
+			size_t copy = min(end - offset, len);
+			u8 *vaddr = kmap(frag->page);
+			size_t n = copy_to_iter(vaddr + frag->off + offset - start,
+						copy, to);
+
+			kunmap(frag->page);
+			if (n != copy)
+				return -EFAULT;
+			offset += copy;
+			len -= copy;
+		}
+		start = end;
+	}
+	return 0;
+}
+
+KMAPSIM_SUBJECT(skb_datagram_iter_kmap_local)
+{
+	struct page *big = alloc_pages(GFP_ATOMIC, 1);	/* page_frag: compound */
+	struct page *small = alloc_page(GFP_ATOMIC);
+	struct pkt_frag frags[2];
+	size_t total, offset, len;
+	void __user *ubuf;
+	struct iov_iter iter;
+
+	if (big && small) {
+		frags[0].page = big;
+		frags[0].off = kmapsim_pick(0, 2 * PAGE_SIZE - 1);
+		frags[0].size = kmapsim_pick(1, 2 * PAGE_SIZE - frags[0].off);
+		frags[1].page = small;
+		frags[1].off = 0;
+		frags[1].size = kmapsim_pick(1, PAGE_SIZE);
+		total = frags[0].size + frags[1].size;
+		offset = kmapsim_pick(0, total - 1);
+		len = kmapsim_pick(1, total - offset);
+		ubuf = kmapsim_user_buffer(len);
+		iov_iter_ubuf(&iter, ITER_DEST, ubuf, len);
+		frags_copy_to_iter(frags, 2, offset, len, &iter);
+	}
+	if (small)
+		__free_page(small);
+	if (big)
+		__free_pages(big, 1);
+}
