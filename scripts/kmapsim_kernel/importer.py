@@ -210,6 +210,7 @@ def import_functions(tree, relfile, funcs, profile, extra=()):
     need_file = set()
     need_hdr = set()
     traps = {}
+    weak_vars = []
     hdr_order = []
     fwd_tags = set()
     visited = set()
@@ -270,6 +271,11 @@ def import_functions(tree, relfile, funcs, profile, extra=()):
                 hdr_order.append(it)
                 _deps(it, work, tag_work, fwd_tags)
             unit.from_headers.append(name)
+            if it.kind == "decl" and any(t.text == "extern" for t in it.toks[:4]) and \
+                    not any(t.text == "=" for t in it.toks):
+                # a variable the tree defines in another .c file: a weak,
+                # zeroed definition so the unit links
+                weak_vars.append(name)
             continue
         proto = cands[0]
         traps[name] = proto
@@ -323,6 +329,8 @@ def import_functions(tree, relfile, funcs, profile, extra=()):
         out.append(it.text if it.kind != "decl" or it.text.rstrip().endswith(";") else it.text + ";")
         unit.from_headers.extend(n for n in it.names if n not in unit.from_headers)
     out.append("")
+    for name in weak_vars:
+        out.append("__typeof__(%s) %s __attribute__((weak));" % (name, name))
     for name in sorted(traps):
         proto = traps[name]
         if proto.is_proto:
