@@ -121,3 +121,15 @@ void copy_highpage(struct page *to, struct page *from) {
 }
 
 }  // extern "C"
+
+// A subject or imported kernel code that defines one of these helpers
+// replaces kmapsim's version: the point is to check the user's.
+#pragma weak memcpy_page
+#pragma weak memmove_page
+#pragma weak memset_page
+#pragma weak memcpy_from_page
+#pragma weak memcpy_to_page
+#pragma weak memzero_page
+#pragma weak zero_user_segments
+#pragma weak clear_highpage
+#pragma weak copy_highpage

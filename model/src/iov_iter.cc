@@ -144,3 +144,15 @@ void iov_iter_advance(struct iov_iter *i, size_t bytes) {
 }
 
 }  // extern "C"
+
+// A subject or imported kernel code that defines one of these helpers
+// replaces kmapsim's version: the point is to check the user's.
+#pragma weak iov_iter_ubuf
+#pragma weak iov_iter_kvec
+#pragma weak copy_to_iter
+#pragma weak copy_from_iter
+#pragma weak copy_page_to_iter
+#pragma weak copy_page_from_iter
+#pragma weak copy_folio_to_iter
+#pragma weak copy_page_from_iter_atomic
+#pragma weak iov_iter_advance

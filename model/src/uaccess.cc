@@ -76,3 +76,29 @@ size_t Machine::fault_in(const void *uaddr, size_t size) {
 }
 
 }  // namespace kmapsim
+
+// ---- the primitives imported kernel code calls itself (lib/iov_iter.c)
+namespace kmapsim {
+static bool in_user_buffer(Machine &m, const void *u, unsigned long n) { return find_buf(m, static_cast<const char *>(u), n) != nullptr; }
+}  // namespace kmapsim
+
+extern "C" {
+bool access_ok(const void *addr, unsigned long size) {
+  kmapsim::Machine &m = kmapsim::M();
+  kmapsim::ApiGuard guard(m);
+  return size == 0 || kmapsim::in_user_buffer(m, addr, size);
+}
+// With page faults disabled a missing page makes the copy short, silently
+// (the caller copes, as generic_perform_write() does); enabled, it is
+// faulted in, which may sleep.
+unsigned long raw_copy_to_user(void *to, const void *from, unsigned long n) {
+  kmapsim::Machine &m = kmapsim::M();
+  kmapsim::ApiGuard guard(m);
+  return m.copy_user(to, from, n, true, m.cur().pagefault_disabled > 0, "raw_copy_to_user");
+}
+unsigned long raw_copy_from_user(void *to, const void *from, unsigned long n) {
+  kmapsim::Machine &m = kmapsim::M();
+  kmapsim::ApiGuard guard(m);
+  return m.copy_user(to, from, n, false, m.cur().pagefault_disabled > 0, "raw_copy_from_user");
+}
+}  // extern "C"

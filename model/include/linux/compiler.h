@@ -6,6 +6,8 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val) (*(volatile __typeof__(x) *)&(x) = (val))
+#define absolute_pointer(val) ((void *)(unsigned long)(val))
+#define __maybe_unused __attribute__((unused))
 #define barrier() __asm__ __volatile__("" ::: "memory")
 
 #endif /* _LINUX_COMPILER_H */

@@ -104,4 +104,16 @@ static inline void *folio_address(const struct folio *folio)
 
 #define page_to_virt(page) page_address(page)
 
+/* kmapsim has no hugetlbfs: no folio is a hugetlb folio. */
+static inline bool folio_test_hugetlb(const struct folio *folio)
+{
+	(void)folio;
+	return false;
+}
+
+static inline size_t offset_in_folio(const struct folio *folio, unsigned long long pos)
+{
+	return pos & (folio_size(folio) - 1);
+}
+
 #endif /* _LINUX_MM_H */

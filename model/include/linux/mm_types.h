@@ -23,6 +23,9 @@ struct folio {
 	struct page page;
 };
 
+/* A page's index in a file or address space, in pages. */
+typedef unsigned long pgoff_t;
+
 #define KMAPSIM_PG_HIGHMEM	(1UL << 0)
 #define KMAPSIM_PG_HEAD		(1UL << 1)
 #define KMAPSIM_PG_ALLOCATED	(1UL << 2)

@@ -18,6 +18,16 @@ unsigned long __copy_to_user_inatomic(void __user *to, const void *from,
 				      unsigned long n);
 unsigned long __copy_from_user_inatomic(void *to, const void __user *from,
 					unsigned long n);
+/*
+ * The primitives under copy_to_user() that lib/iov_iter.c and friends call
+ * themselves. access_ok() is true for a range inside a kmapsim user buffer.
+ * raw_copy_*() fault like the kernel's: a missing page is faulted in when
+ * page faults are enabled (may sleep), and makes the copy come back short,
+ * silently, when they are disabled (the caller's job to handle).
+ */
+bool access_ok(const void __user *addr, unsigned long size);
+unsigned long raw_copy_to_user(void __user *to, const void *from, unsigned long n);
+unsigned long raw_copy_from_user(void *to, const void __user *from, unsigned long n);
 size_t fault_in_readable(const char __user *uaddr, size_t size);
 size_t fault_in_writeable(char __user *uaddr, size_t size);
 KMAPSIM_EXTERN_C_END

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmapsim: the kernel config every profile shares. Imported kernel code is
+ * compiled with one of the profile headers beside this one, so that
+ * IS_ENABLED(CONFIG_...) and #ifdef CONFIG_... take the branch that kernel
+ * would. A symbol not defined here is "n". tests/kernel/test_config.py
+ * checks the profile headers against model/src/profile.cc.
+ */
+#ifndef _KMAPSIM_CONFIG_COMMON_H
+#define _KMAPSIM_CONFIG_COMMON_H
+
+#define CONFIG_MMU 1
+#define CONFIG_SMP 1
+#define CONFIG_NR_CPUS 2		/* Profile::nr_cpus */
+#define CONFIG_PREEMPTION 1		/* the model preempts at every kernel-API call */
+#define CONFIG_PREEMPT 1
+#define CONFIG_PREEMPT_COUNT 1
+#define CONFIG_KMAP_LOCAL 1
+#define CONFIG_FLATMEM 1		/* mem_map is one array */
+#define CONFIG_BASE_SMALL 0		/* an int-valued symbol: 0 is "n" */
+
+#endif /* _KMAPSIM_CONFIG_COMMON_H */

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* kmapsim: profile x86-32-forcemap: x86-32 with DEBUG_KMAP_LOCAL_FORCE_MAP. */
+#ifndef _KMAPSIM_CONFIG_PROFILE_H
+#define _KMAPSIM_CONFIG_PROFILE_H
+#include <kmapsim/config/common.h>
+#define CONFIG_X86 1
+#define CONFIG_X86_32 1
+#define CONFIG_HIGHMEM 1
+#define CONFIG_HIGHMEM4G 1
+#define CONFIG_DEBUG_KMAP_LOCAL 1
+#define CONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP 1
+#endif

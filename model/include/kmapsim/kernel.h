@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmapsim: what a translation unit of imported kernel code includes, after
+ * its profile's kmapsim/config/<profile>.h. The kernel surface is in three
+ * layers, as in tools/testing/vma:
+ *   - what only has to compile: linux/export.h, linux/printk.h (pr_*),
+ *     linux/kconfig.h, annotations in linux/compiler.h and linux/types.h;
+ *   - what mirrors a kernel type: written for kmapsim with the kernel's
+ *     names and fields (linux/err.h, linux/list.h, linux/refcount.h, ...);
+ *     types whose layout changes between versions (struct iov_iter,
+ *     bio_vec, ...) come from the tree being checked instead;
+ *   - what the model implements: every kmap variant, pages and folios,
+ *     contexts, scheduling, user access (access_ok, raw_copy_*), locks.
+ * A kernel function the tree declares and nobody implements reaches
+ * kmapsim_unmodelled(), which stops the run with its name.
+ */
+#ifndef _KMAPSIM_KERNEL_H
+#define _KMAPSIM_KERNEL_H
+
+#ifndef KMAPSIM_KERNEL_IMPORT
+#define KMAPSIM_KERNEL_IMPORT 1
+#endif
+
+#include <linux/kconfig.h>
+#include <kmapsim/subject.h>
+#include <linux/export.h>
+#include <linux/printk.h>
+#include <linux/err.h>
+#include <linux/bits.h>
+#include <stdlib.h>	/* abs() */
+#include <linux/limits.h>
+#include <linux/minmax.h>
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/wait.h>
+
+KMAPSIM_EXTERN_C_BEGIN
+/* A kernel function kmapsim does not model was reached: stops the run. */
+void kmapsim_unmodelled(const char *name) __attribute__((noreturn));
+KMAPSIM_EXTERN_C_END
+
+/* include/linux/fs.h: the direction of an I/O, and of an iov_iter */
+#ifndef READ
+#define READ 0
+#define WRITE 1
+#endif
+
+#define might_alloc(gfp) might_sleep_if(gfpflags_allow_blocking(gfp))
+#define might_sleep_if(cond) do { if (cond) might_sleep(); } while (0)
+
+#endif /* _KMAPSIM_KERNEL_H */

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* kmapsim: the three-way and unsigned min/max of include/linux/minmax.h. */
+#ifndef _KMAPSIM_LINUX_MINMAX_H
+#define _KMAPSIM_LINUX_MINMAX_H
+#include <linux/kernel.h>
+#define min3(x, y, z) min((__typeof__(x))min(x, y), z)
+#define max3(x, y, z) max((__typeof__(x))max(x, y), z)
+#define umin(x, y) min_t(unsigned long long, (x), (y))
+#define umax(x, y) max_t(unsigned long long, (x), (y))
+#define min_not_zero(x, y) ({ __typeof__(x) __x = (x); __typeof__(y) __y = (y); \
+	__x == 0 ? __y : ((__y == 0) ? __x : min(__x, __y)); })
+#define clamp_t(type, val, lo, hi) min_t(type, max_t(type, val, lo), hi)
+#define clamp_val(val, lo, hi) clamp_t(__typeof__(val), val, lo, hi)
+#define swap(a, b) do { __typeof__(a) __tmp = (a); (a) = (b); (b) = __tmp; } while (0)
+#define __KERNEL_DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define round_up(x, y) ((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
+#define round_down(x, y) ((x) & ~((__typeof__(x))((y) - 1)))
+#endif /* _KMAPSIM_LINUX_MINMAX_H */

@@ -1,0 +1,172 @@
+"""check --kernel DIR FILE:FUNCTION...: import, write the harness, run kmapsim.
+
+The generated translation unit (the imported functions and what they need,
+plus the harness) is written into the cache (.kmapsim/kernel-check/), built
+and explored by `scripts/kmapsim check`, one profile per unit because the
+kernel config is the profile's. With --before/--patch both versions run with
+the same harness and the same seeds, and one verdict per side is printed.
+"""
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+
+from . import diagnose, errors, harness, importer, kernel_src
+
+REPO = importer.REPO
+
+
+def cache_root():
+    return os.path.join(kernel_src.cache_dir(), "kernel-check")
+
+
+def resolve_tree(arg):
+    if arg in kernel_src.VERSIONS:
+        return kernel_src.ensure_tree(arg)
+    if not os.path.isdir(arg):
+        raise errors.BadInput("--kernel %s: not a directory (or one of: %s)" % (arg, ", ".join(kernel_src.VERSIONS)))
+    return os.path.abspath(arg)
+
+
+def build_unit(tree, targets, profile):
+    """Writes the unit for targets [(file, func)] and returns its path."""
+    by_file = {}
+    for f, fn in targets:
+        by_file.setdefault(f, []).append(fn)
+    if len(by_file) != 1:
+        raise errors.BadInput("check --kernel: one kernel file at a time (got %s)" % ", ".join(by_file))
+    relfile, funcs = next(iter(by_file.items()))
+    unit = importer.import_functions(tree, relfile, funcs, profile)
+    extra = []
+    for fn in funcs:
+        extra += harness.constructors_needed(unit.signatures[fn])
+    if extra:
+        unit = importer.import_functions(tree, relfile, funcs, profile, extra=extra)
+    text = ["#pragma clang diagnostic error \"-Wimplicit-function-declaration\"",
+            "#pragma clang diagnostic error \"-Wint-conversion\"",
+            "#pragma clang diagnostic error \"-Wincompatible-pointer-types\"",
+            unit.text]
+    for fn in funcs:
+        h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, relfile)
+        text.append('#line 1 "<kmapsim harness for %s>"' % fn)
+        text.append(h)
+    body = "\n".join(text)
+    key = hashlib.sha256(("%s\0%s\0%s" % (tree, profile, body)).encode()).hexdigest()[:16]
+    d = os.path.join(cache_root(), key)
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, "%s.c" % "_".join(funcs))
+    with open(path, "w") as f:
+        f.write(body)
+    return path
+
+
+def precompile(path):
+    """Compiles the unit once on its own to show every error (scripts/kmapsim
+    check shows only the first)."""
+    log = path[:-2] + ".compile.log"
+    cmd = ["clang", "-std=gnu11", "-fsyntax-only", "-ferror-limit=0", "-I", os.path.join(REPO, "model", "include"), path]
+    with open(log, "w") as f:
+        r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+    if r.returncode != 0:
+        diagnose.report(log, "the imported code does not compile against kmapsim's headers")
+        raise errors.BadInput("%s does not compile" % path)
+
+
+def run_check(path, profile, seconds):
+    cmd = [os.path.join(REPO, "scripts", "kmapsim"), "check", path, "--profile", profile, "--seconds", str(seconds)]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return r.returncode, r.stdout, r.stderr
+
+
+def parse_targets(items):
+    out = []
+    for t in items:
+        if ":" not in t:
+            raise errors.BadInput("check --kernel: '%s' is not FILE:FUNCTION (e.g. lib/iov_iter.c:copy_page_to_iter)" % t)
+        f, fn = t.rsplit(":", 1)
+        out.append((f, fn))
+    return out
+
+
+def side(tree, targets, profile, seconds):
+    path = build_unit(tree, targets, profile)
+    precompile(path)
+    return run_check(path, profile, seconds)
+
+
+def patched_tree(tree, patch, targets):
+    """A scratch copy of the files the check reads, with the patch applied;
+    the user's tree is never modified."""
+    d = os.path.join(cache_root(), "patched-" + hashlib.sha256(open(patch, "rb").read()).hexdigest()[:12])
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for sub in ("include",):
+        os.symlink(os.path.join(tree, sub), os.path.join(d, sub))
+    for f, _ in targets:
+        os.makedirs(os.path.dirname(os.path.join(d, f)), exist_ok=True)
+        shutil.copy(os.path.join(tree, f), os.path.join(d, f))
+    r = subprocess.run(["patch", "-p1", "-d", d, "-i", os.path.abspath(patch)], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        raise errors.BadInput("--patch %s does not apply: %s" % (patch, r.stdout.strip().splitlines()[-1:]))
+    return d
+
+
+def git_rev_tree(tree, rev, targets):
+    d = os.path.join(cache_root(), "rev-" + rev.replace("/", "_"))
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    r = subprocess.run(["git", "-C", tree, "archive", rev, "include"] + [f for f, _ in targets],
+                       stdout=subprocess.PIPE)
+    if r.returncode != 0:
+        raise errors.BadInput("--before %s: neither a directory nor a git revision of %s" % (rev, tree))
+    subprocess.run(["tar", "-x", "-C", d], input=r.stdout, check=True)
+    return d
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(prog="scripts/kmapsim check --kernel")
+    ap.add_argument("--kernel", required=True, help="kernel tree (or 6.1 / 6.12: Debian's, see kernel-src)")
+    ap.add_argument("--profile", default="strict")
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--before", help="the version before: another tree, or a git revision of --kernel")
+    ap.add_argument("--patch", help="a patch to apply to a scratch copy of --kernel: the version after")
+    ap.add_argument("targets", nargs="+", metavar="FILE:FUNCTION")
+    try:
+        a = ap.parse_args(argv)
+    except SystemExit as e:
+        return 0 if e.code == 0 else 2
+    if a.seconds <= 0:
+        raise errors.BadInput("--seconds takes a whole number > 0")
+    tree = resolve_tree(a.kernel)
+    targets = parse_targets(a.targets)
+    if not a.before and not a.patch:
+        rc, out, err = side(tree, targets, a.profile, a.seconds)
+        sys.stdout.write(out)
+        sys.stderr.write(err)
+        return rc
+    if a.patch:
+        before_tree, after_tree = tree, patched_tree(tree, a.patch, targets)
+    elif os.path.isdir(a.before) or a.before in kernel_src.VERSIONS:
+        before_tree, after_tree = resolve_tree(a.before), tree
+    else:
+        before_tree, after_tree = git_rev_tree(tree, a.before, targets), tree
+    results = []
+    for label, t in (("before", before_tree), ("after", after_tree)):
+        rc, out, err = side(t, targets, a.profile, a.seconds)
+        if rc not in (0, 1):
+            sys.stderr.write(err)
+            return rc
+        results.append(rc)
+        first = next((l for l in err.splitlines() if l.startswith("BUG: kmapsim:")), None)
+        print("kmapsim: %s (%s): %s" % (label, t, first or "clean"))
+        if first:
+            sys.stderr.write(err)
+    b, af = results
+    verdict = "introduced" if (b, af) == (0, 1) else "fixed" if (b, af) == (1, 0) else "unchanged"
+    print("kmapsim: verdict on %s: %s (before: %s, after: %s)" % (
+        a.profile, verdict, "report" if b else "clean", "report" if af else "clean"))
+    return 1 if af else 0

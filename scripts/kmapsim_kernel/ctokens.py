@@ -1,0 +1,515 @@
+"""A C tokenizer and top-level splitter for kernel source, written for kmapsim.
+
+It understands what kernel .c and .h files need at the top level: comments,
+string and character literals, preprocessor lines (with continuations), brace
+and parenthesis nesting, and the split into top-level items (function
+definitions, declarations, type definitions, macros). Conditionals (#if,
+#ifdef, ...) are evaluated against the profile's kernel config and the macros
+seen so far, the way cpp would, so only the active branch is kept.
+"""
+
+import re
+
+_TOKEN = re.compile(r"""
+    (?P<ws>[ \t\r\f\v]+|\\\n)
+  | (?P<nl>\n)
+  | (?P<comment>/\*.*?\*/|//[^\n]*)
+  | (?P<str>"(?:\\.|[^"\\\n])*")
+  | (?P<chr>'(?:\\.|[^'\\\n])*')
+  | (?P<num>\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_.])*)
+  | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<punct>\.\.\.|<<=|>>=|->|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^!=<>]=|\#\#|[{}()\[\];,.?:~!%^&*+\-/<>=\#|])
+  | (?P<other>.)
+""", re.S | re.X)
+
+
+class Tok:
+    __slots__ = ("kind", "text", "start", "end", "line")
+
+    def __init__(self, kind, text, start, end, line):
+        self.kind, self.text, self.start, self.end, self.line = kind, text, start, end, line
+
+    def __repr__(self):
+        return "Tok(%s,%r)" % (self.kind, self.text)
+
+
+def tokenize(text):
+    """Tokens of text; a preprocessor directive is one 'pp' token (its text
+    without comments, continuations joined)."""
+    toks = []
+    line = 1
+    pos = 0
+    n = len(text)
+    at_line_start = True
+    while pos < n:
+        m = _TOKEN.match(text, pos)
+        kind = m.lastgroup
+        s = m.group()
+        if kind == "punct" and s == "#" and at_line_start:
+            # a directive: up to the end of the line, continuations joined,
+            # comments dropped
+            start = pos
+            parts = []
+            p = pos
+            while p < n:
+                m2 = _TOKEN.match(text, p)
+                k2 = m2.lastgroup
+                s2 = m2.group()
+                if k2 == "nl":
+                    break
+                if k2 == "comment":
+                    parts.append(" ")
+                    line += s2.count("\n")
+                elif k2 == "ws":
+                    parts.append(" ")
+                    line += s2.count("\n")
+                else:
+                    parts.append(s2)
+                p = m2.end()
+            toks.append(Tok("pp", "".join(parts).strip(), start, p, line))
+            pos = p
+            continue
+        if kind == "nl":
+            line += 1
+            at_line_start = True
+        elif kind in ("ws", "comment"):
+            line += s.count("\n")
+        else:
+            toks.append(Tok(kind, s, pos, m.end(), line))
+            at_line_start = False
+        pos = m.end()
+    return toks
+
+
+def tokenize_expr(text):
+    return [t for t in tokenize(text) if t.kind != "pp"]
+
+
+# ------------------------------------------------------------------ #if
+
+class Macro:
+    __slots__ = ("name", "params", "body", "text", "origin")
+
+    def __init__(self, name, params, body, text, origin):
+        self.name, self.params, self.body, self.text, self.origin = name, params, body, text, origin
+
+
+def parse_define(pp):
+    """'#define NAME(a,b) body' -> Macro (origin filled by the caller)."""
+    m = re.match(r"#\s*define\s+([A-Za-z_][A-Za-z0-9_]*)(\([^)]*\))?\s*(.*)$", pp, re.S)
+    if not m:
+        return None
+    params = None
+    if m.group(2) is not None:
+        params = [p.strip() for p in m.group(2)[1:-1].split(",") if p.strip()]
+    return Macro(m.group(1), params, m.group(3), pp, None)
+
+
+def _eval_if(expr, macros, depth=0):
+    """Evaluates a #if expression as cpp does: defined(X), macros expanded,
+    unknown identifiers are 0."""
+    toks = tokenize_expr(expr)
+    out = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.kind == "ident" and t.text == "defined":
+            j = i + 1
+            if j < len(toks) and toks[j].text == "(":
+                name = toks[j + 1].text
+                i = j + 3
+            else:
+                name = toks[j].text
+                i = j + 1
+            out.append("1" if name in macros else "0")
+            continue
+        if t.kind == "ident" and t.text in ("IS_ENABLED", "IS_BUILTIN", "IS_REACHABLE") and \
+                i + 3 < len(toks) and toks[i + 1].text == "(":
+            name = toks[i + 2].text
+            mac = macros.get(name)
+            out.append("1" if mac is not None and mac.body.strip() == "1" else "0")
+            i += 4
+            continue
+        if t.kind == "ident" and t.text == "IS_MODULE":
+            out.append("0")
+            i += 4
+            continue
+        if t.kind == "ident":
+            mac = macros.get(t.text)
+            if mac is not None and mac.params is None and depth < 8:
+                out.append("(%s)" % (_eval_if(mac.body, macros, depth + 1) if mac.body.strip() else "0"))
+            elif mac is not None and mac.params is not None and i + 1 < len(toks) and toks[i + 1].text == "(":
+                # a function-like macro in #if (e.g. __has_attribute): treat as 0
+                d = 0
+                while i < len(toks):
+                    if toks[i].text == "(":
+                        d += 1
+                    elif toks[i].text == ")":
+                        d -= 1
+                        if d == 0:
+                            break
+                    i += 1
+                out.append("0")
+            elif t.text.startswith("__has_") and i + 1 < len(toks) and toks[i + 1].text == "(":
+                d = 0
+                while i < len(toks):
+                    if toks[i].text == "(":
+                        d += 1
+                    elif toks[i].text == ")":
+                        d -= 1
+                        if d == 0:
+                            break
+                    i += 1
+                out.append("0")
+            else:
+                out.append("0")
+            i += 1
+            continue
+        if t.kind == "num":
+            out.append(re.sub(r"[uUlL]+$", "", t.text))
+        elif t.text == "&&":
+            out.append(" and ")
+        elif t.text == "||":
+            out.append(" or ")
+        elif t.text == "!":
+            out.append(" not ")
+        elif t.text == "/":
+            out.append("//")
+        elif t.kind == "chr":
+            out.append(str(ord(t.text[1:-1][0])) if len(t.text) == 3 else "0")
+        else:
+            out.append(t.text)
+        i += 1
+    s = "".join(out)
+    # C's ?: -> Python's conditional is rare in #if; give up to 0 on any error
+    try:
+        v = eval(s, {"__builtins__": {}}, {})  # noqa: S307 - arithmetic only
+    except Exception:
+        return "0"
+    return str(int(bool(v)) if isinstance(v, bool) else int(v))
+
+
+def eval_if(expr, macros):
+    return _eval_if(expr, macros) not in ("0", "")
+
+
+class Item:
+    """One top-level item of a file: a function definition ('func'), a
+    declaration ('decl': prototype, extern, variable, type), a macro
+    ('macro') or an #include ('include')."""
+    __slots__ = ("kind", "names", "toks", "text", "origin", "index", "uses", "tags_used",
+                 "is_static", "is_proto", "body_start", "line", "macro")
+
+    def __init__(self, kind, toks, text, origin, index, line):
+        self.kind, self.toks, self.text, self.origin, self.index, self.line = kind, toks, text, origin, index, line
+        self.names = []
+        self.uses = set()
+        self.tags_used = set()
+        self.is_static = False
+        self.is_proto = False
+        self.body_start = None
+        self.macro = None
+
+    def __repr__(self):
+        return "Item(%s %s %s:%d)" % (self.kind, self.names, self.origin, self.line)
+
+
+def split_items(text, origin, macros, on_include=None):
+    """Splits text into top-level items, keeping only the branches of
+    #if/#ifdef that are active under macros (which #define/#undef update as
+    the file is read, like cpp)."""
+    toks = tokenize(text)
+    items = []
+    stack = []  # (this branch active, some branch taken, parent active)
+    active = True
+    cur = []
+    depth = 0
+    for t in toks:
+        if t.kind == "pp":
+            m = re.match(r"#\s*(\w+)\s*(.*)$", t.text, re.S)
+            d, rest = (m.group(1), m.group(2)) if m else ("", "")
+            if d in ("if", "ifdef", "ifndef"):
+                if not active:
+                    stack.append((False, True, False))
+                else:
+                    if d == "if":
+                        c = eval_if(rest, macros)
+                    elif d == "ifdef":
+                        c = rest.split()[0] in macros if rest.split() else False
+                    else:
+                        c = rest.split()[0] not in macros if rest.split() else True
+                    stack.append((c, c, True))
+                    active = c
+                continue
+            if d in ("elif", "elifdef", "elifndef"):
+                if not stack:
+                    continue
+                _, taken, parent = stack[-1]
+                if parent and not taken:
+                    if d == "elif":
+                        c = eval_if(rest, macros)
+                    elif d == "elifdef":
+                        c = rest.split()[0] in macros
+                    else:
+                        c = rest.split()[0] not in macros
+                else:
+                    c = False
+                stack[-1] = (c, taken or c, parent)
+                active = c
+                continue
+            if d == "else":
+                if not stack:
+                    continue
+                _, taken, parent = stack[-1]
+                c = parent and not taken
+                stack[-1] = (c, True, parent)
+                active = c
+                continue
+            if d == "endif":
+                if stack:
+                    stack.pop()
+                active = all(s[0] for s in stack)
+                continue
+            if not active:
+                continue
+            if d == "define":
+                mac = parse_define(t.text)
+                if mac:
+                    mac.origin = origin
+                    macros[mac.name] = mac
+                    it = Item("macro", [t], t.text, origin, len(items), t.line)
+                    it.names = [mac.name]
+                    it.macro = mac
+                    body = tokenize_expr(mac.body)
+                    it.uses = {b.text for b in body if b.kind == "ident"} - set(mac.params or [])
+                    items.append(it)
+            elif d == "undef":
+                name = rest.split()[0] if rest.split() else ""
+                macros.pop(name, None)
+            elif d == "include":
+                it = Item("include", [t], t.text, origin, len(items), t.line)
+                items.append(it)
+                if on_include:
+                    on_include(rest.strip())
+            continue
+        if not active:
+            continue
+        cur.append(t)
+        if t.text in ("{", "(", "["):
+            depth += 1
+        elif t.text in ("}", ")", "]"):
+            depth -= 1
+            if depth == 0 and t.text == "}" and _is_function(cur):
+                items.append(_make_item(cur, text, origin, len(items), "func"))
+                cur = []
+        elif t.text == ";" and depth == 0:
+            items.append(_make_item(cur, text, origin, len(items), "decl"))
+            cur = []
+    return items
+
+
+_ATTRS = {"__attribute__", "__printf", "__scanf", "__aligned", "__section", "__acquires",
+          "__releases", "__must_hold", "__cond_acquires", "__alloc_size", "__malloc",
+          "__diag_ignore", "__nocfi", "__no_sanitize_address", "__designated_init",
+          "__counted_by", "__packed", "__cacheline_aligned", "__randomize_layout",
+          "__no_randomize_layout", "__aligned_largest", "asm", "__asm__", "__free",
+          "__cleanup", "__attribute", "__must_check", "__nonstring", "EXPORT_SYMBOL",
+          "__deprecated", "__used", "__unused", "__maybe_unused", "__weak"}
+_KEYWORDS = {"if", "while", "for", "switch", "return", "sizeof", "typeof", "__typeof__",
+             "_Static_assert", "static_assert", "__builtin_offsetof", "offsetof",
+             "struct", "union", "enum", "_Alignof", "__alignof__", "do", "else", "case", "goto"}
+
+
+def _is_function(cur):
+    if not cur or cur[0].text in ("typedef", "struct", "union", "enum") and not _has_params(cur):
+        return False
+    d = 0
+    prev = None
+    for t in cur:
+        if t.text == "=" and d == 0:
+            return False
+        if t.text == "{" and d == 0:
+            return prev is not None and (prev.text == ")" or prev.kind == "ident")
+        if t.text in ("(", "["):
+            d += 1
+        elif t.text in (")", "]"):
+            d -= 1
+        prev = t
+    return False
+
+
+def _has_params(cur):
+    # "struct foo *f(void) {" is a function, "struct foo {" is not
+    d = 0
+    for t in cur:
+        if t.text == "{" and d == 0:
+            return False
+        if t.text == "(" and d == 0:
+            return True
+        if t.text in ("(", "["):
+            d += 1
+        elif t.text in (")", "]"):
+            d -= 1
+    return False
+
+
+def _make_item(cur, text, origin, index, kind):
+    it = Item(kind, cur, text[cur[0].start:cur[-1].end], origin, index, cur[0].line)
+    it.is_static = any(t.text == "static" for t in cur[:6])
+    names = []
+    uses = set()
+    tags = set()
+    prev = None
+    for j, t in enumerate(cur):
+        if t.kind == "ident":
+            if prev is not None and prev.text in ("struct", "union", "enum"):
+                tags.add(prev.text + " " + t.text)
+            elif prev is not None and prev.text in (".", "->"):
+                pass  # a member name
+            else:
+                uses.add(t.text)
+        prev = t
+    if kind == "decl":
+        uses -= _member_names(cur)
+    if kind == "func":
+        # the function's name: the identifier before the parameter list
+        # (the first '(' at depth 0 not opened by an attribute)
+        d = 0
+        for j, t in enumerate(cur):
+            if t.text == "{" and d == 0:
+                it.body_start = j
+                break
+            if t.text == "(" and d == 0 and j > 0 and cur[j - 1].kind == "ident" and \
+                    cur[j - 1].text not in _ATTRS and cur[j - 1].text not in _KEYWORDS and not names:
+                names.append(cur[j - 1].text)
+            if t.text in ("(", "["):
+                d += 1
+            elif t.text in (")", "]"):
+                d -= 1
+    else:
+        names, is_proto = _decl_names(cur)
+        it.is_proto = is_proto
+    it.names = names
+    it.uses = uses - set(names)
+    it.tags_used = tags
+    return it
+
+
+def _decl_names(cur):
+    """Names a declaration defines: the struct/union/enum tag with a body,
+    enumerators, typedef names, variables, function prototypes."""
+    names = []
+    first = cur[0].text if cur else ""
+    d = 0
+    is_proto = False
+    # tag definitions: struct X { ... }
+    for j, t in enumerate(cur):
+        if t.text in ("struct", "union", "enum") and j + 2 < len(cur) and cur[j + 1].kind == "ident" \
+                and cur[j + 2].text == "{":
+            names.append(t.text + " " + cur[j + 1].text)
+            if t.text == "enum":
+                names.extend(_enumerators(cur, j + 2))
+            break
+        if t.text == "enum" and j + 1 < len(cur) and cur[j + 1].text == "{":
+            names.extend(_enumerators(cur, j + 1))
+            break
+    if first == "typedef":
+        # the name is the last identifier at depth 0, or the one inside (*name)
+        d = 0
+        cand = None
+        fptr = False
+        for j, t in enumerate(cur):
+            if t.text in ("{", "[") or (t.text == "(" and not (j + 1 < len(cur) and cur[j + 1].text == "*")):
+                d += 1
+            elif t.text == "(":
+                d += 1
+                if d == 1 and j + 2 < len(cur) and cur[j + 2].kind == "ident" and not fptr:
+                    cand = cur[j + 2].text
+                    fptr = True
+            elif t.text in ("}", ")", "]"):
+                d -= 1
+            elif d == 0 and t.kind == "ident" and not fptr:
+                cand = t.text
+        if cand:
+            names.append(cand)
+        return names, False
+    # a declaration: the declarator name is the identifier before '(' (a
+    # prototype), '=', '[', ';' or ':' at depth 0, outside braces
+    d = 0
+    last_ident = None
+    for j, t in enumerate(cur):
+        if t.text == "{":
+            d += 1
+            last_ident = None
+            continue
+        if t.text == "}":
+            d -= 1
+            last_ident = None
+            continue
+        if d:
+            continue
+        if t.text == "(":
+            if last_ident and last_ident not in _ATTRS and last_ident not in _KEYWORDS \
+                    and last_ident not in ("struct", "union", "enum"):
+                if not (j + 1 < len(cur) and cur[j + 1].text == "*"):
+                    names.append(last_ident)
+                    is_proto = True
+                    break
+            # skip the group
+            dd = 0
+            for k in range(j, len(cur)):
+                if cur[k].text == "(":
+                    dd += 1
+                elif cur[k].text == ")":
+                    dd -= 1
+                    if dd == 0:
+                        break
+            last_ident = None
+            continue
+        if t.text in ("=", "[", ";", ",", ":") and last_ident:
+            if last_ident not in ("struct", "union", "enum") and \
+                    not (j >= 2 and cur[j - 2].text in ("struct", "union", "enum")):
+                names.append(last_ident)
+            break
+        if t.kind == "ident":
+            last_ident = t.text
+    return names, is_proto
+
+
+def _enumerators(cur, brace):
+    out = []
+    d = 0
+    for k in range(brace, len(cur)):
+        t = cur[k]
+        if t.text in ("{", "("):
+            d += 1
+        elif t.text in ("}", ")"):
+            d -= 1
+            if d == 0:
+                break
+        elif d == 1 and t.kind == "ident" and cur[k - 1].text in ("{", ","):
+            out.append(t.text)
+    return out
+
+
+def _member_names(cur):
+    """Member names declared inside the braces of a struct/union body: the
+    identifier before ';', ',', '[' or ':' (or inside '(*name)') at brace
+    depth >= 1 and parenthesis depth 0."""
+    out = set()
+    bd = 0
+    pd = 0
+    for j, t in enumerate(cur):
+        if t.text == "{":
+            bd += 1
+        elif t.text == "}":
+            bd -= 1
+        elif t.text == "(":
+            pd += 1
+            if bd >= 1 and pd == 1 and j + 2 < len(cur) and cur[j + 1].text == "*" and cur[j + 2].kind == "ident":
+                out.add(cur[j + 2].text)
+        elif t.text == ")":
+            pd -= 1
+        elif bd >= 1 and pd == 0 and t.text in (";", ",", "[", ":", "}") and j > 0 and cur[j - 1].kind == "ident":
+            out.add(cur[j - 1].text)
+    return out

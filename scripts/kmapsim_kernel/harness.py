@@ -1,0 +1,168 @@
+"""Writes the harness for FILE:FUNCTION from the function's signature.
+
+Each parameter gets a value chosen per run through kmapsim_pick(), so the
+explorer walks boundary values, pages and zones:
+
+  struct page *        a page of order 0..2 (lowmem or highmem, as the run
+                       decides); a struct folio * likewise
+  offset-like integer  (offset, off, start, pos) 0 .. size of the page - 1
+  length-like integer  (bytes, len, count, size, n) 0 .. what is left of the
+                       page after the offset: the range page_copy_sane()-style
+                       checks accept, so a run never breaks the function's
+                       stated contract on entry
+  struct iov_iter *    one of the iterator types this tree defines and kmapsim
+                       can build (ITER_UBUF, ITER_IOVEC, ITER_KVEC, ITER_BVEC),
+                       built by the tree's own constructors, pointing at a
+                       user buffer (may fault), kernel buffers or pages;
+                       its direction follows the function (..._from_iter: the
+                       iterator is the source; ..._to_iter: the destination)
+  void * / char *      a kernel buffer of the page's size; __user: a user buffer
+
+Anything else is an unsupported parameter: one line saying how to write the
+harness with KMAPSIM_IMPORT.
+"""
+
+import re
+
+from . import errors
+
+OFFSET_NAMES = {"offset", "off", "start", "pos", "offs", "page_offset", "poff"}
+LENGTH_NAMES = {"bytes", "len", "count", "size", "n", "length", "nbytes"}
+
+
+def params(item):
+    """[(type text, name)] of a function Item."""
+    toks = item.toks
+    name = item.names[0]
+    j = next(k for k in range(len(toks) - 1) if toks[k].text == name and toks[k + 1].text == "(")
+    d = 0
+    cur = []
+    out = []
+    for t in toks[j + 1:]:
+        if t.text == "(":
+            d += 1
+            if d == 1:
+                continue
+        elif t.text == ")":
+            d -= 1
+            if d == 0:
+                if cur:
+                    out.append(cur)
+                break
+        if t.text == "," and d == 1:
+            out.append(cur)
+            cur = []
+            continue
+        cur.append(t.text)
+    res = []
+    for p in out:
+        if p == ["void"]:
+            continue
+        pname = p[-1]
+        ptype = " ".join(p[:-1])
+        res.append((ptype, pname))
+    return res
+
+
+def constructors_needed(item):
+    return ["iov_iter_init", "iov_iter_kvec", "iov_iter_bvec", "iov_iter_ubuf"] \
+        if any("iov_iter" in t for t, _ in params(item)) else []
+
+
+def generate(func, item, unit_text, relfile):
+    ps = params(item)
+    lines = []
+    decl = []
+    have_page = None
+    offset_var = None
+    source = "from_iter" in func or "from_user" in func
+    lines.append("\tunsigned int order = kmapsim_pick(0, 2);")
+    lines.append("\tsize_t size = PAGE_SIZE << order;")
+    args = []
+    post = []
+    for ptype, pname in ps:
+        t = re.sub(r"\s+", " ", ptype.replace("const ", "")).strip()
+        if t == "struct page *":
+            lines.append("\tstruct page *%s = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, order);" % pname)
+            post.append("\t__free_pages(%s, order);" % pname)
+            have_page = pname
+        elif t == "struct folio *":
+            lines.append("\tstruct folio *%s = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, order);" % pname)
+            post.append("\tfolio_put(%s);" % pname)
+            have_page = pname
+        elif pname in OFFSET_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|u32|u64|unsigned)$", t):
+            lines.append("\t%s %s = kmapsim_pick(0, size - 1);" % (ptype, pname))
+            offset_var = pname
+        elif pname in LENGTH_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$", t):
+            lim = "size - %s" % offset_var if offset_var else "size"
+            lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, lim))
+            lines.append("\tsize_t kmapsim_len = %s;" % pname)
+        elif t == "struct iov_iter *":
+            decl.append(pname)
+        elif t in ("void *", "char *", "u8 *", "unsigned char *"):
+            lines.append("\t%s %s = kmalloc(size, GFP_KERNEL | __GFP_NOFAIL);" % (ptype, pname))
+            post.append("\tkfree(%s);" % pname)
+        elif t in ("void __user *", "char __user *"):
+            lines.append("\t%s %s = kmapsim_user_buffer(size);" % (ptype, pname))
+        else:
+            raise errors.BadInput(
+                "%s:%s: kmapsim cannot write a harness for parameter '%s %s' yet; write one with "
+                "KMAPSIM_IMPORT(\"%s\", %s) in a subject file and check that (see docs/kernel-import.md)"
+                % (relfile, func, ptype, pname, relfile, func))
+        args.append(pname)
+    if decl and "kmapsim_len" not in "\n".join(lines):
+        lines.append("\tsize_t kmapsim_len = kmapsim_pick(0, size);")
+    kinds = []
+    if "iov_iter_ubuf" in unit_text:
+        kinds.append("ubuf")
+    if "iov_iter_init" in unit_text:
+        kinds.append("iovec")
+    if "iov_iter_kvec" in unit_text:
+        kinds.append("kvec")
+    if "iov_iter_bvec" in unit_text and "struct bio_vec {" in unit_text:
+        kinds.append("bvec")
+    for pname in decl:
+        lines.extend(_iter_setup(pname, kinds, 1 if source else 0))
+    call = "\t(void)%s(%s);" % (func, ", ".join(args))
+    body = lines + [call] + post
+    return ("\n/* The harness kmapsim wrote from %s()'s signature. */\n"
+            "KMAPSIM_SUBJECT(%s)\n{\n%s\n}\n" % (func, func, "\n".join(body))), kinds
+
+
+def _iter_setup(p, kinds, direction):
+    out = ["\tstruct iov_iter %s_s, *%s = &%s_s;" % (p, p, p),
+           "\tswitch (kmapsim_pick(0, %d)) {" % (len(kinds) - 1)]
+    for k, kind in enumerate(kinds):
+        out.append("\tcase %d: {" % k)
+        if kind == "ubuf":
+            out.append("\t\tiov_iter_ubuf(%s, %d, kmapsim_user_buffer(kmapsim_len), kmapsim_len);" % (p, direction))
+        elif kind == "iovec":
+            out += ["\t\tstatic struct iovec iov[2];",
+                    "\t\tsize_t cut = kmapsim_pick(0, kmapsim_len);",
+                    "\t\tchar __user *u = kmapsim_user_buffer(kmapsim_len);",
+                    "\t\tiov[0].iov_base = u; iov[0].iov_len = cut;",
+                    "\t\tiov[1].iov_base = u + cut; iov[1].iov_len = kmapsim_len - cut;",
+                    "\t\tiov_iter_init(%s, %d, iov, 2, kmapsim_len);" % (p, direction)]
+        elif kind == "kvec":
+            out += ["\t\tstatic struct kvec kv[2];",
+                    "\t\tsize_t cut = kmapsim_pick(0, kmapsim_len);",
+                    "\t\tchar *b = kmalloc(kmapsim_len + 1, GFP_KERNEL | __GFP_NOFAIL);",
+                    "\t\tkv[0].iov_base = b; kv[0].iov_len = cut;",
+                    "\t\tkv[1].iov_base = b + cut; kv[1].iov_len = kmapsim_len - cut;",
+                    "\t\tiov_iter_kvec(%s, %d, kv, 2, kmapsim_len);" % (p, direction)]
+        elif kind == "bvec":
+            out += ["\t\tstatic struct bio_vec bv[4];",
+                    "\t\tsize_t left = kmapsim_len;",
+                    "\t\tunsigned int nr = 0;",
+                    "\t\twhile (left && nr < 4) {",
+                    "\t\t\tsize_t n = left < PAGE_SIZE ? left : PAGE_SIZE;",
+                    "\t\t\tbv[nr].bv_page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);",
+                    "\t\t\tbv[nr].bv_offset = 0;",
+                    "\t\t\tbv[nr].bv_len = n;",
+                    "\t\t\tleft -= n;",
+                    "\t\t\tnr++;",
+                    "\t\t}",
+                    "\t\tiov_iter_bvec(%s, %d, bv, nr, kmapsim_len);" % (p, direction)]
+        out.append("\t\tbreak;\n\t}")
+    out.append("\t}")
+    return out

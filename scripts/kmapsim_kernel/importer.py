@@ -1,0 +1,391 @@
+"""Import functions verbatim from a kernel tree into one translation unit.
+
+Given a tree, a .c file in it and function names, the importer takes the
+named functions' text unchanged, and with them, transitively, what they use:
+
+1. from the same file: static and non-static functions, macros, file-local
+   types, enumerators and file-scope variables (the kernel code under test);
+2. else, if kmapsim's own headers (model/include) define the name, kmapsim's
+   version: everything about memory, mappings, contexts, scheduling, user
+   access, locking and atomics is the model's, because that is what it checks;
+3. else from the tree's own headers (include/linux, include/uapi/linux, found
+   by following the file's #includes): data structures and the pure inline
+   logic over them (struct iov_iter and its iterate helpers, bio_vec, ...),
+   because their layout and behaviour differ between kernel versions and
+   the tree is the authority on its own version;
+4. a function the tree only declares (implemented in another .c file) and
+   kmapsim does not model becomes a weak stub that stops the run with
+   "kmapsim: unmodelled kernel function NAME" when it is reached: it
+   compiles, it never silently succeeds.
+
+Conditionals are evaluated with the profile's CONFIG_ symbols
+(model/include/kmapsim/config/<profile>.h), so the result is per profile.
+Nothing is copied into kmapsim's repository: the unit is generated into the
+cache when a check runs.
+"""
+
+import os
+import re
+
+from . import ctokens
+from . import errors
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODEL_INCLUDE = os.path.join(REPO, "model", "include")
+
+# Names that are the language's or the C library's, never looked up.
+_C_NAMES = set("""
+auto break case char const continue default do double else enum extern float for goto if
+inline int long register restrict return short signed sizeof static struct switch typedef
+union unsigned void volatile while _Bool bool true false NULL typeof __typeof__ __typeof
+_Static_assert __func__ __FUNCTION__ __LINE__ __FILE__ __extension__ asm __asm__ __volatile__
+__inline__ __inline __restrict __signed__ __const __label__ __alignof__ _Alignof __auto_type
+offsetof size_t ssize_t uintptr_t intptr_t ptrdiff_t
+memcpy memmove memset memcmp strlen strcmp strncmp strcpy strncpy strscpy strchr abs
+""".split())
+
+
+# The tree's headers whose subject kmapsim models itself: pages, folios and
+# the allocator, mappings, contexts, scheduling, locks, atomics, per-CPU data,
+# user access, RCU and the compiler's helpers. A name from one of these that
+# kmapsim does not define is a compile error naming it (never the tree's
+# version, which would bypass the model).
+MODEL_OWNED = set("""
+linux/mm_types.h linux/mm.h linux/mm_types_task.h linux/mmzone.h linux/page-flags.h
+linux/highmem.h linux/highmem-internal.h linux/gfp.h linux/gfp_types.h linux/slab.h
+linux/sched.h linux/preempt.h linux/spinlock.h linux/spinlock_types.h linux/mutex.h
+linux/rwsem.h linux/rcupdate.h linux/atomic.h linux/percpu.h linux/percpu-defs.h
+linux/uaccess.h linux/compiler.h linux/compiler_types.h linux/compiler_attributes.h
+linux/kernel.h linux/minmax.h linux/bug.h linux/types.h linux/stddef.h linux/kconfig.h
+linux/printk.h linux/export.h linux/err.h linux/cacheflush.h linux/bits.h linux/limits.h
+linux/interrupt.h linux/irqflags.h linux/smp.h linux/workqueue.h linux/completion.h
+linux/kthread.h linux/wait.h linux/list.h linux/refcount.h linux/cpumask.h
+linux/lockdep.h linux/instruction_pointer.h linux/build_bug.h linux/math.h
+""".split())
+
+
+def _header_candidates(tree, inc):
+    m = re.match(r'[<"]([^>"]+)[>"]', inc)
+    if not m:
+        return []
+    path = m.group(1)
+    if not (path.startswith("linux/") or path.startswith("uapi/linux/")) or path in MODEL_OWNED \
+            or path.startswith("linux/sched/"):
+        return []
+    out = [os.path.join(tree, "include", path)]
+    if path.startswith("linux/"):
+        out.append(os.path.join(tree, "include", "uapi", path))
+    return out
+
+
+def config_macros(profile):
+    """The CONFIG_ macros (and the few arch macros) of a profile's header."""
+    path = os.path.join(MODEL_INCLUDE, "kmapsim", "config", "%s.h" % profile)
+    if not os.path.exists(path):
+        raise errors.BadInput("unknown profile '%s' (no %s)" % (profile, os.path.relpath(path, REPO)))
+    macros = {}
+    ctokens.split_items(open(path).read(), path, macros)
+    return macros
+
+
+_known_cache = {}
+
+
+def kmapsim_names():
+    """Everything kmapsim's headers define for imported code (kernel mode)."""
+    if "k" in _known_cache:
+        return _known_cache["k"]
+    names = set()
+    tags = set()
+    macros = {"KMAPSIM_KERNEL_IMPORT": ctokens.Macro("KMAPSIM_KERNEL_IMPORT", None, "1", "", "")}
+    for d in ("linux", "asm", "kmapsim"):
+        top = os.path.join(MODEL_INCLUDE, d)
+        if not os.path.isdir(top):
+            continue
+        for f in sorted(os.listdir(top)):
+            if not f.endswith(".h"):
+                continue
+            for it in ctokens.split_items(open(os.path.join(top, f)).read(), f, dict(macros)):
+                for n in it.names:
+                    (tags if " " in n else names).add(n)
+                # tags defined by kmapsim (struct page { ... })
+                for n in it.names:
+                    if n.startswith(("struct ", "union ", "enum ")):
+                        tags.add(n)
+    _known_cache["k"] = (names, tags)
+    return names, tags
+
+
+class Index:
+    """Top-level items of the tree's headers reachable from a file."""
+
+    def __init__(self, tree, macros):
+        self.tree = tree
+        self.macros = macros
+        self.by_name = {}
+        self.seen = set()
+        self.order = 0
+
+    def add_file(self, path, rel):
+        if path in self.seen or not os.path.exists(path):
+            return
+        self.seen.add(path)
+        text = open(path, errors="replace").read()
+        pending = []
+        items = ctokens.split_items(text, rel, self.macros, on_include=pending.append)
+        # follow includes where they appear, as cpp would, so macros defined
+        # by an included header are known to the #ifs after it
+        for it in items:
+            if it.kind == "include":
+                inc = re.sub(r"^#\s*include\s*", "", it.text).strip()
+                for cand in _header_candidates(self.tree, inc):
+                    if os.path.exists(cand):
+                        self.add_file(cand, os.path.relpath(cand, self.tree))
+                        break
+                continue
+            self.order += 1
+            it.index = self.order
+            for n in it.names:
+                self.by_name.setdefault(n, []).append(it)
+
+
+def _first_tokens_text(it, n=3):
+    return [t.text for t in it.toks[:n]]
+
+
+def _skip_item(it):
+    first = it.toks[0].text if it.toks else ""
+    return first.startswith("EXPORT_SYMBOL") or first.startswith("MODULE_") or \
+        first in ("module_init", "module_exit", "late_initcall", "core_initcall",
+                  "subsys_initcall", "fs_initcall", "device_initcall", "early_param", "__setup",
+                  "fs_initcall_sync")
+
+
+class Unit:
+    """The result of an import: the text of the translation unit and what it holds."""
+
+    def __init__(self):
+        self.text = ""
+        self.functions = []       # imported from the file
+        self.from_headers = []    # names taken from the tree's headers
+        self.traps = []           # declared-only functions turned into traps
+        self.signatures = {}      # requested function -> its Item
+
+
+def import_functions(tree, relfile, funcs, profile, extra=()):
+    path = os.path.join(tree, relfile)
+    if not os.path.isfile(path):
+        raise errors.BadInput("%s: no such file in the kernel tree %s" % (relfile, tree))
+    macros = config_macros(profile)
+    idx = Index(tree, macros)
+    text = open(path, errors="replace").read()
+    # the file's own includes first (they define macros its #ifs test)
+    file_items = ctokens.split_items(text, relfile, macros)
+    for it in file_items:
+        if it.kind == "include":
+            inc = re.sub(r"^#\s*include\s*", "", it.text).strip()
+            for cand in _header_candidates(tree, inc):
+                if os.path.exists(cand):
+                    idx.add_file(cand, os.path.relpath(cand, tree))
+                    break
+    # re-split the file with the headers' macros known (cpp order)
+    fmacros = dict(idx.macros)
+    file_items = ctokens.split_items(text, relfile, fmacros)
+    by_name = {}
+    for it in file_items:
+        if it.kind == "include" or _skip_item(it):
+            continue
+        for n in it.names:
+            by_name.setdefault(n, []).append(it)
+
+    known, known_tags = kmapsim_names()
+    unit = Unit()
+    for f in funcs:
+        defs = [it for it in by_name.get(f, []) if it.kind == "func"]
+        if not defs:
+            raise errors.BadInput("%s: no function %s() in %s (under profile %s's config)"
+                                  % (relfile, f, relfile, profile))
+        unit.signatures[f] = defs[0]
+
+    need_file = set()
+    need_hdr = set()
+    traps = {}
+    weak_vars = []
+    hdr_order = []
+    fwd_tags = set()
+    visited = set()
+    work = list(funcs) + list(extra)
+    tag_work = []
+
+    def want_tag(tag, it):
+        fwd_tags.add(tag)
+        tag_work.append(tag)
+
+    while work or tag_work:
+        if tag_work:
+            tag = tag_work.pop()
+            if tag in visited:
+                continue
+            visited.add(tag)
+            if tag in known_tags:
+                continue
+            if tag in by_name:
+                for it in by_name[tag]:
+                    _need(it, need_file, work, tag_work, fwd_tags)
+                continue
+            hits = idx.by_name.get(tag, [])[:1]
+            if not hits:
+                # "struct rcu_head" where rcu_head is a macro for another tag
+                kw, tname = tag.split(" ", 1)
+                for mac in idx.by_name.get(tname, []):
+                    if mac.kind == "macro" and re.match(r"^[A-Za-z_]\w*$", mac.macro.body.strip()):
+                        work.append(tname)
+                        tag_work.append(kw + " " + mac.macro.body.strip())
+                        break
+            for it in hits:
+                if it not in need_hdr:
+                    need_hdr.add(it)
+                    hdr_order.append(it)
+                    _deps(it, work, tag_work, fwd_tags)
+            continue
+        name = work.pop()
+        if name in visited:
+            continue
+        visited.add(name)
+        if name in _C_NAMES or name.startswith("__builtin") or name.startswith("kmapsim_"):
+            continue
+        if name in by_name:
+            for it in by_name[name]:
+                _need(it, need_file, work, tag_work, fwd_tags)
+            continue
+        if name in known:
+            continue
+        cands = idx.by_name.get(name)
+        if not cands:
+            continue
+        defs = [c for c in cands if c.kind in ("func", "macro") or not c.is_proto]
+        if defs:
+            it = defs[-1] if defs[-1].kind == "macro" else defs[0]
+            if it not in need_hdr:
+                need_hdr.add(it)
+                hdr_order.append(it)
+                _deps(it, work, tag_work, fwd_tags)
+            unit.from_headers.append(name)
+            if it.kind == "decl" and any(t.text == "extern" for t in it.toks[:4]) and \
+                    not any(t.text == "=" for t in it.toks):
+                # a variable the tree defines in another .c file: a weak,
+                # zeroed definition so the unit links
+                weak_vars.append(name)
+            continue
+        proto = cands[0]
+        traps[name] = proto
+        if proto not in need_hdr:
+            need_hdr.add(proto)
+            hdr_order.append(proto)
+        _deps(proto, work, tag_work, fwd_tags)
+
+    # header items: each after what it uses (depth-first post-order over the
+    # dependency graph restricted to the chosen items)
+    name_to_hdr = {}
+    for it in hdr_order:
+        for n in it.names:
+            name_to_hdr.setdefault(n, it)
+    emitted = []
+    done = set()
+
+    def emit(it, stack):
+        if id(it) in done or id(it) in stack:
+            return
+        stack.add(id(it))
+        for u in sorted(it.uses) + sorted(it.tags_used):
+            dep = name_to_hdr.get(u)
+            if dep is not None and dep is not it:
+                emit(dep, stack)
+        stack.discard(id(it))
+        done.add(id(it))
+        emitted.append(it)
+
+    # macros first: they need nothing before them, and everything may use them
+    for it in sorted(hdr_order, key=lambda x: x.index):
+        if it.kind == "macro":
+            done.add(id(it))
+            emitted.append(it)
+    for it in sorted(hdr_order, key=lambda x: x.index):
+        emit(it, set())
+
+    out = []
+    out.append("/* Generated by kmapsim from %s of the kernel tree %s for profile %s.\n"
+               " * Kernel text is read from the tree at check time and never stored in kmapsim. */"
+               % (relfile, tree, profile))
+    out.append("#include <kmapsim/config/%s.h>" % profile)
+    out.append("#include <kmapsim/kernel.h>")
+    out.append("")
+    for tag in sorted(fwd_tags):
+        if tag.startswith(("struct ", "union ")):
+            out.append("%s;" % tag)
+    out.append("")
+    for it in emitted:
+        out.append('#line %d "%s"' % (it.line, it.origin))
+        out.append(it.text if it.kind != "decl" or it.text.rstrip().endswith(";") else it.text + ";")
+        unit.from_headers.extend(n for n in it.names if n not in unit.from_headers)
+    out.append("")
+    for name in weak_vars:
+        out.append("__typeof__(%s) %s __attribute__((weak));" % (name, name))
+    for name in sorted(traps):
+        proto = traps[name]
+        if proto.is_proto:
+            out.append('static void kmapsim_trap_%s(void) { kmapsim_unmodelled("%s"); }' % (name, name))
+            out.append('extern __typeof__(%s) %s __attribute__((weak, alias("kmapsim_trap_%s")));'
+                       % (name, name, name))
+        else:
+            out.append("__typeof__(%s) %s __attribute__((weak));" % (name, name))
+        unit.traps.append(name)
+    out.append("")
+    for it in file_items:
+        if it in need_file:
+            out.append('#line %d "%s"' % (it.line, os.path.join(tree, relfile)))
+            out.append(it.text)
+            if it.kind == "func":
+                unit.functions.extend(it.names)
+    unit.text = "\n".join(out) + "\n"
+    return unit
+
+
+def _need(it, need_file, work, tag_work, fwd_tags):
+    if it in need_file:
+        return
+    need_file.add(it)
+    _deps(it, work, tag_work, fwd_tags)
+
+
+def _deps(it, work, tag_work, fwd_tags):
+    work.extend(it.uses)
+    for tag in it.tags_used:
+        fwd_tags.add(tag)
+        if it.kind in ("func", "macro"):
+            tag_work.append(tag)
+        else:
+            # a member of a type: its definition is needed unless only
+            # pointers to it are used
+            if _by_value(it, tag):
+                tag_work.append(tag)
+    if it.kind == "macro":
+        # struct tags named in a macro body
+        toks = ctokens.tokenize_expr(it.macro.body)
+        for a, b in zip(toks, toks[1:]):
+            if a.text in ("struct", "union", "enum") and b.kind == "ident":
+                fwd_tags.add(a.text + " " + b.text)
+                tag_work.append(a.text + " " + b.text)
+
+
+def _by_value(it, tag):
+    kw, name = tag.split(" ", 1)
+    toks = it.toks
+    for j in range(len(toks) - 2):
+        if toks[j].text == kw and toks[j + 1].text == name:
+            nxt = toks[j + 2].text
+            if nxt not in ("*", "{"):
+                return True
+            if nxt == "{" and j > 0:
+                continue
+    return kw == "enum"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# One kernel-import check with its expected verdict (CTest label `kernel`):
+#   verdict.sh VERSION PROFILE FILE:FUNCTION EXPECT [--before VERSION]
+# EXPECT is `clean`, a bug class (kmap-overrun, ...) or, with --before,
+# introduced/fixed/unchanged. The tree comes from `scripts/kmapsim
+# kernel-src VERSION` (installed on first use); if the package cannot be
+# installed the test is skipped (exit 77) with the reason, never failed.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+version=$1 profile=$2 target=$3 expect=$4
+shift 4
+if ! err=$("$ROOT/scripts/kmapsim" kernel-src "$version" 2>&1 >/dev/null); then
+	echo "SKIP: linux-source-$version is not available here: $err"
+	exit 77
+fi
+out=$("$ROOT/scripts/kmapsim" check --kernel "$version" --profile "$profile" --seconds "${KMAPSIM_KERNEL_SECONDS:-8}" "$@" "$target" 2>&1)
+rc=$?
+echo "$out" | grep -E '^BUG: kmapsim|^kmapsim: ' | head -20
+case $expect in
+clean) [[ $rc == 0 ]] && ! grep -q '^BUG: kmapsim' <<<"$out" ;;
+introduced | fixed | unchanged) grep -q "verdict on $profile: $expect " <<<"$out" ;;
+*) [[ $rc == 1 ]] && grep -q "^BUG: kmapsim: $expect:" <<<"$out" ;;
+esac
+ok=$?
+((ok == 0)) && echo "PASS: $version $profile $target: $expect" || echo "FAIL: $version $profile $target: expected $expect (exit $rc)"
+exit $ok
