@@ -141,7 +141,7 @@ def patched_tree(tree, patch, targets):
     d = os.path.join(cache_root(), "patched-" + hashlib.sha256(open(patch, "rb").read()).hexdigest()[:12])
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    for sub in ("include",):
+    for sub in ("include", "Makefile"):   # the headers, and the version
         os.symlink(os.path.join(tree, sub), os.path.join(d, sub))
     for f, _ in targets:
         os.makedirs(os.path.dirname(os.path.join(d, f)), exist_ok=True)
@@ -157,7 +157,7 @@ def git_rev_tree(tree, rev, targets):
     d = os.path.join(cache_root(), "rev-" + rev.replace("/", "_"))
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    r = subprocess.run(["git", "-C", tree, "archive", rev, "include"] + [f for f, _ in targets],
+    r = subprocess.run(["git", "-C", tree, "archive", rev, "include", "Makefile"] + [f for f, _ in targets],
                        stdout=subprocess.PIPE)
     if r.returncode != 0:
         raise errors.BadInput("--before %s: neither a directory nor a git revision of %s" % (rev, tree))
