@@ -11,3 +11,19 @@ extern "C" __attribute__((noreturn)) void kmapsim_unmodelled(const char *name) {
   fflush(stderr);
   _exit(2);
 }
+
+// Dynamic per-CPU data (alloc_percpu): one instance per possible CPU, back
+// to back, from the subject heap (so it can fail like the kernel's), and
+// reached through the model's this_cpu_ptr()/per_cpu_ptr() like static ones.
+extern "C" void *kcalloc(size_t n, size_t size, unsigned int flags);
+extern "C" void kfree(const void *ptr);
+extern "C" void kmapsim_register_percpu(const void *base, const char *name);
+
+extern "C" void *kmapsim_alloc_percpu(size_t size, unsigned int gfp) {
+  constexpr size_t kNrCpusMax = 8;  // KMAPSIM_NR_CPUS_MAX
+  return kcalloc(kNrCpusMax, size ? size : 1, gfp);
+}
+
+extern "C" void free_percpu(void *ptr) {
+  if (ptr) kfree(ptr);
+}

@@ -10,6 +10,7 @@ the same harness and the same seeds, and one verdict per side is printed.
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,11 @@ import sys
 from . import diagnose, errors, harness, importer, kernel_src
 
 REPO = importer.REPO
+# Imported code must not be compiled on guesses: an undeclared function or a
+# pointer/integer mix-up is an error, not a warning.
+PRAGMAS = ["#pragma clang diagnostic error \"-Wimplicit-function-declaration\"",
+           "#pragma clang diagnostic error \"-Wint-conversion\"",
+           "#pragma clang diagnostic error \"-Wincompatible-pointer-types\""]
 
 
 def cache_root():
@@ -45,10 +51,7 @@ def build_unit(tree, targets, profile):
         extra += harness.constructors_needed(unit.signatures[fn])
     if extra:
         unit = importer.import_functions(tree, relfile, funcs, profile, extra=extra)
-    text = ["#pragma clang diagnostic error \"-Wimplicit-function-declaration\"",
-            "#pragma clang diagnostic error \"-Wint-conversion\"",
-            "#pragma clang diagnostic error \"-Wincompatible-pointer-types\"",
-            unit.text]
+    text = PRAGMAS + [unit.text]
     for fn in funcs:
         h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, relfile)
         text.append('#line 1 "<kmapsim harness for %s>"' % fn)
@@ -58,6 +61,36 @@ def build_unit(tree, targets, profile):
     d = os.path.join(cache_root(), key)
     os.makedirs(d, exist_ok=True)
     path = os.path.join(d, "%s.c" % "_".join(funcs))
+    with open(path, "w") as f:
+        f.write(body)
+    return path
+
+
+_IMPORT = re.compile(r'KMAPSIM_IMPORT\s*\(\s*"([^"]+)"\s*((?:,\s*\w+\s*)+)\)\s*;', re.S)
+
+
+def build_harness_file(tree, harness_path, profile):
+    """A subject file with KMAPSIM_IMPORT lines: the imported unit, then the
+    file itself with those lines blanked (line numbers kept)."""
+    text = open(harness_path).read()
+    imports = _IMPORT.findall(text)
+    if not imports:
+        raise errors.BadInput("%s: no KMAPSIM_IMPORT(\"file.c\", function...) line; with --kernel give "
+                              "FILE:FUNCTION or a subject that imports" % harness_path)
+    files = {f for f, _ in imports}
+    if len(files) != 1:
+        raise errors.BadInput("%s: KMAPSIM_IMPORT from one kernel file per subject (got %s)"
+                              % (harness_path, ", ".join(sorted(files))))
+    funcs = []
+    for _, names in imports:
+        funcs += [n.strip() for n in names.split(",") if n.strip()]
+    unit = importer.import_functions(tree, files.pop(), funcs, profile)
+    blanked = _IMPORT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    body = "\n".join(PRAGMAS + [unit.text, '#line 1 "%s"' % os.path.abspath(harness_path), blanked])
+    key = hashlib.sha256(("%s\0%s\0%s" % (tree, profile, body)).encode()).hexdigest()[:16]
+    d = os.path.join(cache_root(), key)
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, os.path.basename(harness_path))
     with open(path, "w") as f:
         f.write(body)
     return path
@@ -75,8 +108,10 @@ def precompile(path):
         raise errors.BadInput("%s does not compile" % path)
 
 
-def run_check(path, profile, seconds):
+def run_check(path, profile, seconds, subject=None):
     cmd = [os.path.join(REPO, "scripts", "kmapsim"), "check", path, "--profile", profile, "--seconds", str(seconds)]
+    if subject:
+        cmd += ["--subject", subject]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return r.returncode, r.stdout, r.stderr
 
@@ -91,10 +126,13 @@ def parse_targets(items):
     return out
 
 
-def side(tree, targets, profile, seconds):
-    path = build_unit(tree, targets, profile)
+def side(tree, targets, profile, seconds, subject=None):
+    if isinstance(targets, str):
+        path = build_harness_file(tree, targets, profile)
+    else:
+        path = build_unit(tree, targets, profile)
     precompile(path)
-    return run_check(path, profile, seconds)
+    return run_check(path, profile, seconds, subject)
 
 
 def patched_tree(tree, patch, targets):
@@ -103,7 +141,7 @@ def patched_tree(tree, patch, targets):
     d = os.path.join(cache_root(), "patched-" + hashlib.sha256(open(patch, "rb").read()).hexdigest()[:12])
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    for sub in ("include",):
+    for sub in ("include", "Makefile"):   # the headers, and the version
         os.symlink(os.path.join(tree, sub), os.path.join(d, sub))
     for f, _ in targets:
         os.makedirs(os.path.dirname(os.path.join(d, f)), exist_ok=True)
@@ -119,7 +157,7 @@ def git_rev_tree(tree, rev, targets):
     d = os.path.join(cache_root(), "rev-" + rev.replace("/", "_"))
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    r = subprocess.run(["git", "-C", tree, "archive", rev, "include"] + [f for f, _ in targets],
+    r = subprocess.run(["git", "-C", tree, "archive", rev, "include", "Makefile"] + [f for f, _ in targets],
                        stdout=subprocess.PIPE)
     if r.returncode != 0:
         raise errors.BadInput("--before %s: neither a directory nor a git revision of %s" % (rev, tree))
@@ -134,7 +172,8 @@ def main(argv):
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--before", help="the version before: another tree, or a git revision of --kernel")
     ap.add_argument("--patch", help="a patch to apply to a scratch copy of --kernel: the version after")
-    ap.add_argument("targets", nargs="+", metavar="FILE:FUNCTION")
+    ap.add_argument("--subject", help="with a subject file: only this KMAPSIM_SUBJECT")
+    ap.add_argument("targets", nargs="+", metavar="FILE:FUNCTION|SUBJECT.c")
     try:
         a = ap.parse_args(argv)
     except SystemExit as e:
@@ -142,21 +181,27 @@ def main(argv):
     if a.seconds <= 0:
         raise errors.BadInput("--seconds takes a whole number > 0")
     tree = resolve_tree(a.kernel)
-    targets = parse_targets(a.targets)
+    if len(a.targets) == 1 and a.targets[0].endswith(".c") and os.path.isfile(a.targets[0]) \
+            and ":" not in a.targets[0]:
+        targets = os.path.abspath(a.targets[0])
+        patch_files = [(f, None) for f in {m[0] for m in _IMPORT.findall(open(targets).read())}]
+    else:
+        targets = parse_targets(a.targets)
+        patch_files = targets
     if not a.before and not a.patch:
-        rc, out, err = side(tree, targets, a.profile, a.seconds)
+        rc, out, err = side(tree, targets, a.profile, a.seconds, a.subject)
         sys.stdout.write(out)
         sys.stderr.write(err)
         return rc
     if a.patch:
-        before_tree, after_tree = tree, patched_tree(tree, a.patch, targets)
+        before_tree, after_tree = tree, patched_tree(tree, a.patch, patch_files)
     elif os.path.isdir(a.before) or a.before in kernel_src.VERSIONS:
         before_tree, after_tree = resolve_tree(a.before), tree
     else:
-        before_tree, after_tree = git_rev_tree(tree, a.before, targets), tree
+        before_tree, after_tree = git_rev_tree(tree, a.before, patch_files), tree
     results = []
     for label, t in (("before", before_tree), ("after", after_tree)):
-        rc, out, err = side(t, targets, a.profile, a.seconds)
+        rc, out, err = side(t, targets, a.profile, a.seconds, a.subject)
         if rc not in (0, 1):
             sys.stderr.write(err)
             return rc

@@ -362,6 +362,9 @@ def _make_item(cur, text, origin, index, kind):
     prev = None
     for j, t in enumerate(cur):
         if t.kind == "ident":
+            if prev is not None and prev.text in ("struct", "union", "enum") and \
+                    t.text in ("__percpu", "__rcu", "__user", "__iomem", "__randomize_layout", "__packed"):
+                continue  # "struct __percpu kioctx_cpu *": the tag is the next word
             if prev is not None and prev.text in ("struct", "union", "enum"):
                 tags.add(prev.text + " " + t.text)
             elif prev is not None and prev.text in (".", "->"):
@@ -419,7 +422,12 @@ def _decl_names(cur):
         cand = None
         fptr = False
         for j, t in enumerate(cur):
-            if t.text in ("{", "[") or (t.text == "(" and not (j + 1 < len(cur) and cur[j + 1].text == "*")):
+            if t.text == "(" and d == 0 and not fptr and j + 2 < len(cur) and cur[j + 1].kind == "ident" \
+                    and cur[j + 2].text == ")":
+                cand = cur[j + 1].text
+                fptr = True
+                d += 1
+            elif t.text in ("{", "[") or (t.text == "(" and not (j + 1 < len(cur) and cur[j + 1].text == "*")):
                 d += 1
             elif t.text == "(":
                 d += 1

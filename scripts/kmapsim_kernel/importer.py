@@ -61,6 +61,7 @@ linux/printk.h linux/export.h linux/err.h linux/cacheflush.h linux/bits.h linux/
 linux/interrupt.h linux/irqflags.h linux/smp.h linux/workqueue.h linux/completion.h
 linux/kthread.h linux/wait.h linux/list.h linux/refcount.h linux/cpumask.h
 linux/lockdep.h linux/instruction_pointer.h linux/build_bug.h linux/math.h
+linux/overflow.h linux/cache.h linux/atomic.h linux/refcount_types.h linux/mm_types_task.h
 """.split())
 
 
@@ -147,6 +148,19 @@ class Index:
             it.index = self.order
             for n in it.names:
                 self.by_name.setdefault(n, []).append(it)
+
+
+def tree_version(tree):
+    """(VERSION, PATCHLEVEL, SUBLEVEL) from the tree's top Makefile."""
+    v = {"VERSION": 0, "PATCHLEVEL": 0, "SUBLEVEL": 0}
+    try:
+        for line in open(os.path.join(tree, "Makefile")).readlines()[:10]:
+            m = re.match(r"^(VERSION|PATCHLEVEL|SUBLEVEL)\s*=\s*(\d+)", line)
+            if m:
+                v[m.group(1)] = int(m.group(2))
+    except OSError:
+        pass
+    return v["VERSION"], v["PATCHLEVEL"], v["SUBLEVEL"]
 
 
 def _first_tokens_text(it, n=3):
@@ -318,6 +332,8 @@ def import_functions(tree, relfile, funcs, profile, extra=()):
                " * Kernel text is read from the tree at check time and never stored in kmapsim. */"
                % (relfile, tree, profile))
     out.append("#include <kmapsim/config/%s.h>" % profile)
+    out.append("#define KERNEL_VERSION(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))")
+    out.append("#define LINUX_VERSION_CODE KERNEL_VERSION(%d, %d, %d)" % tree_version(tree))
     out.append("#include <kmapsim/kernel.h>")
     out.append("")
     for tag in sorted(fwd_tags):

@@ -33,6 +33,11 @@
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/wait.h>
+#include <linux/atomic.h>
+#include <asm/barrier.h>
+#include <linux/refcount.h>
+#include <linux/overflow.h>
+#include <linux/cache.h>
 
 KMAPSIM_EXTERN_C_BEGIN
 /* A kernel function kmapsim does not model was reached: stops the run. */
@@ -44,6 +49,9 @@ KMAPSIM_EXTERN_C_END
 #define READ 0
 #define WRITE 1
 #endif
+
+#define sched_annotate_sleep() do { } while (0)
+#define wake_up_process(task) kmapsim_unmodelled("wake_up_process")
 
 #define might_alloc(gfp) might_sleep_if(gfpflags_allow_blocking(gfp))
 #define might_sleep_if(cond) do { if (cond) might_sleep(); } while (0)

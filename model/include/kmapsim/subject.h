@@ -69,6 +69,15 @@ KMAPSIM_EXTERN_C_END
 	}								\
 	static void kmapsim_subject_##name(void)
 
+/*
+ * KMAPSIM_IMPORT("fs/aio.c", ioctx_add_table, aio_complete); takes those
+ * functions verbatim from the kernel tree named by `check --kernel DIR`
+ * (docs/kernel-import.md); check replaces the line with the imported code.
+ * Compiled without --kernel, it says so.
+ */
+#define KMAPSIM_IMPORT(file, ...) \
+	_Static_assert(0, "KMAPSIM_IMPORT(" file ", ...) needs a kernel tree: scripts/kmapsim check --kernel DIR this-file.c")
+
 /* KMAPSIM_DEFAULT_PROFILE("x86-32-tiny"): for files that need a machine
  * other than the default (strict), e.g. a tiny PKMAP pool. */
 #define KMAPSIM_DEFAULT_PROFILE(name)					\

@@ -61,6 +61,13 @@ static inline void list_del_init(struct list_head *entry)
 	INIT_LIST_HEAD(entry);
 }
 
+static inline int list_empty_careful(const struct list_head *head)
+{
+	return head->next == head && head->prev == head;
+}
+
+#define list_del_init_careful(entry) list_del_init(entry)
+
 static inline int list_empty(const struct list_head *head)
 {
 	return READ_ONCE(head->next) == head;

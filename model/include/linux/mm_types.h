@@ -8,6 +8,7 @@
 #define _LINUX_MM_TYPES_H
 
 #include <linux/types.h>
+#include <linux/spinlock.h>
 
 struct page {
 	unsigned long flags;		/* KMAPSIM_PG_* bits below */
@@ -21,6 +22,22 @@ struct page {
 /* A folio overlays its head page, as in the kernel. */
 struct folio {
 	struct page page;
+};
+
+struct kioctx_table;
+
+/*
+ * The address space of a task: the fields kernel code around kmap touches
+ * (fs/aio keeps its ring table here). Owned by the code that uses it; the
+ * model itself does not look inside.
+ */
+struct mm_struct {
+	unsigned long flags;
+	int mm_users;
+	int mm_count;
+	/* CONFIG_AIO */
+	spinlock_t ioctx_lock;
+	struct kioctx_table *ioctx_table;
 };
 
 /* A page's index in a file or address space, in pages. */

@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <linux/preempt.h>
+#include <linux/gfp.h>
 
 #define KMAPSIM_NR_CPUS_MAX 8
 
@@ -31,11 +32,38 @@ void *kmapsim_this_cpu_ptr(void *base, size_t size);
 void *kmapsim_per_cpu_ptr(void *base, size_t size, int cpu);
 KMAPSIM_EXTERN_C_END
 
+#if defined(KMAPSIM_KERNEL_IMPORT) && !defined(__cplusplus)
+/*
+ * Imported kernel code also uses dynamic per-CPU data: alloc_percpu()
+ * returns a pointer to CPU 0's instance, the others follow it, and
+ * this_cpu_ptr()/per_cpu_ptr() take that pointer as well as &var of a
+ * DEFINE_PER_CPU array. (0 ? *p : *p) decays an array to its element
+ * pointer and leaves a struct alone, which tells the two apart.
+ */
+#define kmapsim_pcpu_is_array(ptr) \
+	(!__builtin_types_compatible_p(__typeof__(0 ? *(ptr) : *(ptr)), __typeof__(*(ptr))))
+#define kmapsim_pcpu_elem_t(ptr) \
+	__typeof__(__builtin_choose_expr(kmapsim_pcpu_is_array(ptr), (0 ? *(ptr) : *(ptr)), (ptr)))
+#define kmapsim_pcpu_size(ptr) \
+	(kmapsim_pcpu_is_array(ptr) ? sizeof(*(ptr)) / KMAPSIM_NR_CPUS_MAX : sizeof(*(ptr)))
+#define this_cpu_ptr(ptr) \
+	((kmapsim_pcpu_elem_t(ptr))kmapsim_this_cpu_ptr((void *)(ptr), kmapsim_pcpu_size(ptr)))
+#define per_cpu_ptr(ptr, cpu) \
+	((kmapsim_pcpu_elem_t(ptr))kmapsim_per_cpu_ptr((void *)(ptr), kmapsim_pcpu_size(ptr), (cpu)))
+#define raw_cpu_ptr(ptr) this_cpu_ptr(ptr)
+KMAPSIM_EXTERN_C_BEGIN
+void *kmapsim_alloc_percpu(size_t size, gfp_t gfp);
+void free_percpu(void *ptr);
+KMAPSIM_EXTERN_C_END
+#define alloc_percpu_gfp(type, gfp) ((type *)kmapsim_alloc_percpu(sizeof(type), (gfp)))
+#define alloc_percpu(type) alloc_percpu_gfp(type, GFP_KERNEL)
+#else
 /* ptr is &var, a pointer to the per-CPU array; the result points at one instance. */
 #define this_cpu_ptr(ptr) \
 	((__typeof__(&(*(ptr))[0]))kmapsim_this_cpu_ptr((ptr), sizeof((*(ptr))[0])))
 #define per_cpu_ptr(ptr, cpu) \
 	((__typeof__(&(*(ptr))[0]))kmapsim_per_cpu_ptr((ptr), sizeof((*(ptr))[0]), (cpu)))
+#endif
 #define per_cpu(var, cpu) (*per_cpu_ptr(&(var), (cpu)))
 #define get_cpu_ptr(ptr) ({ preempt_disable(); this_cpu_ptr(ptr); })
 #define put_cpu_ptr(ptr) do { (void)(ptr); preempt_enable(); } while (0)

@@ -16,6 +16,23 @@ struct wait_queue_head {
 };
 typedef struct wait_queue_head wait_queue_head_t;
 
+struct wait_queue_entry;
+typedef int (*wait_queue_func_t)(struct wait_queue_entry *wq_entry, unsigned mode, int flags, void *key);
+
+struct wait_queue_entry {
+	unsigned int flags;
+	void *private;
+	wait_queue_func_t func;
+	struct list_head entry;
+};
+typedef struct wait_queue_entry wait_queue_entry_t;
+
+/* No task waits on a kmapsim wait queue yet (waiting is not modelled). */
+static inline int waitqueue_active(struct wait_queue_head *wq)
+{
+	return !list_empty(&wq->head);
+}
+
 #define __WAIT_QUEUE_HEAD_INITIALIZER(name) { __SPIN_LOCK_UNLOCKED(name.lock), { &(name).head, &(name).head } }
 #define DECLARE_WAIT_QUEUE_HEAD(name) struct wait_queue_head name = __WAIT_QUEUE_HEAD_INITIALIZER(name)
 

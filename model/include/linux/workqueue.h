@@ -3,6 +3,7 @@
 #define _LINUX_WORKQUEUE_H
 
 #include <linux/types.h>
+#include <linux/rcupdate.h>
 
 struct work_struct;
 typedef void (*work_func_t)(struct work_struct *work);
@@ -14,6 +15,13 @@ struct work_struct {
 
 #define INIT_WORK(w, f) do { (w)->func = (f); (w)->state = 0; } while (0)
 #define DECLARE_WORK(n, f) struct work_struct n = { (f), 0 }
+
+/* queue_rcu_work(): the work runs after an RCU grace period. */
+struct rcu_work {
+	struct work_struct work;
+	struct rcu_head rcu;
+	void *wq;
+};
 
 KMAPSIM_EXTERN_C_BEGIN
 bool schedule_work(struct work_struct *work);

@@ -16,6 +16,7 @@
 #define CONFIG_PREEMPT 1
 #define CONFIG_PREEMPT_COUNT 1
 #define CONFIG_KMAP_LOCAL 1
+#define CONFIG_AIO 1
 #define CONFIG_FLATMEM 1		/* mem_map is one array */
 #define CONFIG_BASE_SMALL 0		/* an int-valued symbol: 0 is "n" */
 

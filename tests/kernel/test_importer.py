@@ -1,0 +1,104 @@
+"""The importer on a small fake tree (no kernel text needed): what it takes
+from the file, from the tree's headers, from kmapsim, and what becomes a
+trap; #if evaluated with the profile's config; the unit compiles."""
+
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+from kmapsim_kernel import ctokens, diagnose, importer  # noqa: E402
+
+FILE = r'''
+#include <linux/widget.h>
+#include <linux/highmem.h>
+/* a comment with { braces } and "quotes" */
+#define SCALE(x) ((x) * WIDGET_UNIT)
+static int unused_helper(void) { return 1; }
+static const char *names[] = { "a}", "b{" };
+static size_t scaled(struct widget *w)
+{
+	return SCALE(w->len);
+}
+#ifdef CONFIG_HIGHMEM
+static int mode(void) { return 32; }
+#else
+static int mode(void) { return 64; }
+#endif
+size_t widget_copy(struct widget *w, struct page *page)
+{
+	char *p = kmap_local_page(page);
+	size_t n = scaled(w) + mode() + (names[0][0] == 'a');
+	if (widget_remote(w))
+		n += widget_far_away(w);
+	kunmap_local(p);
+	return n;
+}
+EXPORT_SYMBOL(widget_copy);
+'''
+
+HEADER = r'''
+#ifndef _LINUX_WIDGET_H
+#define _LINUX_WIDGET_H
+#define WIDGET_UNIT 2
+struct gadget;
+struct widget {
+	size_t len;
+	struct gadget *g;
+	void (*cb)(struct widget *w);
+};
+typedef int (widget_fn)(struct widget *);
+static inline bool widget_remote(const struct widget *w) { return w->g != NULL; }
+size_t widget_far_away(struct widget *w);
+#endif
+'''
+
+
+def make_tree(tmp):
+    os.makedirs(os.path.join(tmp, "lib"))
+    os.makedirs(os.path.join(tmp, "include", "linux"))
+    open(os.path.join(tmp, "lib", "widget.c"), "w").write(FILE)
+    open(os.path.join(tmp, "include", "linux", "widget.h"), "w").write(HEADER)
+    open(os.path.join(tmp, "Makefile"), "w").write("VERSION = 6\nPATCHLEVEL = 9\nSUBLEVEL = 1\n")
+    return tmp
+
+
+def test_split_items_handles_comments_strings_and_conditionals():
+    items = ctokens.split_items(FILE, "widget.c", importer.config_macros("x86-64"))
+    funcs = [it for it in items if it.kind == "func"]
+    assert [f.names[0] for f in funcs] == ["unused_helper", "scaled", "mode", "widget_copy"]
+    mode = [f for f in funcs if f.names[0] == "mode"][0]
+    assert "64" in mode.text  # x86-64 has no CONFIG_HIGHMEM
+
+
+def test_member_and_typedef_names():
+    items = ctokens.split_items(HEADER, "widget.h", {})
+    by = {n: it for it in items for n in it.names}
+    assert "struct widget" in by and "widget_fn" in by
+    assert "len" not in by["struct widget"].uses and "cb" not in by["struct widget"].uses
+    assert by["widget_far_away"].is_proto
+
+
+def test_import_closure(tmp_path):
+    tree = make_tree(str(tmp_path))
+    unit = importer.import_functions(tree, "lib/widget.c", ["widget_copy"], "x86-32")
+    assert set(unit.functions) == {"scaled", "mode", "widget_copy"}
+    assert "unused_helper" not in unit.text
+    assert "return 32" in unit.text and "return 64" not in unit.text
+    assert unit.traps == ["widget_far_away"]
+    assert "widget_remote" in unit.from_headers
+    assert "LINUX_VERSION_CODE KERNEL_VERSION(6, 9, 1)" in unit.text
+    src = tmp_path / "unit.c"
+    src.write_text(unit.text + "\nKMAPSIM_SUBJECT(t) { }\n")
+    r = subprocess.run(["clang", "-std=gnu11", "-fsyntax-only", "-Werror=implicit-function-declaration",
+                        "-I", os.path.join(ROOT, "model", "include"), str(src)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def test_unknown_names_summary():
+    log = ("a.c:1:2: error: use of undeclared identifier 'foo_bar'\n"
+           "a.c:3:4: error: unknown type name 'baz_t'\n"
+           "x.c:9: undefined reference to `qux'\n")
+    assert diagnose.unknown_names(log) == ["foo_bar", "baz_t", "qux"]
