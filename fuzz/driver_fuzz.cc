@@ -20,6 +20,10 @@
 #include "subject_registry.h"
 
 extern "C" int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*cb)(const uint8_t *, size_t)) __attribute__((weak));
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
+// libFuzzer only looks the mutator up (a weak reference): this one takes
+// driver_mutator.cc out of the archive.
+__attribute__((used)) static void *const g_link_mutator = reinterpret_cast<void *>(&LLVMFuzzerCustomMutator);
 
 namespace kmapsim::driver {
 
@@ -127,6 +131,11 @@ int fuzz() {
     forward = "--kmapsim-driver=" + encode_driver_args(g_opt.driver_args);
     g_opt.fuzz_args.insert(g_opt.fuzz_args.begin(), const_cast<char *>(forward.c_str()));
   }
+  // Inputs may be as long as -max_len from the start (a decision stream
+  // costs nothing per byte; driver_mutator.cc makes full-length random
+  // schedules); a -len_control of the user's comes later and wins.
+  static char len_control[] = "-len_control=0";
+  g_opt.fuzz_args.insert(g_opt.fuzz_args.begin(), len_control);
   g_opt.fuzz_args.insert(g_opt.fuzz_args.begin(), const_cast<char *>(g_argv0.c_str()));
   g_opt.fuzz_args.push_back(nullptr);
   int argc = static_cast<int>(g_opt.fuzz_args.size()) - 1;

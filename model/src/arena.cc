@@ -5,11 +5,15 @@
 // has been mapped kCopies more times (the quarantine). A window is made
 // accessible with one mprotect() and closed with another: the floor of the
 // design's cost. Only the running context's local windows are accessible.
+// Where ASan is present the window is opened and closed through its shadow
+// instead (asan_window.h): no system call once the window is mapped.
 #include <sys/mman.h>
 
 #include <cstdio>
 #include <cstdlib>
 
+#include "asan_window.h"
+#include "fuzz_feedback.h"
 #include "machine.h"
 
 namespace kmapsim {
@@ -64,6 +68,7 @@ int Machine::open_frame_window(Pfn pfn) {
   if (win.mapped_pfn != static_cast<int32_t>(pfn)) {
     void *p = mmap(window_addr(w), kPage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, static_cast<off_t>(pfn) * kPage);
     if (p == MAP_FAILED) must(-1, "mmap of a frame window");
+    if (poisons_windows()) poison_window(window_addr(w), true);
     win.mapped_pfn = static_cast<int32_t>(pfn);
     win.accessible = true;
     open_windows_.push_back(w);
@@ -76,9 +81,21 @@ int Machine::open_frame_window(Pfn pfn) {
 void Machine::set_window_access(int w, bool rw) {
   Window &win = windows_[w];
   if (win.accessible == rw) return;
-  must(mprotect(window_addr(w), kPage, rw ? PROT_READ | PROT_WRITE : PROT_NONE), "mprotect of a window");
+  if (poisons_windows())
+    poison_window(window_addr(w), rw);
+  else
+    must(mprotect(window_addr(w), kPage, rw ? PROT_READ | PROT_WRITE : PROT_NONE), "mprotect of a window");
   if (rw && !win.accessible) open_windows_.push_back(w);
   win.accessible = rw;
+}
+
+// Poisoning in deterministic mode only: torture mode runs under TSan.
+bool Machine::poisons_windows() const { return !torture_ && windows_poisoned(); }
+
+// Before the region is unmapped: its windows' shadow must not stay
+// poisoned for whatever the host maps there next.
+void Machine::arena_teardown() {
+  if (arena_ && poisons_windows()) unpoison_range(arena_, nwindows_ * 2 * kPage);
 }
 
 void Machine::release_window(int w) {
@@ -101,7 +118,9 @@ void Machine::release_window(int w) {
 void Machine::activate_context(int task, int irq) {
   if (torture_) return;
   if (task == active_task_ && irq == active_irq_) return;
-  if (active_task_ >= 0 && static_cast<size_t>(active_task_) < ntasks_) {
+  bool from_live = active_task_ >= 0 && static_cast<size_t>(active_task_) < ntasks_;
+  feedback::context_switch(active_task_, task, from_live ? static_cast<unsigned>(tasks_[active_task_]->kmap_ctrl.size()) : 0);
+  if (from_live) {
     for (const LocalMap &m : tasks_[active_task_]->kmap_ctrl)
       if (m.owner_irq == active_irq_) set_window_access(m.window, false);
   }

@@ -73,9 +73,12 @@ void on_segv(int sig, siginfo_t *si, void *uctx) {
 }
 }  // namespace
 
+void install_sanitizer_report();  // sanitizer_report.cc
+
 void install_fault_handler() {
   if (g_installed) return;
   g_installed = true;
+  install_sanitizer_report();
   // Without a sanitizer nothing has given this thread an alternate stack;
   // a fiber's stack overflow must still reach a handler.
   stack_t cur;

@@ -17,6 +17,12 @@
 #if defined(__SANITIZE_ADDRESS__)
 #define KMAPSIM_ASAN 1
 #endif
+// The fuzz preset links ASan's runtime for the subject without instrumenting
+// the model: the switches must still be announced, or ASan mistakes a fiber's
+// stack for a wild pointer and keeps stale fake frames.
+#if defined(KMAPSIM_ASAN_RUNTIME)
+#define KMAPSIM_ASAN 1
+#endif
 #if defined(__SANITIZE_THREAD__)
 #define KMAPSIM_TSAN 1
 #endif

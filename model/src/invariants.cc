@@ -56,6 +56,7 @@ std::string Machine::check_invariants() const {
     if (pfn >= 0 && pkmap_slot_of_[pfn] != static_cast<int32_t>(s)) return "page->address table disagrees with the PKMAP slot";
     const Window &w = windows_[nlocal_windows_ + s];
     if ((c >= 2) != w.accessible) return "a PKMAP slot's accessibility disagrees with its count";
+    if (c >= 2 && w.mapped_pfn != pfn) return "a held PKMAP slot shows another frame";
   }
   for (Pfn p : touched_pfns_) {
     int32_t s = pkmap_slot_of_[p];

@@ -89,6 +89,7 @@ Machine::Machine(const Profile &p) : prof_(p) {
 
 Machine::~Machine() {
   reset();
+  arena_teardown();
   if (region_) munmap(region_, region_size_);
   if (memfd_ >= 0) close(memfd_);
   free(mem_map_);
@@ -100,10 +101,7 @@ Machine::~Machine() {
 void Machine::reset() {
   for (int w : open_windows_) {
     Window &win = windows_[w];
-    if (win.accessible) {
-      mprotect(window_addr(w), kPage, PROT_NONE);
-      win.accessible = false;
-    }
+    if (win.accessible) set_window_access(w, false);
   }
   open_windows_.clear();
   // Only what this run touched is reset: a run costs what it did, not the
@@ -127,6 +125,7 @@ void Machine::reset() {
   std::fill(pkmap_page_.begin(), pkmap_page_.end(), -1);
   std::fill(pkmap_last_user_.begin(), pkmap_last_user_.end(), -1);
   last_pkmap_nr_ = 0;
+  pkmap_held_ = 0;
   ntasks_ = 0;
   for (Cpu &c : cpus_) c.curr = -1;
   cur_task_ = -1;

@@ -179,6 +179,8 @@ class Machine {
   void activate_context(int task, int irq);
   bool in_arena(const void *a) const;
   int pkmap_window(unsigned slot) const { return static_cast<int>(nlocal_windows_ + slot); }
+  bool poisons_windows() const;  // asan_window.h: shadow instead of mprotect()
+  void arena_teardown();
 
   // ---- pkmap.cc
   void *kmap(struct page *page);
@@ -275,6 +277,8 @@ class Machine {
   bool handle_fault(void *addr, bool is_write);
   // fault.cc, in the signal handler: whether to hand the fault to handle_fault().
   bool fault_is_ours(const void *addr) const;
+  // sanitizer_report.cc: an ASan/UBSan finding during the run (memory-error).
+  [[noreturn]] void report_sanitizer(const std::string &line, const std::string &detail);
   const char *last_null_page_address_api_ = nullptr;
 
  private:
@@ -332,6 +336,7 @@ class Machine {
   std::vector<int32_t> pkmap_slot_of_;  // per pfn: its PKMAP slot, -1 none
   unsigned last_pkmap_nr_ = 0;
   std::vector<int16_t> pkmap_last_user_;
+  unsigned pkmap_held_ = 0;  // slots with pkmap_count >= 2 (fuzz feedback)
 
   // Tasks and CPUs.
   std::vector<std::unique_ptr<Task>> tasks_;

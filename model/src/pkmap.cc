@@ -7,12 +7,17 @@
 //
 // Each slot is a window of the arena: accessible while held (count >= 2),
 // inaccessible from the last kunmap() on, so using a kunmap()ed address —
-// silent in the kernel until the slot is reused — is caught.
+// silent in the kernel until the slot is reused — is caught. A slot's host
+// mapping changes frames only when a holder needs to see the new frame (the
+// first kmap() that makes it accessible): giving a slot to a page is free,
+// and a slot that gets back the page it showed costs no mmap at all.
 #include <sys/mman.h>
 
 #include <cstdio>
 #include <cstdlib>
 
+#include "asan_window.h"
+#include "fuzz_feedback.h"
 #include "machine.h"
 
 namespace kmapsim {
@@ -48,6 +53,9 @@ static unsigned map_new_virtual(Machine &m, Pfn pfn) {
       if (!m.pkmap_count_[m.last_pkmap_nr_]) break;
       if (--count) continue;
       // Every slot is held: sleep on pkmap_map_wait until a kunmap().
+      unsigned waiters = 1;
+      for (size_t t = 0; t < m.ntasks_; t++) waiters += m.tasks_[t]->wait == Wait::Pkmap && m.tasks_[t]->state == TaskState::Blocked;
+      feedback::pkmap_waiters(waiters);
       m.block(Wait::Pkmap, nullptr, "kmap");
       // Someone else may have mapped this page meanwhile.
       if (m.pkmap_slot_of_[pfn] >= 0) return static_cast<unsigned>(m.pkmap_slot_of_[pfn]);
@@ -60,12 +68,8 @@ static unsigned map_new_virtual(Machine &m, Pfn pfn) {
   int w = m.pkmap_window(slot);
   m.touch_window(w);
   Window &win = m.windows_[w];
-  if (mmap(m.window_addr(w), kPage, PROT_NONE, MAP_SHARED | MAP_FIXED, m.memfd_, static_cast<off_t>(pfn) * kPage) == MAP_FAILED) {
-    perror("kmapsim: mmap of a PKMAP slot");
-    abort();
-  }
-  win.mapped_pfn = static_cast<int32_t>(pfn);
-  win.accessible = false;
+  // The host mapping may still show the slot's previous page: it stays
+  // inaccessible (count 1) until kmap() opens it, which maps pfn first.
   win.pfn = pfn;
   win.api = "kmap";
   win.via_page_address = false;
@@ -89,7 +93,22 @@ void *Machine::kmap(struct page *page) {
   Window &win = windows_[w];
   if (++pkmap_count_[slot] < 2) report(BugClass::SubjectBug, w, pfn, "kmap_high: pkmap_count of slot %u below 2 after a kmap()", slot);
   if (pkmap_count_[slot] == 2) {
-    set_window_access(w, true);
+    if (win.mapped_pfn != static_cast<int32_t>(pfn)) {
+      // The slot shows another frame (or none yet): one mmap() both maps
+      // this one and opens it.
+      if (win.accessible) set_window_access(w, false);
+      if (mmap(window_addr(w), kPage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, static_cast<off_t>(pfn) * kPage) == MAP_FAILED) {
+        perror("kmapsim: mmap of a PKMAP slot");
+        abort();
+      }
+      if (poisons_windows()) poison_window(window_addr(w), true);
+      win.mapped_pfn = static_cast<int32_t>(pfn);
+      win.accessible = true;
+      open_windows_.push_back(w);
+    } else {
+      set_window_access(w, true);
+    }
+    feedback::pkmap_held(++pkmap_held_, prof_.last_pkmap);
     win.state = WinState::Live;
     win.made_at = events_.seq() + 1;
     win.owner_task = static_cast<int16_t>(cur_task_);
@@ -115,6 +134,7 @@ void Machine::kunmap(struct page *page) {
   if (pkmap_count_[slot] <= 1)
     report(BugClass::KunmapBadAddress, w, pfn, "kunmap() of pfn %u more often than kmap(): pkmap_count would drop to 0 (double kunmap)", pfn);
   if (--pkmap_count_[slot] == 1) {
+    pkmap_held_--;
     release_window(w);
     // Waiters are woken only when a count drops to 1, as in kunmap_high().
     wake(Wait::Pkmap, nullptr, true);
