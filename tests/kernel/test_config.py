@@ -17,10 +17,14 @@ def profiles():
     hdr = open(os.path.join(ROOT, "model", "src", "profile.h")).read()
     defaults = {f: v == "true" for f, v in re.findall(r"bool (\w+) = (true|false);", hdr)}
     out = {}
+    by_var = {}
+    # `Profile b = a;` starts b from a's fields.
+    copies = dict((b, a) for b, a in re.findall(r"Profile (\w+) = (\w+);", src))
     for var, name in re.findall(r"(\w+)\.name = \"([\w-]+)\";", src):
-        fields = dict(defaults)
+        fields = dict(by_var.get(copies.get(var), defaults))
         for f, v in re.findall(r"\b%s\.(\w+) = (true|false);" % var, src):
             fields[f] = v == "true"
+        by_var[var] = fields
         out[name] = fields
     assert out, "no profiles found in profile.cc"
     return out
@@ -48,7 +52,9 @@ def main():
         c = config(name)
         want = {
             "CONFIG_HIGHMEM": f["highmem"],
-            "CONFIG_DEBUG_KMAP_LOCAL": f["debug_kmap_local"] and f["highmem"],
+            # FORCE_MAP selects DEBUG_KMAP_LOCAL (lib/Kconfig.debug); without
+            # either, profile.cc's field only sizes the slot stack.
+            "CONFIG_DEBUG_KMAP_LOCAL": f["debug_kmap_local"] and (f["highmem"] or f["force_map"]),
             "CONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP": f["force_map"],
             "CONFIG_ARCH_HAS_CPU_CACHE_ALIASING": f["aliasing_dcache"],
             "CONFIG_64BIT": not f["highmem"],
