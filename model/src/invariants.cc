@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "kmap_ctrl.h"
 #include "machine.h"
 
 namespace kmapsim {
@@ -35,6 +36,12 @@ std::string Machine::check_invariants() const {
         return buf;
       }
       if (w.mapped_pfn != static_cast<int32_t>(m.pfn)) return "a live window shows another frame";
+    }
+    // The kernel's own view of this stack walks clean through
+    // __kmap_local_sched_out/in: guards empty, one PTE per mapping.
+    if (prof_.highmem) {
+      KmapSchedWalk walk = kmap_local_sched_walk(prof_, kmap_ctrl_of(prof_, task.kmap_ctrl));
+      if (!walk.warn.empty() || walk.mapped.size() != task.kmap_ctrl.size()) return "kmap_ctrl sched walk: " + walk.warn;
     }
     if (task.preempt_count < 0 || task.pagefault_disabled < 0 || task.migrate_disabled < 0 || task.atomic_maps < 0)
       return "a negative preempt/pagefault/migrate count";

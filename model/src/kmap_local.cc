@@ -14,6 +14,9 @@
 // kernel's WARN_ON_ONCE becomes a kunmap-order report.
 #include <linux/mm_types.h>
 
+#include <cstdio>
+
+#include "kmap_ctrl.h"
 #include "machine.h"
 
 namespace kmapsim {
@@ -179,6 +182,59 @@ struct page *Machine::kmap_to_page(void *addr) {
     report(win.state == WinState::Live ? BugClass::KmapEscape : BugClass::KmapUseAfterUnmap, w, win.pfn,
            "kmap_to_page(%p): the address is not a live local mapping of %s", addr, task_label(cur_task_, irq_instance_));
   return &mem_map_[win.pfn];
+}
+
+// task_struct.kmap_ctrl, slot by slot (kmap_ctrl.h).
+
+int kmap_ctrl_push(const Profile &p, KmapCtrl &c, uint32_t pfn) {
+  int idx = c.idx + p.km_incr();
+  if (idx >= p.km_max_idx()) return -1;
+  c.idx = idx;
+  c.pteval[idx - 1] = (static_cast<uint64_t>(pfn) << 12) | 0x1;  // a present PTE of pfn
+  return idx - 1;
+}
+
+void kmap_ctrl_pop(const Profile &p, KmapCtrl &c) {
+  if (c.idx <= 0) return;
+  c.pteval[c.idx - 1] = 0;  // the kernel stores __pte(0), not the empty PTE
+  c.idx -= p.km_incr();
+}
+
+KmapCtrl kmap_ctrl_of(const Profile &p, const std::vector<LocalMap> &stack) {
+  KmapCtrl c;
+  for (const LocalMap &m : stack) kmap_ctrl_push(p, c, m.pfn);
+  return c;
+}
+
+// The loop of __kmap_local_sched_out()/_in(): with DEBUG_KMAP_LOCAL the even
+// slots are guards and must hold pte_val() == 0 (the kernel keyed this on
+// DEBUG_HIGHMEM until 487cfade12fa, so FORCE_MAP kernels without
+// DEBUG_HIGHMEM warned on every guard, and tested it with pte_none() until
+// 66f133ceab74, which warned on xtensa); every other slot below idx must
+// hold a PTE.
+KmapSchedWalk kmap_local_sched_walk(const Profile &p, const KmapCtrl &c) {
+  KmapSchedWalk w;
+  char buf[160];
+  for (int i = 0; i < c.idx; i++) {
+    uint64_t pteval = c.pteval[i];
+    if (p.debug_kmap_local && !(i & 1)) {
+      if (pteval != 0 && w.warn.empty()) {
+        snprintf(buf, sizeof buf, "guard slot %d of kmap_ctrl holds a PTE (%#llx)", i, static_cast<unsigned long long>(pteval));
+        w.warn = buf;
+      }
+      w.guards.push_back(i);
+      continue;
+    }
+    if (kmap_pte_none(p, pteval)) {
+      if (w.warn.empty()) {
+        snprintf(buf, sizeof buf, "slot %d of kmap_ctrl, below idx %d, holds no PTE", i, c.idx);
+        w.warn = buf;
+      }
+      continue;
+    }
+    w.mapped.push_back(i);
+  }
+  return w;
 }
 
 }  // namespace kmapsim

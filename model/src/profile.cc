@@ -13,6 +13,7 @@ std::vector<Profile> make_profiles() {
       "debug aid at once; catches every class (default)";
   strict.force_map = true;
   strict.aliasing_dcache = true;
+  strict.debug_highmem = true;
   // x86-32 with PAE: 512 PKMAP slots, so a pool held by a few tasks can run dry.
   strict.last_pkmap = 512;
   v.push_back(strict);

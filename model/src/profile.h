@@ -14,6 +14,11 @@ struct Profile {
   bool debug_kmap_local = true;  // CONFIG_DEBUG_KMAP_LOCAL: KM_MAX_IDX 33, KM_INCR 2
   bool force_map = false;        // CONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP
   bool aliasing_dcache = false;  // VIVT / aliasing VIPT: flush_dcache_page matters
+  bool debug_highmem = false;    // CONFIG_DEBUG_HIGHMEM (selects DEBUG_KMAP_LOCAL and, where allowed, FORCE_MAP)
+  // The PTE value the architecture's pte_none() recognises. 0 on x86 and
+  // ARM; xtensa's empty PTE is not 0, which is why the sched walk tests
+  // guard slots with pte_val() != 0 (66f133ceab74), not pte_none().
+  uint64_t pte_none_value = 0;
   unsigned last_pkmap = 1024;    // LAST_PKMAP
   unsigned nr_cpus = 2;
   unsigned lowmem_pages = 1024;

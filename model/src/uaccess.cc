@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "machine.h"
+#include "usercopy.h"
 
 namespace kmapsim {
 
@@ -29,6 +30,7 @@ static UserBuf *find_buf(Machine &m, const char *u, unsigned long n) {
 }
 
 unsigned long Machine::copy_user(void *dst, const void *src, unsigned long n, bool to_user, bool inatomic, const char *api) {
+  check_usercopy_kmap(*this, to_user ? src : dst, n, to_user, api);  // check_object_size() comes first
   Task &t = cur();
   if (!inatomic && !t.pagefault_disabled) might_sleep(api);  // might_fault()
   sched_point(api);

@@ -14,8 +14,8 @@
  */
 #include <kmapsim/subject.h>
 
-#define NR_IN 3
-#define NR_OUT 3
+#define NR_IN 2
+#define NR_OUT 2
 
 /* A stand-in for deflate(): consumes and produces up to the space given. */
 static void deflate_step(const u8 **in, size_t *avail_in, u8 **out,

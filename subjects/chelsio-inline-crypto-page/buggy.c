@@ -17,7 +17,7 @@
  */
 #include <kmapsim/subject.h>
 
-#define NR_SG 3
+#define NR_SG 2
 
 struct rec_sg {
 	struct page *page;

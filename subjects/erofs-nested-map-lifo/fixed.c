@@ -14,7 +14,7 @@
  */
 #include <kmapsim/subject.h>
 
-#define NR_PAGES 2
+#define NR_PAGES 1
 
 static void transform_plain(struct page **out, struct page **in,
 			    unsigned int shift, unsigned int len)

@@ -54,28 +54,17 @@ static int frags_copy_to_iter(const struct pkt_frag *frags, int nr,
 KMAPSIM_SUBJECT(skb_datagram_iter_kmap_local)
 {
 	struct page *big = alloc_pages(GFP_ATOMIC, 1);	/* page_frag: compound */
-	struct page *small = alloc_page(GFP_ATOMIC);
-	struct pkt_frag frags[2];
-	size_t total, offset, len;
+	struct pkt_frag frag;
 	void __user *ubuf;
 	struct iov_iter iter;
 
-	if (big && small) {
-		frags[0].page = big;
-		frags[0].off = kmapsim_pick(0, 2 * PAGE_SIZE - 1);
-		frags[0].size = kmapsim_pick(1, 2 * PAGE_SIZE - frags[0].off);
-		frags[1].page = small;
-		frags[1].off = 0;
-		frags[1].size = kmapsim_pick(1, PAGE_SIZE);
-		total = frags[0].size + frags[1].size;
-		offset = kmapsim_pick(0, total - 1);
-		len = kmapsim_pick(1, total - offset);
-		ubuf = kmapsim_user_buffer(len);
-		iov_iter_ubuf(&iter, ITER_DEST, ubuf, len);
-		frags_copy_to_iter(frags, 2, offset, len, &iter);
-	}
-	if (small)
-		__free_page(small);
-	if (big)
-		__free_pages(big, 1);
+	if (!big)
+		return;
+	frag.page = big;
+	frag.off = kmapsim_pick(0, 2 * PAGE_SIZE - 1);
+	frag.size = kmapsim_pick(1, 2 * PAGE_SIZE - frag.off);
+	ubuf = kmapsim_user_buffer(frag.size);
+	iov_iter_ubuf(&iter, ITER_DEST, ubuf, frag.size);
+	frags_copy_to_iter(&frag, 1, 0, frag.size, &iter);
+	__free_pages(big, 1);
 }
