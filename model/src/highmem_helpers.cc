@@ -22,9 +22,13 @@ static void bound(const char *api, struct page *page, size_t off, size_t len) {
              m.checked_pfn(page, api), off + len);
 }
 
+// A subject or imported kernel code that defines one of these helpers
+// replaces kmapsim's version (the point is to check the user's): weak.
+#define KMAPSIM_USER_REPLACEABLE __attribute__((weak))
+
 extern "C" {
 
-void memcpy_page(struct page *dst_page, size_t dst_off, struct page *src_page, size_t src_off, size_t len) {
+KMAPSIM_USER_REPLACEABLE void memcpy_page(struct page *dst_page, size_t dst_off, struct page *src_page, size_t src_off, size_t len) {
   bound("memcpy_page", dst_page, dst_off, len);
   bound("memcpy_page", src_page, src_off, len);
   char *dst = static_cast<char *>(kmap_local_page(dst_page));
@@ -36,7 +40,7 @@ void memcpy_page(struct page *dst_page, size_t dst_off, struct page *src_page, s
 
 // Removed from the kernel in 2022: with two temporary mappings memmove()'s
 // overlap test compares two different aliases. Kept for ported code.
-void memmove_page(struct page *dst_page, size_t dst_off, struct page *src_page, size_t src_off, size_t len) {
+KMAPSIM_USER_REPLACEABLE void memmove_page(struct page *dst_page, size_t dst_off, struct page *src_page, size_t src_off, size_t len) {
   bound("memmove_page", dst_page, dst_off, len);
   bound("memmove_page", src_page, src_off, len);
   char *dst = static_cast<char *>(kmap_local_page(dst_page));
@@ -46,21 +50,21 @@ void memmove_page(struct page *dst_page, size_t dst_off, struct page *src_page, 
   kunmap_local(dst);
 }
 
-void memset_page(struct page *page, size_t offset, int val, size_t len) {
+KMAPSIM_USER_REPLACEABLE void memset_page(struct page *page, size_t offset, int val, size_t len) {
   bound("memset_page", page, offset, len);
   char *addr = static_cast<char *>(kmap_local_page(page));
   memset(addr + offset, val, len);
   kunmap_local(addr);
 }
 
-void memcpy_from_page(char *to, struct page *page, size_t offset, size_t len) {
+KMAPSIM_USER_REPLACEABLE void memcpy_from_page(char *to, struct page *page, size_t offset, size_t len) {
   bound("memcpy_from_page", page, offset, len);
   char *from = static_cast<char *>(kmap_local_page(page));
   memcpy(to, from + offset, len);
   kunmap_local(from);
 }
 
-void memcpy_to_page(struct page *page, size_t offset, const char *from, size_t len) {
+KMAPSIM_USER_REPLACEABLE void memcpy_to_page(struct page *page, size_t offset, const char *from, size_t len) {
   bound("memcpy_to_page", page, offset, len);
   char *to = static_cast<char *>(kmap_local_page(page));
   memcpy(to + offset, from, len);
@@ -68,7 +72,7 @@ void memcpy_to_page(struct page *page, size_t offset, const char *from, size_t l
   kunmap_local(to);
 }
 
-void memzero_page(struct page *page, size_t offset, size_t len) {
+KMAPSIM_USER_REPLACEABLE void memzero_page(struct page *page, size_t offset, size_t len) {
   bound("memzero_page", page, offset, len);
   char *addr = static_cast<char *>(kmap_local_page(page));
   memset(addr + offset, 0, len);
@@ -77,7 +81,7 @@ void memzero_page(struct page *page, size_t offset, size_t len) {
 }
 
 // HIGHMEM: every touched subpage of a compound page is mapped on its own.
-void zero_user_segments(struct page *page, unsigned start1, unsigned end1, unsigned start2, unsigned end2) {
+KMAPSIM_USER_REPLACEABLE void zero_user_segments(struct page *page, unsigned start1, unsigned end1, unsigned start2, unsigned end2) {
   kmapsim::Machine &m = M();
   size_t size = page_size(page);
   if (end1 > size || end2 > size) {
@@ -106,13 +110,13 @@ void zero_user_segments(struct page *page, unsigned start1, unsigned end1, unsig
   }
 }
 
-void clear_highpage(struct page *page) {
+KMAPSIM_USER_REPLACEABLE void clear_highpage(struct page *page) {
   char *kaddr = static_cast<char *>(kmap_local_page(page));
   memset(kaddr, 0, PAGE_SIZE);
   kunmap_local(kaddr);
 }
 
-void copy_highpage(struct page *to, struct page *from) {
+KMAPSIM_USER_REPLACEABLE void copy_highpage(struct page *to, struct page *from) {
   char *vfrom = static_cast<char *>(kmap_local_page(from));
   char *vto = static_cast<char *>(kmap_local_page(to));
   memcpy(vto, vfrom, PAGE_SIZE);
@@ -121,15 +125,3 @@ void copy_highpage(struct page *to, struct page *from) {
 }
 
 }  // extern "C"
-
-// A subject or imported kernel code that defines one of these helpers
-// replaces kmapsim's version: the point is to check the user's.
-#pragma weak memcpy_page
-#pragma weak memmove_page
-#pragma weak memset_page
-#pragma weak memcpy_from_page
-#pragma weak memcpy_to_page
-#pragma weak memzero_page
-#pragma weak zero_user_segments
-#pragma weak clear_highpage
-#pragma weak copy_highpage

@@ -80,9 +80,13 @@ static size_t copy_page_iter(struct page *page, size_t offset, size_t bytes, str
   return res;
 }
 
+// A subject or imported kernel code that defines one of these helpers
+// replaces kmapsim's version (the point is to check the user's): weak.
+#define KMAPSIM_USER_REPLACEABLE __attribute__((weak))
+
 extern "C" {
 
-void iov_iter_ubuf(struct iov_iter *i, unsigned int direction, void __user *buf, size_t count) {
+KMAPSIM_USER_REPLACEABLE void iov_iter_ubuf(struct iov_iter *i, unsigned int direction, void __user *buf, size_t count) {
   memset(i, 0, sizeof *i);
   i->iter_type = ITER_UBUF;
   i->data_source = direction;
@@ -91,7 +95,7 @@ void iov_iter_ubuf(struct iov_iter *i, unsigned int direction, void __user *buf,
   i->nr_segs = 1;
 }
 
-void iov_iter_kvec(struct iov_iter *i, unsigned int direction, const struct kvec *kvec, unsigned long nr_segs, size_t count) {
+KMAPSIM_USER_REPLACEABLE void iov_iter_kvec(struct iov_iter *i, unsigned int direction, const struct kvec *kvec, unsigned long nr_segs, size_t count) {
   memset(i, 0, sizeof *i);
   i->iter_type = ITER_KVEC;
   i->data_source = direction;
@@ -100,29 +104,29 @@ void iov_iter_kvec(struct iov_iter *i, unsigned int direction, const struct kvec
   i->count = count;
 }
 
-size_t copy_to_iter(const void *addr, size_t bytes, struct iov_iter *i) { return iter_copy(const_cast<void *>(addr), bytes, i, true, false); }
+KMAPSIM_USER_REPLACEABLE size_t copy_to_iter(const void *addr, size_t bytes, struct iov_iter *i) { return iter_copy(const_cast<void *>(addr), bytes, i, true, false); }
 
-size_t copy_from_iter(void *addr, size_t bytes, struct iov_iter *i) { return iter_copy(addr, bytes, i, false, false); }
+KMAPSIM_USER_REPLACEABLE size_t copy_from_iter(void *addr, size_t bytes, struct iov_iter *i) { return iter_copy(addr, bytes, i, false, false); }
 
-size_t copy_page_to_iter(struct page *page, size_t offset, size_t bytes, struct iov_iter *i) {
+KMAPSIM_USER_REPLACEABLE size_t copy_page_to_iter(struct page *page, size_t offset, size_t bytes, struct iov_iter *i) {
   return copy_page_iter(page, offset, bytes, i, true, false);
 }
 
-size_t copy_page_from_iter(struct page *page, size_t offset, size_t bytes, struct iov_iter *i) {
+KMAPSIM_USER_REPLACEABLE size_t copy_page_from_iter(struct page *page, size_t offset, size_t bytes, struct iov_iter *i) {
   return copy_page_iter(page, offset, bytes, i, false, false);
 }
 
-size_t copy_folio_to_iter(struct folio *folio, size_t offset, size_t bytes, struct iov_iter *i) {
+KMAPSIM_USER_REPLACEABLE size_t copy_folio_to_iter(struct folio *folio, size_t offset, size_t bytes, struct iov_iter *i) {
   return copy_page_iter(&folio->page, offset, bytes, i, true, false);
 }
 
 // The fixed form (after c749d9b7ebbc): one page per mapping whenever the
 // folio is partially kmapped, copies with page faults disabled.
-size_t copy_page_from_iter_atomic(struct page *page, size_t offset, size_t bytes, struct iov_iter *i) {
+KMAPSIM_USER_REPLACEABLE size_t copy_page_from_iter_atomic(struct page *page, size_t offset, size_t bytes, struct iov_iter *i) {
   return copy_page_iter(page, offset, bytes, i, false, true);
 }
 
-void iov_iter_advance(struct iov_iter *i, size_t bytes) {
+KMAPSIM_USER_REPLACEABLE void iov_iter_advance(struct iov_iter *i, size_t bytes) {
   if (bytes > i->count) bytes = i->count;
   if (i->iter_type == ITER_UBUF) {
     i->iov_offset += bytes;
@@ -144,15 +148,3 @@ void iov_iter_advance(struct iov_iter *i, size_t bytes) {
 }
 
 }  // extern "C"
-
-// A subject or imported kernel code that defines one of these helpers
-// replaces kmapsim's version: the point is to check the user's.
-#pragma weak iov_iter_ubuf
-#pragma weak iov_iter_kvec
-#pragma weak copy_to_iter
-#pragma weak copy_from_iter
-#pragma weak copy_page_to_iter
-#pragma weak copy_page_from_iter
-#pragma weak copy_folio_to_iter
-#pragma weak copy_page_from_iter_atomic
-#pragma weak iov_iter_advance

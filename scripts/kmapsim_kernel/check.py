@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 
-from . import diagnose, errors, harness, importer, kernel_src
+from . import ctokens, diagnose, errors, harness, importer, kernel_src
 
 REPO = importer.REPO
 # Imported code must not be compiled on guesses: an undeclared function or a
@@ -42,18 +42,18 @@ def build_unit(tree, targets, profile):
     by_file = {}
     for f, fn in targets:
         by_file.setdefault(f, []).append(fn)
-    if len(by_file) != 1:
-        raise errors.BadInput("check --kernel: one kernel file at a time (got %s)" % ", ".join(by_file))
-    relfile, funcs = next(iter(by_file.items()))
-    unit = importer.import_functions(tree, relfile, funcs, profile)
+    wanted = list(by_file.items())
+    relfile = wanted[0][0]
+    funcs = [fn for _, fn in targets]
+    unit = importer.import_files(tree, wanted, profile)
     extra = []
     for fn in funcs:
         extra += harness.constructors_needed(unit.signatures[fn])
     if extra:
-        unit = importer.import_functions(tree, relfile, funcs, profile, extra=extra)
+        unit = importer.import_files(tree, wanted, profile, extra=extra)
     text = PRAGMAS + [unit.text]
-    for fn in funcs:
-        h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, relfile)
+    for f, fn in targets:
+        h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, f)
         text.append('#line 1 "<kmapsim harness for %s>"' % fn)
         text.append(h)
     body = "\n".join(text)
@@ -77,14 +77,17 @@ def build_harness_file(tree, harness_path, profile):
     if not imports:
         raise errors.BadInput("%s: no KMAPSIM_IMPORT(\"file.c\", function...) line; with --kernel give "
                               "FILE:FUNCTION or a subject that imports" % harness_path)
-    files = {f for f, _ in imports}
-    if len(files) != 1:
-        raise errors.BadInput("%s: KMAPSIM_IMPORT from one kernel file per subject (got %s)"
-                              % (harness_path, ", ".join(sorted(files))))
-    funcs = []
-    for _, names in imports:
-        funcs += [n.strip() for n in names.split(",") if n.strip()]
-    unit = importer.import_functions(tree, files.pop(), funcs, profile)
+    wanted = {}
+    for f, names in imports:
+        wanted.setdefault(f, []).extend(n.strip() for n in names.split(",") if n.strip())
+    # what the harness itself calls or names from the tree (sg_set_page,
+    # SG_MITER_ATOMIC, struct scatterlist, ...)
+    htoks = ctokens.tokenize_expr(_IMPORT.sub("", text))
+    extra = {t.text for i, t in enumerate(htoks) if t.kind == "ident" and
+             ((i + 1 < len(htoks) and htoks[i + 1].text == "(") or re.match(r"^[A-Z][A-Z0-9_]+$", t.text))}
+    tags = {a.text + " " + b.text for a, b in zip(htoks, htoks[1:])
+            if a.text in ("struct", "union", "enum") and b.kind == "ident"}
+    unit = importer.import_files(tree, list(wanted.items()), profile, extra=sorted(extra), extra_tags=sorted(tags))
     blanked = _IMPORT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     body = "\n".join(PRAGMAS + [unit.text, '#line 1 "%s"' % os.path.abspath(harness_path), blanked])
     key = hashlib.sha256(("%s\0%s\0%s" % (tree, profile, body)).encode()).hexdigest()[:16]

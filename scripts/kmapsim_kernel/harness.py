@@ -11,7 +11,8 @@ explorer walks boundary values, pages and zones:
                        checks accept, so a run never breaks the function's
                        stated contract on entry
   struct iov_iter *    one of the iterator types this tree defines and kmapsim
-                       can build (ITER_UBUF, ITER_IOVEC, ITER_KVEC, ITER_BVEC),
+                       can build (ITER_UBUF, ITER_IOVEC, ITER_KVEC, ITER_BVEC,
+                       and ITER_DISCARD as a destination),
                        built by the tree's own constructors, pointing at a
                        user buffer (may fault), kernel buffers or pages;
                        its direction follows the function (..._from_iter: the
@@ -65,7 +66,7 @@ def params(item):
 
 
 def constructors_needed(item):
-    return ["iov_iter_init", "iov_iter_kvec", "iov_iter_bvec", "iov_iter_ubuf"] \
+    return ["iov_iter_init", "iov_iter_kvec", "iov_iter_bvec", "iov_iter_ubuf", "iov_iter_discard"] \
         if any("iov_iter" in t for t, _ in params(item)) else []
 
 
@@ -121,6 +122,8 @@ def generate(func, item, unit_text, relfile):
         kinds.append("kvec")
     if "iov_iter_bvec" in unit_text and "struct bio_vec {" in unit_text:
         kinds.append("bvec")
+    if "iov_iter_discard" in unit_text and not source:
+        kinds.append("discard")   # a destination that drops the data
     for pname in decl:
         lines.extend(_iter_setup(pname, kinds, 1 if source else 0))
     call = "\t(void)%s(%s);" % (func, ", ".join(args))
@@ -150,6 +153,8 @@ def _iter_setup(p, kinds, direction):
                     "\t\tkv[0].iov_base = b; kv[0].iov_len = cut;",
                     "\t\tkv[1].iov_base = b + cut; kv[1].iov_len = kmapsim_len - cut;",
                     "\t\tiov_iter_kvec(%s, %d, kv, 2, kmapsim_len);" % (p, direction)]
+        elif kind == "discard":
+            out.append("\t\tiov_iter_discard(%s, %d, kmapsim_len);" % (p, direction))
         elif kind == "bvec":
             out += ["\t\tstatic struct bio_vec bv[4];",
                     "\t\tsize_t left = kmapsim_len;",

@@ -37,14 +37,26 @@ def install(version):
     if os.path.exists(tarball(version)):
         return
     cmd = ["apt-get", "install", "-y", "--no-install-recommends", package(version)]
+    update = ["apt-get", "update"]
     if os.geteuid() != 0:
         if not shutil.which("sudo"):
             raise errors.Unavailable("%s is not installed and there is no sudo to install it "
                                      "(run: apt-get install %s)" % (package(version), package(version)))
         cmd = ["sudo", "-n"] + cmd
+        update = ["sudo", "-n"] + update
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    print("kmapsim: installing %s (about 140 MB, first time only)" % package(version), file=sys.stderr)
-    r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    os.makedirs(os.path.join(cache_dir(), "kernel"), exist_ok=True)
+    # one apt-get at a time (two versions installed in parallel would fight
+    # over dpkg's lock); a machine with no package lists gets them first
+    with open(os.path.join(cache_dir(), "kernel", ".install.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.exists(tarball(version)):
+            return
+        print("kmapsim: installing %s (about 140 MB, first time only)" % package(version), file=sys.stderr)
+        r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            subprocess.run(update, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if r.returncode != 0 or not os.path.exists(tarball(version)):
         tail = "\n".join(r.stdout.strip().splitlines()[-3:])
         raise errors.Unavailable("could not install %s with apt-get: %s" % (package(version), tail))

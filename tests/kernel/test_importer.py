@@ -102,3 +102,28 @@ def test_unknown_names_summary():
            "a.c:3:4: error: unknown type name 'baz_t'\n"
            "x.c:9: undefined reference to `qux'\n")
     assert diagnose.unknown_names(log) == ["foo_bar", "baz_t", "qux"]
+
+
+def test_before_rev_and_patch_trees(tmp_path, monkeypatch):
+    """--before REV reads the tree's git history; --patch patches a scratch
+    copy; the user's tree is left as it was."""
+    from kmapsim_kernel import check
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    tree = make_tree(str(tmp_path / "tree"))
+    git = ["git", "-C", tree, "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "."], check=True)
+    subprocess.run(git + ["commit", "-qm", "old"], check=True)
+    path = os.path.join(tree, "lib", "widget.c")
+    old = open(path).read()
+    open(path, "w").write(old.replace("return 32", "return 33"))
+    before = check.git_rev_tree(tree, "HEAD", [("lib/widget.c", None)])
+    assert "return 32" in open(os.path.join(before, "lib", "widget.c")).read()
+    assert os.path.exists(os.path.join(before, "include", "linux", "widget.h"))
+    patch = tmp_path / "p.patch"
+    patch.write_text("--- a/lib/widget.c\n+++ b/lib/widget.c\n@@ -12,1 +12,2 @@\n"
+                     " static int mode(void) { return 32; }\n+static int extra(void) { return 1; }\n")
+    open(path, "w").write(old)
+    after = check.patched_tree(tree, str(patch), [("lib/widget.c", None)])
+    assert "extra(void)" in open(os.path.join(after, "lib", "widget.c")).read()
+    assert open(path).read() == old

@@ -13,7 +13,7 @@ if ! err=$("$ROOT/scripts/kmapsim" kernel-src "$version" 2>&1 >/dev/null); then
 	echo "SKIP: linux-source-$version is not available here: $err"
 	exit 77
 fi
-out=$("$ROOT/scripts/kmapsim" check --kernel "$version" --profile "$profile" --seconds "${KMAPSIM_KERNEL_SECONDS:-8}" "$@" "$target" 2>&1)
+out=$("$ROOT/scripts/kmapsim" check --kernel "$version" --profile "$profile" --seconds "${KMAPSIM_KERNEL_SECONDS:-6}" "$@" "$target" 2>&1)
 rc=$?
 echo "$out" | grep -E '^BUG: kmapsim|^kmapsim: ' | head -20
 case $expect in

@@ -75,6 +75,10 @@ KMAPSIM_EXTERN_C_END
  * (docs/kernel-import.md); check replaces the line with the imported code.
  * Compiled without --kernel, it says so.
  */
+#ifndef LINUX_VERSION_CODE	/* with --kernel: the tree's version */
+#define KERNEL_VERSION(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))
+#define LINUX_VERSION_CODE 0
+#endif
 #define KMAPSIM_IMPORT(file, ...) \
 	_Static_assert(0, "KMAPSIM_IMPORT(" file ", ...) needs a kernel tree: scripts/kmapsim check --kernel DIR this-file.c")
 

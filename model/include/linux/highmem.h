@@ -79,4 +79,138 @@ static inline void zero_user(struct page *page, unsigned int start,
 	zero_user_segments(page, start, start + size, 0, 0);
 }
 
+/*
+ * The folio helpers of include/linux/highmem.h: one kmap_local_folio() per
+ * page whenever the folio is only partially mapped (highmem, or FORCE_MAP),
+ * the whole folio at once otherwise, as the kernel does.
+ */
+static inline size_t kmapsim_folio_chunk(const struct folio *folio, size_t offset, size_t len)
+{
+	if (folio_test_partial_kmap(folio) && len > PAGE_SIZE - offset_in_page(offset))
+		return PAGE_SIZE - offset_in_page(offset);
+	return len;
+}
+
+static inline void memcpy_from_folio(char *to, struct folio *folio, size_t offset, size_t len)
+{
+	VM_BUG_ON(offset + len > folio_size(folio));
+	do {
+		const char *from = (const char *)kmap_local_folio(folio, offset);
+		size_t chunk = kmapsim_folio_chunk(folio, offset, len);
+
+		memcpy(to, from, chunk);
+		kunmap_local(from);
+		to += chunk;
+		offset += chunk;
+		len -= chunk;
+	} while (len > 0);
+}
+
+static inline void memcpy_to_folio(struct folio *folio, size_t offset, const char *from, size_t len)
+{
+	VM_BUG_ON(offset + len > folio_size(folio));
+	do {
+		char *to = (char *)kmap_local_folio(folio, offset);
+		size_t chunk = kmapsim_folio_chunk(folio, offset, len);
+
+		memcpy(to, from, chunk);
+		kunmap_local(to);
+		from += chunk;
+		offset += chunk;
+		len -= chunk;
+	} while (len > 0);
+	flush_dcache_folio(folio);
+}
+
+static inline void memcpy_folio(struct folio *dst_folio, size_t dst_off, struct folio *src_folio,
+				size_t src_off, size_t len)
+{
+	VM_BUG_ON(dst_off + len > folio_size(dst_folio));
+	VM_BUG_ON(src_off + len > folio_size(src_folio));
+	do {
+		char *dst = (char *)kmap_local_folio(dst_folio, dst_off);
+		const char *src = (const char *)kmap_local_folio(src_folio, src_off);
+		size_t chunk = kmapsim_folio_chunk(dst_folio, dst_off, len);
+
+		chunk = kmapsim_folio_chunk(src_folio, src_off, chunk);
+		memcpy(dst, src, chunk);
+		kunmap_local(src);
+		kunmap_local(dst);
+		dst_off += chunk;
+		src_off += chunk;
+		len -= chunk;
+	} while (len > 0);
+}
+
+static inline void folio_zero_segments(struct folio *folio, size_t start1, size_t end1,
+				       size_t start2, size_t end2)
+{
+	zero_user_segments(&folio->page, start1, end1, start2, end2);
+}
+
+static inline void folio_zero_segment(struct folio *folio, size_t start, size_t xend)
+{
+	zero_user_segments(&folio->page, start, xend, 0, 0);
+}
+
+static inline void folio_zero_range(struct folio *folio, size_t start, size_t length)
+{
+	zero_user_segments(&folio->page, start, start + length, 0, 0);
+}
+
+/*
+ * kaddr is offset mapped with kmap_local_folio(); zeroes to the folio's end
+ * and returns the address to kunmap_local() (a later page's mapping when
+ * the folio is mapped page by page).
+ */
+static inline __must_check void *folio_zero_tail(struct folio *folio, size_t offset, void *kaddr)
+{
+	size_t len = folio_size(folio) - offset;
+
+	if (folio_test_partial_kmap(folio)) {
+		size_t max = PAGE_SIZE - offset_in_page(offset);
+
+		while (len > max) {
+			memset(kaddr, 0, max);
+			kunmap_local(kaddr);
+			len -= max;
+			offset += max;
+			max = PAGE_SIZE;
+			kaddr = kmap_local_folio(folio, offset);
+		}
+	}
+	memset(kaddr, 0, len);
+	flush_dcache_folio(folio);
+	return kaddr;
+}
+
+/*
+ * Copies len bytes to offset, then zeroes the rest of the folio. As in the
+ * kernel (6.9 on): when offset + len ends exactly on a page boundary of a
+ * folio mapped page by page, folio_zero_tail() is handed the address one
+ * past the mapped page, and kmapsim reports what happens next.
+ */
+static inline void folio_fill_tail(struct folio *folio, size_t offset, const char *from, size_t len)
+{
+	char *to = (char *)kmap_local_folio(folio, offset);
+
+	VM_BUG_ON(offset + len > folio_size(folio));
+	if (folio_test_partial_kmap(folio)) {
+		size_t max = PAGE_SIZE - offset_in_page(offset);
+
+		while (len > max) {
+			memcpy(to, from, max);
+			kunmap_local(to);
+			len -= max;
+			from += max;
+			offset += max;
+			max = PAGE_SIZE;
+			to = (char *)kmap_local_folio(folio, offset);
+		}
+	}
+	memcpy(to, from, len);
+	to = (char *)folio_zero_tail(folio, offset + len, to + len);
+	kunmap_local(to);
+}
+
 #endif /* _LINUX_HIGHMEM_H */

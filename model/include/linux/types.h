@@ -31,6 +31,7 @@ typedef int64_t s64;
 typedef unsigned int gfp_t;
 typedef unsigned long pgprot_t;
 typedef uint64_t phys_addr_t;
+typedef uint64_t dma_addr_t;
 
 #define __user
 #define __iomem
