@@ -87,6 +87,7 @@ namespace kmapsim {
 
 namespace {
 thread_local Fiber *t_switch_from = nullptr;
+thread_local void *dead_sp_ = nullptr;  // jump_to from a fiber without a stack of its own
 }
 
 void fiber_first_entry(Fiber *f) {
@@ -127,6 +128,7 @@ void Fiber::adopt_current() {
 void Fiber::init(Entry entry, void *arg, size_t stack_size) {
   if (!stack_ || stack_size_ != stack_size) {
     if (stack_) munmap(stack_, stack_size_);
+    sp_ = nullptr;
     stack_size_ = stack_size;
     void *p = mmap(nullptr, stack_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
@@ -136,9 +138,17 @@ void Fiber::init(Entry entry, void *arg, size_t stack_size) {
     stack_ = static_cast<char *>(p);
   }
 #ifdef KMAPSIM_ASAN
-  // A reused stack may still carry the redzones of a fiber that was
-  // abandoned mid-call (a run that ended in a report).
-  __asan_unpoison_memory_region(stack_, stack_size_);
+  // A reused stack still carries the redzones of the frames that were live
+  // when the fiber was last left (every run abandons its tasks mid-call).
+  // They all lie above the stack pointer it was left at (switch_to and
+  // jump_to save it); frames below it returned and cleaned up after
+  // themselves. Unpoisoning only that part keeps a run from paying for the
+  // whole stack's shadow.
+  char *live = static_cast<char *>(sp_);
+  if (live > stack_ + 4096 && live <= stack_ + stack_size_)
+    __asan_unpoison_memory_region(live - 4096, static_cast<size_t>(stack_ + stack_size_ - (live - 4096)));
+  else
+    __asan_unpoison_memory_region(stack_, stack_size_);
 #endif
 #ifdef KMAPSIM_TSAN
   // A fiber is reused run after run, and every run abandons it mid-call (a
@@ -205,8 +215,8 @@ void Fiber::jump_to(Fiber *from, Fiber *to) {
 #ifdef KMAPSIM_TSAN
   __tsan_switch_to_fiber(to->tsan_fiber_, 0);
 #endif
-  void *dead_sp;
-  kmapsim_fiber_swap(&dead_sp, to->sp_);
+  // The abandoned fiber's stack pointer, for the next init() (above).
+  kmapsim_fiber_swap(from->stack_ ? &from->sp_ : &dead_sp_, to->sp_);
   abort();
 }
 

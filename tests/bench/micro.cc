@@ -59,6 +59,12 @@ void bench_ctxsw(void);
 #define KMAPSIM_BENCH_SANITIZED 1
 #endif
 #endif
+// The fuzz preset's build (kmapsim_bench_micro_fuzz): the model and this
+// file uninstrumented, the bodies instrumented as subjects are, next to
+// ASan's runtime (whose mmap/mprotect interceptors stay).
+#ifdef KMAPSIM_BENCH_FUZZBUILD
+#define KMAPSIM_BENCH_SANITIZED 1
+#endif
 
 // ---- counting the mapping system calls the model makes. The benchmark
 // binary defines mmap and mprotect itself, so the model's calls (linked
@@ -282,7 +288,9 @@ int main_impl(int argc, char **argv) {
       return 2;
     }
   }
-#ifdef KMAPSIM_BENCH_SANITIZED
+#if defined(KMAPSIM_BENCH_FUZZBUILD)
+  fprintf(stderr, "kmapsim-bench: the check/fuzz build: instrumented bodies, uninstrumented model, ASan runtime\n");
+#elif defined(KMAPSIM_BENCH_SANITIZED)
   fprintf(stderr, "kmapsim-bench: warning: a sanitizer build; the numbers mean little (use the release preset)\n");
 #endif
   const Profile *prof = find_profile(profile);
