@@ -1,8 +1,4 @@
-#!/usr/bin/env python3
-"""kmapsim overnight: long coverage-guided campaigns over the fuzz targets.
-
-Called by scripts/kmapsim (which builds the fuzz preset first):
-    overnight.py --build DIR --out DIR --seconds S [--jobs J] [--no-torture] [TARGET...]
+"""`kmapsim overnight`: long coverage-guided campaigns over the fuzz targets.
 
 The targets take turns in slices (a rotation, so every target is visited
 several times and the plot has points all along); each slice is one libFuzzer
@@ -29,7 +25,6 @@ Everything lives in OUT and a rerun with the same OUT continues:
 Exit: 0 nothing found, 1 findings (see the report), 2 bad input, 3 kmapsim
 could not run the targets, 130 interrupted (rerun to continue).
 """
-import argparse
 import ctypes
 import fcntl
 import glob
@@ -44,12 +39,41 @@ import sys
 import threading
 import time
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import findings as fnd  # noqa: E402
-import pngplot  # noqa: E402
+from kmapsim_cli import builds
+from kmapsim_cli import findings as fnd
+from kmapsim_cli.common import ROOT, STATE, KmapsimExit, Unusable, whole_number
+from kmapsim_cli.overnight_plot import plot_campaign
 
-ROOT = fnd.ROOT
+HELP = """\
+A long campaign. Builds the fuzz preset, then fuzzes the targets (all of them
+by default; `scripts/kmapsim fuzz --list` names them) in turns, each turn a
+libFuzzer run in fork mode (-fork=J -ignore_crashes=1 -ignore_timeouts=1
+-ignore_ooms=1): crashes, timeouts and out-of-memory inputs are collected
+and the campaign goes on. Findings are deduplicated by class and site (the
+subject and the report's first line with numbers normalised); once a target
+has reported a site, its later turns treat that report as known and look for
+other bugs. When the time is spent, every corpus is merged (-merge=1) into a
+fresh, smaller one with the same coverage.
+
+  --hours H     fuzzing time in all (default 8; decimals allowed)
+  --seconds S   the same in seconds (short runs)
+  --jobs J      parallel fuzzing processes per turn (default: the cores)
+  --out DIR     the campaign's directory (default .kmapsim/overnight)
+  --no-torture  leave out the torture job (it joins the turns when no TARGET
+                is named and `scripts/kmapsim torture` is available)
+
+Stop it at any time (Ctrl-C, kill): nothing is lost, and the same command
+with the same --out continues where it stopped (time already spent counts;
+a finished campaign gets H more hours on top of its corpora and findings).
+On a terminal a progress line shows time, target, execs, coverage, findings.
+
+Writes DIR/report.md (findings by class; each finding with its first line and
+replay command; targets with execs and coverage) and DIR/overnight.png
+(coverage and findings over time, drawn with matplotlib). Also in DIR:
+corpus/<target>/, crashes/, artifacts/<target>/, logs/, state.json,
+progress.log.
+Exit: 0 nothing found, 1 findings, 2 bad input, 130 interrupted (resumable)."""
+USAGE = "scripts/kmapsim overnight [--hours H] [--jobs J] [--out DIR] [--no-torture] [TARGET...]"
 STATE_VERSION = 1
 GRACE = 8  # seconds a slice may overrun before it is interrupted (fork jobs finish their own time)
 STATS_RE = re.compile(r"^#(\d+): cov: (\d+) ft: (\d+) corp: (\d+) exec/s (\d+) oom/timeout/crash: (\d+)/(\d+)/(\d+) time: (\d+)s")
@@ -752,30 +776,44 @@ class Campaign:
                 last_session = session
         nf = len(self.st["findings"])
         title = "kmapsim overnight: %s, %d finding%s" % (human(self.st["elapsed"]), nf, "" if nf == 1 else "s")
-        pngplot.plot_campaign(self.path("overnight.png"), cov, fcount, sessions, title)
+        plot_campaign(self.path("overnight.png"), cov, fcount, sessions, title)
 
 
 def fail(msg, code):
-    print("kmapsim: overnight: " + msg, file=sys.stderr)
-    sys.exit(code)
+    raise KmapsimExit("overnight: " + msg, code)
 
 
-def main():
-    ap = argparse.ArgumentParser(prog="overnight.py")
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--seconds", type=float, default=8 * 3600)
-    ap.add_argument("--explicit-budget", action="store_true", help="--hours/--seconds was given on the command line")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--no-torture", action="store_true")
-    ap.add_argument("targets", nargs="*")
-    args = ap.parse_args()
-    if args.seconds < 1:
-        fail("the time budget must be at least 1 second", 2)
-    if args.jobs < 1:
-        fail("--jobs takes a whole number > 0", 2)
+def add_parser(sub):
+    p = sub.add_parser("overnight", usage=USAGE, description=HELP,
+                       help="fuzz for hours (resumable); report.md with a plot")
+    p.add_argument("targets", nargs="*")
+    p.add_argument("--hours")
+    p.add_argument("--seconds")
+    p.add_argument("--jobs")
+    p.add_argument("--out", default=os.path.join(STATE, "overnight"))
+    p.add_argument("--no-torture", action="store_true")
+    p.set_defaults(run=run, setup_first=True)
+
+
+def run(args):
+    args.explicit_budget = args.hours is not None or args.seconds is not None
+    if args.hours is not None:
+        v = args.hours
+        if not re.fullmatch(r"[0-9]*\.?[0-9]+", v) or float(v) <= 0:
+            raise Unusable("--hours takes a number of hours > 0, got '%s'" % v)
+        args.seconds = max(1.0, round(float(v) * 3600))
+    elif args.seconds is not None:
+        args.seconds = float(whole_number("--seconds", args.seconds))
+    else:
+        args.seconds = 8 * 3600.0
+    if args.jobs is None:
+        args.jobs = os.cpu_count() or 1
+    elif not re.fullmatch(r"[0-9]+", args.jobs) or int(args.jobs) <= 0:
+        raise Unusable("--jobs takes a whole number > 0, got '%s'" % args.jobs)
+    args.jobs = int(args.jobs)
+    if not args.out:
+        raise Unusable("--out needs a directory")
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise Unusable("--out %s: not a directory" % args.out)
+    args.build = builds.build_preset("fuzz")
     return Campaign(args).run()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
