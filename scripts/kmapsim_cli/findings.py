@@ -20,7 +20,7 @@ import subprocess
 
 from kmapsim_cli import crash_file, driver
 from kmapsim_cli.builds import load_targets  # noqa: F401 (findings' users take it from here)
-from kmapsim_cli.common import ROOT, root_rel
+from kmapsim_cli.common import root_rel
 from kmapsim_cli.crash_file import REPORT_RE, is_crash_file  # noqa: F401
 
 ARTIFACT_PREFIXES = ("crash-", "timeout-", "oom-", "leak-")
