@@ -72,4 +72,4 @@ def test_a_label_end_to_end(run_kmapsim):
     assert "kmapsim: running %d tests of build/tsan" % want in err
     assert not any(line.startswith("kmapsim: running") and "build/tsan" not in line for line in err)
     assert "kmapsim: test: all %d tests passed" % want in err
-    assert "100% tests passed, 0 tests failed out of %d" % want in p.stdout
+    assert "100%% tests passed, 0 tests failed out of %d" % want in p.stdout
