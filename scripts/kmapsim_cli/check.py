@@ -148,7 +148,6 @@ class Rounds:
         p, result = driver.run(self.bin, args + self.common, os.path.join(self.tmp, "round.json"),
                                stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
         if p.returncode in (1, 2):
-            sys.stdout.write(p.stdout)
             raise Exit(p.returncode)  # the binary printed the report or the one-line error
         if p.returncode != 0 or result is None:
             raise Failure("the explorer stopped unexpectedly (exit %d); rerun to see whether it repeats" % p.returncode)
