@@ -43,7 +43,7 @@ USAGE = "scripts/kmapsim check FILE.c [--seconds N] [--profile P] [--subject NAM
 def add_parser(sub):
     p = sub.add_parser("check", usage=USAGE, description=HELP, add_help=True,
                        help="explore a subject file; report the first kmap misuse")
-    p.add_argument("file", nargs="?", metavar="FILE.c")
+    p.add_argument("files", nargs="*", metavar="FILE.c")
     p.add_argument("--seconds", default="60")
     p.add_argument("--profile", default="strict")
     p.add_argument("--subject", default="")
@@ -77,8 +77,9 @@ def list_subjects(binary, profile, label):
 
 
 def run(args):
-    if args.file and args.file.startswith("-"):
-        raise Unusable("check: unknown flag '%s' (see: scripts/kmapsim check --help)" % args.file)
+    if len(args.files) > 1:
+        raise Unusable("check: one FILE at a time (got '%s' and '%s')" % tuple(args.files[:2]))
+    args.file = args.files[0] if args.files else ""
     seconds = whole_number("--seconds", args.seconds)
     if not args.profile:
         raise Unusable("check: --profile needs a value")

@@ -110,7 +110,7 @@ def main(argv=None):
             args = parser.parse_args([])
             args.rest = argv[1:]
         else:
-            args = parser.parse_args(argv[1:])
+            args = parser.parse_intermixed_args(argv[1:])
         if args.setup_first:
             packages.ensure()
         return args.run(args) or 0

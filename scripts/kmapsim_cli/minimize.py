@@ -51,7 +51,7 @@ USAGE = "scripts/kmapsim minimize CRASH [--seconds N] [--target NAME]"
 
 def add_parser(sub):
     p = sub.add_parser("minimize", usage=USAGE, description=HELP, help="the smallest input that keeps the class")
-    p.add_argument("input", nargs="?")
+    p.add_argument("input", nargs="*")
     p.add_argument("--seconds", default="60")
     p.add_argument("--target")
     p.set_defaults(run=run, setup_first=True)
@@ -250,8 +250,11 @@ def minimize_raw(args):
 
 def run(args):
     args.seconds = whole_number("--seconds", args.seconds)
+    if len(args.input) > 1:
+        raise Unusable("minimize: one input at a time")
     if not args.input:
         raise Unusable("minimize: which crash? (usage: %s)" % USAGE)
+    args.input = args.input[0]
     readable_file(args.input)
     if crash_file.is_crash_file(args.input):
         from kmapsim_cli.repro import crash_file_binary

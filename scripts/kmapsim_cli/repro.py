@@ -20,7 +20,7 @@ USAGE = "scripts/kmapsim repro CRASH [--twice] [--no-events]"
 
 def add_parser(sub):
     p = sub.add_parser("repro", usage=USAGE, description=HELP, help="replay a crash file")
-    p.add_argument("crash", nargs="?")
+    p.add_argument("crash", nargs="*")
     p.add_argument("--twice", action="store_true")
     p.add_argument("--events", dest="events", action="store_true", default=True)
     p.add_argument("--no-events", dest="events", action="store_false")
@@ -53,8 +53,11 @@ def crash_file_binary(path):
 
 
 def run(args):
+    if len(args.crash) > 1:
+        raise Unusable("repro: one crash file at a time")
     if not args.crash:
         raise Unusable("repro: which crash file? (usage: %s)" % USAGE)
+    args.crash = args.crash[0]
     binary = crash_file_binary(args.crash)
     # The driver validates the rest of the file (one line and exit 2 when
     # corrupt) and prints the events and the report itself.

@@ -40,7 +40,7 @@ USAGE = ("scripts/kmapsim torture [--seconds N] [--threads T] [--profile P] [--s
 def add_parser(sub):
     p = sub.add_parser("torture", usage=USAGE, description=HELP,
                        help="simulated CPUs on real threads under ThreadSanitizer")
-    p.add_argument("what", nargs="?", default="")
+    p.add_argument("what", nargs="*")
     p.add_argument("--seconds", default="60")
     p.add_argument("--threads", default="4")
     p.add_argument("--profile", default="")
@@ -73,6 +73,9 @@ def binary_of(what, threads):
 
 
 def run(args):
+    if len(args.what) > 1:
+        raise Unusable("torture: one subject at a time (got '%s' and '%s')" % tuple(args.what[:2]))
+    args.what = args.what[0] if args.what else ""
     seconds = whole_number("--seconds", args.seconds)
     if not re.fullmatch(r"[0-9]+", args.threads) or not 1 <= int(args.threads) <= 8:
         raise Unusable("--threads takes 1 to 8 simulated CPUs, got '%s'" % args.threads)
