@@ -40,6 +40,7 @@ struct Options {
   std::vector<std::string> driver_args;  // the options before --fuzz, for libFuzzer's child processes
   unsigned threads = 4;  // --torture: simulated CPUs on host threads
   unsigned lanes = 1;    // --torture: concurrent instances of the subject
+  std::string json_file;  // --json FILE ("-": stdout): the result, machine-readable (driver_json.cc)
 };
 
 
@@ -66,5 +67,11 @@ int fuzz();
 int fuzz_one(const uint8_t *data, size_t size);
 std::string encode_driver_args(const std::vector<std::string> &args);
 std::vector<std::string> decode_driver_args(const std::string &s);
+
+// --json (driver_json.cc): the result for scripts/kmapsim, beside the text.
+void json_begin();
+void json_subject(const std::string &name, uint64_t runs, uint64_t schedules, int bound, const std::string &guarantee,
+                  const std::string &pct, uint64_t announced);
+void json_report(const std::string &subject, const RunResult &r, const std::string &crash_file, const std::string &text);
 
 }  // namespace kmapsim::driver

@@ -80,6 +80,7 @@ std::string emit_report(Machine &m, const SubjectEntry &s, const RunResult &r) {
   fputs(text.c_str(), stderr);
   if (!write_file(name, encode_crash(c))) fprintf(stderr, "kmapsim: could not write the crash file %s\n", name);
   fprintf(stderr, "kmapsim: crash file: %s\n", name);
+  json_report(s.name, r, name, text);
   return name;
 }
 

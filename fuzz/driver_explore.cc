@@ -110,10 +110,13 @@ int explore() {
       printf("\n");
       fflush(stdout);
     }
-    if (found) return finish(true, first_line);
     int best = -1;
     for (unsigned k = 0; k <= g_opt.max_k; k++)
       if (ex[k]->complete()) best = static_cast<int>(k);
+    if (found) {
+      json_subject(s->name, runs, schedules.size(), best, "", "", expected_reports);
+      return finish(true, first_line);
+    }
     std::string guarantee = best >= 0 ? "all schedules with <= " + std::to_string(best) + " preemption" + (best == 1 ? "" : "s") +
                                             " explored (boundary data values)"
                                       : "no exhaustive bound completed";
@@ -121,6 +124,7 @@ int explore() {
            static_cast<unsigned long long>(runs), schedules.size(), guarantee.c_str(), pct2.guarantee().c_str());
     if (expected_reports) printf("; %llu announced reports confirmed", static_cast<unsigned long long>(expected_reports));
     printf("\n");
+    json_subject(s->name, runs, schedules.size(), best, guarantee, pct2.guarantee(), expected_reports);
   }
   return finish(false, "");
 }

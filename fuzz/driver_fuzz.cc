@@ -52,7 +52,8 @@ double g_fuzz_t0 = 0;
 
 // A report's first line with every number replaced: 0x<hex> by "0x?", a run
 // of digits by "N" (addresses and pfns change from run to run; the site does
-// not). scripts/lib/findings.py normalises the same way.
+// not). scripts/kmapsim_cli/findings.py normalises the same way, and
+// driver_json.cc gives the site with it.
 std::string normalise_line(const std::string &s) {
   std::string o;
   for (size_t i = 0; i < s.size();) {

@@ -35,6 +35,9 @@
 //   --strategy S   with --explore: only one kind of round (exhaustive, pct or
 //                  random; default "explore" alternates all three) — for
 //                  the benchmarks' per-strategy time to first detection
+//   --json FILE    also write the result machine-readable to FILE ("-":
+//                  stdout, at exit): verdict, class, first line, site,
+//                  crash file, runs, schedules, guarantees (driver_json.cc)
 //   --stats        print one machine-readable "kmapsim: stats: ..." line per
 //                  subject (runs, seconds, found) on stdout; with --fuzz, on
 //                  a report (execs and seconds until it)
@@ -125,6 +128,7 @@ void parse(int argc, char **argv) {
     else if (a == "--verdict") g_opt.verdict_file = value("--verdict");
     else if (a == "--progress") g_opt.progress = true;
     else if (a == "--stats") g_opt.stats = true;
+    else if (a == "--json") g_opt.json_file = value("--json");
     else if (a == "--strategy") {
       g_opt.strategy = value("--strategy");
       if (g_opt.strategy != "explore" && g_opt.strategy != "exhaustive" && g_opt.strategy != "pct" && g_opt.strategy != "random")
@@ -166,6 +170,7 @@ int main(int argc, char **argv) {
   using namespace kmapsim;
   using namespace kmapsim::driver;
   parse(argc, argv);
+  json_begin();
   if (g_opt.mode == "list") {
     for (const SubjectEntry &s : subjects()) printf("%s\n", s.name.c_str());
     return 0;

@@ -1,10 +1,6 @@
-#!/usr/bin/env python3
-"""kmapsim triage: group crash files and raw inputs by class and site.
+"""`kmapsim triage DIR...`: group crash files and raw inputs by class and site.
 
-Called by scripts/kmapsim (which builds the fuzz preset first):
-    triage.py --build DIR [--target NAME] PATH...
-
-Every file under the PATHs is looked at: kmapsim crash files are grouped by
+Every file under the paths is looked at: kmapsim crash files are grouped by
 the class and site of their recorded report (findings.py says what a site
 is); libFuzzer artifacts (crash-*, timeout-*, oom-*, leak-*) are replayed
 on their target (a folder of that name on their path, as in
@@ -12,23 +8,38 @@ overnight/artifacts/<target>/, or --target) and grouped the same way. Other
 files are skipped. One row per group: class, count, site, then one
 representative (a crash file if the group has one, the smallest) and its
 replay command.
-
-Exit: 0 the table was printed, 2 a PATH does not exist or an unknown target.
 """
-import argparse
 import os
 import shutil
 import sys
 import tempfile
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import findings as fnd  # noqa: E402
+from kmapsim_cli import builds, crash_file
+from kmapsim_cli import findings as fnd
+from kmapsim_cli.common import Unusable
+
+HELP = """\
+Groups the findings under DIR by class and site and prints one row per
+group: class, count, site, then one representative and the command that
+replays it. A site is the subject and the report's first line with numbers
+normalised (addresses and pfns differ between two runs of one bug).
+Kmapsim crash files are grouped by the report they recorded; libFuzzer's raw
+inputs (crash-, timeout-, oom-, leak-<sha1>) are replayed on their target:
+the folder of that name on their path (as in overnight's artifacts/<target>/)
+or --target NAME. Other files are skipped.
+Exit: 0 the table was printed, 2 DIR does not exist or an unknown target."""
+USAGE = "scripts/kmapsim triage DIR... [--target NAME]"
+
+
+def add_parser(sub):
+    p = sub.add_parser("triage", usage=USAGE, description=HELP, help="group crash files by class and site")
+    p.add_argument("paths", nargs="*")
+    p.add_argument("--target")
+    p.set_defaults(run=run, setup_first=True)
 
 
 def die(msg):
-    print("kmapsim: triage: " + msg, file=sys.stderr)
-    sys.exit(2)
+    raise Unusable("triage: " + msg)
 
 
 def files_under(paths):
@@ -46,21 +57,18 @@ def decisions(f):
     if f["kind"] != "crash-file":
         return os.path.getsize(f["path"])
     try:
-        return int(fnd.read_crash_file(f["path"]).get("decisions", "0"))
+        return len(crash_file.read(f["path"]).trace)
     except (OSError, ValueError):
         return 1 << 30
 
 
-def main():
-    ap = argparse.ArgumentParser(prog="triage.py")
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--target")
-    ap.add_argument("paths", nargs="+")
-    args = ap.parse_args()
+def run(args):
+    if not args.paths:
+        raise Unusable("triage: which directory? (usage: %s)" % USAGE)
     for p in args.paths:
         if not os.path.exists(p):
-            die("%s: no such file or directory" % p)
-    targets = fnd.load_targets(args.build)
+            raise Unusable("%s: no such file or directory" % p)
+    targets = fnd.load_targets(builds.build_preset("fuzz"))
     if args.target and args.target not in targets:
         die("unknown target '%s' (see scripts/kmapsim fuzz --list)" % args.target)
     tty = sys.stdout.isatty()
@@ -118,6 +126,3 @@ def main():
                 print("  ... and %d more" % (len(items) - 10))
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -12,59 +12,23 @@ it. Findings are grouped by class and site:
          normalised (0x<hex> -> 0x?, digits -> N): addresses and pfns change
          from run to run, the place and the kind of misuse do not. The
          driver's --known flag normalises the same way (normalise_line in
-         fuzz/driver_fuzz.cc).
+         fuzz/driver_fuzz.cc); the driver's --json result carries it as "site".
 """
 import os
 import re
 import subprocess
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-REPORT_RE = re.compile(r"^BUG: kmapsim: ([a-z0-9-]+): ?(.*)$")
+from kmapsim_cli import crash_file, driver
+from kmapsim_cli.builds import load_targets  # noqa: F401 (findings' users take it from here)
+from kmapsim_cli.common import root_rel
+from kmapsim_cli.crash_file import REPORT_RE, is_crash_file  # noqa: F401
+
 ARTIFACT_PREFIXES = ("crash-", "timeout-", "oom-", "leak-")
 REPLAY_TIMEOUT = 30  # seconds; an artifact that runs longer is a timeout
 
 
 def normalise(line):
     return re.sub(r"0x[0-9a-fA-F]+|[0-9]+", lambda m: "0x?" if m.group(0).startswith("0x") else "N", line)
-
-
-def rel(path):
-    """A path as a person would type it from the repository root."""
-    path = os.path.abspath(path)
-    return os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else path
-
-
-def load_targets(build):
-    targets = {}
-    path = os.path.join(build, "kmapsim-targets.tsv")
-    for line in open(path):
-        name, kind, binary, expect = line.rstrip("\n").split("\t")
-        targets[name] = {"name": name, "kind": kind, "bin": binary, "expect": expect}
-    return targets
-
-
-def is_crash_file(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read(14) == b"kmapsim-crash "
-    except OSError:
-        return False
-
-
-def read_crash_file(path):
-    """The fields of a crash file (dict), or raises ValueError."""
-    fields = {}
-    with open(path, errors="replace") as f:
-        head = f.readline()
-        if not head.startswith("kmapsim-crash "):
-            raise ValueError("not a kmapsim crash file")
-        for line in f:
-            k, sep, v = line.rstrip("\n").partition(": ")
-            if sep:
-                fields[k] = v
-    if not fields.get("subject") or "trace" not in fields:
-        raise ValueError("corrupt crash file: no subject or trace")
-    return fields
 
 
 def finding(cls, subject, first_line, target, path, kind, replay):
@@ -77,18 +41,23 @@ def finding(cls, subject, first_line, target, path, kind, replay):
             "target": target, "path": path, "kind": kind, "replay": replay}
 
 
+def rel(path):
+    """A path as a person would type it from the repository root."""
+    return root_rel(path)
+
+
 def from_crash_file(path):
-    f = read_crash_file(path)
-    first = f.get("report", "")
-    m = REPORT_RE.match(first)
-    cls = m.group(1) if m else "unknown"
-    return finding(cls, f["subject"], first, f.get("target", ""), path, "crash-file",
+    """The finding a crash file records; OSError or ValueError (CrashFileError)."""
+    c = crash_file.read(path)
+    return finding(c.bug_class or "unknown", c.subject, c.report, c.target, path, "crash-file",
                    "scripts/kmapsim repro " + rel(path))
 
 
 def classify_output(text):
-    """(class, subject-or-None, first line) of a run's output that ended in a
-    report: kmapsim's, a sanitizer's or libFuzzer's."""
+    """(class, subject-or-None, first line) of a run's output that ended in
+    what is not a kmapsim report of a subject target (those come from the
+    driver's --json result): a sanitizer's or libFuzzer's report, or a
+    report of an LLVMFuzzerTestOneInput target (no driver)."""
     for line in text.splitlines():
         m = REPORT_RE.match(line)
         if m:
@@ -122,10 +91,13 @@ def replay_artifact(target, path, scratch):
         # Replaying would take the whole limit again; the name says it.
         cls = base.split("-")[0]
         return finding(cls, name, "libFuzzer %s in %s" % (cls, name), name, path, "artifact", raw_replay_command(target, path))
+    json_path = os.path.join(scratch, "replay.json")
     if target["kind"] == "subject":
-        cmd = [target["bin"], "--crash-dir", scratch, "--target", name, "--replay-bytes", path]
+        cmd = [target["bin"], "--crash-dir", scratch, "--target", name, "--replay-bytes", path, "--json", json_path]
     else:
         cmd = [target["bin"], "-timeout=%d" % REPLAY_TIMEOUT, "-rss_limit_mb=4096", path]
+    if os.path.exists(json_path):
+        os.remove(json_path)
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                            timeout=REPLAY_TIMEOUT + 10, errors="replace")
@@ -134,21 +106,12 @@ def replay_artifact(target, path, scratch):
                        "artifact", raw_replay_command(target, path))
     if p.returncode == 0:
         return None
+    result = driver.read_result(json_path) if target["kind"] == "subject" else None
+    if result is not None and result.reported:
+        return finding(result["class"], result["subject"], result["first_line"], name, path, "artifact",
+                       raw_replay_command(target, path))
     cls, subject, first = classify_output(p.stdout)
-    if subject is None:
-        subject = crash_file_subject(p.stdout) or name
-    return finding(cls, subject, first, name, path, "artifact", raw_replay_command(target, path))
-
-
-def crash_file_subject(output):
-    """The subject named in the crash file a replay wrote (its path is printed)."""
-    m = re.search(r"^kmapsim: crash file: (.*)$", output, re.M)
-    if m and os.path.exists(m.group(1)):
-        try:
-            return read_crash_file(m.group(1))["subject"]
-        except (OSError, ValueError):
-            return None
-    return None
+    return finding(cls, subject or name, first, name, path, "artifact", raw_replay_command(target, path))
 
 
 def raw_replay_command(target, path):

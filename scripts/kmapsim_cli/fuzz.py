@@ -1,14 +1,10 @@
-#!/usr/bin/env python3
-"""kmapsim fuzz: coverage-guided fuzzing of every in-tree target for a short
+"""`kmapsim fuzz`: coverage-guided fuzzing of every in-tree target for a short
 total, then a summary table.
-
-Called by scripts/kmapsim (which builds the fuzz preset first):
-    fuzz.py BUILD_DIR STATE_DIR SECONDS [TARGET...]
 
 Per target it runs libFuzzer for its share of the time on a working corpus
 (STATE_DIR/fuzz/corpus/<target>, seeded from corpus/<target>/seeds) and
-reads libFuzzer's final statistics and kmapsim's crash files. A zoo buggy
-variant must be re-found with the class its expect file names for the
+reads libFuzzer's final statistics and the driver's --json result. A zoo
+buggy variant must be re-found with the class its expect file names for the
 default profile; every other target must stay clean. Exit 0 when all is as
 expected, 1 otherwise.
 """
@@ -19,16 +15,35 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from kmapsim_cli import builds, driver
+from kmapsim_cli.common import ROOT, STATE, Unusable, whole_number
+
+HELP = """\
+The main job: builds the fuzz preset (libFuzzer + ASan + UBSan), fuzzes
+every in-tree target (kmapsim's own fuzz_* targets and both variants of
+every zoo entry) for a share of N seconds (default 240 in all), and prints
+a table: execs, exec/s, coverage, what was found, what was expected. A zoo
+buggy variant must be re-found with its expected class; everything else
+must stay clean. Unexpected results are shown in red with their replay
+command. Working corpora live in .kmapsim/fuzz/corpus/<target>.
+
+  --seconds N   time budget in all (default 240)
+  --list        the targets and what each must give
+
+Exit: 0 all as expected, 1 something unexpected, 2 bad input."""
+USAGE = "scripts/kmapsim fuzz [--seconds N] [--list] [TARGET...]"
+
+
+def add_parser(sub):
+    p = sub.add_parser("fuzz", usage=USAGE, description=HELP, help="fuzz every in-tree target, print a summary")
+    p.add_argument("targets", nargs="*")
+    p.add_argument("--seconds", default="240")
+    p.add_argument("--list", action="store_true")
+    p.set_defaults(run=run, setup_first=True)
 
 
 def load_targets(build):
-    path = os.path.join(build, "kmapsim-targets.tsv")
-    targets = []
-    for line in open(path):
-        name, kind, binary, expect = line.rstrip("\n").split("\t")
-        targets.append({"name": name, "kind": kind, "bin": binary, "expect": expect})
-    return targets
+    return list(builds.load_targets(build).values())
 
 
 def libfuzzer_flags(seconds, artifacts):
@@ -46,10 +61,12 @@ def run_target(t, seconds, state):
         os.makedirs(d, exist_ok=True)
     seeds = os.path.join(ROOT, "corpus", t["name"], "seeds")
     dirs = [corpus] + ([seeds] if os.path.isdir(seeds) else [])
-    before = set(glob.glob(os.path.join(crashes, "*.crash")))
+    json_path = os.path.join(work, "result-%s.json" % t["name"])
+    if os.path.exists(json_path):
+        os.remove(json_path)
     if t["kind"] == "subject":
         cmd = [t["bin"], "--crash-dir", crashes, "--target", t["name"], "--replay-prefix", "scripts/kmapsim repro",
-               "--fuzz"] + libfuzzer_flags(seconds, artifacts) + dirs
+               "--json", json_path, "--fuzz"] + libfuzzer_flags(seconds, artifacts) + dirs
     else:
         cmd = [t["bin"]] + libfuzzer_flags(seconds, artifacts) + dirs
     log = os.path.join(logs, t["name"] + ".log")
@@ -67,14 +84,12 @@ def run_target(t, seconds, state):
     if not res["execs"]:
         m = re.findall(r"#(\d+)\s", text)
         res["execs"] = int(m[-1]) if m else 0
-    new = sorted(set(glob.glob(os.path.join(crashes, "*.crash"))) - before)
+    result = driver.read_result(json_path) if t["kind"] == "subject" else None
     res["finding"] = None
     res["crash"] = None
-    if new:
-        first = open(new[0]).read()
-        m = re.search(r"^report: BUG: kmapsim: ([a-z-]+):", first, re.M)
-        res["finding"] = m.group(1) if m else "?"
-        res["crash"] = os.path.relpath(new[0], ROOT)
+    if result is not None and result.reported:
+        res["finding"] = result["class"]
+        res["crash"] = os.path.relpath(os.path.abspath(result["crash_file"]), ROOT)
     elif rc != 0:
         res["finding"] = "kmapsim-crash"  # a finding of libFuzzer/ASan, or an internal error
         arts = sorted(glob.glob(os.path.join(artifacts, "*")), key=os.path.getmtime)
@@ -82,16 +97,23 @@ def run_target(t, seconds, state):
     return res
 
 
-def main():
-    build, state, total = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    wanted = sys.argv[4:]
+def run(args):
+    total = whole_number("--seconds", args.seconds)
+    build = builds.build_preset("fuzz")
     targets = load_targets(build)
+    if args.list:
+        w = max(len(t["name"]) for t in targets)
+        for t in targets:
+            print("%-*s  %s" % (w, t["name"], t["expect"]))
+        return 0
+    state = STATE
+    os.makedirs(state, exist_ok=True)
+    wanted = args.targets
     if wanted:
         names = {t["name"] for t in targets}
         for w in wanted:
             if w not in names:
-                print("kmapsim: fuzz: unknown target '%s' (see scripts/kmapsim fuzz --list)" % w, file=sys.stderr)
-                return 2
+                raise Unusable("fuzz: unknown target '%s' (see scripts/kmapsim fuzz --list)" % w)
         targets = [t for t in targets if t["name"] in wanted]
     per = max(2, total // max(1, len(targets)))
     tty = sys.stdout.isatty()
@@ -127,7 +149,3 @@ def main():
         elif not ok:
             print("  %s: log %s" % (t["name"], os.path.relpath(r["log"], ROOT)))
     return 0 if bad == 0 else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

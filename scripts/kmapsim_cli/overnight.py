@@ -1,8 +1,4 @@
-#!/usr/bin/env python3
-"""kmapsim overnight: long coverage-guided campaigns over the fuzz targets.
-
-Called by scripts/kmapsim (which builds the fuzz preset first):
-    overnight.py --build DIR --out DIR --seconds S [--jobs J] [--no-torture] [TARGET...]
+"""`kmapsim overnight`: long coverage-guided campaigns over the fuzz targets.
 
 The targets take turns in slices (a rotation, so every target is visited
 several times and the plot has points all along); each slice is one libFuzzer
@@ -29,7 +25,6 @@ Everything lives in OUT and a rerun with the same OUT continues:
 Exit: 0 nothing found, 1 findings (see the report), 2 bad input, 3 kmapsim
 could not run the targets, 130 interrupted (rerun to continue).
 """
-import argparse
 import ctypes
 import fcntl
 import glob
@@ -44,46 +39,48 @@ import sys
 import threading
 import time
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import findings as fnd  # noqa: E402
-import pngplot  # noqa: E402
+from kmapsim_cli import builds
+from kmapsim_cli import findings as fnd
+from kmapsim_cli.common import ROOT, STATE, KmapsimExit, Unusable, whole_number
+from kmapsim_cli import overnight_report
+from kmapsim_cli.overnight_report import count, hms, human, plural
 
-ROOT = fnd.ROOT
+HELP = """\
+A long campaign. Builds the fuzz preset, then fuzzes the targets (all of them
+by default; `scripts/kmapsim fuzz --list` names them) in turns, each turn a
+libFuzzer run in fork mode (-fork=J -ignore_crashes=1 -ignore_timeouts=1
+-ignore_ooms=1): crashes, timeouts and out-of-memory inputs are collected
+and the campaign goes on. Findings are deduplicated by class and site (the
+subject and the report's first line with numbers normalised); once a target
+has reported a site, its later turns treat that report as known and look for
+other bugs. When the time is spent, every corpus is merged (-merge=1) into a
+fresh, smaller one with the same coverage.
+
+  --hours H     fuzzing time in all (default 8; decimals allowed)
+  --seconds S   the same in seconds (short runs)
+  --jobs J      parallel fuzzing processes per turn (default: the cores)
+  --out DIR     the campaign's directory (default .kmapsim/overnight)
+  --no-torture  leave out the torture job (it joins the turns when no TARGET
+                is named and `scripts/kmapsim torture` is available)
+
+Stop it at any time (Ctrl-C, kill): nothing is lost, and the same command
+with the same --out continues where it stopped (time already spent counts;
+a finished campaign gets H more hours on top of its corpora and findings).
+On a terminal a progress line shows time, target, execs, coverage, findings.
+
+Writes DIR/report.md (findings by class; each finding with its first line and
+replay command; targets with execs and coverage) and DIR/overnight.png
+(coverage and findings over time, drawn with matplotlib). Also in DIR:
+corpus/<target>/, crashes/, artifacts/<target>/, logs/, state.json,
+progress.log.
+Exit: 0 nothing found, 1 findings, 2 bad input, 130 interrupted (resumable)."""
+USAGE = "scripts/kmapsim overnight [--hours H] [--jobs J] [--out DIR] [--no-torture] [TARGET...]"
 STATE_VERSION = 1
 GRACE = 8  # seconds a slice may overrun before it is interrupted (fork jobs finish their own time)
 STATS_RE = re.compile(r"^#(\d+): cov: (\d+) ft: (\d+) corp: (\d+) exec/s (\d+) oom/timeout/crash: (\d+)/(\d+)/(\d+) time: (\d+)s")
 LIBFUZZER_COMMON = ["-timeout=20", "-rss_limit_mb=2048", "-max_len=4096"]
 TORTURE = "torture"
 KEEP_FILES = 20  # inputs remembered per finding (all stay on disk)
-
-
-def hms(secs):
-    secs = int(secs)
-    return "%02d:%02d:%02d" % (secs // 3600, secs // 60 % 60, secs % 60)
-
-
-def human(secs):
-    secs = int(secs)
-    if secs < 60:
-        return "%ds" % secs
-    if secs < 3600:
-        return "%dm%02ds" % (secs // 60, secs % 60)
-    return "%dh%02dm" % (secs // 3600, secs // 60 % 60)
-
-
-def count(n):
-    if n >= 10000000:
-        return "%.0fM" % (n / 1e6)
-    if n >= 1000000:
-        return "%.1fM" % (n / 1e6)
-    if n >= 10000:
-        return "%.0fk" % (n / 1e3)
-    return str(n)
-
-
-def plural(n, word):
-    return "%d %s%s" % (n, word, "" if n == 1 else "s")
 
 
 def set_pdeathsig():
@@ -645,137 +642,45 @@ class Campaign:
                                                          fnd.rel(self.path("report.md"))))
         return 1 if nf else 0
 
-    # ------------------------------------------------------------ report
     def write_report(self, status):
-        st = self.st
-        names = st.get("targets_wanted", [])
-        fs = sorted(st["findings"].values(), key=lambda e: e["n"])
-        ft, execs = self.totals()
-        edges = sum(t["cov"] for t in st["targets"].values())
-        out = ["# kmapsim overnight report", ""]
-        state = {"finished": "finished", "interrupted": "**interrupted** — rerun `scripts/kmapsim overnight --out %s` "
-                 "to continue (nothing is lost)" % fnd.rel(self.out), "failed": "**failed** (no target could run)"}[status]
-        out += ["- campaign: `%s`, %s; fuzzing time %s of %s in %d run%s (first started %s)" % (
-            fnd.rel(self.out), state, human(st["elapsed"]), human(st["budget"]), len(st["sessions"]),
-            "" if len(st["sessions"]) == 1 else "s", st["sessions"][0]["start"] if st["sessions"] else "-")]
-        out += ["- %d target%s, libFuzzer `-fork=%d -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1`; %s execs in all; "
-                "coverage %d features summed over targets%s" % (
-                    len(names), "" if len(names) == 1 else "s", st.get("jobs", 1), count(execs), ft,
-                    " (%d edges counted by the final merge)" % edges if edges else "")]
-        if st.get("torture"):
-            out += ["- torture job: %s" % st["torture"]]
-        elif st.get("torture_wanted"):
-            out += ["- torture job: in the turns, not reached yet"]
-        out += ["- **%d distinct finding%s** (class and site: the report's first line with numbers normalised, plus "
-                "the subject)" % (len(fs), "" if len(fs) == 1 else "s"), ""]
-        out += ["![coverage and findings over time](overnight.png)", ""]
-        out += ["## Findings by class", ""]
-        if fs:
-            out += ["| class | findings | inputs | targets |", "|---|---:|---:|---|"]
-            by = {}
-            for e in fs:
-                by.setdefault(e["class"], []).append(e)
-            for cls in sorted(by):
-                es = by[cls]
-                out.append("| %s | %d | %d | %s |" % (cls, len(es), sum(max(e["n_crash_files"], e["n_raw"]) for e in es),
-                                                   ", ".join(sorted({e["target"] for e in es}))))
-        else:
-            out.append("Nothing found.")
-        out += ["", "## Findings", ""]
-        for e in fs:
-            expect = self.targets.get(e["target"], {}).get("expect")
-            tag = "expected (zoo bug)" if expect == e["class"] else "**new**"
-            out += ["### %d. %s in %s — %s" % (e["n"], e["class"], e["target"], tag), ""]
-            out += ["- first line: `%s`" % e["first_line"].replace("`", "'")]
-            out += ["- site: `%s`" % e["site"].replace("`", "'")]
-            out += ["- found after %s of fuzzing; %d crash file%s, %d raw input%s" % (
-                human(e["first_seen"]), e["n_crash_files"], "" if e["n_crash_files"] == 1 else "s", e["n_raw"],
-                "" if e["n_raw"] == 1 else "s")]
-            out += ["- replay: `%s`" % e["replay"]]
-            rep = (e["crash_files"] or e["raw"] or [None])[0]
-            if rep and e["target"] != TORTURE:
-                out += ["- minimise: `scripts/kmapsim minimize %s`" % rep]
-            if e["crash_files"] and e["raw"]:
-                out += ["- raw input: `%s`" % e["raw"][0]]
-            out.append("")
-        out += ["## Targets", "", "Features: libFuzzer's coverage features (edges and their hit counts); edges: counted by "
-                "the merge at the end of the campaign.", "",
-                "| target | expected | found | execs | exec/s | features | edges | corpus | time | notes |",
-                "|---|---|---|---:|---:|---:|---:|---:|---:|---|"]
-        rows = names + ([TORTURE] if TORTURE in st["targets"] else [])
-        for name in rows:
-            t = st["targets"].get(name, self.tstate(name))
-            found = sorted({e["class"] for e in fs if e["target"] == name}) or ["clean"]
-            expect = self.targets.get(name, {}).get("expect", "-")
-            rate = t["execs"] / t["seconds"] if t["seconds"] else 0
-            notes = []
-            if not t["seconds"]:
-                notes.append("not fuzzed yet")
-            elif expect not in ("clean", "-") and expect not in found:
-                notes.append("expected bug not re-found")
-            if t.get("timeouts"):
-                notes.append("%d timeouts" % t["timeouts"])
-            if t.get("ooms"):
-                notes.append("%d OOMs" % t["ooms"])
-            if st["merge_results"].get(name):
-                notes.append("merged: " + st["merge_results"][name])
-            if t.get("error"):
-                notes.append(t["error"])
-            out.append("| %s | %s | %s | %s | %d | %d | %s | %d | %s | %s |" % (
-                name, expect, ", ".join(found), count(t["execs"]), rate, t["ft"], t["cov"] or "-", t["corpus"],
-                human(t["seconds"]), "; ".join(notes)))
-        out += ["", "Working corpora: `%s/corpus/<target>`; crash files: `%s/crashes`; libFuzzer artifacts: "
-                "`%s/artifacts/<target>`; logs: `%s/logs`. Group any folder of crash files with "
-                "`scripts/kmapsim triage DIR`." % ((fnd.rel(self.out),) * 4), ""]
-        p = self.path("report.md")
-        with open(p + ".tmp", "w") as f:
-            f.write("\n".join(out))
-        os.replace(p + ".tmp", p)
-        self.plot()
-
-    def plot(self):
-        cov, fcount, sessions = [(0.0, 0)], [(0.0, 0)], []
-        last_session = 1
-        try:
-            lines = open(self.path("progress.log")).read().splitlines()
-        except OSError:
-            lines = []
-        for line in lines:
-            parts = line.split("\t")
-            if line.startswith("#") or len(parts) < 7:
-                continue
-            t, session = float(parts[0]), int(parts[1])
-            cov.append((t, int(parts[4])))
-            fcount.append((t, int(parts[5])))
-            if session != last_session:
-                sessions.append(t)
-                last_session = session
-        nf = len(self.st["findings"])
-        title = "kmapsim overnight: %s, %d finding%s" % (human(self.st["elapsed"]), nf, "" if nf == 1 else "s")
-        pngplot.plot_campaign(self.path("overnight.png"), cov, fcount, sessions, title)
+        overnight_report.write_report(self, status)
 
 
 def fail(msg, code):
-    print("kmapsim: overnight: " + msg, file=sys.stderr)
-    sys.exit(code)
+    raise KmapsimExit("overnight: " + msg, code)
 
 
-def main():
-    ap = argparse.ArgumentParser(prog="overnight.py")
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--seconds", type=float, default=8 * 3600)
-    ap.add_argument("--explicit-budget", action="store_true", help="--hours/--seconds was given on the command line")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--no-torture", action="store_true")
-    ap.add_argument("targets", nargs="*")
-    args = ap.parse_args()
-    if args.seconds < 1:
-        fail("the time budget must be at least 1 second", 2)
-    if args.jobs < 1:
-        fail("--jobs takes a whole number > 0", 2)
+def add_parser(sub):
+    p = sub.add_parser("overnight", usage=USAGE, description=HELP,
+                       help="fuzz for hours (resumable); report.md with a plot")
+    p.add_argument("targets", nargs="*")
+    p.add_argument("--hours")
+    p.add_argument("--seconds")
+    p.add_argument("--jobs")
+    p.add_argument("--out", default=os.path.join(STATE, "overnight"))
+    p.add_argument("--no-torture", action="store_true")
+    p.set_defaults(run=run, setup_first=True)
+
+
+def run(args):
+    args.explicit_budget = args.hours is not None or args.seconds is not None
+    if args.hours is not None:
+        v = args.hours
+        if not re.fullmatch(r"[0-9]*\.?[0-9]+", v) or float(v) <= 0:
+            raise Unusable("--hours takes a number of hours > 0, got '%s'" % v)
+        args.seconds = max(1.0, round(float(v) * 3600))
+    elif args.seconds is not None:
+        args.seconds = float(whole_number("--seconds", args.seconds))
+    else:
+        args.seconds = 8 * 3600.0
+    if args.jobs is None:
+        args.jobs = os.cpu_count() or 1
+    elif not re.fullmatch(r"[0-9]+", args.jobs) or int(args.jobs) <= 0:
+        raise Unusable("--jobs takes a whole number > 0, got '%s'" % args.jobs)
+    args.jobs = int(args.jobs)
+    if not args.out:
+        raise Unusable("--out needs a directory")
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise Unusable("--out %s: not a directory" % args.out)
+    args.build = builds.build_preset("fuzz")
     return Campaign(args).run()
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,9 +1,4 @@
-#!/usr/bin/env python3
-"""kmapsim minimize: the smallest input that keeps the class of a finding.
-
-Called by scripts/kmapsim:
-    minimize.py --bin BIN [--seconds N] CRASHFILE
-    minimize.py --build DIR [--target NAME] [--seconds N] RAW-INPUT
+"""`kmapsim minimize`: the smallest input that keeps the class of a finding.
 
 A kmapsim crash file is shrunk on its decision trace: delta debugging
 removes runs of decisions (halves, quarters, ... single ones), then lowers
@@ -22,54 +17,48 @@ the crash), and the result NAME.min is replayed to check its class.
 Exit: 0 NAME.min written with the same class, 2 the input is unusable (does
 not reproduce, corrupt, unknown target), 3 kmapsim failed.
 """
-import argparse
 import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import findings as fnd  # noqa: E402
+from kmapsim_cli import builds, crash_file, driver
+from kmapsim_cli import findings as fnd
+from kmapsim_cli.common import KmapsimExit, Unusable, readable_file, whole_number
+from kmapsim_cli.crash_file import CrashFile
 
+HELP = """\
+Shrinks CRASH to the smallest input that still reports the same class and
+writes it beside it as CRASH.min:
+  - a kmapsim crash file: delta debugging on its decision trace (drop runs
+    of decisions, then lower the values), every candidate run by the target;
+    CRASH.min is a crash file that replays exactly
+    (scripts/kmapsim repro CRASH.min)
+  - a raw libFuzzer input (crash-<sha1>): libFuzzer's -minimize_crash=1,
+    where only a report of the same class counts as the crash, then CRASH.min
+    is replayed to check its class. The target is the folder of that name on
+    the input's path (as in overnight's artifacts/<target>/), or --target NAME.
+
+  --seconds N   time budget (default 60)
+  --target NAME the target of a raw input
+
+Exit: 0 CRASH.min written (same class), 2 CRASH is unusable (missing,
+corrupt, does not reproduce, no target), 3 kmapsim failed."""
+USAGE = "scripts/kmapsim minimize CRASH [--seconds N] [--target NAME]"
+
+
+def add_parser(sub):
+    p = sub.add_parser("minimize", usage=USAGE, description=HELP, help="the smallest input that keeps the class")
+    p.add_argument("input", nargs="*")
+    p.add_argument("--seconds", default="60")
+    p.add_argument("--target")
+    p.set_defaults(run=run, setup_first=True)
 
 
 def die(msg, code=2):
-    print("kmapsim: minimize: " + msg, file=sys.stderr)
-    sys.exit(code)
-
-
-def decode_trace(hexstr):
-    b = bytes.fromhex(hexstr)
-    out, i = [], 0
-    while i < len(b):
-        site, v, shift = b[i], 0, 0
-        i += 1
-        while True:
-            c = b[i]
-            i += 1
-            v |= (c & 0x7F) << shift
-            shift += 7
-            if not c & 0x80:
-                break
-        out.append((site, v))
-    return out
-
-
-def encode_trace(ds):
-    b = bytearray()
-    for site, v in ds:
-        b.append(site)
-        while True:
-            c = v & 0x7F
-            v >>= 7
-            b.append(c | (0x80 if v else 0))
-            if not v:
-                break
-    return b.hex()
+    raise KmapsimExit("minimize: " + msg, code)
 
 
 def size_key(ds):
@@ -84,40 +73,34 @@ class TraceShrinker:
         self.runs = 0
         self.best_file = None
 
-    def header(self, trace_hex):
-        f = self.f
-        return ("kmapsim-crash 1\ntarget: %s\nsubject: %s\nprofile: %s\nreport: %s\nreplay: -\ntrace: %s\n" %
-                (f.get("target", ""), f["subject"], f["profile"], f.get("report", ""), trace_hex))
-
     def try_(self, ds):
         """The recorded trace of the run the candidate steers, if that run
         reports the class; else None."""
-        h = encode_trace(ds)
+        h = crash_file.encode_trace(ds)
         if h in self.cache:
             return self.cache[h]
         self.runs += 1
+        f = self.f
         cand = os.path.join(self.work, "candidate")
-        with open(cand, "w") as o:
-            o.write(self.header(h))
+        crash_file.write(cand, CrashFile(f.target, f.subject, f.profile, f.report, "-", ds))
         out_dir = os.path.join(self.work, "out")
         shutil.rmtree(out_dir, ignore_errors=True)
         cmd = [self.bin, "--replay", cand, "--lenient", "--expect", self.cls, "--crash-dir", out_dir,
                "--replay-prefix", "scripts/kmapsim repro"]
-        if self.f.get("target"):
-            cmd += ["--target", self.f["target"]]
+        if f.target:
+            cmd += ["--target", f.target]
+        json_path = os.path.join(self.work, "result.json")
         try:
-            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               timeout=60, errors="replace")
+            p, result = driver.run(self.bin, cmd[1:], json_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, timeout=60, errors="replace")
         except subprocess.TimeoutExpired:
             self.cache[h] = None
             return None
         res = None
-        if p.returncode == 0:
-            m = re.search(r"^kmapsim: crash file: (.*)$", p.stdout, re.M)
-            if m and os.path.exists(m.group(1)):
-                text = open(m.group(1)).read()
-                got = decode_trace(re.search(r"^trace: ([0-9a-f]*)$", text, re.M).group(1))
-                res = (got, text)
+        if p.returncode == 0 and result is not None and result.reported and os.path.exists(result["crash_file"]):
+            with open(result["crash_file"]) as cf:
+                text = cf.read()
+            res = (crash_file.decode(text).trace, text)
         elif p.returncode == 2:
             die("the driver refused a candidate: %s" % p.stdout.strip().splitlines()[-1], 3)
         self.cache[h] = res
@@ -165,39 +148,36 @@ class TraceShrinker:
 def minimize_crash_file(args):
     crash = args.input
     try:
-        fields = fnd.read_crash_file(crash)
+        fields = crash_file.read(crash)
     except (OSError, ValueError) as e:
         die("%s: %s" % (crash, e))
-    m = fnd.REPORT_RE.match(fields.get("report", ""))
-    if not m:
+    cls = fields.bug_class
+    if not cls:
         die("%s: its report line names no kmapsim class" % crash)
-    cls = m.group(1)
     p = subprocess.run([args.bin, "--replay", crash, "--expect", cls], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        stdin=subprocess.DEVNULL, errors="replace")
     if p.returncode != 0:
         last = (p.stdout.strip().splitlines() or ["(no output)"])[-1]
         die("%s does not reproduce its class %s: %s" % (crash, cls, last))
-    start = decode_trace(fields["trace"])
+    start = fields.trace
     work = tempfile.mkdtemp(prefix="kmapsim-minimize.")
     t0 = time.monotonic()
     try:
         s = TraceShrinker(args.bin, crash, fields, cls, work, t0 + args.seconds)
         best = s.shrink(start)
-        text = s.best_file or open(crash).read()
+        result = crash_file.decode(s.best_file) if s.best_file else fields
     finally:
         shutil.rmtree(work, ignore_errors=True)
     dst = crash + ".min"
-    text = re.sub(r"^replay: .*$", lambda m: "replay: scripts/kmapsim repro " + fnd.rel(dst), text, count=1, flags=re.M)
-    with open(dst + ".tmp", "w") as o:
-        o.write(text)
-    os.replace(dst + ".tmp", dst)
+    result.replay = "scripts/kmapsim repro " + fnd.rel(dst)
+    crash_file.write(dst, result)
     # The result must replay exactly (not leniently) to the same class.
     p = subprocess.run([args.bin, "--replay", dst, "--expect", cls], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        stdin=subprocess.DEVNULL, errors="replace")
     if p.returncode != 0:
         die("the minimised crash file %s does not replay to %s (a kmapsim bug): %s" % (
             dst, cls, (p.stdout.strip().splitlines() or ["?"])[-1]), 3)
-    first = re.search(r"^report: (.*)$", text, re.M).group(1)
+    first = result.report
     if best == start:
         note = "already minimal: %d decisions" % len(start)
     elif len(best) == len(start):
@@ -213,7 +193,7 @@ def minimize_crash_file(args):
 
 def minimize_raw(args):
     path = args.input
-    targets = fnd.load_targets(args.build)
+    targets = fnd.load_targets(builds.build_preset("fuzz"))
     if args.target:
         if args.target not in targets:
             die("unknown target '%s' (see scripts/kmapsim fuzz --list)" % args.target)
@@ -268,22 +248,16 @@ def minimize_raw(args):
     return 0
 
 
-def main():
-    ap = argparse.ArgumentParser(prog="minimize.py")
-    ap.add_argument("--bin")
-    ap.add_argument("--build")
-    ap.add_argument("--target")
-    ap.add_argument("--seconds", type=int, default=60)
-    ap.add_argument("input")
-    args = ap.parse_args()
-    if fnd.is_crash_file(args.input):
-        if not args.bin:
-            die("internal: no binary for the crash file", 3)
+def run(args):
+    args.seconds = whole_number("--seconds", args.seconds)
+    if len(args.input) > 1:
+        raise Unusable("minimize: one input at a time")
+    if not args.input:
+        raise Unusable("minimize: which crash? (usage: %s)" % USAGE)
+    args.input = args.input[0]
+    readable_file(args.input)
+    if crash_file.is_crash_file(args.input):
+        from kmapsim_cli.repro import crash_file_binary
+        args.bin = crash_file_binary(args.input)
         return minimize_crash_file(args)
-    if not args.build:
-        die("internal: no build directory for a raw input", 3)
     return minimize_raw(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,137 @@
+// --json FILE: the driver's result, machine-readable, for scripts/kmapsim
+// (scripts/kmapsim_cli/driver.py reads it). The text output is unchanged;
+// this is written beside it. The file is rewritten whole (write + rename)
+// after every event that changes it (a subject explored, a report), so it
+// is complete even when a report ends the process with abort() (--fuzz).
+//
+//   {"format": "kmapsim-result 1", "mode": ..., "target": ..., "profile": ...,
+//    "verdict": "clean" | "report",
+//    "class": ..., "first_line": ..., "site": ..., "subject": ...,
+//    "crash_file": ..., "report": <the report text, replay line included>,
+//    "runs": N, "schedules": N,
+//    "subjects": [{"name", "runs", "schedules", "bound", "guarantee", "pct",
+//                  "announced"}]}
+//
+// "site" is the subject and the first line with every number normalised
+// (normalise_line), the key findings are grouped by. "bound" is the largest
+// K for which every schedule with <= K preemptions was explored (-1: none).
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "crash_file.h"
+#include "driver.h"
+
+namespace kmapsim::driver {
+
+std::string normalise_line(const std::string &s);  // driver_fuzz.cc
+
+namespace {
+
+struct SubjectResult {
+  std::string name;
+  uint64_t runs = 0;
+  uint64_t schedules = 0;
+  int bound = -1;
+  std::string guarantee, pct;
+  uint64_t announced = 0;
+};
+
+struct Result {
+  bool reported = false;
+  std::string cls, first_line, site, subject, crash_file, report;
+  std::vector<SubjectResult> subjects;
+};
+
+Result g_result;
+
+std::string quote(const std::string &s) {
+  std::string o = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\t': o += "\\t"; break;
+      case '\r': o += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          char b[8];
+          snprintf(b, sizeof b, "\\u%04x", c);
+          o += b;
+        } else {
+          o += static_cast<char>(c);  // UTF-8 passes through
+        }
+    }
+  }
+  return o + "\"";
+}
+
+std::string field(const char *key, const std::string &value) { return std::string("\"") + key + "\": " + value; }
+
+void write_result() {
+  if (g_opt.json_file.empty()) return;
+  const Result &r = g_result;
+  uint64_t runs = 0, schedules = 0;
+  std::string subs;
+  for (const SubjectResult &s : r.subjects) {
+    runs += s.runs;
+    schedules += s.schedules;
+    subs += std::string(subs.empty() ? "" : ",\n  ") + "{" + field("name", quote(s.name)) + ", " +
+            field("runs", std::to_string(s.runs)) + ", " + field("schedules", std::to_string(s.schedules)) + ", " +
+            field("bound", std::to_string(s.bound)) + ", " + field("guarantee", quote(s.guarantee)) + ", " +
+            field("pct", quote(s.pct)) + ", " + field("announced", std::to_string(s.announced)) + "}";
+  }
+  auto opt = [](const std::string &v) { return v.empty() ? std::string("null") : quote(v); };
+  std::string out = "{" + field("format", quote("kmapsim-result 1")) + ",\n " + field("mode", quote(g_opt.mode)) + ",\n " +
+                    field("target", opt(g_opt.target)) + ",\n " + field("profile", quote(g_opt.profile)) + ",\n " +
+                    field("verdict", quote(r.reported ? "report" : "clean")) + ",\n " + field("class", opt(r.cls)) + ",\n " +
+                    field("first_line", opt(r.first_line)) + ",\n " + field("site", opt(r.site)) + ",\n " +
+                    field("subject", opt(r.subject)) + ",\n " + field("crash_file", opt(r.crash_file)) + ",\n " +
+                    field("report", opt(r.report)) + ",\n " + field("runs", std::to_string(runs)) + ",\n " +
+                    field("schedules", std::to_string(schedules)) + ",\n " + field("subjects", "[" + subs + "]") + "}\n";
+  if (g_opt.json_file == "-") {
+    fputs(out.c_str(), stdout);
+    fflush(stdout);
+    return;
+  }
+  std::string tmp = g_opt.json_file + ".tmp";
+  if (!write_file(tmp, out) || rename(tmp.c_str(), g_opt.json_file.c_str()) != 0)
+    fprintf(stderr, "kmapsim: could not write the --json file %s\n", g_opt.json_file.c_str());
+}
+
+}  // namespace
+
+void json_begin() {
+  if (g_opt.json_file.empty()) return;
+  // On stdout the result comes once, last, at exit; a file is there from
+  // the start (a run with nothing to report still leaves a result).
+  if (g_opt.json_file == "-")
+    atexit(write_result);
+  else
+    write_result();
+}
+
+void json_subject(const std::string &name, uint64_t runs, uint64_t schedules, int bound, const std::string &guarantee,
+                  const std::string &pct, uint64_t announced) {
+  g_result.subjects.push_back({name, runs, schedules, bound, guarantee, pct, announced});
+  if (g_opt.json_file != "-") write_result();
+}
+
+void json_report(const std::string &subject, const RunResult &r, const std::string &crash_file, const std::string &text) {
+  Result &j = g_result;
+  j.reported = true;
+  j.cls = bug_class_name(r.report.cls);
+  j.first_line = r.report.first_line;
+  std::string rest = j.first_line;
+  std::string head = "BUG: kmapsim: " + j.cls + ":";
+  if (rest.rfind(head, 0) == 0) rest = rest.substr(head.size() + (rest.size() > head.size() && rest[head.size()] == ' '));
+  j.site = subject + ": " + normalise_line(rest);
+  j.subject = subject;
+  j.crash_file = crash_file;
+  j.report = text;
+  if (g_opt.json_file != "-" || g_opt.mode == "fuzz") write_result();  // --fuzz aborts next
+}
+
+}  // namespace kmapsim::driver

@@ -1,0 +1,205 @@
+"""`kmapsim check FILE.c`: build a subject file against the model and explore it.
+
+The subject binary comes from the build cache (subject_cache.py). The time
+budget is spent in rounds: a long first explore round (the bounded-
+exhaustive part restarts in every process, so it gets the most time), then
+coverage-guided libFuzzer rounds and further explore rounds with new seeds,
+alternating until the budget is spent or a report appears. Every round's
+outcome is read from the driver's --json result.
+
+Where the binary comes from is one function, subject_binary(): other ways
+to name a subject (a kernel tree and FILE:FUNCTION) add a branch there and
+their flags in add_parser(); the rounds do not change.
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+from kmapsim_cli import driver, subject_cache
+from kmapsim_cli.common import ROOT, STATE, Exit, Failure, Unusable, is_source, is_tty, rel, scratch_dir, \
+    whole_number
+
+HELP = """\
+Builds FILE (a subject: see the README) against the model, then explores
+every KMAPSIM_SUBJECT in it (or only NAME) for N seconds (default 60),
+alternating bounded-exhaustive/PCT/random rounds with coverage-guided
+libFuzzer rounds, and stops at the first report.
+
+  --seconds N     time budget in whole seconds (default 60)
+  --profile P     simulated machine (default strict); one of:
+                  strict x86-32 x86-32-forcemap arm-vivt x86-64
+                  x86-64-forcemap, each also
+                  as P-tiny (8 PKMAP slots, small zones)
+  --subject NAME  only this subject of the file
+
+With --kernel DIR (a tree, or 6.1/6.12 for Debian's, see kernel-src), the
+operands are FILE:FUNCTION (functions taken verbatim from the tree, the
+harness written from their signatures) or a harness file with
+KMAPSIM_IMPORT(...) lines; --before DIR|REV or --patch FILE.patch runs the
+same harness on both versions and says introduced / fixed / unchanged
+(docs/kernel-import.md).
+
+Prints a clean verdict (exit 0), or the report, its crash file and the
+command that replays it (exit 1). A file that does not compile, an unknown
+profile or subject or a bad flag: one line, exit 2. The build is cached in
+.kmapsim/check/; crash files go to .kmapsim/crashes/."""
+USAGE = "scripts/kmapsim check FILE.c [--seconds N] [--profile P] [--subject NAME]"
+
+
+def add_parser(sub):
+    p = sub.add_parser("check", usage=USAGE, description=HELP, add_help=True,
+                       help="explore a subject file; report the first kmap misuse")
+    p.add_argument("files", nargs="*", metavar="FILE.c")
+    p.add_argument("--seconds", default="60")
+    p.add_argument("--profile", default="strict")
+    p.add_argument("--subject", default="")
+    p.set_defaults(run=run, setup_first=True)
+
+
+def subject_binary(args):
+    """(binary, cache directory, target recorded in crash files, name to print)."""
+    f = args.file
+    if not f:
+        raise Unusable("check: which file? (usage: %s)" % USAGE)
+    if not os.path.isfile(f):
+        raise Unusable("%s: no such file" % f)
+    if not os.access(f, os.R_OK):
+        raise Unusable("%s: cannot read it" % f)
+    if not is_source(f):
+        raise Unusable("%s: not a C or C++ source file (.c, .cc, .cpp)" % f)
+    src = os.path.abspath(f)
+    binary, cache = subject_cache.build_subject(src)
+    return binary, cache, src, rel(src)
+
+
+def list_subjects(binary, profile, label):
+    """The subjects in BINARY; Unusable (the driver's own line is on stderr)
+    when PROFILE is unknown."""
+    p = subprocess.run([binary, "--profile", profile, "--list"], stdout=subprocess.PIPE, text=True,
+                       stdin=subprocess.DEVNULL)
+    if p.returncode != 0:
+        raise Unusable("" if p.returncode == 2 else "%s: the subject binary failed (exit %d)" % (label, p.returncode))
+    return [line for line in p.stdout.splitlines() if line]
+
+
+def run(args):
+    if len(args.files) > 1:
+        raise Unusable("check: one FILE at a time (got '%s' and '%s')" % tuple(args.files[:2]))
+    args.file = args.files[0] if args.files else ""
+    seconds = whole_number("--seconds", args.seconds)
+    if not args.profile:
+        raise Unusable("check: --profile needs a value")
+    binary, cache, target, label = subject_binary(args)
+    names = list_subjects(binary, args.profile, label)
+    if not names:
+        raise Unusable("%s: no KMAPSIM_SUBJECT(...) in this file" % label)
+    if args.subject and args.subject not in names:
+        raise Unusable("unknown subject '%s' (%s has: %s)" % (args.subject, label, ", ".join(names)))
+    with scratch_dir() as tmp:
+        return Rounds(binary, cache, target, label, seconds, args.profile, args.subject, tmp).run()
+
+
+class Rounds:
+    def __init__(self, binary, cache, target, label, seconds, profile, subject, tmp):
+        self.bin, self.label, self.seconds, self.profile, self.tmp = binary, label, seconds, profile, tmp
+        crash_dir = os.path.join(STATE, "crashes")
+        os.makedirs(crash_dir, exist_ok=True)
+        prefix = "%s repro" % rel(os.path.join(ROOT, "scripts", "kmapsim"))
+        self.common = ["--profile", profile, "--crash-dir", rel(crash_dir), "--replay-prefix", prefix, "--target", target]
+        if subject:
+            self.common += ["--subject", subject]
+        which = "%s-%s" % (profile, subject or "all")
+        self.corpus = os.path.join(cache, "corpus-" + which)
+        self.artifacts = os.path.join(cache, "artifacts")
+        self.log = os.path.join(cache, "fuzz-%s.log" % which)
+        for d in (self.corpus, self.artifacts):
+            os.makedirs(d, exist_ok=True)
+        open(self.log, "w").close()
+
+    def run(self):
+        deadline = time.monotonic() + self.seconds
+        slice_ = max(2, self.seconds // 6)
+        first = (self.seconds + 1) // 2
+        verdict = ""
+        explore_rounds = fuzz_rounds = runs = fuzz_seconds = 0
+        rnd = 0
+        while True:
+            left = int(deadline - time.monotonic() + 0.5)
+            if left < 1:
+                break
+            length = min(first if rnd == 0 else slice_, left)
+            if rnd % 2 == 0:
+                out, result = self.explore_round(length, rnd // 2 + 1)
+                explore_rounds += 1
+                if explore_rounds == 1:
+                    verdict = out
+                runs += result.get("runs", 0)
+            else:
+                self.fuzz_round(length)
+                fuzz_rounds += 1
+                fuzz_seconds += length
+            rnd += 1
+        sys.stdout.write(verdict)
+        if fuzz_rounds:
+            inputs = sum(len(files) for _, _, files in os.walk(self.corpus))
+            print("kmapsim: clean: %s on %s: no report in %ds: %d explore round(s), %d runs in all; "
+                  "%d coverage-guided round(s), %ds, corpus of %d input(s)" % (
+                      self.label, self.profile, self.seconds, explore_rounds, runs, fuzz_rounds, fuzz_seconds, inputs))
+        sys.stdout.flush()
+        return 0
+
+    def explore_round(self, length, seed):
+        """One explore round: its verdict lines (stdout) are returned; a report
+        (stderr) goes straight to the user, then exit 1."""
+        args = ["--explore", "--seconds", str(length), "--seed", str(seed)] + (["--progress"] if is_tty() else [])
+        p, result = driver.run(self.bin, args + self.common, os.path.join(self.tmp, "round.json"),
+                               stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        if p.returncode in (1, 2):
+            raise Exit(p.returncode)  # the binary printed the report or the one-line error
+        if p.returncode != 0 or result is None:
+            raise Failure("the explorer stopped unexpectedly (exit %d); rerun to see whether it repeats" % p.returncode)
+        return p.stdout, result
+
+    def fuzz_round(self, length):
+        """One coverage-guided round. libFuzzer's output goes to the log; only
+        a report reaches the terminal."""
+        json_path = os.path.join(self.tmp, "fuzz.json")
+        if os.path.exists(json_path):
+            os.remove(json_path)
+        cmd = [self.bin] + self.common + driver.json_args(json_path) + [
+            "--fuzz", "-max_total_time=%d" % length, "-artifact_prefix=%s/" % self.artifacts, "-print_final_stats=0",
+            self.corpus]
+        if is_tty():
+            sys.stderr.write("\r\033[Kkmapsim: coverage-guided fuzzing for %ds" % length)
+            sys.stderr.flush()
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                           text=True, errors="replace")
+        if is_tty():
+            sys.stderr.write("\r\033[K")
+        with open(self.log, "a") as f:
+            f.write(p.stdout)
+        if p.returncode == 0:
+            return
+        result = driver.read_result(json_path)
+        if result is not None and result.reported:
+            # Our report, exactly as the explore rounds print it.
+            sys.stderr.write(result["report"])
+            sys.stderr.write("kmapsim: crash file: %s\n" % result["crash_file"])
+            raise Exit(1)
+        lines = p.stdout.splitlines()
+        if p.returncode == 2 and lines:
+            print(lines[-1], file=sys.stderr)  # the driver's one-line error comes last
+            raise Exit(2)
+        # Something that is not a kmapsim report: a sanitizer error in the
+        # subject's own memory, a timeout, an out-of-memory.
+        msg = ["kmapsim: the fuzzer stopped on a finding that is not a kmapsim report (exit %d):" % p.returncode]
+        found = [line for line in lines if re.match(r"^==[0-9]+==ERROR|^SUMMARY:|.*ERROR: libFuzzer", line)][:3]
+        msg += found or lines[-5:]
+        m = re.search(r"Test unit written to (\S+)", p.stdout)
+        if m:
+            msg.append("kmapsim: input: %s (replay: %s --replay-bytes %s)" % (m.group(1), rel(self.bin), m.group(1)))
+        msg.append("kmapsim: full output: %s" % rel(self.log))
+        print("\n".join(msg), file=sys.stderr)
+        raise Exit(1)

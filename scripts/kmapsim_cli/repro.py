@@ -1,0 +1,65 @@
+"""`kmapsim repro CRASH`: replay a crash file (its target is built if needed)."""
+import os
+import subprocess
+
+from kmapsim_cli import crash_file, subject_cache
+from kmapsim_cli.common import Exit, Unusable, is_source, readable_file
+
+HELP = """\
+Replays a crash file (.kmapsim/crashes/*.crash, a CRASH.min from `minimize`)
+and prints the event trace of the run (every event: task, CPU, what it did),
+then the same report.
+The file names its target: a subject source file (built as `check` builds
+it, cached) or a binary under build/fuzz or build/dev (built if missing).
+  --twice      replay it twice and check that both runs are identical
+  --no-events  only the report (it ends with the last events anyway)
+Exit: 1 the report reproduced, 0 the replay ran clean, 2 the crash file is
+missing, unreadable, corrupt or from another kmapsim version."""
+USAGE = "scripts/kmapsim repro CRASH [--twice] [--no-events]"
+
+
+def add_parser(sub):
+    p = sub.add_parser("repro", usage=USAGE, description=HELP, help="replay a crash file")
+    p.add_argument("crash", nargs="*")
+    p.add_argument("--twice", action="store_true")
+    p.add_argument("--events", dest="events", action="store_true", default=True)
+    p.add_argument("--no-events", dest="events", action="store_false")
+    p.set_defaults(run=run, setup_first=True)
+
+
+def crash_file_binary(path):
+    """The binary that replays crash file PATH: its target, a subject source
+    file (built as `check` builds it) or a binary of the build."""
+    readable_file(path)
+    if not crash_file.is_crash_file(path):
+        raise Unusable("%s: not a kmapsim crash file (no 'kmapsim-crash' header)" % path)
+    target = ""
+    with open(path, errors="replace") as f:
+        for line in f:
+            if line.startswith("target: "):
+                target = line[len("target: "):].rstrip("\n")
+                break
+    if not target:
+        raise Unusable("%s: corrupt crash file: no 'target:' line" % path)
+    if is_source(target):
+        src = subject_cache.source_path(target)
+        if not os.path.isfile(src):
+            raise Unusable("%s: its subject file %s no longer exists" % (path, target))
+        return subject_cache.build_subject(src)[0]
+    binary = subject_cache.find_target_binary(target)
+    if not binary:
+        raise Unusable("%s: no binary '%s' under build/fuzz or build/dev" % (path, os.path.basename(target)))
+    return binary
+
+
+def run(args):
+    if len(args.crash) > 1:
+        raise Unusable("repro: one crash file at a time")
+    if not args.crash:
+        raise Unusable("repro: which crash file? (usage: %s)" % USAGE)
+    args.crash = args.crash[0]
+    binary = crash_file_binary(args.crash)
+    # The driver validates the rest of the file (one line and exit 2 when
+    # corrupt) and prints the events and the report itself.
+    cmd = [binary, "--replay", args.crash] + (["--twice"] if args.twice else []) + (["--events"] if args.events else [])
+    raise Exit(subprocess.call(cmd))

@@ -1,0 +1,192 @@
+"""The subject build cache, shared by check, repro, minimize, bench (the fuzz
+flavour: libFuzzer + ASan + UBSan, .kmapsim/check/<key>/) and torture (the
+tsan flavour, .kmapsim/torture/<key>/).
+
+A subject file is compiled as written (-O0 -fno-builtin: every access in the
+source happens) and linked against the model and driver libraries of the
+flavour's preset. The key hashes the source and every header it includes,
+the flags, the compiler and the two libraries, so an unchanged file is never
+compiled twice and any change that matters is. A file that does not compile
+or link is the user's input: one line, exit 2.
+"""
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from kmapsim_cli import builds
+from kmapsim_cli.common import ROOT, STATE, Failure, Unusable, locked, rel, say
+
+
+class Flavour:
+    def __init__(self, name, preset, cflags, ldflags, cache, version):
+        self.name, self.preset, self.cflags, self.ldflags = name, preset, cflags, ldflags
+        self.cache, self.version = cache, version
+
+    def libs(self):
+        d = builds.build_dir(self.preset)
+        return [os.path.join(d, "fuzz", "libkmapsim_driver.a"), os.path.join(d, "model", "libkmapsim_model.a")]
+
+    def ensure_libs(self):
+        if self.preset == "fuzz":
+            builds.ensure_fuzz_libs()
+        else:
+            builds.build_preset(self.preset, "kmapsim_model", "kmapsim_driver")
+
+
+# Flags a subject is compiled with: every access written in the source must
+# happen (-O0, no builtin memcpy folding), and the UBSan checks that would
+# fire before kmapsim sees the access are off (a NULL from page_address()).
+CHECK = Flavour("check", "fuzz",
+                ["-g", "-O0", "-fno-builtin", "-fsanitize=address,undefined,fuzzer-no-link",
+                 "-fno-sanitize=null,nonnull-attribute,pointer-overflow,alignment", "-fno-sanitize-recover=all"],
+                ["-fsanitize=address,undefined", "-Wl,-u,LLVMFuzzerRunDriver"],
+                os.path.join(STATE, "check"), "kmapsim-check-cache 1")
+TORTURE = Flavour("torture", "tsan", ["-g", "-O0", "-fno-builtin", "-fsanitize=thread"], ["-fsanitize=thread"],
+                  os.path.join(STATE, "torture"), "kmapsim-torture-cache 1")
+
+
+def compilers(src):
+    """(compiler, -std) for SRC: C++ for .cc/.cpp/.cxx/.C, else gnu11 C."""
+    if src.endswith((".cc", ".cpp", ".cxx", ".C")):
+        return "clang++", "-std=gnu++20"
+    return "clang", "-std=gnu11"
+
+
+def fuzzer_lib():
+    d = subprocess.run(["clang++", "-print-runtime-dir"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    lib = os.path.join(d, "libclang_rt.fuzzer_no_main-x86_64.a")
+    if not os.path.isfile(lib):
+        from kmapsim_cli.packages import clang_rt_package
+        raise Failure("libFuzzer not found at %s (Debian: %s)" % (lib, clang_rt_package()))
+    return lib
+
+
+def first_error(text):
+    """The first line of compiler or linker output that says what is wrong."""
+    for line in text.splitlines():
+        if re.search(r"error:|undefined reference", line):
+            return line
+    lines = text.splitlines()
+    return lines[0] if lines else "(no output)"
+
+
+def dependencies(cc, cflags, src):
+    """Every file SRC includes (and SRC), from the compiler's -M output."""
+    p = subprocess.run([cc] + cflags + ["-M", "-MT", "x", src], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, errors="replace")
+    if p.returncode != 0:
+        # An #include that is missing stops here, before the cache entry exists.
+        failed(os.path.join(STATE, "check"), "preprocess", p.stderr, "%s does not compile" % rel(src))
+        raise Unusable("%s does not compile: %s" % (rel(src), first_error(p.stderr)))
+    words = p.stdout.replace("\\\n", " ").split()
+    return sorted({w for w in words if w not in ("x:", "\\")})
+
+
+def sha256_file(path, h):
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+
+
+def cache_key(flavour, cc, cflags, ldflags, deps, extra):
+    h = hashlib.sha256()
+    version = subprocess.run([cc, "--version"], stdout=subprocess.PIPE, text=True).stdout.splitlines()[:1]
+    h.update(("%s\n%s\n%s\n" % (flavour.version, version, " ".join(cflags + ldflags + extra))).encode())
+    for path in deps + flavour.libs():
+        h.update(path.encode() + b"\0")
+        sha256_file(path, h)
+    return h.hexdigest()[:16]
+
+
+def failed(cache, step, log, what):
+    """Keeps the log of a failed STEP (compile, link) beside the cache entry
+    and shows every error, the log's path and the kernel names kmapsim does
+    not know (the one-line error and exit 2 follow)."""
+    os.makedirs(cache, exist_ok=True)
+    path = os.path.join(cache, step + "-failed.log")
+    with open(path, "w") as f:
+        f.write(log)
+    from kmapsim_cli import kernel
+    kernel.kernel_module()
+    kernel.diagnose(path, what)
+
+
+def build_subject(src, flavour=CHECK):
+    """The binary of subject file SRC (absolute) in FLAVOUR, built if needed.
+    Returns (binary, cache directory)."""
+    flavour.ensure_libs()
+    cc, std = compilers(src)
+    cflags = [std] + flavour.cflags + ["-I" + os.path.join(ROOT, "model", "include")]
+    extra = [fuzzer_lib()] if flavour is CHECK else []
+    with locked(os.path.join(STATE, flavour.name + ".lock")):
+        deps = dependencies(cc, cflags, src)
+        key = cache_key(flavour, cc, cflags, flavour.ldflags, deps, extra)
+        cache = os.path.join(flavour.cache, key)
+        binary = os.path.join(cache, "subject")
+        if os.access(binary, os.X_OK):
+            return binary, cache
+        os.makedirs(cache, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix="build.", dir=cache)
+        try:
+            with open(os.path.join(cache, "source"), "w") as f:
+                f.write(src + "\n")
+            obj = os.path.join(tmp, "subject.o")
+            p = subprocess.run([cc] + cflags + ["-c", src, "-o", obj], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, errors="replace")
+            if p.returncode != 0:
+                failed(cache, "compile", p.stdout, "%s does not compile" % rel(src))
+                raise Unusable("%s does not compile: %s" % (rel(src), first_error(p.stdout)))
+            compile_log = p.stdout
+            p = subprocess.run(["clang++"] + flavour.ldflags + [obj] + flavour.libs() + extra +
+                               ["-o", os.path.join(tmp, "subject")], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, errors="replace")
+            if p.returncode != 0:
+                failed(cache, "link", p.stdout, "%s does not link" % rel(src))
+                raise Unusable("%s does not link: %s" % (rel(src), first_error(p.stdout)))
+            os.replace(obj, os.path.join(cache, "subject.o"))
+            with open(os.path.join(cache, "compile.log"), "w") as f:
+                f.write(compile_log)
+            os.replace(os.path.join(tmp, "subject"), binary)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return binary, cache
+
+
+def source_path(path, base=None):
+    """The absolute path of a subject file named relative to the current
+    directory, else to BASE (the repository root by default)."""
+    if os.path.isabs(path):
+        return path
+    if os.path.isfile(path):
+        return os.path.abspath(path)
+    return os.path.join(base or ROOT, path)
+
+
+def find_target_binary(target):
+    """A target recorded as a binary: the path itself, or a binary of that
+    name under build/fuzz or build/dev; builds the fuzz preset when none
+    exists. None if there is none."""
+    if "/" in target:
+        for p in (target, os.path.join(ROOT, target)):
+            if os.path.isfile(p) and os.access(p, os.X_OK):
+                return p
+    name = os.path.basename(target)
+
+    def search(dirs):
+        for d in dirs:
+            for dirpath, _, files in os.walk(d):
+                if name in files:
+                    p = os.path.join(dirpath, name)
+                    if os.access(p, os.X_OK) and os.path.isfile(p):
+                        return p
+        return None
+
+    found = search([builds.FUZZ_DIR, builds.build_dir("dev")])
+    if not found:
+        say("building the fuzz preset to find " + name)
+        builds.build_preset("fuzz")
+        found = search([builds.FUZZ_DIR])
+    return found
