@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmapsim: atomic_t and atomic_long_t (the types live in <linux/types.h>,
+ * as in the kernel). Every operation is a scheduling point before it takes
+ * effect (see <linux/compiler.h>); the operation itself is one host atomic
+ * instruction, so it is atomic for simulated tasks and torture threads
+ * alike. The _return, _and_test, cmpxchg and xchg forms are fully ordered
+ * as in the kernel; the others are relaxed.
+ */
+#ifndef _LINUX_ATOMIC_H
+#define _LINUX_ATOMIC_H
+
+#include <linux/types.h>
+#include <linux/compiler.h>
+
+#define ATOMIC_INIT(i) { (i) }
+#define ATOMIC_LONG_INIT(i) { (i) }
+
+#define KMAPSIM_ATOMIC_OPS(pfx, atype, ctype)				\
+static inline ctype pfx##_read(const atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_READ,		\
+			      #pfx "_read");				\
+	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);		\
+}									\
+static inline void pfx##_set(atype *v, ctype i)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_set");				\
+	__atomic_store_n(&v->counter, i, __ATOMIC_RELAXED);		\
+}									\
+static inline ctype pfx##_add_return(ctype i, atype *v)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_add_return");			\
+	return __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST);	\
+}									\
+static inline ctype pfx##_sub_return(ctype i, atype *v)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_sub_return");			\
+	return __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST);	\
+}									\
+static inline void pfx##_add(ctype i, atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_add");				\
+	__atomic_add_fetch(&v->counter, i, __ATOMIC_RELAXED);		\
+}									\
+static inline void pfx##_sub(ctype i, atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_sub");				\
+	__atomic_sub_fetch(&v->counter, i, __ATOMIC_RELAXED);		\
+}									\
+static inline void pfx##_inc(atype *v)					\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_inc");				\
+	__atomic_add_fetch(&v->counter, 1, __ATOMIC_RELAXED);		\
+}									\
+static inline void pfx##_dec(atype *v)					\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_dec");				\
+	__atomic_sub_fetch(&v->counter, 1, __ATOMIC_RELAXED);		\
+}									\
+static inline ctype pfx##_inc_return(atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_inc_return");			\
+	return __atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);	\
+}									\
+static inline ctype pfx##_dec_return(atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_dec_return");			\
+	return __atomic_sub_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);	\
+}									\
+static inline bool pfx##_dec_and_test(atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_dec_and_test");			\
+	return __atomic_sub_fetch(&v->counter, 1, __ATOMIC_SEQ_CST) == 0; \
+}									\
+static inline bool pfx##_inc_and_test(atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_inc_and_test");			\
+	return __atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST) == 0; \
+}									\
+static inline bool pfx##_sub_and_test(ctype i, atype *v)		\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_sub_and_test");			\
+	return __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST) == 0; \
+}									\
+static inline ctype pfx##_xchg(atype *v, ctype n)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_xchg");				\
+	return __atomic_exchange_n(&v->counter, n, __ATOMIC_SEQ_CST);	\
+}									\
+/* A failed compare-and-exchange only read: a loop of them spins. */	\
+static inline ctype pfx##_cmpxchg(atype *v, ctype old, ctype n)		\
+{									\
+	ctype cur = old;						\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_READ,		\
+			      #pfx "_cmpxchg");				\
+	if (__atomic_compare_exchange_n(&v->counter, &cur, n, false,	\
+					__ATOMIC_SEQ_CST,		\
+					__ATOMIC_SEQ_CST))		\
+		kmapsim_shared_access(&v->counter,			\
+				      KMAPSIM_SHARED_PROGRESS,		\
+				      #pfx "_cmpxchg");			\
+	return cur;							\
+}
+
+KMAPSIM_ATOMIC_OPS(atomic, atomic_t, int)
+KMAPSIM_ATOMIC_OPS(atomic_long, atomic_long_t, long)
+
+#undef KMAPSIM_ATOMIC_OPS
+
+#endif /* _LINUX_ATOMIC_H */
