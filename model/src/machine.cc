@@ -39,6 +39,7 @@ Machine &M() {
 void install_fault_handler();  // fault.cc
 
 void subject_data_restore();  // subject_data.cc
+void plain_access_link();     // plain_access.cc
 
 Machine::Machine(const Profile &p) : prof_(p) {
   install_fault_handler();
@@ -84,6 +85,8 @@ Machine::Machine(const Profile &p) : prof_(p) {
   pkmap_last_user_.assign(prof_.last_pkmap, -1);
   pkmap_slot_of_.assign(total, -1);
   cpus_.assign(prof_.nr_cpus, Cpu{});
+  plain_access_link();
+  if (const char *e = getenv("KMAPSIM_PLAIN_ACCESS")) plain_access_points_ = strcmp(e, "0") != 0;
   host_.adopt_current();
 }
 

@@ -429,6 +429,9 @@ class Machine {
   int api_depth_ = 0;               // >0 while the model runs an API call (the watchdog waits)
   uint64_t run_serial_ = 0;         // counts runs, so the watchdog tells them apart
   double watchdog_seconds_ = 3;
+  // plain_access.cc: plain loads/stores of instrumented subject code are
+  // scheduling points (KMAPSIM_PLAIN_ACCESS=0 in the environment turns it off).
+  bool plain_access_points_ = true;
   bool watchdog_fired_ = false;
   void arm_watchdog();                                  // watchdog.cc
   [[noreturn]] void watchdog_report(const void *pc);   // watchdog.cc
