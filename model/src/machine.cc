@@ -151,6 +151,7 @@ void Machine::reset() {
   steps_ = 0;
   progress_total_ = spin_progress_ = idle_spins_ = 0;
   fallible_calls_ = 0;
+  plain_points_ = 0;
   last_api_ = "";
   api_depth_ = 0;
   watchdog_fired_ = false;

@@ -432,6 +432,8 @@ class Machine {
   // plain_access.cc: plain loads/stores of instrumented subject code are
   // scheduling points (KMAPSIM_PLAIN_ACCESS=0 in the environment turns it off).
   bool plain_access_points_ = true;
+  uint64_t plain_points_ = 0;  // this run's plain-access scheduling points
+  static constexpr uint64_t kPlainPointBudget = 20000;
   bool watchdog_fired_ = false;
   void arm_watchdog();                                  // watchdog.cc
   [[noreturn]] void watchdog_report(const void *pc);   // watchdog.cc

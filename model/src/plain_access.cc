@@ -8,8 +8,8 @@
 // in a loop (`while (!flag) ;`) is a spin that fairness resolves. Without
 // the flag (the default build of subjects), nothing calls them.
 //
-// Cost: see the README (Benchmarks): one hook call per access, and a
-// scheduling point (decisions, a bigger schedule space) per shared one.
+// Cost: one hook call per access, and a scheduling point (decisions, a
+// bigger schedule space) per shared one outside page contents.
 #include <cstdint>
 
 #include "machine.h"
@@ -25,6 +25,16 @@ inline void plain_access(const void *addr, bool write) {
   if (!m || !m->running_ || m->torture_ || m->api_depth_ || m->irq_instance_ || m->cur_task_ < 0) return;
   if (!m->plain_access_points_) return;
   if (m->cur().fiber.contains(addr)) return;  // the task's own stack: nobody else sees it
+  // Page contents (the direct map, kmap windows) are left out: loops over a
+  // page's bytes would make every byte a scheduling point (thousands per
+  // page) for interleavings that rarely matter; the kmap rules about those
+  // accesses are checked by the faults anyway. Flags, counters and pointers
+  // in globals and on the heap are what plain-access points are for.
+  if (m->in_arena(addr) || m->in_direct_map(addr)) return;
+  // A budget per run: a loop over a heap buffer (parity, checksums) would
+  // otherwise spend the step bound one byte at a time. The first
+  // kPlainPointBudget shared plain accesses of a run are scheduling points.
+  if (++m->plain_points_ > Machine::kPlainPointBudget) return;
   ApiGuard guard(*m);
   m->shared_access(addr, write ? Shared::Write : Shared::Read, write ? "a plain store" : "a plain load");
 }
