@@ -58,6 +58,9 @@ class RandomSource : public DecisionSource {
 // the highest-priority candidate, and lower the running task's priority at
 // d-1 random change points among k steps. A bug of depth d in a program of n
 // tasks and k steps is found by one run with probability >= 1/(n k^(d-1)).
+// The scheduler offers only fair candidates (sched_fair.cc: a spinning task
+// waits until the others ran), so the guarantee holds over fair schedules,
+// and k counts the steps that offered a choice among them.
 class PctSource : public DecisionSource {
  public:
   PctSource(uint64_t seed, unsigned depth, unsigned steps_estimate, unsigned tasks_estimate);
@@ -89,7 +92,10 @@ class PctSource : public DecisionSource {
 
 // Bounded-exhaustive: depth-first enumeration of every run with at most K
 // preemptions (a NextTask choice that takes the CPU from a task that could
-// continue, an interrupt or a migration each count one). Data choices are
+// continue, an interrupt or a migration each count one). Under fairness
+// (sched_fair.cc) a task that spins cannot continue until the others ran:
+// switching away from it is no preemption, so every fair schedule with at
+// most K preemptions is enumerated, and spin loops do not use up the bound. Data choices are
 // enumerated too: every should(), and for pick(lo, hi) the boundary values
 // lo, lo+1, hi-1, hi, the middle and the values around each page boundary.
 class ExhaustiveSource : public DecisionSource {
