@@ -1,5 +1,12 @@
-// --explore: bounded-exhaustive, PCT and random rounds until a report or
-// the budget; --selfcheck replays every run.
+// --explore: the fault sweep, bounded-exhaustive, PCT and random rounds
+// until a report or the budget; --selfcheck replays every run.
+//
+// The fault sweep (SQLite's method) runs the subject once per fallible call
+// N = 1, 2, ... with exactly the Nth one failing (an allocation, a user
+// copy, an interruptible or timed wait, a fault_in), on one fixed schedule,
+// until a run makes fewer than N fallible calls: every single-fault path of
+// that schedule is then explored. The random and PCT rounds also fail
+// fallible calls now and then, on every schedule they take.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,6 +60,11 @@ int explore() {
     for (unsigned k = 0; k <= g_opt.max_k; k++) ex.push_back(std::make_unique<ExhaustiveSource>(k));
     PctSource pct2(g_opt.seed, 2, 50, 2), pct3(g_opt.seed + 1, 3, 50, 3);
     RandomSource rnd(g_opt.seed + 2);
+    pct2.set_fault_injection(true);
+    pct3.set_fault_injection(true);
+    rnd.set_fault_injection(true);
+    uint64_t sweep_n = 1, sweep_calls = 0;
+    bool sweep_done = false;
     uint64_t runs = 0;
     uint64_t expected_reports = 0;  // reports the subject announced (kmapsim_expect)
     std::string first_line;
@@ -89,7 +101,19 @@ int explore() {
     const std::string &st = g_opt.strategy;
     bool use_ex = st == "explore" || st == "exhaustive", use_pct = st == "explore" || st == "pct";
     bool use_rnd = st == "explore" || st == "random";
+    bool use_sweep = st == "explore";
     for (unsigned pass = 0; !found && !out_of_budget(); pass++) {
+      // A slice of the fault sweep each pass, so a subject with many
+      // fallible calls still gets its schedules explored.
+      for (uint64_t i = 0; use_sweep && !sweep_done && !found && i < (100u << (pass < 6 ? pass : 6)) && !out_of_budget(); i++, sweep_n++) {
+        FaultSweepSource fs(sweep_n);
+        found = round(fs, 1, false);
+        if (!fs.injected()) {
+          sweep_done = true;
+          sweep_calls = fs.calls();
+        }
+      }
+      if (found) break;
       bool all_complete = true;
       for (unsigned k = 0; k <= g_opt.max_k && !found && use_ex; k++) {
         found = round(*ex[k], 500u << (pass < 6 ? pass : 6), true);
@@ -117,9 +141,14 @@ int explore() {
       json_subject(s->name, runs, schedules.size(), best, "", "", expected_reports);
       return finish(true, first_line);
     }
-    std::string guarantee = best >= 0 ? "all schedules with <= " + std::to_string(best) + " preemption" + (best == 1 ? "" : "s") +
+    std::string guarantee = best >= 0 ? "all fair schedules with <= " + std::to_string(best) + " preemption" + (best == 1 ? "" : "s") +
                                             " explored (boundary data values)"
                                       : "no exhaustive bound completed";
+    if (sweep_done)
+      guarantee += "; every single-fault path explored (" + std::to_string(sweep_calls) + " fallible call" + (sweep_calls == 1 ? "" : "s") +
+                   " on the sweep's schedule)";
+    else if (use_sweep)
+      guarantee += "; fault sweep incomplete (first " + std::to_string(sweep_n - 1) + " fallible calls failed in turn)";
     printf("kmapsim: clean: %s on %s: %llu runs, %zu distinct schedules, %s; %s", s->name.c_str(), prof.name.c_str(),
            static_cast<unsigned long long>(runs), schedules.size(), guarantee.c_str(), pct2.guarantee().c_str());
     if (expected_reports) printf("; %llu announced reports confirmed", static_cast<unsigned long long>(expected_reports));

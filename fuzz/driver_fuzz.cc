@@ -30,10 +30,15 @@ namespace kmapsim::driver {
 // ---- raw bytes (libFuzzer inputs)
 Machine *g_fuzz_machine = nullptr;
 std::vector<const SubjectEntry *> g_fuzz_subjects;
+// libFuzzer's -timeout=T and kmapsim's watchdog agree: the watchdog fires
+// first (at T/2, at most its default), so a run that never ends becomes a
+// soft-lockup report with a crash file rather than libFuzzer's bare timeout.
+double g_fuzz_watchdog = 0;
 
 RunResult run_bytes(const uint8_t *data, size_t size, const SubjectEntry **which) {
   if (!g_fuzz_machine) {
     g_fuzz_machine = new Machine(profile_or_die(g_opt.profile));
+    if (g_fuzz_watchdog > 0 && g_fuzz_watchdog < g_fuzz_machine->watchdog_seconds()) g_fuzz_machine->set_watchdog_seconds(g_fuzz_watchdog);
     g_fuzz_subjects = chosen_subjects();
   }
   size_t idx = 0;
@@ -127,6 +132,8 @@ int fuzz() {
   if (!LLVMFuzzerRunDriver) usage_error("this binary was built without libFuzzer (use the fuzz preset)");
   g_fuzz_t0 = now();
   load_known();
+  for (char *a : g_opt.fuzz_args)
+    if (a && strncmp(a, "-timeout=", 9) == 0 && atof(a + 9) > 0) g_fuzz_watchdog = atof(a + 9) / 2;
   static std::string forward;  // see the header: libFuzzer's child processes get the driver's options back
   if (!g_opt.driver_args.empty()) {
     forward = "--kmapsim-driver=" + encode_driver_args(g_opt.driver_args);

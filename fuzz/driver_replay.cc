@@ -36,6 +36,12 @@ class LenientReplaySource : public DecisionSource {
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override { return next(site, lo, hi); }
   bool should(Site site) override { return next(site, 0, 1) == 1; }
   size_t next_task(const Candidate *, size_t n, int) override { return next(Site::NextTask, 0, n - 1); }
+  // An injected fault stays where the list has it, if the run gets there.
+  bool inject(Fault, uint64_t nth) override {
+    if (i_ >= d_.size() || d_[i_].site != Site::Inject || d_[i_].value != nth) return false;
+    i_++;
+    return true;
+  }
   std::string describe() const override { return "lenient replay"; }
 
  private:

@@ -56,6 +56,12 @@ void *kmap_atomic_prot(struct page *page, pgprot_t) { KMAPSIM_API; return m.kmap
 void *kmap_atomic_pfn(unsigned long pfn) { KMAPSIM_API; return m.kmap_local_pfn(pfn, true, "kmap_atomic_pfn"); }
 void kmapsim_kunmap_atomic(const void *addr) { KMAPSIM_API; m.kunmap_local_indexed(addr, true, "kunmap_atomic"); }
 void *kmap_local_page(struct page *page) { KMAPSIM_API; return m.kmap_local(page, false, "kmap_local_page"); }
+void *kmap_local_page_try_from_panic(struct page *page) {
+  KMAPSIM_API;
+  m.checked_pfn(page, "kmap_local_page_try_from_panic");
+  if (PageHighMem(page)) return nullptr;  // not safe to map from panic context
+  return m.page_address(page);
+}
 void *kmap_local_page_prot(struct page *page, pgprot_t) { KMAPSIM_API; return m.kmap_local(page, false, "kmap_local_page_prot"); }
 void *kmap_local_folio(struct folio *folio, size_t offset) {
   KMAPSIM_API;
@@ -108,6 +114,12 @@ void might_sleep(void) {
   m.might_sleep("might_sleep");
   m.sched_point("might_sleep");
 }
+void kmapsim_shared_access(const volatile void *addr, int kind, const char *api) {
+  kmapsim::Machine *mp = kmapsim::Machine::running();
+  if (!mp) return;  // a subject's constructor or main(): no run, no scheduler
+  kmapsim::ApiGuard guard(*mp);
+  mp->shared_access(addr, static_cast<kmapsim::Shared>(kind), api);
+}
 void might_fault(void) {
   KMAPSIM_API;
   if (!m.cur().pagefault_disabled) might_sleep();
@@ -115,14 +127,21 @@ void might_fault(void) {
 void cond_resched(void) {
   KMAPSIM_API;
   m.might_sleep("cond_resched");
+  m.yield_point("cond_resched");
   m.sched_point("cond_resched");
 }
 void schedule(void) {
   KMAPSIM_API;
   m.might_sleep("schedule");
+  m.yield_point("schedule");
   m.sched_point("schedule");
 }
-void msleep(unsigned int) { schedule(); }
+void msleep(unsigned int) {
+  KMAPSIM_API;
+  m.might_sleep("msleep");
+  m.yield_point("msleep");
+  m.sched_point("msleep");
+}
 int smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int raw_smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int num_online_cpus(void) { KMAPSIM_API; return static_cast<int>(m.profile().nr_cpus); }
@@ -152,6 +171,14 @@ void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags) { KMAPSIM_API
 int spin_trylock(spinlock_t *lock) { KMAPSIM_API; return m.spin_trylock(lock); }
 void mutex_init(struct mutex *lock) { lock->owner = 0; }
 void mutex_lock(struct mutex *lock) { KMAPSIM_API; m.mutex_lock(lock); }
+int mutex_lock_interruptible(struct mutex *lock) {
+  KMAPSIM_API;
+  return m.mutex_lock_mode(lock, kmapsim::Machine::WaitMode::Interruptible, "mutex_lock_interruptible");
+}
+int mutex_lock_killable(struct mutex *lock) {
+  KMAPSIM_API;
+  return m.mutex_lock_mode(lock, kmapsim::Machine::WaitMode::Killable, "mutex_lock_killable");
+}
 int mutex_trylock(struct mutex *lock) { KMAPSIM_API; return m.mutex_trylock(lock); }
 void mutex_unlock(struct mutex *lock) { KMAPSIM_API; m.mutex_unlock(lock); }
 bool mutex_is_locked(struct mutex *lock) {
@@ -166,6 +193,35 @@ void reinit_completion(struct completion *x) {
 void complete(struct completion *x) { KMAPSIM_API; m.complete(x, false); }
 void complete_all(struct completion *x) { KMAPSIM_API; m.complete(x, true); }
 void wait_for_completion(struct completion *x) { KMAPSIM_API; m.wait_for_completion(x); }
+int wait_for_completion_interruptible(struct completion *x) {
+  KMAPSIM_API;
+  return static_cast<int>(m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::Interruptible, "wait_for_completion_interruptible"));
+}
+int wait_for_completion_killable(struct completion *x) {
+  KMAPSIM_API;
+  return static_cast<int>(m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::Killable, "wait_for_completion_killable"));
+}
+// The _timeout forms: 0 when the timeout expired, else the jiffies left
+// (simulated time does not pass: all of them, at least 1).
+unsigned long wait_for_completion_timeout(struct completion *x, unsigned long timeout) {
+  KMAPSIM_API;
+  long r = m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::Timeout, "wait_for_completion_timeout");
+  return r ? 0 : (timeout ? timeout : 1);
+}
+long wait_for_completion_interruptible_timeout(struct completion *x, unsigned long timeout) {
+  KMAPSIM_API;
+  long r = m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::InterruptibleTimeout, "wait_for_completion_interruptible_timeout");
+  if (r == 1) return 0;
+  if (r) return r;
+  return timeout ? static_cast<long>(timeout) : 1;
+}
+long wait_for_completion_killable_timeout(struct completion *x, unsigned long timeout) {
+  KMAPSIM_API;
+  long r = m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::KillableTimeout, "wait_for_completion_killable_timeout");
+  if (r == 1) return 0;
+  if (r) return r;
+  return timeout ? static_cast<long>(timeout) : 1;
+}
 bool try_wait_for_completion(struct completion *x) {
   GuardIfRunning g;
   if (!x->done) return false;

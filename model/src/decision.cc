@@ -13,7 +13,19 @@ const char *site_name(Site s) {
     case Site::IrqWhich: return "irq-which";
     case Site::Migrate: return "migrate";
     case Site::MigrateTo: return "migrate-to";
+    case Site::Inject: return "inject";
     case Site::kCount: break;
+  }
+  return "?";
+}
+
+const char *fault_name(Fault f) {
+  switch (f) {
+    case Fault::UserCopy: return "user-copy";
+    case Fault::Interrupted: return "interrupted";
+    case Fault::Timeout: return "timeout";
+    case Fault::FaultIn: return "fault-in";
+    case Fault::kCount: break;
   }
   return "?";
 }

@@ -23,10 +23,25 @@ enum class Site : uint8_t {
   IrqWhich = 6,   // which registered handler
   Migrate = 7,    // the current task migrates at this scheduling point
   MigrateTo = 8,  // to which other CPU
-  kCount = 9,
+  Inject = 9,     // a fallible call fails (value: its ordinal among the run's fallible calls)
+  kCount = 10,
 };
 
 const char *site_name(Site s);
+
+// The fallible calls besides allocations (whose failure is Site::AllocFail):
+// each may fail wherever a real kernel's could. The run numbers its fallible
+// calls 1, 2, ...; a source that fails one records Site::Inject with that
+// ordinal, so old traces (without Inject decisions) replay unchanged.
+enum class Fault : uint8_t {
+  UserCopy = 0,     // copy_{to,from}_user and the iov_iter copies: a bad user address (short copy)
+  Interrupted = 1,  // mutex_lock_interruptible/_killable, wait_for_completion_interruptible/_killable: a signal
+  Timeout = 2,      // wait_for_completion_timeout: the timeout expires first
+  FaultIn = 3,      // fault_in_readable/_writeable: a bad user address
+  kCount = 4,
+};
+
+const char *fault_name(Fault f);
 
 // A candidate in a NextTask choice. Index 0 is always "continue the current
 // task" when the current task can continue; `preempts` says whether choosing
@@ -49,6 +64,10 @@ class DecisionSource {
   virtual bool should(Site site) = 0;
   // Index into cands (n >= 2). `running` is the task now on the CPU, or -1.
   virtual size_t next_task(const Candidate *cands, size_t n, int running) = 0;
+  // Whether the run's nth fallible call (1-based), of kind f, fails. Sources
+  // that do not inject (the fuzzer's bytes, exhaustive enumeration) keep the
+  // default: old inputs and traces replay as recorded.
+  virtual bool inject(Fault, uint64_t) { return false; }
   virtual std::string describe() const = 0;
   // Why the source stopped, and what it guarantees (e.g. exhaustive).
   virtual std::string guarantee() const { return ""; }

@@ -9,6 +9,7 @@ PctSource::PctSource(uint64_t seed, unsigned depth, unsigned steps, unsigned tas
     : seed_(seed), d_(depth ? depth : 1), k_(steps ? steps : 1), n_(tasks ? tasks : 1), rng_(seed) {}
 
 void PctSource::begin_run() {
+  frng_.seed_with(seed_ * 0xd1b54a32d192ed03ull + runs_);
   rng_.seed_with(seed_ * 0x2545f4914f6cdd1dull + runs_++);
   step_ = 0;
   prio_.clear();
@@ -31,6 +32,8 @@ int64_t PctSource::priority(int task) {
     prio_.push_back(static_cast<int64_t>(d_ + rng_.range(0, 1u << 20)));
   return prio_[task];
 }
+
+bool PctSource::inject(Fault, uint64_t) { return inject_ && frng_.chance(1, 24); }
 
 uint64_t PctSource::pick(Site, uint64_t lo, uint64_t hi) { return rng_.range(lo, hi); }
 

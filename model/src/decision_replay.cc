@@ -27,6 +27,14 @@ uint64_t ReplaySource::pick(Site site, uint64_t lo, uint64_t hi) { return next(s
 
 bool ReplaySource::should(Site site) { return next(site, 0, 1, 0) == 1; }
 
+bool ReplaySource::inject(Fault, uint64_t nth) {
+  if (!diverged_.empty() || i_ >= t_.size()) return false;
+  const Decision &d = t_.decisions()[i_];
+  if (d.site != Site::Inject || d.value != nth) return false;
+  i_++;
+  return true;
+}
+
 size_t ReplaySource::next_task(const Candidate *, size_t n, int) { return next(Site::NextTask, 0, n - 1, 0); }
 
 }  // namespace kmapsim

@@ -14,6 +14,15 @@ uint64_t ScriptSource::pick(Site site, uint64_t lo, uint64_t hi) {
   return v < lo ? lo : v > hi ? hi : v;
 }
 
+bool ScriptSource::inject(Fault, uint64_t nth) {
+  size_t i = static_cast<size_t>(Site::Inject);
+  if (pos_[i] < q_[i].size() && q_[i][pos_[i]] == nth) {
+    pos_[i]++;
+    return true;
+  }
+  return false;
+}
+
 size_t ScriptSource::next_task(const Candidate *, size_t n, int) {
   uint64_t v = next(Site::NextTask, def_[static_cast<size_t>(Site::NextTask)]);  // set_default applies here too
   return v < n ? v : n - 1;

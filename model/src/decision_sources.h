@@ -39,18 +39,28 @@ class RandomSource : public DecisionSource {
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override;
   size_t next_task(const Candidate *c, size_t n, int running) override;
+  // With fault injection on, each fallible call fails with a small
+  // probability, drawn from a stream of its own (the other decisions stay
+  // those of the same seed without injection).
+  bool inject(Fault f, uint64_t nth) override;
+  void set_fault_injection(bool on) { inject_ = on; }
   std::string describe() const override;
 
  private:
   uint64_t seed_;
   uint64_t runs_ = 0;
   Rng rng_;
+  bool inject_ = false;
+  Rng frng_;
 };
 
 // PCT (Burckhardt et al., ASPLOS 2010): random task priorities, always run
 // the highest-priority candidate, and lower the running task's priority at
 // d-1 random change points among k steps. A bug of depth d in a program of n
 // tasks and k steps is found by one run with probability >= 1/(n k^(d-1)).
+// The scheduler offers only fair candidates (sched_fair.cc: a spinning task
+// waits until the others ran), so the guarantee holds over fair schedules,
+// and k counts the steps that offered a choice among them.
 class PctSource : public DecisionSource {
  public:
   PctSource(uint64_t seed, unsigned depth, unsigned steps_estimate, unsigned tasks_estimate);
@@ -59,12 +69,16 @@ class PctSource : public DecisionSource {
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override;
   size_t next_task(const Candidate *c, size_t n, int running) override;
+  bool inject(Fault f, uint64_t nth) override;  // as RandomSource, when enabled
+  void set_fault_injection(bool on) { inject_ = on; }
   std::string describe() const override;
   std::string guarantee() const override;
   double bound() const;
 
  private:
   int64_t priority(int task);
+  bool inject_ = false;
+  Rng frng_;
   uint64_t seed_;
   unsigned d_, k_, n_;
   uint64_t runs_ = 0;
@@ -78,7 +92,10 @@ class PctSource : public DecisionSource {
 
 // Bounded-exhaustive: depth-first enumeration of every run with at most K
 // preemptions (a NextTask choice that takes the CPU from a task that could
-// continue, an interrupt or a migration each count one). Data choices are
+// continue, an interrupt or a migration each count one). Under fairness
+// (sched_fair.cc) a task that spins cannot continue until the others ran:
+// switching away from it is no preemption, so every fair schedule with at
+// most K preemptions is enumerated, and spin loops do not use up the bound. Data choices are
 // enumerated too: every should(), and for pick(lo, hi) the boundary values
 // lo, lo+1, hi-1, hi, the middle and the values around each page boundary.
 class ExhaustiveSource : public DecisionSource {
@@ -127,6 +144,9 @@ class ReplaySource : public DecisionSource {
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override;
   size_t next_task(const Candidate *c, size_t n, int running) override;
+  // The recorded run failed its nth fallible call exactly when the next
+  // decision is Inject = nth; otherwise nothing is consumed.
+  bool inject(Fault f, uint64_t nth) override;
   std::string describe() const override { return "replay"; }
   const std::string &divergence() const { return diverged_; }
   bool consumed_all() const { return i_ == t_.size(); }
@@ -160,12 +180,14 @@ class ScriptSource : public DecisionSource {
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override { return next(site, def_[static_cast<size_t>(site)]) != 0; }
   size_t next_task(const Candidate *, size_t n, int) override;
+  // push(Site::Inject, n): the nth fallible call fails (queue in order).
+  bool inject(Fault, uint64_t nth) override;
   std::string describe() const override { return "script"; }
 
  private:
   uint64_t next(Site s, uint64_t fallback);
   std::vector<uint64_t> q_[static_cast<size_t>(Site::kCount)];
-  uint64_t def_[static_cast<size_t>(Site::kCount)] = {UINT64_MAX, 0, 1, 0, 0, 0, 0, 0, 0};
+  uint64_t def_[static_cast<size_t>(Site::kCount)] = {UINT64_MAX, 0, 1, 0, 0, 0, 0, 0, 0, 0};
   std::vector<size_t> pos_ = std::vector<size_t>(static_cast<size_t>(Site::kCount), 0);
 };
 
@@ -189,6 +211,35 @@ class SiteStreamSource : public DecisionSource {
  private:
   uint64_t seed_;
   Rng rng_[static_cast<size_t>(Site::kCount)];
+};
+
+}  // namespace kmapsim
+
+namespace kmapsim {
+
+// SQLite's fault sweep: run N fails the Nth fallible call of the run (an
+// allocation without __GFP_NOFAIL, a user copy, an interruptible or timed
+// wait, a fault_in) and nothing else, on one fixed schedule: the current
+// task keeps running, highmem pages, present user pages, no interrupt or
+// migration, the lowest kmapsim_pick() value. The sweep ends when a run
+// makes fewer than N fallible calls: then every single-fault path of that
+// schedule was run.
+class FaultSweepSource : public DecisionSource {
+ public:
+  explicit FaultSweepSource(uint64_t target) : target_(target) {}
+  void begin_run() override { calls_ = 0; }
+  uint64_t pick(Site, uint64_t lo, uint64_t) override { return lo; }
+  bool should(Site site) override;
+  size_t next_task(const Candidate *, size_t, int) override { return 0; }
+  bool inject(Fault, uint64_t) override { return ++calls_ == target_; }
+  std::string describe() const override;
+  // The last run reached its target (false: the sweep is over).
+  bool injected() const { return calls_ >= target_; }
+  uint64_t calls() const { return calls_; }
+
+ private:
+  uint64_t target_;
+  uint64_t calls_ = 0;
 };
 
 }  // namespace kmapsim

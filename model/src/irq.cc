@@ -41,6 +41,13 @@ void Machine::maybe_fire_irq() {
     if (which >= irqs_.size()) which = 0;
     trace_.push(Site::IrqWhich, which);
   }
+  fire_irq(which);
+}
+
+// Runs handler `which` now, nested on the current task (maybe_fire_irq's
+// choice, or a fair schedule letting an interrupt end a lone spin).
+void Machine::fire_irq(size_t which) {
+  Task &t = cur();
   IrqHandler h = irqs_[which];
   size_t depth = t.kmap_ctrl.size();
   int pc = t.preempt_count, pf = t.pagefault_disabled, am = t.atomic_maps, ls = t.local_sections, io = t.irqs_off;
@@ -51,10 +58,14 @@ void Machine::maybe_fire_irq() {
   // Called through its real type (irq_handler_t returns an enum): calling
   // through int (*)(int, void *) is undefined and trips -fsanitize=function.
   auto handler = [&h] { reinterpret_cast<irq_handler_t>(h.handler)(static_cast<int>(h.irq), h.dev_id); };
-  if (torture_)
+  if (torture_) {
     torture_->run_handler(h.dev_id, handler);  // without the model lock, like all subject code
-  else
+  } else {
+    int depth = api_depth_;  // the handler is subject code: the watchdog may interrupt it
+    api_depth_ = 0;
     handler();
+    api_depth_ = depth;
+  }
   t.irqs_off--;
   if (t.kmap_ctrl.size() > depth) {
     const LocalMap &m = t.kmap_ctrl.back();

@@ -7,7 +7,11 @@
 
 #include "machine.h"
 
+#include <cerrno>
+
 namespace kmapsim {
+
+constexpr long ERESTARTSYS_VALUE = 512;  // the kernel's ERESTARTSYS
 
 static unsigned long owner_id(Machine &m) { return static_cast<unsigned long>(m.cur_task()) + 1; }
 
@@ -44,16 +48,24 @@ bool Machine::spin_trylock(struct spinlock *l) {
   return true;
 }
 
-void Machine::mutex_lock(struct mutex *mx) {
-  might_sleep("mutex_lock");
-  sched_point("mutex_lock");
+void Machine::mutex_lock(struct mutex *mx) { mutex_lock_mode(mx, WaitMode::Uninterruptible, "mutex_lock"); }
+
+// mutex_lock and its _interruptible/_killable forms: as in the kernel, a
+// pending signal only matters once the task would have to sleep for the
+// lock (the uncontended fast path takes it without looking): -EINTR then.
+int Machine::mutex_lock_mode(struct mutex *mx, WaitMode mode, const char *api) {
+  might_sleep(api);
+  sched_point(api);
   while (mx->owner) {
     if (mx->owner == owner_id(*this))
-      report(BugClass::PkmapDeadlock, -1, -1, "mutex_lock(%s): %s already holds it (recursive locking deadlock)", mx->name ? mx->name : "?",
+      report(BugClass::PkmapDeadlock, -1, -1, "%s(%s): %s already holds it (recursive locking deadlock)", api, mx->name ? mx->name : "?",
              cur().name.c_str());
-    block(Wait::Mutex, mx, "mutex_lock");
+    if (mode != WaitMode::Uninterruptible && fallible(Fault::Interrupted, mode == WaitMode::Killable ? "mutex_lock_killable: fatal signal, -EINTR" : "mutex_lock_interruptible: signal, -EINTR"))
+      return -EINTR;
+    block(Wait::Mutex, mx, api);
   }
   mx->owner = owner_id(*this);
+  return 0;
 }
 
 bool Machine::mutex_trylock(struct mutex *mx) {
@@ -79,11 +91,39 @@ void Machine::complete(struct completion *c, bool all) {
   sched_point("complete");
 }
 
-void Machine::wait_for_completion(struct completion *c) {
-  might_sleep("wait_for_completion");
-  sched_point("wait_for_completion");
-  while (!c->done) block(Wait::Completion, c, "wait_for_completion");
+void Machine::wait_for_completion(struct completion *c) { wait_for_completion_mode(c, WaitMode::Uninterruptible, "wait_for_completion"); }
+
+// The wait_for_completion family. As in the kernel, a completion that is
+// already done is taken without sleeping, whatever the form; only a wait
+// that has to sleep can end early: with a signal (-ERESTARTSYS, the
+// _interruptible and _killable forms) or with its timeout (the _timeout
+// form returns 0). A timed waiter also times out when nothing else can run,
+// so a completion nobody signals is no deadlock for it. Returns 0 when the
+// completion was taken, else the failure (-ERESTARTSYS, or 1 for a timeout).
+long Machine::wait_for_completion_mode(struct completion *c, WaitMode mode, const char *api) {
+  might_sleep(api);
+  sched_point(api);
+  if (!c->done) {
+    bool killable = mode == WaitMode::Killable || mode == WaitMode::KillableTimeout;
+    bool signals = killable || mode == WaitMode::Interruptible || mode == WaitMode::InterruptibleTimeout;
+    bool timed = mode == WaitMode::Timeout || mode == WaitMode::InterruptibleTimeout || mode == WaitMode::KillableTimeout;
+    if (signals && fallible(Fault::Interrupted, killable ? "killable wait: fatal signal, -ERESTARTSYS" : "interruptible wait: signal, -ERESTARTSYS"))
+      return -ERESTARTSYS_VALUE;
+    if (timed && fallible(Fault::Timeout, "timed wait: the timeout expired"))
+      return 1;
+    Task &t = cur();
+    t.timed_wait = timed;
+    t.timed_out = false;
+    while (!c->done) {
+      block(Wait::Completion, c, api);
+      if (t.timed_out) break;
+    }
+    bool timed_out = t.timed_out && !c->done;
+    t.timed_wait = t.timed_out = false;
+    if (timed_out) return 1;
+  }
   if (c->done < (1u << 30)) c->done--;
+  return 0;
 }
 
 }  // namespace kmapsim

@@ -39,6 +39,7 @@ Machine &M() {
 void install_fault_handler();  // fault.cc
 
 void subject_data_restore();  // subject_data.cc
+void plain_access_link();     // plain_access.cc
 
 Machine::Machine(const Profile &p) : prof_(p) {
   install_fault_handler();
@@ -84,6 +85,8 @@ Machine::Machine(const Profile &p) : prof_(p) {
   pkmap_last_user_.assign(prof_.last_pkmap, -1);
   pkmap_slot_of_.assign(total, -1);
   cpus_.assign(prof_.nr_cpus, Cpu{});
+  plain_access_link();
+  if (const char *e = getenv("KMAPSIM_PLAIN_ACCESS")) plain_access_points_ = strcmp(e, "0") != 0;
   host_.adopt_current();
 }
 
@@ -145,6 +148,13 @@ void Machine::reset() {
   trace_.clear();
   events_.clear();
   steps_ = 0;
+  progress_total_ = spin_progress_ = idle_spins_ = 0;
+  fallible_calls_ = 0;
+  plain_points_ = 0;
+  last_api_ = "";
+  api_depth_ = 0;
+  watchdog_fired_ = false;
+  run_serial_++;
   obs_hash_ = kFnvBasis;
   last_null_page_address_api_ = nullptr;
   expected_ = BugClass::None;
@@ -157,6 +167,7 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
     abort();
   }
   reset();
+  if (!torture_) arm_watchdog();
   subject_data_restore();
   src_ = &src;
   src.begin_run();
@@ -219,6 +230,17 @@ uint64_t Machine::event(Ev kind, uint64_t a, uint64_t b, const char *what) {
     h ^= h >> 32;
   }
   obs_hash_ = h;
+  // What another context could observe is progress (fairness, sched_fair.cc);
+  // scheduling itself is not.
+  switch (kind) {
+    case Ev::Switch:
+    case Ev::Preempt:
+    case Ev::Migrate:
+    case Ev::IrqEnter:
+    case Ev::IrqExit:
+    case Ev::Block: break;
+    default: note_progress(); break;
+  }
   uint64_t seq = events_.push(e);
   if (log_events_) {
     std::string line;

@@ -41,6 +41,11 @@ constexpr size_t kPage = 4096;
 enum class TaskState : uint8_t { Runnable, Blocked, Dead };
 enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker };
 
+// What a shared-memory access of the API (READ_ONCE, smp_load_acquire,
+// atomic_*, cpu_relax, the barriers) tells the scheduler (sched.cc).
+// The values are those of KMAPSIM_SHARED_* in <linux/compiler.h>.
+enum class Shared : uint8_t { Read, Write, Barrier, Relax, Progress };
+
 // A temporary mapping on a task's kmap_local stack (kmap_ctrl.pteval[]):
 // only real fixmap mappings are pushed, as in the kernel.
 struct LocalMap {
@@ -76,6 +81,23 @@ struct Task {
   int local_sections = 0;  // kmap_local/atomic mappings not yet unmapped, any page
   std::vector<LocalMap> kmap_ctrl;
   std::vector<PcpuUse> pcpu_uses;
+  // Fair scheduling (sched.cc). `progress` counts what the task did that
+  // another context could observe (model events, shared writes); a yield
+  // (cond_resched, schedule, cpu_relax) with no progress since the previous
+  // one, or a re-read of the same shared location with none since the last
+  // read, is a spin iteration: the task then may not run again until every
+  // task in must_wait (one bit per task id) has run.
+  uint64_t progress = 0;
+  uint64_t progress_at_yield = UINT64_MAX;
+  uint64_t progress_at_read = UINT64_MAX;
+  const volatile void *last_read = nullptr;
+  uint64_t must_wait = 0;
+  const char *spin_api = nullptr;  // where it spins, for the soft-lockup report
+  // Waits that may end without their event (sched.cc): the timed waiter
+  // times out once nothing else can run.
+  bool timed_wait = false;
+  bool timed_out = false;
+  int api_depth = 0;  // Machine::api_depth_ while another fiber runs
   // What the task runs.
   void (*subject)() = nullptr;
   int (*threadfn)(void *) = nullptr;
@@ -112,7 +134,16 @@ struct Window {
 struct UserBuf {
   char *base;
   size_t len;
-  std::vector<int8_t> present;  // per page: -1 undecided, 0 absent, 1 present
+  std::vector<int8_t> present;  // per page: -1 undecided, 0 absent, 1 present, kBad: a bad address (injected)
+  static constexpr int8_t kBad = 2;
+  bool bad_page_in(const char *u, size_t n) const {
+    for (size_t pg = static_cast<size_t>(u - base) / 4096; n && pg <= static_cast<size_t>(u + n - 1 - base) / 4096; pg++)
+      if (present[pg] == kBad) return true;
+    return false;
+  }
+  void mark_bad(const char *at) {
+    if (at >= base && at < base + len) present[static_cast<size_t>(at - base) / 4096] = kBad;
+  }
 };
 
 struct IrqHandler {
@@ -216,11 +247,34 @@ class Machine {
   void irq_restore(unsigned long flags);
   uint64_t decide_pick(uint64_t lo, uint64_t hi);
   bool decide(Site s);
+  // A fallible call of kind f: true when the run makes it fail (the decision
+  // source says so; recorded as Site::Inject with the call's ordinal).
+  bool fallible(Fault f, const char *api);
+  // Fairness: cond_resched/schedule/cpu_relax, and the shared-memory API.
+  void yield_point(const char *api);
+  void shared_access(const volatile void *addr, Shared kind, const char *api);
+  void note_progress() {
+    if (cur_task_ >= 0) {
+      tasks_[cur_task_]->progress++;
+      tasks_[cur_task_]->spin_api = nullptr;
+    }
+    progress_total_++;
+  }
+  // wait_for_completion and friends: 0 when completed, else the failure
+  // (-ERESTARTSYS for a signal, 0 from the _timeout form's view: see capi.cc).
+  enum class WaitMode : uint8_t { Uninterruptible, Interruptible, Killable, Timeout, InterruptibleTimeout, KillableTimeout };
+  long wait_for_completion_mode(struct completion *c, WaitMode mode, const char *api);
+  int mutex_lock_mode(struct mutex *m, WaitMode mode, const char *api);
+  // The host-time watchdog (watchdog.cc): a context that runs this long
+  // without a scheduling point is a soft-lockup.
+  void set_watchdog_seconds(double s) { watchdog_seconds_ = s; }
+  double watchdog_seconds() const { return watchdog_seconds_; }
 
   // ---- irq.cc
   int request_irq(unsigned irq, int (*handler)(int, void *), const char *name, void *dev_id);
   void free_irq(unsigned irq, void *dev_id);
   void maybe_fire_irq();
+  void fire_irq(size_t which);
 
   // ---- locking.cc
   void spin_lock(struct spinlock *l, bool irq, unsigned long *flags);
@@ -289,6 +343,11 @@ class Machine {
   [[noreturn]] void deadlock();
   void switch_to_task(int next);
   void choose_next(bool current_can_continue, const char *api);
+  void fair_filter(bool can_continue);
+  bool idle_balance();
+  bool wake_timed_waiter();
+  [[noreturn]] void soft_lockup(const char *why);
+  void spin_iteration(Task &t, const char *api, bool waits_on_memory);
   void task_exit_checks(Task &t);
   void map_setup();
   void sched_out_in(int from, int to);
@@ -364,6 +423,25 @@ class Machine {
   EventRing events_;
   uint64_t steps_ = 0;
   uint64_t step_bound_ = 200000;
+  // Fairness and the watchdog (sched.cc, watchdog.cc).
+  uint64_t progress_total_ = 0;     // progress of every task, this run
+  uint64_t spin_progress_ = 0;      // progress_total_ when idle_spins_ started counting
+  uint64_t idle_spins_ = 0;         // spin iterations since anything made progress
+  static constexpr uint64_t kSpinLimit = 5000;
+  static constexpr uint64_t kIrqAfterSpins = 16;  // a lone spinner lets interrupts in after this many
+  uint64_t fallible_calls_ = 0;     // fallible calls of this run (Site::Inject ordinals)
+  const char *last_api_ = "";       // the last scheduling point's API, for the watchdog's report
+  int api_depth_ = 0;               // >0 while the model runs an API call (the watchdog waits)
+  uint64_t run_serial_ = 0;         // counts runs, so the watchdog tells them apart
+  double watchdog_seconds_ = 3;
+  // plain_access.cc: plain loads/stores of instrumented subject code are
+  // scheduling points (KMAPSIM_PLAIN_ACCESS=0 in the environment turns it off).
+  bool plain_access_points_ = true;
+  uint64_t plain_points_ = 0;  // this run's plain-access scheduling points
+  static constexpr uint64_t kPlainPointBudget = 20000;
+  bool watchdog_fired_ = false;
+  void arm_watchdog();                                  // watchdog.cc
+  [[noreturn]] void watchdog_report(const void *pc);   // watchdog.cc
   bool running_ = false;
   BugClass expected_ = BugClass::None;
   bool broken_sched_in_ = false;
@@ -385,17 +463,22 @@ void torture_unlock(Torture *t);
 // thread's task the current one; in deterministic mode it does nothing.
 class ApiGuard {
  public:
-  explicit ApiGuard(Machine &m) : t_(m.torture_) {
+  // In deterministic mode it counts the API calls the running fiber is in
+  // (the watchdog never interrupts the model itself).
+  explicit ApiGuard(Machine &m) : t_(m.torture_), depth_(m.torture_ ? nullptr : &m.api_depth_) {
+    if (depth_) ++*depth_;
     if (t_) torture_lock(t_);
   }
   ~ApiGuard() {
     if (t_) torture_unlock(t_);
+    if (depth_) --*depth_;
   }
   ApiGuard(const ApiGuard &) = delete;
   ApiGuard &operator=(const ApiGuard &) = delete;
 
  private:
   Torture *t_;
+  int *depth_;
 };
 
 // Names of per-CPU variables, registered by DEFINE_PER_CPU's constructor.

@@ -18,6 +18,7 @@ static const char *const kNames[] = {
     "missing-flush-dcache",
     "pkmap-deadlock",
     "subject-bug",
+    "soft-lockup",
     "memory-error",
 };
 static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(BugClass::kCount));

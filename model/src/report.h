@@ -27,6 +27,8 @@ enum class BugClass : uint8_t {
   // (BUG_ON), freed a page twice, or called the API with garbage that is not
   // about kmap. Reported with the same contract.
   SubjectBug,
+  // BUG-CLASSES.md's classes added after the first 13 follow, in its order.
+  SoftLockup,
   // AddressSanitizer or UBSan flagged subject code (sanitizer_report.cc).
   MemoryError,
   kCount,

@@ -32,6 +32,15 @@ int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(v
   t.atomic_maps = t.local_sections = 0;
   t.kmap_ctrl.clear();
   t.pcpu_uses.clear();
+  t.progress = 0;
+  t.progress_at_yield = t.progress_at_read = UINT64_MAX;
+  t.last_read = nullptr;
+  t.must_wait = 0;
+  t.spin_api = nullptr;
+  t.timed_wait = t.timed_out = false;
+  t.api_depth = 0;
+  // Nobody waits for a task that did not exist when they yielded.
+  for (size_t i = 0; i < ntasks_; i++) tasks_[i]->must_wait &= ~(1ull << id);
   t.subject = subject;
   t.threadfn = fn;
   t.data = data;
@@ -94,13 +103,23 @@ bool Machine::decide(Site s) {
   return v;
 }
 
+bool Machine::fallible(Fault f, const char *api) {
+  if (!running_ || torture_) return false;
+  uint64_t n = ++fallible_calls_;
+  if (!src_->inject(f, n)) return false;
+  trace_.push(Site::Inject, n);
+  event(Ev::Note, n, static_cast<uint64_t>(f), api);
+  return true;
+}
+
 void Machine::sched_point(const char *api) {
   if (!running_ || irq_instance_) return;
   if (torture_) return torture_->sched_point(api);
+  last_api_ = api;
   if (++steps_ > step_bound_) {
     result_.livelock = true;
-    report(BugClass::PkmapDeadlock, -1, -1, "no progress: the run exceeded %llu scheduling points (livelock?) at %s()",
-           static_cast<unsigned long long>(step_bound_), api);
+    report(BugClass::SoftLockup, -1, -1, "no progress: the run exceeded %llu scheduling points (livelock?) at %s() in %s",
+           static_cast<unsigned long long>(step_bound_), api, cur().name.c_str());
   }
   maybe_fire_irq();
   Task &t = cur();
@@ -127,35 +146,44 @@ void Machine::choose_next(bool can_continue, const char *api) {
   // The only task, able to continue, is the only candidate (the common case
   // of single-task subjects: every API call passes here).
   if (can_continue && ntasks_ == 1) return;
-  cands_.clear();
   Task &t = cur();
-  bool preempt_ok = can_continue && preemptible();
-  if (can_continue) cands_.push_back({cur_task_, false});
-  for (size_t c = 0; c < cpus_.size(); c++) {
-    int curr = cpus_[c].curr;
-    if (curr >= 0 && curr != cur_task_) {
-      if (tasks_[curr]->state == TaskState::Runnable) cands_.push_back({curr, can_continue});
-    } else if (curr < 0) {
-      for (size_t i = 0; i < ntasks_; i++) {
-        Task &q = *tasks_[i];
-        // The current task is here too when it just migrated to this CPU.
-        if (q.state == TaskState::Runnable && q.cpu == static_cast<int>(c) && !(can_continue && q.id == cur_task_))
-          cands_.push_back({q.id, can_continue});
+  for (;;) {
+    cands_.clear();
+    bool preempt_ok = can_continue && preemptible();
+    if (can_continue) cands_.push_back({cur_task_, false});
+    for (size_t c = 0; c < cpus_.size(); c++) {
+      int curr = cpus_[c].curr;
+      if (curr >= 0 && curr != cur_task_) {
+        if (tasks_[curr]->state == TaskState::Runnable) cands_.push_back({curr, can_continue});
+      } else if (curr < 0) {
+        for (size_t i = 0; i < ntasks_; i++) {
+          Task &q = *tasks_[i];
+          // The current task is here too when it just migrated to this CPU.
+          if (q.state == TaskState::Runnable && q.cpu == static_cast<int>(c) && !(can_continue && q.id == cur_task_))
+            cands_.push_back({q.id, can_continue});
+        }
       }
     }
-  }
-  if (preempt_ok) {
-    for (size_t i = 0; i < ntasks_; i++) {
-      Task &q = *tasks_[i];
-      if (q.state == TaskState::Runnable && q.cpu == t.cpu && q.id != cur_task_ && cpus_[q.cpu].curr != q.id) cands_.push_back({q.id, true});
+    if (preempt_ok) {
+      for (size_t i = 0; i < ntasks_; i++) {
+        Task &q = *tasks_[i];
+        if (q.state == TaskState::Runnable && q.cpu == t.cpu && q.id != cur_task_ && cpus_[q.cpu].curr != q.id) cands_.push_back({q.id, true});
+      }
     }
-  }
-  if (cands_.empty()) {
-    for (size_t i = 0; i < ntasks_; i++) {
-      const Task &q = *tasks_[i];
-      if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker) deadlock();
+    fair_filter(can_continue);
+    if (cands_.empty()) {
+      if (wake_timed_waiter()) continue;  // a timed wait expires: that task runs on
+      for (size_t i = 0; i < ntasks_; i++) {
+        const Task &q = *tasks_[i];
+        if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker) deadlock();
+      }
+      finish_run();
     }
-    finish_run();
+    // A spinner that keeps its CPU while the task it waits for is queued
+    // behind a busy CPU: the kernel's idle balancing moves that task to an
+    // idle CPU, so a fair schedule does too.
+    if (cands_.size() == 1 && can_continue && cands_[0].task == cur_task_ && t.must_wait && idle_balance()) continue;
+    break;
   }
   size_t idx = 0;
   if (cands_.size() > 1) {
@@ -164,6 +192,8 @@ void Machine::choose_next(bool can_continue, const char *api) {
     trace_.push(Site::NextTask, idx);
   }
   int next = cands_[idx].task;
+  // The chosen task runs a step: nobody waits for it any more.
+  for (size_t i = 0; i < ntasks_; i++) tasks_[i]->must_wait &= ~(1ull << next);
   if (next == cur_task_ && can_continue) return;
   Task &n = *tasks_[next];
   if (cpus_[n.cpu].curr != next) {
@@ -179,6 +209,8 @@ void Machine::switch_to_task(int next) {
   int prev = cur_task_;
   if (next == prev) return;
   event(Ev::Switch, static_cast<uint64_t>(next), 0, "run");
+  tasks_[prev]->api_depth = api_depth_;
+  api_depth_ = tasks_[next]->api_depth;
   cur_task_ = next;
   activate_context(next, 0);
   Fiber::switch_to(&tasks_[prev]->fiber, &tasks_[next]->fiber);
@@ -211,24 +243,36 @@ void Machine::wake(Wait why, const void *obj, bool all) {
   }
 }
 
-[[noreturn]] void Machine::deadlock() {
+// Who waits for what, and what each CPU runs: the tail of deadlock and
+// soft-lockup reports. Returns whether some task waits for a PKMAP slot.
+static bool describe_waiters(const Machine &m, std::string &who) {
   static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work"};
-  std::string &who = result_.report.text;  // scratch; compose_report overwrites it
   who.clear();
   bool pkmap = false;
-  for (size_t i = 0; i < ntasks_; i++) {
-    const Task &q = *tasks_[i];
+  for (size_t i = 0; i < m.ntasks_; i++) {
+    const Task &q = *m.tasks_[i];
+    if (q.state == TaskState::Runnable && q.spin_api) {
+      if (!who.empty()) who += "; ";
+      who += q.name + " spins at " + q.spin_api + "()";
+      continue;
+    }
     if (q.state != TaskState::Blocked || q.wait == Wait::IdleWorker) continue;
     pkmap |= q.wait == Wait::Pkmap;
     if (!who.empty()) who += "; ";
     who += q.name + " waits for " + kWhy[static_cast<int>(q.wait)];
   }
   who += " [";
-  for (size_t c = 0; c < cpus_.size(); c++) {
+  for (size_t c = 0; c < m.cpus_.size(); c++) {
     who += c ? ", cpu" : "cpu";
-    who += std::to_string(c) + ": " + (cpus_[c].curr >= 0 ? tasks_[cpus_[c].curr]->name : std::string("idle"));
+    who += std::to_string(c) + ": " + (m.cpus_[c].curr >= 0 ? m.tasks_[m.cpus_[c].curr]->name : std::string("idle"));
   }
   who += "]";
+  return pkmap;
+}
+
+[[noreturn]] void Machine::deadlock() {
+  std::string &who = result_.report.text;  // scratch; compose_report overwrites it
+  bool pkmap = describe_waiters(*this, who);
   char line[600];
   if (pkmap) {
     int held = 0;

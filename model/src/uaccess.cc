@@ -23,6 +23,13 @@ void *Machine::user_buffer(size_t len) {
   return p;
 }
 
+// The bytes of [u, u + n) before its first user page boundary, or 0 when
+// the range lies in one page: where a bad address makes a copy stop.
+static unsigned long bad_user_prefix(const char *u, unsigned long n) {
+  unsigned long to_boundary = kPage - reinterpret_cast<uintptr_t>(u) % kPage;
+  return to_boundary < n ? to_boundary : 0;
+}
+
 static UserBuf *find_buf(Machine &m, const char *u, unsigned long n) {
   for (UserBuf &b : m.user_bufs_)
     if (u >= b.base && u + n <= b.base + b.len) return &b;
@@ -36,17 +43,26 @@ unsigned long Machine::copy_user(void *dst, const void *src, unsigned long n, bo
   sched_point(api);
   const char *u = static_cast<const char *>(to_user ? dst : src);
   UserBuf *b = find_buf(*this, u, n);
+  // A bad user address (the run decides, as user space may pass any
+  // pointer): the copy stops at the first user page boundary inside the
+  // range, or copies nothing, and returns what it did not copy.
+  unsigned long want = n;
+  if (n && !(b && b->bad_page_in(u, n)) && fallible(Fault::UserCopy, "user copy: bad user address, the copy comes back short")) {
+    want = bad_user_prefix(u, n);
+    if (b) b->mark_bad(u + want);  // the address stays bad for the rest of the run
+  }
   unsigned long done = 0;
-  while (done < n) {
+  while (done < want) {
     size_t off = static_cast<size_t>(u + done - (b ? b->base : u));
-    unsigned long chunk = n - done;
+    unsigned long chunk = want - done;
     if (b) {
       size_t pg = off / kPage;
       chunk = std::min<unsigned long>(chunk, kPage - off % kPage);
+      if (b->present[pg] == UserBuf::kBad) break;  // a bad address: the copy stops here
       if (b->present[pg] < 0) b->present[pg] = decide(Site::UserFault) ? 0 : 1;
       if (!b->present[pg]) {
         if (t.pagefault_disabled) {
-          if (inatomic) return n - done;
+          if (inatomic) return n - done;  // (never short of `want`: faults here are real ones)
           report(BugClass::FaultInAtomic, -1, -1,
                  "%s() touched a user page that is not present with page faults disabled (%s): the copy comes back short with %lu of %lu "
                  "bytes not copied, where a preemptible section would have faulted the page in",
@@ -62,6 +78,12 @@ unsigned long Machine::copy_user(void *dst, const void *src, unsigned long n, bo
     memcpy(d, s, chunk);
     done += chunk;
   }
+  if (done < n) {
+    // copy_from_user() zero-fills what it could not copy; the others leave it.
+    if (!to_user && !inatomic) memset(static_cast<char *>(dst) + done, 0, n - done);
+    event(Ev::UserCopy, done, to_user, api);
+    return n - done;
+  }
   event(Ev::UserCopy, n, to_user, api);
   return 0;
 }
@@ -69,10 +91,21 @@ unsigned long Machine::copy_user(void *dst, const void *src, unsigned long n, bo
 size_t Machine::fault_in(const void *uaddr, size_t size) {
   const char *u = static_cast<const char *>(uaddr);
   UserBuf *b = find_buf(*this, u, size);
+  if (size && running_ && !(b && b->bad_page_in(u, size)) && fallible(Fault::FaultIn, "fault_in: bad user address")) {
+    might_sleep("fault_in");
+    size_t ok = bad_user_prefix(u, size);
+    if (b) b->mark_bad(u + ok);
+    return size - ok;  // the bytes not faulted in
+  }
   if (!b) return 0;
   might_sleep("fault_in");
-  for (size_t off = static_cast<size_t>(u - b->base); off < static_cast<size_t>(u - b->base) + size; off = (off / kPage + 1) * kPage)
+  for (size_t off = static_cast<size_t>(u - b->base); off < static_cast<size_t>(u - b->base) + size; off = (off / kPage + 1) * kPage) {
+    if (b->present[off / kPage] == UserBuf::kBad) {
+      sched_point("fault_in");
+      return static_cast<size_t>(u - b->base) + size - off;  // stops at a bad address
+    }
     b->present[off / kPage] = 1;
+  }
   sched_point("fault_in");
   return 0;
 }

@@ -34,6 +34,23 @@ static int names_thread(void *data)
 	return 0;
 }
 
+static bool names_ready;
+static int names_flag;
+static int names_payload;
+static atomic_t names_count = ATOMIC_INIT(0);
+static atomic_long_t names_lcount = ATOMIC_LONG_INIT(0);
+
+static int names_producer(void *data)
+{
+	names_payload = 7;
+	smp_store_release(&names_ready, true);
+	smp_wmb();
+	WRITE_ONCE(names_flag, 1);
+	atomic_inc(&names_count);
+	complete(&names_done);
+	return 0;
+}
+
 struct holder {
 	int x;
 	struct page *member;
@@ -148,9 +165,56 @@ KMAPSIM_SUBJECT(api_names)
 	pc = get_cpu_ptr(&names_pcpu);
 	put_cpu_ptr(&names_pcpu);
 
-	/* user memory */
-	BUG_ON(copy_to_user(ubuf, buf, 8));
-	BUG_ON(copy_from_user(buf, ubuf, 8));
+	/* shared memory and waiting: spin-waits another task ends are clean */
+	init_completion(&names_done);
+	kthread_run(names_producer, NULL, "producer");
+	while (!smp_load_acquire(&names_ready))
+		cond_resched();
+	BUG_ON(names_payload != 7);
+	while (!READ_ONCE(names_flag))
+		cpu_relax();
+	smp_rmb();
+	smp_mb();
+	while (atomic_read(&names_count) != 1)
+		cpu_relax();
+	atomic_set(&names_count, 3);
+	atomic_add(2, &names_count);
+	atomic_sub(1, &names_count);
+	atomic_dec(&names_count);
+	BUG_ON(atomic_inc_return(&names_count) != 4);
+	BUG_ON(atomic_cmpxchg(&names_count, 4, 1) != 4);
+	BUG_ON(!atomic_dec_and_test(&names_count));
+	atomic_long_set(&names_lcount, 1);
+	atomic_long_inc(&names_lcount);
+	atomic_long_add(2, &names_lcount);
+	atomic_long_sub(1, &names_lcount);
+	atomic_long_dec(&names_lcount);
+	BUG_ON(atomic_long_read(&names_lcount) != 2);
+	BUG_ON(atomic_long_inc_return(&names_lcount) != 3);
+	BUG_ON(atomic_long_cmpxchg(&names_lcount, 3, 1) != 3);
+	BUG_ON(!atomic_long_dec_and_test(&names_lcount));
+	/* the waits that may fail: each failure is a legal outcome */
+	if (wait_for_completion_interruptible(&names_done))
+		wait_for_completion(&names_done);
+	reinit_completion(&names_done);
+	complete(&names_done);
+	if (wait_for_completion_killable(&names_done) == 0)
+		complete(&names_done);
+	if (!wait_for_completion_timeout(&names_done, msecs_to_jiffies(10)))
+		complete(&names_done);
+	if (mutex_lock_interruptible(&names_mutex) == 0)
+		mutex_unlock(&names_mutex);
+	p = kmap_local_page_try_from_panic(page);
+	BUG_ON(!p);
+	/* no kunmap: the panic path maps only lowmem, through the direct map */
+
+	/* user memory: a copy may come back short (a bad user address) */
+	if (copy_to_user(ubuf, buf, 8))
+		memset(buf, 0, 8);
+	if (copy_from_user(buf, ubuf, 8))
+		memset(buf, 0, 8);
+	if (fault_in_readable(ubuf, 8))
+		memset(buf, 0, 8);
 	iov_iter_ubuf(&iter, ITER_DEST, ubuf, 64);
 	copy_page_to_iter(high, 0, 64, &iter);
 	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, sizeof(buf));

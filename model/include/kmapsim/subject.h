@@ -28,6 +28,10 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
+#include <linux/atomic.h>
+#include <linux/jiffies.h>
+#include <asm/barrier.h>
+#include <asm/processor.h>
 
 /*
  * Every run starts from a freshly booted machine: the subject's globals and

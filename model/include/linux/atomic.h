@@ -1,41 +1,124 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kmapsim: a minimal atomic_t so imported kernel code compiles on this
- * branch. The scheduler-aware atomics (every operation a scheduling point)
- * are defined by the concurrency work under the same file name and include
- * guard; that version replaces this one.
+ * kmapsim: atomic_t and atomic_long_t (the types live in <linux/types.h>,
+ * as in the kernel). Every operation is a scheduling point before it takes
+ * effect (see <linux/compiler.h>); the operation itself is one host atomic
+ * instruction, so it is atomic for simulated tasks and torture threads
+ * alike. The _return, _and_test, cmpxchg and xchg forms are fully ordered
+ * as in the kernel; the others are relaxed.
  */
 #ifndef _LINUX_ATOMIC_H
 #define _LINUX_ATOMIC_H
 
 #include <linux/types.h>
-
-typedef struct {
-	int counter;
-} atomic_t;
-typedef struct {
-	long counter;
-} atomic_long_t;
+#include <linux/compiler.h>
 
 #define ATOMIC_INIT(i) { (i) }
-#define atomic_read(v) __atomic_load_n(&(v)->counter, __ATOMIC_RELAXED)
-#define atomic_set(v, i) __atomic_store_n(&(v)->counter, (i), __ATOMIC_RELAXED)
-#define atomic_add(i, v) ((void)__atomic_add_fetch(&(v)->counter, (i), __ATOMIC_SEQ_CST))
-#define atomic_sub(i, v) ((void)__atomic_sub_fetch(&(v)->counter, (i), __ATOMIC_SEQ_CST))
-#define atomic_inc(v) atomic_add(1, v)
-#define atomic_dec(v) atomic_sub(1, v)
-#define atomic_add_return(i, v) __atomic_add_fetch(&(v)->counter, (i), __ATOMIC_SEQ_CST)
-#define atomic_sub_return(i, v) __atomic_sub_fetch(&(v)->counter, (i), __ATOMIC_SEQ_CST)
-#define atomic_inc_return(v) atomic_add_return(1, v)
-#define atomic_dec_return(v) atomic_sub_return(1, v)
-#define atomic_dec_and_test(v) (atomic_dec_return(v) == 0)
-#define atomic_cmpxchg(v, old, new) ({ __typeof__((v)->counter) __o = (old); \
-	__atomic_compare_exchange_n(&(v)->counter, &__o, (new), 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); __o; })
-#define atomic_long_read atomic_read
-#define atomic_long_set atomic_set
-#define atomic_long_add atomic_add
-#define atomic_long_sub atomic_sub
-#define atomic_long_inc atomic_inc
-#define atomic_long_dec atomic_dec
+#define ATOMIC_LONG_INIT(i) { (i) }
+
+#define KMAPSIM_ATOMIC_OPS(pfx, atype, ctype)				\
+static inline ctype pfx##_read(const atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_READ,		\
+			      #pfx "_read");				\
+	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);		\
+}									\
+static inline void pfx##_set(atype *v, ctype i)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_set");				\
+	__atomic_store_n(&v->counter, i, __ATOMIC_RELAXED);		\
+}									\
+static inline ctype pfx##_add_return(ctype i, atype *v)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_add_return");			\
+	return __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST);	\
+}									\
+static inline ctype pfx##_sub_return(ctype i, atype *v)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_sub_return");			\
+	return __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST);	\
+}									\
+static inline void pfx##_add(ctype i, atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_add");				\
+	__atomic_add_fetch(&v->counter, i, __ATOMIC_RELAXED);		\
+}									\
+static inline void pfx##_sub(ctype i, atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_sub");				\
+	__atomic_sub_fetch(&v->counter, i, __ATOMIC_RELAXED);		\
+}									\
+static inline void pfx##_inc(atype *v)					\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_inc");				\
+	__atomic_add_fetch(&v->counter, 1, __ATOMIC_RELAXED);		\
+}									\
+static inline void pfx##_dec(atype *v)					\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_dec");				\
+	__atomic_sub_fetch(&v->counter, 1, __ATOMIC_RELAXED);		\
+}									\
+static inline ctype pfx##_inc_return(atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_inc_return");			\
+	return __atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);	\
+}									\
+static inline ctype pfx##_dec_return(atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_dec_return");			\
+	return __atomic_sub_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);	\
+}									\
+static inline bool pfx##_dec_and_test(atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_dec_and_test");			\
+	return __atomic_sub_fetch(&v->counter, 1, __ATOMIC_SEQ_CST) == 0; \
+}									\
+static inline bool pfx##_inc_and_test(atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_inc_and_test");			\
+	return __atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST) == 0; \
+}									\
+static inline bool pfx##_sub_and_test(ctype i, atype *v)		\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_sub_and_test");			\
+	return __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST) == 0; \
+}									\
+static inline ctype pfx##_xchg(atype *v, ctype n)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_xchg");				\
+	return __atomic_exchange_n(&v->counter, n, __ATOMIC_SEQ_CST);	\
+}									\
+/* A failed compare-and-exchange only read: a loop of them spins. */	\
+static inline ctype pfx##_cmpxchg(atype *v, ctype old, ctype n)		\
+{									\
+	ctype cur = old;						\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_READ,		\
+			      #pfx "_cmpxchg");				\
+	if (__atomic_compare_exchange_n(&v->counter, &cur, n, false,	\
+					__ATOMIC_SEQ_CST,		\
+					__ATOMIC_SEQ_CST))		\
+		kmapsim_shared_access(&v->counter,			\
+				      KMAPSIM_SHARED_PROGRESS,		\
+				      #pfx "_cmpxchg");			\
+	return cur;							\
+}
+
+KMAPSIM_ATOMIC_OPS(atomic, atomic_t, int)
+KMAPSIM_ATOMIC_OPS(atomic_long, atomic_long_t, long)
+
+#undef KMAPSIM_ATOMIC_OPS
 
 #endif /* _LINUX_ATOMIC_H */

@@ -15,6 +15,9 @@ struct mutex {
 KMAPSIM_EXTERN_C_BEGIN
 void mutex_init(struct mutex *lock);
 void mutex_lock(struct mutex *lock);
+/* -EINTR when a signal arrives while the lock is contended, as the run decides. */
+int __must_check mutex_lock_interruptible(struct mutex *lock);
+int __must_check mutex_lock_killable(struct mutex *lock);
 int mutex_trylock(struct mutex *lock);
 void mutex_unlock(struct mutex *lock);
 bool mutex_is_locked(struct mutex *lock);

@@ -33,6 +33,14 @@ typedef unsigned long pgprot_t;
 typedef uint64_t phys_addr_t;
 typedef uint64_t dma_addr_t;
 
+/* The atomic types live here, as in the kernel; <linux/atomic.h> has the operations. */
+typedef struct {
+	int counter;
+} atomic_t;
+typedef struct {
+	long counter;
+} atomic_long_t;
+
 #define __user
 #define __iomem
 #define __force

@@ -1,0 +1,175 @@
+// Fair exploration (the idea of CHESS's fair stateless model checking,
+// Musuvathi & Qadeer, PLDI 2008). A task that spins — a yield
+// (cond_resched, schedule, cpu_relax) with no progress since its previous
+// yield, or a re-read of the same shared location (READ_ONCE,
+// smp_load_acquire, atomic_read) with no progress since it last read it —
+// may not run again until every task that was runnable then has run a
+// step. Every explored schedule is then one a kernel could run: no task
+// waits forever behind a spinner. Since the task chosen at each step is
+// taken out of every waiting set, "t waits for u" always points from a later
+// yield to an earlier one, so some candidate is always free to run.
+//
+// Switching away from a task that may not run is not a preemption: the
+// exhaustive bound K counts switches away from a task that could have
+// continued fairly; PCT's steps count choices among the fair candidates.
+//
+// Progress is what another context could observe: a model event of the task
+// (a mapping, an allocation, a copy, a wake-up, a task start or exit, a
+// pick) or a shared-memory write. When nothing anywhere made progress for
+// kSpinLimit spin iterations, no fair schedule makes progress: soft-lockup.
+#include <cstdio>
+#include <string>
+
+#include "machine.h"
+
+namespace kmapsim {
+
+void Machine::fair_filter(bool can_continue) {
+  uint64_t mask = 0;
+  bool any = false;
+  for (const Candidate &c : cands_) mask |= 1ull << c.task;
+  for (const Candidate &c : cands_) any |= (tasks_[c.task]->must_wait & mask) != 0;
+  if (!any) return;
+  size_t out = 0;
+  bool current_yields = false;
+  for (const Candidate &c : cands_) {
+    if (tasks_[c.task]->must_wait & mask & ~(1ull << c.task)) {
+      current_yields |= can_continue && c.task == cur_task_;
+      continue;
+    }
+    cands_[out++] = c;
+  }
+  if (out == 0) return;  // cannot happen (the waits-for relation is acyclic); keep every candidate
+  cands_.resize(out);
+  // The current task yields its turn: running another is no preemption.
+  if (current_yields)
+    for (Candidate &c : cands_) c.preempts = false;
+}
+
+bool Machine::idle_balance() {
+  for (size_t c = 0; c < cpus_.size(); c++) {
+    if (cpus_[c].curr >= 0) continue;
+    for (size_t i = 0; i < ntasks_; i++) {
+      Task &q = *tasks_[i];
+      if (q.state != TaskState::Runnable || q.id == cur_task_ || cpus_[q.cpu].curr == q.id || q.migrate_disabled) continue;
+      q.cpu = static_cast<int>(c);
+      event(Ev::Migrate, c, static_cast<uint64_t>(q.id), "idle balance");
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Machine::wake_timed_waiter() {
+  for (size_t i = 0; i < ntasks_; i++) {
+    Task &q = *tasks_[i];
+    if (q.state == TaskState::Blocked && q.timed_wait) {
+      q.state = TaskState::Runnable;
+      q.wait = Wait::None;
+      q.wait_obj = nullptr;
+      q.timed_out = true;
+      event(Ev::Wake, static_cast<uint64_t>(q.id), 0, "timeout");
+      return true;
+    }
+  }
+  return false;
+}
+
+void Machine::soft_lockup(const char *why) {
+  std::string &who = result_.report.text;  // scratch; compose_report overwrites it
+  who.clear();
+  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work"};
+  for (size_t i = 0; i < ntasks_; i++) {
+    const Task &q = *tasks_[i];
+    std::string part;
+    if (q.state == TaskState::Runnable && q.spin_api)
+      part = q.name + " spins at " + q.spin_api + "()";
+    else if (q.state == TaskState::Runnable)
+      part = q.name + " runs";
+    else if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker)
+      part = q.name + " waits for " + kWhy[static_cast<int>(q.wait)];
+    if (part.empty()) continue;
+    if (!who.empty()) who += "; ";
+    who += part;
+  }
+  who += " [";
+  for (size_t c = 0; c < cpus_.size(); c++) {
+    who += c ? ", cpu" : "cpu";
+    who += std::to_string(c) + ": " + (cpus_[c].curr >= 0 ? tasks_[cpus_[c].curr]->name : std::string("idle"));
+  }
+  who += "]";
+  char line[700];
+  snprintf(line, sizeof line, "%s: %s", why, who.c_str());
+  report(BugClass::SoftLockup, -1, -1, "%s", line);
+}
+
+// A spin iteration: the task yields its turn to every other runnable task.
+// Re-reads of shared memory also count towards a soft-lockup: a loop that
+// only yields (`for (;;) cond_resched();`) waits for nothing in particular
+// — the kernel would call it a hung task, not a soft lockup — and ends at
+// the step bound instead, while a pure computation loop with cond_resched()
+// stays legal however long it runs.
+void Machine::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
+  t.spin_api = api;
+  t.must_wait = 0;
+  for (size_t i = 0; i < ntasks_; i++)
+    if (static_cast<int>(i) != t.id && tasks_[i]->state == TaskState::Runnable) t.must_wait |= 1ull << i;
+  if (!waits_on_memory) return;
+  if (progress_total_ != spin_progress_) {
+    spin_progress_ = progress_total_;
+    idle_spins_ = 0;
+  }
+  idle_spins_++;
+  // Alone, with interrupts that could end the wait: a fair schedule lets
+  // them in (no decision: every schedule does, after the same spins).
+  if (!t.must_wait && !irqs_.empty() && !t.irqs_off && !irq_instance_ && idle_spins_ % kIrqAfterSpins == 0)
+    fire_irq((idle_spins_ / kIrqAfterSpins) % irqs_.size());
+  if (idle_spins_ >= kSpinLimit) {
+    char why[200];
+    snprintf(why, sizeof why, "%s spins at %s() on cpu %d and no fair schedule makes progress (%llu spin iterations with nothing changed)",
+             t.name.c_str(), api, t.cpu, static_cast<unsigned long long>(idle_spins_));
+    soft_lockup(why);
+  }
+}
+
+void Machine::yield_point(const char *api) {
+  if (!running_ || torture_ || irq_instance_) return;
+  Task &t = cur();
+  if (t.progress == t.progress_at_yield) {
+    spin_iteration(t, api, false);
+  } else {
+    t.progress_at_yield = t.progress;
+    t.must_wait = 0;
+    t.spin_api = nullptr;
+  }
+}
+
+void Machine::shared_access(const volatile void *addr, Shared kind, const char *api) {
+  if (!running_) return;
+  if (torture_) return sched_point(api);
+  Task &t = cur();
+  switch (kind) {
+    case Shared::Read:
+      if (irq_instance_) break;
+      if (t.last_read == addr && t.progress_at_read == t.progress) {
+        spin_iteration(t, api, true);
+      } else {
+        t.last_read = addr;
+        t.progress_at_read = t.progress;
+      }
+      break;
+    case Shared::Write:
+      note_progress();
+      t.last_read = nullptr;
+      break;
+    case Shared::Barrier: break;
+    case Shared::Relax: yield_point(api); break;
+    case Shared::Progress:  // a read-modify-write that turned out to write: no scheduling point of its own
+      note_progress();
+      t.last_read = nullptr;
+      return;
+  }
+  sched_point(api);
+}
+
+}  // namespace kmapsim

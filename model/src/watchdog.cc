@@ -1,0 +1,131 @@
+// The host-time watchdog: every run ends. Scheduling points are bounded by
+// the step bound (sched.cc) and spins by fairness (sched_fair.cc); what is
+// left is a context that runs with no scheduling point at all — a plain
+// `while (x) ;`, or a loop around libc calls only. A per-thread timer ticks
+// every half watchdog period; when two ticks in a row see the same run at
+// the same step while the fiber runs subject code (not inside the model),
+// the interrupted context is rewritten to continue in
+// kmapsim_watchdog_landing(pc), which reports a soft-lockup and ends the run
+// the way a fault report does (fault.cc).
+//
+// Replay reaches the same report: the run takes the same decisions up to the
+// same step, then spins again until the watchdog fires. The report names the
+// step, the last API called and the function that spins — never a measured
+// time — so its text is the same byte for byte.
+#include <dlfcn.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "machine.h"
+
+// Sanitizer runtimes symbolize with debug information; elsewhere dladdr().
+extern "C" int __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out, size_t out_size) __attribute__((weak));
+
+extern "C" [[noreturn]] void kmapsim_watchdog_landing(void *pc) {
+  kmapsim::Machine *m = kmapsim::Machine::running();
+  if (m) m->watchdog_report(pc);
+  fprintf(stderr, "kmapsim: the watchdog fired outside a run\n");
+  _exit(3);
+}
+
+namespace kmapsim {
+
+namespace {
+constexpr int kSignal = SIGVTALRM;  // libFuzzer's -timeout has SIGALRM
+thread_local bool t_armed = false;
+thread_local timer_t t_timer;
+thread_local double t_period = 0;
+thread_local uint64_t t_steps = 0, t_serial = 0;
+thread_local int t_stalled = 0;
+
+void on_tick(int, siginfo_t *, void *uctx) {
+  Machine *m = Machine::running();
+  if (!m || !m->running_ || m->torture_ || m->cur_task_ < 0) {
+    t_stalled = 0;
+    return;
+  }
+  if (m->steps_ != t_steps || m->run_serial_ != t_serial) {
+    t_steps = m->steps_;
+    t_serial = m->run_serial_;
+    t_stalled = 0;
+    return;
+  }
+  ++t_stalled;
+  if (m->watchdog_fired_) {
+    // The landing did not end the run (it may wait for a lock the
+    // interrupted code held): end the process, the run still ends.
+    if (t_stalled < 8) return;
+    static const char msg[] = "BUG: kmapsim: soft-lockup: a context ran past the watchdog and its report could not be made\n";
+    (void)!write(2, msg, sizeof msg - 1);
+    _exit(1);
+  }
+  if (t_stalled < 2 || m->api_depth_ > 0) return;  // inside the model: it returns soon
+#if defined(__x86_64__)
+  m->watchdog_fired_ = true;
+  greg_t *regs = static_cast<ucontext_t *>(uctx)->uc_mcontext.gregs;
+  uintptr_t sp = ((static_cast<uintptr_t>(regs[REG_RSP]) - 256) & ~uintptr_t(15)) - 8;
+  *reinterpret_cast<uintptr_t *>(sp) = 0;  // a return address nobody uses
+  regs[REG_RSP] = static_cast<greg_t>(sp);
+  regs[REG_RDI] = regs[REG_RIP];
+  regs[REG_RIP] = reinterpret_cast<greg_t>(&kmapsim_watchdog_landing);
+#else
+  (void)uctx;
+#endif
+}
+}  // namespace
+
+void Machine::arm_watchdog() {
+  double period = watchdog_seconds_ / 2;
+  if (t_armed && period == t_period) return;
+  if (!t_armed) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_tick;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(kSignal, &sa, nullptr);
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_THREAD_ID;
+    ev.sigev_signo = kSignal;
+    ev._sigev_un._tid = static_cast<pid_t>(syscall(SYS_gettid));  // this thread runs the machine
+    if (timer_create(CLOCK_MONOTONIC, &ev, &t_timer) != 0) return;  // no watchdog: the step bound still holds
+    t_armed = true;
+  }
+  t_period = period;
+  struct itimerspec its;
+  memset(&its, 0, sizeof its);
+  if (period > 0) {
+    its.it_interval.tv_sec = static_cast<time_t>(period);
+    its.it_interval.tv_nsec = static_cast<long>((period - std::floor(period)) * 1e9);
+    its.it_value = its.it_interval;
+  }
+  timer_settime(t_timer, 0, &its, nullptr);
+}
+
+void Machine::watchdog_report(const void *pc) {
+  static char where[256];
+  where[0] = 0;
+  if (__sanitizer_symbolize_pc) __sanitizer_symbolize_pc(const_cast<void *>(pc), "%f", where, sizeof where);
+  if (!where[0] || !strcmp(where, "??")) {
+    Dl_info info;
+    if (dladdr(pc, &info) && info.dli_sname)
+      snprintf(where, sizeof where, "%s", info.dli_sname);
+    else
+      snprintf(where, sizeof where, "subject code");
+  }
+  report(BugClass::SoftLockup, -1, -1,
+         "%s ran for more than %g s of host time with no scheduling point, in %s (a loop that never calls the kernel API?); the last "
+         "scheduling point was %s() at step %llu",
+         irq_instance_ ? "an interrupt handler" : cur().name.c_str(), watchdog_seconds_, where, last_api_,
+         static_cast<unsigned long long>(steps_));
+}
+
+}  // namespace kmapsim

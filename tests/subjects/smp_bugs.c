@@ -1,0 +1,43 @@
+/*
+ * The buggy counterparts of smp_legal.c, each found with its class: a
+ * plain infinite loop (no scheduling point at all: the watchdog), a spin on
+ * a flag nobody sets, and a kmap() leaked on the copy_from_user() -EFAULT
+ * path (only the fault sweep or an injected fault takes that path).
+ */
+#include <kmapsim/subject.h>
+
+static volatile int forever = 1;
+static int never;
+
+KMAPSIM_SUBJECT(plain_loop)
+{
+	cond_resched();
+	while (forever)
+		;
+}
+
+KMAPSIM_SUBJECT(spin_nobody_sets)
+{
+	while (!READ_ONCE(never))
+		cpu_relax();
+}
+
+static int store_user(struct page *page, const char __user *ubuf, size_t len)
+{
+	char *kaddr = kmap(page);
+
+	if (copy_from_user(kaddr, ubuf, len))
+		return -EFAULT;		/* leaks the kmap() */
+	kunmap(page);
+	return 0;
+}
+
+KMAPSIM_SUBJECT(efault_leak)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	char __user *ubuf = kmapsim_user_buffer(2 * PAGE_SIZE);
+	size_t len = kmapsim_pick(1, 2 * PAGE_SIZE - 1) % PAGE_SIZE + 1;
+
+	if (store_user(page, ubuf + PAGE_SIZE / 2, len) == 0)
+		__free_page(page);
+}

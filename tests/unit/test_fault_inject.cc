@@ -1,0 +1,259 @@
+// Every fallible call can fail, through the decision source (Site::Inject,
+// the call's ordinal): user copies and fault_in with a bad user address,
+// interruptible and killable waits with a signal, timed waits with their
+// timeout; and the fault sweep (fail the Nth fallible call, N = 1, 2, ...
+// until a run injects nothing) finds a kmap() leaked on an error path.
+#include "unit.h"
+
+using namespace kt;
+using kmapsim::FaultSweepSource;
+using kmapsim::ReplaySource;
+
+namespace {
+
+// ---- case 3: a kmap() leaked on the -EFAULT path
+
+bool g_fixed;
+int g_ret;
+
+int write_user_data(struct page *page, const char __user *ubuf, size_t len) {
+  char *kaddr = static_cast<char *>(kmap(page));
+  if (copy_from_user(kaddr, ubuf, len)) {
+    if (g_fixed) kunmap(page);
+    return -EFAULT;
+  }
+  kunmap(page);
+  return 0;
+}
+
+void efault_path() {
+  struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+  char __user *ubuf = static_cast<char __user *>(kmapsim_user_buffer(64));
+  g_ret = write_user_data(page, ubuf, 64);
+  if (g_fixed) __free_page(page);
+}
+
+TEST(FaultInject, KmapLeakedOnTheEfaultPath) {
+  g_fixed = false;
+  EXPECT_TRUE(Clean(run("strict", efault_path))) << "without a fault the error path is not taken";
+  ScriptSource src;
+  src.push(Site::Inject, 1);
+  RunResult r = run("strict", efault_path, src);
+  EXPECT_TRUE(Reported(r, BugClass::KmapLeak, {"kmap()", "never kunmap()ed"}));
+  EXPECT_EQ(g_ret, -EFAULT);
+}
+
+TEST(FaultInject, FixedEfaultPathIsClean) {
+  g_fixed = true;
+  ScriptSource src;
+  src.push(Site::Inject, 1);
+  EXPECT_TRUE(Clean(run("strict", efault_path, src)));
+  EXPECT_EQ(g_ret, -EFAULT);
+}
+
+// The sweep: run N fails fallible call #N; it ends when a run makes fewer.
+struct SweepResult {
+  uint64_t runs = 0;
+  bool reported = false;
+  RunResult report;
+};
+SweepResult sweep(void (*body)()) {
+  SweepResult s;
+  for (uint64_t n = 1; n < 1000; n++) {
+    FaultSweepSource src(n);
+    RunResult r = machine("strict").run(body, src);
+    s.runs++;
+    if (r.reported && !s.reported) {
+      s.reported = true;
+      s.report = r;
+    }
+    if (!src.injected()) break;
+  }
+  return s;
+}
+
+TEST(FaultInject, SweepFindsTheLeakAndPassesTheFix) {
+  g_fixed = false;
+  SweepResult b = sweep(efault_path);
+  EXPECT_TRUE(b.reported);
+  EXPECT_TRUE(Reported(b.report, BugClass::KmapLeak));
+  g_fixed = true;
+  SweepResult f = sweep(efault_path);
+  EXPECT_FALSE(f.reported) << f.report.report.text;
+  EXPECT_EQ(f.runs, 2u) << "one fallible call: run 1 fails it, run 2 injects nothing";
+}
+
+TEST(FaultInject, AnInjectedRunReplays) {
+  g_fixed = false;
+  ScriptSource src;
+  src.push(Site::Inject, 1);
+  Machine &m = machine("strict");
+  RunResult first = m.run(efault_path, src);
+  ASSERT_TRUE(first.reported);
+  kmapsim::Trace t = m.trace();
+  bool has_inject = false;
+  for (const kmapsim::Decision &d : t.decisions()) has_inject |= d.site == Site::Inject && d.value == 1;
+  EXPECT_TRUE(has_inject);
+  ReplaySource again(t);
+  RunResult second = m.run(efault_path, again);
+  EXPECT_EQ(first.report.text, second.report.text);
+  EXPECT_TRUE(again.divergence().empty()) << again.divergence();
+}
+
+// ---- short copies
+
+unsigned long g_left[4];
+char g_kbuf[2 * 4096];
+
+TEST(FaultInject, UserCopiesComeBackShortAtAPageBoundary) {
+  ScriptSource src;
+  src.push(Site::Inject, 1).push(Site::Inject, 2);
+  RunResult r = run("strict", +[] {
+    char __user *u = static_cast<char __user *>(kmapsim_user_buffer(4 * PAGE_SIZE));
+    memset(g_kbuf, 0x5a, sizeof g_kbuf);
+    g_left[0] = copy_to_user(u + PAGE_SIZE - 16, g_kbuf, 64);    // stops at the page boundary: page 1 is bad
+    g_left[1] = copy_from_user(g_kbuf, u + 2 * PAGE_SIZE + 8, 32);  // one page: nothing copied, page 2 is bad
+    g_left[2] = fault_in_readable(u + PAGE_SIZE - 8, 64);         // page 1 stays bad: 8 bytes faulted in
+    g_left[3] = copy_to_user(u, g_kbuf, 16);                      // fallible call #3: not injected
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left[0], 48u);
+  EXPECT_EQ(g_left[1], 32u);
+  EXPECT_EQ(g_kbuf[0], 0) << "copy_from_user zero-fills what it did not copy";
+  EXPECT_EQ(g_left[2], 56u);
+  EXPECT_EQ(g_left[3], 0u);
+}
+
+size_t g_copied;
+
+TEST(FaultInject, IovIterCopyComesBackShort) {
+  ScriptSource src;
+  src.push(Site::Inject, 1);
+  RunResult r = run("strict", +[] {
+    struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+    char __user *u = static_cast<char __user *>(kmapsim_user_buffer(2 * PAGE_SIZE));
+    struct iov_iter iter;
+    iov_iter_ubuf(&iter, ITER_DEST, u + PAGE_SIZE - 100, 400);
+    g_copied = copy_page_to_iter(page, 0, 400, &iter);
+    __free_page(page);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_copied, 100u) << "the bad address stays bad: the iterator's retry stops at it too";
+}
+
+// ---- interruptible, killable and timed waits
+
+DEFINE_MUTEX(g_mx);
+DECLARE_COMPLETION(g_done);
+DECLARE_COMPLETION(g_holding);
+int g_rc[4];
+
+TEST(FaultInject, UncontendedMutexLockInterruptibleNeverFails) {
+  ScriptSource src;
+  src.push(Site::Inject, 1);
+  RunResult r = run("strict", +[] {
+    mutex_init(&g_mx);
+    g_rc[0] = mutex_lock_interruptible(&g_mx);
+    mutex_unlock(&g_mx);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_rc[0], 0);
+}
+
+void contended_lock() {
+  mutex_init(&g_mx);
+  init_completion(&g_holding);
+  init_completion(&g_done);
+  kthread_run(
+      +[](void *) -> int {
+        mutex_lock(&g_mx);
+        complete(&g_holding);
+        wait_for_completion(&g_done);
+        mutex_unlock(&g_mx);
+        return 0;
+      },
+      nullptr, "holder");
+  wait_for_completion(&g_holding);
+  g_rc[0] = mutex_lock_killable(&g_mx);
+  complete(&g_done);
+  if (g_rc[0] == 0) {
+    mutex_unlock(&g_mx);
+  } else {
+    g_rc[1] = mutex_lock_interruptible(&g_mx);
+    if (g_rc[1] == 0) mutex_unlock(&g_mx);
+  }
+}
+
+TEST(FaultInject, ContendedMutexLockInterruptibleMayFailWithEintr) {
+  ScriptSource src;
+  src.push(Site::Inject, 1);
+  ASSERT_TRUE(Clean(run("strict", contended_lock, src)));
+  EXPECT_EQ(g_rc[0], -EINTR);
+  EXPECT_EQ(g_rc[1], 0);
+  // Without a signal the same run is a real deadlock: the holder waits for
+  // a completion main only signals after it got the lock.
+  ScriptSource none;
+  EXPECT_TRUE(Reported(run("strict", contended_lock, none), BugClass::PkmapDeadlock, {"main waits for a mutex"}));
+}
+
+TEST(FaultInject, InterruptibleAndKillableWaitsMayBeInterrupted) {
+  ScriptSource src;
+  src.push(Site::Inject, 1).push(Site::Inject, 2);
+  RunResult r = run("strict", +[] {
+    init_completion(&g_done);
+    g_rc[0] = wait_for_completion_interruptible(&g_done);
+    g_rc[1] = wait_for_completion_killable(&g_done);
+    complete(&g_done);
+    g_rc[2] = wait_for_completion_interruptible(&g_done);  // done: no wait, no failure
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_rc[0], -ERESTARTSYS);
+  EXPECT_EQ(g_rc[1], -ERESTARTSYS);
+  EXPECT_EQ(g_rc[2], 0);
+}
+
+unsigned long g_left_jiffies[3];
+
+TEST(FaultInject, TimedWaits) {
+  ScriptSource src;
+  src.push(Site::Inject, 1);
+  RunResult r = run("strict", +[] {
+    init_completion(&g_done);
+    g_left_jiffies[0] = wait_for_completion_timeout(&g_done, msecs_to_jiffies(100));  // injected: times out
+    g_left_jiffies[1] = wait_for_completion_timeout(&g_done, msecs_to_jiffies(100));  // nobody completes: times out, no deadlock
+    complete(&g_done);
+    g_left_jiffies[2] = wait_for_completion_timeout(&g_done, msecs_to_jiffies(100));  // completed
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left_jiffies[0], 0u);
+  EXPECT_EQ(g_left_jiffies[1], 0u);
+  EXPECT_GT(g_left_jiffies[2], 0u);
+}
+
+TEST(FaultInject, UninterruptibleWaitNobodyCompletesIsStillADeadlock) {
+  RunResult r = run("strict", +[] {
+    init_completion(&g_done);
+    wait_for_completion(&g_done);
+  });
+  EXPECT_TRUE(Reported(r, BugClass::PkmapDeadlock, {"every task is blocked"}));
+}
+
+// ---- kmap_local_page_try_from_panic
+
+void *g_addr[2];
+
+TEST(FaultInject, KmapLocalPageTryFromPanic) {
+  RunResult r = run("strict", +[] {
+    struct page *high = HIGH_PAGE();
+    struct page *low = LOW_PAGE();
+    g_addr[0] = kmap_local_page_try_from_panic(high);
+    g_addr[1] = kmap_local_page_try_from_panic(low);
+    __free_page(high);
+    __free_page(low);
+  });
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_addr[0], nullptr);
+  EXPECT_NE(g_addr[1], nullptr);
+}
+
+}  // namespace
