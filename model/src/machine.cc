@@ -149,6 +149,7 @@ void Machine::reset() {
   events_.clear();
   steps_ = 0;
   progress_total_ = spin_progress_ = idle_spins_ = 0;
+  waiters_ = 0;
   fallible_calls_ = 0;
   plain_points_ = 0;
   last_api_ = "";

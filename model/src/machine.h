@@ -425,6 +425,14 @@ class Machine {
   uint64_t step_bound_ = 200000;
   // Fairness and the watchdog (sched.cc, watchdog.cc).
   uint64_t progress_total_ = 0;     // progress of every task, this run
+  uint64_t waiters_ = 0;            // tasks whose must_wait is not empty (one bit per id): fairness costs nothing without
+  void clear_waits_for(int task) {  // `task` ran a step: nobody waits for it any more
+    for (uint64_t w = waiters_; w; w &= w - 1) {
+      Task &q = *tasks_[__builtin_ctzll(w)];
+      q.must_wait &= ~(1ull << task);
+      if (!q.must_wait) waiters_ &= ~(1ull << q.id);
+    }
+  }
   uint64_t spin_progress_ = 0;      // progress_total_ when idle_spins_ started counting
   uint64_t idle_spins_ = 0;         // spin iterations since anything made progress
   static constexpr uint64_t kSpinLimit = 5000;

@@ -40,7 +40,8 @@ int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(v
   t.timed_wait = t.timed_out = false;
   t.api_depth = 0;
   // Nobody waits for a task that did not exist when they yielded.
-  for (size_t i = 0; i < ntasks_; i++) tasks_[i]->must_wait &= ~(1ull << id);
+  waiters_ &= ~(1ull << id);
+  clear_waits_for(id);
   t.subject = subject;
   t.threadfn = fn;
   t.data = data;
@@ -193,7 +194,7 @@ void Machine::choose_next(bool can_continue, const char *api) {
   }
   int next = cands_[idx].task;
   // The chosen task runs a step: nobody waits for it any more.
-  for (size_t i = 0; i < ntasks_; i++) tasks_[i]->must_wait &= ~(1ull << next);
+  clear_waits_for(next);
   if (next == cur_task_ && can_continue) return;
   Task &n = *tasks_[next];
   if (cpus_[n.cpu].curr != next) {

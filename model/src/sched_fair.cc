@@ -25,6 +25,7 @@
 namespace kmapsim {
 
 void Machine::fair_filter(bool can_continue) {
+  if (!waiters_) return;
   uint64_t mask = 0;
   bool any = false;
   for (const Candidate &c : cands_) mask |= 1ull << c.task;
@@ -114,6 +115,10 @@ void Machine::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
   t.must_wait = 0;
   for (size_t i = 0; i < ntasks_; i++)
     if (static_cast<int>(i) != t.id && tasks_[i]->state == TaskState::Runnable) t.must_wait |= 1ull << i;
+  if (t.must_wait)
+    waiters_ |= 1ull << t.id;
+  else
+    waiters_ &= ~(1ull << t.id);
   if (!waits_on_memory) return;
   if (progress_total_ != spin_progress_) {
     spin_progress_ = progress_total_;
@@ -140,6 +145,7 @@ void Machine::yield_point(const char *api) {
   } else {
     t.progress_at_yield = t.progress;
     t.must_wait = 0;
+    waiters_ &= ~(1ull << t.id);
     t.spin_api = nullptr;
   }
 }
