@@ -184,6 +184,29 @@ struct page *Machine::kmap_to_page(void *addr) {
   return &mem_map_[win.pfn];
 }
 
+}  // namespace kmapsim
+
+// For panic-time code (8702048bb831): it may not create a mapping, so a
+// highmem page gives NULL on a HIGHMEM kernel and a lowmem page its
+// direct-map address, FORCE_MAP or not. The caller may still kunmap_local()
+// the result, as after kmap_local_page() of a lowmem page, so it counts as
+// a local section; under FORCE_MAP that unmap is the kernel's WARN in
+// kunmap_local_indexed() (an address outside the fixmap).
+extern "C" void *kmap_local_page_try_from_panic(struct page *page) {
+  kmapsim::Machine &m = kmapsim::M();
+  kmapsim::ApiGuard guard(m);
+  kmapsim::Pfn pfn = m.checked_pfn(page, "kmap_local_page_try_from_panic");
+  if (m.prof_.highmem && m.is_highmem(pfn)) {
+    m.event(kmapsim::Ev::MapLocal, pfn, 0, "kmap_local_page_try_from_panic: highmem, NULL");
+    return nullptr;
+  }
+  m.cur().local_sections++;
+  m.event(kmapsim::Ev::MapLocal, pfn, reinterpret_cast<uint64_t>(m.direct_map(pfn)), "kmap_local_page_try_from_panic");
+  return m.direct_map(pfn);
+}
+
+namespace kmapsim {
+
 // task_struct.kmap_ctrl, slot by slot (kmap_ctrl.h).
 
 int kmap_ctrl_push(const Profile &p, KmapCtrl &c, uint32_t pfn) {
