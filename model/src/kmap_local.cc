@@ -59,8 +59,12 @@ static void *map_pfn(Machine &m, Pfn pfn, bool atomic, bool always_map, const ch
   Task &t = m.cur();
   m.sched_point(api);
   if (atomic) {
-    // kmap_atomic: preempt_disable() + pagefault_disable() on every config.
-    m.preempt_disable();
+    // kmap_atomic: preempt_disable() (PREEMPT_RT: migrate_disable()) and
+    // pagefault_disable().
+    if (m.prof_.preempt_rt)
+      m.migrate_disable();
+    else
+      m.preempt_disable();
     t.pagefault_disabled++;
     t.atomic_maps++;
   }
@@ -154,7 +158,10 @@ void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *ap
       report(BugClass::KunmapBadAddress, -1, -1, "%s(%s) of a mapping that kmap_atomic() did not make", api, addr_str(addr));
     t.atomic_maps--;
     t.pagefault_disabled--;
-    preempt_enable(false);
+    if (prof_.preempt_rt)
+      migrate_enable();
+    else
+      preempt_enable(false);
   }
   if (t.local_sections == 0) check_pcpu_section_end(t);
   sched_point(api);
