@@ -45,7 +45,7 @@ std::string Machine::check_invariants() const {
     }
     if (task.preempt_count < 0 || task.pagefault_disabled < 0 || task.migrate_disabled < 0 || task.atomic_maps < 0)
       return "a negative preempt/pagefault/migrate count";
-    if (task.atomic_maps > task.preempt_count) return "kmap_atomic mappings outnumber the preempt count";
+    if (!prof_.preempt_rt && task.atomic_maps > task.preempt_count) return "kmap_atomic mappings outnumber the preempt count";
   }
   std::sort(stacked.begin(), stacked.end());
   if (std::adjacent_find(stacked.begin(), stacked.end()) != stacked.end()) return "a window is on two stacks";

@@ -59,8 +59,12 @@ static void *map_pfn(Machine &m, Pfn pfn, bool atomic, bool always_map, const ch
   Task &t = m.cur();
   m.sched_point(api);
   if (atomic) {
-    // kmap_atomic: preempt_disable() + pagefault_disable() on every config.
-    m.preempt_disable();
+    // kmap_atomic: preempt_disable() (PREEMPT_RT: migrate_disable()) and
+    // pagefault_disable().
+    if (m.prof_.preempt_rt)
+      m.migrate_disable();
+    else
+      m.preempt_disable();
     t.pagefault_disabled++;
     t.atomic_maps++;
   }
@@ -154,7 +158,10 @@ void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *ap
       report(BugClass::KunmapBadAddress, -1, -1, "%s(%s) of a mapping that kmap_atomic() did not make", api, addr_str(addr));
     t.atomic_maps--;
     t.pagefault_disabled--;
-    preempt_enable(false);
+    if (prof_.preempt_rt)
+      migrate_enable();
+    else
+      preempt_enable(false);
   }
   if (t.local_sections == 0) check_pcpu_section_end(t);
   sched_point(api);
@@ -183,6 +190,29 @@ struct page *Machine::kmap_to_page(void *addr) {
            "kmap_to_page(%p): the address is not a live local mapping of %s", addr, task_label(cur_task_, irq_instance_));
   return &mem_map_[win.pfn];
 }
+
+}  // namespace kmapsim
+
+// For panic-time code (8702048bb831): it may not create a mapping, so a
+// highmem page gives NULL on a HIGHMEM kernel and a lowmem page its
+// direct-map address, FORCE_MAP or not. The caller may still kunmap_local()
+// the result, as after kmap_local_page() of a lowmem page, so it counts as
+// a local section; under FORCE_MAP that unmap is the kernel's WARN in
+// kunmap_local_indexed() (an address outside the fixmap).
+extern "C" void *kmap_local_page_try_from_panic(struct page *page) {
+  kmapsim::Machine &m = kmapsim::M();
+  kmapsim::ApiGuard guard(m);
+  kmapsim::Pfn pfn = m.checked_pfn(page, "kmap_local_page_try_from_panic");
+  if (m.prof_.highmem && m.is_highmem(pfn)) {
+    m.event(kmapsim::Ev::MapLocal, pfn, 0, "kmap_local_page_try_from_panic: highmem, NULL");
+    return nullptr;
+  }
+  m.cur().local_sections++;
+  m.event(kmapsim::Ev::MapLocal, pfn, reinterpret_cast<uint64_t>(m.direct_map(pfn)), "kmap_local_page_try_from_panic");
+  return m.direct_map(pfn);
+}
+
+namespace kmapsim {
 
 // task_struct.kmap_ctrl, slot by slot (kmap_ctrl.h).
 

@@ -19,6 +19,10 @@ struct Profile {
   // ARM; xtensa's empty PTE is not 0, which is why the sched walk tests
   // guard slots with pte_val() != 0 (66f133ceab74), not pte_none().
   uint64_t pte_none_value = 0;
+  // CONFIG_PREEMPT_RT: kmap_atomic() disables migration, not preemption
+  // (highmem-internal.h); page faults stay disabled. No named profile sets
+  // it: a test or a caller builds one from a base profile.
+  bool preempt_rt = false;
   unsigned last_pkmap = 1024;    // LAST_PKMAP
   unsigned nr_cpus = 2;
   unsigned lowmem_pages = 1024;

@@ -292,7 +292,7 @@ void Machine::might_sleep(const char *api) {
   const char *why = nullptr;
   if (irq_instance_)
     why = "in interrupt context";
-  else if (t.atomic_maps)
+  else if (t.atomic_maps && !prof_.preempt_rt)  // PREEMPT_RT: kmap_atomic() leaves preemption on
     why = "inside kmap_atomic() (preemption disabled)";
   else if (t.irqs_off)
     why = "with interrupts disabled";

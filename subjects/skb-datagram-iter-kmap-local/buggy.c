@@ -9,8 +9,8 @@
  * fragment longer than the rest of that page is copied past it.
  *
  * Re-expresses: 934c29999b57 (the kmap() -> kmap_local_page() conversion
- * of __skb_datagram_iter(), 2023), reverted by 2d5f6801db8e after hardened
- * usercopy refused the copy on i386.
+ * of __skb_datagram_iter(), 2023), reverted by 2d5f6801db8e after the copy
+ * was caught on i386.
  *
  * Expected: kmap-overrun on strict and x86-32-forcemap; clean on x86-32,
  * arm-vivt, x86-64 and x86-64-forcemap.

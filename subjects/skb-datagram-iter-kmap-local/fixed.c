@@ -7,8 +7,8 @@
  * kmap_local/kmap_atomic), so the whole compound page is reachable.
  *
  * Re-expresses: 934c29999b57 (the kmap() -> kmap_local_page() conversion
- * of __skb_datagram_iter(), 2023), reverted by 2d5f6801db8e after hardened
- * usercopy refused the copy on i386.
+ * of __skb_datagram_iter(), 2023), reverted by 2d5f6801db8e after the copy
+ * was caught on i386.
  *
  * Expected: clean on every profile.
  */

@@ -33,6 +33,8 @@ struct page *kmap_to_page(void *addr);
 void kmap_flush_unused(void);
 bool is_kmap_addr(const void *addr);
 bool folio_test_partial_kmap(const struct folio *folio);
+/* Maps nothing: NULL for a highmem page, else its direct-map address. */
+void *kmap_local_page_try_from_panic(struct page *page);
 
 void memcpy_page(struct page *dst_page, size_t dst_off,
 		 struct page *src_page, size_t src_off, size_t len);
