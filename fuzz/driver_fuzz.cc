@@ -139,11 +139,6 @@ int fuzz() {
     forward = "--kmapsim-driver=" + encode_driver_args(g_opt.driver_args);
     g_opt.fuzz_args.insert(g_opt.fuzz_args.begin(), const_cast<char *>(forward.c_str()));
   }
-  // Inputs may be as long as -max_len from the start (a decision stream
-  // costs nothing per byte; driver_mutator.cc makes full-length random
-  // schedules); a -len_control of the user's comes later and wins.
-  static char len_control[] = "-len_control=0";
-  g_opt.fuzz_args.insert(g_opt.fuzz_args.begin(), len_control);
   g_opt.fuzz_args.insert(g_opt.fuzz_args.begin(), const_cast<char *>(g_argv0.c_str()));
   g_opt.fuzz_args.push_back(nullptr);
   int argc = static_cast<int>(g_opt.fuzz_args.size()) - 1;

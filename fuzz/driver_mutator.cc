@@ -4,7 +4,9 @@
 // is a uniform random schedule, which finds bugs that need several tasks
 // deep in their work at once (a PKMAP pool run dry) long before coverage
 // would lead libFuzzer there, while the other mutations keep what coverage
-// finds. Crash inputs replay as any other: they are only bytes.
+// finds. Crash inputs replay as any other: they are only bytes. (With a
+// custom mutator libFuzzer also drops its -len_control default: inputs may
+// be -max_len long from the start.)
 #include <cstddef>
 #include <cstdint>
 
