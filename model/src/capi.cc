@@ -56,12 +56,6 @@ void *kmap_atomic_prot(struct page *page, pgprot_t) { KMAPSIM_API; return m.kmap
 void *kmap_atomic_pfn(unsigned long pfn) { KMAPSIM_API; return m.kmap_local_pfn(pfn, true, "kmap_atomic_pfn"); }
 void kmapsim_kunmap_atomic(const void *addr) { KMAPSIM_API; m.kunmap_local_indexed(addr, true, "kunmap_atomic"); }
 void *kmap_local_page(struct page *page) { KMAPSIM_API; return m.kmap_local(page, false, "kmap_local_page"); }
-void *kmap_local_page_try_from_panic(struct page *page) {
-  KMAPSIM_API;
-  m.checked_pfn(page, "kmap_local_page_try_from_panic");
-  if (PageHighMem(page)) return nullptr;  // not safe to map from panic context
-  return m.page_address(page);
-}
 void *kmap_local_page_prot(struct page *page, pgprot_t) { KMAPSIM_API; return m.kmap_local(page, false, "kmap_local_page_prot"); }
 void *kmap_local_folio(struct folio *folio, size_t offset) {
   KMAPSIM_API;

@@ -23,8 +23,6 @@ void *kmap_atomic_prot(struct page *page, pgprot_t prot);
 void *kmap_atomic_pfn(unsigned long pfn);
 void kmapsim_kunmap_atomic(const void *addr);
 void *kmap_local_page(struct page *page);
-/* From panic context: the direct-map address of a lowmem page, NULL for a highmem one. */
-void *kmap_local_page_try_from_panic(struct page *page);
 void *kmap_local_page_prot(struct page *page, pgprot_t prot);
 void *kmap_local_folio(struct folio *folio, size_t offset);
 void *kmap_local_pfn(unsigned long pfn);
