@@ -90,6 +90,14 @@ int explore() {
     bool use_ex = st == "explore" || st == "exhaustive", use_pct = st == "explore" || st == "pct";
     bool use_rnd = st == "explore" || st == "random";
     for (unsigned pass = 0; !found && !out_of_budget(); pass++) {
+      // Portfolio: each pass of the default strategy starts with short
+      // random and PCT rounds that grow as the enumeration's do, so a bug
+      // that one of them finds at once does not wait behind it.
+      uint64_t quick = 20u << (pass < 6 ? pass : 6);
+      if (st == "explore" && (round(rnd, quick, false) || round(pct2, quick, false) || round(pct3, quick, false))) {
+        found = true;
+        break;
+      }
       bool all_complete = true;
       for (unsigned k = 0; k <= g_opt.max_k && !found && use_ex; k++) {
         found = round(*ex[k], 500u << (pass < 6 ? pass : 6), true);
