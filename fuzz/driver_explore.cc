@@ -103,6 +103,14 @@ int explore() {
     bool use_rnd = st == "explore" || st == "random";
     bool use_sweep = st == "explore";
     for (unsigned pass = 0; !found && !out_of_budget(); pass++) {
+      // Portfolio: each pass of the default strategy starts with short
+      // random and PCT rounds that grow as the enumeration's do, so a bug
+      // that one of them finds at once does not wait behind it.
+      uint64_t quick = 20u << (pass < 6 ? pass : 6);
+      if (st == "explore" && (round(rnd, quick, false) || round(pct2, quick, false) || round(pct3, quick, false))) {
+        found = true;
+        break;
+      }
       // A slice of the fault sweep each pass, so a subject with many
       // fallible calls still gets its schedules explored.
       for (uint64_t i = 0; use_sweep && !sweep_done && !found && i < (100u << (pass < 6 ? pass : 6)) && !out_of_budget(); i++, sweep_n++) {
