@@ -41,7 +41,12 @@ class Flavour:
 # fire before kmapsim sees the access are off (a NULL from page_address()).
 CHECK = Flavour("check", "fuzz",
                 ["-g", "-O0", "-fno-builtin", "-fsanitize=address,undefined,fuzzer-no-link",
-                 "-fno-sanitize=null,nonnull-attribute,pointer-overflow,alignment", "-fno-sanitize-recover=all"],
+                 "-fno-sanitize=null,nonnull-attribute,pointer-overflow,alignment", "-fno-sanitize-recover=all",
+                 # Every access calls kmapsim's callbacks, so windows open and
+                 # close through ASan's shadow, not mprotect() (fuzz/CMakeLists.txt,
+                 # model/src/asan_window_callbacks.cc).
+                 "-mllvm", "-asan-instrumentation-with-call-threshold=0",
+                 "-mllvm", "-asan-memory-access-callback-prefix=__kmapsim_asan_"],
                 ["-fsanitize=address,undefined", "-Wl,-u,LLVMFuzzerRunDriver"],
                 os.path.join(STATE, "check"), "kmapsim-check-cache 1")
 TORTURE = Flavour("torture", "tsan", ["-g", "-O0", "-fno-builtin", "-fsanitize=thread"], ["-fsanitize=thread"],
