@@ -25,6 +25,8 @@ struct Snip {
   struct mutex mutex;
   struct work_struct work;
   char buf[8192];
+  int never;             // a flag nobody sets (soft-lockup)
+  atomic_t never_atomic;
 } g_snip;
 
 void words(std::initializer_list<std::string> w) {
@@ -398,6 +400,22 @@ static bool inject_one(BugClass cls, int v, unsigned off) {
         words({"mutex_lock", "main", "recursive"});
         mutex_lock(&g_snip.mutex);
         mutex_lock(&g_snip.mutex);
+      }
+      return false;
+    case BugClass::SoftLockup:
+      // A wait for something nobody will do: fairness lets every other
+      // task run first, then no fair schedule makes progress.
+      words({"main spins at"});
+      // The program's interrupt handler maps and unmaps on every firing,
+      // which is progress: the lockup would then be found only by the step
+      // bound. The run ends at the report, so the handler is not needed.
+      if (irq_handler_registered()) free_irq(7, nullptr);
+      if (v == 0) {
+        while (!READ_ONCE(g_snip.never))
+          cpu_relax();
+      } else {
+        while (!atomic_read(&g_snip.never_atomic))
+          cond_resched();
       }
       return false;
     default:

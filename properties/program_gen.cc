@@ -94,6 +94,7 @@ std::vector<std::string> profiles_detecting(BugClass cls) {
       case BugClass::FaultInAtomic:
       case BugClass::LostAtomicity:
       case BugClass::PkmapDeadlock:
+      case BugClass::SoftLockup:
       case BugClass::KmapLeak: ok = true; break;  // kmap-leak on 64-bit: an unbalanced kmap_atomic() only
       case BugClass::MissingFlushDcache: ok = p.aliasing_dcache; break;
       default: ok = p.highmem; break;
@@ -118,6 +119,7 @@ int inject_variants(BugClass cls) {
     case BugClass::LostAtomicity: return 2;
     case BugClass::MissingFlushDcache: return 3;
     case BugClass::PkmapDeadlock: return 3;
+    case BugClass::SoftLockup: return 2;
     default: return 0;
   }
 }

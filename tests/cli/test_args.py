@@ -36,4 +36,4 @@ def test_tsan_runs_only_torture():
 def test_every_subcommand_is_dispatched():
     _, sub = main.build_parser()
     assert sorted(sub.choices) == sorted(["check", "repro", "test", "setup", "overnight", "minimize", "triage", "fuzz",
-                                          "bench", "torture"])
+                                          "bench", "torture", "kernel-src"])
