@@ -64,18 +64,26 @@ int Machine::open_frame_window(Pfn pfn) {
     }
     if (w < 0) report(BugClass::SubjectBug, -1, pfn, "more than %d temporary mappings live at once: kmapsim's window pool is exhausted", kSpillWindows);
   }
-  Window &win = windows_[w];
-  if (win.mapped_pfn != static_cast<int32_t>(pfn)) {
-    void *p = mmap(window_addr(w), kPage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, static_cast<off_t>(pfn) * kPage);
-    if (p == MAP_FAILED) must(-1, "mmap of a frame window");
-    if (poisons_windows()) poison_window(window_addr(w), true);
-    win.mapped_pfn = static_cast<int32_t>(pfn);
-    win.accessible = true;
-    open_windows_.push_back(w);
-  } else {
-    set_window_access(w, true);
-  }
+  show_and_open_window(w, pfn, "mmap of a frame window");
   return w;
+}
+
+// Opens window w on frame pfn. A window that shows another frame (or none
+// yet) is remapped: one mmap() both maps the frame and opens it; one that
+// already shows it only has its access flipped.
+void Machine::show_and_open_window(int w, Pfn pfn, const char *what) {
+  Window &win = windows_[w];
+  if (win.mapped_pfn == static_cast<int32_t>(pfn)) {
+    set_window_access(w, true);
+    return;
+  }
+  if (win.accessible) set_window_access(w, false);  // keeps open_windows_ exact
+  void *p = mmap(window_addr(w), kPage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, static_cast<off_t>(pfn) * kPage);
+  if (p == MAP_FAILED) must(-1, what);
+  if (poisons_windows()) poison_window(window_addr(w), true);
+  win.mapped_pfn = static_cast<int32_t>(pfn);
+  win.accessible = true;
+  open_windows_.push_back(w);
 }
 
 void Machine::set_window_access(int w, bool rw) {

@@ -206,6 +206,7 @@ class Machine {
   char *window_addr(int w) const { return arena_ + static_cast<size_t>(w) * 2 * kPage; }
   int open_frame_window(Pfn pfn);
   void set_window_access(int w, bool rw);
+  void show_and_open_window(int w, Pfn pfn, const char *what);
   void release_window(int w);
   void activate_context(int task, int irq);
   bool in_arena(const void *a) const;

@@ -93,21 +93,7 @@ void *Machine::kmap(struct page *page) {
   Window &win = windows_[w];
   if (++pkmap_count_[slot] < 2) report(BugClass::SubjectBug, w, pfn, "kmap_high: pkmap_count of slot %u below 2 after a kmap()", slot);
   if (pkmap_count_[slot] == 2) {
-    if (win.mapped_pfn != static_cast<int32_t>(pfn)) {
-      // The slot shows another frame (or none yet): one mmap() both maps
-      // this one and opens it.
-      if (win.accessible) set_window_access(w, false);
-      if (mmap(window_addr(w), kPage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, static_cast<off_t>(pfn) * kPage) == MAP_FAILED) {
-        perror("kmapsim: mmap of a PKMAP slot");
-        abort();
-      }
-      if (poisons_windows()) poison_window(window_addr(w), true);
-      win.mapped_pfn = static_cast<int32_t>(pfn);
-      win.accessible = true;
-      open_windows_.push_back(w);
-    } else {
-      set_window_access(w, true);
-    }
+    show_and_open_window(w, pfn, "mmap of a PKMAP slot");
     feedback::pkmap_held(++pkmap_held_, prof_.last_pkmap);
     win.state = WinState::Live;
     win.made_at = events_.seq() + 1;
