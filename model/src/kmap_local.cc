@@ -135,13 +135,19 @@ void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *ap
       // kmap_high_unmap_local(): the address is below the fixmap, in PKMAP,
       // and was handed out by kmap_high_get(): drop that reference.
       kunmap_high_local(static_cast<unsigned>(w - nlocal_windows_), api);
+      t.high_gets_released.push_back({static_cast<unsigned>(w - nlocal_windows_), irq_instance_});
     } else if (w >= 0) {
       int victim = w;
       const char *why;
       if (guard) {
         why = "the address is one page past a mapping (e.g. ptr + PAGE_SIZE after a full-page loop): that is another slot";
       } else if (static_cast<size_t>(w) >= nlocal_windows_) {
-        why = "it is a kmap() address: release it with kunmap(page)";
+        bool released = false;
+        for (const auto &r : t.high_gets_released)
+          released |= r.first == static_cast<unsigned>(w - nlocal_windows_) && r.second == irq_instance_;
+        why = released ? "this context's kmap_high_get() mapping of that PKMAP address was already unmapped (double unmap); a second "
+                         "kunmap_high() would drop another holder's reference"
+                       : "it is a kmap() address: release it with kunmap(page)";
       } else if (win->state == WinState::Live) {
         why = "the mapping belongs to another context";
       } else if (win->state == WinState::Released) {

@@ -84,6 +84,7 @@ struct Task {
   // PKMAP slots this task (or an interrupt on it) holds through
   // kmap_high_get() from kmap_local/kmap_atomic: {slot, owner_irq}.
   std::vector<std::pair<unsigned, int>> high_gets;
+  std::vector<std::pair<unsigned, int>> high_gets_released;  // for naming a double unmap
   std::vector<PcpuUse> pcpu_uses;
   // Fair scheduling (sched.cc). `progress` counts what the task did that
   // another context could observe (model events, shared writes); a yield

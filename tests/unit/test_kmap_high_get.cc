@@ -151,18 +151,31 @@ TEST(KmapHighGet, NotOnTheLocalStack) {
   EXPECT_TRUE(Reported(run_arm(false, body), BugClass::KunmapOrder));
 }
 
-// kunmap_local() of a kmap() address this context did not get through
-// kmap_local/kmap_atomic stays a kunmap-bad-address: it would drop kmap()'s
-// own reference.
+// kunmap_local() of a kmap() address that this context did not get through
+// kmap_local/kmap_atomic stays a kunmap-bad-address: on ARM it would drop
+// kmap()'s own reference.
 TEST(KmapHighGet, KunmapLocalOfAKmapAddressIsStillReported) {
   auto body = +[] {
     struct page *p = HIGH_PAGE();
     void *k = kmap(p);
-    void *l = kmap_local_page(p);
-    kunmap_local(l);
     kunmap_local(k);
     kunmap(p);
     __free_page(p);
   };
   EXPECT_TRUE(Reported(run_arm(true, body), BugClass::KunmapBadAddress, {"kmap() address"}));
+}
+
+// A second kunmap_local() of a kmap_high_get() mapping is a double unmap.
+TEST(KmapHighGet, DoubleUnmapIsNamed) {
+  auto body = +[] {
+    struct page *p = HIGH_PAGE();
+    kmap(p);
+    void *l = kmap_local_page(p);
+    kunmap_local(l);
+    kunmap_local(l);
+    kunmap(p);
+    __free_page(p);
+  };
+  EXPECT_TRUE(Reported(run_arm(true, body), BugClass::KunmapBadAddress, {"double unmap"}));
+  EXPECT_TRUE(Reported(run_arm(false, body), BugClass::KunmapBadAddress, {"double unmap"}));
 }
