@@ -76,6 +76,13 @@ struct page *fresh_page(bool highmem, unsigned order) {
   struct page *p = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, order);
   g_force.highmem = saved.highmem;
   g_force.lowmem = saved.lowmem;
+  // On a kmap_high_get() machine (arm-vivt) a local map of a page that still
+  // has a PKMAP address (a freed page's slot is recycled only by a flush)
+  // reuses that address: not on the kmap_local stack, usable from any
+  // context, as on ARM. The injected violations are about fixmap mappings:
+  // drop the unused PKMAP addresses once the page is ours, so that no other
+  // context can give it one again.
+  if (kmapsim::Machine::running()->profile().kmap_high_get) kmap_flush_unused();
   return p;
 }
 

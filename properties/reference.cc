@@ -253,6 +253,7 @@ void drain_context(bool irq) {
       kunmap_atomic(g_addr[l.id]);
     else
       kunmap_local(g_addr[l.id]);
+    s.high_gets[l.page] -= l.high_get;
     t.stack.pop_back();
   }
   if (irq) return;
@@ -306,6 +307,7 @@ Ref initial_state(const std::string &profile) {
   s.profile = profile;
   s.highmem = p.highmem;
   s.force_map = p.force_map;
+  s.kmap_high_get = p.kmap_high_get;
   s.max_local = p.max_local_maps();
   s.last_pkmap = p.last_pkmap;
   return s;

@@ -70,11 +70,19 @@ struct Map : Cmd {
     for (const RLocal &l : s.cur().stack) irq_depth += l.irq;
     RC_PRE(static_cast<bool>(s.cur().stack.size() < 14u && (!s.in_irq || irq_depth < 2)));
     if (s.real(page, how)) RC_PRE(s.real_depth(s.current) < s.max_local);
+    // Whether an unheld slot was flushed is not known once kmap()s wrapped
+    // the pool: kmap_high_get() may or may not find it.
+    if (s.maps_by_high_get(page, how)) RC_PRE(static_cast<bool>(s.pk[page] == Pk::Held || s.pk_exact()));
   }
   void apply(Ref &s) const override {
-    RLocal l{s.next_id++, page, how, s.real(page, how), s.in_irq, how == How::LocalFolio ? in_page : uint16_t(0)};
+    bool hg = s.maps_by_high_get(page, how);
+    RLocal l{s.next_id++, page, how, s.real(page, how) && !hg, s.in_irq, hg, how == How::LocalFolio ? in_page : uint16_t(0)};
     s.cur().stack.push_back(l);
     if (how_atomic(how)) s.cur().atomics++;
+    if (hg) {
+      s.high_gets[page]++;
+      s.pk[page] = Pk::Held;
+    }
   }
   void run(const Ref &s, Sut &) const override {
     struct page *pg = page_of(page);
@@ -92,7 +100,9 @@ struct Map : Cmd {
     char *base = a - l.in_page;
     g_addr[l.id] = base;
     RC_ASSERT(reinterpret_cast<uintptr_t>(base) % PAGE_SIZE == 0u);
-    if (!l.real) {
+    if (l.high_get) {
+      RC_ASSERT(U(base) == U(g_kaddr[page]));  // the page's PKMAP address
+    } else if (!l.real) {
       RC_ASSERT(U(base) == U(page_address(pg)));  // the direct map, nothing tracked
     } else {
       kmapsim::Machine &m = *kmapsim::Machine::running();
@@ -132,8 +142,10 @@ struct Unmap : Cmd {
   explicit Unmap(bool at) : atomic(at), off(*gen::inRange<uint16_t>(0, 4096)) {}
   void checkPreconditions(const Ref &s) const override { RC_PRE(static_cast<bool>(s.top() != nullptr && how_atomic(s.top()->how) == atomic)); }
   void apply(Ref &s) const override {
+    const RLocal l = s.cur().stack.back();
     s.cur().stack.pop_back();
     if (atomic) s.cur().atomics--;
+    if (l.high_get && --s.high_gets[l.page] == 0 && s.holders_of(l.page) == 0) s.pk[l.page] = Pk::Stale;
   }
   void run(const Ref &s, Sut &) const override {
     char *a = g_addr[s.top()->id] + off;
@@ -412,6 +424,7 @@ struct TaskExit : Cmd {
   explicit TaskExit(const Ref &s) : next(s.in_irq || s.current == 0 ? 0 : pick_candidate(after_exit(s).candidates(false))) {}
   static void exit_current(Ref &s) {
     RTask &t = s.cur();
+    for (const RLocal &l : t.stack) s.high_gets[l.page] -= l.high_get;  // their kunmap_local()s drop the references
     t.stack.clear();
     t.atomics = t.preempt = t.irqs_off = 0;
     for (int p = 0; p < kRefPages; p++) {

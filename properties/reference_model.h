@@ -38,6 +38,7 @@ struct RLocal {
   How how;
   bool real;  // a fixmap mapping the model tracks (else the direct map)
   bool irq;   // made by the interrupt handler
+  bool high_get;  // ARM kmap_high_get(): the page's PKMAP address, one pkmap_count reference
   uint16_t in_page;
 };
 
@@ -60,7 +61,7 @@ struct RSlot {
 
 struct Ref {
   std::string profile;
-  bool highmem = true, force_map = false;
+  bool highmem = true, force_map = false, kmap_high_get = false;
   int max_local = 15;
   unsigned last_pkmap = 8;
   RSlot slots[kRefSlots];
@@ -69,6 +70,7 @@ struct Ref {
   int current = 0;
   bool in_irq = false;
   int holders[kRefPages][kTasks] = {};  // kmap() holds per page, per holder
+  int high_gets[kRefPages] = {};        // kmap_high_get() references of local mappings
   Pk pk[kRefPages] = {};
   unsigned new_pkmaps = 0;  // kmap()s that needed a new PKMAP slot: below LAST_PKMAP no slot was ever flushed implicitly
   int next_id = 0;
@@ -78,7 +80,12 @@ struct Ref {
   bool page_valid(int p) const { return slots[p / 4].allocated && (p % 4) < (1 << slots[p / 4].order); }
   bool high(int p) const { return slots[p / 4].high; }
   bool real(int p, How h) const { return highmem && (high(p) || force_map || how_pfn(h)); }
-  int holders_of(int p) const { return holders[p][0] + holders[p][1] + holders[p][2]; }
+  int holders_of(int p) const { return holders[p][0] + holders[p][1] + holders[p][2] + high_gets[p]; }
+  // Whether a local map of p reuses its PKMAP address (kmap_high_get()):
+  // only for a page mapping of a highmem page with a PKMAP address.
+  bool maps_by_high_get(int p, How h) const { return kmap_high_get && highmem && high(p) && !how_pfn(h) && pk[p] != Pk::None; }
+  // A Stale page's slot may have been flushed when new kmap()s wrapped the pool.
+  bool pk_exact() const { return new_pkmaps < last_pkmap; }
   int held_high_pages() const {
     int n = 0;
     for (int p = 0; p < kRefPages; p++) n += high(p) && holders_of(p) > 0;

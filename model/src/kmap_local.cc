@@ -74,6 +74,12 @@ static void *map_pfn(Machine &m, Pfn pfn, bool atomic, bool always_map, const ch
     m.event(Ev::MapLocal, pfn, reinterpret_cast<uint64_t>(m.direct_map(pfn)), api);
     return m.direct_map(pfn);
   }
+  // __kmap_local_page_prot(): on ARM (ARCH_NEEDS_KMAP_HIGH_GET) a highmem
+  // page that has a PKMAP address is used there, pinned by a pkmap_count
+  // reference: no fixmap slot, no migrate_disable(). The pfn path never
+  // asks (kmap_local_pfn/kmap_atomic_pfn go straight to the fixmap).
+  if (m.prof_.kmap_high_get && !always_map && m.is_highmem(pfn))
+    if (void *addr = m.kmap_high_get(pfn, api)) return addr;
   return push(m, pfn, atomic, api);
 }
 
@@ -86,6 +92,16 @@ void *Machine::kmap_local_pfn(unsigned long pfn, bool atomic, const char *api) {
   if (pfn >= prof_.total_pages()) report(BugClass::SubjectBug, -1, -1, "%s(%lu): no such pfn", api, pfn);
   // On a HIGHMEM kernel the pfn path always creates a fixmap mapping.
   return map_pfn(*this, static_cast<Pfn>(pfn), atomic, true, api);
+}
+
+// Removes one kmap_high_get() reference on slot held by this context.
+static bool owns_high_get(Task &t, unsigned slot, int irq) {
+  for (size_t i = t.high_gets.size(); i-- > 0;)
+    if (t.high_gets[i].first == slot && t.high_gets[i].second == irq) {
+      t.high_gets.erase(t.high_gets.begin() + static_cast<long>(i));
+      return true;
+    }
+  return false;
 }
 
 void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *api) {
@@ -114,13 +130,24 @@ void Machine::kunmap_local_indexed(const void *addr, bool atomic, const char *ap
       release_window(w);
       t.kmap_ctrl.pop_back();
       migrate_enable();
+    } else if (w >= 0 && !guard && static_cast<size_t>(w) >= nlocal_windows_ && prof_.kmap_high_get &&
+               owns_high_get(t, static_cast<unsigned>(w - nlocal_windows_), irq_instance_)) {
+      // kmap_high_unmap_local(): the address is below the fixmap, in PKMAP,
+      // and was handed out by kmap_high_get(): drop that reference.
+      kunmap_high_local(static_cast<unsigned>(w - nlocal_windows_), api);
+      t.high_gets_released.push_back({static_cast<unsigned>(w - nlocal_windows_), irq_instance_});
     } else if (w >= 0) {
       int victim = w;
       const char *why;
       if (guard) {
         why = "the address is one page past a mapping (e.g. ptr + PAGE_SIZE after a full-page loop): that is another slot";
       } else if (static_cast<size_t>(w) >= nlocal_windows_) {
-        why = "it is a kmap() address: release it with kunmap(page)";
+        bool released = false;
+        for (const auto &r : t.high_gets_released)
+          released |= r.first == static_cast<unsigned>(w - nlocal_windows_) && r.second == irq_instance_;
+        why = released ? "this context's kmap_high_get() mapping of that PKMAP address was already unmapped (double unmap); a second "
+                         "kunmap_high() would drop another holder's reference"
+                       : "it is a kmap() address: release it with kunmap(page)";
       } else if (win->state == WinState::Live) {
         why = "the mapping belongs to another context";
       } else if (win->state == WinState::Released) {

@@ -128,6 +128,7 @@ void Machine::reset() {
   std::fill(pkmap_page_.begin(), pkmap_page_.end(), -1);
   std::fill(pkmap_last_user_.begin(), pkmap_last_user_.end(), -1);
   last_pkmap_nr_ = 0;
+  last_pkmap_nr_arr_.assign(prof_.pkmap_colors, 0);
   pkmap_held_ = 0;
   ntasks_ = 0;
   for (Cpu &c : cpus_) c.curr = -1;

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "decision.h"
@@ -80,6 +81,10 @@ struct Task {
   int atomic_maps = 0;  // kmap_atomic()s not yet unmapped, any page
   int local_sections = 0;  // kmap_local/atomic mappings not yet unmapped, any page
   std::vector<LocalMap> kmap_ctrl;
+  // PKMAP slots this task (or an interrupt on it) holds through
+  // kmap_high_get() from kmap_local/kmap_atomic: {slot, owner_irq}.
+  std::vector<std::pair<unsigned, int>> high_gets;
+  std::vector<std::pair<unsigned, int>> high_gets_released;  // for naming a double unmap
   std::vector<PcpuUse> pcpu_uses;
   // Fair scheduling (sched.cc). `progress` counts what the task did that
   // another context could observe (model events, shared writes); a yield
@@ -219,6 +224,8 @@ class Machine {
   void kunmap(struct page *page);
   void kmap_flush_unused();
   void *pkmap_address(Pfn pfn) const;
+  void *kmap_high_get(Pfn pfn, const char *api);
+  void kunmap_high_local(unsigned slot, const char *api);
 
   // ---- kmap_local.cc
   void *kmap_local(struct page *page, bool atomic, const char *api);
@@ -395,6 +402,7 @@ class Machine {
   std::vector<int32_t> pkmap_page_;  // pfn mapped in each slot, -1 none
   std::vector<int32_t> pkmap_slot_of_;  // per pfn: its PKMAP slot, -1 none
   unsigned last_pkmap_nr_ = 0;
+  std::vector<unsigned> last_pkmap_nr_arr_;  // per colour when Profile::pkmap_colors > 1 (xtensa)
   std::vector<int16_t> pkmap_last_user_;
   unsigned pkmap_held_ = 0;  // slots with pkmap_count >= 2 (fuzz feedback)
 

@@ -36,6 +36,9 @@ std::vector<Profile> make_profiles() {
   arm.debug_kmap_local = false;
   arm.aliasing_dcache = true;
   arm.last_pkmap = 512;
+  // VIVT highmem needs ARCH_NEEDS_KMAP_HIGH_GET: ARM's header refuses the
+  // one combination that would undefine it (SMP with CPU_TLB_V6) with VIVT.
+  arm.kmap_high_get = true;
   v.push_back(arm);
 
   Profile x64;

@@ -23,6 +23,18 @@ struct Profile {
   // (highmem-internal.h); page faults stay disabled. No named profile sets
   // it: a test or a caller builds one from a base profile.
   bool preempt_rt = false;
+  // ARCH_NEEDS_KMAP_HIGH_GET (ARM, arch/arm/include/asm/highmem.h):
+  // kmap_atomic()/kmap_local_page() of a highmem page that already has a
+  // PKMAP address reuse it through kmap_high_get(), taking a pkmap_count
+  // reference instead of a fixmap slot; the unmap drops it with
+  // kunmap_high(). Essential with a VIVT cache (one mapping, no alias).
+  bool kmap_high_get = false;
+  // ARCH_PKMAP_COLORING (xtensa with DCACHE_WAY_SIZE > PAGE_SIZE):
+  // DCACHE_N_COLORS. A page gets a PKMAP slot of its own cache colour
+  // (slot % colours == pfn % colours), each colour has its own cursor and
+  // its LAST_PKMAP / colours slots; 1 is mm/highmem.c's uncoloured pool. A
+  // power of two dividing last_pkmap. No named profile sets it.
+  unsigned pkmap_colors = 1;
   unsigned last_pkmap = 1024;    // LAST_PKMAP
   unsigned nr_cpus = 2;
   unsigned lowmem_pages = 1024;

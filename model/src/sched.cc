@@ -31,6 +31,8 @@ int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(v
   t.preempt_count = t.pagefault_disabled = t.migrate_disabled = t.irqs_off = 0;
   t.atomic_maps = t.local_sections = 0;
   t.kmap_ctrl.clear();
+  t.high_gets.clear();
+  t.high_gets_released.clear();
   t.pcpu_uses.clear();
   t.progress = 0;
   t.progress_at_yield = t.progress_at_read = UINT64_MAX;
