@@ -202,19 +202,22 @@ unsigned long wait_for_completion_timeout(struct completion *x, unsigned long ti
   long r = m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::Timeout, "wait_for_completion_timeout");
   return r ? 0 : (timeout ? timeout : 1);
 }
-long wait_for_completion_interruptible_timeout(struct completion *x, unsigned long timeout) {
-  KMAPSIM_API;
-  long r = m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::InterruptibleTimeout, "wait_for_completion_interruptible_timeout");
+// The _interruptible/_killable_timeout forms: 0 when the time ran out
+// (mode result 1), the error when interrupted, else time left (>= 1).
+static long timeout_wait_result(long r, unsigned long timeout) {
   if (r == 1) return 0;
   if (r) return r;
   return timeout ? static_cast<long>(timeout) : 1;
 }
+long wait_for_completion_interruptible_timeout(struct completion *x, unsigned long timeout) {
+  KMAPSIM_API;
+  return timeout_wait_result(
+      m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::InterruptibleTimeout, "wait_for_completion_interruptible_timeout"), timeout);
+}
 long wait_for_completion_killable_timeout(struct completion *x, unsigned long timeout) {
   KMAPSIM_API;
-  long r = m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::KillableTimeout, "wait_for_completion_killable_timeout");
-  if (r == 1) return 0;
-  if (r) return r;
-  return timeout ? static_cast<long>(timeout) : 1;
+  return timeout_wait_result(
+      m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::KillableTimeout, "wait_for_completion_killable_timeout"), timeout);
 }
 bool try_wait_for_completion(struct completion *x) {
   GuardIfRunning g;

@@ -61,19 +61,9 @@ def _eval_if(expr, macros, depth=0):
             mac = macros.get(t.text)
             if mac is not None and mac.params is None and depth < 8:
                 out.append("(%s)" % (_eval_if(mac.body, macros, depth + 1) if mac.body.strip() else "0"))
-            elif mac is not None and mac.params is not None and i + 1 < len(toks) and toks[i + 1].text == "(":
-                # a function-like macro in #if (e.g. __has_attribute): treat as 0
-                d = 0
-                while i < len(toks):
-                    if toks[i].text == "(":
-                        d += 1
-                    elif toks[i].text == ")":
-                        d -= 1
-                        if d == 0:
-                            break
-                    i += 1
-                out.append("0")
-            elif t.text.startswith("__has_") and i + 1 < len(toks) and toks[i + 1].text == "(":
+            elif ((mac is not None and mac.params is not None) or t.text.startswith("__has_")) \
+                    and i + 1 < len(toks) and toks[i + 1].text == "(":
+                # a function-like macro or __has_*() in #if: the call is 0
                 d = 0
                 while i < len(toks):
                     if toks[i].text == "(":
