@@ -33,7 +33,7 @@ static void observe(Ctx &c, const uint8_t *p, size_t n) {
 static void check_bytes(Ctx &c, const char *how, const volatile char *addr, int slot, int sub, size_t off, size_t n, bool record = true) {
   kmapsim::Machine *m = kmapsim::Machine::running();
   struct page *pg = c.pages[slot].page + sub;
-  const char *frame = m->phys(static_cast<kmapsim::Pfn>(page_to_pfn(pg)));
+  const char *frame = m->mem().phys(static_cast<kmapsim::Pfn>(page_to_pfn(pg)));
   for (size_t i = 0; i < n; i++) {
     uint8_t got = static_cast<uint8_t>(addr[i]);
     uint8_t want = c.shadow[slot][sub][off + i];

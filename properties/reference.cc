@@ -76,7 +76,7 @@ unsigned long pfn_of(int p) { return page_to_pfn(page_of(p)); }
 
 void check_bytes(const char *what, const char *addr, int p, size_t off, size_t n) {
   kmapsim::Machine *m = kmapsim::Machine::running();
-  const char *frame = m->phys(static_cast<kmapsim::Pfn>(pfn_of(p)));
+  const char *frame = m->mem().phys(static_cast<kmapsim::Pfn>(pfn_of(p)));
   for (size_t i = off; i < off + n; i++) {
     uint8_t got = static_cast<uint8_t>(static_cast<const volatile char *>(addr)[i]);
     if (got != g_shadow[p][i] || static_cast<uint8_t>(frame[i]) != g_shadow[p][i]) {
@@ -124,7 +124,7 @@ void post_check() {
     RC_ASSERT(mt.migrate_disabled == static_cast<int>(real.size()));
     for (size_t i = 0; i < real.size(); i++) {
       const kmapsim::LocalMap &lm = mt.kmap_ctrl[i];
-      RC_ASSERT(U(m.window_addr(lm.window)) == U(g_addr[real[i]->id]));
+      RC_ASSERT(U(m.arena().addr(lm.window)) == U(g_addr[real[i]->id]));
       RC_ASSERT(lm.pfn == pfn_of(real[i]->page));
       RC_ASSERT(lm.atomic == how_atomic(real[i]->how));
       RC_ASSERT((lm.owner_irq != 0) == real[i]->irq);
@@ -134,23 +134,23 @@ void post_check() {
   // nobody holds keep their slot (count 1) until a flush can have happened.
   if (s.highmem) {
     int held_slots = 0;
-    for (unsigned sl = 0; sl < m.prof_.last_pkmap; sl++) held_slots += m.pkmap_count_[sl] >= 2;
+    for (unsigned sl = 0; sl < m.pkmap().slots(); sl++) held_slots += m.pkmap().count(static_cast<unsigned>(sl)) >= 2;
     RC_ASSERT(held_slots == s.held_high_pages());
     bool exact = s.new_pkmaps < s.last_pkmap;
     for (int p = 0; p < kRefPages; p++) {
       if (!s.page_valid(p) || !s.high(p)) continue;
-      int32_t slot = m.pkmap_slot_of_[pfn_of(p)];
+      int32_t slot = m.pkmap().slot_of(static_cast<kmapsim::Pfn>(pfn_of(p)));
       switch (s.pk[p]) {
         case Pk::Held:
           RC_ASSERT(slot >= 0);
-          RC_ASSERT(m.pkmap_count_[slot] == s.holders_of(p) + 1);
-          RC_ASSERT(U(m.window_addr(m.pkmap_window(static_cast<unsigned>(slot)))) == U(g_kaddr[p]));
+          RC_ASSERT(m.pkmap().count(static_cast<unsigned>(slot)) == s.holders_of(p) + 1);
+          RC_ASSERT(U(m.arena().addr(m.arena().pkmap_window(static_cast<unsigned>(slot)))) == U(g_kaddr[p]));
           break;
         case Pk::Stale:
           if (exact || slot >= 0) {
             RC_ASSERT(slot >= 0);
-            RC_ASSERT(m.pkmap_count_[slot] == 1);
-            RC_ASSERT(U(m.window_addr(m.pkmap_window(static_cast<unsigned>(slot)))) == U(g_kaddr[p]));
+            RC_ASSERT(m.pkmap().count(static_cast<unsigned>(slot)) == 1);
+            RC_ASSERT(U(m.arena().addr(m.arena().pkmap_window(static_cast<unsigned>(slot)))) == U(g_kaddr[p]));
           }
           break;
         case Pk::None: RC_ASSERT(slot < 0); break;

@@ -106,7 +106,7 @@ struct Map : Cmd {
       RC_ASSERT(U(base) == U(page_address(pg)));  // the direct map, nothing tracked
     } else {
       kmapsim::Machine &m = *kmapsim::Machine::running();
-      RC_ASSERT(!m.in_direct_map(base));
+      RC_ASSERT(!m.mem().in_direct_map(base));
       for (const RTask &t : s.tasks)  // distinct from every other live local mapping
         for (const RLocal &o : t.stack)
           if (o.real) RC_ASSERT(U(g_addr[o.id]) != U(base));
@@ -219,7 +219,7 @@ struct Kmap : Cmd {
       g_kaddr[page] = a;
       return;
     }
-    RC_ASSERT(!kmapsim::Machine::running()->in_direct_map(a));
+    RC_ASSERT(!kmapsim::Machine::running()->mem().in_direct_map(a));
     bool exact = s.new_pkmaps < s.last_pkmap;
     if (s.pk[page] == Pk::Held || (s.pk[page] == Pk::Stale && exact)) RC_ASSERT(U(a) == U(g_kaddr[page]));
     for (int p = 0; p < kRefPages; p++)  // one address per held page
@@ -261,7 +261,7 @@ struct PageAddress : Cmd {
     kmapsim::Machine &m = *kmapsim::Machine::running();
     if (!s.high(page)) {
       RC_ASSERT(U(v) != 0u);
-      RC_ASSERT(m.in_direct_map(v));
+      RC_ASSERT(m.mem().in_direct_map(v));
       return;
     }
     switch (s.pk[page]) {

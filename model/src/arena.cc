@@ -4,30 +4,29 @@
 // used in turn, so a released address keeps faulting until the same frame
 // has been mapped kCopies more times (the quarantine). A window is made
 // accessible with one mprotect() and closed with another: the floor of the
-// design's cost. Only the running context's local windows are accessible.
+// design's cost. Only the running context's local windows are accessible
+// (kmap_local.cc decides which).
 // Where ASan is present the window is opened and closed through its shadow
 // instead (asan_window.h): no system call once the window is mapped.
+#include "arena.h"
+
 #include <sys/mman.h>
 
 #include <cstdio>
 #include <cstdlib>
 
 #include "asan_window.h"
-#include "fuzz_feedback.h"
-#include "machine.h"
 
 namespace kmapsim {
 
-bool Machine::in_arena(const void *a) const {
-  const char *p = static_cast<const char *>(a);
-  return p >= arena_ && p < arena_ + nwindows_ * 2 * kPage;
-}
-
-int Machine::window_of(const void *addr, bool *in_guard) const {
-  if (!in_arena(addr)) return -1;
-  size_t off = static_cast<size_t>(static_cast<const char *>(addr) - arena_);
-  *in_guard = (off / kPage) & 1;
-  return static_cast<int>(off / (2 * kPage));
+void Arena::init(char *base, int memfd, size_t total_pages, unsigned npkmap) {
+  base_ = base;
+  memfd_ = memfd;
+  nframe_windows_ = total_pages * kCopies;
+  nlocal_windows_ = nframe_windows_ + kSpillWindows;
+  nwindows_ = nlocal_windows_ + npkmap;
+  next_copy_.assign(total_pages, 0);
+  windows_.assign(nwindows_, Window{});
 }
 
 static void must(int rc, const char *what) {
@@ -41,7 +40,7 @@ static void must(int rc, const char *what) {
 // Picks the next window of pfn not in use and maps the frame there, once:
 // later uses of the same window only flip its protection. A spill window
 // is remapped whenever it changes frames.
-int Machine::open_frame_window(Pfn pfn) {
+int Arena::open_frame_window(Pfn pfn) {
   int base = static_cast<int>(pfn) * kCopies;
   int w = -1;
   for (int i = 0; i < kCopies; i++) {
@@ -62,87 +61,71 @@ int Machine::open_frame_window(Pfn pfn) {
         next_spill_ = (next_spill_ + i + 1) % kSpillWindows;
       }
     }
-    if (w < 0) report(BugClass::SubjectBug, -1, pfn, "more than %d temporary mappings live at once: kmapsim's window pool is exhausted", kSpillWindows);
+    if (w < 0) return -1;
   }
-  show_and_open_window(w, pfn, "mmap of a frame window");
+  show_and_open(w, pfn, "mmap of a frame window");
   return w;
 }
 
 // Opens window w on frame pfn. A window that shows another frame (or none
 // yet) is remapped: one mmap() both maps the frame and opens it; one that
 // already shows it only has its access flipped.
-void Machine::show_and_open_window(int w, Pfn pfn, const char *what) {
+void Arena::show_and_open(int w, Pfn pfn, const char *what) {
   Window &win = windows_[w];
   if (win.mapped_pfn == static_cast<int32_t>(pfn)) {
-    set_window_access(w, true);
+    set_access(w, true);
     return;
   }
-  if (win.accessible) set_window_access(w, false);  // keeps open_windows_ exact
-  void *p = mmap(window_addr(w), kPage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, static_cast<off_t>(pfn) * kPage);
+  if (win.accessible) set_access(w, false);  // keeps open_ exact
+  void *p = mmap(addr(w), kPage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, static_cast<off_t>(pfn) * kPage);
   if (p == MAP_FAILED) must(-1, what);
-  if (poisons_windows()) poison_window(window_addr(w), true);
+  if (poisons()) poison_window(addr(w), true);
   win.mapped_pfn = static_cast<int32_t>(pfn);
   win.accessible = true;
-  open_windows_.push_back(w);
+  open_.push_back(w);
 }
 
-void Machine::set_window_access(int w, bool rw) {
+void Arena::set_access(int w, bool rw) {
   Window &win = windows_[w];
   if (win.accessible == rw) return;
-  if (poisons_windows())
-    poison_window(window_addr(w), rw);
+  if (poisons())
+    poison_window(addr(w), rw);
   else
-    must(mprotect(window_addr(w), kPage, rw ? PROT_READ | PROT_WRITE : PROT_NONE), "mprotect of a window");
-  if (rw && !win.accessible) open_windows_.push_back(w);
+    must(mprotect(addr(w), kPage, rw ? PROT_READ | PROT_WRITE : PROT_NONE), "mprotect of a window");
+  if (rw && !win.accessible) open_.push_back(w);
   win.accessible = rw;
 }
 
-// Poisoning in deterministic mode only: torture mode runs under TSan.
-bool Machine::poisons_windows() const { return !torture_ && windows_poisoned(); }
+bool Arena::poisons() const { return shadow_allowed_ && windows_poisoned(); }
 
-// Before the region is unmapped: its windows' shadow must not stay
-// poisoned for whatever the host maps there next.
-void Machine::arena_teardown() {
-  if (arena_ && poisons_windows()) unpoison_range(arena_, nwindows_ * 2 * kPage);
+void Arena::teardown() {
+  if (base_ && poisons()) unpoison_range(base_, nwindows_ * 2 * kPage);
 }
 
-void Machine::release_window(int w) {
-  set_window_access(w, false);
+void Arena::release(int w, uint64_t seq, int task, int irq) {
+  set_access(w, false);
   Window &win = windows_[w];
   win.state = WinState::Released;
-  win.released_at = events_.seq();
-  win.released_by = static_cast<int16_t>(cur_task_);
-  win.released_irq = irq_instance_;
+  win.released_at = seq;
+  win.released_by = static_cast<int16_t>(task);
+  win.released_irq = irq;
 }
 
-// What __kmap_local_sched_out/in do, for every change of the running
-// context (task switch, another CPU's task running, interrupt entry/exit):
-// only (task, irq)'s live local windows stay accessible.
-//
-// Not in torture mode: protections are process-wide and several contexts
-// run at once, so every live window stays accessible from its map to its
-// unmap (escapes to another context are not caught there; overruns and uses
-// after unmap still are).
-void Machine::activate_context(int task, int irq) {
-  if (torture_) return;
-  if (task == active_task_ && irq == active_irq_) return;
-  bool from_live = active_task_ >= 0 && static_cast<size_t>(active_task_) < ntasks_;
-  feedback::context_switch(active_task_, task, from_live ? static_cast<unsigned>(tasks_[active_task_]->kmap_ctrl.size()) : 0);
-  if (from_live) {
-    for (const LocalMap &m : tasks_[active_task_]->kmap_ctrl)
-      if (m.owner_irq == active_irq_) set_window_access(m.window, false);
+// Host mappings stay (mapping a window is paid once per process); every
+// window is made inaccessible, and only what this run touched is reset: a
+// run costs what it did, not the size of the machine.
+void Arena::reset() {
+  for (int w : open_)
+    if (windows_[w].accessible) set_access(w, false);
+  open_.clear();
+  for (int w : touched_) {
+    int32_t m = windows_[w].mapped_pfn;
+    windows_[w] = Window{};
+    windows_[w].mapped_pfn = m;
+    if (static_cast<size_t>(w) < nframe_windows_) next_copy_[static_cast<size_t>(w) / kCopies] = 0;
   }
-  active_task_ = task;
-  active_irq_ = irq;
-  if (task < 0) return;
-  Task &t = *tasks_[task];
-  for (size_t i = 0; i < t.kmap_ctrl.size(); i++) {
-    const LocalMap &m = t.kmap_ctrl[i];
-    if (m.owner_irq != irq) continue;
-    int w = m.window;
-    if (broken_sched_in_ && i + 1 < t.kmap_ctrl.size()) w = t.kmap_ctrl[i + 1].window;  // test hook
-    set_window_access(w, true);
-  }
+  touched_.clear();
+  next_spill_ = 0;
 }
 
 }  // namespace kmapsim

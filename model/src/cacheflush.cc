@@ -8,46 +8,50 @@
 #include <cstring>
 
 #include "machine.h"
+#include "user_mem.h"
 
 namespace kmapsim {
 
-void Machine::user_map(struct page *page) {
-  Pfn pfn = checked_pfn(page, "kmapsim_user_map");
+void UserMem::user_map(struct page *page) {
+  const PhysMem &mem = m_.mem();
+  Pfn pfn = m_.mem().checked_pfn(page, "kmapsim_user_map");
   page->flags |= KMAPSIM_PG_USER_MAPPED;
   page->_mapcount++;
-  std::vector<uint8_t> &v = user_view_[pfn];
-  v.assign(phys(pfn), phys(pfn) + kPage);
+  std::vector<uint8_t> &v = view_[pfn];
+  v.assign(mem.phys(pfn), mem.phys(pfn) + kPage);
 }
 
 // As on ARM, flushing a page flushes its whole folio.
-void Machine::flush_dcache_page(struct page *page) {
-  checked_pfn(page, "flush_dcache_page");
+void UserMem::flush_dcache_page(struct page *page) {
+  const PhysMem &mem = m_.mem();
+  m_.mem().checked_pfn(page, "flush_dcache_page");
   const struct page *head = (page->compound_head & 1) ? reinterpret_cast<const struct page *>(page->compound_head - 1) : page;
-  Pfn first = static_cast<Pfn>(head - mem_map_);
+  Pfn first = static_cast<Pfn>(head - mem.mem_map());
   unsigned n = (head->flags & KMAPSIM_PG_HEAD) ? 1u << head->order : 1u;
   for (Pfn pfn = first; pfn < first + n; pfn++) {
-    auto it = user_view_.find(pfn);
-    if (it != user_view_.end()) memcpy(it->second.data(), phys(pfn), kPage);
+    auto it = view_.find(pfn);
+    if (it != view_.end()) memcpy(it->second.data(), mem.phys(pfn), kPage);
   }
 }
 
-void Machine::user_read(struct page *page, size_t off, void *buf, size_t len) {
-  Pfn pfn = checked_pfn(page, "kmapsim_user_read");
-  if (off > kPage || len > kPage - off) report(BugClass::SubjectBug, -1, pfn, "kmapsim_user_read(off %zu, len %zu) is outside the page", off, len);
-  sched_point("kmapsim_user_read");
-  auto it = user_view_.find(pfn);
-  if (it == user_view_.end()) report(BugClass::SubjectBug, -1, pfn, "kmapsim_user_read() of pfn %u, which was not kmapsim_user_map()ped", pfn);
+void UserMem::user_read(struct page *page, size_t off, void *buf, size_t len) {
+  const PhysMem &mem = m_.mem();
+  Pfn pfn = m_.mem().checked_pfn(page, "kmapsim_user_read");
+  if (off > kPage || len > kPage - off) m_.report(BugClass::SubjectBug, -1, pfn, "kmapsim_user_read(off %zu, len %zu) is outside the page", off, len);
+  m_.sched_point("kmapsim_user_read");
+  auto it = view_.find(pfn);
+  if (it == view_.end()) m_.report(BugClass::SubjectBug, -1, pfn, "kmapsim_user_read() of pfn %u, which was not kmapsim_user_map()ped", pfn);
   const uint8_t *view = it->second.data();
-  if (prof_.aliasing_dcache) {
+  if (m_.profile().aliasing_dcache) {
     for (size_t i = off; i < off + len; i++)
-      if (view[i] != static_cast<uint8_t>(phys(pfn)[i]))
-        report(BugClass::MissingFlushDcache, -1, pfn,
+      if (view[i] != static_cast<uint8_t>(mem.phys(pfn)[i]))
+        m_.report(BugClass::MissingFlushDcache, -1, pfn,
                "user space reads pfn %u at offset %zu and sees 0x%02x, but the kernel wrote 0x%02x through a kernel mapping without "
                "flush_dcache_page() in between (aliasing data cache)",
-               pfn, i, view[i], static_cast<uint8_t>(phys(pfn)[i]));
+               pfn, i, view[i], static_cast<uint8_t>(mem.phys(pfn)[i]));
     memcpy(buf, view + off, len);
   } else {
-    memcpy(buf, phys(pfn) + off, len);
+    memcpy(buf, mem.phys(pfn) + off, len);
   }
 }
 

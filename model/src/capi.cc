@@ -36,44 +36,44 @@ struct GuardIfRunning {
 extern "C" {
 
 // ---- mm.h
-struct page *alloc_pages(gfp_t gfp, unsigned int order) { KMAPSIM_API; return m.alloc_pages(gfp, order, "alloc_pages"); }
-void __free_pages(struct page *page, unsigned int order) { KMAPSIM_API; m.free_pages(page, order, "__free_pages"); }
-struct folio *folio_alloc(gfp_t gfp, unsigned int order) { KMAPSIM_API; return reinterpret_cast<struct folio *>(m.alloc_pages(gfp, order, "folio_alloc")); }
-void folio_put(struct folio *folio) { KMAPSIM_API; m.put_page(&folio->page); }
-void folio_get(struct folio *folio) { KMAPSIM_API; m.get_page(&folio->page); }
-void get_page(struct page *page) { KMAPSIM_API; m.get_page(page); }
-void put_page(struct page *page) { KMAPSIM_API; m.put_page(page); }
-void *page_address(const struct page *page) { KMAPSIM_API; return m.page_address(page); }
-unsigned long page_to_pfn(const struct page *page) { KMAPSIM_API; return m.page_to_pfn(page); }
-struct page *pfn_to_page(unsigned long pfn) { KMAPSIM_API; return m.pfn_to_page(pfn); }
-struct page *virt_to_page(const void *addr) { KMAPSIM_API; return m.virt_to_page(addr); }
+struct page *alloc_pages(gfp_t gfp, unsigned int order) { KMAPSIM_API; return m.mem().alloc_pages(gfp, order, "alloc_pages"); }
+void __free_pages(struct page *page, unsigned int order) { KMAPSIM_API; m.mem().free_pages(page, order, "__free_pages"); }
+struct folio *folio_alloc(gfp_t gfp, unsigned int order) { KMAPSIM_API; return reinterpret_cast<struct folio *>(m.mem().alloc_pages(gfp, order, "folio_alloc")); }
+void folio_put(struct folio *folio) { KMAPSIM_API; m.mem().put_page(&folio->page); }
+void folio_get(struct folio *folio) { KMAPSIM_API; m.mem().get_page(&folio->page); }
+void get_page(struct page *page) { KMAPSIM_API; m.mem().get_page(page); }
+void put_page(struct page *page) { KMAPSIM_API; m.mem().put_page(page); }
+void *page_address(const struct page *page) { KMAPSIM_API; return m.mem().page_address(page); }
+unsigned long page_to_pfn(const struct page *page) { KMAPSIM_API; return m.mem().page_to_pfn(page); }
+struct page *pfn_to_page(unsigned long pfn) { KMAPSIM_API; return m.mem().pfn_to_page(pfn); }
+struct page *virt_to_page(const void *addr) { KMAPSIM_API; return m.mem().virt_to_page(addr); }
 
 // ---- highmem.h
-void *kmap(struct page *page) { KMAPSIM_API; return m.kmap(page); }
-void kunmap(struct page *page) { KMAPSIM_API; m.kunmap(page); }
-void *kmap_atomic(struct page *page) { KMAPSIM_API; return m.kmap_local(page, true, "kmap_atomic"); }
-void *kmap_atomic_prot(struct page *page, pgprot_t) { KMAPSIM_API; return m.kmap_local(page, true, "kmap_atomic_prot"); }
-void *kmap_atomic_pfn(unsigned long pfn) { KMAPSIM_API; return m.kmap_local_pfn(pfn, true, "kmap_atomic_pfn"); }
-void kmapsim_kunmap_atomic(const void *addr) { KMAPSIM_API; m.kunmap_local_indexed(addr, true, "kunmap_atomic"); }
-void *kmap_local_page(struct page *page) { KMAPSIM_API; return m.kmap_local(page, false, "kmap_local_page"); }
-void *kmap_local_page_prot(struct page *page, pgprot_t) { KMAPSIM_API; return m.kmap_local(page, false, "kmap_local_page_prot"); }
+void *kmap(struct page *page) { KMAPSIM_API; return m.pkmap().kmap(page); }
+void kunmap(struct page *page) { KMAPSIM_API; m.pkmap().kunmap(page); }
+void *kmap_atomic(struct page *page) { KMAPSIM_API; return m.local().kmap_local(page, true, "kmap_atomic"); }
+void *kmap_atomic_prot(struct page *page, pgprot_t) { KMAPSIM_API; return m.local().kmap_local(page, true, "kmap_atomic_prot"); }
+void *kmap_atomic_pfn(unsigned long pfn) { KMAPSIM_API; return m.local().kmap_local_pfn(pfn, true, "kmap_atomic_pfn"); }
+void kmapsim_kunmap_atomic(const void *addr) { KMAPSIM_API; m.local().kunmap_local_indexed(addr, true, "kunmap_atomic"); }
+void *kmap_local_page(struct page *page) { KMAPSIM_API; return m.local().kmap_local(page, false, "kmap_local_page"); }
+void *kmap_local_page_prot(struct page *page, pgprot_t) { KMAPSIM_API; return m.local().kmap_local(page, false, "kmap_local_page_prot"); }
 void *kmap_local_folio(struct folio *folio, size_t offset) {
   KMAPSIM_API;
   if (!folio || offset >= folio_size(folio))
     m.report(BugClass::KmapOverrun, -1, -1, "kmap_local_folio(folio, offset %zu): the offset is outside the folio", offset);
-  char *base = static_cast<char *>(m.kmap_local(folio_page(folio, offset / PAGE_SIZE), false, "kmap_local_folio"));
+  char *base = static_cast<char *>(m.local().kmap_local(folio_page(folio, offset / PAGE_SIZE), false, "kmap_local_folio"));
   return base + offset % PAGE_SIZE;
 }
-void *kmap_local_pfn(unsigned long pfn) { KMAPSIM_API; return m.kmap_local_pfn(pfn, false, "kmap_local_pfn"); }
-void kmapsim_kunmap_local(const void *addr) { KMAPSIM_API; m.kunmap_local_indexed(addr, false, "kunmap_local"); }
-struct page *kmap_to_page(void *addr) { KMAPSIM_API; return m.kmap_to_page(addr); }
-void kmap_flush_unused(void) { KMAPSIM_API; m.kmap_flush_unused(); }
-bool is_kmap_addr(const void *addr) { KMAPSIM_API; return m.is_kmap_addr(addr); }
-bool folio_test_partial_kmap(const struct folio *folio) { KMAPSIM_API; return m.partial_kmap(folio); }
+void *kmap_local_pfn(unsigned long pfn) { KMAPSIM_API; return m.local().kmap_local_pfn(pfn, false, "kmap_local_pfn"); }
+void kmapsim_kunmap_local(const void *addr) { KMAPSIM_API; m.local().kunmap_local_indexed(addr, false, "kunmap_local"); }
+struct page *kmap_to_page(void *addr) { KMAPSIM_API; return m.local().kmap_to_page(addr); }
+void kmap_flush_unused(void) { KMAPSIM_API; m.pkmap().flush_unused(); }
+bool is_kmap_addr(const void *addr) { KMAPSIM_API; return m.local().is_kmap_addr(addr); }
+bool folio_test_partial_kmap(const struct folio *folio) { KMAPSIM_API; return m.local().partial_kmap(folio); }
 
 // ---- cacheflush.h
-void flush_dcache_page(struct page *page) { KMAPSIM_API; m.flush_dcache_page(page); }
-void flush_dcache_folio(struct folio *folio) { KMAPSIM_API; m.flush_dcache_page(&folio->page); }
+void flush_dcache_page(struct page *page) { KMAPSIM_API; m.user().flush_dcache_page(page); }
+void flush_dcache_folio(struct folio *folio) { KMAPSIM_API; m.user().flush_dcache_page(&folio->page); }
 
 // ---- preempt.h
 void preempt_disable(void) { KMAPSIM_API; m.preempt_disable(); }
@@ -307,21 +307,21 @@ void kfree(const void *ptr) {
 }
 
 // ---- uaccess.h
-unsigned long copy_to_user(void __user *to, const void *from, unsigned long n) { KMAPSIM_API; return m.copy_user(to, from, n, true, false, "copy_to_user"); }
+unsigned long copy_to_user(void __user *to, const void *from, unsigned long n) { KMAPSIM_API; return m.user().copy_user(to, from, n, true, false, "copy_to_user"); }
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n) {
   KMAPSIM_API;
-  return m.copy_user(to, from, n, false, false, "copy_from_user");
+  return m.user().copy_user(to, from, n, false, false, "copy_from_user");
 }
 unsigned long __copy_to_user_inatomic(void __user *to, const void *from, unsigned long n) {
   KMAPSIM_API;
-  return m.copy_user(to, from, n, true, true, "__copy_to_user_inatomic");
+  return m.user().copy_user(to, from, n, true, true, "__copy_to_user_inatomic");
 }
 unsigned long __copy_from_user_inatomic(void *to, const void __user *from, unsigned long n) {
   KMAPSIM_API;
-  return m.copy_user(to, from, n, false, true, "__copy_from_user_inatomic");
+  return m.user().copy_user(to, from, n, false, true, "__copy_from_user_inatomic");
 }
-size_t fault_in_readable(const char __user *uaddr, size_t size) { KMAPSIM_API; return m.fault_in(uaddr, size); }
-size_t fault_in_writeable(char __user *uaddr, size_t size) { KMAPSIM_API; return m.fault_in(uaddr, size); }
+size_t fault_in_readable(const char __user *uaddr, size_t size) { KMAPSIM_API; return m.user().fault_in(uaddr, size); }
+size_t fault_in_writeable(char __user *uaddr, size_t size) { KMAPSIM_API; return m.user().fault_in(uaddr, size); }
 
 // ---- bug.h
 void kmapsim_subject_bug(const char *file, int line, const char *cond) {
@@ -343,9 +343,9 @@ unsigned long kmapsim_pick(unsigned long lo, unsigned long hi) {
   m.event(kmapsim::Ev::Pick, v, 0, "kmapsim_pick");
   return v;
 }
-void __user *kmapsim_user_buffer(size_t len) { KMAPSIM_API; return m.user_buffer(len); }
-void kmapsim_user_map(struct page *page) { KMAPSIM_API; m.user_map(page); }
-void kmapsim_user_read(struct page *page, size_t off, void *buf, size_t len) { KMAPSIM_API; m.user_read(page, off, buf, len); }
+void __user *kmapsim_user_buffer(size_t len) { KMAPSIM_API; return m.user().user_buffer(len); }
+void kmapsim_user_map(struct page *page) { KMAPSIM_API; m.user().user_map(page); }
+void kmapsim_user_read(struct page *page, size_t off, void *buf, size_t len) { KMAPSIM_API; m.user().user_read(page, off, buf, len); }
 void kmapsim_set_default_profile(const char *profile) { kmapsim::default_subject_profile() = profile ? profile : ""; }
 void kmapsim_register_subject(const char *name, kmapsim_subject_fn fn, const char *file, int line) {
   kmapsim::register_subject(name, fn, file, line);

@@ -119,7 +119,7 @@ bool Machine::handle_fault(void *addr, bool is_write) {
   const char *a = static_cast<const char *>(addr);
   const char *rw = is_write ? "write" : "read";
   bool guard = false;
-  int w = window_of(addr, &guard);
+  int w = arena_.window_of(addr, &guard);
   if (w < 0) {
     if (reinterpret_cast<uintptr_t>(a) < 16 * kPage && last_null_page_address_api_)
       report(BugClass::HighmemPageAddress, -1, -1,
@@ -133,31 +133,31 @@ bool Machine::handle_fault(void *addr, bool is_write) {
   // context's (an underrun).
   int target = w;
   if (guard) {
-    bool below = static_cast<size_t>(w) < nlocal_windows_ && owned_by_current(*this, windows_[w]);
-    bool above = static_cast<size_t>(w + 1) < nlocal_windows_ && owned_by_current(*this, windows_[w + 1]);
+    bool below = arena_.is_local(w) && owned_by_current(*this, arena_.win(w));
+    bool above = arena_.is_local(w + 1) && owned_by_current(*this, arena_.win(w + 1));
     if (!below && above) target = w + 1;
-  } else if (windows_[w].state == WinState::Unused) {
+  } else if (arena_.win(w).state == WinState::Unused) {
     // Far past a mapping: look for the nearest mapping of this context below.
     for (int k = w - 1; k >= 0 && k >= w - 64; k--)
-      if (static_cast<size_t>(k) < nlocal_windows_ && owned_by_current(*this, windows_[k])) {
+      if (arena_.is_local(k) && owned_by_current(*this, arena_.win(k))) {
         target = k;
         guard = true;
         break;
       }
   }
-  Window &win = windows_[target];
-  const char *start = window_addr(target);
+  const Window &win = arena_.win(target);
+  const char *start = arena_.addr(target);
   long off = static_cast<long>(a - start);
-  if (static_cast<size_t>(target) >= nlocal_windows_) {
-    unsigned slot = static_cast<unsigned>(target - nlocal_windows_);
+  if (arena_.is_pkmap(target)) {
+    unsigned slot = arena_.pkmap_slot(target);
     if (guard)
-      report(BugClass::KmapOverrun, target, pkmap_page_[slot], "%s at %p through the kmap() mapping of pfn %d at %p (offset %ld) left its one page", rw,
-             addr, pkmap_page_[slot], static_cast<const void *>(start), off);
-    if (win.via_page_address && pkmap_count_[slot] == 1)
-      report(BugClass::HighmemPageAddress, target, pkmap_page_[slot],
+      report(BugClass::KmapOverrun, target, pkmap_.page_in(slot), "%s at %p through the kmap() mapping of pfn %d at %p (offset %ld) left its one page", rw,
+             addr, pkmap_.page_in(slot), static_cast<const void *>(start), off);
+    if (win.via_page_address && pkmap_.count(slot) == 1)
+      report(BugClass::HighmemPageAddress, target, pkmap_.page_in(slot),
              "%s at %p: page_address() of highmem pfn %d returned its old PKMAP address, which nobody holds (pkmap_count 1): the slot "
              "can be recycled at any kmap()",
-             rw, addr, pkmap_page_[slot]);
+             rw, addr, pkmap_.page_in(slot));
     if (win.state == WinState::Unused)  // no page was ever kmap()ed here: there is no pfn to name
       report(BugClass::KmapUseAfterUnmap, target, -1, "%s at %p: no mapping is live at this kmap address (PKMAP slot %u was never used)", rw,
              addr, slot);

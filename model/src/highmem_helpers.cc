@@ -17,9 +17,9 @@ static void bound(const char *api, struct page *page, size_t off, size_t len) {
   kmapsim::ApiGuard guard(m);
   if (!m.profile().highmem) return;
   if (off > PAGE_SIZE || len > PAGE_SIZE - off)
-    m.report(BugClass::KmapOverrun, -1, static_cast<int64_t>(m.checked_pfn(page, api)),
+    m.report(BugClass::KmapOverrun, -1, static_cast<int64_t>(m.mem().checked_pfn(page, api)),
              "%s(offset %zu, len %zu) of pfn %u: offset + len = %zu exceeds PAGE_SIZE, but the helper maps one page", api, off, len,
-             m.checked_pfn(page, api), off + len);
+             m.mem().checked_pfn(page, api), off + len);
 }
 
 // A subject or imported kernel code that defines one of these helpers
@@ -86,7 +86,7 @@ KMAPSIM_USER_REPLACEABLE void zero_user_segments(struct page *page, unsigned sta
   size_t size = page_size(page);
   if (end1 > size || end2 > size) {
     kmapsim::ApiGuard guard(m);
-    m.report(BugClass::KmapOverrun, -1, static_cast<int64_t>(m.checked_pfn(page, "zero_user_segments")),
+    m.report(BugClass::KmapOverrun, -1, static_cast<int64_t>(m.mem().checked_pfn(page, "zero_user_segments")),
              "zero_user_segments(%u-%u, %u-%u) reaches past the %zu bytes of the page", start1, end1, start2, end2, size);
   }
   if (!m.profile().highmem) {

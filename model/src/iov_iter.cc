@@ -20,8 +20,8 @@ static size_t iter_copy(void *kaddr, size_t bytes, struct iov_iter *i, bool to_i
   if (i->iter_type == ITER_UBUF) {
     kmapsim::ApiGuard guard(M());
     char *u = static_cast<char *>(i->ubuf) + i->iov_offset;
-    unsigned long left = to_iter ? M().copy_user(u, kaddr, bytes, true, inatomic, inatomic ? "__copy_to_user_inatomic" : "copy_to_user")
-                                 : M().copy_user(kaddr, u, bytes, false, inatomic, inatomic ? "__copy_from_user_inatomic" : "copy_from_user");
+    unsigned long left = to_iter ? M().user().copy_user(u, kaddr, bytes, true, inatomic, inatomic ? "__copy_to_user_inatomic" : "copy_to_user")
+                                 : M().user().copy_user(kaddr, u, bytes, false, inatomic, inatomic ? "__copy_from_user_inatomic" : "copy_from_user");
     done = bytes - left;
     i->iov_offset += done;
   } else {

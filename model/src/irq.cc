@@ -53,7 +53,7 @@ void Machine::fire_irq(size_t which) {
   int pc = t.preempt_count, pf = t.pagefault_disabled, am = t.atomic_maps, ls = t.local_sections, io = t.irqs_off;
   irq_instance_ = ++irq_counter_;
   event(Ev::IrqEnter, h.irq, 0, h.name);
-  activate_context(cur_task_, irq_instance_);
+  local_.sched_out_in(cur_task_, irq_instance_);
   t.irqs_off++;  // hardirq handlers run with interrupts disabled
   // Called through its real type (irq_handler_t returns an enum): calling
   // through int (*)(int, void *) is undefined and trips -fsanitize=function.
@@ -78,7 +78,7 @@ void Machine::fire_irq(size_t which) {
   t.local_sections = ls;  // direct-mapped local maps are not tracked by the kernel either
   event(Ev::IrqExit, h.irq, 0, h.name);
   irq_instance_ = 0;
-  activate_context(cur_task_, 0);
+  local_.sched_out_in(cur_task_, 0);
 }
 
 }  // namespace kmapsim

@@ -16,11 +16,6 @@ namespace kmapsim {
 
 namespace {
 thread_local Machine *t_current = nullptr;
-int g_machine_count = 0;
-// Fixed addresses make report text identical between processes (replay
-// is byte for byte): each Machine of a process gets its own 64 GiB slot.
-constexpr uintptr_t kRegionBase = 0x7e9000000000ull;
-constexpr uintptr_t kRegionStride = 64ull << 30;
 }  // namespace
 
 Machine *Machine::running() { return t_current; }
@@ -43,47 +38,8 @@ void plain_access_link();     // plain_access.cc
 
 Machine::Machine(const Profile &p) : prof_(p) {
   install_fault_handler();
-  size_t total = prof_.total_pages();
-  memfd_ = memfd_create("kmapsim-physmem", MFD_CLOEXEC);
-  if (memfd_ < 0 || ftruncate(memfd_, static_cast<off_t>(total * kPage)) != 0) {
-    perror("kmapsim: memfd for the simulated physical memory");
-    exit(2);
-  }
-  nframe_windows_ = total * kCopies;
-  nlocal_windows_ = nframe_windows_ + kSpillWindows;
-  nwindows_ = nlocal_windows_ + prof_.last_pkmap;
-  size_t phys_sz = total * kPage, dmap_sz = prof_.lowmem_pages * kPage;
-  // [phys view][guard][direct map][guard][arena: window, guard, window, ...]
-  region_size_ = phys_sz + kPage + dmap_sz + kPage + nwindows_ * 2 * kPage;
-  uintptr_t want = kRegionBase + kRegionStride * static_cast<uintptr_t>(g_machine_count++);
-  void *r = mmap(reinterpret_cast<void *>(want), region_size_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
-                 -1, 0);
-  if (r == MAP_FAILED || r != reinterpret_cast<void *>(want)) {
-    if (r != MAP_FAILED) munmap(r, region_size_);
-    r = mmap(nullptr, region_size_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (r == MAP_FAILED) {
-      perror("kmapsim: reserving the arena");
-      exit(2);
-    }
-  }
-  region_ = static_cast<char *>(r);
-  phys_ = region_;
-  dmap_ = phys_ + phys_sz + kPage;
-  arena_ = dmap_ + dmap_sz + kPage;
-  if (mmap(phys_, phys_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, 0) == MAP_FAILED ||
-      (dmap_sz && mmap(dmap_, dmap_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, 0) == MAP_FAILED)) {
-    perror("kmapsim: mapping the simulated physical memory");
-    exit(2);
-  }
-  mem_map_ = static_cast<struct page *>(calloc(total, sizeof(struct page)));
-  for (size_t i = 0; i < total; i++) mem_map_[i].flags = is_highmem(static_cast<Pfn>(i)) ? KMAPSIM_PG_HIGHMEM : 0;
-  next_copy_.assign(total, 0);
-  windows_.assign(nwindows_, Window{});
-  alloc_bitmap_.assign(total, 0);
-  pkmap_count_.assign(prof_.last_pkmap, 0);
-  pkmap_page_.assign(prof_.last_pkmap, -1);
-  pkmap_last_user_.assign(prof_.last_pkmap, -1);
-  pkmap_slot_of_.assign(total, -1);
+  mem_.init(prof_, arena_);
+  pkmap_.init(prof_);
   cpus_.assign(prof_.nr_cpus, Cpu{});
   plain_access_link();
   if (const char *e = getenv("KMAPSIM_PLAIN_ACCESS")) plain_access_points_ = strcmp(e, "0") != 0;
@@ -92,57 +48,25 @@ Machine::Machine(const Profile &p) : prof_(p) {
 
 Machine::~Machine() {
   reset();
-  arena_teardown();
-  if (region_) munmap(region_, region_size_);
-  if (memfd_ >= 0) close(memfd_);
-  free(mem_map_);
+  arena_.teardown();
 }
 
 // Back to a freshly booted machine: no pages allocated, no mappings, no
-// tasks. Host mappings stay (mapping a window is paid once per process);
-// every window is made inaccessible.
+// tasks.
 void Machine::reset() {
-  for (int w : open_windows_) {
-    Window &win = windows_[w];
-    if (win.accessible) set_window_access(w, false);
-  }
-  open_windows_.clear();
-  // Only what this run touched is reset: a run costs what it did, not the
-  // size of the machine.
-  for (int w : touched_windows_) {
-    int32_t m = windows_[w].mapped_pfn;
-    windows_[w] = Window{};
-    windows_[w].mapped_pfn = m;
-  }
-  touched_windows_.clear();
-  for (Pfn p : touched_pfns_) {
-    mem_map_[p] = (struct page){};
-    mem_map_[p].flags = is_highmem(p) ? KMAPSIM_PG_HIGHMEM : 0;
-    alloc_bitmap_[p] = 0;
-    next_copy_[p] = 0;
-    pkmap_slot_of_[p] = -1;
-  }
-  touched_pfns_.clear();
-  next_spill_ = 0;
-  std::fill(pkmap_count_.begin(), pkmap_count_.end(), 0);
-  std::fill(pkmap_page_.begin(), pkmap_page_.end(), -1);
-  std::fill(pkmap_last_user_.begin(), pkmap_last_user_.end(), -1);
-  last_pkmap_nr_ = 0;
-  last_pkmap_nr_arr_.assign(prof_.pkmap_colors, 0);
-  pkmap_held_ = 0;
+  arena_.reset();
+  mem_.reset();
+  pkmap_.reset();
+  local_.reset();
+  user_.reset();
   ntasks_ = 0;
   for (Cpu &c : cpus_) c.curr = -1;
   cur_task_ = -1;
-  active_task_ = -1;
-  active_irq_ = 0;
   irq_instance_ = 0;
   irq_counter_ = 0;
   worker_ = -1;
   irqs_.clear();
   work_queue_.clear();
-  for (UserBuf &b : user_bufs_) free(b.base);
-  user_bufs_.clear();
-  user_view_.clear();
   pcpu_.clear();
   for (void *p : kmallocs_) free(p);
   kmallocs_.clear();
@@ -174,16 +98,16 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
   src_ = &src;
   src.begin_run();
   t_current = this;
-  kmapsim_mem_map = mem_map_;
+  kmapsim_mem_map = mem_.mem_map();
   running_ = true;
   int main_task = create_task("main", body, nullptr, nullptr);
   cpus_[0].curr = main_task;
   cur_task_ = main_task;
-  activate_context(main_task, 0);
+  local_.sched_out_in(main_task, 0);
   Fiber::switch_to(&host_, &tasks_[main_task]->fiber);
   // Back on the host: the run finished or was abandoned at a report.
   running_ = false;
-  activate_context(-1, 0);
+  local_.sched_out_in(-1, 0);
   t_current = nullptr;
   src.end_run();
   src_ = nullptr;
@@ -203,15 +127,8 @@ void Machine::abandon_run() {
   abandon_run();
 }
 
-// A kmap() that was never kunmap()ed by the end of the run (kmap-leak).
-void Machine::end_run_checks() {
-  for (unsigned s = 0; s < prof_.last_pkmap; s++)
-    if (pkmap_count_[s] >= 2) {
-      int w = pkmap_window(s);
-      report(BugClass::KmapLeak, w, pkmap_page_[s], "kmap() of pfn %d (PKMAP slot %u, %d holder%s) was never kunmap()ed by the end of the run",
-             pkmap_page_[s], s, pkmap_count_[s] - 1, pkmap_count_[s] > 2 ? "s" : "");
-    }
-}
+// What must hold when the run ends: every kmap() kunmap()ed (kmap-leak).
+void Machine::end_run_checks() { pkmap_.check_leaks(); }
 
 uint64_t Machine::event(Ev kind, uint64_t a, uint64_t b, const char *what) {
   Event e{};
@@ -268,7 +185,7 @@ const char *Machine::task_label(int task, int irq) const {
 const char *Machine::addr_str(const void *p) const {
   char *b = label_buf_[label_next_++ & 3];
   const char *c = static_cast<const char *>(p);
-  if ((c >= region_ && c < region_ + region_size_) || reinterpret_cast<uintptr_t>(p) < 0x10000) {
+  if (mem_.in_region(c) || reinterpret_cast<uintptr_t>(p) < 0x10000) {
     snprintf(b, 64, "%p", p);
     return b;
   }
@@ -301,23 +218,24 @@ void Machine::describe_context(std::string &out) const {
 
 void Machine::describe_page(std::string &out, Pfn pfn) const {
   if (pfn >= prof_.total_pages()) return;
-  const struct page &pg = mem_map_[pfn];
+  const struct page *mem_map = mem_.mem_map();
+  const struct page &pg = mem_map[pfn];
   Pfn head = pfn;
-  if (pg.compound_head & 1) head = static_cast<Pfn>(reinterpret_cast<const struct page *>(pg.compound_head - 1) - mem_map_);
-  unsigned order = (mem_map_[head].flags & KMAPSIM_PG_HEAD) ? mem_map_[head].order : 0;
-  appendf(out, "  page: pfn %u zone %s, folio head pfn %u order %u%s\n", pfn, is_highmem(pfn) ? "HighMem" : "Normal", head, order,
+  if (pg.compound_head & 1) head = static_cast<Pfn>(reinterpret_cast<const struct page *>(pg.compound_head - 1) - mem_map);
+  unsigned order = (mem_map[head].flags & KMAPSIM_PG_HEAD) ? mem_map[head].order : 0;
+  appendf(out, "  page: pfn %u zone %s, folio head pfn %u order %u%s\n", pfn, mem_.is_highmem(pfn) ? "HighMem" : "Normal", head, order,
           (pg.flags & KMAPSIM_PG_USER_MAPPED) ? ", mapped to user space" : "");
 }
 
 void Machine::describe_window(std::string &out, int w) const {
-  if (w < 0 || static_cast<size_t>(w) >= nwindows_) return;
-  const Window &win = windows_[w];
-  bool pk = static_cast<size_t>(w) >= nlocal_windows_;
+  if (w < 0 || static_cast<size_t>(w) >= arena_.nwindows()) return;
+  const Window &win = arena_.win(w);
+  bool pk = arena_.is_pkmap(w);
   const char *state = win.state == WinState::Live ? "live" : win.state == WinState::Released ? "released" : "never used";
   if (pk) {
-    unsigned slot = static_cast<unsigned>(w - nlocal_windows_);
+    unsigned slot = arena_.pkmap_slot(w);
     appendf(out, "  mapping: kmap() PKMAP slot %u at %p, pfn %d, pkmap_count %d (%s), last kmap() by %s\n", slot,
-            static_cast<void *>(window_addr(w)), pkmap_page_[slot], pkmap_count_[slot], state, task_label(pkmap_last_user_[slot], 0));
+            static_cast<void *>(arena_.addr(w)), pkmap_.page_in(slot), pkmap_.count(slot), state, task_label(pkmap_.last_user(slot), 0));
     return;
   }
   int depth = -1;
@@ -326,8 +244,8 @@ void Machine::describe_window(std::string &out, int w) const {
     for (size_t i = 0; i < st.size(); i++)
       if (st[i].window == w) depth = static_cast<int>(i);
   }
-  appendf(out, "  mapping: %s() at %p, pfn %u (%s), %s, owner %s on cpu %d", win.api, static_cast<void *>(window_addr(w)), win.pfn,
-          is_highmem(win.pfn) ? "HighMem" : "Normal, forced map", state, task_label(win.owner_task, win.owner_irq),
+  appendf(out, "  mapping: %s() at %p, pfn %u (%s), %s, owner %s on cpu %d", win.api, static_cast<void *>(arena_.addr(w)), win.pfn,
+          mem_.is_highmem(win.pfn) ? "HighMem" : "Normal, forced map", state, task_label(win.owner_task, win.owner_irq),
           win.owner_task >= 0 && static_cast<size_t>(win.owner_task) < ntasks_ ? tasks_[win.owner_task]->cpu : -1);
   if (depth >= 0) appendf(out, ", stack depth %d (fixmap slot %d)", depth, (depth + 1) * prof_.km_incr() - 1);
   appendf(out, ", made at event #%llu", static_cast<unsigned long long>(win.made_at));

@@ -4,13 +4,16 @@
 // kernel-style C API (model/include/linux) calls into the Machine that is
 // running on this host thread.
 //
-// The pieces live in files named after the kernel concept they model:
-// physmem.cc (page frames, zones, the allocator, the direct map),
-// arena.cc (host windows that back every temporary mapping), pkmap.cc
-// (kmap/kunmap), kmap_local.cc (kmap_local/kmap_atomic), highmem_helpers.cc,
-// sched.cc (tasks, CPUs, scheduling points), irq.cc, locking.cc,
-// workqueue.cc, percpu.cc, uaccess.cc, iov_iter.cc, cacheflush.cc,
-// fault.cc (SIGSEGV to report) and machine.cc (runs and reports).
+// Machine composes the parts, each with its own header and private state:
+// PhysMem (physmem.h: frames, zones, the allocator, the direct map), Arena
+// (arena.h: the host windows behind every temporary mapping), Pkmap
+// (pkmap.h: kmap/kunmap and the PKMAP pool), KmapLocal (kmap_local.h:
+// kmap_local/kmap_atomic and the fixmap slots), UserMem (user_mem.h: user
+// buffers, copies, the aliasing data cache). The scheduler (tasks, CPUs,
+// preemption, migration: sched.cc, sched_fair.cc, watchdog.cc), interrupts
+// (irq.cc), workqueues (workqueue.cc), locking (locking.cc) and per-CPU
+// data (percpu.cc) are still Machine's own; the parts reach them, and the
+// machine's events and reports, through Machine's public methods.
 #pragma once
 
 #include <cstdint>
@@ -20,10 +23,15 @@
 #include <utility>
 #include <vector>
 
+#include "arena.h"
 #include "decision.h"
 #include "fiber.h"
+#include "kmap_local.h"
+#include "physmem.h"
+#include "pkmap.h"
 #include "profile.h"
 #include "report.h"
+#include "user_mem.h"
 
 struct page;
 struct folio;
@@ -35,9 +43,6 @@ struct work_struct;
 namespace kmapsim {
 
 class Torture;  // torture.h: torture mode, simulated CPUs on real host threads
-
-using Pfn = uint32_t;
-constexpr size_t kPage = 4096;
 
 enum class TaskState : uint8_t { Runnable, Blocked, Dead };
 enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker };
@@ -113,44 +118,6 @@ struct Cpu {
   int curr = -1;  // the task on this CPU, or -1 when idle
 };
 
-enum class WinKind : uint8_t { Frame, Pkmap };
-enum class WinState : uint8_t { Unused, Live, Released };
-
-// One page-sized host window of the arena with an inaccessible guard page
-// after it. Frame windows belong to one frame (kCopies per frame, used in
-// turn so a released address is not handed out again soon); PKMAP windows
-// are the pool's slots.
-struct Window {
-  int32_t mapped_pfn = -1;  // frame the host mapping shows, -1: none yet
-  WinState state = WinState::Unused;
-  bool accessible = false;
-  bool atomic = false;
-  int16_t owner_task = -1;
-  int32_t owner_irq = 0;
-  Pfn pfn = 0;
-  const char *api = "";
-  uint64_t made_at = 0, released_at = 0;
-  int16_t released_by = -1;
-  int32_t released_irq = 0;
-  bool via_page_address = false;  // PKMAP: page_address() handed it out while unheld
-  bool touched = false;           // on Machine::touched_windows_ (reset after the run)
-};
-
-struct UserBuf {
-  char *base;
-  size_t len;
-  std::vector<int8_t> present;  // per page: -1 undecided, 0 absent, 1 present, kBad: a bad address (injected)
-  static constexpr int8_t kBad = 2;
-  bool bad_page_in(const char *u, size_t n) const {
-    for (size_t pg = static_cast<size_t>(u - base) / 4096; n && pg <= static_cast<size_t>(u + n - 1 - base) / 4096; pg++)
-      if (present[pg] == kBad) return true;
-    return false;
-  }
-  void mark_bad(const char *at) {
-    if (at >= base && at < base + len) present[static_cast<size_t>(at - base) / 4096] = kBad;
-  }
-};
-
 struct IrqHandler {
   unsigned irq;
   int (*handler)(int, void *);
@@ -188,52 +155,31 @@ class Machine {
   // Appended to every report: the command that replays this run.
   void set_replay_hint(std::string s) { replay_hint_ = std::move(s); }
   // Test hook: a deliberately broken model (properties must notice).
-  void set_broken_sched_in(bool b) { broken_sched_in_ = b; }
+  void set_broken_sched_in(bool b) { local_.set_broken_sched_in(b); }
 
-  // ---- physmem.cc
-  struct page *alloc_pages(unsigned gfp, unsigned order, const char *api);
-  void free_pages(struct page *page, unsigned order, const char *api);
-  void *page_address(const struct page *page);
-  struct page *pfn_to_page(unsigned long pfn);
-  unsigned long page_to_pfn(const struct page *page);
-  struct page *virt_to_page(const void *addr);
-  void get_page(struct page *page);
-  void put_page(struct page *page);
-  bool is_highmem(Pfn pfn) const { return pfn >= prof_.lowmem_pages; }
-  Pfn checked_pfn(const struct page *page, const char *api);
-  char *phys(Pfn pfn) const { return phys_ + static_cast<size_t>(pfn) * kPage; }
-  char *direct_map(Pfn pfn) const { return dmap_ + static_cast<size_t>(pfn) * kPage; }
-  bool in_direct_map(const void *a) const;
-  bool page_mapped_to_user(Pfn pfn) const;
-
-  // ---- arena.cc
-  int window_of(const void *addr, bool *in_guard) const;
-  char *window_addr(int w) const { return arena_ + static_cast<size_t>(w) * 2 * kPage; }
-  int open_frame_window(Pfn pfn);
-  void set_window_access(int w, bool rw);
-  void show_and_open_window(int w, Pfn pfn, const char *what);
-  void release_window(int w);
-  void activate_context(int task, int irq);
-  bool in_arena(const void *a) const;
-  int pkmap_window(unsigned slot) const { return static_cast<int>(nlocal_windows_ + slot); }
-  bool poisons_windows() const;  // asan_window.h: shadow instead of mprotect()
-  void arena_teardown();
-
-  // ---- pkmap.cc
-  void *kmap(struct page *page);
-  void kunmap(struct page *page);
-  void kmap_flush_unused();
-  void *pkmap_address(Pfn pfn) const;
-  void *kmap_high_get(Pfn pfn, const char *api);
-  void kunmap_high_local(unsigned slot, const char *api);
-
-  // ---- kmap_local.cc
-  void *kmap_local(struct page *page, bool atomic, const char *api);
-  void *kmap_local_pfn(unsigned long pfn, bool atomic, const char *api);
-  void kunmap_local_indexed(const void *addr, bool atomic, const char *api);
-  struct page *kmap_to_page(void *addr);
-  bool is_kmap_addr(const void *addr) const;
-  bool partial_kmap(const struct folio *folio) const;
+  // The parts.
+  PhysMem &mem() { return mem_; }
+  const PhysMem &mem() const { return mem_; }
+  Arena &arena() { return arena_; }
+  const Arena &arena() const { return arena_; }
+  Pkmap &pkmap() { return pkmap_; }
+  const Pkmap &pkmap() const { return pkmap_; }
+  KmapLocal &local() { return local_; }
+  UserMem &user() { return user_; }
+  // Closes window w for good, released by the running context.
+  void release_window(int w) { arena_.release(w, events_.seq(), cur_task_, irq_instance_); }
+  // page_address() gave NULL for a highmem page: a later fault at a low
+  // address is a highmem-page-address report.
+  void note_null_page_address(const char *api) { last_null_page_address_api_ = api; }
+  bool in_run() const { return running_; }
+  // Torture mode (torture.cc) on or off: windows stay open from map to
+  // unmap and are protected, never poisoned (TSan, not ASan).
+  void set_torture(Torture *t) {
+    torture_ = t;
+    arena_.set_shadow_allowed(!t);
+    local_.set_switches_windows(!t);
+  }
+  const EventRing &events() const { return events_; }
 
   // ---- sched.cc
   void sched_point(const char *api);
@@ -242,6 +188,11 @@ class Machine {
   void block(Wait why, const void *obj, const char *api);
   void wake(Wait why, const void *obj, bool all);
   Task &cur() { return *tasks_[cur_task_]; }
+  Task &task(int id) { return *tasks_[id]; }
+  const Task &task(int id) const { return *tasks_[id]; }
+  size_t ntasks() const { return ntasks_; }
+  // Tasks blocked in wait `why` (on any object).
+  unsigned blocked_on(Wait why) const;
   int cur_task() const { return cur_task_; }
   int cur_irq() const { return irq_instance_; }
   int cpu_of_current() const { return tasks_[cur_task_]->cpu; }
@@ -303,16 +254,6 @@ class Machine {
   void *percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu);
   void check_pcpu_section_end(Task &t);
 
-  // ---- uaccess.cc
-  void *user_buffer(size_t len);
-  unsigned long copy_user(void *dst, const void *src, unsigned long n, bool to_user, bool inatomic, const char *api);
-  size_t fault_in(const void *uaddr, size_t size);
-
-  // ---- cacheflush.cc
-  void flush_dcache_page(struct page *page);
-  void user_map(struct page *page);
-  void user_read(struct page *page, size_t off, void *buf, size_t len);
-
   // ---- machine.cc: reports. Formatting happens in members, never in
   // heap-owning locals, because a report abandons the fiber's stack.
   // window >= 0 adds the mapping's description, pfn >= 0 the page's.
@@ -339,6 +280,7 @@ class Machine {
   bool handle_fault(void *addr, bool is_write);
   // fault.cc, in the signal handler: whether to hand the fault to handle_fault().
   bool fault_is_ours(const void *addr) const;
+  bool in_arena(const void *a) const { return arena_.contains(a); }
   // sanitizer_report.cc: an ASan/UBSan finding during the run (memory-error).
   [[noreturn]] void report_sanitizer(const std::string &line, const std::string &detail);
   const char *last_null_page_address_api_ = nullptr;
@@ -357,8 +299,6 @@ class Machine {
   [[noreturn]] void soft_lockup(const char *why);
   void spin_iteration(Task &t, const char *api, bool waits_on_memory);
   void task_exit_checks(Task &t);
-  void map_setup();
-  void sched_out_in(int from, int to);
   static void task_entry(void *arg);
   [[noreturn]] void abandon_run();
   std::vector<Candidate> cands_;
@@ -368,57 +308,23 @@ class Machine {
  public:
   // State is public to the model's own files and tests; subjects never see it.
   Profile prof_;
-  // Physical memory: one memfd; phys_ is a model-private view of all frames,
-  // dmap_ the direct map of lowmem as subjects see it.
-  int memfd_ = -1;
-  char *region_ = nullptr;
-  size_t region_size_ = 0;
-  char *phys_ = nullptr;
-  char *dmap_ = nullptr;
-  char *arena_ = nullptr;
-  // Window indices: [frame windows: kCopies per frame][spill windows][PKMAP slots].
-  size_t nframe_windows_ = 0;
-  size_t nlocal_windows_ = 0;
-  static constexpr int kSpillWindows = 256;
-  unsigned next_spill_ = 0;
-  size_t nwindows_ = 0;
-  static constexpr int kCopies = 4;
-  struct page *mem_map_ = nullptr;
-  std::vector<uint8_t> next_copy_;
-  std::vector<Window> windows_;
-  std::vector<int> open_windows_;  // windows that are accessible now or live
-  std::vector<int> touched_windows_;  // windows whose record this run changed
-  std::vector<Pfn> touched_pfns_;     // pages this run allocated
-  void touch_window(int w) {
-    if (!windows_[w].touched) {
-      windows_[w].touched = true;
-      touched_windows_.push_back(w);
-    }
-  }
-  std::vector<uint8_t> alloc_bitmap_;  // per pfn: allocated (any page of a block)
-
-  // PKMAP (mm/highmem.c): pkmap_count, last_pkmap_nr, the page->address table.
-  std::vector<int> pkmap_count_;
-  std::vector<int32_t> pkmap_page_;  // pfn mapped in each slot, -1 none
-  std::vector<int32_t> pkmap_slot_of_;  // per pfn: its PKMAP slot, -1 none
-  unsigned last_pkmap_nr_ = 0;
-  std::vector<unsigned> last_pkmap_nr_arr_;  // per colour when Profile::pkmap_colors > 1 (xtensa)
-  std::vector<int16_t> pkmap_last_user_;
-  unsigned pkmap_held_ = 0;  // slots with pkmap_count >= 2 (fuzz feedback)
+  // The parts (declaration order: the arena's range belongs to PhysMem).
+  Arena arena_;
+  PhysMem mem_{*this};
+  Pkmap pkmap_{*this};
+  KmapLocal local_{*this};
+  UserMem user_{*this};
 
   // Tasks and CPUs.
   std::vector<std::unique_ptr<Task>> tasks_;
   size_t ntasks_ = 0;  // live entries of tasks_ in this run
   std::vector<Cpu> cpus_;
   int cur_task_ = -1;
-  int active_task_ = -1, active_irq_ = 0;  // whose windows are accessible
   int irq_instance_ = 0;
   int irq_counter_ = 0;
   int worker_ = -1;
   std::vector<IrqHandler> irqs_;
   std::vector<struct work_struct *> work_queue_;
-  std::vector<UserBuf> user_bufs_;
-  std::map<Pfn, std::vector<uint8_t>> user_view_;  // aliasing cache: what user space sees
   struct PcpuStamp {
     uint64_t version = 0;
     int last_task = -1;
@@ -461,7 +367,6 @@ class Machine {
   [[noreturn]] void watchdog_report(const void *pc);   // watchdog.cc
   bool running_ = false;
   BugClass expected_ = BugClass::None;
-  bool broken_sched_in_ = false;
   RunResult result_;
   std::string replay_hint_;
   uint64_t obs_hash_ = kFnvBasis;  // hash of observable events, for determinism checks

@@ -2,9 +2,16 @@
 // lowmem and highmem zones, struct page (mem_map), the page allocator and
 // the direct map. page_address() follows the kernel: the direct-map address
 // for lowmem, the PKMAP address for a kmap()ed highmem page, else NULL.
+#include "physmem.h"
+
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "machine.h"
@@ -15,73 +22,138 @@ struct page *kmapsim_mem_map = nullptr;
 
 namespace kmapsim {
 
-bool Machine::in_direct_map(const void *a) const {
-  const char *p = static_cast<const char *>(a);
-  return p >= dmap_ && p < dmap_ + static_cast<size_t>(prof_.lowmem_pages) * kPage;
+namespace {
+int g_machine_count = 0;
+// Fixed addresses make report text identical between processes (replay
+// is byte for byte): each Machine of a process gets its own 64 GiB slot.
+constexpr uintptr_t kRegionBase = 0x7e9000000000ull;
+constexpr uintptr_t kRegionStride = 64ull << 30;
+}  // namespace
+
+void PhysMem::init(const Profile &p, Arena &arena) {
+  lowmem_pages_ = p.lowmem_pages;
+  total_pages_ = p.total_pages();
+  size_t total = total_pages_;
+  memfd_ = memfd_create("kmapsim-physmem", MFD_CLOEXEC);
+  if (memfd_ < 0 || ftruncate(memfd_, static_cast<off_t>(total * kPage)) != 0) {
+    perror("kmapsim: memfd for the simulated physical memory");
+    exit(2);
+  }
+  size_t phys_sz = total * kPage, dmap_sz = lowmem_pages_ * kPage;
+  // [phys view][guard][direct map][guard][arena: window, guard, window, ...]
+  region_size_ = phys_sz + kPage + dmap_sz + kPage + Arena::size_for(total, p.last_pkmap);
+  uintptr_t want = kRegionBase + kRegionStride * static_cast<uintptr_t>(g_machine_count++);
+  void *r = mmap(reinterpret_cast<void *>(want), region_size_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+                 -1, 0);
+  if (r == MAP_FAILED || r != reinterpret_cast<void *>(want)) {
+    if (r != MAP_FAILED) munmap(r, region_size_);
+    r = mmap(nullptr, region_size_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (r == MAP_FAILED) {
+      perror("kmapsim: reserving the arena");
+      exit(2);
+    }
+  }
+  region_ = static_cast<char *>(r);
+  phys_ = region_;
+  dmap_ = phys_ + phys_sz + kPage;
+  if (mmap(phys_, phys_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, 0) == MAP_FAILED ||
+      (dmap_sz && mmap(dmap_, dmap_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, 0) == MAP_FAILED)) {
+    perror("kmapsim: mapping the simulated physical memory");
+    exit(2);
+  }
+  arena.init(dmap_ + dmap_sz + kPage, memfd_, total, p.last_pkmap);
+  mem_map_ = static_cast<struct page *>(calloc(total, sizeof(struct page)));
+  for (size_t i = 0; i < total; i++) mem_map_[i].flags = is_highmem(static_cast<Pfn>(i)) ? KMAPSIM_PG_HIGHMEM : 0;
+  allocated_.assign(total, 0);
 }
 
-Pfn Machine::checked_pfn(const struct page *page, const char *api) {
+PhysMem::~PhysMem() {
+  if (region_) munmap(region_, region_size_);
+  if (memfd_ >= 0) close(memfd_);
+  free(mem_map_);
+}
+
+// Only the pages this run allocated go back to pristine.
+void PhysMem::reset() {
+  for (Pfn p : touched_) {
+    mem_map_[p] = (struct page){};
+    mem_map_[p].flags = is_highmem(p) ? KMAPSIM_PG_HIGHMEM : 0;
+    allocated_[p] = 0;
+  }
+  touched_.clear();
+}
+
+void PhysMem::dedupe_touched() {
+  std::sort(touched_.begin(), touched_.end());
+  touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+}
+
+
+
+Pfn PhysMem::checked_pfn(const struct page *page, const char *api) {
   const struct page *base = mem_map_;
   uintptr_t off = reinterpret_cast<uintptr_t>(page) - reinterpret_cast<uintptr_t>(base);
   if (!page || reinterpret_cast<uintptr_t>(page) < reinterpret_cast<uintptr_t>(base) ||
-      off % sizeof(struct page) || off / sizeof(struct page) >= prof_.total_pages()) {
-    bool is_addr = page && (in_direct_map(page) || in_arena(page));
-    report(is_addr ? BugClass::KunmapBadAddress : BugClass::SubjectBug, -1, -1, "%s() was passed %s, %s", api,
-           page ? addr_str(page) : "NULL",
+      off % sizeof(struct page) || off / sizeof(struct page) >= total_pages_) {
+    bool is_addr = page && (in_direct_map(page) || m_.arena().contains(page));
+    m_.report(is_addr ? BugClass::KunmapBadAddress : BugClass::SubjectBug, -1, -1, "%s() was passed %s, %s", api,
+           page ? m_.addr_str(page) : "NULL",
            is_addr ? "a mapped address where a struct page * belongs" : "which is not a struct page of this machine");
   }
   return static_cast<Pfn>(off / sizeof(struct page));
 }
 
-struct page *Machine::pfn_to_page(unsigned long pfn) {
-  if (pfn >= prof_.total_pages())
-    report(BugClass::SubjectBug, -1, -1, "pfn_to_page(%lu) is beyond the last pfn %u", pfn, prof_.total_pages() - 1);
+struct page *PhysMem::pfn_to_page(unsigned long pfn) {
+  if (pfn >= total_pages_)
+    m_.report(BugClass::SubjectBug, -1, -1, "pfn_to_page(%lu) is beyond the last pfn %u", pfn, total_pages_ - 1);
   return &mem_map_[pfn];
 }
 
-unsigned long Machine::page_to_pfn(const struct page *page) { return checked_pfn(page, "page_to_pfn"); }
 
-struct page *Machine::virt_to_page(const void *addr) {
+struct page *PhysMem::virt_to_page(const void *addr) {
   if (in_direct_map(addr)) return &mem_map_[(static_cast<const char *>(addr) - dmap_) / kPage];
   bool guard;
-  int w = window_of(addr, &guard);
-  if (w >= 0 && !guard && windows_[w].state == WinState::Live) return &mem_map_[windows_[w].pfn];
-  report(BugClass::SubjectBug, -1, -1, "virt_to_page(%s): not a direct-map address", addr_str(addr));
+  const Arena &ar = m_.arena();
+  int w = ar.window_of(addr, &guard);
+  if (w >= 0 && !guard && ar.win(w).state == WinState::Live) return &mem_map_[ar.win(w).pfn];
+  m_.report(BugClass::SubjectBug, -1, -1, "virt_to_page(%s): not a direct-map address", m_.addr_str(addr));
 }
 
-bool Machine::page_mapped_to_user(Pfn pfn) const { return mem_map_[pfn].flags & KMAPSIM_PG_USER_MAPPED; }
+struct page *PhysMem::page(Pfn pfn) const { return mem_map_ + pfn; }
 
-struct page *Machine::alloc_pages(unsigned gfp, unsigned order, const char *api) {
-  if (gfpflags_allow_blocking(gfp)) might_sleep(api);
-  sched_point(api);
+bool PhysMem::page_mapped_to_user(Pfn pfn) const { return mem_map_[pfn].flags & KMAPSIM_PG_USER_MAPPED; }
+
+struct page *PhysMem::alloc_pages(unsigned gfp, unsigned order, const char *api) {
+  if (gfpflags_allow_blocking(gfp)) m_.might_sleep(api);
+  m_.sched_point(api);
   if (order > 9) return nullptr;
-  if (!(gfp & __GFP_NOFAIL) && decide(Site::AllocFail)) {
-    event(Ev::Alloc, UINT64_MAX, order, "injected allocation failure");
+  if (!(gfp & __GFP_NOFAIL) && m_.decide(Site::AllocFail)) {
+    m_.event(Ev::Alloc, UINT64_MAX, order, "injected allocation failure");
     return nullptr;
   }
-  bool high = (gfp & __GFP_HIGHMEM) && prof_.highmem && prof_.highmem_pages && decide(Site::Highmem);
+  bool high = (gfp & __GFP_HIGHMEM) && m_.profile().highmem && total_pages_ > lowmem_pages_ && m_.decide(Site::Highmem);
   unsigned n = 1u << order;
   auto find = [&](Pfn lo, Pfn hi) -> int64_t {
     for (Pfn p = lo; p + n <= hi; p += n) {
       bool free = true;
-      for (unsigned i = 0; i < n && free; i++) free = !alloc_bitmap_[p + i];
+      for (unsigned i = 0; i < n && free; i++) free = !allocated_[p + i];
       if (free) return p;
     }
     return -1;
   };
-  Pfn low_end = prof_.lowmem_pages, high_end = prof_.total_pages();
+  Pfn low_end = lowmem_pages_, high_end = total_pages_;
   int64_t pfn = high ? find(low_end, high_end) : find(0, low_end);
   if (pfn < 0 && high) pfn = find(0, low_end);
   if (pfn < 0) {
     if (gfp & __GFP_NOFAIL)
-      report(BugClass::SubjectBug, -1, -1, "%s: out of simulated memory for an order-%u __GFP_NOFAIL allocation (pages not freed?)",
+      m_.report(BugClass::SubjectBug, -1, -1, "%s: out of simulated memory for an order-%u __GFP_NOFAIL allocation (pages not freed?)",
              api, order);
     return nullptr;
   }
   for (unsigned i = 0; i < n; i++) {
     struct page &pg = mem_map_[pfn + i];
-    alloc_bitmap_[pfn + i] = 1;
-    touched_pfns_.push_back(static_cast<Pfn>(pfn + i));
+    allocated_[pfn + i] = 1;
+    touched_.push_back(static_cast<Pfn>(pfn + i));
     pg.flags = KMAPSIM_PG_ALLOCATED | (is_highmem(static_cast<Pfn>(pfn + i)) ? KMAPSIM_PG_HIGHMEM : 0);
     pg.compound_head = 0;
     pg.order = 0;
@@ -96,61 +168,51 @@ struct page *Machine::alloc_pages(unsigned gfp, unsigned order, const char *api)
   if (order) head.flags |= KMAPSIM_PG_HEAD;
   head.order = order;
   head._refcount = 1;
-  event(Ev::Alloc, static_cast<uint64_t>(pfn), order, api);
+  m_.event(Ev::Alloc, static_cast<uint64_t>(pfn), order, api);
   return &head;
 }
 
-void Machine::free_pages(struct page *page, unsigned order, const char *api) {
+void PhysMem::free_pages(struct page *page, unsigned order, const char *api) {
   if (!page) return;
   Pfn pfn = checked_pfn(page, api);
-  if (!(page->flags & KMAPSIM_PG_ALLOCATED) || !alloc_bitmap_[pfn])
-    report(BugClass::SubjectBug, -1, pfn, "%s(): pfn %u is not allocated (double free?)", api, pfn);
+  if (!(page->flags & KMAPSIM_PG_ALLOCATED) || !allocated_[pfn])
+    m_.report(BugClass::SubjectBug, -1, pfn, "%s(): pfn %u is not allocated (double free?)", api, pfn);
   if (page->compound_head & 1)
-    report(BugClass::SubjectBug, -1, pfn, "%s(): pfn %u is a tail page of a compound page", api, pfn);
+    m_.report(BugClass::SubjectBug, -1, pfn, "%s(): pfn %u is a tail page of a compound page", api, pfn);
   unsigned real = (page->flags & KMAPSIM_PG_HEAD) ? page->order : 0;
   if (real != order)
-    report(BugClass::SubjectBug, -1, pfn, "%s(): pfn %u was allocated with order %u, freed with order %u", api, pfn, real, order);
+    m_.report(BugClass::SubjectBug, -1, pfn, "%s(): pfn %u was allocated with order %u, freed with order %u", api, pfn, real, order);
   if (--page->_refcount > 0) return;
   unsigned n = 1u << order;
   for (unsigned i = 0; i < n; i++) {
     Pfn p = pfn + i;
-    int32_t slot = pkmap_slot_of_[p];
-    if (slot >= 0 && pkmap_count_[slot] >= 2)
-      report(BugClass::KmapLeak, pkmap_window(static_cast<unsigned>(slot)), p,
-             "%s(): pfn %u is freed while still kmap()ed (PKMAP slot %d, count %d): the kmap() was never kunmap()ed", api, p, slot,
-             pkmap_count_[slot]);
-    alloc_bitmap_[p] = 0;
+    m_.pkmap().check_free(p, api);  // kmap-leak: freed while kmap()ed
+    allocated_[p] = 0;
     mem_map_[p].flags &= KMAPSIM_PG_HIGHMEM;
-    user_view_.erase(p);
+    m_.user().forget_page(p);
   }
-  event(Ev::Free, pfn, order, api);
-  sched_point(api);
+  m_.event(Ev::Free, pfn, order, api);
+  m_.sched_point(api);
 }
 
-void Machine::get_page(struct page *page) {
+void PhysMem::get_page(struct page *page) {
   checked_pfn(page, "get_page");
   struct page *head = reinterpret_cast<struct page *>((page->compound_head & 1) ? page->compound_head - 1 : reinterpret_cast<unsigned long>(page));
   head->_refcount++;
 }
 
-void Machine::put_page(struct page *page) {
+void PhysMem::put_page(struct page *page) {
   checked_pfn(page, "put_page");
   struct page *head = reinterpret_cast<struct page *>((page->compound_head & 1) ? page->compound_head - 1 : reinterpret_cast<unsigned long>(page));
   free_pages(head, (head->flags & KMAPSIM_PG_HEAD) ? head->order : 0, "put_page");
 }
 
-void *Machine::page_address(const struct page *page) {
+void *PhysMem::page_address(const struct page *page) {
   Pfn pfn = checked_pfn(page, "page_address");
   if (!is_highmem(pfn)) return direct_map(pfn);
-  int32_t slot = pkmap_slot_of_[pfn];
-  if (slot >= 0 && pkmap_count_[slot] >= 1) {
-    // The PKMAP address of a page nobody holds (count 1, awaiting the next
-    // flush) is handed out as the kernel does; using it is the bug.
-    if (pkmap_count_[slot] == 1) windows_[pkmap_window(static_cast<unsigned>(slot))].via_page_address = true;
-    return pkmap_address(pfn);
-  }
-  last_null_page_address_api_ = "page_address";
-  event(Ev::Note, pfn, 0, "page_address() of a highmem page = NULL");
+  if (void *a = m_.pkmap().page_address(pfn)) return a;
+  m_.note_null_page_address("page_address");
+  m_.event(Ev::Note, pfn, 0, "page_address() of a highmem page = NULL");
   return nullptr;
 }
 

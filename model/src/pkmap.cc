@@ -11,183 +11,218 @@
 // mapping changes frames only when a holder needs to see the new frame (the
 // first kmap() that makes it accessible): giving a slot to a page is free,
 // and a slot that gets back the page it showed costs no mmap at all.
-#include <sys/mman.h>
+#include "pkmap.h"
 
-#include <cstdio>
-#include <cstdlib>
-
-#include "asan_window.h"
 #include "fuzz_feedback.h"
 #include "machine.h"
 
 namespace kmapsim {
 
-void *Machine::pkmap_address(Pfn pfn) const { return window_addr(pkmap_window(static_cast<unsigned>(pkmap_slot_of_[pfn]))); }
+void Pkmap::init(const Profile &p) {
+  colors_ = p.pkmap_colors;
+  count_.assign(p.last_pkmap, 0);
+  page_.assign(p.last_pkmap, -1);
+  last_user_.assign(p.last_pkmap, -1);
+  slot_of_.assign(p.total_pages(), -1);
+  reset();
+}
+
+void Pkmap::reset() {
+  for (int32_t pfn : page_)
+    if (pfn >= 0) slot_of_[pfn] = -1;
+  std::fill(count_.begin(), count_.end(), 0);
+  std::fill(page_.begin(), page_.end(), -1);
+  std::fill(last_user_.begin(), last_user_.end(), -1);
+  last_pkmap_nr_ = 0;
+  last_pkmap_nr_arr_.assign(colors_, 0);
+  held_ = 0;
+}
+
+void *Pkmap::page_address(Pfn pfn) {
+  int32_t slot = slot_of_[pfn];
+  if (slot < 0 || count_[slot] < 1) return nullptr;
+  int w = m_.arena().pkmap_window(static_cast<unsigned>(slot));
+  // The PKMAP address of a page nobody holds (count 1, awaiting the next
+  // flush) is handed out as the kernel does; using it is the bug.
+  if (count_[slot] == 1) m_.arena().set_via_page_address(w, true);
+  return m_.arena().addr(w);
+}
 
 // flush_all_zero_pkmaps(): recycle every slot nobody holds.
-static void flush_all_zero_pkmaps(Machine &m) {
+void Pkmap::flush_all_zero_pkmaps() {
   int flushed = 0;
-  for (unsigned s = 0; s < m.prof_.last_pkmap; s++) {
-    if (m.pkmap_count_[s] != 1) continue;
-    m.pkmap_count_[s] = 0;
-    int32_t pfn = m.pkmap_page_[s];
-    if (pfn >= 0) m.pkmap_slot_of_[pfn] = -1;
-    m.pkmap_page_[s] = -1;
-    m.windows_[m.pkmap_window(s)].via_page_address = false;
+  for (unsigned s = 0; s < slots(); s++) {
+    if (count_[s] != 1) continue;
+    count_[s] = 0;
+    int32_t pfn = page_[s];
+    if (pfn >= 0) slot_of_[pfn] = -1;
+    page_[s] = -1;
+    m_.arena().set_via_page_address(m_.arena().pkmap_window(s), false);
     flushed++;
   }
-  if (flushed) m.event(Ev::PkmapFlush, static_cast<uint64_t>(flushed), 0, "flush_all_zero_pkmaps");
+  if (flushed) m_.event(Ev::PkmapFlush, static_cast<uint64_t>(flushed), 0, "flush_all_zero_pkmaps");
 }
 
 // The colour helpers of mm/highmem.c: without ARCH_PKMAP_COLORING one
 // colour, a cursor stepping by 1 and a flush on wrapping to slot 0; with it
 // (xtensa) a cursor per colour stepping by the number of colours, slot
 // cursor + colour, and a flush whenever the slot is below the number of
-// colours (the colour's first slot).
-static unsigned pkmap_color(const Machine &m, Pfn pfn) { return pfn & (m.prof_.pkmap_colors - 1); }
-
-static unsigned next_pkmap_nr(Machine &m, unsigned color) {
-  const unsigned mask = m.prof_.last_pkmap - 1, n = m.prof_.pkmap_colors;
-  if (n == 1) return m.last_pkmap_nr_ = (m.last_pkmap_nr_ + 1) & mask;
-  unsigned &cur = m.last_pkmap_nr_arr_[color];
+// colours (the colour's first slot): no_more_pkmaps().
+unsigned Pkmap::next_pkmap_nr(unsigned color) {
+  const unsigned mask = slots() - 1, n = colors_;
+  if (n == 1) return last_pkmap_nr_ = (last_pkmap_nr_ + 1) & mask;
+  unsigned &cur = last_pkmap_nr_arr_[color];
   cur = (cur + n) & mask;
-  return m.last_pkmap_nr_ = cur + color;
+  return last_pkmap_nr_ = cur + color;
 }
-
-static bool no_more_pkmaps(const Machine &m, unsigned nr) { return nr < m.prof_.pkmap_colors; }
 
 // map_new_virtual(): find a free slot of pfn's colour, sleeping while none
 // is free.
-static unsigned map_new_virtual(Machine &m, Pfn pfn) {
-  const unsigned color = pkmap_color(m, pfn), entries = m.prof_.last_pkmap / m.prof_.pkmap_colors;
+unsigned Pkmap::map_new_virtual(Pfn pfn) {
+  const unsigned col = color(pfn), entries = slots() / colors_;
   for (;;) {
     unsigned count = entries;
     for (;;) {
-      unsigned nr = next_pkmap_nr(m, color);
-      if (no_more_pkmaps(m, nr)) {
-        flush_all_zero_pkmaps(m);
+      unsigned nr = next_pkmap_nr(col);
+      if (nr < colors_) {  // no_more_pkmaps()
+        flush_all_zero_pkmaps();
         count = entries;
       }
-      if (!m.pkmap_count_[nr]) break;
+      if (!count_[nr]) break;
       if (--count) continue;
       // Every slot of this colour is held: sleep until a kunmap(). (The
       // kernel has one wait queue per colour; waking every waiter only
       // makes the others probe again and sleep.)
-      unsigned waiters = 1;
-      for (size_t t = 0; t < m.ntasks_; t++) waiters += m.tasks_[t]->wait == Wait::Pkmap && m.tasks_[t]->state == TaskState::Blocked;
-      feedback::pkmap_waiters(waiters);
-      m.block(Wait::Pkmap, nullptr, "kmap");
+      feedback::pkmap_waiters(1 + m_.blocked_on(Wait::Pkmap));
+      m_.block(Wait::Pkmap, nullptr, "kmap");
       // Someone else may have mapped this page meanwhile.
-      if (m.pkmap_slot_of_[pfn] >= 0) return static_cast<unsigned>(m.pkmap_slot_of_[pfn]);
+      if (slot_of_[pfn] >= 0) return static_cast<unsigned>(slot_of_[pfn]);
       count = 0;
       break;
     }
     if (count) break;
   }
-  unsigned slot = m.last_pkmap_nr_;
-  int w = m.pkmap_window(slot);
-  m.touch_window(w);
-  Window &win = m.windows_[w];
+  unsigned slot = last_pkmap_nr_;
+  Window &win = m_.arena().touch(m_.arena().pkmap_window(slot));
   // The host mapping may still show the slot's previous page: it stays
   // inaccessible (count 1) until kmap() opens it, which maps pfn first.
   win.pfn = pfn;
   win.api = "kmap";
   win.via_page_address = false;
-  m.pkmap_count_[slot] = 1;
-  m.pkmap_page_[slot] = static_cast<int32_t>(pfn);
-  m.pkmap_slot_of_[pfn] = static_cast<int32_t>(slot);
+  count_[slot] = 1;
+  page_[slot] = static_cast<int32_t>(pfn);
+  slot_of_[pfn] = static_cast<int32_t>(slot);
   return slot;
 }
 
 // Take one reference on a mapped slot (kmap_high(), kmap_high_get()): the
 // count reaching 2 makes the slot usable again, showing pfn.
-static int pkmap_hold(Machine &m, unsigned slot, Pfn pfn) {
-  int w = m.pkmap_window(slot);
-  Window &win = m.windows_[w];
-  if (++m.pkmap_count_[slot] < 2) m.report(BugClass::SubjectBug, w, pfn, "kmap_high: pkmap_count of slot %u below 2 after a kmap()", slot);
-  if (m.pkmap_count_[slot] == 2) {
-    m.show_and_open_window(w, pfn, "mmap of a PKMAP slot");
-    feedback::pkmap_held(++m.pkmap_held_, m.prof_.last_pkmap);
+int Pkmap::hold(unsigned slot, Pfn pfn) {
+  Arena &ar = m_.arena();
+  int w = ar.pkmap_window(slot);
+  if (++count_[slot] < 2) m_.report(BugClass::SubjectBug, w, pfn, "kmap_high: pkmap_count of slot %u below 2 after a kmap()", slot);
+  if (count_[slot] == 2) {
+    ar.show_and_open(w, pfn, "mmap of a PKMAP slot");
+    feedback::pkmap_held(++held_, slots());
+    Window &win = ar.touch(w);
     win.state = WinState::Live;
-    win.made_at = m.events_.seq() + 1;
-    win.owner_task = static_cast<int16_t>(m.cur_task_);
+    win.made_at = m_.events().seq() + 1;
+    win.owner_task = static_cast<int16_t>(m_.cur_task());
     win.via_page_address = false;
   }
+  last_user_[slot] = static_cast<int16_t>(m_.cur_task());
   return w;
 }
 
-void *Machine::kmap(struct page *page) {
-  might_sleep("kmap");
-  Pfn pfn = checked_pfn(page, "kmap");
-  sched_point("kmap");
-  if (!prof_.highmem || !is_highmem(pfn)) {
-    event(Ev::Kmap, pfn, reinterpret_cast<uint64_t>(direct_map(pfn)), "kmap (lowmem)");
-    return direct_map(pfn);
+// One reference less; at count 1 the slot closes and waiters are woken, as
+// in kunmap_high().
+void Pkmap::drop(unsigned slot) {
+  if (--count_[slot] == 1) {
+    held_--;
+    m_.release_window(m_.arena().pkmap_window(slot));
+    m_.wake(Wait::Pkmap, nullptr, true);
   }
-  int32_t s = pkmap_slot_of_[pfn];
-  unsigned slot = s >= 0 ? static_cast<unsigned>(s) : map_new_virtual(*this, pfn);
-  int w = pkmap_hold(*this, slot, pfn);
-  pkmap_last_user_[slot] = static_cast<int16_t>(cur_task_);
-  event(Ev::Kmap, pfn, reinterpret_cast<uint64_t>(window_addr(w)), "kmap");
-  return window_addr(w);
 }
 
-void Machine::kunmap(struct page *page) {
-  might_sleep("kunmap");
-  Pfn pfn = checked_pfn(page, "kunmap");
-  if (!prof_.highmem || !is_highmem(pfn)) {
-    sched_point("kunmap");
+void *Pkmap::kmap(struct page *page) {
+  m_.might_sleep("kmap");
+  PhysMem &mem = m_.mem();
+  Pfn pfn = mem.checked_pfn(page, "kmap");
+  m_.sched_point("kmap");
+  if (!m_.profile().highmem || !mem.is_highmem(pfn)) {
+    m_.event(Ev::Kmap, pfn, reinterpret_cast<uint64_t>(mem.direct_map(pfn)), "kmap (lowmem)");
+    return mem.direct_map(pfn);
+  }
+  int32_t s = slot_of_[pfn];
+  unsigned slot = s >= 0 ? static_cast<unsigned>(s) : map_new_virtual(pfn);
+  char *addr = m_.arena().addr(hold(slot, pfn));
+  m_.event(Ev::Kmap, pfn, reinterpret_cast<uint64_t>(addr), "kmap");
+  return addr;
+}
+
+void Pkmap::kunmap(struct page *page) {
+  m_.might_sleep("kunmap");
+  PhysMem &mem = m_.mem();
+  Pfn pfn = mem.checked_pfn(page, "kunmap");
+  if (!m_.profile().highmem || !mem.is_highmem(pfn)) {
+    m_.sched_point("kunmap");
     return;
   }
-  int32_t s = pkmap_slot_of_[pfn];
+  int32_t s = slot_of_[pfn];
   if (s < 0)
-    report(BugClass::KunmapBadAddress, -1, pfn, "kunmap() of pfn %u, which has no PKMAP address: never kmap()ed, or kunmap()ed already", pfn);
+    m_.report(BugClass::KunmapBadAddress, -1, pfn, "kunmap() of pfn %u, which has no PKMAP address: never kmap()ed, or kunmap()ed already", pfn);
   unsigned slot = static_cast<unsigned>(s);
-  int w = pkmap_window(slot);
-  if (pkmap_count_[slot] <= 1)
-    report(BugClass::KunmapBadAddress, w, pfn, "kunmap() of pfn %u more often than kmap(): pkmap_count would drop to 0 (double kunmap)", pfn);
-  if (--pkmap_count_[slot] == 1) {
-    pkmap_held_--;
-    release_window(w);
-    // Waiters are woken only when a count drops to 1, as in kunmap_high().
-    wake(Wait::Pkmap, nullptr, true);
-  }
-  event(Ev::Kunmap, pfn, reinterpret_cast<uint64_t>(window_addr(w)), "kunmap");
-  sched_point("kunmap");
+  int w = m_.arena().pkmap_window(slot);
+  if (count_[slot] <= 1)
+    m_.report(BugClass::KunmapBadAddress, w, pfn, "kunmap() of pfn %u more often than kmap(): pkmap_count would drop to 0 (double kunmap)", pfn);
+  drop(slot);
+  m_.event(Ev::Kunmap, pfn, reinterpret_cast<uint64_t>(m_.arena().addr(w)), "kunmap");
+  m_.sched_point("kunmap");
 }
 
 // kmap_high_get() (ARCH_NEEDS_KMAP_HIGH_GET): under kmap_lock, the page's
 // current PKMAP address if it has one (pkmap_count >= 1, so also a slot no
 // one holds any more but that was not flushed yet), with one more
 // reference; NULL otherwise. It never sleeps and never takes a new slot.
-void *Machine::kmap_high_get(Pfn pfn, const char *api) {
-  int32_t s = pkmap_slot_of_[pfn];
+void *Pkmap::kmap_high_get(Pfn pfn, const char *api) {
+  int32_t s = slot_of_[pfn];
   if (s < 0) return nullptr;
   unsigned slot = static_cast<unsigned>(s);
-  int w = pkmap_hold(*this, slot, pfn);
-  pkmap_last_user_[slot] = static_cast<int16_t>(cur_task_);
-  cur().high_gets.push_back({slot, irq_instance_});
-  event(Ev::Kmap, pfn, reinterpret_cast<uint64_t>(window_addr(w)), api);
-  return window_addr(w);
+  char *addr = m_.arena().addr(hold(slot, pfn));
+  m_.cur().high_gets.push_back({slot, m_.cur_irq()});
+  m_.event(Ev::Kmap, pfn, reinterpret_cast<uint64_t>(addr), api);
+  return addr;
 }
 
 // kunmap_local()/kunmap_atomic() of an address kmap_high_get() gave:
 // kunmap_high() on its slot, as kmap_high_unmap_local() does.
-void Machine::kunmap_high_local(unsigned slot, const char *api) {
-  int w = pkmap_window(slot);
-  Pfn pfn = static_cast<Pfn>(pkmap_page_[slot]);
-  if (--pkmap_count_[slot] == 1) {
-    pkmap_held_--;
-    release_window(w);
-    wake(Wait::Pkmap, nullptr, true);
-  }
-  event(Ev::Kunmap, pfn, reinterpret_cast<uint64_t>(window_addr(w)), api);
+void Pkmap::kunmap_high_local(unsigned slot, const char *api) {
+  Pfn pfn = static_cast<Pfn>(page_[slot]);
+  drop(slot);
+  m_.event(Ev::Kunmap, pfn, reinterpret_cast<uint64_t>(m_.arena().addr(m_.arena().pkmap_window(slot))), api);
 }
 
-void Machine::kmap_flush_unused() {
-  if (!prof_.highmem) return;
-  flush_all_zero_pkmaps(*this);
-  sched_point("kmap_flush_unused");
+void Pkmap::flush_unused() {
+  if (!m_.profile().highmem) return;
+  flush_all_zero_pkmaps();
+  m_.sched_point("kmap_flush_unused");
+}
+
+void Pkmap::check_free(Pfn p, const char *api) {
+  int32_t slot = slot_of_[p];
+  if (slot >= 0 && count_[slot] >= 2)
+    m_.report(BugClass::KmapLeak, m_.arena().pkmap_window(static_cast<unsigned>(slot)), p,
+              "%s(): pfn %u is freed while still kmap()ed (PKMAP slot %d, count %d): the kmap() was never kunmap()ed", api, p, slot,
+              count_[slot]);
+}
+
+// A kmap() that was never kunmap()ed by the end of the run (kmap-leak).
+void Pkmap::check_leaks() {
+  for (unsigned s = 0; s < slots(); s++)
+    if (count_[s] >= 2)
+      m_.report(BugClass::KmapLeak, m_.arena().pkmap_window(s), page_[s],
+                "kmap() of pfn %d (PKMAP slot %u, %d holder%s) was never kunmap()ed by the end of the run", page_[s], s, count_[s] - 1,
+                count_[s] > 2 ? "s" : "");
 }
 
 }  // namespace kmapsim

@@ -30,7 +30,7 @@ inline void plain_access(const void *addr, bool write) {
   // page) for interleavings that rarely matter; the kmap rules about those
   // accesses are checked by the faults anyway. Flags, counters and pointers
   // in globals and on the heap are what plain-access points are for.
-  if (m->in_arena(addr) || m->in_direct_map(addr)) return;
+  if (m->in_arena(addr) || m->mem().in_direct_map(addr)) return;
   // A budget per run: a loop over a heap buffer (parity, checksums) would
   // otherwise spend the step bound one byte at a time. The first
   // kPlainPointBudget shared plain accesses of a run are scheduling points.

@@ -215,7 +215,7 @@ void Machine::switch_to_task(int next) {
   tasks_[prev]->api_depth = api_depth_;
   api_depth_ = tasks_[next]->api_depth;
   cur_task_ = next;
-  activate_context(next, 0);
+  local_.sched_out_in(next, 0);
   Fiber::switch_to(&tasks_[prev]->fiber, &tasks_[next]->fiber);
   // Resumed: whoever switched here set cur_task_ to us and activated us.
 }
@@ -279,7 +279,7 @@ static bool describe_waiters(const Machine &m, std::string &who) {
   char line[600];
   if (pkmap) {
     int held = 0;
-    for (unsigned s = 0; s < prof_.last_pkmap; s++) held += pkmap_count_[s] >= 2;
+    held = static_cast<int>(pkmap_.held());
     snprintf(line, sizeof line, "every task is blocked and kmap() waits for a PKMAP slot that can never be freed (%d of %u slots held): %s", held,
              prof_.last_pkmap, who.c_str());
   } else {
@@ -330,6 +330,16 @@ void Machine::irq_restore(unsigned long flags) {
   if (t.irqs_off <= 0) report(BugClass::SubjectBug, -1, -1, "local_irq_restore() without local_irq_save()");
   t.irqs_off = static_cast<int>(flags);
   if (t.irqs_off == 0 && t.preempt_count == 0) sched_point("local_irq_restore");
+}
+
+}  // namespace kmapsim
+
+namespace kmapsim {
+
+unsigned Machine::blocked_on(Wait why) const {
+  unsigned n = 0;
+  for (size_t t = 0; t < ntasks_; t++) n += tasks_[t]->wait == why && tasks_[t]->state == TaskState::Blocked;
+  return n;
 }
 
 }  // namespace kmapsim

@@ -184,7 +184,7 @@ void Torture::sched_point(const char *api) {
   if (c.rng.chance(1, 32)) {
     check_invariants();
     unsigned held = 0;
-    for (int n : m_.pkmap_count_) held += n >= 2;
+    held = m_.pkmap().held();
     stats_.max_pkmap_held = std::max(stats_.max_pkmap_held, held);
   }
   Task &t = m_.cur();
@@ -339,8 +339,7 @@ bool Torture::quiescent() const {
 void Torture::tick(double t) {
   check_invariants();
   m_.trace_.clear();
-  std::sort(m_.touched_pfns_.begin(), m_.touched_pfns_.end());
-  m_.touched_pfns_.erase(std::unique(m_.touched_pfns_.begin(), m_.touched_pfns_.end()), m_.touched_pfns_.end());
+  m_.mem().dedupe_touched();
   if (opt_.progress && t - last_progress_ >= 1) {
     last_progress_ = t;
     fprintf(stderr, "kmapsim: torture: %.0fs: %llu iterations, %llu tasks, %llu scheduling points, %llu preemptions, %llu migrations\n", t - t0_,
@@ -393,9 +392,9 @@ TortureStats Torture::run(void (*body)()) {
     subject_data_restore();
     src.begin_run();
     m_.src_ = &src;
-    m_.torture_ = this;
+    m_.set_torture(this);
     m_.running_ = true;
-    kmapsim_mem_map = m_.mem_map_;
+    kmapsim_mem_map = m_.mem().mem_map();
     stopping_ = false;
     live_mains_ = 0;
     std::fill(lane_busy_.begin(), lane_busy_.end(), 0);
@@ -430,7 +429,7 @@ TortureStats Torture::run(void (*body)()) {
     unlock();
     m_.running_ = false;
   } while (opt_.lanes == 1 && now() < deadline);
-  m_.torture_ = nullptr;
+  m_.set_torture(nullptr);
   m_.src_ = nullptr;
   m_.reset();
   Machine::bind_thread(nullptr);

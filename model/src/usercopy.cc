@@ -18,17 +18,18 @@
 namespace kmapsim {
 
 void check_usercopy_kmap(Machine &m, const void *kaddr, unsigned long n, bool to_user, const char *api) {
-  if (!m.prof_.highmem || n == 0) return;
+  if (!m.profile().highmem || n == 0) return;
+  const Arena &ar = m.arena();
   bool guard = false;
-  int w = m.window_of(kaddr, &guard);
-  if (w < 0 || guard || static_cast<size_t>(w) < m.nlocal_windows_) return;  // not is_kmap_addr()
-  unsigned long offset = static_cast<unsigned long>(static_cast<const char *>(kaddr) - m.window_addr(w));
+  int w = ar.window_of(kaddr, &guard);
+  if (w < 0 || guard || !ar.is_pkmap(w)) return;  // not is_kmap_addr()
+  unsigned long offset = static_cast<unsigned long>(static_cast<const char *>(kaddr) - ar.addr(w));
   if (n <= kPage - offset) return;
-  int32_t pfn = m.pkmap_page_[static_cast<size_t>(w) - m.nlocal_windows_];
+  int32_t pfn = m.pkmap().page_in(ar.pkmap_slot(w));
   m.report(BugClass::KmapOverrun, w, pfn,
            "%s() %s the kmap() mapping of pfn %d at %p: usercopy: Kernel memory %s attempt detected %s kmap (offset %lu, size %lu)! "
            "(hardened usercopy refuses a copy that crosses the mapped page)",
-           api, to_user ? "from" : "into", pfn, static_cast<void *>(m.window_addr(w)), to_user ? "exposure" : "overwrite",
+           api, to_user ? "from" : "into", pfn, static_cast<void *>(ar.addr(w)), to_user ? "exposure" : "overwrite",
            to_user ? "from" : "to", offset, n);
 }
 

@@ -21,7 +21,7 @@ TEST(Fault, PageAddressOfHighmemPageIsNull) {
   RunResult r = run("x86-32", +[] {
     struct page *hi = HIGH_PAGE(), *lo = LOW_PAGE();
     g_pa = page_address(hi);
-    g_flag = page_address(lo) != nullptr && kt::M().in_direct_map(page_address(lo));
+    g_flag = page_address(lo) != nullptr && kt::M().mem().in_direct_map(page_address(lo));
     __free_page(lo);
     __free_page(hi);
   });
@@ -102,7 +102,7 @@ TEST(Fault, DerefOfPageAddressWhileKmapHeldIsClean) {
 TEST(Fault, StrayPointerIntoUnusedArenaWindow) {
   RunResult r = run("strict", +[] {
     Machine &m = kt::M();
-    volatile char *stray = m.window_addr(static_cast<int>(m.nframe_windows_ / 2) + 1);
+    volatile char *stray = m.arena().addr(static_cast<int>(m.arena().nframe_windows() / 2) + 1);
     (void)stray[0];
   });
   EXPECT_TRUE(Reported(r, BugClass::KmapUseAfterUnmap, {"no mapping is live"}));
@@ -111,7 +111,7 @@ TEST(Fault, StrayPointerIntoUnusedArenaWindow) {
 TEST(Fault, StrayPointerIntoUnusedPkmapSlot) {
   RunResult r = run("strict", +[] {
     Machine &m = kt::M();
-    volatile char *stray = m.window_addr(m.pkmap_window(5));
+    volatile char *stray = m.arena().addr(m.arena().pkmap_window(5));
     stray[0] = 0;
   });
   EXPECT_TRUE(Reported(r, BugClass::KmapUseAfterUnmap, {"write", "no mapping is live", "PKMAP slot 5 was never used"}));

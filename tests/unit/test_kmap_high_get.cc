@@ -35,8 +35,8 @@ int g_count_in, g_count_after;
 
 int slot_count(const void *pkmap_addr) {
   Machine &m = kmapsim::M();
-  for (unsigned s = 0; s < m.prof_.last_pkmap; s++)
-    if (m.window_addr(m.pkmap_window(s)) == pkmap_addr) return m.pkmap_count_[s];
+  for (unsigned s = 0; s < m.pkmap().slots(); s++)
+    if (m.arena().addr(m.arena().pkmap_window(s)) == pkmap_addr) return m.pkmap().count(static_cast<unsigned>(s));
   return -1;
 }
 

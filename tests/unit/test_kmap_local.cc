@@ -30,7 +30,7 @@ TEST(KmapLocal, TwoPagesGetDifferentAddressesAndTheirOwnContents) {
     g_byte[0] = ka[PAGE_SIZE - 1];
     g_byte[1] = kb[0];
     g_flag[0] = kmap_to_page(ka) == a && kmap_to_page(kb + 100) == b;
-    g_flag[1] = is_kmap_addr(ka) && !kt::M().in_direct_map(ka);
+    g_flag[1] = is_kmap_addr(ka) && !kt::M().mem().in_direct_map(ka);
     kunmap_local(kb);
     kunmap_local(ka);
     __free_page(b);
@@ -135,7 +135,7 @@ TEST(KmapLocal, PfnMapsTheFrame) {
     g_flag[0] = kmap_to_page(kh) == hi && kmap_to_page(kl) == lo;
     // On a HIGHMEM kernel the pfn path always makes a fixmap mapping,
     // even of a lowmem frame.
-    g_flag[1] = kl != page_address(lo) && !kt::M().in_direct_map(kl);
+    g_flag[1] = kl != page_address(lo) && !kt::M().mem().in_direct_map(kl);
     g_byte[0] = static_cast<char *>(page_address(lo))[0];
     kunmap_local(kl);
     kunmap_local(kh);

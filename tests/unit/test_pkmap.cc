@@ -22,10 +22,10 @@ void *g_pa[16];
 int g_slot[16];
 bool g_done;
 
-int slot_of(struct page *p) { return kt::M().pkmap_slot_of_[page_to_pfn(p)]; }
+int slot_of(struct page *p) { return kt::M().pkmap().slot_of(static_cast<kmapsim::Pfn>(page_to_pfn(p))); }
 int count_of(struct page *p) {
   int s = slot_of(p);
-  return s < 0 ? -1 : kt::M().pkmap_count_[s];
+  return s < 0 ? -1 : kt::M().pkmap().count(static_cast<unsigned>(s));
 }
 
 TEST(Pkmap, SamePageTwiceSameAddressAndCounts) {
@@ -69,7 +69,7 @@ TEST(Pkmap, KmapAddressIsAKmapAddressOfThePage) {
     highmem = PageHighMem(p);
     char *k = static_cast<char *>(kmap(p));
     is_kmap = is_kmap_addr(k);
-    in_dmap = kt::M().in_direct_map(k);
+    in_dmap = kt::M().mem().in_direct_map(k);
     to_page_ok = kmap_to_page(k + 123) == p;
     kunmap(p);
     __free_page(p);

@@ -33,8 +33,8 @@ unsigned long g_pfn[kPages];
 
 int slot_of(const void *addr) {
   Machine &m = kmapsim::M();
-  for (unsigned s = 0; s < m.prof_.last_pkmap; s++)
-    if (m.window_addr(m.pkmap_window(s)) == addr) return static_cast<int>(s);
+  for (unsigned s = 0; s < m.pkmap().slots(); s++)
+    if (m.arena().addr(m.arena().pkmap_window(s)) == addr) return static_cast<int>(s);
   return -1;
 }
 
