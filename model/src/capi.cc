@@ -147,34 +147,34 @@ const char *kmapsim_task_comm(const struct task_struct *task) {
 
 // ---- spinlock.h, mutex.h, completion.h
 void spin_lock_init(spinlock_t *lock) { lock->owner = 0; }
-void spin_lock(spinlock_t *lock) { KMAPSIM_API; m.spin_lock(lock, false, nullptr); }
-void spin_unlock(spinlock_t *lock) { KMAPSIM_API; m.spin_unlock(lock, false, 0); }
+void spin_lock(spinlock_t *lock) { KMAPSIM_API; m.locking().spin_lock(lock, false, nullptr); }
+void spin_unlock(spinlock_t *lock) { KMAPSIM_API; m.locking().spin_unlock(lock, false, 0); }
 void spin_lock_irq(spinlock_t *lock) {
   KMAPSIM_API;
   unsigned long f;
-  m.spin_lock(lock, true, &f);
+  m.locking().spin_lock(lock, true, &f);
 }
-void spin_unlock_irq(spinlock_t *lock) { KMAPSIM_API; m.spin_unlock(lock, true, 0); }
+void spin_unlock_irq(spinlock_t *lock) { KMAPSIM_API; m.locking().spin_unlock(lock, true, 0); }
 unsigned long kmapsim_spin_lock_irqsave(spinlock_t *lock) {
   KMAPSIM_API;
   unsigned long f = 0;
-  m.spin_lock(lock, true, &f);
+  m.locking().spin_lock(lock, true, &f);
   return f;
 }
-void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags) { KMAPSIM_API; m.spin_unlock(lock, true, flags); }
-int spin_trylock(spinlock_t *lock) { KMAPSIM_API; return m.spin_trylock(lock); }
+void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags) { KMAPSIM_API; m.locking().spin_unlock(lock, true, flags); }
+int spin_trylock(spinlock_t *lock) { KMAPSIM_API; return m.locking().spin_trylock(lock); }
 void mutex_init(struct mutex *lock) { lock->owner = 0; }
-void mutex_lock(struct mutex *lock) { KMAPSIM_API; m.mutex_lock(lock); }
+void mutex_lock(struct mutex *lock) { KMAPSIM_API; m.locking().mutex_lock(lock); }
 int mutex_lock_interruptible(struct mutex *lock) {
   KMAPSIM_API;
-  return m.mutex_lock_mode(lock, kmapsim::Machine::WaitMode::Interruptible, "mutex_lock_interruptible");
+  return m.locking().mutex_lock_mode(lock, kmapsim::WaitMode::Interruptible, "mutex_lock_interruptible");
 }
 int mutex_lock_killable(struct mutex *lock) {
   KMAPSIM_API;
-  return m.mutex_lock_mode(lock, kmapsim::Machine::WaitMode::Killable, "mutex_lock_killable");
+  return m.locking().mutex_lock_mode(lock, kmapsim::WaitMode::Killable, "mutex_lock_killable");
 }
-int mutex_trylock(struct mutex *lock) { KMAPSIM_API; return m.mutex_trylock(lock); }
-void mutex_unlock(struct mutex *lock) { KMAPSIM_API; m.mutex_unlock(lock); }
+int mutex_trylock(struct mutex *lock) { KMAPSIM_API; return m.locking().mutex_trylock(lock); }
+void mutex_unlock(struct mutex *lock) { KMAPSIM_API; m.locking().mutex_unlock(lock); }
 bool mutex_is_locked(struct mutex *lock) {
   GuardIfRunning g;
   return lock->owner != 0;
@@ -184,22 +184,22 @@ void reinit_completion(struct completion *x) {
   GuardIfRunning g;
   x->done = 0;
 }
-void complete(struct completion *x) { KMAPSIM_API; m.complete(x, false); }
-void complete_all(struct completion *x) { KMAPSIM_API; m.complete(x, true); }
-void wait_for_completion(struct completion *x) { KMAPSIM_API; m.wait_for_completion(x); }
+void complete(struct completion *x) { KMAPSIM_API; m.locking().complete(x, false); }
+void complete_all(struct completion *x) { KMAPSIM_API; m.locking().complete(x, true); }
+void wait_for_completion(struct completion *x) { KMAPSIM_API; m.locking().wait_for_completion(x); }
 int wait_for_completion_interruptible(struct completion *x) {
   KMAPSIM_API;
-  return static_cast<int>(m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::Interruptible, "wait_for_completion_interruptible"));
+  return static_cast<int>(m.locking().wait_for_completion_mode(x, kmapsim::WaitMode::Interruptible, "wait_for_completion_interruptible"));
 }
 int wait_for_completion_killable(struct completion *x) {
   KMAPSIM_API;
-  return static_cast<int>(m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::Killable, "wait_for_completion_killable"));
+  return static_cast<int>(m.locking().wait_for_completion_mode(x, kmapsim::WaitMode::Killable, "wait_for_completion_killable"));
 }
 // The _timeout forms: 0 when the timeout expired, else the jiffies left
 // (simulated time does not pass: all of them, at least 1).
 unsigned long wait_for_completion_timeout(struct completion *x, unsigned long timeout) {
   KMAPSIM_API;
-  long r = m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::Timeout, "wait_for_completion_timeout");
+  long r = m.locking().wait_for_completion_mode(x, kmapsim::WaitMode::Timeout, "wait_for_completion_timeout");
   return r ? 0 : (timeout ? timeout : 1);
 }
 // The _interruptible/_killable_timeout forms: 0 when the time ran out
@@ -212,12 +212,12 @@ static long timeout_wait_result(long r, unsigned long timeout) {
 long wait_for_completion_interruptible_timeout(struct completion *x, unsigned long timeout) {
   KMAPSIM_API;
   return timeout_wait_result(
-      m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::InterruptibleTimeout, "wait_for_completion_interruptible_timeout"), timeout);
+      m.locking().wait_for_completion_mode(x, kmapsim::WaitMode::InterruptibleTimeout, "wait_for_completion_interruptible_timeout"), timeout);
 }
 long wait_for_completion_killable_timeout(struct completion *x, unsigned long timeout) {
   KMAPSIM_API;
   return timeout_wait_result(
-      m.wait_for_completion_mode(x, kmapsim::Machine::WaitMode::KillableTimeout, "wait_for_completion_killable_timeout"), timeout);
+      m.locking().wait_for_completion_mode(x, kmapsim::WaitMode::KillableTimeout, "wait_for_completion_killable_timeout"), timeout);
 }
 bool try_wait_for_completion(struct completion *x) {
   GuardIfRunning g;
@@ -231,30 +231,17 @@ bool completion_done(struct completion *x) {
 }
 
 // ---- workqueue.h, interrupt.h, kthread.h
-bool schedule_work(struct work_struct *work) { KMAPSIM_API; return m.schedule_work(work); }
-bool flush_work(struct work_struct *work) { KMAPSIM_API; return m.flush_work(work); }
-bool cancel_work_sync(struct work_struct *work) {
-  KMAPSIM_API;
-  for (size_t i = 0; i < m.work_queue_.size(); i++)
-    if (m.work_queue_[i] == work) {
-      m.work_queue_.erase(m.work_queue_.begin() + static_cast<long>(i));
-      work->state = 0;
-      return true;
-    }
-  m.flush_work(work);
-  return false;
-}
-void flush_scheduled_work(void) {
-  KMAPSIM_API;
-  while (!m.work_queue_.empty()) m.flush_work(m.work_queue_.back());
-}
+bool schedule_work(struct work_struct *work) { KMAPSIM_API; return m.workqueue().schedule_work(work); }
+bool flush_work(struct work_struct *work) { KMAPSIM_API; return m.workqueue().flush_work(work); }
+bool cancel_work_sync(struct work_struct *work) { KMAPSIM_API; return m.workqueue().cancel_work_sync(work); }
+void flush_scheduled_work(void) { KMAPSIM_API; m.workqueue().flush_scheduled_work(); }
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long, const char *name, void *dev_id) {
   KMAPSIM_API;
-  return m.request_irq(irq, reinterpret_cast<int (*)(int, void *)>(handler), name, dev_id);
+  return m.irq().request_irq(irq, reinterpret_cast<int (*)(int, void *)>(handler), name, dev_id);
 }
 const void *free_irq(unsigned int irq, void *dev_id) {
   KMAPSIM_API;
-  m.free_irq(irq, dev_id);
+  m.irq().free_irq(irq, dev_id);
   return nullptr;
 }
 struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, const char *name) {
@@ -268,10 +255,10 @@ struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, c
 // ---- percpu.h
 void *kmapsim_this_cpu_ptr(void *base, size_t size) {
   KMAPSIM_API;
-  return m.percpu_ptr(base, size, -1, false);
+  return m.percpu().percpu_ptr(base, size, -1, false);
 }
 void kmapsim_register_percpu(const void *base, const char *name) { kmapsim::percpu_names()[base] = name; }
-void *kmapsim_per_cpu_ptr(void *base, size_t size, int cpu) { KMAPSIM_API; return m.percpu_ptr(base, size, cpu, true); }
+void *kmapsim_per_cpu_ptr(void *base, size_t size, int cpu) { KMAPSIM_API; return m.percpu().percpu_ptr(base, size, cpu, true); }
 
 // ---- slab.h: host memory, freed at the end of the run if the subject did not.
 void *kmalloc(size_t size, gfp_t flags) {

@@ -204,7 +204,7 @@ void KmapLocal::kunmap_local_indexed(const void *addr, bool atomic, const char *
     else
       m.preempt_enable(false);
   }
-  if (t.local_sections == 0) m.check_pcpu_section_end(t);
+  if (t.local_sections == 0) m.percpu().check_section_end(t);
   m.sched_point(api);
 }
 

@@ -5,6 +5,8 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 
+#include "locking.h"
+
 #include "machine.h"
 
 #include <cerrno>
@@ -15,83 +17,83 @@ constexpr long ERESTARTSYS_VALUE = 512;  // the kernel's ERESTARTSYS
 
 static unsigned long owner_id(Machine &m) { return static_cast<unsigned long>(m.cur_task()) + 1; }
 
-void Machine::spin_lock(struct spinlock *l, bool irq, unsigned long *flags) {
-  sched_point("spin_lock");
-  if (irq) *flags = irq_save();
-  preempt_disable();
+void Locking::spin_lock(struct spinlock *l, bool irq, unsigned long *flags) {
+  m_.sched_point("spin_lock");
+  if (irq) *flags = m_.irq_save();
+  m_.preempt_disable();
   while (l->owner) {
-    if (l->owner == owner_id(*this) && !irq_instance_)
-      report(BugClass::PkmapDeadlock, -1, -1, "spin_lock(%s): %s already holds it (recursive locking deadlock)", l->name ? l->name : "?", cur().name.c_str());
+    if (l->owner == owner_id(m_) && !m_.in_irq())
+      m_.report(BugClass::PkmapDeadlock, -1, -1, "spin_lock(%s): %s already holds it (recursive locking deadlock)", l->name ? l->name : "?", m_.cur().name.c_str());
     // In torture mode a holder on another CPU releases it while the
     // handler spins; the deterministic model cannot spin inside a handler.
-    if (irq_instance_ && !(torture_ && l->owner != owner_id(*this)))
-      report(BugClass::PkmapDeadlock, -1, -1, "spin_lock(%s) in an interrupt handler while %s holds it without disabling interrupts", l->name ? l->name : "?",
-             tasks_[l->owner - 1]->name.c_str());
-    block(Wait::Spin, l, "spin_lock");
+    if (m_.in_irq() && !(m_.torture_ && l->owner != owner_id(m_)))
+      m_.report(BugClass::PkmapDeadlock, -1, -1, "spin_lock(%s) in an interrupt handler while %s holds it without disabling interrupts", l->name ? l->name : "?",
+             m_.task(static_cast<int>(l->owner - 1)).name.c_str());
+    m_.block(Wait::Spin, l, "spin_lock");
   }
-  l->owner = owner_id(*this);
+  l->owner = owner_id(m_);
 }
 
-void Machine::spin_unlock(struct spinlock *l, bool irq, unsigned long flags) {
-  if (l->owner != owner_id(*this)) report(BugClass::SubjectBug, -1, -1, "spin_unlock(%s) of a lock this task does not hold", l->name ? l->name : "?");
+void Locking::spin_unlock(struct spinlock *l, bool irq, unsigned long flags) {
+  if (l->owner != owner_id(m_)) m_.report(BugClass::SubjectBug, -1, -1, "spin_unlock(%s) of a lock this task does not hold", l->name ? l->name : "?");
   l->owner = 0;
-  wake(Wait::Spin, l, true);
-  preempt_enable(!irq);
-  if (irq) irq_restore(flags);
+  m_.wake(Wait::Spin, l, true);
+  m_.preempt_enable(!irq);
+  if (irq) m_.irq_restore(flags);
 }
 
-bool Machine::spin_trylock(struct spinlock *l) {
-  sched_point("spin_trylock");
+bool Locking::spin_trylock(struct spinlock *l) {
+  m_.sched_point("spin_trylock");
   if (l->owner) return false;
-  preempt_disable();
-  l->owner = owner_id(*this);
+  m_.preempt_disable();
+  l->owner = owner_id(m_);
   return true;
 }
 
-void Machine::mutex_lock(struct mutex *mx) { mutex_lock_mode(mx, WaitMode::Uninterruptible, "mutex_lock"); }
+void Locking::mutex_lock(struct mutex *mx) { mutex_lock_mode(mx, WaitMode::Uninterruptible, "mutex_lock"); }
 
 // mutex_lock and its _interruptible/_killable forms: as in the kernel, a
 // pending signal only matters once the task would have to sleep for the
 // lock (the uncontended fast path takes it without looking): -EINTR then.
-int Machine::mutex_lock_mode(struct mutex *mx, WaitMode mode, const char *api) {
-  might_sleep(api);
-  sched_point(api);
+int Locking::mutex_lock_mode(struct mutex *mx, WaitMode mode, const char *api) {
+  m_.might_sleep(api);
+  m_.sched_point(api);
   while (mx->owner) {
-    if (mx->owner == owner_id(*this))
-      report(BugClass::PkmapDeadlock, -1, -1, "%s(%s): %s already holds it (recursive locking deadlock)", api, mx->name ? mx->name : "?",
-             cur().name.c_str());
-    if (mode != WaitMode::Uninterruptible && fallible(Fault::Interrupted, mode == WaitMode::Killable ? "mutex_lock_killable: fatal signal, -EINTR" : "mutex_lock_interruptible: signal, -EINTR"))
+    if (mx->owner == owner_id(m_))
+      m_.report(BugClass::PkmapDeadlock, -1, -1, "%s(%s): %s already holds it (recursive locking deadlock)", api, mx->name ? mx->name : "?",
+             m_.cur().name.c_str());
+    if (mode != WaitMode::Uninterruptible && m_.fallible(Fault::Interrupted, mode == WaitMode::Killable ? "mutex_lock_killable: fatal signal, -EINTR" : "mutex_lock_interruptible: signal, -EINTR"))
       return -EINTR;
-    block(Wait::Mutex, mx, api);
+    m_.block(Wait::Mutex, mx, api);
   }
-  mx->owner = owner_id(*this);
+  mx->owner = owner_id(m_);
   return 0;
 }
 
-bool Machine::mutex_trylock(struct mutex *mx) {
-  sched_point("mutex_trylock");
+bool Locking::mutex_trylock(struct mutex *mx) {
+  m_.sched_point("mutex_trylock");
   if (mx->owner) return false;
-  mx->owner = owner_id(*this);
+  mx->owner = owner_id(m_);
   return true;
 }
 
-void Machine::mutex_unlock(struct mutex *mx) {
-  if (mx->owner != owner_id(*this)) report(BugClass::SubjectBug, -1, -1, "mutex_unlock(%s) of a mutex this task does not hold", mx->name ? mx->name : "?");
+void Locking::mutex_unlock(struct mutex *mx) {
+  if (mx->owner != owner_id(m_)) m_.report(BugClass::SubjectBug, -1, -1, "mutex_unlock(%s) of a mutex this task does not hold", mx->name ? mx->name : "?");
   mx->owner = 0;
-  wake(Wait::Mutex, mx, false);
-  sched_point("mutex_unlock");
+  m_.wake(Wait::Mutex, mx, false);
+  m_.sched_point("mutex_unlock");
 }
 
-void Machine::complete(struct completion *c, bool all) {
+void Locking::complete(struct completion *c, bool all) {
   if (all)
     c->done = 1u << 30;
   else if (c->done < (1u << 30))
     c->done++;
-  wake(Wait::Completion, c, all);
-  sched_point("complete");
+  m_.wake(Wait::Completion, c, all);
+  m_.sched_point("complete");
 }
 
-void Machine::wait_for_completion(struct completion *c) { wait_for_completion_mode(c, WaitMode::Uninterruptible, "wait_for_completion"); }
+void Locking::wait_for_completion(struct completion *c) { wait_for_completion_mode(c, WaitMode::Uninterruptible, "wait_for_completion"); }
 
 // The wait_for_completion family. As in the kernel, a completion that is
 // already done is taken without sleeping, whatever the form; only a wait
@@ -100,22 +102,22 @@ void Machine::wait_for_completion(struct completion *c) { wait_for_completion_mo
 // form returns 0). A timed waiter also times out when nothing else can run,
 // so a completion nobody signals is no deadlock for it. Returns 0 when the
 // completion was taken, else the failure (-ERESTARTSYS, or 1 for a timeout).
-long Machine::wait_for_completion_mode(struct completion *c, WaitMode mode, const char *api) {
-  might_sleep(api);
-  sched_point(api);
+long Locking::wait_for_completion_mode(struct completion *c, WaitMode mode, const char *api) {
+  m_.might_sleep(api);
+  m_.sched_point(api);
   if (!c->done) {
     bool killable = mode == WaitMode::Killable || mode == WaitMode::KillableTimeout;
     bool signals = killable || mode == WaitMode::Interruptible || mode == WaitMode::InterruptibleTimeout;
     bool timed = mode == WaitMode::Timeout || mode == WaitMode::InterruptibleTimeout || mode == WaitMode::KillableTimeout;
-    if (signals && fallible(Fault::Interrupted, killable ? "killable wait: fatal signal, -ERESTARTSYS" : "interruptible wait: signal, -ERESTARTSYS"))
+    if (signals && m_.fallible(Fault::Interrupted, killable ? "killable wait: fatal signal, -ERESTARTSYS" : "interruptible wait: signal, -ERESTARTSYS"))
       return -ERESTARTSYS_VALUE;
-    if (timed && fallible(Fault::Timeout, "timed wait: the timeout expired"))
+    if (timed && m_.fallible(Fault::Timeout, "timed wait: the timeout expired"))
       return 1;
-    Task &t = cur();
+    Task &t = m_.cur();
     t.timed_wait = timed;
     t.timed_out = false;
     while (!c->done) {
-      block(Wait::Completion, c, api);
+      m_.block(Wait::Completion, c, api);
       if (t.timed_out) break;
     }
     bool timed_out = t.timed_out && !c->done;

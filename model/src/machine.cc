@@ -63,11 +63,9 @@ void Machine::reset() {
   for (Cpu &c : cpus_) c.curr = -1;
   cur_task_ = -1;
   irq_instance_ = 0;
-  irq_counter_ = 0;
-  worker_ = -1;
-  irqs_.clear();
-  work_queue_.clear();
-  pcpu_.clear();
+  irq_.reset();
+  wq_.reset();
+  percpu_.reset();
   for (void *p : kmallocs_) free(p);
   kmallocs_.clear();
   trace_.clear();

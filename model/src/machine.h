@@ -26,12 +26,16 @@
 #include "arena.h"
 #include "decision.h"
 #include "fiber.h"
+#include "irq.h"
 #include "kmap_local.h"
+#include "locking.h"
+#include "percpu.h"
 #include "physmem.h"
 #include "pkmap.h"
 #include "profile.h"
 #include "report.h"
 #include "user_mem.h"
+#include "workqueue.h"
 
 struct page;
 struct folio;
@@ -45,6 +49,9 @@ namespace kmapsim {
 class Torture;  // torture.h: torture mode, simulated CPUs on real host threads
 
 enum class TaskState : uint8_t { Runnable, Blocked, Dead };
+// How a sleeping wait may end early (locking.h): by a signal, a fatal
+// signal, its timeout.
+enum class WaitMode : uint8_t { Uninterruptible, Interruptible, Killable, Timeout, InterruptibleTimeout, KillableTimeout };
 enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker };
 
 // What a shared-memory access of the API (READ_ONCE, smp_load_acquire,
@@ -118,13 +125,6 @@ struct Cpu {
   int curr = -1;  // the task on this CPU, or -1 when idle
 };
 
-struct IrqHandler {
-  unsigned irq;
-  int (*handler)(int, void *);
-  void *dev_id;
-  const char *name;
-};
-
 struct RunResult {
   bool reported = false;
   Report report;
@@ -166,6 +166,10 @@ class Machine {
   const Pkmap &pkmap() const { return pkmap_; }
   KmapLocal &local() { return local_; }
   UserMem &user() { return user_; }
+  Irq &irq() { return irq_; }
+  Workqueue &workqueue() { return wq_; }
+  Percpu &percpu() { return percpu_; }
+  Locking &locking() { return locking_; }
   // Closes window w for good, released by the running context.
   void release_window(int w) { arena_.release(w, events_.seq(), cur_task_, irq_instance_); }
   // page_address() gave NULL for a highmem page: a later fault at a low
@@ -195,6 +199,9 @@ class Machine {
   unsigned blocked_on(Wait why) const;
   int cur_task() const { return cur_task_; }
   int cur_irq() const { return irq_instance_; }
+  // Irq::fire(): the current context becomes interrupt instance `instance`
+  // (0: back to the task).
+  void enter_irq(int instance) { irq_instance_ = instance; }
   int cpu_of_current() const { return tasks_[cur_task_]->cpu; }
   bool preemptible() const;
   bool in_irq() const { return irq_instance_ != 0; }
@@ -206,6 +213,13 @@ class Machine {
   void irq_restore(unsigned long flags);
   uint64_t decide_pick(uint64_t lo, uint64_t hi);
   bool decide(Site s);
+  // A recorded choice among 0..hi; out of range: 0.
+  uint64_t decide_index(Site s, uint64_t hi) {
+    uint64_t v = src_->pick(s, 0, hi);
+    if (v > hi) v = 0;
+    trace_.push(s, v);
+    return v;
+  }
   // A fallible call of kind f: true when the run makes it fail (the decision
   // source says so; recorded as Site::Inject with the call's ordinal).
   bool fallible(Fault f, const char *api);
@@ -219,40 +233,10 @@ class Machine {
     }
     progress_total_++;
   }
-  // wait_for_completion and friends: 0 when completed, else the failure
-  // (-ERESTARTSYS for a signal, 0 from the _timeout form's view: see capi.cc).
-  enum class WaitMode : uint8_t { Uninterruptible, Interruptible, Killable, Timeout, InterruptibleTimeout, KillableTimeout };
-  long wait_for_completion_mode(struct completion *c, WaitMode mode, const char *api);
-  int mutex_lock_mode(struct mutex *m, WaitMode mode, const char *api);
   // The host-time watchdog (watchdog.cc): a context that runs this long
   // without a scheduling point is a soft-lockup.
   void set_watchdog_seconds(double s) { watchdog_seconds_ = s; }
   double watchdog_seconds() const { return watchdog_seconds_; }
-
-  // ---- irq.cc
-  int request_irq(unsigned irq, int (*handler)(int, void *), const char *name, void *dev_id);
-  void free_irq(unsigned irq, void *dev_id);
-  void maybe_fire_irq();
-  void fire_irq(size_t which);
-
-  // ---- locking.cc
-  void spin_lock(struct spinlock *l, bool irq, unsigned long *flags);
-  void spin_unlock(struct spinlock *l, bool irq, unsigned long flags);
-  bool spin_trylock(struct spinlock *l);
-  void mutex_lock(struct mutex *m);
-  bool mutex_trylock(struct mutex *m);
-  void mutex_unlock(struct mutex *m);
-  void complete(struct completion *c, bool all);
-  void wait_for_completion(struct completion *c);
-
-  // ---- workqueue.cc
-  bool schedule_work(struct work_struct *w);
-  bool flush_work(struct work_struct *w);
-  void worker_loop();
-
-  // ---- percpu.cc
-  void *percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu);
-  void check_pcpu_section_end(Task &t);
 
   // ---- machine.cc: reports. Formatting happens in members, never in
   // heap-owning locals, because a report abandons the fiber's stack.
@@ -314,6 +298,10 @@ class Machine {
   Pkmap pkmap_{*this};
   KmapLocal local_{*this};
   UserMem user_{*this};
+  Irq irq_{*this};
+  Workqueue wq_{*this};
+  Percpu percpu_{*this};
+  Locking locking_{*this};
 
   // Tasks and CPUs.
   std::vector<std::unique_ptr<Task>> tasks_;
@@ -321,15 +309,6 @@ class Machine {
   std::vector<Cpu> cpus_;
   int cur_task_ = -1;
   int irq_instance_ = 0;
-  int irq_counter_ = 0;
-  int worker_ = -1;
-  std::vector<IrqHandler> irqs_;
-  std::vector<struct work_struct *> work_queue_;
-  struct PcpuStamp {
-    uint64_t version = 0;
-    int last_task = -1;
-  };
-  std::map<std::pair<const void *, int>, PcpuStamp> pcpu_;
   std::vector<void *> kmallocs_;
 
   Fiber host_;
@@ -402,9 +381,6 @@ class ApiGuard {
   Torture *t_;
   int *depth_;
 };
-
-// Names of per-CPU variables, registered by DEFINE_PER_CPU's constructor.
-std::map<const void *, std::string> &percpu_names();
 
 // The running machine, or a one-line error and exit 2 when the kernel API is
 // used outside a run (a subject called from main(), say).

@@ -8,6 +8,8 @@
 // Each (variable, cpu) instance carries a version that changes whenever a
 // different task than the last one touches it; a section remembers the
 // version it last saw.
+#include "percpu.h"
+
 #include "machine.h"
 
 namespace kmapsim {
@@ -17,7 +19,7 @@ std::map<const void *, std::string> &percpu_names() {
   return names;
 }
 
-static void lost(Machine &m, const Task &t, const PcpuUse &u, const Machine::PcpuStamp &st) {
+static void lost(Machine &m, const Task &t, const PcpuUse &u, const Percpu::Stamp &st) {
   auto it = percpu_names().find(u.base);
   m.report(BugClass::LostAtomicity, -1, -1,
            "%s used cpu %d's instance of the per-CPU variable %s inside a preemptible kmap_local section, and %s used the same instance "
@@ -27,22 +29,22 @@ static void lost(Machine &m, const Task &t, const PcpuUse &u, const Machine::Pcp
 
 // Every per-CPU access is a scheduling point: kmap_atomic() sections were
 // preemption-free, so this is where a converted section can lose its CPU.
-void *Machine::percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu) {
-  sched_point(explicit_cpu ? "per_cpu_ptr" : "this_cpu_ptr");
-  if (!explicit_cpu) cpu = cur().cpu;
-  if (cpu < 0 || static_cast<unsigned>(cpu) >= prof_.nr_cpus)
-    report(BugClass::SubjectBug, -1, -1, "per_cpu_ptr(): cpu %d is not online (%u cpus)", cpu, prof_.nr_cpus);
-  Task &t = cur();
-  PcpuStamp &st = pcpu_[std::make_pair(static_cast<const void *>(base), cpu)];
-  bool in_section = t.local_sections > 0 && preemptible() && !explicit_cpu;
+void *Percpu::percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu) {
+  m_.sched_point(explicit_cpu ? "per_cpu_ptr" : "this_cpu_ptr");
+  if (!explicit_cpu) cpu = m_.cur().cpu;
+  if (cpu < 0 || static_cast<unsigned>(cpu) >= m_.profile().nr_cpus)
+    m_.report(BugClass::SubjectBug, -1, -1, "per_cpu_ptr(): cpu %d is not online (%u cpus)", cpu, m_.profile().nr_cpus);
+  Task &t = m_.cur();
+  Stamp &st = stamps_[std::make_pair(static_cast<const void *>(base), cpu)];
+  bool in_section = t.local_sections > 0 && m_.preemptible() && !explicit_cpu;
   PcpuUse *mine = nullptr;
   if (in_section)
     for (PcpuUse &u : t.pcpu_uses)
       if (u.base == base && u.cpu == cpu) mine = &u;
-  if (mine && st.version != mine->version) lost(*this, t, *mine, st);
-  if (st.last_task != cur_task_) {
+  if (mine && st.version != mine->version) lost(m_, t, *mine, st);
+  if (st.last_task != m_.cur_task()) {
     st.version++;
-    st.last_task = cur_task_;
+    st.last_task = m_.cur_task();
   }
   if (mine)
     mine->version = st.version;
@@ -51,10 +53,10 @@ void *Machine::percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu) {
   return static_cast<char *>(base) + static_cast<size_t>(cpu) * size;
 }
 
-void Machine::check_pcpu_section_end(Task &t) {
+void Percpu::check_section_end(Task &t) {
   for (const PcpuUse &u : t.pcpu_uses) {
-    const PcpuStamp &st = pcpu_[std::make_pair(u.base, u.cpu)];
-    if (st.version != u.version) lost(*this, t, u, st);
+    const Stamp &st = stamps_[std::make_pair(u.base, u.cpu)];
+    if (st.version != u.version) lost(m_, t, u, st);
   }
   t.pcpu_uses.clear();
 }

@@ -59,7 +59,7 @@ void Machine::task_entry(void *arg) {
   if (t.subject)
     t.subject();
   else if (t.is_worker)
-    m.worker_loop();
+    m.wq_.worker_loop();
   else
     t.threadfn(t.data);
   m.task_exit_checks(t);
@@ -124,7 +124,7 @@ void Machine::sched_point(const char *api) {
     report(BugClass::SoftLockup, -1, -1, "no progress: the run exceeded %llu scheduling points (livelock?) at %s() in %s",
            static_cast<unsigned long long>(step_bound_), api, cur().name.c_str());
   }
-  maybe_fire_irq();
+  irq_.maybe_fire();
   Task &t = cur();
   if (prof_.nr_cpus > 1 && t.migrate_disabled == 0 && preemptible() && decide(Site::Migrate)) {
     uint64_t k = src_->pick(Site::MigrateTo, 0, prof_.nr_cpus - 2);

@@ -127,8 +127,8 @@ void Machine::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
   idle_spins_++;
   // Alone, with interrupts that could end the wait: a fair schedule lets
   // them in (no decision: every schedule does, after the same spins).
-  if (!t.must_wait && !irqs_.empty() && !t.irqs_off && !irq_instance_ && idle_spins_ % kIrqAfterSpins == 0)
-    fire_irq((idle_spins_ / kIrqAfterSpins) % irqs_.size());
+  if (!t.must_wait && irq_.handlers() && !t.irqs_off && !irq_instance_ && idle_spins_ % kIrqAfterSpins == 0)
+    irq_.fire((idle_spins_ / kIrqAfterSpins) % irq_.handlers());
   if (idle_spins_ >= kSpinLimit) {
     char why[200];
     snprintf(why, sizeof why, "%s spins at %s() on cpu %d and no fair schedule makes progress (%llu spin iterations with nothing changed)",

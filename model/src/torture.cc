@@ -180,7 +180,7 @@ void Torture::sched_point(const char *api) {
   ThreadCtx &c = ctx();
   stats_.sched_points++;
   m_.steps_++;
-  m_.maybe_fire_irq();
+  m_.irq().maybe_fire();
   if (c.rng.chance(1, 32)) {
     check_invariants();
     unsigned held = 0;
@@ -279,7 +279,7 @@ void Torture::task_main(int id) {
   unlock();
   if (t.is_worker) {
     lock();
-    m_.worker_loop();  // model code: returns when the run stops
+    m_.workqueue().worker_loop();  // model code: returns when the run stops
     unlock();
   } else if (t.subject) {
     t.subject();
@@ -323,7 +323,7 @@ void Torture::wait_coordinator() {
 }
 
 bool Torture::quiescent() const {
-  if (!m_.work_queue_.empty()) return false;
+  if (!m_.workqueue().idle()) return false;
   for (size_t i = 0; i < m_.ntasks_; i++) {
     const Task &q = *m_.tasks_[i];
     if (q.state == TaskState::Dead) continue;
@@ -425,7 +425,7 @@ TortureStats Torture::run(void (*body)()) {
     lock();
     m_.end_run_checks();  // a kmap() never kunmap()ed
     check_invariants();
-    stats_.irqs += static_cast<uint64_t>(m_.irq_counter_);
+    stats_.irqs += static_cast<uint64_t>(m_.irq().fired());
     unlock();
     m_.running_ = false;
   } while (opt_.lanes == 1 && now() < deadline);

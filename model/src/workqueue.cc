@@ -3,6 +3,8 @@
 // mapping its submitter made, and must return holding none.
 #include <linux/workqueue.h>
 
+#include "workqueue.h"
+
 #include "machine.h"
 #include "torture.h"
 
@@ -10,54 +12,69 @@ namespace kmapsim {
 
 constexpr unsigned long kWorkPending = 1, kWorkRunning = 2;
 
-bool Machine::schedule_work(struct work_struct *w) {
+bool Workqueue::schedule_work(struct work_struct *w) {
   if (w->state & kWorkPending) return false;
   w->state |= kWorkPending;
-  work_queue_.push_back(w);
-  if (worker_ < 0) worker_ = create_task("kworker/0:1", nullptr, nullptr, nullptr, true);
-  wake(Wait::IdleWorker, nullptr, true);
-  sched_point("schedule_work");
+  queue_.push_back(w);
+  if (worker_ < 0) worker_ = m_.create_task("kworker/0:1", nullptr, nullptr, nullptr, true);
+  m_.wake(Wait::IdleWorker, nullptr, true);
+  m_.sched_point("schedule_work");
   return true;
 }
 
-void Machine::worker_loop() {
-  Task &t = cur();
+void Workqueue::worker_loop() {
+  Task &t = m_.cur();
   for (;;) {
-    if (work_queue_.empty()) {
-      if (torture_ && torture_->stopping()) return;  // torture mode ends the worker's host thread
-      block(Wait::IdleWorker, nullptr, "worker_thread");
+    if (queue_.empty()) {
+      if (m_.torture_ && m_.torture_->stopping()) return;  // torture mode ends the worker's host thread
+      m_.block(Wait::IdleWorker, nullptr, "worker_thread");
       continue;
     }
-    struct work_struct *w = work_queue_.front();
-    work_queue_.erase(work_queue_.begin());
+    struct work_struct *w = queue_.front();
+    queue_.erase(queue_.begin());
     w->state = kWorkRunning;
-    event(Ev::Note, 0, 0, "work item starts");
-    if (torture_)
-      torture_->unlocked([w] { w->func(w); });  // work items run without the model lock
+    m_.event(Ev::Note, 0, 0, "work item starts");
+    if (m_.torture_)
+      m_.torture_->unlocked([w] { w->func(w); });  // work items run without the model lock
     else
       w->func(w);
     if (!t.kmap_ctrl.empty()) {
       const LocalMap &m = t.kmap_ctrl.back();
-      report(BugClass::KmapLeak, m.window, m.pfn, "work item returned holding %s() of pfn %u", m.api, m.pfn);
+      m_.report(BugClass::KmapLeak, m.window, m.pfn, "work item returned holding %s() of pfn %u", m.api, m.pfn);
     }
-    if (t.atomic_maps) report(BugClass::KmapLeak, -1, -1, "work item returned with a kmap_atomic() never kunmap_atomic()ed");
+    if (t.atomic_maps) m_.report(BugClass::KmapLeak, -1, -1, "work item returned with a kmap_atomic() never kunmap_atomic()ed");
     if (t.preempt_count || t.irqs_off)
-      report(BugClass::SleepInAtomic, -1, -1, "work item returned with preempt_count %d%s", t.preempt_count, t.irqs_off ? " and interrupts off" : "");
+      m_.report(BugClass::SleepInAtomic, -1, -1, "work item returned with preempt_count %d%s", t.preempt_count, t.irqs_off ? " and interrupts off" : "");
     t.local_sections = 0;
     if (w->state == kWorkRunning) w->state = 0;
     else w->state &= ~kWorkRunning;
-    wake(Wait::Work, w, true);
-    sched_point("worker_thread");
+    m_.wake(Wait::Work, w, true);
+    m_.sched_point("worker_thread");
   }
 }
 
-bool Machine::flush_work(struct work_struct *w) {
-  might_sleep("flush_work");
-  sched_point("flush_work");
+bool Workqueue::cancel_work_sync(struct work_struct *w) {
+  for (size_t i = 0; i < queue_.size(); i++)
+    if (queue_[i] == w) {
+      queue_.erase(queue_.begin() + static_cast<long>(i));
+      w->state = 0;
+      return true;
+    }
+  flush_work(w);
+  return false;
+}
+
+void Workqueue::flush_scheduled_work() {
+  while (!queue_.empty()) flush_work(queue_.back());
+}
+
+bool Workqueue::flush_work(struct work_struct *w) {
+  m_.might_sleep("flush_work");
+  m_.sched_point("flush_work");
   bool waited = false;
   while (w->state) {
     waited = true;
-    block(Wait::Work, w, "flush_work");
+    m_.block(Wait::Work, w, "flush_work");
   }
   return waited;
 }

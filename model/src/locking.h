@@ -1,0 +1,37 @@
+// Spinlocks, mutexes and completions (locking.cc). The locks' state lives in
+// the subject's own structures (owner, done); the part holds none.
+#pragma once
+
+#include <cstdint>
+
+struct spinlock;
+struct mutex;
+struct completion;
+
+namespace kmapsim {
+
+class Machine;
+enum class WaitMode : uint8_t;
+
+class Locking {
+ public:
+  explicit Locking(Machine &m) : m_(m) {}
+  void spin_lock(struct spinlock *l, bool irq, unsigned long *flags);
+  void spin_unlock(struct spinlock *l, bool irq, unsigned long flags);
+  bool spin_trylock(struct spinlock *l);
+  void mutex_lock(struct mutex *m);
+  // mutex_lock and its _interruptible/_killable forms: 0 or -EINTR.
+  int mutex_lock_mode(struct mutex *m, WaitMode mode, const char *api);
+  bool mutex_trylock(struct mutex *m);
+  void mutex_unlock(struct mutex *m);
+  void complete(struct completion *c, bool all);
+  void wait_for_completion(struct completion *c);
+  // wait_for_completion and friends: 0 when completed, else the failure
+  // (-ERESTARTSYS for a signal, 1 for a timeout: see capi.cc).
+  long wait_for_completion_mode(struct completion *c, WaitMode mode, const char *api);
+
+ private:
+  Machine &m_;
+};
+
+}  // namespace kmapsim
