@@ -10,7 +10,7 @@
 # Local check (no Docker): tests/cfl_build.sh runs this with the variables set.
 set -eu  # also when run as `bash build.sh`, which ignores the #! line's flags
 SRC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [ ! -f "$SRC_ROOT/model/src/machine.h" ]; then SRC_ROOT=$SRC/kmapsim; fi
+if [ ! -f "$SRC_ROOT/model/src/sim/machine.h" ]; then SRC_ROOT=$SRC/kmapsim; fi
 cd "$SRC_ROOT"
 WORK=${WORK:-$(mktemp -d)}
 OBJ=$WORK/kmapsim-obj
@@ -22,9 +22,10 @@ SUBJECT_FLAGS="-O0 -fno-builtin -fno-sanitize=null,nonnull-attribute,pointer-ove
 
 # The model and the driver (LLVMFuzzerTestOneInput entry, no main()).
 MODEL_OBJS=()
-for src in model/src/*.cc fuzz/crash_file.cc; do
+MODEL_INC="-Imodel/src -Imodel/src/capi -Imodel/src/mm -Imodel/src/kernel -Imodel/src/sim -Imodel/src/torture"
+for src in model/src/*.cc model/src/*/*.cc fuzz/crash_file.cc; do
 	o=$OBJ/$(basename "$src" .cc).o
-	$CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_NO_SUBJECT_SECTIONS -Imodel/src -Ifuzz -Imodel/include -c "$src" -o "$o"
+	$CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_NO_SUBJECT_SECTIONS $MODEL_INC -Ifuzz -Imodel/include -c "$src" -o "$o"
 	MODEL_OBJS+=("$o")
 done
 # model/include only for the model's C API file: it shadows the system's
@@ -32,7 +33,7 @@ done
 DRIVER_OBJS=()
 for src in fuzz/subject_driver.cc fuzz/driver_*.cc; do
 	o=$OBJ/$(basename "$src" .cc).o
-	$CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_LIBFUZZER_ENTRY -Imodel/src -Ifuzz -c "$src" -o "$o"
+	$CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_LIBFUZZER_ENTRY $MODEL_INC -Ifuzz -c "$src" -o "$o"
 	DRIVER_OBJS+=("$o")
 done
 
@@ -88,9 +89,9 @@ fi
 
 # Engine targets: LLVMFuzzerTestOneInput of their own.
 $CC $CFLAGS -std=gnu11 $SUBJECT_FLAGS -c fuzz/diff_program.c -o "$OBJ/diff_program.o"
-$CXX $CXXFLAGS -std=gnu++20 -Imodel/src -Ifuzz -c fuzz/profile_diff.cc -o "$OBJ/profile_diff.o"
+$CXX $CXXFLAGS -std=gnu++20 $MODEL_INC -Ifuzz -c fuzz/profile_diff.cc -o "$OBJ/profile_diff.o"
 $CXX $CXXFLAGS "$OBJ/profile_diff.o" "$OBJ/diff_program.o" "${MODEL_OBJS[@]}" $LIB_FUZZING_ENGINE -o "$OUT/fuzz_profile_diff"
 emit fuzz_profile_diff
-$CXX $CXXFLAGS -std=gnu++20 -Imodel/src -Ifuzz -c fuzz/crash_decoder.cc -o "$OBJ/crash_decoder.o"
+$CXX $CXXFLAGS -std=gnu++20 $MODEL_INC -Ifuzz -c fuzz/crash_decoder.cc -o "$OBJ/crash_decoder.o"
 $CXX $CXXFLAGS "$OBJ/crash_decoder.o" "${MODEL_OBJS[@]}" $LIB_FUZZING_ENGINE -o "$OUT/fuzz_crash_decoder"
 emit fuzz_crash_decoder

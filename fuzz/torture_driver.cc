@@ -1,5 +1,5 @@
 // `--torture` of the subject driver (subject_driver.cc parses the flags):
-// runs each chosen subject in torture mode (model/src/torture.h) for its
+// runs each chosen subject in torture mode (model/src/torture/torture.h) for its
 // share of the time, on a machine with `threads` simulated CPUs played by
 // host threads. A report ends the process (exit 1) with the report and a
 // best-effort replay line; a clean run prints one summary line per subject.

@@ -44,7 +44,7 @@ CHECK = Flavour("check", "fuzz",
                  "-fno-sanitize=null,nonnull-attribute,pointer-overflow,alignment", "-fno-sanitize-recover=all",
                  # Every access calls kmapsim's callbacks, so windows open and
                  # close through ASan's shadow, not mprotect() (fuzz/CMakeLists.txt,
-                 # model/src/asan_window_callbacks.cc).
+                 # model/src/sim/asan_window_callbacks.cc).
                  "-mllvm", "-asan-instrumentation-with-call-threshold=0",
                  "-mllvm", "-asan-memory-access-callback-prefix=__kmapsim_asan_"],
                 ["-fsanitize=address,undefined", "-Wl,-u,LLVMFuzzerRunDriver"],

@@ -466,7 +466,7 @@ symlink_walk_pkmap_deadlock exec was mprotect() and bench20 ran at 1/80 of an em
 ## Feedback from the model's state
 
 The model is not coverage-instrumented in the fuzz preset; it feeds libFuzzer extra counters instead
-(model/src/fuzz_feedback.cc: peak share of the PKMAP pool held, PKMAP waiters, kmap_local depth at a switch,
+(model/src/sim/fuzz_feedback.cc: peak share of the PKMAP pool held, PKMAP waiters, kmap_local depth at a switch,
 task-to-task switches). Measured once by hand (KMAPSIM_FEEDBACK=0 turns them off; 6 seeds, `--fuzz
 -max_total_time=10 -max_len=4096`, seconds to the first report):
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The per-profile kernel config headers (model/include/kmapsim/config/)
-agree with the profiles of model/src/profile.cc: HIGHMEM, DEBUG_KMAP_LOCAL,
+agree with the profiles of model/src/sim/profile.cc: HIGHMEM, DEBUG_KMAP_LOCAL,
 DEBUG_KMAP_LOCAL_FORCE_MAP, cache aliasing and 64-bit, for every profile."""
 
 import os
@@ -13,8 +13,8 @@ CFG = os.path.join(ROOT, "model", "include", "kmapsim", "config")
 
 def profiles():
     """name -> fields, read from profile.cc (defaults from profile.h)."""
-    src = open(os.path.join(ROOT, "model", "src", "profile.cc")).read()
-    hdr = open(os.path.join(ROOT, "model", "src", "profile.h")).read()
+    src = open(os.path.join(ROOT, "model", "src", "sim", "profile.cc")).read()
+    hdr = open(os.path.join(ROOT, "model", "src", "sim", "profile.h")).read()
     defaults = {f: v == "true" for f, v in re.findall(r"bool (\w+) = (true|false);", hdr)}
     out = {}
     by_var = {}

@@ -4,7 +4,7 @@
  * compiled with one of the profile headers beside this one, so that
  * IS_ENABLED(CONFIG_...) and #ifdef CONFIG_... take the branch that kernel
  * would. A symbol not defined here is "n". tests/kernel/test_config.py
- * checks the profile headers against model/src/profile.cc.
+ * checks the profile headers against model/src/sim/profile.cc.
  */
 #ifndef _KMAPSIM_CONFIG_COMMON_H
 #define _KMAPSIM_CONFIG_COMMON_H
