@@ -9,7 +9,6 @@
 #include "irq.h"
 
 #include "machine.h"
-#include "torture.h"
 
 namespace kmapsim {
 
@@ -26,7 +25,7 @@ void Irq::free_irq(unsigned irq, void *dev_id) {
   for (size_t i = 0; i < handlers_.size(); i++)
     if (handlers_[i].irq == irq && handlers_[i].dev_id == dev_id) {
       handlers_.erase(handlers_.begin() + static_cast<long>(i));
-      if (m_.torture_) m_.torture_->synchronize_irq(dev_id);  // handlers still running on other CPUs
+      m_.executor().synchronize_irq(dev_id);  // torture mode: handlers still running on other CPUs
       m_.sched_point("free_irq");
       return;
     }
@@ -58,15 +57,11 @@ void Irq::fire(size_t which) {
   t.irqs_off++;  // hardirq handlers run with interrupts disabled
   // Called through its real type (irq_handler_t returns an enum): calling
   // through int (*)(int, void *) is undefined and trips -fsanitize=function.
-  auto handler = [&h] { reinterpret_cast<irq_handler_t>(h.handler)(static_cast<int>(h.irq), h.dev_id); };
-  if (m_.torture_) {
-    m_.torture_->run_handler(h.dev_id, handler);  // without the model lock, like all subject code
-  } else {
-    int depth = m_.api_depth_;  // the handler is subject code: the watchdog may interrupt it
-    m_.api_depth_ = 0;
-    handler();
-    m_.api_depth_ = depth;
-  }
+  auto handler = [](void *arg) {
+    const IrqHandler &hh = *static_cast<const IrqHandler *>(arg);
+    reinterpret_cast<irq_handler_t>(hh.handler)(static_cast<int>(hh.irq), hh.dev_id);
+  };
+  m_.executor().run_subject(h.dev_id, handler, &h);  // subject code (torture mode: without the model lock)
   t.irqs_off--;
   if (t.kmap_ctrl.size() > depth) {
     const LocalMap &m = t.kmap_ctrl.back();

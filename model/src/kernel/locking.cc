@@ -26,7 +26,7 @@ void Locking::spin_lock(struct spinlock *l, bool irq, unsigned long *flags) {
       m_.report(BugClass::PkmapDeadlock, -1, -1, "spin_lock(%s): %s already holds it (recursive locking deadlock)", l->name ? l->name : "?", m_.cur().name.c_str());
     // In torture mode a holder on another CPU releases it while the
     // handler spins; the deterministic model cannot spin inside a handler.
-    if (m_.in_irq() && !(m_.torture_ && l->owner != owner_id(m_)))
+    if (m_.in_irq() && !(m_.policy().parallel && l->owner != owner_id(m_)))
       m_.report(BugClass::PkmapDeadlock, -1, -1, "spin_lock(%s) in an interrupt handler while %s holds it without disabling interrupts", l->name ? l->name : "?",
              m_.task(static_cast<int>(l->owner - 1)).name.c_str());
     m_.block(Wait::Spin, l, "spin_lock");

@@ -7,19 +7,11 @@
 #include <cstdio>
 
 #include "machine.h"
-#include "torture.h"
 
 namespace kmapsim {
 
 int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker) {
-  int id;
-  if (torture_) {
-    id = torture_->claim_task_slot();  // a dead task's slot, once its host thread is gone
-  } else {
-    if (ntasks_ >= 64) report(BugClass::SubjectBug, -1, -1, "more than 64 simulated tasks in one run");
-    if (tasks_.size() <= ntasks_) tasks_.push_back(std::make_unique<Task>());
-    id = static_cast<int>(ntasks_++);
-  }
+  int id = exec_->claim_task_slot();  // torture mode: a dead task's slot, once its host thread is gone
   Task &t = *tasks_[id];
   t.id = id;
   t.name = name;
@@ -47,9 +39,8 @@ int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(v
   t.subject = subject;
   t.threadfn = fn;
   t.data = data;
-  if (!torture_) t.fiber.init(&Machine::task_entry, &t);
   if (id) event(Ev::TaskStart, static_cast<uint64_t>(id), 0, worker ? "kworker" : "kthread_run");
-  if (torture_) torture_->start_task(id);  // its own host thread
+  exec_->start_task(t);  // a fiber, or its own host thread
   return id;
 }
 
@@ -107,7 +98,7 @@ bool Machine::decide(Site s) {
 }
 
 bool Machine::fallible(Fault f, const char *api) {
-  if (!running_ || torture_) return false;
+  if (!running_ || !policy().decides_schedule) return false;
   uint64_t n = ++fallible_calls_;
   if (!src_->inject(f, n)) return false;
   trace_.push(Site::Inject, n);
@@ -117,7 +108,10 @@ bool Machine::fallible(Fault f, const char *api) {
 
 void Machine::sched_point(const char *api) {
   if (!running_ || irq_instance_) return;
-  if (torture_) return torture_->sched_point(api);
+  exec_->sched_point(api);
+}
+
+void Machine::decided_sched_point(const char *api) {
   last_api_ = api;
   if (++steps_ > step_bound_) {
     result_.livelock = true;
@@ -228,12 +222,11 @@ void Machine::block(Wait why, const void *obj, const char *api) {
   // A spinning task keeps its CPU busy; a sleeping one gives it up.
   if (why != Wait::Spin && cpus_[t.cpu].curr == t.id) cpus_[t.cpu].curr = -1;
   event(Ev::Block, static_cast<uint64_t>(why), 0, api);
-  if (torture_) return torture_->sleep(t, why);  // a condition variable, not a fiber switch
-  choose_next(false, api);
+  exec_->sleep(t, why, api);  // another fiber runs, or a condition variable
 }
 
 void Machine::wake(Wait why, const void *obj, bool all) {
-  if (torture_) torture_->notify();  // the woken re-check once the model lock is free
+  exec_->woke();  // torture mode: the woken re-check once the model lock is free
   for (size_t i = 0; i < ntasks_; i++) {
     Task &q = *tasks_[i];
     if (q.state == TaskState::Blocked && q.wait == why && (obj == nullptr || q.wait_obj == obj)) {

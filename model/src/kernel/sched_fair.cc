@@ -138,7 +138,7 @@ void Machine::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
 }
 
 void Machine::yield_point(const char *api) {
-  if (!running_ || torture_ || irq_instance_) return;
+  if (!running_ || !policy().decides_schedule || irq_instance_) return;
   Task &t = cur();
   if (t.progress == t.progress_at_yield) {
     spin_iteration(t, api, false);
@@ -152,7 +152,7 @@ void Machine::yield_point(const char *api) {
 
 void Machine::shared_access(const volatile void *addr, Shared kind, const char *api) {
   if (!running_) return;
-  if (torture_) return sched_point(api);
+  if (!policy().decides_schedule) return sched_point(api);
   Task &t = cur();
   switch (kind) {
     case Shared::Read:

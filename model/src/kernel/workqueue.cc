@@ -6,7 +6,6 @@
 #include "workqueue.h"
 
 #include "machine.h"
-#include "torture.h"
 
 namespace kmapsim {
 
@@ -26,7 +25,7 @@ void Workqueue::worker_loop() {
   Task &t = m_.cur();
   for (;;) {
     if (queue_.empty()) {
-      if (m_.torture_ && m_.torture_->stopping()) return;  // torture mode ends the worker's host thread
+      if (m_.executor().stopping()) return;  // torture mode ends the worker's host thread
       m_.block(Wait::IdleWorker, nullptr, "worker_thread");
       continue;
     }
@@ -34,10 +33,8 @@ void Workqueue::worker_loop() {
     queue_.erase(queue_.begin());
     w->state = kWorkRunning;
     m_.event(Ev::Note, 0, 0, "work item starts");
-    if (m_.torture_)
-      m_.torture_->unlocked([w] { w->func(w); });  // work items run without the model lock
-    else
-      w->func(w);
+    // Subject code (torture mode: without the model lock).
+    m_.executor().run_subject(nullptr, [](void *arg) { static_cast<struct work_struct *>(arg)->func(static_cast<struct work_struct *>(arg)); }, w);
     if (!t.kmap_ctrl.empty()) {
       const LocalMap &m = t.kmap_ctrl.back();
       m_.report(BugClass::KmapLeak, m.window, m.pfn, "work item returned holding %s() of pfn %u", m.api, m.pfn);

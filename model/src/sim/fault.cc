@@ -109,7 +109,7 @@ static bool owned_by_current(const Machine &m, const Window &w) {
 // handle_fault() decides under the lock.
 bool Machine::fault_is_ours(const void *addr) const {
   bool low = reinterpret_cast<uintptr_t>(addr) < 16 * kPage;
-  if (torture_) return in_arena(addr) || low;
+  if (policy().parallel) return in_arena(addr) || low;
   return running_ && cur_task_ >= 0 && (in_arena(addr) || (low && last_null_page_address_api_));
 }
 

@@ -1,6 +1,5 @@
 // Machine set-up, the run loop's entry and exit, events and reports.
 #include "machine.h"
-#include "torture.h"
 
 #include <linux/mm.h>
 #include <signal.h>
@@ -51,6 +50,12 @@ Machine::~Machine() {
   arena_.teardown();
 }
 
+void Machine::set_executor(Executor *e) {
+  exec_ = e ? e : &fibers_;
+  arena_.set_shadow_allowed(policy().poisons_windows);
+  local_.set_switches_windows(policy().isolates_contexts);
+}
+
 // Back to a freshly booted machine: no pages allocated, no mappings, no
 // tasks.
 void Machine::reset() {
@@ -91,7 +96,7 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
     abort();
   }
   reset();
-  if (!torture_) arm_watchdog();
+  if (policy().decides_schedule) arm_watchdog();
   subject_data_restore();
   src_ = &src;
   src.begin_run();
@@ -334,8 +339,7 @@ void Machine::report(BugClass cls, int window, int64_t pfn, const char *fmt, ...
     }
     compose_report(cls, window, pfn, line);
   }
-  if (torture_) torture_->fatal_report();  // prints the report and ends the process
-  abandon_run();
+  exec_->end_at_report();  // torture mode: prints the report and ends the process
 }
 
 }  // namespace kmapsim

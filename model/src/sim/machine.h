@@ -25,7 +25,9 @@
 
 #include "arena.h"
 #include "decision.h"
+#include "executor.h"
 #include "fiber.h"
+#include "fiber_executor.h"
 #include "irq.h"
 #include "kmap_local.h"
 #include "locking.h"
@@ -46,7 +48,7 @@ struct work_struct;
 
 namespace kmapsim {
 
-class Torture;  // torture.h: torture mode, simulated CPUs on real host threads
+class Torture;  // torture/torture.h: torture mode, simulated CPUs on real host threads
 
 enum class TaskState : uint8_t { Runnable, Blocked, Dead };
 // How a sleeping wait may end early (locking.h): by a signal, a fatal
@@ -176,13 +178,12 @@ class Machine {
   // address is a highmem-page-address report.
   void note_null_page_address(const char *api) { last_null_page_address_api_ = api; }
   bool in_run() const { return running_; }
-  // Torture mode (torture.cc) on or off: windows stay open from map to
-  // unmap and are protected, never poisoned (TSan, not ASan).
-  void set_torture(Torture *t) {
-    torture_ = t;
-    arena_.set_shadow_allowed(!t);
-    local_.set_switches_windows(!t);
-  }
+  // How tasks run (sim/executor.h): the fibers of this host thread by
+  // default, torture mode's host threads while a Torture runs (nullptr:
+  // back to the fibers).
+  void set_executor(Executor *e);
+  Executor &executor() { return *exec_; }
+  const ExecPolicy &policy() const { return exec_->policy(); }
   const EventRing &events() const { return events_; }
 
   // ---- sched.cc
@@ -271,6 +272,10 @@ class Machine {
 
  private:
   friend class Torture;
+  friend class FiberExecutor;
+  // The deterministic scheduling point: step bound, interrupts, migration
+  // and the choice of the next task (FiberExecutor::sched_point).
+  void decided_sched_point(const char *api);
   void reset();
   void end_run_checks();
   [[noreturn]] void finish_run();
@@ -349,37 +354,24 @@ class Machine {
   RunResult result_;
   std::string replay_hint_;
   uint64_t obs_hash_ = kFnvBasis;  // hash of observable events, for determinism checks
-  // Torture mode (torture.cc), nullptr in deterministic mode: every torture
-  // hook of the model is behind a test of this pointer, so deterministic
-  // runs pay one predictable branch and take no lock.
-  Torture *torture_ = nullptr;
+  FiberExecutor fibers_{*this};
+  Executor *exec_ = &fibers_;
 };
 
-// torture.cc: the model lock, taken recursively by the calling host thread.
-void torture_lock(Torture *t);
-void torture_unlock(Torture *t);
-
-// Held by every entry of the kernel-style C API for the length of the call.
-// In torture mode it takes the model lock and makes the calling host
-// thread's task the current one; in deterministic mode it does nothing.
+// Held by every entry of the kernel-style C API for the length of the call
+// (Executor::enter_api/exit_api): in deterministic mode it counts the API
+// calls the running fiber is in (the watchdog never interrupts the model
+// itself); in torture mode it takes the model lock and makes the calling
+// host thread's task the current one.
 class ApiGuard {
  public:
-  // In deterministic mode it counts the API calls the running fiber is in
-  // (the watchdog never interrupts the model itself).
-  explicit ApiGuard(Machine &m) : t_(m.torture_), depth_(m.torture_ ? nullptr : &m.api_depth_) {
-    if (depth_) ++*depth_;
-    if (t_) torture_lock(t_);
-  }
-  ~ApiGuard() {
-    if (t_) torture_unlock(t_);
-    if (depth_) --*depth_;
-  }
+  explicit ApiGuard(Machine &m) : e_(m.executor()) { e_.enter_api(); }
+  ~ApiGuard() { e_.exit_api(); }
   ApiGuard(const ApiGuard &) = delete;
   ApiGuard &operator=(const ApiGuard &) = delete;
 
  private:
-  Torture *t_;
-  int *depth_;
+  Executor &e_;
 };
 
 // The running machine, or a one-line error and exit 2 when the kernel API is

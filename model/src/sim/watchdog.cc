@@ -47,7 +47,7 @@ thread_local int t_stalled = 0;
 
 void on_tick(int, siginfo_t *, void *uctx) {
   Machine *m = Machine::running();
-  if (!m || !m->running_ || m->torture_ || m->cur_task_ < 0) {
+  if (!m || !m->running_ || !m->policy().decides_schedule || m->cur_task_ < 0) {
     t_stalled = 0;
     return;
   }

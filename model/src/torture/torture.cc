@@ -47,10 +47,18 @@ Torture::ThreadCtx &Torture::ctx() {
   return c;
 }
 
-void torture_lock(Torture *t) { t->lock(); }
-void torture_unlock(Torture *t) { t->unlock(); }
+// Contexts run at once on host threads: no context isolation, windows
+// protected rather than poisoned (TSan, not ASan), no decisions.
+static ExecPolicy torture_policy() {
+  ExecPolicy p;
+  p.isolates_contexts = false;
+  p.poisons_windows = false;
+  p.decides_schedule = false;
+  p.parallel = true;
+  return p;
+}
 
-Torture::Torture(Machine &m, const TortureOptions &o) : m_(m), opt_(o) {
+Torture::Torture(Machine &m, const TortureOptions &o) : Executor(torture_policy()), m_(m), opt_(o) {
   threads_.resize(kMaxTasks);
   lane_of_main_.assign(kMaxTasks, 0);
   lane_busy_.assign(opt_.lanes, 0);
@@ -208,7 +216,7 @@ void Torture::sched_point(const char *api) {
   reacquire(depth);
 }
 
-void Torture::sleep(Task &t, Wait why) {
+void Torture::sleep(Task &t, Wait why, const char *) {
   stats_.sleeps++;
   stats_.pkmap_waits += why == Wait::Pkmap;
   cv_.notify_all();  // its CPU is free
@@ -230,6 +238,17 @@ void Torture::check_all_blocked() {
     if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker) blocked = true;
   }
   if (blocked) m_.deadlock();
+}
+
+void Torture::run_subject(const void *key, void (*fn)(void *), void *arg) {
+  if (key) handlers_in_flight_[key]++;
+  int depth = release();
+  fn(arg);
+  reacquire(depth);
+  if (key) {
+    if (--handlers_in_flight_[key] == 0) handlers_in_flight_.erase(key);
+    cv_.notify_all();
+  }
 }
 
 void Torture::synchronize_irq(const void *dev_id) {
@@ -260,7 +279,8 @@ int Torture::claim_task_slot() {
   return static_cast<int>(m_.ntasks_++);
 }
 
-void Torture::start_task(int id) {
+void Torture::start_task(Task &t) {
+  int id = t.id;
   stats_.tasks++;
   lane_of_main_[id] = 0;
   threads_[id] = std::thread([this, id] { task_main(id); });
@@ -363,7 +383,7 @@ void Torture::tick(double t) {
   _exit(3);
 }
 
-[[noreturn]] void Torture::fatal_report() {
+[[noreturn]] void Torture::end_at_report() {
   std::string out = m_.result_.report.text;
   char line[256];
   snprintf(line, sizeof line, "kmapsim: torture: reported after %.1fs on %zu CPUs (host threads); %llu iterations before it\n", now() - t0_,
@@ -392,7 +412,7 @@ TortureStats Torture::run(void (*body)()) {
     subject_data_restore();
     src.begin_run();
     m_.src_ = &src;
-    m_.set_torture(this);
+    m_.set_executor(this);
     m_.running_ = true;
     kmapsim_mem_map = m_.mem().mem_map();
     stopping_ = false;
@@ -429,7 +449,7 @@ TortureStats Torture::run(void (*body)()) {
     unlock();
     m_.running_ = false;
   } while (opt_.lanes == 1 && now() < deadline);
-  m_.set_torture(nullptr);
+  m_.set_executor(nullptr);
   m_.src_ = nullptr;
   m_.reset();
   Machine::bind_thread(nullptr);

@@ -14,8 +14,8 @@
 // (give the CPU up) or migrate; blocking (a PKMAP slot, a mutex, a
 // completion, a spinlock, a CPU) waits on a condition variable.
 //
-// Deterministic mode never constructs a Torture: Machine::torture_ stays
-// nullptr and every hook below is behind a test of it.
+// Torture is the machine's executor (sim/executor.h) while run() runs;
+// deterministic mode never constructs one.
 #pragma once
 
 #include <condition_variable>
@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "decision.h"
+#include "executor.h"
 #include "machine.h"
 
 namespace kmapsim {
@@ -58,7 +59,7 @@ struct TortureStats {
   double seconds = 0;
 };
 
-class Torture {
+class Torture final : public Executor {
  public:
   // m's profile decides the CPU count (nr_cpus host threads at most run at once).
   Torture(Machine &m, const TortureOptions &o);
@@ -70,38 +71,31 @@ class Torture {
   // the process exits with status 1.
   TortureStats run(void (*body)());
 
-  // ---- Hooks of the model. All but lock() are called with the lock held.
-  void lock();
-  void unlock();
-  void sched_point(const char *api);
+  // ---- The executor's hooks. All but enter_api() are called with the
+  // model lock held.
+  // The model lock, taken recursively by the calling host thread.
+  void enter_api() override { lock(); }
+  void exit_api() override { unlock(); }
+  void sched_point(const char *api) override;
   // Machine::block() marked t blocked and gave up its CPU (unless spinning).
-  void sleep(Task &t, Wait why);
-  void notify() { cv_.notify_all(); }
-  int claim_task_slot();
-  void start_task(int id);
-  bool stopping() const { return stopping_; }
-  // Runs f (subject code: a work item) without the model lock.
-  template <class F>
-  void unlocked(F &&f) {
-    int depth = release();
-    f();
-    reacquire(depth);
-  }
-  // An interrupt handler, run without the model lock; free_irq() waits for
-  // the instances still running on other CPUs (synchronize_irq).
-  template <class F>
-  void run_handler(const void *dev_id, F &&f) {
-    handlers_in_flight_[dev_id]++;
-    unlocked(f);
-    if (--handlers_in_flight_[dev_id] == 0) handlers_in_flight_.erase(dev_id);
-    cv_.notify_all();
-  }
-  void synchronize_irq(const void *dev_id);
-  [[noreturn]] void fatal_report();
+  void sleep(Task &t, Wait why, const char *api) override;
+  void woke() override { cv_.notify_all(); }
+  int claim_task_slot() override;
+  void start_task(Task &t) override;
+  bool stopping() const override { return stopping_; }
+  // Runs subject code (a work item; an interrupt handler, keyed by its
+  // dev_id) without the model lock; free_irq() waits for the handler
+  // instances still running on other CPUs (synchronize_irq).
+  void run_subject(const void *key, void (*fn)(void *), void *arg) override;
+  void synchronize_irq(const void *dev_id) override;
+  // Prints the report (with a best-effort replay line) and exits 1.
+  [[noreturn]] void end_at_report() override;
 
  private:
   struct ThreadCtx;
   static ThreadCtx &ctx();
+  void lock();
+  void unlock();
   int release();
   void reacquire(int depth);
   template <class P>

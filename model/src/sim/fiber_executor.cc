@@ -1,0 +1,39 @@
+// The deterministic executor: tasks are fibers switched by the scheduler's
+// decisions (kernel/sched.cc), so a run is a function of its decisions.
+#include "fiber_executor.h"
+
+#include "machine.h"
+
+namespace kmapsim {
+
+// The model's own code is not subject code: the watchdog and the access
+// callbacks leave a context alone while it is inside an API call.
+void FiberExecutor::enter_api() { ++m_.api_depth_; }
+void FiberExecutor::exit_api() { --m_.api_depth_; }
+
+int FiberExecutor::claim_task_slot() {
+  if (m_.ntasks_ >= 64) m_.report(BugClass::SubjectBug, -1, -1, "more than 64 simulated tasks in one run");
+  if (m_.tasks_.size() <= m_.ntasks_) m_.tasks_.push_back(std::make_unique<Task>());
+  return static_cast<int>(m_.ntasks_++);
+}
+
+void FiberExecutor::start_task(Task &t) { t.fiber.init(&Machine::task_entry, &t); }
+
+void FiberExecutor::sched_point(const char *api) { m_.decided_sched_point(api); }
+
+// Blocked: another task runs (on this host thread) until this one is woken
+// and chosen again.
+void FiberExecutor::sleep(Task &, Wait, const char *api) { m_.choose_next(false, api); }
+
+// Subject code the model runs (an interrupt handler, a work item) may be
+// interrupted by the watchdog like any subject code.
+void FiberExecutor::run_subject(const void *, void (*fn)(void *), void *arg) {
+  int depth = m_.api_depth_;
+  m_.api_depth_ = 0;
+  fn(arg);
+  m_.api_depth_ = depth;
+}
+
+void FiberExecutor::end_at_report() { m_.abandon_run(); }
+
+}  // namespace kmapsim
