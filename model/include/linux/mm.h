@@ -22,7 +22,7 @@
 KMAPSIM_EXTERN_C_BEGIN
 extern struct page *kmapsim_mem_map;
 extern struct page *kmapsim_mem_map_end;	/* one past the last struct page */
-__attribute__((noreturn)) void kmapsim_page_outside_mem_map(const struct page *page, const char *what);
+void kmapsim_page_outside_mem_map(const struct page *page, const char *what);
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 void __free_pages(struct page *page, unsigned int order);
