@@ -67,6 +67,8 @@ void Irq::fire(size_t which) {
     const LocalMap &m = t.kmap_ctrl.back();
     m_.report(BugClass::KmapLeak, m.window, m.pfn, "interrupt handler %s returned holding %s() of pfn %u", h.name, m.api, m.pfn);
   }
+  // ARM's kmap_high_get() mappings are not on kmap_ctrl.
+  m_.pkmap().check_high_gets_at_return(t, instance, Pkmap::Returning::IrqHandler, h.name);
   if (t.atomic_maps != am)
     m_.report(BugClass::KmapLeak, -1, -1, "interrupt handler %s returned with a kmap_atomic() never kunmap_atomic()ed", h.name);
   if (t.preempt_count != pc || t.pagefault_disabled != pf || t.irqs_off != io)

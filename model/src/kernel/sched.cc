@@ -70,6 +70,8 @@ void Machine::task_exit_checks(Task &t) {
     report(BugClass::KmapLeak, m.window, m.pfn, "%s returned holding %zu local mapping%s: %s() of pfn %u was never unmapped", t.name.c_str(),
            t.kmap_ctrl.size(), t.kmap_ctrl.size() > 1 ? "s" : "", m.api, m.pfn);
   }
+  // ARM's kmap_high_get() mappings are not on kmap_ctrl.
+  pkmap_.check_high_gets_at_return(t, 0, Pkmap::Returning::Task, t.name.c_str());
   if (t.atomic_maps > 0)
     report(BugClass::KmapLeak, -1, -1, "%s returned with %d kmap_atomic() mapping%s never kunmap_atomic()ed (preemption and page faults stay disabled)",
            t.name.c_str(), t.atomic_maps, t.atomic_maps > 1 ? "s" : "");

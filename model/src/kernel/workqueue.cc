@@ -39,6 +39,7 @@ void Workqueue::worker_loop() {
       const LocalMap &m = t.kmap_ctrl.back();
       m_.report(BugClass::KmapLeak, m.window, m.pfn, "work item returned holding %s() of pfn %u", m.api, m.pfn);
     }
+    m_.pkmap().check_high_gets_at_return(t, 0, Pkmap::Returning::WorkItem, nullptr);  // ARM's kmap_high_get() mappings
     if (t.atomic_maps) m_.report(BugClass::KmapLeak, -1, -1, "work item returned with a kmap_atomic() never kunmap_atomic()ed");
     if (t.preempt_count || t.irqs_off)
       m_.report(BugClass::SleepInAtomic, -1, -1, "work item returned with preempt_count %d%s", t.preempt_count, t.irqs_off ? " and interrupts off" : "");

@@ -18,6 +18,7 @@
 
 extern "C" {
 struct page *kmapsim_mem_map = nullptr;
+struct page *kmapsim_mem_map_end = nullptr;
 }
 
 namespace kmapsim {
@@ -29,6 +30,45 @@ int g_machine_count = 0;
 constexpr uintptr_t kRegionBase = 0x7e9000000000ull;
 constexpr uintptr_t kRegionStride = 64ull << 30;
 }  // namespace
+
+// mem_map with inaccessible address space on both sides: a struct page
+// index computed past either end (a 32-bit unsigned long that wrapped, as
+// in 002ba346e3d7, reaches up to 2^20 entries further) reads a PROT_NONE
+// page and faults at the instruction, as the kernel's read past its own
+// mem_map does, instead of reading whatever the host keeps there. The
+// accessors of <linux/mm.h> report it first, by name (memory-error); the
+// guard catches a subject that reads the fields itself.
+namespace {
+constexpr size_t kMemMapGuardBefore = 1u << 20;
+constexpr size_t kMemMapGuardAfter = (size_t{1} << 20) * sizeof(struct page) + (1u << 20);
+size_t mem_map_span(unsigned total) { return (static_cast<size_t>(total) * sizeof(struct page) + kPage - 1) & ~(kPage - 1); }
+}  // namespace
+
+static struct page *mem_map_alloc(unsigned total) {
+  size_t span = mem_map_span(total);
+  size_t all = kMemMapGuardBefore + span + kMemMapGuardAfter;
+  void *r = mmap(nullptr, all, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  char *base = static_cast<char *>(r);
+  if (r == MAP_FAILED || mprotect(base + kMemMapGuardBefore, span, PROT_READ | PROT_WRITE) != 0) {
+    perror("kmapsim: allocating mem_map");
+    exit(3);
+  }
+  // The array ends where the guard after it starts.
+  char *end = base + kMemMapGuardBefore + span;
+  return reinterpret_cast<struct page *>(end - static_cast<size_t>(total) * sizeof(struct page));
+}
+
+// The running machine's mem_map, for <linux/mm.h>'s accessors.
+void PhysMem::publish() const {
+  kmapsim_mem_map = mem_map_;
+  kmapsim_mem_map_end = mem_map_ + total_pages_;
+}
+
+static void mem_map_free(struct page *mem_map, unsigned total) {
+  if (!mem_map) return;
+  char *end = reinterpret_cast<char *>(mem_map + total);
+  munmap(end - mem_map_span(total) - kMemMapGuardBefore, kMemMapGuardBefore + mem_map_span(total) + kMemMapGuardAfter);
+}
 
 void PhysMem::init(const Profile &p, Arena &arena) {
   lowmem_pages_ = p.lowmem_pages;
@@ -62,7 +102,7 @@ void PhysMem::init(const Profile &p, Arena &arena) {
     exit(2);
   }
   arena.init(dmap_ + dmap_sz + kPage, memfd_, total, p.last_pkmap);
-  mem_map_ = static_cast<struct page *>(calloc(total, sizeof(struct page)));
+  mem_map_ = mem_map_alloc(static_cast<unsigned>(total));
   for (size_t i = 0; i < total; i++) mem_map_[i].flags = is_highmem(static_cast<Pfn>(i)) ? KMAPSIM_PG_HIGHMEM : 0;
   allocated_.assign(total, 0);
 }
@@ -70,7 +110,7 @@ void PhysMem::init(const Profile &p, Arena &arena) {
 PhysMem::~PhysMem() {
   if (region_) munmap(region_, region_size_);
   if (memfd_ >= 0) close(memfd_);
-  free(mem_map_);
+  mem_map_free(mem_map_, total_pages_);
 }
 
 // Only the pages this run allocated go back to pristine.

@@ -54,6 +54,8 @@ class PhysMem {
     return p >= region_ && p < region_ + region_size_;
   }
   struct page *mem_map() const { return mem_map_; }
+  // Makes this mem_map the one <linux/mm.h>'s accessors check against.
+  void publish() const;
   struct page *page(Pfn pfn) const;
   bool page_mapped_to_user(Pfn pfn) const;
   // Pages this run allocated (reset with it).

@@ -216,6 +216,28 @@ void Pkmap::check_free(Pfn p, const char *api) {
               count_[slot]);
 }
 
+void Pkmap::check_high_gets_at_return(const Task &t, int owner, Returning what, const char *who) {
+  for (const auto &[slot, by] : t.high_gets) {
+    if (by != owner) continue;
+    int w = m_.arena().pkmap_window(slot);
+    switch (what) {
+      case Returning::IrqHandler:
+        m_.report(BugClass::KmapLeak, w, page_[slot],
+                  "interrupt handler %s returned holding a local mapping of pfn %d at its PKMAP address %p (kmap_high_get(): "
+                  "a pkmap_count reference of slot %u never dropped)",
+                  who, page_[slot], static_cast<void *>(m_.arena().addr(w)), slot);
+      case Returning::Task:
+        m_.report(BugClass::KmapLeak, w, page_[slot],
+                  "%s returned holding a local mapping of pfn %d at its PKMAP address (kmap_high_get(): a pkmap_count reference of slot %u never dropped)",
+                  who, page_[slot], slot);
+      case Returning::WorkItem:
+        m_.report(BugClass::KmapLeak, w, page_[slot],
+                  "work item returned holding a local mapping of pfn %d at its PKMAP address (kmap_high_get(): a pkmap_count reference of slot %u never dropped)",
+                  page_[slot], slot);
+    }
+  }
+}
+
 // A kmap() that was never kunmap()ed by the end of the run (kmap-leak).
 void Pkmap::check_leaks() {
   for (unsigned s = 0; s < slots(); s++)

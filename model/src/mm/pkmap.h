@@ -15,6 +15,7 @@ namespace kmapsim {
 
 class Machine;
 struct Profile;
+struct Task;
 
 class Pkmap {
  public:
@@ -37,6 +38,15 @@ class Pkmap {
   // the end of the run.
   void check_free(Pfn pfn, const char *api);
   void check_leaks();
+  // kmap-leak at a context's return: on ARM a kmap_local_page() or
+  // kmap_atomic() of a page with a PKMAP address takes a pkmap_count
+  // reference (kmap_high_get()) instead of a fixmap slot, so it is not on
+  // kmap_ctrl; a context returning without kunmap_local() leaves it behind
+  // and the slot can never be flushed. `owner` is the context's interrupt
+  // instance (0: the task itself); `who` names an interrupt handler or
+  // the task (nullptr: a work item).
+  enum class Returning : uint8_t { Task, IrqHandler, WorkItem };
+  void check_high_gets_at_return(const Task &t, int owner, Returning what, const char *who);
 
   unsigned slots() const { return static_cast<unsigned>(count_.size()); }
   int count(unsigned slot) const { return count_[slot]; }

@@ -101,7 +101,7 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
   src_ = &src;
   src.begin_run();
   t_current = this;
-  kmapsim_mem_map = mem_.mem_map();
+  mem_.publish();
   running_ = true;
   int main_task = create_task("main", body, nullptr, nullptr);
   cpus_[0].curr = main_task;

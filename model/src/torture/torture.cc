@@ -13,8 +13,6 @@
 
 #include "decision_sources.h"
 
-extern "C" struct page *kmapsim_mem_map;  // physmem.cc (<linux/mm.h> has kernel-style min/max macros)
-
 namespace kmapsim {
 
 void subject_data_restore();  // subject_data.cc
@@ -414,7 +412,7 @@ TortureStats Torture::run(void (*body)()) {
     m_.src_ = &src;
     m_.set_executor(this);
     m_.running_ = true;
-    kmapsim_mem_map = m_.mem().mem_map();
+    m_.mem().publish();
     stopping_ = false;
     live_mains_ = 0;
     std::fill(lane_busy_.begin(), lane_busy_.end(), 0);
