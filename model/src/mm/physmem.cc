@@ -161,8 +161,6 @@ struct page *PhysMem::virt_to_page(const void *addr) {
 
 struct page *PhysMem::page(Pfn pfn) const { return mem_map_ + pfn; }
 
-bool PhysMem::page_mapped_to_user(Pfn pfn) const { return mem_map_[pfn].flags & KMAPSIM_PG_USER_MAPPED; }
-
 struct page *PhysMem::alloc_pages(unsigned gfp, unsigned order, const char *api) {
   if (gfpflags_allow_blocking(gfp)) m_.might_sleep(api);
   m_.sched_point(api);

@@ -57,7 +57,6 @@ class PhysMem {
   // Makes this mem_map the one <linux/mm.h>'s accessors check against.
   void publish() const;
   struct page *page(Pfn pfn) const;
-  bool page_mapped_to_user(Pfn pfn) const;
   // Pages this run allocated (reset with it).
   const std::vector<Pfn> &touched() const { return touched_; }
   // Torture mode, where a run lasts long: the list without repeats.

@@ -39,10 +39,10 @@ class Fiber {
   const void *bottom_ = nullptr;
   size_t size_ = 0;
   void *fake_stack_ = nullptr;
-  void *tsan_fiber_ = nullptr;
-  bool tsan_owned_ = false;
-  unsigned tsan_inits_ = 0;
-  static void start_thunk();
+  // ThreadSanitizer's fiber of this context (used only where TSan is linked).
+  [[maybe_unused]] void *tsan_fiber_ = nullptr;
+  [[maybe_unused]] bool tsan_owned_ = false;
+  [[maybe_unused]] unsigned tsan_inits_ = 0;
   friend void fiber_first_entry(Fiber *);
   Entry entry_ = nullptr;
   void *arg_ = nullptr;

@@ -92,7 +92,16 @@ class Torture final : public Executor {
   [[noreturn]] void end_at_report() override;
 
  private:
-  struct ThreadCtx;
+  // What a host thread is to the model: its task (-1: the coordinator), its
+  // interrupt instance, how deep it holds the model lock, and its own PRNG
+  // for timing (delays, preemption, migration). The model's cur_task_ and
+  // irq_instance_ are loaded from here whenever the thread takes the lock.
+  struct ThreadCtx {
+    int task = -1;
+    int irq = 0;
+    int depth = 0;
+    Rng rng;
+  };
   static ThreadCtx &ctx();
   void lock();
   void unlock();
