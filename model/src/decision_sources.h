@@ -44,6 +44,15 @@ class RandomSource : public DecisionSource {
   // those of the same seed without injection).
   bool inject(Fault f, uint64_t nth) override;
   void set_fault_injection(bool on) { inject_ = on; }
+  // A random walk with a switch rate drawn per run instead of uniform
+  // choices: j is drawn per run in 0..6; with j = 0 the run is uniform,
+  // otherwise at a scheduling point where the running task may continue it
+  // is left running except with probability 2^-j (then a uniform choice
+  // among the others). Long runs of one task ahead of the others, which
+  // uniform choices almost never make (a bug after a long run of one task),
+  // come up every few runs. A quarter of its kmapsim_pick()s take an end of
+  // the range. The explorer's portfolio uses it beside the uniform baseline.
+  void set_switch_rate_per_run(bool on) { walk_ = on; }
   std::string describe() const override;
 
  private:
@@ -52,6 +61,8 @@ class RandomSource : public DecisionSource {
   Rng rng_;
   bool inject_ = false;
   Rng frng_;
+  bool walk_ = false;
+  unsigned switch_shift_ = 1;
 };
 
 // PCT (Burckhardt et al., ASPLOS 2010): random task priorities, always run
