@@ -140,17 +140,25 @@ class ExhaustiveSource : public DecisionSource {
   std::vector<size_t> allowed_;
 };
 
-// Replays a recorded Trace. A decision of another site than recorded, or a
-// run that asks for more decisions than recorded, is a divergence: kmapsim
-// itself was not deterministic, or the trace belongs to other code.
-//
-// With `extend`, a run that goes on past the end of the trace takes the
-// first choice at every further decision instead: a regression input
-// recorded when a run ended at a report replays the same prefix and then
-// runs to completion once the report no longer happens.
+// Replays a recorded Trace, in one of three modes:
+//  - Exact: a decision of another site than recorded, or a run that asks
+//    for more decisions than recorded, is a divergence: kmapsim itself was
+//    not deterministic, or the trace belongs to other code.
+//  - Extend: a run that goes on past the end of the trace takes the first
+//    choice at every further decision instead: a regression input recorded
+//    when a run ended at a report replays the same prefix and then runs to
+//    completion once the report no longer happens.
+//  - Lenient (`kmapsim minimize`'s edited traces): the trace only steers
+//    the run. An edit shifts or removes decisions, so the run soon asks for
+//    something the list does not say: a decision at another site than the
+//    next entry, outside the asked range, or past the end takes the lowest
+//    choice, and the entry stays for the next decision at its own site.
+//    Nothing diverges; the run is a new run, recorded as usual.
 class ReplaySource : public DecisionSource {
  public:
-  explicit ReplaySource(Trace t, bool extend = false) : t_(std::move(t)), extend_(extend) {}
+  enum class Mode { Exact, Extend, Lenient };
+  ReplaySource(Trace t, Mode mode) : t_(std::move(t)), mode_(mode) {}
+  explicit ReplaySource(Trace t, bool extend = false) : ReplaySource(std::move(t), extend ? Mode::Extend : Mode::Exact) {}
   void begin_run() override { i_ = 0; diverged_.clear(); }
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override;
@@ -158,48 +166,16 @@ class ReplaySource : public DecisionSource {
   // The recorded run failed its nth fallible call exactly when the next
   // decision is Inject = nth; otherwise nothing is consumed.
   bool inject(Fault f, uint64_t nth) override;
-  std::string describe() const override { return "replay"; }
+  std::string describe() const override { return mode_ == Mode::Lenient ? "lenient replay" : "replay"; }
   const std::string &divergence() const { return diverged_; }
   bool consumed_all() const { return i_ == t_.size(); }
 
  private:
   uint64_t next(Site site, uint64_t lo, uint64_t hi, uint64_t fallback);
   Trace t_;
-  bool extend_;
+  Mode mode_;
   size_t i_ = 0;
   std::string diverged_;
-};
-
-}  // namespace kmapsim
-
-namespace kmapsim {
-
-// For tests: per-site queues of scripted values, consumed in order; when a
-// site's queue is empty its default applies (highmem pages, no failure, no
-// fault, no interrupt or migration, keep the current task, pick = lo).
-class ScriptSource : public DecisionSource {
- public:
-  ScriptSource &push(Site s, uint64_t v) {
-    q_[static_cast<size_t>(s)].push_back(v);
-    return *this;
-  }
-  ScriptSource &set_default(Site s, uint64_t v) {
-    def_[static_cast<size_t>(s)] = v;
-    return *this;
-  }
-  void begin_run() override { pos_.assign(static_cast<size_t>(Site::kCount), 0); }
-  uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
-  bool should(Site site) override { return next(site, def_[static_cast<size_t>(site)]) != 0; }
-  size_t next_task(const Candidate *, size_t n, int) override;
-  // push(Site::Inject, n): the nth fallible call fails (queue in order).
-  bool inject(Fault, uint64_t nth) override;
-  std::string describe() const override { return "script"; }
-
- private:
-  uint64_t next(Site s, uint64_t fallback);
-  std::vector<uint64_t> q_[static_cast<size_t>(Site::kCount)];
-  uint64_t def_[static_cast<size_t>(Site::kCount)] = {UINT64_MAX, 0, 1, 0, 0, 0, 0, 0, 0, 0};
-  std::vector<size_t> pos_ = std::vector<size_t>(static_cast<size_t>(Site::kCount), 0);
 };
 
 }  // namespace kmapsim
