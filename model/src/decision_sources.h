@@ -16,19 +16,36 @@ namespace kmapsim {
 // When the bytes run out each site takes its harshest plausible default:
 // highmem pages, absent user pages, the largest pick, no failure, no switch.
 // So even a short input explores the dangerous world.
+//
+// Fault injection (Site::Inject) comes from an optional trailer, which only
+// inputs made since it exists carry, so every older input and corpus entry
+// means what it meant:
+//
+//   [decision bytes][f_1 .. f_n][n][kInjectMagic (8 bytes)]
+//
+// with 1 <= n <= 255: the run's ith fallible call fails when i <= n and f_i
+// >= 0xf0 (one byte in 16). An input without the magic at its end, or
+// whose n does not fit, is all decision bytes and injects nothing.
 class BytesSource : public DecisionSource {
  public:
-  BytesSource(const uint8_t *data, size_t size) : p_(data), end_(data + size) {}
+  static constexpr unsigned char kInjectMagic[8] = {0xfe, 'k', 'm', 'I', 'N', 'J', 0x01, 0xfe};
+  static constexpr size_t kTrailerOverhead = 1 + sizeof kInjectMagic;  // n and the magic
+  BytesSource(const uint8_t *data, size_t size);
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override;
   size_t next_task(const Candidate *c, size_t n, int running) override;
+  bool inject(Fault f, uint64_t nth) override;
   std::string describe() const override { return "fuzzer bytes"; }
+  // The fault section's bytes (empty: an input without a trailer).
+  size_t fault_bytes() const { return nfault_; }
 
  private:
   bool take_front(uint8_t *b);
   bool take_back(uint8_t *b);
   const uint8_t *p_;
   const uint8_t *end_;
+  const uint8_t *fault_ = nullptr;
+  size_t nfault_ = 0;
 };
 
 // Seeded uniform random: the baseline strategy (uniform over candidates).
