@@ -1,6 +1,7 @@
-// --explore: a portfolio of uniform random, PCT and a systematic stream
-// (the fault sweep, then bounded-exhaustive K = 0, 1, 2) taking turns run by
-// run until a report or the budget; --selfcheck replays every run.
+// --explore: a portfolio of uniform random, a random walk, PCT and a
+// systematic stream (bounded-exhaustive K = 0, 1, 2 alternating with the
+// fault sweep) taking turns run by run until a report or the budget;
+// --selfcheck replays every run.
 //
 // The fault sweep (SQLite's method) runs the subject once per fallible call
 // N = 1, 2, ... with exactly the Nth one failing (an allocation, a user
@@ -113,13 +114,19 @@ int explore() {
     bool use_ex = st == "explore" || st == "exhaustive", use_pct = st == "explore" || st == "pct";
     bool use_rnd = st == "explore" || st == "random";
     bool use_sweep = st == "explore";
-    // The systematic stream: the fault sweep (fail fallible call N, N = 1,
-    // 2, ...) until a run injects nothing, then iterative deepening, K = 0,
-    // 1, ..., max_k, each enumeration to its end. One run per turn.
+    // The systematic stream: iterative deepening, K = 0, 1, ..., max_k,
+    // each enumeration to its end, its runs alternating with the fault
+    // sweep's (fail fallible call N, N = 1, 2, ...) until a sweep run
+    // injects nothing. One run per turn, the enumeration's first: its first
+    // run (every choice the default one) finds most bugs that need nothing
+    // special, and a subject with many fallible calls does not hold it back.
     unsigned cur_k = 0;
+    uint64_t sys_turns = 0;
     auto systematic_done = [&] { return (!use_sweep || sweep_done) && (!use_ex || cur_k > g_opt.max_k); };
     auto systematic_run = [&]() -> bool {
-      if (use_sweep && !sweep_done) {
+      while (use_ex && cur_k <= g_opt.max_k && ex[cur_k]->complete()) cur_k++;
+      bool enumerate = use_ex && cur_k <= g_opt.max_k;
+      if (use_sweep && !sweep_done && (!enumerate || sys_turns++ % 2 == 1)) {
         FaultSweepSource fs(sweep_n);
         bool f = round(fs, 1, false);
         if (!fs.injected()) {
@@ -130,8 +137,7 @@ int explore() {
         }
         return f;
       }
-      while (cur_k <= g_opt.max_k && ex[cur_k]->complete()) cur_k++;
-      if (cur_k > g_opt.max_k) return false;
+      if (!enumerate) return false;
       return round(*ex[cur_k], 1, true);
     };
     // The portfolio: the streams take turns run by run, each in proportion
@@ -150,12 +156,13 @@ int explore() {
       unsigned weight;
       uint64_t runs;
     };
-    enum { kRandom, kSystematic, kWalk, kPct2, kPct3, kStreams };
+    // Ties go to the first: the systematic stream runs first.
+    enum { kSystematic, kWalk, kRandom, kPct2, kPct3, kStreams };
     bool port = st == "explore";
     // A single strategy (--strategy) runs its own stream(s) alone.
-    Stream streams[kStreams] = {{use_rnd ? (port ? kEarly.random : 1u) : 0u, 0},
-                                {use_ex || use_sweep ? (port ? kEarly.systematic : 1u) : 0u, 0},
+    Stream streams[kStreams] = {{use_ex || use_sweep ? (port ? kEarly.systematic : 1u) : 0u, 0},
                                 {port ? kEarly.walk : 0u, 0},
+                                {use_rnd ? (port ? kEarly.random : 1u) : 0u, 0},
                                 {use_pct ? (port ? kEarly.pct : 1u) : 0u, 0},
                                 {use_pct ? (port ? kEarly.pct : 1u) : 0u, 0}};
     bool late = false;
