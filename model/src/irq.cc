@@ -37,9 +37,7 @@ void Machine::maybe_fire_irq() {
   if (!decide(Site::Irq)) return;
   size_t which = 0;
   if (irqs_.size() > 1) {
-    which = src_->pick(Site::IrqWhich, 0, irqs_.size() - 1);
-    if (which >= irqs_.size()) which = 0;
-    trace_.push(Site::IrqWhich, which);
+    which = decisions_.ask({Site::IrqWhich, 0, irqs_.size() - 1});
   }
   fire_irq(which);
 }

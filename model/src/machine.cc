@@ -149,7 +149,6 @@ void Machine::reset() {
   pcpu_.clear();
   for (void *p : kmallocs_) free(p);
   kmallocs_.clear();
-  trace_.clear();
   events_.clear();
   steps_ = 0;
   progress_total_ = spin_progress_ = idle_spins_ = 0;
@@ -174,7 +173,7 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
   reset();
   if (!torture_) arm_watchdog();
   subject_data_restore();
-  src_ = &src;
+  decisions_.attach(&src);
   src.begin_run();
   t_current = this;
   mem_map_publish(mem_map_, prof_.total_pages());
@@ -189,10 +188,10 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
   activate_context(-1, 0);
   t_current = nullptr;
   src.end_run();
-  src_ = nullptr;
+  decisions_.detach();
   result_.steps = steps_;
-  result_.decisions = trace_.size();
-  result_.trace_hash = trace_.hash() ^ obs_hash_;
+  result_.decisions = trace().size();
+  result_.trace_hash = trace().hash() ^ obs_hash_;
   return result_;
 }
 
@@ -402,7 +401,7 @@ void Machine::compose_report(BugClass cls, int window, int64_t pfn, const char *
   if (pfn >= 0) describe_page(o, static_cast<Pfn>(pfn));
   o += "  last events (oldest first):\n";
   for (const Event &e : events_.recent()) format_event(o, e);
-  appendf(o, "  decisions: %zu, steps: %llu\n", trace_.size(), static_cast<unsigned long long>(steps_));
+  appendf(o, "  decisions: %zu, steps: %llu\n", trace().size(), static_cast<unsigned long long>(steps_));
   if (!replay_hint_.empty()) appendf(o, "  replay: %s\n", replay_hint_.c_str());
   result_.reported = true;
   result_.expected = cls == expected_;

@@ -178,7 +178,7 @@ class Machine {
   // decision. Returns when every task has finished, or at the first report.
   RunResult run(void (*body)(), DecisionSource &src);
   const Profile &profile() const { return prof_; }
-  const Trace &trace() const { return trace_; }
+  const Trace &trace() const { return decisions_.trace(); }
   // The Machine running on this host thread (inside run()), or nullptr.
   static Machine *running();
   // Torture mode: makes m the Machine of the calling host thread.
@@ -427,8 +427,7 @@ class Machine {
   std::vector<void *> kmallocs_;
 
   Fiber host_;
-  DecisionSource *src_ = nullptr;
-  Trace trace_;
+  DecisionPath decisions_;  // every decision of the run: asked of its source, recorded (decision.h)
   EventRing events_;
   uint64_t steps_ = 0;
   uint64_t step_bound_ = 200000;

@@ -338,7 +338,7 @@ bool Torture::quiescent() const {
 // trace is not kept: torture runs are not replayed from traces).
 void Torture::tick(double t) {
   check_invariants();
-  m_.trace_.clear();
+  m_.decisions_.forget_trace();
   std::sort(m_.touched_pfns_.begin(), m_.touched_pfns_.end());
   m_.touched_pfns_.erase(std::unique(m_.touched_pfns_.begin(), m_.touched_pfns_.end()), m_.touched_pfns_.end());
   if (opt_.progress && t - last_progress_ >= 1) {
@@ -392,7 +392,7 @@ TortureStats Torture::run(void (*body)()) {
     m_.reset();
     subject_data_restore();
     src.begin_run();
-    m_.src_ = &src;
+    m_.decisions_.attach(&src);
     m_.torture_ = this;
     m_.running_ = true;
     mem_map_publish(m_.mem_map_, m_.prof_.total_pages());
@@ -431,7 +431,7 @@ TortureStats Torture::run(void (*body)()) {
     m_.running_ = false;
   } while (opt_.lanes == 1 && now() < deadline);
   m_.torture_ = nullptr;
-  m_.src_ = nullptr;
+  m_.decisions_.detach();
   m_.reset();
   Machine::bind_thread(nullptr);
   stats_.seconds = now() - t0_;
