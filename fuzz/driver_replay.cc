@@ -56,9 +56,16 @@ int replay_crash() {
     RunResult r = m.run(s->fn, src);
     if (!src.divergence().empty()) usage_error(g_opt.file + ": replay diverged: " + src.divergence());
     if (r.reported && r.expected) r.reported = false;  // an announced report (kmapsim_expect) is a pass
-    std::string this_full = r.reported ? r.report.text + "  replay: " + c.replay + "\n" : std::string("kmapsim: replay: clean\n");
+    // The report's data with the crash file's replay command: its text is
+    // what the run printed when the crash file was written.
+    Report rep = r.report;
+    if (rep.replay.empty()) rep.replay = c.replay;
+    std::string this_full = !r.reported                ? std::string("kmapsim: replay: clean\n")
+                            : rep.replay == c.replay ? render_report_text(rep)
+                                                     : r.report.text + "  replay: " + c.replay + "\n";
     if (i == 0) {
       full = this_full;
+      if (r.reported) json_report(s->name, r, rep, g_opt.file, this_full);
       first = r.reported ? r.report.first_line : "clean";
       hash = r.trace_hash;
       fputs(full.c_str(), r.reported ? stderr : stdout);

@@ -103,6 +103,7 @@ struct Task {
   bool timed_wait = false;
   bool timed_out = false;
   int api_depth = 0;  // Machine::api_depth_ while another fiber runs
+  ApiSite site;       // where the subject called the API it is in (report.h)
   // What the task runs.
   void (*subject)() = nullptr;
   int (*threadfn)(void *) = nullptr;
@@ -313,7 +314,7 @@ class Machine {
   void user_map(struct page *page);
   void user_read(struct page *page, size_t off, void *buf, size_t len);
 
-  // ---- machine.cc: reports. Formatting happens in members, never in
+  // ---- report_format.cc: reports. Formatting happens in members, never in
   // heap-owning locals, because a report abandons the fiber's stack.
   // window >= 0 adds the mapping's description, pfn >= 0 the page's.
   [[noreturn]] void report(BugClass cls, int window, int64_t pfn, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -330,6 +331,15 @@ class Machine {
   const char *addr_str(const void *p) const;
 
   void format_event(std::string &out, const Event &e) const;
+  ReportEvent report_event(const Event &e) const;
+  void report_sites(int window);
+  // Call traces of this run's map events (by event sequence number), and
+  // the faulting access's (fault.cc) for the report being composed.
+  std::vector<std::pair<uint64_t, PcTrace>> map_traces_;
+  PcTrace fault_trace_;
+  bool fault_write_ = false;
+  std::string report_note_;  // a line the next report adds (BUG()'s "kernel BUG at ...")
+  void report_details(BugClass cls, int window, int64_t pfn);
   // Print every event to stderr as it happens (repro --events).
   void set_log_events(bool on) { log_events_ = on; }
   bool log_events_ = false;

@@ -214,23 +214,15 @@ void Machine::report_sanitizer(const std::string &line, const std::string &detai
   }
   {
     compose_report(BugClass::MemoryError, -1, -1, line.c_str());
-    std::string &o = result_.report.text;
-    size_t pos = o.find("  decisions: ");
-    std::string tail = pos == std::string::npos ? std::string() : o.substr(pos);
-    if (pos != std::string::npos) o.resize(pos);
-    o += "  sanitizer report:\n";
+    Report &r = result_.report;
     size_t at = 0;
     while (at < detail.size()) {
       size_t e = detail.find('\n', at);
       if (e == std::string::npos) e = detail.size();
-      if (e > at && detail.compare(at, e - at, std::string(e - at, '=')) != 0) {
-        o += "    ";
-        o.append(detail, at, e - at);
-        o += "\n";
-      }
+      if (e > at && detail.compare(at, e - at, std::string(e - at, '=')) != 0) r.sanitizer.emplace_back(detail, at, e - at);
       at = e + 1;
     }
-    o += tail;
+    r.text = render_report_text(r);
   }  // every heap-owning local is gone before the stack is abandoned
   abandon_run();
 }

@@ -54,6 +54,12 @@ void kmapsim_set_default_profile(const char *profile);
 
 /* A value in [lo, hi] chosen by whatever drives the run. */
 unsigned long kmapsim_pick(unsigned long lo, unsigned long hi);
+/*
+ * The same choice, named in reports: the pick event reads "label = value"
+ * at its call site. label must be a string literal.
+ */
+unsigned long kmapsim_pick_named(const char *label, unsigned long lo,
+				 unsigned long hi);
 
 /*
  * BITS_PER_LONG of the simulated kernel: 32 on the 32-bit profiles, 64 on
