@@ -139,11 +139,7 @@ void msleep(unsigned int) {
 int smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int raw_smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int num_online_cpus(void) { KMAPSIM_API; return static_cast<int>(m.profile().nr_cpus); }
-struct task_struct *kmapsim_current(void) { KMAPSIM_API; return reinterpret_cast<struct task_struct *>(&m.cur()); }
-const char *kmapsim_task_comm(const struct task_struct *task) {
-  GuardIfRunning g;
-  return reinterpret_cast<const kmapsim::Task *>(task)->name.c_str();
-}
+// kmapsim_current(), kmapsim_task_comm(): task_struct.cc
 
 // ---- spinlock.h, mutex.h, completion.h
 void spin_lock_init(spinlock_t *lock) { lock->owner = 0; }
@@ -262,7 +258,7 @@ struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, c
   m.might_sleep("kthread_run");
   int id = m.create_task(name ? name : "kthread", nullptr, threadfn, data);
   m.sched_point("kthread_run");
-  return reinterpret_cast<struct task_struct *>(m.tasks_[id].get());
+  return kmapsim::kernel_task(m, id);
 }
 
 // ---- percpu.h
@@ -326,10 +322,12 @@ size_t fault_in_writeable(char __user *uaddr, size_t size) { KMAPSIM_API; return
 // ---- bug.h
 void kmapsim_subject_bug(const char *file, int line, const char *cond) {
   KMAPSIM_API;
+  m.entry_check_failed(file, line, cond);
   m.report(BugClass::SubjectBug, -1, -1, "the subject's own BUG_ON(%s) fired at %s:%d", cond, file, line);
 }
 void kmapsim_subject_warn(const char *file, int line, const char *cond) {
   KMAPSIM_API;
+  m.entry_check_failed(file, line, cond);
   (void)file;
   (void)line;
   m.event(kmapsim::Ev::Note, 0, 0, cond);
