@@ -51,6 +51,11 @@ def build_unit(tree, targets, profile):
     for fn in funcs:
         extra += harness.constructors_needed(unit.signatures[fn])
     if extra:
+        # the scatterlist a harness builds is walked with lib/scatterlist.c's
+        # sg_next() and friends, wherever the function under test lives
+        if any(harness.LISTS.get(harness._norm(t)) == "sg" for fn in funcs for t, _ in harness.params(unit.signatures[fn])) \
+                and "lib/scatterlist.c" not in by_file and os.path.isfile(os.path.join(tree, "lib/scatterlist.c")):
+            wanted.append(("lib/scatterlist.c", []))
         unit = importer.import_files(tree, wanted, profile, extra=extra)
     text = PRAGMAS + [unit.text]
     for f, fn in targets:

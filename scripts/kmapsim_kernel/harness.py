@@ -32,6 +32,8 @@ explorer walks boundary values, pages and zones:
                        of a bio_vec accepts; a count-named integer gets the
                        number of segments
   bool                 either value
+  a length with lists and no buffer (memcpy_sglist()'s nbytes) is at most
+  what the (first two) lists hold; with a buffer it is the buffer's
 
 Anything else is an unsupported parameter: one line saying how to write the
 harness with KMAPSIM_IMPORT.
@@ -107,6 +109,8 @@ def generate(func, item, unit_text, relfile):
     args = []
     post = []
     lists = [(pname, LISTS[_norm(t)]) for t, pname in ps if _norm(t) in LISTS]
+    has_buffer = any(_norm(t) in ("void *", "char *", "u8 *", "unsigned char *", "void __user *", "char __user *")
+                     for t, _ in ps)
     for pname, kind in lists:   # first, so a count parameter before them can use theirs
         lines.extend(_list_setup(pname, kind, post))
     for ptype, pname in ps:
@@ -128,7 +132,11 @@ def generate(func, item, unit_text, relfile):
         elif pname in OFFSET_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|off_t|u32|u64|unsigned)$", t):
             lines.append("\t%s %s = kmapsim_pick(0, size - 1);" % (ptype, pname))
         elif pname in LENGTH_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$", t):
-            lines.append("\t%s %s = kmapsim_pick(0, size);" % (ptype, pname))
+            lim = "size"
+            if lists and not has_buffer:   # a length of what the lists hold, at most
+                a = "%s_total" % lists[0][0]
+                lim = a if len(lists) == 1 else "(%s < %s_total ? %s : %s_total)" % (a, lists[1][0], a, lists[1][0])
+            lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, lim))
             lines.append("\tsize_t kmapsim_len = %s;" % pname)
         elif t == "struct iov_iter *":
             decl.append(pname)
@@ -168,6 +176,7 @@ def _list_setup(p, kind, post):
     """A scatterlist table or a bio_vec array of 1..3 entries named p, with
     p_n entries; frees its pages after the call (lines appended to post)."""
     out = ["\tunsigned int %s_n = kmapsim_pick(1, 3);" % p,
+           "\tsize_t %s_total = 0;" % p,
            "\tstruct page *%s_pg[3];" % p,
            "\tunsigned int %s_order[3];" % p]
     if kind == "sg":
@@ -180,6 +189,7 @@ def _list_setup(p, kind, post):
             "\t\tunsigned int off = kmapsim_pick(0, PAGE_SIZE - 1);",
             "\t\tunsigned int len = kmapsim_pick(1, (PAGE_SIZE << o) - off);",
             "\t\t%s_order[i] = o;" % p,
+            "\t\t%s_total += len;" % p,
             "\t\t%s_pg[i] = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, o);" % p]
     if kind == "sg":
         out.append("\t\tsg_set_page(&%s_t[i], %s_pg[i], len, off);" % (p, p))

@@ -71,7 +71,8 @@ def _header_candidates(tree, inc):
     if not m:
         return []
     path = m.group(1)
-    if not (path.startswith("linux/") or path.startswith("uapi/linux/")) or path in MODEL_OWNED \
+    if not (path.startswith("linux/") or path.startswith("uapi/linux/") or path.startswith("crypto/")) \
+            or path in MODEL_OWNED \
             or path.startswith("linux/sched/"):
         return []
     out = [os.path.join(tree, "include", path)]
