@@ -84,3 +84,50 @@ KMAPSIM_SUBJECT(after_entry_end)
 	kmapsim_entry_end();
 	BUG_ON(room == 1);
 }
+
+/* might_sleep() on entry is no action: a VM_BUG_ON after it is still the
+ * entry check. */
+static void zero_range_sleepy(struct page *page, size_t off, size_t len)
+{
+	char *p;
+
+	might_sleep();
+	VM_BUG_ON(off + len > PAGE_SIZE);
+	p = kmap_local_page(page);
+	memset(p + off, 0, len);
+	kunmap_local(p);
+}
+
+KMAPSIM_SUBJECT(entry_after_might_sleep) { CALL_WITH_PICKS(zero_range_sleepy); }
+
+/* An interrupt during the entry (at its might_sleep(), the only scheduling
+ * point between the plain store and the plain clear) is not the callee:
+ * its BUG is reported. */
+static int at_entry;
+
+static void zero_range_marked(struct page *page, size_t off, size_t len)
+{
+	might_sleep();
+	at_entry = 0;
+	zero_range_sleepy(page, off, len < PAGE_SIZE - off ? len : PAGE_SIZE - off);
+}
+
+static irqreturn_t buggy_irq(int irq, void *dev)
+{
+	BUG_ON(at_entry);
+	return IRQ_HANDLED;
+}
+
+KMAPSIM_SUBJECT(irq_bug_in_entry)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	size_t off = kmapsim_pick(0, PAGE_SIZE - 1);
+
+	request_irq(3, buggy_irq, 0, "buggy", NULL);
+	at_entry = 1;
+	kmapsim_entry_begin("zero_range_marked");
+	zero_range_marked(page, off, PAGE_SIZE - off);
+	kmapsim_entry_end();
+	free_irq(3, NULL);
+	__free_page(page);
+}
