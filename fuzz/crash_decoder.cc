@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string err;
   if (decode_crash(in, &c, &err)) {
     CrashFile d;
-    if (!decode_crash(encode_crash(c), &d, &err) || d.subject != c.subject || d.profile != c.profile || d.trace.hash() != c.trace.hash()) {
+    if (!decode_crash(encode_crash(c), &d, &err) || d.subject != c.subject || d.profile != c.profile || d.build != c.build || d.trace.hash() != c.trace.hash()) {
       fprintf(stderr, "kmapsim: crash_decoder: a crash file does not survive encode/decode: %s\n", err.c_str());
       abort();
     }

@@ -40,6 +40,7 @@ std::string encode_crash(const CrashFile &c) {
   o << "target: " << c.target << "\n";
   o << "subject: " << c.subject << "\n";
   o << "profile: " << c.profile << "\n";
+  if (!c.build.empty()) o << "build: " << c.build << "\n";
   o << "report: " << c.first_line << "\n";
   o << "replay: " << c.replay << "\n";
   o << "decisions: " << c.trace.size() << "\n";
@@ -75,6 +76,7 @@ bool decode_crash(const std::string &text, CrashFile *out, std::string *err) {
     if (k == "target") out->target = v;
     else if (k == "subject") out->subject = v;
     else if (k == "profile") out->profile = v;
+    else if (k == "build") out->build = v;
     else if (k == "report") out->first_line = v;
     else if (k == "replay") out->replay = v;
     else if (k == "decisions") decisions = strtoull(v.c_str(), nullptr, 10);

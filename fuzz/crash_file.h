@@ -16,6 +16,11 @@ struct CrashFile {
   std::string target;   // binary / target name
   std::string subject;
   std::string profile;
+  // How the target was built, when not the default: "plain-accesses" (the
+  // subject's loads and stores are scheduling points: trace-loads/-stores).
+  // Written as a `build:` line only when set; a file without it (every
+  // file written before the field existed) means the default build.
+  std::string build;
   std::string first_line;  // the expected first report line ("clean" when none)
   std::string replay;      // the replay command printed in the report
   Trace trace;

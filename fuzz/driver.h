@@ -23,6 +23,7 @@ struct Options {
   std::string replay_prefix;
   std::string expect;
   std::string target;
+  std::string build;  // --build: how the target was built (the crash file's `build:`)
   uint64_t runs = 0;
   double seconds = 0;
   uint64_t seed = 1;

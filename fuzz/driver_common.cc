@@ -69,6 +69,7 @@ std::string emit_report(Machine &m, const SubjectEntry &s, const RunResult &r) {
   c.target = g_opt.target.empty() ? g_argv0.substr(g_argv0.rfind('/') + 1) : g_opt.target;
   c.subject = s.name;
   c.profile = m.profile().name;
+  c.build = g_opt.build;
   c.first_line = r.report.first_line;
   c.trace = m.trace();
   char name[256];

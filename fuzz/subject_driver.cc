@@ -41,6 +41,9 @@
 //   --stats        print one machine-readable "kmapsim: stats: ..." line per
 //                  subject (runs, seconds, found) on stdout; with --fuzz, on
 //                  a report (execs and seconds until it)
+//   --build B      how this binary was built, recorded in crash files as
+//                  `build: B` so a replay rebuilds the same binary; B is
+//                  "plain-accesses" (`check --plain-accesses`) or empty
 //
 // Exit codes: 0 clean, 1 a report, 2 unusable input (bad flags, unknown
 // subject or profile, a corrupt crash file or one from another version).
@@ -103,6 +106,10 @@ void parse(int argc, char **argv) {
     else if (a == "--crash-dir") g_opt.crash_dir = value("--crash-dir");
     else if (a == "--replay-prefix") g_opt.replay_prefix = value("--replay-prefix");
     else if (a == "--target") g_opt.target = value("--target");
+    else if (a == "--build") {
+      g_opt.build = value("--build");
+      if (!g_opt.build.empty() && g_opt.build != "plain-accesses") usage_error("--build: 'plain-accesses' or empty, got '" + g_opt.build + "'");
+    }
     else if (a == "--expect") {
       g_opt.expect = value("--expect");
       if (g_opt.expect != "clean" && bug_class_from_name(g_opt.expect) == BugClass::None) usage_error("--expect: unknown class '" + g_opt.expect + "'");

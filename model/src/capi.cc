@@ -333,6 +333,29 @@ void kmapsim_subject_warn(const char *file, int line, const char *cond) {
   m.event(kmapsim::Ev::Note, 0, 0, cond);
 }
 
+// ---- mm.h: a struct page read outside mem_map (kmapsim_page_read())
+void kmapsim_page_outside_mem_map(const struct page *page, const char *what) {
+  // Outside a run (a test looking at a page afterwards) there is no
+  // machine to check against, and the read is left alone.
+  kmapsim::Machine *running = kmapsim::Machine::running();
+  if (!running || !running->running_) return;
+  KMAPSIM_API;
+  // Offsets, not addresses: mem_map's host address differs between
+  // processes, the report text must not.
+  long bytes = reinterpret_cast<const char *>(page) - reinterpret_cast<const char *>(m.mem_map_);
+  if (bytes >= 0 && static_cast<unsigned long>(bytes) < m.prof_.total_pages() * sizeof(struct page)) return;
+  long total = static_cast<long>(m.prof_.total_pages());
+  long idx = bytes / static_cast<long>(sizeof(struct page));
+  if (idx >= total)
+    m.report(BugClass::MemoryError, -1, -1,
+             "%s() read a struct page %ld entries past the end of mem_map (index %ld, the machine has pfns 0-%ld): "
+             "out-of-bounds read of the struct page array",
+             what, idx - total + 1, idx, total - 1);
+  m.report(BugClass::MemoryError, -1, -1,
+           "%s() read a struct page %ld entries before the start of mem_map: out-of-bounds read of the struct page array", what,
+           bytes < 0 ? (-bytes + static_cast<long>(sizeof(struct page)) - 1) / static_cast<long>(sizeof(struct page)) : 0L);
+}
+
 // ---- kmapsim/subject.h
 unsigned long kmapsim_pick(unsigned long lo, unsigned long hi) {
   KMAPSIM_API;
@@ -341,6 +364,7 @@ unsigned long kmapsim_pick(unsigned long lo, unsigned long hi) {
   m.event(kmapsim::Ev::Pick, v, 0, "kmapsim_pick");
   return v;
 }
+unsigned int kmapsim_bits_per_long(void) { KMAPSIM_API; return m.prof_.long_bits; }
 void __user *kmapsim_user_buffer(size_t len) { KMAPSIM_API; return m.user_buffer(len); }
 void kmapsim_user_map(struct page *page) { KMAPSIM_API; m.user_map(page); }
 void kmapsim_user_read(struct page *page, size_t off, void *buf, size_t len) { KMAPSIM_API; m.user_read(page, off, buf, len); }

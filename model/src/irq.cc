@@ -71,6 +71,19 @@ void Machine::fire_irq(size_t which) {
     const LocalMap &m = t.kmap_ctrl.back();
     report(BugClass::KmapLeak, m.window, m.pfn, "interrupt handler %s returned holding %s() of pfn %u", h.name, m.api, m.pfn);
   }
+  // ARM (kmap_high_get()): a kmap_local_page()/kmap_atomic() of a page that
+  // had a PKMAP address took a pkmap_count reference instead of a fixmap
+  // slot, so it is not on kmap_ctrl; a handler that returns without
+  // kunmap_local() leaves that reference behind and the slot can never be
+  // flushed.
+  for (const auto &[slot, owner] : t.high_gets)
+    if (owner == irq_instance_) {
+      int w = pkmap_window(slot);
+      report(BugClass::KmapLeak, w, pkmap_page_[slot],
+             "interrupt handler %s returned holding a local mapping of pfn %d at its PKMAP address %p (kmap_high_get(): "
+             "a pkmap_count reference of slot %u never dropped)",
+             h.name, pkmap_page_[slot], static_cast<void *>(window_addr(w)), slot);
+    }
   if (t.atomic_maps != am)
     report(BugClass::KmapLeak, -1, -1, "interrupt handler %s returned with a kmap_atomic() never kunmap_atomic()ed", h.name);
   if (t.preempt_count != pc || t.pagefault_disabled != pf || t.irqs_off != io)

@@ -37,6 +37,9 @@ Machine &M() {
 }
 
 void install_fault_handler();  // fault.cc
+struct page *mem_map_alloc(unsigned total);  // physmem.cc
+void mem_map_free(struct page *mem_map, unsigned total);
+void mem_map_publish(struct page *mem_map, unsigned total);
 
 void subject_data_restore();  // subject_data.cc
 void plain_access_link();     // plain_access.cc
@@ -75,7 +78,7 @@ Machine::Machine(const Profile &p) : prof_(p) {
     perror("kmapsim: mapping the simulated physical memory");
     exit(2);
   }
-  mem_map_ = static_cast<struct page *>(calloc(total, sizeof(struct page)));
+  mem_map_ = mem_map_alloc(static_cast<unsigned>(total));
   for (size_t i = 0; i < total; i++) mem_map_[i].flags = is_highmem(static_cast<Pfn>(i)) ? KMAPSIM_PG_HIGHMEM : 0;
   next_copy_.assign(total, 0);
   windows_.assign(nwindows_, Window{});
@@ -95,7 +98,7 @@ Machine::~Machine() {
   arena_teardown();
   if (region_) munmap(region_, region_size_);
   if (memfd_ >= 0) close(memfd_);
-  free(mem_map_);
+  mem_map_free(mem_map_, prof_.total_pages());
 }
 
 // Back to a freshly booted machine: no pages allocated, no mappings, no
@@ -176,7 +179,7 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
   src_ = &src;
   src.begin_run();
   t_current = this;
-  kmapsim_mem_map = mem_map_;
+  mem_map_publish(mem_map_, prof_.total_pages());
   running_ = true;
   int main_task = create_task("main", body, nullptr, nullptr);
   cpus_[0].curr = main_task;

@@ -5,15 +5,58 @@
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
 
+#include <sys/mman.h>
+
+#include <cstdio>
 #include <cstring>
 
 #include "machine.h"
 
 extern "C" {
 struct page *kmapsim_mem_map = nullptr;
+struct page *kmapsim_mem_map_end = nullptr;
 }
 
 namespace kmapsim {
+
+// mem_map with inaccessible address space on both sides: a struct page
+// index computed past either end (a 32-bit unsigned long that wrapped, as
+// in 002ba346e3d7, reaches up to 2^20 entries further) reads a PROT_NONE
+// page and faults at the instruction, as the kernel's read past its own
+// mem_map does, instead of reading whatever the host keeps there. The
+// accessors of <linux/mm.h> report it first, by name (memory-error); the
+// guard catches a subject that reads the fields itself.
+namespace {
+constexpr size_t kMemMapGuardBefore = 1u << 20;
+constexpr size_t kMemMapGuardAfter = (size_t{1} << 20) * sizeof(struct page) + (1u << 20);
+size_t mem_map_span(unsigned total) { return (static_cast<size_t>(total) * sizeof(struct page) + kPage - 1) & ~(kPage - 1); }
+}  // namespace
+
+struct page *mem_map_alloc(unsigned total) {
+  size_t span = mem_map_span(total);
+  size_t all = kMemMapGuardBefore + span + kMemMapGuardAfter;
+  void *r = mmap(nullptr, all, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  char *base = static_cast<char *>(r);
+  if (r == MAP_FAILED || mprotect(base + kMemMapGuardBefore, span, PROT_READ | PROT_WRITE) != 0) {
+    perror("kmapsim: allocating mem_map");
+    exit(3);
+  }
+  // The array ends where the guard after it starts.
+  char *end = base + kMemMapGuardBefore + span;
+  return reinterpret_cast<struct page *>(end - static_cast<size_t>(total) * sizeof(struct page));
+}
+
+// The running machine's mem_map, for <linux/mm.h>'s accessors.
+void mem_map_publish(struct page *mem_map, unsigned total) {
+  kmapsim_mem_map = mem_map;
+  kmapsim_mem_map_end = mem_map + total;
+}
+
+void mem_map_free(struct page *mem_map, unsigned total) {
+  if (!mem_map) return;
+  char *end = reinterpret_cast<char *>(mem_map + total);
+  munmap(end - mem_map_span(total) - kMemMapGuardBefore, kMemMapGuardBefore + mem_map_span(total) + kMemMapGuardAfter);
+}
 
 bool Machine::in_direct_map(const void *a) const {
   const char *p = static_cast<const char *>(a);

@@ -45,6 +45,7 @@ std::vector<Profile> make_profiles() {
   x64.name = "x86-64";
   x64.description = "64-bit: no HIGHMEM, kmap_local is page_address and nothing is tracked";
   x64.highmem = false;
+  x64.long_bits = 64;
   x64.debug_kmap_local = false;
   x64.lowmem_pages = 2048;
   x64.highmem_pages = 0;

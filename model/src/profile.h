@@ -35,6 +35,10 @@ struct Profile {
   // its LAST_PKMAP / colours slots; 1 is mm/highmem.c's uncoloured pool. A
   // power of two dividing last_pkmap. No named profile sets it.
   unsigned pkmap_colors = 1;
+  // BITS_PER_LONG of the simulated kernel: the width of its unsigned long
+  // (kmapsim_ulong() in <kmapsim/subject.h>). Subjects run as 64-bit host
+  // code; where a kernel computation wraps at 32 bits, this says it does.
+  unsigned long_bits = 32;
   unsigned last_pkmap = 1024;    // LAST_PKMAP
   unsigned nr_cpus = 2;
   unsigned lowmem_pages = 1024;

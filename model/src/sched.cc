@@ -80,6 +80,12 @@ void Machine::task_exit_checks(Task &t) {
     report(BugClass::KmapLeak, m.window, m.pfn, "%s returned holding %zu local mapping%s: %s() of pfn %u was never unmapped", t.name.c_str(),
            t.kmap_ctrl.size(), t.kmap_ctrl.size() > 1 ? "s" : "", m.api, m.pfn);
   }
+  // ARM's kmap_high_get() mappings are not on kmap_ctrl (see irq.cc).
+  for (const auto &[slot, owner] : t.high_gets)
+    if (owner == 0)
+      report(BugClass::KmapLeak, pkmap_window(slot), pkmap_page_[slot],
+             "%s returned holding a local mapping of pfn %d at its PKMAP address (kmap_high_get(): a pkmap_count reference of slot %u never dropped)",
+             t.name.c_str(), pkmap_page_[slot], slot);
   if (t.atomic_maps > 0)
     report(BugClass::KmapLeak, -1, -1, "%s returned with %d kmap_atomic() mapping%s never kunmap_atomic()ed (preemption and page faults stay disabled)",
            t.name.c_str(), t.atomic_maps, t.atomic_maps > 1 ? "s" : "");

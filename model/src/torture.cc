@@ -13,9 +13,9 @@
 
 #include "decision_sources.h"
 
-extern "C" struct page *kmapsim_mem_map;  // physmem.cc (<linux/mm.h> has kernel-style min/max macros)
-
 namespace kmapsim {
+
+void mem_map_publish(struct page *mem_map, unsigned total);  // physmem.cc
 
 void subject_data_restore();  // subject_data.cc
 
@@ -395,7 +395,7 @@ TortureStats Torture::run(void (*body)()) {
     m_.src_ = &src;
     m_.torture_ = this;
     m_.running_ = true;
-    kmapsim_mem_map = m_.mem_map_;
+    mem_map_publish(m_.mem_map_, m_.prof_.total_pages());
     stopping_ = false;
     live_mains_ = 0;
     std::fill(lane_busy_.begin(), lane_busy_.end(), 0);

@@ -40,6 +40,11 @@ void Machine::worker_loop() {
       const LocalMap &m = t.kmap_ctrl.back();
       report(BugClass::KmapLeak, m.window, m.pfn, "work item returned holding %s() of pfn %u", m.api, m.pfn);
     }
+    for (const auto &[slot, owner] : t.high_gets)  // ARM's kmap_high_get() mappings (see irq.cc)
+      if (owner == 0)
+        report(BugClass::KmapLeak, pkmap_window(slot), pkmap_page_[slot],
+               "work item returned holding a local mapping of pfn %d at its PKMAP address (kmap_high_get(): a pkmap_count reference of slot %u never dropped)",
+               pkmap_page_[slot], slot);
     if (t.atomic_maps) report(BugClass::KmapLeak, -1, -1, "work item returned with a kmap_atomic() never kunmap_atomic()ed");
     if (t.preempt_count || t.irqs_off)
       report(BugClass::SleepInAtomic, -1, -1, "work item returned with preempt_count %d%s", t.preempt_count, t.irqs_off ? " and interrupts off" : "");

@@ -7,11 +7,17 @@ A crash file is text:
     target: <subject source file, or a binary name>
     subject: <name>
     profile: <name>
+    build: <how the target was built>   (only when not the default build)
     report: <the first report line>
     replay: <the command that replays it>
     decisions: <number of decisions>
     trace: <hex of the encoded decision trace>
     trace-hash: <FNV-1a of the encoded trace, 16 hex digits>
+
+`build:` is "plain-accesses" for a subject `check --plain-accesses` built
+with its loads and stores as scheduling points: `repro` rebuilds it that
+way. A file without the line (every file written before it existed) means
+the default build.
 
 The trace encodes each decision as its site (one byte) and its value
 (LEB128: 7 bits per byte, low first, the high bit says more follow).
@@ -21,7 +27,7 @@ import re
 
 MAGIC = "kmapsim-crash"
 VERSION = 1
-FIELDS = ("target", "subject", "profile", "report", "replay", "decisions", "trace", "trace-hash")
+FIELDS = ("target", "subject", "profile", "build", "report", "replay", "decisions", "trace", "trace-hash")
 SITES = 9  # Site::kCount in model/src/decision.h
 FNV_BASIS = 0xCBF29CE484222325
 FNV_PRIME = 0x100000001B3
@@ -89,10 +95,11 @@ def trace_hash(hexstr):
 class CrashFile:
     """One crash file's fields; trace is the list of (site, value)."""
 
-    def __init__(self, target="", subject="", profile="", report="", replay="", trace=()):
+    def __init__(self, target="", subject="", profile="", report="", replay="", trace=(), build=""):
         self.target, self.subject, self.profile = target, subject, profile
         self.report, self.replay = report, replay
         self.trace = list(trace)
+        self.build = build
 
     @property
     def bug_class(self):
@@ -101,8 +108,9 @@ class CrashFile:
 
     def encode(self):
         hexstr = encode_trace(self.trace)
-        return ("%s %d\ntarget: %s\nsubject: %s\nprofile: %s\nreport: %s\nreplay: %s\ndecisions: %d\ntrace: %s\n"
-                "trace-hash: %s\n" % (MAGIC, VERSION, self.target, self.subject, self.profile, self.report,
+        build = "build: %s\n" % self.build if self.build else ""
+        return ("%s %d\ntarget: %s\nsubject: %s\nprofile: %s\n%sreport: %s\nreplay: %s\ndecisions: %d\ntrace: %s\n"
+                "trace-hash: %s\n" % (MAGIC, VERSION, self.target, self.subject, self.profile, build, self.report,
                                       self.replay, len(self.trace), hexstr, trace_hash(hexstr)))
 
 
@@ -131,7 +139,7 @@ def decode(text):
     if not fields.get("subject") or not fields.get("profile"):
         raise CrashFileError("corrupt crash file: no subject or profile")
     return CrashFile(fields.get("target", ""), fields["subject"], fields["profile"], fields.get("report", ""),
-                     fields.get("replay", ""), trace)
+                     fields.get("replay", ""), trace, fields.get("build", ""))
 
 
 def read(path):

@@ -82,13 +82,15 @@ class TraceShrinker:
         self.runs += 1
         f = self.f
         cand = os.path.join(self.work, "candidate")
-        crash_file.write(cand, CrashFile(f.target, f.subject, f.profile, f.report, "-", ds))
+        crash_file.write(cand, CrashFile(f.target, f.subject, f.profile, f.report, "-", ds, f.build))
         out_dir = os.path.join(self.work, "out")
         shutil.rmtree(out_dir, ignore_errors=True)
         cmd = [self.bin, "--replay", cand, "--lenient", "--expect", self.cls, "--crash-dir", out_dir,
                "--replay-prefix", "scripts/kmapsim repro"]
         if f.target:
             cmd += ["--target", f.target]
+        if f.build:
+            cmd += ["--build", f.build]
         json_path = os.path.join(self.work, "result.json")
         try:
             p, result = driver.run(self.bin, cmd[1:], json_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -10,7 +10,9 @@ Replays a crash file (.kmapsim/crashes/*.crash, a CRASH.min from `minimize`)
 and prints the event trace of the run (every event: task, CPU, what it did),
 then the same report.
 The file names its target: a subject source file (built as `check` builds
-it, cached) or a binary under build/fuzz or build/dev (built if missing).
+it, cached; with the plain-access hooks when the file says `build:
+plain-accesses`) or a binary under build/fuzz or build/dev (built if
+missing).
   --twice      replay it twice and check that both runs are identical
   --no-events  only the report (it ends with the last events anyway)
 Exit: 1 the report reproduced, 0 the replay ran clean, 2 the crash file is
@@ -33,19 +35,28 @@ def crash_file_binary(path):
     readable_file(path)
     if not crash_file.is_crash_file(path):
         raise Unusable("%s: not a kmapsim crash file (no 'kmapsim-crash' header)" % path)
-    target = ""
+    target = build = ""
     with open(path, errors="replace") as f:
         for line in f:
-            if line.startswith("target: "):
+            if line.startswith("target: ") and not target:
                 target = line[len("target: "):].rstrip("\n")
-                break
+            elif line.startswith("build: "):
+                build = line[len("build: "):].rstrip("\n")
+            elif line.startswith("report: "):
+                break  # the fields that say how to build come before it
     if not target:
         raise Unusable("%s: corrupt crash file: no 'target:' line" % path)
     if is_source(target):
         src = subject_cache.source_path(target)
         if not os.path.isfile(src):
             raise Unusable("%s: its subject file %s no longer exists" % (path, target))
-        return subject_cache.build_subject(src)[0]
+        # The same binary the crash came from: `build: plain-accesses` (check
+        # --plain-accesses) or, without the line, the default build.
+        plain = build == subject_cache.BUILD_PLAIN_ACCESSES
+        if build and not plain:
+            raise Unusable("%s: unknown build '%s' (this kmapsim knows '%s')" % (path, build,
+                                                                             subject_cache.BUILD_PLAIN_ACCESSES))
+        return subject_cache.build_subject(src, plain_accesses=plain)[0]
     binary = subject_cache.find_target_binary(target)
     if not binary:
         raise Unusable("%s: no binary '%s' under build/fuzz or build/dev" % (path, os.path.basename(target)))

@@ -8,6 +8,10 @@ flavour's preset. The key hashes the source and every header it includes,
 the flags, the compiler and the two libraries, so an unchanged file is never
 compiled twice and any change that matters is. A file that does not compile
 or link is the user's input: one line, exit 2.
+
+`plain_accesses` adds clang's trace-loads/trace-stores hooks (the subject's
+plain loads and stores become scheduling points, model/src/plain_access.cc):
+a different binary, so a different key.
 """
 import hashlib
 import os
@@ -49,6 +53,29 @@ CHECK = Flavour("check", "fuzz",
                  "-mllvm", "-asan-memory-access-callback-prefix=__kmapsim_asan_"],
                 ["-fsanitize=address,undefined", "-Wl,-u,LLVMFuzzerRunDriver"],
                 os.path.join(STATE, "check"), "kmapsim-check-cache 1")
+# `check --plain-accesses`: every load and store of the subject calls the
+# model first (only the check flavour: torture mode ignores the hooks).
+PLAIN_ACCESS_CFLAGS = ["-fsanitize-coverage=trace-loads,trace-stores"]
+BUILD_PLAIN_ACCESSES = "plain-accesses"  # the crash file's `build:` for such a binary
+
+# The kernel API entries that start another context of the simulated
+# machine (a kthread, a work item on the worker, an interrupt handler):
+# only then can anyone observe the state between two plain accesses.
+CONTEXT_STARTERS = ("kthread_run_named", "schedule_work", "request_irq")
+
+
+def starts_other_contexts(cache):
+    """Whether the subject object in CACHE (a build_subject() directory)
+    calls an API that starts another context (CONTEXT_STARTERS), from the
+    object's undefined symbols."""
+    p = subprocess.run(["nm", "-u", os.path.join(cache, "subject.o")], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, text=True)
+    if p.returncode != 0:
+        raise Failure("nm could not read %s" % os.path.join(cache, "subject.o"))
+    names = {line.split()[-1] for line in p.stdout.splitlines() if line.split()}
+    return any(n in names for n in CONTEXT_STARTERS)
+
+
 TORTURE = Flavour("torture", "tsan", ["-g", "-O0", "-fno-builtin", "-fsanitize=thread"], ["-fsanitize=thread"],
                   os.path.join(STATE, "torture"), "kmapsim-torture-cache 1")
 
@@ -119,12 +146,15 @@ def failed(cache, step, log, what):
     kernel.diagnose(path, what)
 
 
-def build_subject(src, flavour=CHECK):
-    """The binary of subject file SRC (absolute) in FLAVOUR, built if needed.
+def build_subject(src, flavour=CHECK, plain_accesses=False):
+    """The binary of subject file SRC (absolute) in FLAVOUR, built if needed,
+    with the plain-access hooks when PLAIN_ACCESSES (check flavour only).
     Returns (binary, cache directory)."""
     flavour.ensure_libs()
     cc, std = compilers(src)
     cflags = [std] + flavour.cflags + ["-I" + os.path.join(ROOT, "model", "include")]
+    if plain_accesses and flavour is CHECK:
+        cflags += PLAIN_ACCESS_CFLAGS
     extra = [fuzzer_lib()] if flavour is CHECK else []
     with locked(os.path.join(STATE, flavour.name + ".lock")):
         deps = dependencies(cc, cflags, src)

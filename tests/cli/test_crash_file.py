@@ -72,3 +72,16 @@ def test_is_crash_file(tmp_path):
     assert cf.is_crash_file(str(a))
     assert not cf.is_crash_file(str(b))
     assert not cf.is_crash_file(str(tmp_path / "missing"))
+
+
+def test_build_line_round_trips_and_is_optional():
+    c = cf.CrashFile("t.c", "s", "strict", "BUG: kmapsim: kmap-leak: y", "r", [(0, 1)], build="plain-accesses")
+    text = c.encode()
+    assert "\nprofile: strict\nbuild: plain-accesses\nreport: " in text
+    back = cf.decode(text)
+    assert back.build == "plain-accesses" and back.encode() == text
+    # A file without the line (every file written before it existed) is the
+    # default build, and encodes back without it.
+    old = good()
+    assert "build:" not in old
+    assert cf.decode(old).build == "" and cf.decode(old).encode() == old

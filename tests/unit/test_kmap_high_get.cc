@@ -179,3 +179,70 @@ TEST(KmapHighGet, DoubleUnmapIsNamed) {
   EXPECT_TRUE(Reported(run_arm(true, body), BugClass::KunmapBadAddress, {"double unmap"}));
   EXPECT_TRUE(Reported(run_arm(false, body), BugClass::KunmapBadAddress, {"double unmap"}));
 }
+
+// An interrupt handler's kmap_local_page() of a page the task holds with
+// kmap() gets the PKMAP address on ARM: not a kmap_ctrl slot but a
+// pkmap_count reference. A handler that returns without kunmap_local()
+// leaks that reference (the slot can never be flushed again); the
+// balanced handler is clean. Without the option the same leak is a fixmap
+// slot left on the stack.
+namespace {
+struct page *g_irq_page;
+int g_irq_fired;
+bool g_irq_unmaps;
+
+irqreturn_t map_in_handler(int, void *) {
+  if (g_irq_fired++) return IRQ_HANDLED;
+  char *l = (char *)kmap_local_page(g_irq_page);
+  l[3] = 3;
+  if (g_irq_unmaps) kunmap_local(l);
+  return IRQ_HANDLED;
+}
+
+RunResult run_irq(bool high_get, bool unmaps) {
+  g_irq_unmaps = unmaps;
+  ScriptSource src;
+  src.set_default(Site::Irq, 1);
+  return arm(high_get).run(+[] {
+    g_irq_fired = 0;
+    g_irq_page = HIGH_PAGE();
+    kmap(g_irq_page);
+    request_irq(9, map_in_handler, 0, "high-get-irq", nullptr);  // fires here
+    free_irq(9, nullptr);
+    kunmap(g_irq_page);
+    __free_page(g_irq_page);
+  }, src);
+}
+}  // namespace
+
+TEST(KmapHighGet, IrqHandlerLeavingAHighGetMappingIsALeak) {
+  RunResult leak = run_irq(true, false);
+  EXPECT_TRUE(Reported(leak, BugClass::KmapLeak, {"interrupt handler high-get-irq returned", "PKMAP address", "kmap_high_get()"}));
+  EXPECT_EQ(g_irq_fired, 1);
+  EXPECT_TRUE(Clean(run_irq(true, true)));
+  EXPECT_EQ(g_irq_fired, 1);
+  // Without kmap_high_get() the handler took a fixmap slot instead.
+  EXPECT_TRUE(Reported(run_irq(false, false), BugClass::KmapLeak, {"interrupt handler high-get-irq returned holding kmap_local_page()"}));
+  EXPECT_TRUE(Clean(run_irq(false, true)));
+}
+
+// The same for a task that returns holding such a mapping: named at its
+// return, not later as a kmap() nobody released.
+TEST(KmapHighGet, TaskReturningWithAHighGetMappingIsALeak) {
+  auto leak = +[] {
+    struct page *p = HIGH_PAGE();
+    kmap(p);
+    kmap_local_page(p);
+    kunmap(p);
+  };
+  EXPECT_TRUE(Reported(run_arm(true, leak), BugClass::KmapLeak, {"main returned holding a local mapping", "PKMAP address"}));
+  EXPECT_TRUE(Reported(run_arm(false, leak), BugClass::KmapLeak, {"main returned holding 1 local mapping"}));
+  auto balanced = +[] {
+    struct page *p = HIGH_PAGE();
+    kmap(p);
+    kunmap_local(kmap_local_page(p));
+    kunmap(p);
+    __free_page(p);
+  };
+  EXPECT_TRUE(Clean(run_arm(true, balanced)));
+}

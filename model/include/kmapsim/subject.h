@@ -55,6 +55,19 @@ void kmapsim_set_default_profile(const char *profile);
 /* A value in [lo, hi] chosen by whatever drives the run. */
 unsigned long kmapsim_pick(unsigned long lo, unsigned long hi);
 
+/*
+ * BITS_PER_LONG of the simulated kernel: 32 on the 32-bit profiles, 64 on
+ * x86-64. A subject is compiled once, as 64-bit host code, where unsigned
+ * long has 64 bits whatever the profile; kmapsim_ulong(x) is x as the
+ * profile's unsigned long holds it. Wrap the one expression whose width
+ * matters (an unsigned long that can go below 0), and it wraps at 32 bits
+ * on a 32-bit profile exactly where the kernel's does.
+ */
+unsigned int kmapsim_bits_per_long(void);
+#define kmapsim_ulong(x)						\
+	((unsigned long)(x) &						\
+	 (kmapsim_bits_per_long() == 32 ? 0xffffffffUL : ~0UL))
+
 /* A user-space buffer of len bytes whose pages the run may make fault. */
 void __user *kmapsim_user_buffer(size_t len);
 

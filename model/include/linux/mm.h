@@ -21,6 +21,8 @@
 
 KMAPSIM_EXTERN_C_BEGIN
 extern struct page *kmapsim_mem_map;
+extern struct page *kmapsim_mem_map_end;	/* one past the last struct page */
+void kmapsim_page_outside_mem_map(const struct page *page, const char *what);
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 void __free_pages(struct page *page, unsigned int order);
@@ -39,9 +41,25 @@ KMAPSIM_EXTERN_C_END
 #define __free_page(page) __free_pages((page), 0)
 #define free_page(addr) __free_pages(virt_to_page((void *)(addr)), 0)
 
+/*
+ * A struct page is read only inside mem_map. An index computed past either
+ * end (nth_page() or page + n with an n that wrapped) reads whatever lies
+ * there in the kernel, or faults; kmapsim reports the read as a
+ * memory-error before it happens. NULL is left to fault as it is.
+ */
+static inline const struct page *kmapsim_page_read(const struct page *page, const char *what)
+{
+	unsigned long p = (unsigned long)page;
+
+	if (p >= 4096 && kmapsim_mem_map &&
+	    (p < (unsigned long)kmapsim_mem_map || p >= (unsigned long)kmapsim_mem_map_end))
+		kmapsim_page_outside_mem_map(page, what);
+	return page;
+}
+
 static inline struct page *compound_head(const struct page *page)
 {
-	unsigned long head = page->compound_head;
+	unsigned long head = kmapsim_page_read(page, "compound_head")->compound_head;
 
 	if (head & 1)
 		return (struct page *)(head - 1);
@@ -50,21 +68,23 @@ static inline struct page *compound_head(const struct page *page)
 
 static inline bool PageHighMem(const struct page *page)
 {
-	return page->flags & KMAPSIM_PG_HIGHMEM;
+	return kmapsim_page_read(page, "PageHighMem")->flags & KMAPSIM_PG_HIGHMEM;
 }
 
 static inline bool PageCompound(const struct page *page)
 {
+	page = kmapsim_page_read(page, "PageCompound");
 	return (page->flags & KMAPSIM_PG_HEAD) || (page->compound_head & 1);
 }
 
 static inline bool PageTail(const struct page *page)
 {
-	return page->compound_head & 1;
+	return kmapsim_page_read(page, "PageTail")->compound_head & 1;
 }
 
 static inline unsigned int compound_order(const struct page *page)
 {
+	page = kmapsim_page_read(page, "compound_order");
 	return (page->flags & KMAPSIM_PG_HEAD) ? page->order : 0;
 }
 
