@@ -79,6 +79,8 @@ int explore() {
     bool sweep_done = false;
     uint64_t runs = 0;
     uint64_t expected_reports = 0;  // reports the subject announced (kmapsim_expect)
+    uint64_t discarded = 0;         // runs that broke an imported function's entry check
+    std::string discarded_by;       // the first of those checks
     std::string first_line;
     std::string found_by;
     double ts = now();
@@ -99,6 +101,7 @@ int explore() {
           fprintf(stderr, "\r\033[Kkmapsim: %s: %llu runs, %zu schedules, %.1fs", s->name.c_str(), static_cast<unsigned long long>(runs),
                   schedules.size(), now() - t0);
         if (r.reported && r.expected) expected_reports++;
+        if (r.discarded && discarded++ == 0) discarded_by = r.discarded_by;
         if (r.reported && !r.expected) {
           if (tty) fprintf(stderr, "\r\033[K");
           emit_report(m, *s, r);
@@ -225,6 +228,9 @@ int explore() {
     printf("kmapsim: clean: %s on %s: %llu runs, %zu distinct schedules, %s; %s", s->name.c_str(), prof.name.c_str(),
            static_cast<unsigned long long>(runs), schedules.size(), guarantee.c_str(), pct2.guarantee().c_str());
     if (expected_reports) printf("; %llu announced reports confirmed", static_cast<unsigned long long>(expected_reports));
+    if (discarded)
+      printf("; %llu of the runs discarded: they broke the entry check of %s, the caller's contract (not reported)",
+             static_cast<unsigned long long>(discarded), discarded_by.c_str());
     printf("\n");
     json_subject(s->name, runs, schedules.size(), best, guarantee, pct2.guarantee(), expected_reports);
   }

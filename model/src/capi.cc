@@ -169,11 +169,7 @@ void msleep(unsigned int) {
 int smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int raw_smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int num_online_cpus(void) { KMAPSIM_API; return static_cast<int>(m.profile().nr_cpus); }
-struct task_struct *kmapsim_current(void) { KMAPSIM_API; return reinterpret_cast<struct task_struct *>(&m.cur()); }
-const char *kmapsim_task_comm(const struct task_struct *task) {
-  GuardIfRunning g;
-  return reinterpret_cast<const kmapsim::Task *>(task)->name.c_str();
-}
+// kmapsim_current(), kmapsim_task_comm(): task_struct.cc
 
 // ---- spinlock.h, mutex.h, completion.h
 void spin_lock_init(spinlock_t *lock) { lock->owner = 0; }
@@ -292,7 +288,7 @@ struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, c
   m.might_sleep("kthread_run");
   int id = m.create_task(name ? name : "kthread", nullptr, threadfn, data);
   m.sched_point("kthread_run");
-  return reinterpret_cast<struct task_struct *>(m.tasks_[id].get());
+  return kmapsim::kernel_task(m, id);
 }
 
 // ---- percpu.h
@@ -356,6 +352,7 @@ size_t fault_in_writeable(char __user *uaddr, size_t size) { KMAPSIM_API; return
 // ---- bug.h
 void kmapsim_subject_bug(const char *file, int line, const char *cond) {
   KMAPSIM_API;
+  m.entry_check_failed(file, line, cond);
   // As the kernel's BUG(): "kernel BUG at file:line!", the path relative to
   // the subject's directory. No heap-owning local may live here: the report
   // abandons this stack.
@@ -370,6 +367,7 @@ void kmapsim_subject_bug(const char *file, int line, const char *cond) {
 }
 void kmapsim_subject_warn(const char *file, int line, const char *cond) {
   KMAPSIM_API;
+  m.entry_check_failed(file, line, cond);
   // The event's text must outlive the run: each distinct warning once.
   static std::set<std::string> texts;
   std::string where = kmapsim::report_path(file ? file : "");

@@ -167,6 +167,8 @@ void Machine::reset() {
   obs_hash_ = kFnvBasis;
   last_null_page_address_api_ = nullptr;
   expected_ = BugClass::None;
+  entry_task_ = -1;
+  entry_fn_ = nullptr;
   result_ = RunResult{};
 }
 

@@ -32,6 +32,8 @@ struct mutex;
 struct completion;
 struct work_struct;
 
+struct task_struct;  // linux/sched.h: the C view of a task (task_struct.cc)
+
 namespace kmapsim {
 
 class Torture;  // torture.h: torture mode, simulated CPUs on real host threads
@@ -40,7 +42,7 @@ using Pfn = uint32_t;
 constexpr size_t kPage = 4096;
 
 enum class TaskState : uint8_t { Runnable, Blocked, Dead };
-enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker };
+enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue };
 
 // What a shared-memory access of the API (READ_ONCE, smp_load_acquire,
 // atomic_*, cpu_relax, the barriers) tells the scheduler (sched.cc).
@@ -102,6 +104,7 @@ struct Task {
   // times out once nothing else can run.
   bool timed_wait = false;
   bool timed_out = false;
+  bool wq_interruptible = false;  // sleeps on a wait queue interruptibly (wait_queue.cc)
   int api_depth = 0;  // Machine::api_depth_ while another fiber runs
   ApiSite site;       // where the subject called the API it is in (report.h)
   // What the task runs.
@@ -167,6 +170,10 @@ struct RunResult {
   uint64_t decisions = 0;
   bool livelock = false;  // the step bound ended the run
   bool expected = false;  // the report is the one the subject announced (kmapsim_expect)
+  // The run broke an imported function's entry check (entry_contract.cc):
+  // the caller's contract, not a finding. discarded_by names the check.
+  bool discarded = false;
+  std::string discarded_by;
 };
 
 class Machine {
@@ -235,6 +242,12 @@ class Machine {
   struct page *kmap_to_page(void *addr);
   bool is_kmap_addr(const void *addr) const;
   bool partial_kmap(const struct folio *folio) const;
+
+  // ---- entry_contract.cc: a BUG/WARN on an imported function's entry
+  void entry_begin(const char *fn);
+  void entry_end();
+  void entry_action(const char *api);
+  void entry_check_failed(const char *file, int line, const char *cond);
 
   // ---- sched.cc
   void sched_point(const char *api);
@@ -472,6 +485,12 @@ class Machine {
   BugClass expected_ = BugClass::None;
   bool broken_sched_in_ = false;
   RunResult result_;
+  int entry_task_ = -1;             // the task inside an imported function's entry, or -1
+  // Kernel objects C code reads directly, made on first use and renewed
+  // each run: task_struct.cc (struct task_struct per task, the run's
+  // mm_struct), rcu.cc (readers, callbacks).
+  std::shared_ptr<void> kernel_tasks_, rcu_;
+  const char *entry_fn_ = nullptr;  // that function
   std::string replay_hint_;
   uint64_t obs_hash_ = kFnvBasis;  // hash of observable events, for determinism checks
   // Torture mode (torture.cc), nullptr in deterministic mode: every torture
@@ -506,6 +525,9 @@ class ApiGuard {
   Torture *t_;
   int *depth_;
 };
+
+// The struct task_struct C code sees for task id (task_struct.cc).
+::task_struct *kernel_task(Machine &m, int id);
 
 // Names of per-CPU variables, registered by DEFINE_PER_CPU's constructor.
 std::map<const void *, std::string> &percpu_names();

@@ -40,6 +40,7 @@ int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(v
   t.must_wait = 0;
   t.spin_api = nullptr;
   t.timed_wait = t.timed_out = false;
+  t.wq_interruptible = false;
   t.api_depth = 0;
   // Nobody waits for a task that did not exist when they yielded.
   waiters_ &= ~(1ull << id);
@@ -113,6 +114,7 @@ bool Machine::fallible(Fault f, const char *api) {
 
 void Machine::sched_point(const char *api) {
   if (!running_ || irq_instance_) return;
+  if (entry_task_ >= 0 && entry_task_ == cur_task_) entry_action(api);
   if (torture_) return torture_->sched_point(api);
   last_api_ = api;
   if (++steps_ > step_bound_) {
@@ -241,7 +243,7 @@ void Machine::wake(Wait why, const void *obj, bool all) {
 // Who waits for what, and what each CPU runs: the tail of deadlock and
 // soft-lockup reports. Returns whether some task waits for a PKMAP slot.
 static bool describe_waiters(const Machine &m, std::string &who) {
-  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work"};
+  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue (wait_event)"};
   who.clear();
   bool pkmap = false;
   for (size_t i = 0; i < m.ntasks_; i++) {
