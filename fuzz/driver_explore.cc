@@ -38,6 +38,8 @@ struct Weights {
   unsigned random, systematic, walk, pct;  // pct: each of PCT d=2 and d=3
 };
 constexpr Weights kEarly = {1, 6, 4, 0}, kLate = {1, 4, 2, 1};
+// The systematic stream's first runs that go to the enumeration alone.
+constexpr uint64_t kSweepAfter = 16;
 
 // --selfcheck: every run is run again from its recorded trace and must
 // give the same run hash (decisions and events) and the same report: a
@@ -118,18 +120,21 @@ int explore() {
     bool use_rnd = st == "explore" || st == "random";
     bool use_sweep = st == "explore";
     // The systematic stream: iterative deepening, K = 0, 1, ..., max_k,
-    // each enumeration to its end, its runs alternating with the fault
-    // sweep's (fail fallible call N, N = 1, 2, ...) until a sweep run
-    // injects nothing. One run per turn, the enumeration's first: its first
-    // run (every choice the default one) finds most bugs that need nothing
-    // special, and a subject with many fallible calls does not hold it back.
+    // each enumeration to its end; after its first kSweepAfter runs they
+    // alternate with the fault sweep's (fail fallible call N, N = 1, 2, ...)
+    // until a sweep run injects nothing. One run per turn. The
+    // enumeration's first runs (every choice the default one, then the last
+    // choices varied) find most bugs that need nothing special, and a
+    // subject with many fallible calls does not hold them back.
     unsigned cur_k = 0;
     uint64_t sys_turns = 0;
     auto systematic_done = [&] { return (!use_sweep || sweep_done) && (!use_ex || cur_k > g_opt.max_k); };
     auto systematic_run = [&]() -> bool {
       while (use_ex && cur_k <= g_opt.max_k && ex[cur_k]->complete()) cur_k++;
       bool enumerate = use_ex && cur_k <= g_opt.max_k;
-      if (use_sweep && !sweep_done && (!enumerate || sys_turns++ % 2 == 1)) {
+      bool sweep_turn = !enumerate || (sys_turns >= kSweepAfter && (sys_turns - kSweepAfter) % 2 == 1);
+      sys_turns++;
+      if (use_sweep && !sweep_done && sweep_turn) {
         FaultSweepSource fs(sweep_n);
         bool f = round(fs, 1, false);
         if (!fs.injected()) {
