@@ -23,7 +23,7 @@ def marked(tag):
 def test_check_json_report(tmp_path, monkeypatch, capfd):
     monkeypatch.setattr(check, "subject_binary", lambda args: (BINARY, str(tmp_path), SOURCE, "buggy.c"))
     out = tmp_path / "check.json"
-    args = argparse.Namespace(files=[SOURCE], seconds="5", profile="strict", subject="", json=str(out))
+    args = argparse.Namespace(files=[SOURCE], seconds="5", profile="strict", subject="", json=str(out), plain_accesses=False)
     with pytest.raises(Exit) as e:
         check.run(args)
     assert e.value.code == 1
