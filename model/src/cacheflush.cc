@@ -13,6 +13,7 @@ namespace kmapsim {
 
 void Machine::user_map(struct page *page) {
   Pfn pfn = checked_pfn(page, "kmapsim_user_map");
+  dcache_calls_.push_back({pfn, cur_task_ >= 0 ? tasks_[cur_task_]->site.pc : 0, "kmapsim_user_map", events_.seq()});
   page->flags |= KMAPSIM_PG_USER_MAPPED;
   page->_mapcount++;
   std::vector<uint8_t> &v = user_view_[pfn];
@@ -26,6 +27,8 @@ void Machine::flush_dcache_page(struct page *page) {
   Pfn first = static_cast<Pfn>(head - mem_map_);
   unsigned n = (head->flags & KMAPSIM_PG_HEAD) ? 1u << head->order : 1u;
   for (Pfn pfn = first; pfn < first + n; pfn++) {
+    if (user_view_.count(pfn))
+      dcache_calls_.push_back({pfn, cur_task_ >= 0 ? tasks_[cur_task_]->site.pc : 0, "flush_dcache_page", events_.seq()});
     auto it = user_view_.find(pfn);
     if (it != user_view_.end()) memcpy(it->second.data(), phys(pfn), kPage);
   }

@@ -152,6 +152,7 @@ void Machine::reset() {
   kmallocs_.clear();
   events_.clear();
   map_traces_.clear();
+  dcache_calls_.clear();
   fault_trace_.n = 0;
   for (auto &t : tasks_)
     if (t) t->site = ApiSite{};

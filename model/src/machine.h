@@ -352,6 +352,15 @@ class Machine {
   PcTrace fault_trace_;
   bool fault_write_ = false;
   std::string report_note_;  // a line the next report adds (BUG()'s "kernel BUG at ...")
+  // This run's kmapsim_user_map() and flush_dcache_page() calls: {pfn, the
+  // subject's call site, API}, for missing-flush-dcache's report.
+  struct DcacheCall {
+    Pfn pfn;
+    uintptr_t pc;
+    const char *api;
+    uint64_t seq;
+  };
+  std::vector<DcacheCall> dcache_calls_;
   void report_details(BugClass cls, int window, int64_t pfn);
   // Print every event to stderr as it happens (repro --events).
   void set_log_events(bool on) { log_events_ = on; }

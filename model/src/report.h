@@ -189,5 +189,8 @@ std::vector<Frame> symbolize_trace(const PcTrace &t);
 // A path as reports print it: relative to its subject's directory, or to
 // kmapsim's tree; "" for kmapsim's own sources and the host's libraries.
 std::string report_path(const std::string &file);
+// The same, but kmapsim's own sources relative to its tree and anything
+// else by its base name (for text that names every frame: a sanitizer's).
+std::string display_path(const std::string &file);
 
 }  // namespace kmapsim

@@ -313,6 +313,15 @@ void Machine::report_details(BugClass cls, int window, int64_t pfn) {
       describe_window(r.mapping, best);
     }
     r.details.push_back("no flush_dcache_page() of the page between the kernel-side write and this user-side read");
+    // The user mapping and the flushes of this page, in order (the last
+    // flush came before the mapping the stale write went through).
+    for (const DcacheCall &c : dcache_calls_) {
+      if (c.pfn != static_cast<Pfn>(pfn)) continue;
+      std::string site = site_of_pc(c.pc);
+      snprintf(b, sizeof b, "%s() of pfn %u at %s (after event #%llu)", c.api, c.pfn, site.empty() ? "-" : site.c_str(),
+               static_cast<unsigned long long>(c.seq));
+      r.details.push_back(b);
+    }
   }
 }
 

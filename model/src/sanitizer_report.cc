@@ -219,7 +219,22 @@ void Machine::report_sanitizer(const std::string &line, const std::string &detai
     while (at < detail.size()) {
       size_t e = detail.find('\n', at);
       if (e == std::string::npos) e = detail.size();
-      if (e > at && detail.compare(at, e - at, std::string(e - at, '=')) != 0) r.sanitizer.emplace_back(detail, at, e - at);
+      if (e > at && detail.compare(at, e - at, std::string(e - at, '=')) != 0) {
+        // Absolute paths (build directories) differ between machines: each
+        // is shown relative to the subject's directory or kmapsim's tree.
+        std::string l;
+        for (size_t i = at; i < e;) {
+          if (detail[i] == '/' && (i == at || detail[i - 1] == ' ' || detail[i - 1] == '(')) {
+            size_t k = i;
+            while (k < e && detail[k] != ' ' && detail[k] != ')') k++;
+            l += display_path(detail.substr(i, k - i));
+            i = k;
+          } else {
+            l += detail[i++];
+          }
+        }
+        r.sanitizer.push_back(l);
+      }
       at = e + 1;
     }
     r.text = render_report_text(r);

@@ -141,6 +141,14 @@ std::string report_path(const std::string &file) {
   return file.substr(slash + 1);
 }
 
+std::string display_path(const std::string &file) {
+  std::string rel = report_path(file);
+  if (!rel.empty() || file.empty() || file[0] != '/') return rel;
+  static const std::string root = std::string(KMAPSIM_SOURCE_ROOT) + "/";
+  if (starts_with(file, root)) return file.substr(root.size());
+  return file.substr(file.rfind('/') + 1);
+}
+
 std::string site_of_pc(uintptr_t pc) {
   if (!pc) return "";
   std::lock_guard<std::mutex> lock(g_mu);
