@@ -21,6 +21,7 @@ struct wait_queue_head;
 namespace {
 // linux/wait.h's values (that header is C only: its entry has a field named
 // `private`, so the model gets the entry's flags and task, not the entry)
+constexpr unsigned kExclusive = 0x01;       // WQ_FLAG_EXCLUSIVE
 constexpr unsigned kWoken = 0x02;           // WQ_FLAG_WOKEN
 constexpr int kInterruptible = 0x0001;      // TASK_INTERRUPTIBLE
 constexpr int kUninterruptible = 0x0002;    // TASK_UNINTERRUPTIBLE
@@ -66,6 +67,22 @@ void kmapsim_wq_unlink(struct list_head *entry) {
   entry->next->prev = entry->prev;
   entry->prev->next = entry->next;
   entry->next = entry->prev = entry;
+}
+
+// __wake_up(): the walk runs inside this API call, so the wake functions'
+// plain accesses are no scheduling points (plain_access.cc) and no task can
+// change the list under it, as with wq->lock held.
+void kmapsim_wake_up(struct list_head *head, size_t entry_offset, unsigned int mode, int nr_exclusive, void *key,
+                     int (*call)(void *entry, unsigned int mode, void *key, unsigned int *wflags)) {
+  kmapsim::Machine &m = kmapsim::M();
+  kmapsim::ApiGuard g(m);
+  for (struct list_head *node = head->next, *next; node != head; node = next) {
+    next = node->next;
+    unsigned int wflags = 0;
+    int ret = call(reinterpret_cast<char *>(node) - entry_offset, mode, key, &wflags);
+    if (ret < 0) break;
+    if (ret && (wflags & kExclusive) && !--nr_exclusive) break;
+  }
 }
 
 long kmapsim_wait_queue_sleep(struct wait_queue_head *wq, const unsigned int *entry_flags, int state, int timed, const char *api) {

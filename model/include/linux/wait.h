@@ -80,6 +80,8 @@ void might_sleep(void);
  * linked); unlinks an entry and reinitialises it. */
 void kmapsim_wq_link(struct list_head *entry, struct list_head *head, int unlinked_only);
 void kmapsim_wq_unlink(struct list_head *entry);
+void kmapsim_wake_up(struct list_head *head, size_t entry_offset, unsigned int mode, int nr_exclusive, void *key,
+		     int (*call)(void *entry, unsigned int mode, void *key, unsigned int *wflags));
 KMAPSIM_EXTERN_C_END
 
 static inline int default_wake_function(struct wait_queue_entry *wq_entry, unsigned mode, int flags, void *key)
@@ -157,20 +159,21 @@ static inline void finish_wait(struct wait_queue_head *wq, struct wait_queue_ent
 	kmapsim_wq_unlink(&wq_entry->entry);
 }
 
-/* Calls the wake function of each entry; nr_exclusive exclusive ones at most. */
+/* Calls the wake function of each entry; nr_exclusive exclusive ones at
+ * most. The model walks the list (kmapsim_wake_up) inside one API call, so
+ * the walk is as atomic as wq->lock makes it in the kernel. */
+static inline int __kmapsim_wq_call(void *entry, unsigned int mode, void *key, unsigned int *wflags)
+{
+	struct wait_queue_entry *curr = (struct wait_queue_entry *)entry;
+
+	*wflags = curr->flags;
+	return curr->func(curr, mode, 0, key);
+}
+
 static inline void __wake_up(struct wait_queue_head *wq, unsigned int mode, int nr_exclusive, void *key)
 {
-	struct wait_queue_entry *curr, *next;
-
-	list_for_each_entry_safe(curr, next, &wq->head, entry) {
-		unsigned int wflags = curr->flags;
-		int ret = curr->func(curr, mode, 0, key);
-
-		if (ret < 0)
-			break;
-		if (ret && (wflags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive)
-			break;
-	}
+	kmapsim_wake_up(&wq->head, offsetof(struct wait_queue_entry, entry), mode, nr_exclusive, key,
+			__kmapsim_wq_call);
 }
 
 #define wake_up(x)			__wake_up(x, TASK_NORMAL, 1, NULL)
