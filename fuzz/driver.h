@@ -73,6 +73,6 @@ std::vector<std::string> decode_driver_args(const std::string &s);
 void json_begin();
 void json_subject(const std::string &name, uint64_t runs, uint64_t schedules, int bound, const std::string &guarantee,
                   const std::string &pct, uint64_t announced);
-void json_report(const std::string &subject, const RunResult &r, const std::string &crash_file, const std::string &text);
+void json_report(const std::string &subject, const RunResult &r, const Report &rep, const std::string &crash_file, const std::string &text);
 
 }  // namespace kmapsim::driver

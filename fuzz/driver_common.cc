@@ -77,11 +77,14 @@ std::string emit_report(Machine &m, const SubjectEntry &s, const RunResult &r) {
            bug_class_name(r.report.cls), static_cast<unsigned long long>(c.trace.hash()));
   mkdir(g_opt.crash_dir.c_str(), 0755);
   c.replay = replay_command(name);
-  std::string text = r.report.text + "  replay: " + c.replay + "\n";
+  // The printed report is the report's data with the replay command.
+  Report rep = r.report;
+  if (rep.replay.empty()) rep.replay = c.replay;
+  std::string text = rep.replay == c.replay ? render_report_text(rep) : r.report.text + "  replay: " + c.replay + "\n";
   fputs(text.c_str(), stderr);
   if (!write_file(name, encode_crash(c))) fprintf(stderr, "kmapsim: could not write the crash file %s\n", name);
   fprintf(stderr, "kmapsim: crash file: %s\n", name);
-  json_report(s.name, r, name, text);
+  json_report(s.name, r, rep, name, text);
   return name;
 }
 

@@ -1,5 +1,7 @@
-// --explore: the fault sweep, bounded-exhaustive, PCT and random rounds
-// until a report or the budget; --selfcheck replays every run.
+// --explore: a portfolio of uniform random, a random walk, PCT and a
+// systematic stream (bounded-exhaustive K = 0, 1, 2 alternating with the
+// fault sweep) taking turns run by run until a report or the budget;
+// --selfcheck replays every run.
 //
 // The fault sweep (SQLite's method) runs the subject once per fallible call
 // N = 1, 2, ... with exactly the Nth one failing (an allocation, a user
@@ -28,6 +30,16 @@
 #include "subject_registry.h"
 
 namespace kmapsim::driver {
+
+// The portfolio's weights (see explore()): the first kEarlyRuns runs of a
+// subject, then the rest.
+constexpr unsigned kEarlyRuns = 1024;
+struct Weights {
+  unsigned random, systematic, walk, pct;  // pct: each of PCT d=2 and d=3
+};
+constexpr Weights kEarly = {1, 6, 4, 0}, kLate = {1, 4, 2, 1};
+// The systematic stream's first runs that go to the enumeration alone.
+constexpr uint64_t kSweepAfter = 16;
 
 // --selfcheck: every run is run again from its recorded trace and must
 // give the same run hash (decisions and events) and the same report: a
@@ -59,7 +71,9 @@ int explore() {
     std::vector<std::unique_ptr<ExhaustiveSource>> ex;
     for (unsigned k = 0; k <= g_opt.max_k; k++) ex.push_back(std::make_unique<ExhaustiveSource>(k));
     PctSource pct2(g_opt.seed, 2, 50, 2), pct3(g_opt.seed + 1, 3, 50, 3);
-    RandomSource rnd(g_opt.seed + 2);
+    RandomSource rnd(g_opt.seed + 2), walk(g_opt.seed + 3);
+    walk.set_switch_rate_per_run(true);
+    walk.set_fault_injection(true);
     pct2.set_fault_injection(true);
     pct3.set_fault_injection(true);
     rnd.set_fault_injection(true);
@@ -67,6 +81,8 @@ int explore() {
     bool sweep_done = false;
     uint64_t runs = 0;
     uint64_t expected_reports = 0;  // reports the subject announced (kmapsim_expect)
+    uint64_t discarded = 0;         // runs that broke an imported function's entry check
+    std::string discarded_by;       // the first of those checks
     std::string first_line;
     std::string found_by;
     double ts = now();
@@ -87,6 +103,7 @@ int explore() {
           fprintf(stderr, "\r\033[Kkmapsim: %s: %llu runs, %zu schedules, %.1fs", s->name.c_str(), static_cast<unsigned long long>(runs),
                   schedules.size(), now() - t0);
         if (r.reported && r.expected) expected_reports++;
+        if (r.discarded && discarded++ == 0) discarded_by = r.discarded_by;
         if (r.reported && !r.expected) {
           if (tty) fprintf(stderr, "\r\033[K");
           emit_report(m, *s, r);
@@ -102,34 +119,90 @@ int explore() {
     bool use_ex = st == "explore" || st == "exhaustive", use_pct = st == "explore" || st == "pct";
     bool use_rnd = st == "explore" || st == "random";
     bool use_sweep = st == "explore";
-    for (unsigned pass = 0; !found && !out_of_budget(); pass++) {
-      // Portfolio: each pass of the default strategy starts with short
-      // random and PCT rounds that grow as the enumeration's do, so a bug
-      // that one of them finds at once does not wait behind it.
-      uint64_t quick = 20u << (pass < 6 ? pass : 6);
-      if (st == "explore" && (round(rnd, quick, false) || round(pct2, quick, false) || round(pct3, quick, false))) {
-        found = true;
-        break;
-      }
-      // A slice of the fault sweep each pass, so a subject with many
-      // fallible calls still gets its schedules explored.
-      for (uint64_t i = 0; use_sweep && !sweep_done && !found && i < (100u << (pass < 6 ? pass : 6)) && !out_of_budget(); i++, sweep_n++) {
+    // The systematic stream: iterative deepening, K = 0, 1, ..., max_k,
+    // each enumeration to its end; after its first kSweepAfter runs they
+    // alternate with the fault sweep's (fail fallible call N, N = 1, 2, ...)
+    // until a sweep run injects nothing. One run per turn. The
+    // enumeration's first runs (every choice the default one, then the last
+    // choices varied) find most bugs that need nothing special, and a
+    // subject with many fallible calls does not hold them back.
+    unsigned cur_k = 0;
+    uint64_t sys_turns = 0;
+    auto systematic_done = [&] { return (!use_sweep || sweep_done) && (!use_ex || cur_k > g_opt.max_k); };
+    auto systematic_run = [&]() -> bool {
+      while (use_ex && cur_k <= g_opt.max_k && ex[cur_k]->complete()) cur_k++;
+      bool enumerate = use_ex && cur_k <= g_opt.max_k;
+      bool sweep_turn = !enumerate || (sys_turns >= kSweepAfter && (sys_turns - kSweepAfter) % 2 == 1);
+      sys_turns++;
+      if (use_sweep && !sweep_done && sweep_turn) {
         FaultSweepSource fs(sweep_n);
-        found = round(fs, 1, false);
+        bool f = round(fs, 1, false);
         if (!fs.injected()) {
           sweep_done = true;
           sweep_calls = fs.calls();
+        } else {
+          sweep_n++;
         }
+        return f;
       }
-      if (found) break;
-      bool all_complete = true;
-      for (unsigned k = 0; k <= g_opt.max_k && !found && use_ex; k++) {
-        found = round(*ex[k], 500u << (pass < 6 ? pass : 6), true);
-        all_complete &= ex[k]->complete();
+      if (!enumerate) return false;
+      return round(*ex[cur_k], 1, true);
+    };
+    // The portfolio: the streams take turns run by run, each in proportion
+    // to its weight (the stream furthest behind its share runs next), so a
+    // bug that one strategy finds at once never waits behind another's
+    // enumeration: the default's time to a report is at most the best
+    // stream's divided by its share. The first kEarlyRuns runs go to the
+    // systematic stream (6/11: K <= 1 and the start of K = 2 complete
+    // early), the random walk (4/11: it finds what uniform random finds,
+    // about as fast, and long runs of one task besides) and uniform random
+    // (1/11); then PCT at depths 2 and 3 joins (1/9 each) and the
+    // enumeration keeps 4/9. Once the enumeration is complete its share
+    // goes to the others. Run counts, not clock time, set the turns: with
+    // --runs the sequence of runs is the same every time.
+    struct Stream {
+      unsigned weight;
+      uint64_t runs;
+    };
+    // Ties go to the first: the systematic stream runs first.
+    enum { kSystematic, kWalk, kRandom, kPct2, kPct3, kStreams };
+    bool port = st == "explore";
+    // A single strategy (--strategy) runs its own stream(s) alone.
+    Stream streams[kStreams] = {{use_ex || use_sweep ? (port ? kEarly.systematic : 1u) : 0u, 0},
+                                {port ? kEarly.walk : 0u, 0},
+                                {use_rnd ? (port ? kEarly.random : 1u) : 0u, 0},
+                                {use_pct ? (port ? kEarly.pct : 1u) : 0u, 0},
+                                {use_pct ? (port ? kEarly.pct : 1u) : 0u, 0}};
+    bool late = false;
+    while (!found && !out_of_budget()) {
+      if (port && !late && runs >= kEarlyRuns) {
+        late = true;
+        streams[kRandom].weight = kLate.random;
+        if (streams[kSystematic].weight) streams[kSystematic].weight = kLate.systematic;
+        streams[kWalk].weight = kLate.walk;
+        streams[kPct2].weight = streams[kPct3].weight = kLate.pct;
+        // A stream joining now starts level with the others' shares.
+        for (int i = kPct2; i <= kPct3; i++) streams[i].runs = runs * kLate.pct / 9;
       }
-      if (found) break;
-      if (st == "exhaustive" && all_complete) break;  // nothing left to enumerate
-      found = (use_pct && (round(pct2, 200, false) || round(pct3, 200, false))) || (use_rnd && round(rnd, 200, false));
+      if (streams[kSystematic].weight && systematic_done()) {
+        streams[kSystematic].weight = 0;
+        if (st == "exhaustive") break;  // nothing left to enumerate
+      }
+      int next = -1;
+      for (int i = 0; i < kStreams; i++) {
+        if (!streams[i].weight) continue;
+        // runs/weight, compared without division.
+        if (next < 0 || streams[i].runs * streams[next].weight < streams[next].runs * streams[i].weight) next = i;
+      }
+      if (next < 0) break;
+      streams[next].runs++;
+      switch (next) {
+        case kRandom: found = round(rnd, 1, false); break;
+        case kSystematic: found = systematic_run(); break;
+        case kWalk: found = round(walk, 1, false); break;
+        case kPct2: found = round(pct2, 1, false); break;
+        default: found = round(pct3, 1, false); break;
+      }
     }
     if (tty) fprintf(stderr, "\r\033[K");
     if (g_opt.stats) {
@@ -160,6 +233,9 @@ int explore() {
     printf("kmapsim: clean: %s on %s: %llu runs, %zu distinct schedules, %s; %s", s->name.c_str(), prof.name.c_str(),
            static_cast<unsigned long long>(runs), schedules.size(), guarantee.c_str(), pct2.guarantee().c_str());
     if (expected_reports) printf("; %llu announced reports confirmed", static_cast<unsigned long long>(expected_reports));
+    if (discarded)
+      printf("; %llu of the runs discarded: they broke the entry check of %s, the caller's contract (not reported)",
+             static_cast<unsigned long long>(discarded), discarded_by.c_str());
     printf("\n");
     json_subject(s->name, runs, schedules.size(), best, guarantee, pct2.guarantee(), expected_reports);
   }

@@ -8,6 +8,7 @@
 //    "verdict": "clean" | "report",
 //    "class": ..., "first_line": ..., "site": ..., "subject": ...,
 //    "crash_file": ..., "report": <the report text, replay line included>,
+//    "details": <the report as data, docs/report.schema.json; null if clean>,
 //    "runs": N, "schedules": N,
 //    "subjects": [{"name", "runs", "schedules", "bound", "guarantee", "pct",
 //                  "announced"}]}
@@ -40,7 +41,7 @@ struct SubjectResult {
 
 struct Result {
   bool reported = false;
-  std::string cls, first_line, site, subject, crash_file, report;
+  std::string cls, first_line, site, subject, crash_file, report, details;
   std::vector<SubjectResult> subjects;
 };
 
@@ -70,6 +71,42 @@ std::string quote(const std::string &s) {
 
 std::string field(const char *key, const std::string &value) { return std::string("\"") + key + "\": " + value; }
 
+std::string frames_json(const std::vector<Frame> &v) {
+  std::string o = "[";
+  for (const Frame &f : v)
+    o += std::string(o.size() > 1 ? ", " : "") + "{" + field("function", quote(f.function)) + ", " + field("file", quote(f.file)) + ", " +
+         field("line", std::to_string(f.line)) + "}";
+  return o + "]";
+}
+
+std::string strings_json(const std::vector<std::string> &v) {
+  std::string o = "[";
+  for (const std::string &s : v) o += std::string(o.size() > 1 ? ", " : "") + quote(s);
+  return o + "]";
+}
+
+// The report as data (docs/report.schema.json): the CLI's --json prints it
+// and scripts/kmapsim_cli/report_text.py renders the report's text from it.
+std::string report_json(const Report &r) {
+  std::string sites = "[";
+  for (const ReportSite &s : r.sites)
+    sites += std::string(sites.size() > 1 ? ",\n    " : "") + "{" + field("role", quote(s.role)) + ", " + field("what", quote(s.what)) + ", " +
+             field("trace", frames_json(s.trace)) + "}";
+  sites += "]";
+  std::string events = "[";
+  for (const ReportEvent &e : r.events)
+    events += std::string(events.size() > 1 ? ",\n    " : "") + "{" + field("seq", std::to_string(e.seq)) + ", " +
+              field("context", quote(e.context)) + ", " + field("cpu", std::to_string(e.cpu)) + ", " + field("kind", quote(e.kind)) + ", " +
+              field("site", quote(e.site)) + ", " + field("detail", quote(e.detail)) + "}";
+  events += "]";
+  return "{" + field("class", quote(bug_class_name(r.cls))) + ",\n  " + field("first_line", quote(r.first_line)) + ",\n  " +
+         field("profile", quote(r.profile)) + ",\n  " + field("context", quote(r.context)) + ",\n  " + field("sites", sites) + ",\n  " +
+         field("mapping", quote(r.mapping)) + ",\n  " + field("page", quote(r.page)) + ",\n  " + field("details", strings_json(r.details)) +
+         ",\n  " + field("events", events) + ",\n  " + field("sanitizer", strings_json(r.sanitizer)) + ",\n  " +
+         field("decisions", std::to_string(r.decisions)) + ",\n  " + field("steps", std::to_string(r.steps)) + ",\n  " +
+         field("replay", quote(r.replay)) + "}";
+}
+
 void write_result() {
   if (g_opt.json_file.empty()) return;
   const Result &r = g_result;
@@ -89,7 +126,8 @@ void write_result() {
                     field("verdict", quote(r.reported ? "report" : "clean")) + ",\n " + field("class", opt(r.cls)) + ",\n " +
                     field("first_line", opt(r.first_line)) + ",\n " + field("site", opt(r.site)) + ",\n " +
                     field("subject", opt(r.subject)) + ",\n " + field("crash_file", opt(r.crash_file)) + ",\n " +
-                    field("report", opt(r.report)) + ",\n " + field("runs", std::to_string(runs)) + ",\n " +
+                    field("report", opt(r.report)) + ",\n " + field("details", r.details.empty() ? "null" : r.details) + ",\n " +
+                    field("runs", std::to_string(runs)) + ",\n " +
                     field("schedules", std::to_string(schedules)) + ",\n " + field("subjects", "[" + subs + "]") + "}\n";
   if (g_opt.json_file == "-") {
     fputs(out.c_str(), stdout);
@@ -119,7 +157,7 @@ void json_subject(const std::string &name, uint64_t runs, uint64_t schedules, in
   if (g_opt.json_file != "-") write_result();
 }
 
-void json_report(const std::string &subject, const RunResult &r, const std::string &crash_file, const std::string &text) {
+void json_report(const std::string &subject, const RunResult &r, const Report &rep, const std::string &crash_file, const std::string &text) {
   Result &j = g_result;
   j.reported = true;
   j.cls = bug_class_name(r.report.cls);
@@ -131,6 +169,7 @@ void json_report(const std::string &subject, const RunResult &r, const std::stri
   j.subject = subject;
   j.crash_file = crash_file;
   j.report = text;
+  j.details = report_json(rep);
   if (g_opt.json_file != "-" || g_opt.mode == "fuzz") write_result();  // --fuzz aborts next
 }
 

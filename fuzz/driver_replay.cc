@@ -23,40 +23,11 @@ namespace kmapsim::driver {
 
 // ---- replay
 // `kmapsim minimize` shrinks a crash file by editing its decision list and
-// running the edited list through this source. An edit shifts or removes
-// decisions, so the run soon asks for something the list does not say: a
-// decision at another site than the next entry, outside the asked range, or
-// past the end takes the lowest choice (as ReplaySource's extend mode does),
-// and the entry stays for the next decision at its own site. The run is a
+// running the edited list through ReplaySource's lenient mode; the run is a
 // new run, recorded as usual: its crash file replays exactly.
-class LenientReplaySource : public DecisionSource {
- public:
-  explicit LenientReplaySource(const Trace &t) : d_(t.decisions()) {}
-  void begin_run() override { i_ = 0; }
-  uint64_t pick(Site site, uint64_t lo, uint64_t hi) override { return next(site, lo, hi); }
-  bool should(Site site) override { return next(site, 0, 1) == 1; }
-  size_t next_task(const Candidate *, size_t n, int) override { return next(Site::NextTask, 0, n - 1); }
-  // An injected fault stays where the list has it, if the run gets there.
-  bool inject(Fault, uint64_t nth) override {
-    if (i_ >= d_.size() || d_[i_].site != Site::Inject || d_[i_].value != nth) return false;
-    i_++;
-    return true;
-  }
-  std::string describe() const override { return "lenient replay"; }
-
- private:
-  uint64_t next(Site site, uint64_t lo, uint64_t hi) {
-    if (i_ >= d_.size() || d_[i_].site != site) return lo;
-    uint64_t v = d_[i_++].value;
-    return v < lo || v > hi ? lo : v;
-  }
-  std::vector<Decision> d_;
-  size_t i_ = 0;
-};
-
 int replay_lenient(Machine &m, const SubjectEntry &s, const CrashFile &c) {
   m.set_log_events(g_opt.events);
-  LenientReplaySource src(c.trace);
+  ReplaySource src(c.trace, ReplaySource::Mode::Lenient);
   RunResult r = m.run(s.fn, src);
   bool bug = r.reported && !r.expected;
   if (bug)
@@ -85,9 +56,16 @@ int replay_crash() {
     RunResult r = m.run(s->fn, src);
     if (!src.divergence().empty()) usage_error(g_opt.file + ": replay diverged: " + src.divergence());
     if (r.reported && r.expected) r.reported = false;  // an announced report (kmapsim_expect) is a pass
-    std::string this_full = r.reported ? r.report.text + "  replay: " + c.replay + "\n" : std::string("kmapsim: replay: clean\n");
+    // The report's data with the crash file's replay command: its text is
+    // what the run printed when the crash file was written.
+    Report rep = r.report;
+    if (rep.replay.empty()) rep.replay = c.replay;
+    std::string this_full = !r.reported                ? std::string("kmapsim: replay: clean\n")
+                            : rep.replay == c.replay ? render_report_text(rep)
+                                                     : r.report.text + "  replay: " + c.replay + "\n";
     if (i == 0) {
       full = this_full;
+      if (r.reported) json_report(s->name, r, rep, g_opt.file, this_full);
       first = r.reported ? r.report.first_line : "clean";
       hash = r.trace_hash;
       fputs(full.c_str(), r.reported ? stderr : stdout);

@@ -18,7 +18,7 @@
 //   --replay FILE  replay a crash file; --twice checks determinism, --events
 //                  prints every event of the run as it happens. With
 //                  --lenient (`kmapsim minimize`'s candidate traces) the
-//                  trace only steers the run (see LenientReplaySource) and a
+//                  trace only steers the run (ReplaySource's lenient mode) and a
 //                  report writes a crash file of the run actually taken
 //   --replay-bytes FILE   replay a raw input (libFuzzer crash or corpus file);
 //                  with --verdict V, compare the first report line (or

@@ -41,6 +41,29 @@ uint32_t site_weight(Site s) {
   }
 }
 
+uint64_t DecisionSource::answer(const Question &q) {
+  switch (q.site) {
+    case Site::Pick:
+    case Site::IrqWhich:
+    case Site::MigrateTo: return pick(q.site, q.lo, q.hi);
+    case Site::NextTask: return next_task(q.cands, static_cast<size_t>(q.hi) + 1, q.running);
+    case Site::Inject: return inject(q.fault, q.hi) ? 1 : 0;
+    default: return should(q.site) ? 1 : 0;
+  }
+}
+
+uint64_t DecisionPath::ask(const Question &q) {
+  uint64_t v = src_->answer(q);
+  if (q.site == Site::Inject) {
+    if (!v) return 0;
+    trace_.push(Site::Inject, q.hi);
+    return 1;
+  }
+  if (v < q.lo || v > q.hi) v = q.lo;
+  trace_.push(q.site, v);
+  return v;
+}
+
 std::string Trace::encode() const {
   std::string out;
   out.reserve(d_.size() * 2);

@@ -1,8 +1,9 @@
 // The one source of nondeterminism. Every choice a run makes — which task
 // runs at a scheduling point, whether an interrupt fires, whether a page is
 // highmem, whether an allocation fails or a user page faults, every
-// kmapsim_pick() — is asked of a DecisionSource and recorded in the run's
-// Trace. Same decisions, same run: a Trace replays the run byte for byte.
+// kmapsim_pick() — is a Question asked through the run's DecisionPath: the
+// path asks the DecisionSource and records the answer in the run's Trace.
+// Same decisions, same run: a Trace replays the run byte for byte.
 #pragma once
 
 #include <cstddef>
@@ -52,6 +53,18 @@ struct Candidate {
   bool preempts;
 };
 
+// One question to a decision source: the site, and the range its answer
+// must lie in. Should-sites (Highmem, AllocFail, UserFault, Irq, Migrate)
+// are [0, 1]; NextTask is an index into `cands` (hi + 1 of them); Inject
+// asks whether the run's fallible call number `hi` (of kind `fault`) fails.
+struct Question {
+  Site site;
+  uint64_t lo = 0, hi = 1;
+  const Candidate *cands = nullptr;  // NextTask: the candidates
+  int running = -1;                  // NextTask: the task now on the CPU, or -1
+  Fault fault = Fault::UserCopy;     // Inject: the kind of call
+};
+
 class DecisionSource {
  public:
   virtual ~DecisionSource() = default;
@@ -71,6 +84,9 @@ class DecisionSource {
   virtual std::string describe() const = 0;
   // Why the source stopped, and what it guarantees (e.g. exhaustive).
   virtual std::string guarantee() const { return ""; }
+  // Answers any question, by its site, from the methods above (Inject: 1
+  // when the call fails).
+  uint64_t answer(const Question &q);
 };
 
 // One recorded decision.
@@ -93,6 +109,30 @@ class Trace {
 
  private:
   std::vector<Decision> d_;
+};
+
+// The one path every decision of a run takes. It asks the run's source,
+// brings an answer outside the question's range back to its lowest value,
+// and records it in the trace (an Inject only when the call fails, so
+// traces without failures replay unchanged): recording wraps the source,
+// and no call site records anything itself.
+class DecisionPath {
+ public:
+  // A run starts with `src`: an empty trace.
+  void attach(DecisionSource *src) {
+    src_ = src;
+    trace_.clear();
+  }
+  void detach() { src_ = nullptr; }
+  // Torture mode keeps no trace (its runs are not replayed): it drops the
+  // record now and then so that it does not grow without bound.
+  void forget_trace() { trace_.clear(); }
+  uint64_t ask(const Question &q);
+  const Trace &trace() const { return trace_; }
+
+ private:
+  DecisionSource *src_ = nullptr;
+  Trace trace_;
 };
 
 // The project's own PRNG (xoshiro256**, seeded by splitmix64) and bounded

@@ -1,6 +1,20 @@
 #include "decision_sources.h"
 
+#include <cstring>
+
 namespace kmapsim {
+
+BytesSource::BytesSource(const uint8_t *data, size_t size) : p_(data), end_(data + size) {
+  const size_t k = sizeof kInjectMagic;
+  if (size < kTrailerOverhead + 1 || memcmp(data + size - k, kInjectMagic, k) != 0) return;
+  size_t n = data[size - kTrailerOverhead];
+  if (n == 0 || n > size - kTrailerOverhead) return;  // not a trailer: all decision bytes
+  end_ = data + size - kTrailerOverhead - n;
+  fault_ = end_;
+  nfault_ = n;
+}
+
+bool BytesSource::inject(Fault, uint64_t nth) { return nth >= 1 && nth <= nfault_ && fault_[nth - 1] >= 0xf0; }
 
 bool BytesSource::take_front(uint8_t *b) {
   if (p_ == end_) return false;

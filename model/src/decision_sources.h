@@ -16,19 +16,36 @@ namespace kmapsim {
 // When the bytes run out each site takes its harshest plausible default:
 // highmem pages, absent user pages, the largest pick, no failure, no switch.
 // So even a short input explores the dangerous world.
+//
+// Fault injection (Site::Inject) comes from an optional trailer, which only
+// inputs made since it exists carry, so every older input and corpus entry
+// means what it meant:
+//
+//   [decision bytes][f_1 .. f_n][n][kInjectMagic (8 bytes)]
+//
+// with 1 <= n <= 255: the run's ith fallible call fails when i <= n and f_i
+// >= 0xf0 (one byte in 16). An input without the magic at its end, or
+// whose n does not fit, is all decision bytes and injects nothing.
 class BytesSource : public DecisionSource {
  public:
-  BytesSource(const uint8_t *data, size_t size) : p_(data), end_(data + size) {}
+  static constexpr unsigned char kInjectMagic[8] = {0xfe, 'k', 'm', 'I', 'N', 'J', 0x01, 0xfe};
+  static constexpr size_t kTrailerOverhead = 1 + sizeof kInjectMagic;  // n and the magic
+  BytesSource(const uint8_t *data, size_t size);
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override;
   size_t next_task(const Candidate *c, size_t n, int running) override;
+  bool inject(Fault f, uint64_t nth) override;
   std::string describe() const override { return "fuzzer bytes"; }
+  // The fault section's bytes (empty: an input without a trailer).
+  size_t fault_bytes() const { return nfault_; }
 
  private:
   bool take_front(uint8_t *b);
   bool take_back(uint8_t *b);
   const uint8_t *p_;
   const uint8_t *end_;
+  const uint8_t *fault_ = nullptr;
+  size_t nfault_ = 0;
 };
 
 // Seeded uniform random: the baseline strategy (uniform over candidates).
@@ -44,6 +61,15 @@ class RandomSource : public DecisionSource {
   // those of the same seed without injection).
   bool inject(Fault f, uint64_t nth) override;
   void set_fault_injection(bool on) { inject_ = on; }
+  // A random walk with a switch rate drawn per run instead of uniform
+  // choices: j is drawn per run in 0..6; with j = 0 the run is uniform,
+  // otherwise at a scheduling point where the running task may continue it
+  // is left running except with probability 2^-j (then a uniform choice
+  // among the others). Long runs of one task ahead of the others, which
+  // uniform choices almost never make (a bug after a long run of one task),
+  // come up every few runs. A quarter of its kmapsim_pick()s take an end of
+  // the range. The explorer's portfolio uses it beside the uniform baseline.
+  void set_switch_rate_per_run(bool on) { walk_ = on; }
   std::string describe() const override;
 
  private:
@@ -52,6 +78,8 @@ class RandomSource : public DecisionSource {
   Rng rng_;
   bool inject_ = false;
   Rng frng_;
+  bool walk_ = false;
+  unsigned switch_shift_ = 1;
 };
 
 // PCT (Burckhardt et al., ASPLOS 2010): random task priorities, always run
@@ -129,17 +157,25 @@ class ExhaustiveSource : public DecisionSource {
   std::vector<size_t> allowed_;
 };
 
-// Replays a recorded Trace. A decision of another site than recorded, or a
-// run that asks for more decisions than recorded, is a divergence: kmapsim
-// itself was not deterministic, or the trace belongs to other code.
-//
-// With `extend`, a run that goes on past the end of the trace takes the
-// first choice at every further decision instead: a regression input
-// recorded when a run ended at a report replays the same prefix and then
-// runs to completion once the report no longer happens.
+// Replays a recorded Trace, in one of three modes:
+//  - Exact: a decision of another site than recorded, or a run that asks
+//    for more decisions than recorded, is a divergence: kmapsim itself was
+//    not deterministic, or the trace belongs to other code.
+//  - Extend: a run that goes on past the end of the trace takes the first
+//    choice at every further decision instead: a regression input recorded
+//    when a run ended at a report replays the same prefix and then runs to
+//    completion once the report no longer happens.
+//  - Lenient (`kmapsim minimize`'s edited traces): the trace only steers
+//    the run. An edit shifts or removes decisions, so the run soon asks for
+//    something the list does not say: a decision at another site than the
+//    next entry, outside the asked range, or past the end takes the lowest
+//    choice, and the entry stays for the next decision at its own site.
+//    Nothing diverges; the run is a new run, recorded as usual.
 class ReplaySource : public DecisionSource {
  public:
-  explicit ReplaySource(Trace t, bool extend = false) : t_(std::move(t)), extend_(extend) {}
+  enum class Mode { Exact, Extend, Lenient };
+  ReplaySource(Trace t, Mode mode) : t_(std::move(t)), mode_(mode) {}
+  explicit ReplaySource(Trace t, bool extend = false) : ReplaySource(std::move(t), extend ? Mode::Extend : Mode::Exact) {}
   void begin_run() override { i_ = 0; diverged_.clear(); }
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override;
@@ -147,48 +183,16 @@ class ReplaySource : public DecisionSource {
   // The recorded run failed its nth fallible call exactly when the next
   // decision is Inject = nth; otherwise nothing is consumed.
   bool inject(Fault f, uint64_t nth) override;
-  std::string describe() const override { return "replay"; }
+  std::string describe() const override { return mode_ == Mode::Lenient ? "lenient replay" : "replay"; }
   const std::string &divergence() const { return diverged_; }
   bool consumed_all() const { return i_ == t_.size(); }
 
  private:
   uint64_t next(Site site, uint64_t lo, uint64_t hi, uint64_t fallback);
   Trace t_;
-  bool extend_;
+  Mode mode_;
   size_t i_ = 0;
   std::string diverged_;
-};
-
-}  // namespace kmapsim
-
-namespace kmapsim {
-
-// For tests: per-site queues of scripted values, consumed in order; when a
-// site's queue is empty its default applies (highmem pages, no failure, no
-// fault, no interrupt or migration, keep the current task, pick = lo).
-class ScriptSource : public DecisionSource {
- public:
-  ScriptSource &push(Site s, uint64_t v) {
-    q_[static_cast<size_t>(s)].push_back(v);
-    return *this;
-  }
-  ScriptSource &set_default(Site s, uint64_t v) {
-    def_[static_cast<size_t>(s)] = v;
-    return *this;
-  }
-  void begin_run() override { pos_.assign(static_cast<size_t>(Site::kCount), 0); }
-  uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
-  bool should(Site site) override { return next(site, def_[static_cast<size_t>(site)]) != 0; }
-  size_t next_task(const Candidate *, size_t n, int) override;
-  // push(Site::Inject, n): the nth fallible call fails (queue in order).
-  bool inject(Fault, uint64_t nth) override;
-  std::string describe() const override { return "script"; }
-
- private:
-  uint64_t next(Site s, uint64_t fallback);
-  std::vector<uint64_t> q_[static_cast<size_t>(Site::kCount)];
-  uint64_t def_[static_cast<size_t>(Site::kCount)] = {UINT64_MAX, 0, 1, 0, 0, 0, 0, 0, 0, 0};
-  std::vector<size_t> pos_ = std::vector<size_t>(static_cast<size_t>(Site::kCount), 0);
 };
 
 }  // namespace kmapsim

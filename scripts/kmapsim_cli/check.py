@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from kmapsim_cli import driver, subject_cache
+from kmapsim_cli import driver, report_json, subject_cache
 from kmapsim_cli.common import ROOT, STATE, Exit, Failure, Unusable, is_source, is_tty, rel, scratch_dir, \
     whole_number
 
@@ -44,6 +44,8 @@ libFuzzer rounds, and stops at the first report.
                   and a run costs 1 to 8 times more). A crash file
                   records it (`build: plain-accesses`) and `repro` rebuilds
                   the same binary.
+  --json FILE     also write the verdict and the report as data to FILE
+                  ("-": standard output; docs/report.schema.json)
 
 With --kernel DIR (a tree, or 6.1/6.12 for Debian's, see kernel-src), the
 operands are FILE:FUNCTION (functions taken verbatim from the tree, the
@@ -56,8 +58,7 @@ Prints a clean verdict (exit 0), or the report, its crash file and the
 command that replays it (exit 1). A file that does not compile, an unknown
 profile or subject or a bad flag: one line, exit 2. The build is cached in
 .kmapsim/check/; crash files go to .kmapsim/crashes/."""
-USAGE = "scripts/kmapsim check FILE.c [--seconds N] [--profile P] [--subject NAME]"
-
+USAGE = "scripts/kmapsim check FILE.c [--seconds N] [--profile P] [--subject NAME] [--json FILE]"
 
 
 def add_parser(sub):
@@ -70,6 +71,7 @@ def add_parser(sub):
     # None: decided per file (plain_accesses_for()).
     p.add_argument("--plain-accesses", dest="plain_accesses", action="store_true", default=None)
     p.add_argument("--no-plain-accesses", dest="plain_accesses", action="store_false")
+    p.add_argument("--json", default="", metavar="FILE")
     p.set_defaults(run=run, setup_first=True)
 
 
@@ -136,7 +138,16 @@ def run(args):
         raise Unusable("unknown subject '%s' (%s has: %s)" % (args.subject, label, ", ".join(names)))
     with scratch_dir() as tmp:
         build = subject_cache.BUILD_PLAIN_ACCESSES if plain_accesses_for(args) else ""
-        return Rounds(binary, cache, target, label, seconds, args.profile, args.subject, tmp, build).run()
+        rounds = Rounds(binary, cache, target, label, seconds, args.profile, args.subject, tmp, build)
+        try:
+            code = rounds.run()
+        except Exit as e:
+            if args.json and rounds.reported is not None:
+                report_json.write(args.json, report_json.document(rounds.reported))
+            raise e
+        if args.json:
+            report_json.write(args.json, report_json.document(None))
+        return code
 
 
 class Rounds:
@@ -154,6 +165,7 @@ class Rounds:
         self.corpus = os.path.join(cache, "corpus-" + which)
         self.artifacts = os.path.join(cache, "artifacts")
         self.log = os.path.join(cache, "fuzz-%s.log" % which)
+        self.reported = None  # the driver's Result of a report
         for d in (self.corpus, self.artifacts):
             os.makedirs(d, exist_ok=True)
         open(self.log, "w").close()
@@ -196,6 +208,8 @@ class Rounds:
         args = ["--explore", "--seconds", str(length), "--seed", str(seed)] + (["--progress"] if is_tty() else [])
         p, result = driver.run(self.bin, args + self.common, os.path.join(self.tmp, "round.json"),
                                stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        if p.returncode == 1 and result is not None and result.reported:
+            self.reported = result
         if p.returncode in (1, 2):
             raise Exit(p.returncode)  # the binary printed the report or the one-line error
         if p.returncode != 0 or result is None:
@@ -224,6 +238,7 @@ class Rounds:
             return
         result = driver.read_result(json_path)
         if result is not None and result.reported:
+            self.reported = result
             # Our report, exactly as the explore rounds print it.
             sys.stderr.write(result["report"])
             sys.stderr.write("kmapsim: crash file: %s\n" % result["crash_file"])

@@ -15,7 +15,8 @@ Installs the Debian packages kmapsim needs, only those missing (apt-get update
 first; as root, or through sudo): clang, libclang-rt-N-dev (libFuzzer and the
 sanitizer runtimes for clang N), librapidcheck-dev, libgtest-dev, cmake,
 ninja-build, python3-matplotlib (overnight's plot), python3-pytest (the CLI's
-tests), python3-yaml (the ci/ files' test), patch (check --kernel --patch).
+tests), python3-yaml (the ci/ files' test), python3-jsonschema (the report
+schema's test), patch (check --kernel --patch).
 Quiet when nothing is missing. Every other subcommand runs it first."""
 
 
@@ -60,6 +61,7 @@ def requirements():
         ("python3-matplotlib", lambda: python_module("matplotlib")),
         ("python3-pytest", lambda: python_module("pytest")),
         ("python3-yaml", lambda: python_module("yaml")),  # tests/ci: the workflow files parse
+        ("python3-jsonschema", lambda: python_module("jsonschema")),  # tests: --json reports match docs/report.schema.json
         ("patch", lambda: shutil.which("patch")),  # check --kernel --patch
     ]
 

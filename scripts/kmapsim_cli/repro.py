@@ -2,8 +2,8 @@
 import os
 import subprocess
 
-from kmapsim_cli import crash_file, subject_cache
-from kmapsim_cli.common import Exit, Unusable, is_source, readable_file
+from kmapsim_cli import crash_file, driver, report_json, subject_cache
+from kmapsim_cli.common import Exit, Unusable, is_source, readable_file, scratch_dir
 
 HELP = """\
 Replays a crash file (.kmapsim/crashes/*.crash, a CRASH.min from `minimize`)
@@ -15,9 +15,11 @@ plain-accesses`) or a binary under build/fuzz or build/dev (built if
 missing).
   --twice      replay it twice and check that both runs are identical
   --no-events  only the report (it ends with the last events anyway)
+  --json FILE  also write the report as data to FILE ("-": standard
+               output; docs/report.schema.json)
 Exit: 1 the report reproduced, 0 the replay ran clean, 2 the crash file is
 missing, unreadable, corrupt or from another kmapsim version."""
-USAGE = "scripts/kmapsim repro CRASH [--twice] [--no-events]"
+USAGE = "scripts/kmapsim repro CRASH [--twice] [--no-events] [--json FILE]"
 
 
 def add_parser(sub):
@@ -26,6 +28,7 @@ def add_parser(sub):
     p.add_argument("--twice", action="store_true")
     p.add_argument("--events", dest="events", action="store_true", default=True)
     p.add_argument("--no-events", dest="events", action="store_false")
+    p.add_argument("--json", default="", metavar="FILE")
     p.set_defaults(run=run, setup_first=True)
 
 
@@ -73,4 +76,10 @@ def run(args):
     # The driver validates the rest of the file (one line and exit 2 when
     # corrupt) and prints the events and the report itself.
     cmd = [binary, "--replay", args.crash] + (["--twice"] if args.twice else []) + (["--events"] if args.events else [])
-    raise Exit(subprocess.call(cmd))
+    if not args.json:
+        raise Exit(subprocess.call(cmd))
+    with scratch_dir() as tmp:
+        p, result = driver.run(binary, cmd[1:], os.path.join(tmp, "repro.json"))
+        if p.returncode in (0, 1):
+            report_json.write(args.json, report_json.document(result if p.returncode == 1 else None))
+    raise Exit(p.returncode)

@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 
-from kmapsim_cli import builds, crash_file
+from kmapsim_cli import builds, crash_file, report_json
 from kmapsim_cli import findings as fnd
 from kmapsim_cli.common import Unusable
 
@@ -27,14 +27,19 @@ Kmapsim crash files are grouped by the report they recorded; libFuzzer's raw
 inputs (crash-, timeout-, oom-, leak-<sha1>) are replayed on their target:
 the folder of that name on their path (as in overnight's artifacts/<target>/)
 or --target NAME. Other files are skipped.
+--json FILE also writes the groups as data to FILE ("-": standard output):
+{"format": "kmapsim-triage 1", "groups": [{"class", "count", "site",
+"first_line", "targets", "example", "replay"}], "clean", "untargeted",
+"unreadable", "skipped"}; `repro --json` of an example gives its report.
 Exit: 0 the table was printed, 2 DIR does not exist or an unknown target."""
-USAGE = "scripts/kmapsim triage DIR... [--target NAME]"
+USAGE = "scripts/kmapsim triage DIR... [--target NAME] [--json FILE]"
 
 
 def add_parser(sub):
     p = sub.add_parser("triage", usage=USAGE, description=HELP, help="group crash files by class and site")
     p.add_argument("paths", nargs="*")
     p.add_argument("--target")
+    p.add_argument("--json", default="", metavar="FILE")
     p.set_defaults(run=run, setup_first=True)
 
 
@@ -116,6 +121,16 @@ def run(args):
             print("%*s  target%s: %s" % (w + 7, "", "s" if len(targets_in) > 1 else "", ", ".join(targets_in) or "?"))
             print("%*s  example: %s" % (w + 7, "", rep["path"]))
             print("%*s  replay:  %s" % (w + 7, "", rep["replay"]))
+    if args.json:
+        doc = {"format": "kmapsim-triage 1", "groups": [], "clean": clean, "untargeted": untargeted,
+               "unreadable": corrupt, "skipped": skipped}
+        for fs in rows:
+            rep = min(fs, key=lambda f: (f["kind"] != "crash-file", decisions(f), not f["path"].endswith(".min"), f["path"]))
+            doc["groups"].append({"class": fs[0]["class"], "count": len(fs), "site": fs[0]["site"],
+                                  "first_line": rep.get("first_line"),
+                                  "targets": sorted({f["target"] for f in fs if f["target"]}),
+                                  "example": rep["path"], "replay": rep["replay"]})
+        report_json.write(args.json, doc)
     for label, items in (("replay clean (flaky or fixed)", clean), ("no target known: pass --target NAME", untargeted),
                          ("unreadable", corrupt)):
         if items:

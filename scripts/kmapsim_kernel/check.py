@@ -8,6 +8,7 @@ the same harness and the same seeds, and one verdict per side is printed.
 """
 
 import argparse
+import atexit
 import hashlib
 import os
 import re
@@ -50,6 +51,11 @@ def build_unit(tree, targets, profile):
     for fn in funcs:
         extra += harness.constructors_needed(unit.signatures[fn])
     if extra:
+        # the scatterlist a harness builds is walked with lib/scatterlist.c's
+        # sg_next() and friends, wherever the function under test lives
+        if any(harness.LISTS.get(harness._norm(t)) == "sg" for fn in funcs for t, _ in harness.params(unit.signatures[fn])) \
+                and "lib/scatterlist.c" not in by_file and os.path.isfile(os.path.join(tree, "lib/scatterlist.c")):
+            wanted.append(("lib/scatterlist.c", []))
         unit = importer.import_files(tree, wanted, profile, extra=extra)
     text = PRAGMAS + [unit.text]
     for f, fn in targets:
@@ -138,17 +144,53 @@ def side(tree, targets, profile, seconds, subject=None):
     return run_check(path, profile, seconds, subject)
 
 
+def _patch_files(patch):
+    """The paths (after -p1) a patch writes."""
+    out = []
+    for line in open(patch, errors="replace"):
+        m = re.match(r"^\+\+\+ (\S+)", line)
+        if m and m.group(1) != "/dev/null":
+            out.append(m.group(1).split("/", 1)[1] if "/" in m.group(1) else m.group(1))
+    return out
+
+
+def _overlay(d, tree, rel):
+    """Makes d/rel a real file copied from the tree, with every directory on
+    its way a real directory whose other entries link into the tree, so
+    writing it (the patch) can never reach the tree through a link."""
+    parts = rel.split("/")
+    cur, src = d, tree
+    for part in parts[:-1]:
+        cur, src = os.path.join(cur, part), os.path.join(src, part)
+        if os.path.islink(cur):
+            os.unlink(cur)
+        if not os.path.isdir(cur):
+            os.makedirs(cur)
+            for e in os.listdir(src) if os.path.isdir(src) else ():
+                os.symlink(os.path.join(src, e), os.path.join(cur, e))
+    dst = os.path.join(cur, parts[-1])
+    if os.path.lexists(dst):
+        os.unlink(dst)
+    if os.path.exists(os.path.join(tree, rel)):
+        shutil.copy(os.path.join(tree, rel), dst)
+
+
 def patched_tree(tree, patch, targets):
-    """A scratch copy of the files the check reads, with the patch applied;
-    the user's tree is never modified."""
-    d = os.path.join(cache_root(), "patched-" + hashlib.sha256(open(patch, "rb").read()).hexdigest()[:12])
+    """A scratch copy of the files the check reads and the patch writes, with
+    the patch applied; the user's tree is never modified (what is only read
+    is linked, one entry at a time)."""
+    # one scratch tree per check (two checks of one patch may run at once);
+    # removed when the check ends
+    d = os.path.join(cache_root(), "patched-%s-%d" % (hashlib.sha256(open(patch, "rb").read()).hexdigest()[:12], os.getpid()))
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
+    atexit.register(shutil.rmtree, d, True)
     for sub in ("include", "Makefile"):   # the headers, and the version
         os.symlink(os.path.join(tree, sub), os.path.join(d, sub))
-    for f, _ in targets:
-        os.makedirs(os.path.dirname(os.path.join(d, f)), exist_ok=True)
-        shutil.copy(os.path.join(tree, f), os.path.join(d, f))
+    for f in sorted({f for f, _ in targets} | set(_patch_files(patch))):
+        if os.path.isabs(f) or ".." in f.split("/"):
+            raise errors.BadInput("--patch %s writes %s, outside the tree" % (patch, f))
+        _overlay(d, tree, f)
     r = subprocess.run(["patch", "-p1", "-d", d, "-i", os.path.abspath(patch)], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     if r.returncode != 0:

@@ -6,10 +6,13 @@ explorer walks boundary values, pages and zones:
   struct page *        a page of order 0..2 (lowmem or highmem, as the run
                        decides); a struct folio * likewise
   offset-like integer  (offset, off, start, pos) 0 .. size of the page - 1
-  length-like integer  (bytes, len, count, size, n) 0 .. what is left of the
-                       page after the offset: the range page_copy_sane()-style
-                       checks accept, so a run never breaks the function's
-                       stated contract on entry
+  length-like integer  (bytes, len, count, size, n) 0 .. size of the page,
+                       whatever the offset: a run may break the function's
+                       entry check (page_copy_sane(), VM_BUG_ON, `if
+                       (WARN_ON_ONCE(...)) return`); the call is bracketed by
+                       kmapsim_entry_begin/end, so such a run is discarded as
+                       the caller's broken contract (entry_contract.cc), while
+                       a BUG/WARN after the function's first action is its own
   struct iov_iter *    one of the iterator types this tree defines and kmapsim
                        can build (ITER_UBUF, ITER_IOVEC, ITER_KVEC, ITER_BVEC,
                        and ITER_DISCARD as a destination),
@@ -18,6 +21,19 @@ explorer walks boundary values, pages and zones:
                        its direction follows the function (..._from_iter: the
                        iterator is the source; ..._to_iter: the destination)
   void * / char *      a kernel buffer of the page's size; __user: a user buffer
+  struct scatterlist * a table of 1..3 entries, each over fresh pages of order
+                       0..1 (lowmem or highmem) at a picked offset and length
+                       within them, built with the tree's sg_set_page() and
+                       end-marked with sg_mark_end(); a count-named integer
+                       (nents, nr_segs, ...) gets the number of entries
+  struct bio_vec *     an array of 1..3 single-page segments (a page, an
+                       offset in it, a length within what is left): the shape
+                       bio_for_each_segment() hands out, which every consumer
+                       of a bio_vec accepts; a count-named integer gets the
+                       number of segments
+  bool                 either value
+  a length with lists and no buffer (memcpy_sglist()'s nbytes) is at most
+  what the (first two) lists hold; with a buffer it is the buffer's
 
 Anything else is an unsupported parameter: one line saying how to write the
 harness with KMAPSIM_IMPORT.
@@ -27,8 +43,11 @@ import re
 
 from . import errors
 
-OFFSET_NAMES = {"offset", "off", "start", "pos", "offs", "page_offset", "poff"}
-LENGTH_NAMES = {"bytes", "len", "count", "size", "n", "length", "nbytes"}
+OFFSET_NAMES = {"offset", "off", "start", "pos", "offs", "page_offset", "poff", "skip"}
+LENGTH_NAMES = {"bytes", "len", "count", "size", "n", "length", "nbytes", "buflen"}
+# the number of entries of a scatterlist or bio_vec parameter
+COUNT_NAMES = {"nents", "nr_ents", "nr_segs", "nr_vecs", "nr_bvecs", "nr", "sg_len", "nr_sg", "vcnt"}
+LISTS = {"struct scatterlist *": "sg", "struct bio_vec *": "bvec"}
 
 
 def params(item):
@@ -65,9 +84,18 @@ def params(item):
     return res
 
 
+def _norm(ptype):
+    return re.sub(r"\s+", " ", ptype.replace("const ", "")).strip()
+
+
 def constructors_needed(item):
-    return ["iov_iter_init", "iov_iter_kvec", "iov_iter_bvec", "iov_iter_ubuf", "iov_iter_discard"] \
-        if any("iov_iter" in t for t, _ in params(item)) else []
+    types = [_norm(t) for t, _ in params(item)]
+    out = []
+    if any("iov_iter" in t for t in types):
+        out += ["iov_iter_init", "iov_iter_kvec", "iov_iter_bvec", "iov_iter_ubuf", "iov_iter_discard"]
+    if "struct scatterlist *" in types:
+        out += ["sg_set_page", "sg_mark_end"]
+    return out
 
 
 def generate(func, item, unit_text, relfile):
@@ -75,15 +103,25 @@ def generate(func, item, unit_text, relfile):
     lines = []
     decl = []
     have_page = None
-    offset_var = None
     source = "from_iter" in func or "from_user" in func
     lines.append("\tunsigned int order = kmapsim_pick(0, 2);")
     lines.append("\tsize_t size = PAGE_SIZE << order;")
     args = []
     post = []
+    lists = [(pname, LISTS[_norm(t)]) for t, pname in ps if _norm(t) in LISTS]
+    has_buffer = any(_norm(t) in ("void *", "char *", "u8 *", "unsigned char *", "void __user *", "char __user *")
+                     for t, _ in ps)
+    for pname, kind in lists:   # first, so a count parameter before them can use theirs
+        lines.extend(_list_setup(pname, kind, post))
     for ptype, pname in ps:
-        t = re.sub(r"\s+", " ", ptype.replace("const ", "")).strip()
-        if t == "struct page *":
+        t = _norm(ptype)
+        if t in LISTS:
+            pass
+        elif lists and pname in COUNT_NAMES and re.match(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$", t):
+            lines.append("\t%s %s = %s_n;" % (ptype, pname, lists[0][0]))
+        elif t == "bool":
+            lines.append("\tbool %s = kmapsim_pick(0, 1);" % pname)
+        elif t == "struct page *":
             lines.append("\tstruct page *%s = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, order);" % pname)
             post.append("\t__free_pages(%s, order);" % pname)
             have_page = pname
@@ -91,11 +129,13 @@ def generate(func, item, unit_text, relfile):
             lines.append("\tstruct folio *%s = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, order);" % pname)
             post.append("\tfolio_put(%s);" % pname)
             have_page = pname
-        elif pname in OFFSET_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|u32|u64|unsigned)$", t):
+        elif pname in OFFSET_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|off_t|u32|u64|unsigned)$", t):
             lines.append("\t%s %s = kmapsim_pick(0, size - 1);" % (ptype, pname))
-            offset_var = pname
         elif pname in LENGTH_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$", t):
-            lim = "size - %s" % offset_var if offset_var else "size"
+            lim = "size"
+            if lists and not has_buffer:   # a length of what the lists hold, at most
+                a = "%s_total" % lists[0][0]
+                lim = a if len(lists) == 1 else "(%s < %s_total ? %s : %s_total)" % (a, lists[1][0], a, lists[1][0])
             lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, lim))
             lines.append("\tsize_t kmapsim_len = %s;" % pname)
         elif t == "struct iov_iter *":
@@ -126,10 +166,42 @@ def generate(func, item, unit_text, relfile):
         kinds.append("discard")   # a destination that drops the data
     for pname in decl:
         lines.extend(_iter_setup(pname, kinds, 1 if source else 0))
-    call = "\t(void)%s(%s);" % (func, ", ".join(args))
+    call = "\tkmapsim_entry_begin(\"%s\");\n\t(void)%s(%s);\n\tkmapsim_entry_end();" % (func, func, ", ".join(args))
     body = lines + [call] + post
     return ("\n/* The harness kmapsim wrote from %s()'s signature. */\n"
             "KMAPSIM_SUBJECT(%s)\n{\n%s\n}\n" % (func, func, "\n".join(body))), kinds
+
+
+def _list_setup(p, kind, post):
+    """A scatterlist table or a bio_vec array of 1..3 entries named p, with
+    p_n entries; frees its pages after the call (lines appended to post)."""
+    out = ["\tunsigned int %s_n = kmapsim_pick(1, 3);" % p,
+           "\tsize_t %s_total = 0;" % p,
+           "\tstruct page *%s_pg[3];" % p,
+           "\tunsigned int %s_order[3];" % p]
+    if kind == "sg":
+        out += ["\tstruct scatterlist %s_t[3], *%s = %s_t;" % (p, p, p),
+                "\tmemset(%s_t, 0, sizeof(%s_t));" % (p, p)]
+    else:
+        out += ["\tstruct bio_vec %s_t[3], *%s = %s_t;" % (p, p, p)]
+    out += ["\tfor (unsigned int i = 0; i < %s_n; i++) {" % p,
+            "\t\tunsigned int o = %s;" % ("kmapsim_pick(0, 1)" if kind == "sg" else "0"),
+            "\t\tunsigned int off = kmapsim_pick(0, PAGE_SIZE - 1);",
+            "\t\tunsigned int len = kmapsim_pick(1, (PAGE_SIZE << o) - off);",
+            "\t\t%s_order[i] = o;" % p,
+            "\t\t%s_total += len;" % p,
+            "\t\t%s_pg[i] = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, o);" % p]
+    if kind == "sg":
+        out.append("\t\tsg_set_page(&%s_t[i], %s_pg[i], len, off);" % (p, p))
+    else:
+        out += ["\t\t%s_t[i].bv_page = %s_pg[i];" % (p, p),
+                "\t\t%s_t[i].bv_offset = off;" % p,
+                "\t\t%s_t[i].bv_len = len;" % p]
+    out.append("\t}")
+    if kind == "sg":
+        out.append("\tsg_mark_end(&%s_t[%s_n - 1]);" % (p, p))
+    post.append("\tfor (unsigned int i = 0; i < %s_n; i++)\n\t\t__free_pages(%s_pg[i], %s_order[i]);" % (p, p, p))
+    return out
 
 
 def _iter_setup(p, kinds, direction):

@@ -62,6 +62,7 @@ linux/interrupt.h linux/irqflags.h linux/smp.h linux/workqueue.h linux/completio
 linux/kthread.h linux/wait.h linux/list.h linux/refcount.h linux/cpumask.h
 linux/lockdep.h linux/instruction_pointer.h linux/build_bug.h linux/math.h
 linux/overflow.h linux/cache.h linux/atomic.h linux/refcount_types.h linux/mm_types_task.h
+linux/percpu-refcount.h
 """.split())
 
 
@@ -70,7 +71,8 @@ def _header_candidates(tree, inc):
     if not m:
         return []
     path = m.group(1)
-    if not (path.startswith("linux/") or path.startswith("uapi/linux/")) or path in MODEL_OWNED \
+    if not (path.startswith("linux/") or path.startswith("uapi/linux/") or path.startswith("crypto/")) \
+            or path in MODEL_OWNED \
             or path.startswith("linux/sched/"):
         return []
     out = [os.path.join(tree, "include", path)]

@@ -35,7 +35,7 @@ static void post_event(struct ring_ctx *ctx, u64 data, u64 res)
 	unsigned long flags;
 
 	spin_lock_irqsave(&ctx->completion_lock, flags);
-	ev = kmap(ctx->ring_page);
+	ev = kmap(ctx->ring_page); /* kmapsim: here */
 	ev[ctx->tail].data = data;
 	ev[ctx->tail].res = res;
 	flush_dcache_page(ctx->ring_page);

@@ -30,10 +30,10 @@ struct ring_event {
 static long read_events(struct page *ring_page, size_t head, size_t nr,
 			void __user *uevents)
 {
-	struct ring_event *ev = kmap_atomic(ring_page);
+	struct ring_event *ev = kmap_atomic(ring_page); /* kmapsim: map */
 	unsigned long left;
 
-	left = copy_to_user(uevents, ev + head, nr * sizeof(*ev));
+	left = copy_to_user(uevents, ev + head, nr * sizeof(*ev)); /* kmapsim: here */
 	kunmap_atomic(ev);
 	return left ? -EFAULT : (long)nr;
 }

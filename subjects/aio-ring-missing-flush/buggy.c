@@ -40,7 +40,7 @@ static void setup_ring(struct page *page, u32 nr)
 
 static void add_to_table(struct page *page, u32 id)
 {
-	struct ring_header *ring = kmap_local_page(page);
+	struct ring_header *ring = kmap_local_page(page); /* kmapsim: map */
 
 	ring->id = id;          /* the user alias still holds the old id */
 	kunmap_local(ring);
@@ -56,6 +56,6 @@ KMAPSIM_SUBJECT(aio_ring_missing_flush)
 	kmapsim_user_map(page);         /* io_setup() maps the ring */
 	setup_ring(page, kmapsim_pick(1, 128));
 	add_to_table(page, kmapsim_pick(0, 0xffff));
-	kmapsim_user_read(page, 0, &seen, sizeof(seen));
+	kmapsim_user_read(page, 0, &seen, sizeof(seen)); /* kmapsim: here */
 	__free_page(page);
 }

@@ -23,7 +23,7 @@ static int unpack_segments(struct page **in, u8 *out, size_t *done)
 	int i;
 
 	for (i = 0; i < NR_IN; i++) {
-		u8 *kaddr = kmap(in[i]);
+		u8 *kaddr = kmap(in[i]); /* kmapsim: map */
 		u32 seg_len;
 
 		memcpy(&seg_len, kaddr, SEG_HDR);
@@ -58,6 +58,6 @@ KMAPSIM_SUBJECT(btrfs_lzo_kmap_leak)
 out_free:
 	for (i = 0; i < NR_IN; i++)
 		if (in[i])
-			__free_page(in[i]);
+			__free_page(in[i]); /* kmapsim: here */
 	kfree(out);
 }

@@ -22,7 +22,7 @@ static void stream_pages(struct page **in, struct page **out, size_t hdr,
 			 size_t total)
 {
 	size_t in_pos = 0, out_pos = hdr;
-	u8 *src = kmap_local_page(in[0]);
+	u8 *src = kmap_local_page(in[0]); /* kmapsim: map */
 	u8 *dst = kmap_local_page(out[0]);
 
 	while (in_pos < total) {
@@ -35,7 +35,7 @@ static void stream_pages(struct page **in, struct page **out, size_t hdr,
 		in_pos += n;
 		out_pos += n;
 		if (in_pos < total && !offset_in_page(in_pos)) {
-			kunmap_local(src);      /* dst was mapped after src */
+			kunmap_local(src);      /* dst was mapped after src */ /* kmapsim: here */
 			src = kmap_local_page(in[in_pos / PAGE_SIZE]);
 		}
 		if (in_pos < total && !offset_in_page(out_pos)) {

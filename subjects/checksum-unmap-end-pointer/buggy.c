@@ -22,12 +22,12 @@
 
 static u32 tail_csum(struct page *page, size_t first)
 {
-	u32 *p = (u32 *)kmap_local_page(page) + first;
+	u32 *p = (u32 *)kmap_local_page(page) + first; /* kmapsim: map */
 	u32 sum = 0;
 
 	while (first++ < WORDS_PER_PAGE)
 		sum += *p++;
-	kunmap_local(p);                /* p is now one page past the map */
+	kunmap_local(p);                /* p is now one page past the map */ /* kmapsim: here */
 	return sum;
 }
 

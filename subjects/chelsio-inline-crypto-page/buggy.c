@@ -34,7 +34,7 @@ static size_t wr_copy_payload(u8 *wr, const struct rec_sg *sg, int nents)
 	for (i = 0; i < nents; i++) {
 		const u8 *src = page_address(sg[i].page);
 
-		memcpy(wr + done, src + sg[i].offset, sg[i].length);
+		memcpy(wr + done, src + sg[i].offset, sg[i].length); /* kmapsim: here */
 		done += sg[i].length;
 	}
 	return done;

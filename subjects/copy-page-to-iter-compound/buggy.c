@@ -27,8 +27,8 @@ static size_t old_copy_page_to_kvec(struct page *page, size_t offset,
 
 	if (offset + bytes > page_size(page))
 		return 0;
-	kaddr = kmap_local_page(page);
-	memcpy(kv->iov_base, kaddr + offset, bytes);
+	kaddr = kmap_local_page(page); /* kmapsim: map */
+	memcpy(kv->iov_base, kaddr + offset, bytes); /* kmapsim: here */
 	kunmap_local(kaddr);
 	return bytes;
 }

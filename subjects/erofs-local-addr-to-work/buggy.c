@@ -29,7 +29,7 @@ static void decomp_work_fn(struct work_struct *work)
 	size_t i;
 
 	for (i = 0; i < req->len; i++)
-		req->sum = req->sum * 31 + req->src[i];
+		req->sum = req->sum * 31 + req->src[i]; /* kmapsim: here */
 }
 
 KMAPSIM_SUBJECT(erofs_local_addr_to_work)
@@ -42,7 +42,7 @@ KMAPSIM_SUBJECT(erofs_local_addr_to_work)
 	if (!page)
 		return;
 	INIT_WORK(&req.work, decomp_work_fn);
-	kaddr = kmap_local_page(page);
+	kaddr = kmap_local_page(page); /* kmapsim: map */
 	req.src = kaddr + off;
 	req.len = kmapsim_pick(1, PAGE_SIZE - off);
 	schedule_work(&req.work);

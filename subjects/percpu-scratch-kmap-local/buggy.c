@@ -32,7 +32,7 @@ static void stage(const u8 *rec, size_t len)
 
 static void unstage_reversed(u8 *rec, size_t len)
 {
-	const u8 *buf = this_cpu_ptr(&rec_scratch)->buf;
+	const u8 *buf = this_cpu_ptr(&rec_scratch)->buf; /* kmapsim: here */
 	size_t i;
 
 	for (i = 0; i < len; i++)
@@ -48,7 +48,7 @@ static void reverse_record(void)
 
 	if (!page)
 		return;
-	kaddr = kmap_local_page(page);          /* was kmap_atomic() */
+	kaddr = kmap_local_page(page);          /* was kmap_atomic() */ /* kmapsim: map */
 	stage(kaddr + off, len);
 	unstage_reversed(kaddr + off, len);
 	kunmap_local(kaddr);

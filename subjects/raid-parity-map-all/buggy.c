@@ -26,7 +26,7 @@ static void gen_parity(struct folio *stripe, int nr, u8 *parity)
 	int i;
 
 	for (i = 0; i < nr; i++)
-		data[i] = kmap_local_page(folio_page(stripe, i));
+		data[i] = kmap_local_page(folio_page(stripe, i)); /* kmapsim: here */ /* kmapsim: map */
 	memset(parity, 0, PAGE_SIZE);
 	for (i = 0; i < nr; i++)
 		for (off = 0; off < PAGE_SIZE; off++)

@@ -37,7 +37,7 @@ static void walk_links(struct walker *w)
 	if (!bodies)
 		return;
 	for (i = 0; i < depth; i++) {
-		const char *body = kmap(folio_page(bodies, i));
+		const char *body = kmap(folio_page(bodies, i)); /* kmapsim: here */
 
 		w->hash = w->hash * 31 + body[0];       /* next link */
 	}

@@ -40,7 +40,7 @@ static int lookup_tag(struct page **pages, u32 *value)
 	int i;
 
 	for (i = 0; i < NR_PAGES; i++) {
-		kaddr = kmap_local_page(pages[i]);
+		kaddr = kmap_local_page(pages[i]); /* kmapsim: map */
 		rec = find_tag(kaddr);
 		kunmap_local(kaddr);
 		if (rec)
@@ -48,7 +48,7 @@ static int lookup_tag(struct page **pages, u32 *value)
 	}
 	return -EINVAL;
 found:
-	*value = rec->value;            /* the page was unmapped above */
+	*value = rec->value;            /* the page was unmapped above */ /* kmapsim: here */
 	return 0;
 }
 

@@ -5,8 +5,11 @@
  * after a long run (planted_window: one preemption, PCT depth 2) and one
  * that needs two precise preemptions (planted_two: PCT depth 3). Both end
  * in a kmap-escape: a kthread reads through the main task's local mapping.
- * Uniform random scheduling rarely gets there: it keeps the two tasks in
- * step, and each bug needs one task to run far ahead of the other.
+ * The steps are might_sleep() calls: scheduling points that are not yields
+ * (a loop of bare cond_resched() is a spin, which fair exploration would
+ * resolve by running the reader at once). Uniform random scheduling rarely
+ * gets there: it keeps the two tasks in step, and each bug needs one task to
+ * run far ahead of the other.
  */
 #include <kmapsim/subject.h>
 
@@ -28,7 +31,7 @@ static int window_reader(void *data)
 	int i;
 
 	for (i = 0; i < 4; i++)
-		cond_resched();
+		might_sleep();
 	q = shared;
 	if (q)
 		sink += q[0];   /* the main task's kmap_local address: escape */
@@ -47,9 +50,9 @@ KMAPSIM_SUBJECT(planted_window)
 	kthread_run(window_reader, NULL, "reader");
 	p = kmap_local_page(page);
 	for (i = 0; i < LONG_RUN; i++)
-		cond_resched();
+		might_sleep();
 	shared = p;
-	cond_resched();         /* the one point where the reader must run */
+	might_sleep();         /* the one point where the reader must run */
 	shared = NULL;
 	kunmap_local(p);
 	wait_for_completion(&done);
@@ -64,11 +67,11 @@ static int stage_reader(void *data)
 	int i;
 
 	for (i = 0; i < 4; i++)
-		cond_resched();
+		might_sleep();
 	if (stage == 1)
 		stage = 2;
 	for (i = 0; i < 4; i++)
-		cond_resched();
+		might_sleep();
 	q = shared;
 	if (q)
 		sink += q[0];
@@ -93,9 +96,9 @@ KMAPSIM_SUBJECT(planted_two)
 	kthread_run(stage_reader, NULL, "reader");
 	p = kmap_local_page(page);
 	for (i = 0; i < LONG_RUN; i++)
-		cond_resched();
+		might_sleep();
 	stage = 1;
-	cond_resched();         /* the reader must run here ... */
+	might_sleep();         /* the reader must run here ... */
 	if (stage == 2)         /* ... and stop again before its read */
 		shared = p;
 	wait_for_completion(&done);

@@ -48,7 +48,7 @@ def test_unknown_command(run_kmapsim):
 
 @pytest.mark.parametrize("args,line", [
     (["check"], "kmapsim: check: which file? (usage: scripts/kmapsim check FILE.c [--seconds N] [--profile P] "
-                "[--subject NAME])"),
+                "[--subject NAME] [--json FILE])"),
     (["check", "no-such.c"], "kmapsim: no-such.c: no such file"),
     (["check", "README.md"], "kmapsim: README.md: not a C or C++ source file (.c, .cc, .cpp)"),
     (["check", "x.c", "--seconds", "0"], "kmapsim: --seconds takes a whole number of seconds > 0, got '0'"),
@@ -58,7 +58,7 @@ def test_unknown_command(run_kmapsim):
     (["repro", "a", "b"], "kmapsim: repro: one crash file at a time"),
     (["minimize", "a", "b"], "kmapsim: minimize: one input at a time"),
     (["torture", "a", "b"], "kmapsim: torture: one subject at a time (got 'a' and 'b')"),
-    (["repro"], "kmapsim: repro: which crash file? (usage: scripts/kmapsim repro CRASH [--twice] [--no-events])"),
+    (["repro"], "kmapsim: repro: which crash file? (usage: scripts/kmapsim repro CRASH [--twice] [--no-events] [--json FILE])"),
     (["repro", "no-such.crash"], "kmapsim: no-such.crash: no such file"),
     (["repro", "README.md"], "kmapsim: README.md: not a kmapsim crash file (no 'kmapsim-crash' header)"),
     (["minimize", "no-such"], "kmapsim: no-such: no such file"),

@@ -19,7 +19,6 @@ KMAPSIM_IMPORT("fs/aio.c", ioctx_add_table, aio_complete, aio_read_events_ring);
 #define SET_RING(ctx, page) ((ctx)->ring_pages = (ctx)->internal_pages, (ctx)->ring_pages[0] = (page))
 #endif
 
-static struct mm_struct mm;
 static struct aio_kiocb *irq_iocb;
 
 static irqreturn_t ring_irq(int irq, void *dev)
@@ -61,9 +60,9 @@ KMAPSIM_SUBJECT(aio_ring)
 	struct kioctx *ctx;
 	unsigned int id;	/* what user space reads of ring->id */
 
-	spin_lock_init(&mm.ioctx_lock);
+	spin_lock_init(&current->mm->ioctx_lock);	/* the caller's address space */
 	for (i = 0; i < n; i++) {		/* io_setup() n times */
-		if (ioctx_add_table(ctx = setup_ctx(&page), &mm))
+		if (ioctx_add_table(ctx = setup_ctx(&page), current->mm))
 			return;
 		kmapsim_user_read(page, offsetof(struct aio_ring, id), &id, sizeof(id));
 	}

@@ -67,3 +67,29 @@ KMAPSIM_SUBJECT(escape_to_kthread)
 	kunmap_local(kaddr);
 	__free_page(page);
 }
+
+/*
+ * Report details (tests/CMakeLists.txt, driver/report/...): a copy that
+ * starts inside a single-page mapping and runs past it is reported at the
+ * first byte outside the page (offset 4096), whichever byte the host copy
+ * routine touches first; the named pick shows its label; BUG() reads like
+ * the kernel's.
+ */
+KMAPSIM_SUBJECT(crossing_copy)
+{
+	struct page *page = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, 1);
+	size_t off = kmapsim_pick_named("off", 100, 100);
+	size_t len = kmapsim_pick_named("len", 8000, 8000);
+	char buf[2 * PAGE_SIZE];
+	char *kaddr = kmap_local_page(page);
+
+	memcpy(buf, kaddr + off, len);
+	kunmap_local(kaddr);
+	__free_pages(page, 1);
+}
+
+KMAPSIM_SUBJECT(bug_call)
+{
+	if (kmapsim_pick(0, 1))
+		BUG();
+}

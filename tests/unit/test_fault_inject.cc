@@ -257,3 +257,80 @@ TEST(FaultInject, KmapLocalPageTryFromPanic) {
 }
 
 }  // namespace
+
+// ---- the fuzzer's bytes: faults from the optional trailer only
+
+namespace {
+using kmapsim::BytesSource;
+
+std::vector<uint8_t> with_trailer(std::vector<uint8_t> in, std::vector<uint8_t> faults) {
+  in.insert(in.end(), faults.begin(), faults.end());
+  in.push_back(static_cast<uint8_t>(faults.size()));
+  in.insert(in.end(), BytesSource::kInjectMagic, BytesSource::kInjectMagic + sizeof BytesSource::kInjectMagic);
+  return in;
+}
+}  // namespace
+
+TEST(FaultInject, BytesWithoutTrailerNeverInject) {
+  g_fixed = false;
+  // Every byte 0xff (which a trailer would read as "fail"): an input
+  // without the magic at its end injects nothing, as before the trailer.
+  std::vector<uint8_t> in(64, 0xff);
+  BytesSource src(in.data(), in.size());
+  EXPECT_EQ(src.fault_bytes(), 0u);
+  EXPECT_TRUE(Clean(run("strict", efault_path, src)));
+  EXPECT_EQ(g_ret, 0);
+}
+
+TEST(FaultInject, BytesTrailerFailsTheMarkedCall) {
+  g_fixed = false;
+  std::vector<uint8_t> in = with_trailer({}, {0xf0});
+  BytesSource src(in.data(), in.size());
+  EXPECT_EQ(src.fault_bytes(), 1u);
+  RunResult r = run("strict", efault_path, src);
+  EXPECT_TRUE(Reported(r, BugClass::KmapLeak, {"kmap()", "never kunmap()ed"}));
+  EXPECT_EQ(g_ret, -EFAULT);
+  g_fixed = true;
+  BytesSource again(in.data(), in.size());
+  EXPECT_TRUE(Clean(run("strict", efault_path, again)));
+  EXPECT_EQ(g_ret, -EFAULT);
+  // A fault byte below 0xf0 leaves the call alone.
+  g_fixed = false;
+  std::vector<uint8_t> no = with_trailer({}, {0xef});
+  BytesSource none(no.data(), no.size());
+  EXPECT_TRUE(Clean(run("strict", efault_path, none)));
+  EXPECT_EQ(g_ret, 0);
+}
+
+TEST(FaultInject, BytesTrailerIsNotADecisionByte) {
+  // The same decision bytes with and without a trailer make the same
+  // non-fault decisions: the trailer is cut off before the back of the
+  // stream, where scheduling decisions are read.
+  std::vector<uint8_t> plain = {7, 1, 2, 3, 0x10, 0x80};
+  std::vector<uint8_t> tr = with_trailer(plain, {0x00, 0x00});
+  BytesSource a(plain.data(), plain.size()), b(tr.data(), tr.size());
+  for (int i = 0; i < 3; i++) {
+    EXPECT_EQ(a.should(Site::Highmem), b.should(Site::Highmem));
+    EXPECT_EQ(a.pick(Site::Pick, 0, 255), b.pick(Site::Pick, 0, 255));
+  }
+  // A count byte that does not fit the input: no trailer, all decision bytes.
+  std::vector<uint8_t> bad = with_trailer({}, {0xff});
+  bad[0] = 0xff;
+  bad[1] = 200;  // n = 200 > what precedes it
+  BytesSource c(bad.data(), bad.size());
+  EXPECT_EQ(c.fault_bytes(), 0u);
+  EXPECT_FALSE(c.inject(kmapsim::Fault::UserCopy, 1));
+}
+
+TEST(FaultInject, LenientReplayKeepsAnEntryForItsOwnSite) {
+  kmapsim::Trace t;
+  t.push(Site::Pick, 5);
+  t.push(Site::Highmem, 1);
+  ReplaySource src(t, ReplaySource::Mode::Lenient);
+  src.begin_run();
+  EXPECT_FALSE(src.should(Site::AllocFail));  // not the next entry's site: the lowest choice, entry kept
+  EXPECT_EQ(src.pick(Site::Pick, 0, 3), 0u);  // out of range: the lowest value (entry consumed)
+  EXPECT_TRUE(src.should(Site::Highmem));
+  EXPECT_EQ(src.pick(Site::Pick, 2, 9), 2u);  // past the end: the lowest value
+  EXPECT_TRUE(src.divergence().empty());
+}

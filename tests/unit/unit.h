@@ -28,6 +28,7 @@
 #include <string>
 
 #include "decision_sources.h"
+#include "script_source.h"
 #include "machine.h"
 
 #include <kmapsim/subject.h>

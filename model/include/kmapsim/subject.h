@@ -54,6 +54,12 @@ void kmapsim_set_default_profile(const char *profile);
 
 /* A value in [lo, hi] chosen by whatever drives the run. */
 unsigned long kmapsim_pick(unsigned long lo, unsigned long hi);
+/*
+ * The same choice, named in reports: the pick event reads "label = value"
+ * at its call site. label must be a string literal.
+ */
+unsigned long kmapsim_pick_named(const char *label, unsigned long lo,
+				 unsigned long hi);
 
 /*
  * BITS_PER_LONG of the simulated kernel: 32 on the 32-bit profiles, 64 on
@@ -75,6 +81,15 @@ void __user *kmapsim_user_buffer(size_t len);
 void kmapsim_user_map(struct page *page);
 /* Reads what user space sees of page at off: checks flush_dcache_page use. */
 void kmapsim_user_read(struct page *page, size_t off, void *buf, size_t len);
+
+/*
+ * Around a call of a function whose entry checks are its caller's contract
+ * (an imported kernel function): a BUG_ON/WARN_ON reached before the
+ * function's first action (kmap, allocation, lock, user copy...) discards
+ * the run instead of reporting it; the verdict counts discarded runs.
+ */
+void kmapsim_entry_begin(const char *fn);
+void kmapsim_entry_end(void);
 KMAPSIM_EXTERN_C_END
 
 #define KMAPSIM_SUBJECT(name)						\

@@ -17,12 +17,17 @@ void kmapsim_subject_warn(const char *file, int line, const char *cond);
 KMAPSIM_EXTERN_C_END
 
 #define BUG() kmapsim_subject_bug(__FILE__, __LINE__, "BUG()")
-#define BUG_ON(cond) do { if (__builtin_expect(!!(cond), 0)) \
-	kmapsim_subject_bug(__FILE__, __LINE__, #cond); } while (0)
-#define WARN_ON(cond) ({ int __w = !!(cond); \
-	if (__w) kmapsim_subject_warn(__FILE__, __LINE__, #cond); __w; })
-#define WARN_ON_ONCE(cond) WARN_ON(cond)
-#define VM_BUG_ON(cond) BUG_ON(cond)
+/* The condition's text as written (not macro-expanded) names the check. */
+#define __KMAPSIM_BUG_ON(cond, text) do { if (__builtin_expect(!!(cond), 0)) \
+	kmapsim_subject_bug(__FILE__, __LINE__, text); } while (0)
+#define __KMAPSIM_WARN_ON(cond, text) ({ int __w = !!(cond); \
+	if (__w) kmapsim_subject_warn(__FILE__, __LINE__, text); __w; })
+#define BUG_ON(cond) __KMAPSIM_BUG_ON(cond, #cond)
+#define WARN_ON(cond) __KMAPSIM_WARN_ON(cond, #cond)
+#define WARN_ON_ONCE(cond) __KMAPSIM_WARN_ON(cond, #cond)
+#define WARN(cond, ...) __KMAPSIM_WARN_ON(cond, #cond)
+#define WARN_ONCE(cond, ...) __KMAPSIM_WARN_ON(cond, #cond)
+#define VM_BUG_ON(cond) __KMAPSIM_BUG_ON(cond, #cond)
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
 
 #endif /* _LINUX_BUG_H */

@@ -10,4 +10,18 @@ void flush_dcache_page(struct page *page);
 void flush_dcache_folio(struct folio *folio);
 KMAPSIM_EXTERN_C_END
 
+/*
+ * asm/cacheflush.h: whether the architecture implements flush_dcache_page()
+ * (ARM does; asm-generic's is empty and says 0). Here: the profiles with
+ * aliasing data caches, where the flush does something (kernel code tests it
+ * with a plain `if` to skip work the flush would not need).
+ */
+#ifndef ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE
+#ifdef CONFIG_ARCH_HAS_CPU_CACHE_ALIASING
+#define ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE 1
+#else
+#define ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE 0
+#endif
+#endif
+
 #endif /* _LINUX_CACHEFLUSH_H */

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kmapsim: the RCU read side and RCU-protected pointers. A read-side
- * critical section may not sleep; the model enforces that by running it
- * with preemption disabled (as a kernel without PREEMPT_RCU does), so a
- * sleep inside one is reported as sleep-in-atomic. Grace periods are not
- * modelled: kfree_rcu() and call_rcu() trap when reached.
+ * kmapsim: RCU (model/src/rcu.cc). A read-side critical section may not
+ * sleep; the model runs it with preemption disabled (as a kernel without
+ * PREEMPT_RCU does), so a sleep inside one is reported as sleep-in-atomic.
+ * A grace period ends once every task that was inside a read-side section
+ * when it began has left it: synchronize_rcu() waits for that, call_rcu()
+ * and kfree_rcu() callbacks run after it on an "rcu_gp" kernel thread with
+ * preemption disabled (softirq-like), in the order they were queued;
+ * rcu_barrier() waits for every queued callback.
  */
 #ifndef _LINUX_RCUPDATE_H
 #define _LINUX_RCUPDATE_H
@@ -22,15 +25,15 @@ struct callback_head {
 #define rcu_head callback_head
 typedef void (*rcu_callback_t)(struct rcu_head *head);
 
-static inline void rcu_read_lock(void)
-{
-	preempt_disable();
-}
-
-static inline void rcu_read_unlock(void)
-{
-	preempt_enable();
-}
+KMAPSIM_EXTERN_C_BEGIN
+void rcu_read_lock(void);
+void rcu_read_unlock(void);
+int kmapsim_rcu_read_lock_held(void);
+void synchronize_rcu(void);
+void rcu_barrier(void);
+void call_rcu(struct rcu_head *head, rcu_callback_t func);
+void kmapsim_kvfree_rcu(const void *ptr);
+KMAPSIM_EXTERN_C_END
 
 #define rcu_dereference(p) READ_ONCE(p)
 #define rcu_dereference_raw(p) READ_ONCE(p)
@@ -40,14 +43,14 @@ static inline void rcu_read_unlock(void)
 #define rcu_assign_pointer(p, v) do { barrier(); WRITE_ONCE((p), (v)); } while (0)
 #define RCU_INIT_POINTER(p, v) WRITE_ONCE((p), (v))
 #define RCU_POINTER_INITIALIZER(p, v) .p = (v)
-#define rcu_read_lock_held() 1
+#define rcu_read_lock_held() kmapsim_rcu_read_lock_held()
 
-KMAPSIM_EXTERN_C_BEGIN
-void kmapsim_unmodelled(const char *name) __attribute__((noreturn));
-KMAPSIM_EXTERN_C_END
-
-#define call_rcu(head, func) kmapsim_unmodelled("call_rcu")
-#define kfree_rcu(ptr, field) kmapsim_unmodelled("kfree_rcu")
-#define synchronize_rcu() kmapsim_unmodelled("synchronize_rcu")
+#define synchronize_rcu_expedited() synchronize_rcu()
+#define call_rcu_hurry(head, func) call_rcu(head, func)
+/* kfree_rcu(ptr, field) and the one-argument kfree_rcu(ptr) of newer kernels */
+#define kfree_rcu(ptr, ...) kmapsim_kvfree_rcu(ptr)
+#define kvfree_rcu(ptr, ...) kmapsim_kvfree_rcu(ptr)
+#define kfree_rcu_mightsleep(ptr) kmapsim_kvfree_rcu(ptr)
+#define kvfree_rcu_mightsleep(ptr) kmapsim_kvfree_rcu(ptr)
 
 #endif /* _LINUX_RCUPDATE_H */

@@ -5,7 +5,28 @@
 #include <linux/types.h>
 #include <linux/preempt.h>
 
-struct task_struct;
+#define TASK_COMM_LEN 16
+#define PF_KTHREAD 0x00200000	/* a kernel thread (kthread_run, a worker) */
+
+struct mm_struct;
+
+/*
+ * The fields of the kernel's task_struct that code around kmap reads:
+ * current->mm (the subject's main task is a user task with an address space
+ * of its own, zeroed each run; kernel threads and workers have none),
+ * current->pid/tgid, current->comm, current->flags. In an interrupt,
+ * current is the interrupted task, as in the kernel. The model keeps the
+ * rest of a task's state itself (model/src/task_struct.cc).
+ */
+struct task_struct {
+	int kmapsim_id;		/* the model's task: not a kernel field */
+	pid_t pid;
+	pid_t tgid;
+	unsigned int flags;
+	struct mm_struct *mm;
+	struct mm_struct *active_mm;
+	char comm[TASK_COMM_LEN];
+};
 
 KMAPSIM_EXTERN_C_BEGIN
 void might_sleep(void);
@@ -21,6 +42,11 @@ const char *kmapsim_task_comm(const struct task_struct *task);
 KMAPSIM_EXTERN_C_END
 
 #define current kmapsim_current()
+#define get_current() kmapsim_current()
+#define task_pid_nr(tsk) ((tsk)->pid)
+#define task_tgid_nr(tsk) ((tsk)->tgid)
+#define task_pid_vnr(tsk) ((tsk)->pid)
+#define task_tgid_vnr(tsk) ((tsk)->tgid)
 #define yield() schedule()
 
 #endif /* _LINUX_SCHED_H */

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "machine.h"
 #include "subject_registry.h"
@@ -18,11 +20,39 @@ using kmapsim::M;
 
 // Every entry that touches the model holds an ApiGuard for the call: in
 // torture mode that is the model lock, in deterministic mode nothing.
+// It also records where the subject called (the outermost entry of the
+// running context only: a return address and the frame, two stores), for
+// the event list and the report's call traces.
 #define KMAPSIM_API          \
   kmapsim::Machine &m = M(); \
-  kmapsim::ApiGuard api_guard_(m)
+  kmapsim::ApiGuard api_guard_(m); \
+  SiteGuard api_site_(m, reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), __func__)
 
 namespace {
+class SiteGuard {
+ public:
+  SiteGuard(kmapsim::Machine &m, uintptr_t pc, const void *fp, const char *api) {
+    if (m.cur_task_ < 0) return;
+    kmapsim::ApiSite &s = m.tasks_[m.cur_task_]->site;
+    // Deterministic mode counts API depth per context (an interrupt handler
+    // starts again at 0); torture mode does not, and an empty slot says
+    // this is the outermost call.
+    if (m.policy().parallel ? s.pc != 0 : m.api_depth_ != 1) return;
+    slot_ = &s;
+    prev_ = s;
+    s = {pc, fp, api};
+  }
+  ~SiteGuard() {
+    if (slot_) *slot_ = prev_;
+  }
+  SiteGuard(const SiteGuard &) = delete;
+  SiteGuard &operator=(const SiteGuard &) = delete;
+
+ private:
+  kmapsim::ApiSite *slot_ = nullptr;
+  kmapsim::ApiSite prev_;
+};
+
 // For the few entries that also work outside a run (they read a lock or a
 // completion the model writes under its lock).
 struct GuardIfRunning {
@@ -139,11 +169,7 @@ void msleep(unsigned int) {
 int smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int raw_smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int num_online_cpus(void) { KMAPSIM_API; return static_cast<int>(m.profile().nr_cpus); }
-struct task_struct *kmapsim_current(void) { KMAPSIM_API; return reinterpret_cast<struct task_struct *>(&m.cur()); }
-const char *kmapsim_task_comm(const struct task_struct *task) {
-  GuardIfRunning g;
-  return reinterpret_cast<const kmapsim::Task *>(task)->name.c_str();
-}
+// kmapsim_current(), kmapsim_task_comm(): task_struct.cc
 
 // ---- spinlock.h, mutex.h, completion.h
 void spin_lock_init(spinlock_t *lock) { lock->owner = 0; }
@@ -249,7 +275,7 @@ struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, c
   m.might_sleep("kthread_run");
   int id = m.create_task(name ? name : "kthread", nullptr, threadfn, data);
   m.sched_point("kthread_run");
-  return reinterpret_cast<struct task_struct *>(m.tasks_[id].get());
+  return kmapsim::kernel_task(m, id);
 }
 
 // ---- percpu.h
@@ -313,13 +339,27 @@ size_t fault_in_writeable(char __user *uaddr, size_t size) { KMAPSIM_API; return
 // ---- bug.h
 void kmapsim_subject_bug(const char *file, int line, const char *cond) {
   KMAPSIM_API;
-  m.report(BugClass::SubjectBug, -1, -1, "the subject's own BUG_ON(%s) fired at %s:%d", cond, file, line);
+  m.entry_check_failed(file, line, cond);
+  // As the kernel's BUG(): "kernel BUG at file:line!", the path relative to
+  // the subject's directory. No heap-owning local may live here: the report
+  // abandons this stack.
+  char where[512];
+  {
+    std::string rel = kmapsim::report_path(file ? file : "");
+    snprintf(where, sizeof where, "%s:%d", rel.empty() ? "?" : rel.c_str(), line);
+  }
+  m.report_note_ = std::string("kernel BUG at ") + where + "!";
+  if (cond && strcmp(cond, "BUG()") == 0) m.report(BugClass::SubjectBug, -1, -1, "the subject's own BUG() fired at %s", where);
+  m.report(BugClass::SubjectBug, -1, -1, "the subject's own BUG_ON(%s) fired at %s", cond, where);
 }
 void kmapsim_subject_warn(const char *file, int line, const char *cond) {
   KMAPSIM_API;
-  (void)file;
-  (void)line;
-  m.event(kmapsim::Ev::Note, 0, 0, cond);
+  m.entry_check_failed(file, line, cond);
+  // The event's text must outlive the run: each distinct warning once.
+  static std::set<std::string> texts;
+  std::string where = kmapsim::report_path(file ? file : "");
+  const std::string &t = *texts.insert("WARNING: at " + where + ":" + std::to_string(line) + " WARN_ON(" + cond + ")").first;
+  m.event(kmapsim::Ev::Note, 0, 0, t.c_str());
 }
 
 // ---- mm.h: a struct page read outside mem_map (kmapsim_page_read())
@@ -351,6 +391,16 @@ unsigned long kmapsim_pick(unsigned long lo, unsigned long hi) {
   if (hi < lo) m.report(BugClass::SubjectBug, -1, -1, "kmapsim_pick(%lu, %lu): empty range", lo, hi);
   unsigned long v = static_cast<unsigned long>(m.decide_pick(lo, hi));
   m.event(kmapsim::Ev::Pick, v, 0, "kmapsim_pick");
+  return v;
+}
+// The same decision as kmapsim_pick(); the event names the value by label
+// (a string literal: the event keeps the pointer).
+unsigned long kmapsim_pick_named(const char *label, unsigned long lo, unsigned long hi) {
+  KMAPSIM_API;
+  if (!label) label = "kmapsim_pick_named";
+  if (hi < lo) m.report(BugClass::SubjectBug, -1, -1, "kmapsim_pick_named(\"%s\", %lu, %lu): empty range", label, lo, hi);
+  unsigned long v = static_cast<unsigned long>(m.decide_pick(lo, hi));
+  m.event(kmapsim::Ev::Pick, v, 0, label);
   return v;
 }
 unsigned int kmapsim_bits_per_long(void) { KMAPSIM_API; return m.profile().long_bits; }

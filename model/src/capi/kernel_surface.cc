@@ -1,6 +1,5 @@
 // What imported kernel code reaches that kmapsim does not model yet: a
-// function the tree declares and implements elsewhere, a wait queue
-// wake-up, an RCU grace period. The run stops at once with the name, as
+// function the tree declares and implements elsewhere. The run stops at once with the name, as
 // input kmapsim cannot run (exit 2), never carrying on as if it had worked.
 #include <cstdio>
 #include <unistd.h>

@@ -32,6 +32,7 @@ int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(v
   t.must_wait = 0;
   t.spin_api = nullptr;
   t.timed_wait = t.timed_out = false;
+  t.wq_interruptible = false;
   t.api_depth = 0;
   // Nobody waits for a task that did not exist when they yielded.
   waiters_ &= ~(1ull << id);
@@ -86,30 +87,21 @@ bool Machine::preemptible() const {
   return t.preempt_count == 0 && t.irqs_off == 0 && irq_instance_ == 0;
 }
 
-uint64_t Machine::decide_pick(uint64_t lo, uint64_t hi) {
-  uint64_t v = src_->pick(Site::Pick, lo, hi);
-  if (v < lo || v > hi) v = lo;
-  trace_.push(Site::Pick, v);
-  return v;
-}
+uint64_t Machine::decide_pick(uint64_t lo, uint64_t hi) { return decisions_.ask({Site::Pick, lo, hi}); }
 
-bool Machine::decide(Site s) {
-  bool v = src_->should(s);
-  trace_.push(s, v);
-  return v;
-}
+bool Machine::decide(Site s) { return decisions_.ask({s, 0, 1}) != 0; }
 
 bool Machine::fallible(Fault f, const char *api) {
   if (!running_ || !policy().decides_schedule) return false;
   uint64_t n = ++fallible_calls_;
-  if (!src_->inject(f, n)) return false;
-  trace_.push(Site::Inject, n);
+  if (!decisions_.ask({Site::Inject, 0, n, nullptr, -1, f})) return false;
   event(Ev::Note, n, static_cast<uint64_t>(f), api);
   return true;
 }
 
 void Machine::sched_point(const char *api) {
   if (!running_ || irq_instance_) return;
+  if (entry_task_ >= 0 && entry_task_ == cur_task_) entry_action(api);
   exec_->sched_point(api);
 }
 
@@ -123,9 +115,7 @@ void Machine::decided_sched_point(const char *api) {
   irq_.maybe_fire();
   Task &t = cur();
   if (prof_.nr_cpus > 1 && t.migrate_disabled == 0 && preemptible() && decide(Site::Migrate)) {
-    uint64_t k = src_->pick(Site::MigrateTo, 0, prof_.nr_cpus - 2);
-    if (k > prof_.nr_cpus - 2) k = 0;
-    trace_.push(Site::MigrateTo, k);
+    uint64_t k = decisions_.ask({Site::MigrateTo, 0, prof_.nr_cpus - 2u});
     int to = static_cast<int>(k) >= t.cpu ? static_cast<int>(k) + 1 : static_cast<int>(k);
     event(Ev::Migrate, static_cast<uint64_t>(to), 0, api);
     cpus_[t.cpu].curr = -1;
@@ -186,9 +176,7 @@ void Machine::choose_next(bool can_continue, const char *api) {
   }
   size_t idx = 0;
   if (cands_.size() > 1) {
-    idx = src_->next_task(cands_.data(), cands_.size(), can_continue ? cur_task_ : -1);
-    if (idx >= cands_.size()) idx = 0;
-    trace_.push(Site::NextTask, idx);
+    idx = decisions_.ask({Site::NextTask, 0, cands_.size() - 1, cands_.data(), can_continue ? cur_task_ : -1});
   }
   int next = cands_[idx].task;
   // The chosen task runs a step: nobody waits for it any more.
@@ -244,7 +232,7 @@ void Machine::wake(Wait why, const void *obj, bool all) {
 // Who waits for what, and what each CPU runs: the tail of deadlock and
 // soft-lockup reports. Returns whether some task waits for a PKMAP slot.
 static bool describe_waiters(const Machine &m, std::string &who) {
-  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work"};
+  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue (wait_event)"};
   who.clear();
   bool pkmap = false;
   for (size_t i = 0; i < m.ntasks_; i++) {

@@ -79,7 +79,7 @@ bool Machine::wake_timed_waiter() {
 void Machine::soft_lockup(const char *why) {
   std::string &who = result_.report.text;  // scratch; compose_report overwrites it
   who.clear();
-  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work"};
+  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue (wait_event)"};
   for (size_t i = 0; i < ntasks_; i++) {
     const Task &q = *tasks_[i];
     std::string part;

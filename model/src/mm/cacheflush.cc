@@ -15,6 +15,7 @@ namespace kmapsim {
 void UserMem::user_map(struct page *page) {
   const PhysMem &mem = m_.mem();
   Pfn pfn = m_.mem().checked_pfn(page, "kmapsim_user_map");
+  m_.note_dcache_call(pfn, "kmapsim_user_map");
   page->flags |= KMAPSIM_PG_USER_MAPPED;
   page->_mapcount++;
   std::vector<uint8_t> &v = view_[pfn];
@@ -30,7 +31,9 @@ void UserMem::flush_dcache_page(struct page *page) {
   unsigned n = (head->flags & KMAPSIM_PG_HEAD) ? 1u << head->order : 1u;
   for (Pfn pfn = first; pfn < first + n; pfn++) {
     auto it = view_.find(pfn);
-    if (it != view_.end()) memcpy(it->second.data(), mem.phys(pfn), kPage);
+    if (it == view_.end()) continue;
+    m_.note_dcache_call(pfn, "flush_dcache_page");
+    memcpy(it->second.data(), mem.phys(pfn), kPage);
   }
 }
 

@@ -75,7 +75,21 @@ void check_window_access(const void *p, size_t n, bool is_write) {
   uintptr_t a = reinterpret_cast<uintptr_t>(p);
   if (!n || a >= g_hi || a + n <= g_lo) return;
   void *bad = __asan_region_is_poisoned(const_cast<void *>(p), n);
-  if (!bad) return;
+  if (!bad) {
+    // Guard pages are PROT_NONE, not poisoned: an access that runs from a
+    // window into the guard page after it is reported here, at its first
+    // byte past the page, not wherever the host copy routine touches first
+    // (copies may load their last bytes first).
+    Machine *m = Machine::running();
+    if (!m) return;
+    // The access's first byte, then the first byte of every later page.
+    for (uintptr_t b = a; b < a + n; b = (b | (kPage - 1)) + 1) {
+      bool guard = false;
+      if (m->arena().window_of(reinterpret_cast<void *>(b), &guard) >= 0 && guard)
+        kmapsim_fault_landing(reinterpret_cast<void *>(b), is_write);
+    }
+    return;
+  }
   Machine *m = Machine::running();
   if (!m || !m->in_arena(bad)) return;  // not a window: ASan's own check reports it
   kmapsim_fault_landing(bad, is_write);

@@ -21,7 +21,14 @@
 // (see on_segv): handle_fault() reports it and ends the run.
 extern "C" [[noreturn]] void kmapsim_fault_landing(void *addr, long is_write) {
   kmapsim::Machine *m = kmapsim::Machine::running();
-  if (m) m->handle_fault(addr, is_write != 0);
+  if (m) {
+    // The access's call trace: this frame's return address is the faulting
+    // instruction + 1 (on_segv) or kmapsim's access check (asan_window.cc),
+    // whose callers lead to the subject's access.
+    kmapsim::capture_trace(m->fault_trace_, __builtin_frame_address(0));
+    m->fault_write_ = is_write != 0;
+    m->handle_fault(addr, is_write != 0);
+  }
   // Only torture mode sends an address here that handle_fault() may turn
   // down (a low address, decided under the model lock): a NULL dereference
   // in the subject, a finding as ASan's SEGV report is in deterministic mode.
@@ -51,7 +58,10 @@ void on_segv(int sig, siginfo_t *si, void *uctx) {
     bool is_write = (regs[REG_ERR] & 2) != 0;
     // Below the interrupted frame's red zone, aligned as just after a call.
     uintptr_t sp = ((static_cast<uintptr_t>(regs[REG_RSP]) - 256) & ~uintptr_t(15)) - 8;
-    *reinterpret_cast<uintptr_t *>(sp) = 0;  // a return address nobody uses
+    // As if the faulting instruction had called the landing: its address
+    // + 1 (return addresses are looked up at pc - 1) starts the report's
+    // call trace.
+    *reinterpret_cast<uintptr_t *>(sp) = static_cast<uintptr_t>(regs[REG_RIP]) + 1;
     regs[REG_RSP] = static_cast<greg_t>(sp);
     regs[REG_RDI] = reinterpret_cast<greg_t>(si->si_addr);
     regs[REG_RSI] = is_write;

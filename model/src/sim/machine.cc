@@ -1,4 +1,5 @@
-// Machine set-up, the run loop's entry and exit, events and reports.
+// Machine set-up, the run loop's entry and exit (events and reports:
+// report_format.cc).
 #include "machine.h"
 
 #include <linux/mm.h>
@@ -73,8 +74,12 @@ void Machine::reset() {
   percpu_.reset();
   for (void *p : kmallocs_) free(p);
   kmallocs_.clear();
-  trace_.clear();
   events_.clear();
+  map_traces_.clear();
+  dcache_calls_.clear();
+  fault_trace_.n = 0;
+  for (auto &t : tasks_)
+    if (t) t->site = ApiSite{};
   steps_ = 0;
   progress_total_ = spin_progress_ = idle_spins_ = 0;
   waiters_ = 0;
@@ -87,6 +92,8 @@ void Machine::reset() {
   obs_hash_ = kFnvBasis;
   last_null_page_address_api_ = nullptr;
   expected_ = BugClass::None;
+  entry_task_ = -1;
+  entry_fn_ = nullptr;
   result_ = RunResult{};
 }
 
@@ -98,7 +105,7 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
   reset();
   if (policy().decides_schedule) arm_watchdog();
   subject_data_restore();
-  src_ = &src;
+  decisions_.attach(&src);
   src.begin_run();
   t_current = this;
   mem_.publish();
@@ -113,10 +120,10 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
   local_.sched_out_in(-1, 0);
   t_current = nullptr;
   src.end_run();
-  src_ = nullptr;
+  decisions_.detach();
   result_.steps = steps_;
-  result_.decisions = trace_.size();
-  result_.trace_hash = trace_.hash() ^ obs_hash_;
+  result_.decisions = trace().size();
+  result_.trace_hash = trace().hash() ^ obs_hash_;
   return result_;
 }
 
@@ -132,214 +139,5 @@ void Machine::abandon_run() {
 
 // What must hold when the run ends: every kmap() kunmap()ed (kmap-leak).
 void Machine::end_run_checks() { pkmap_.check_leaks(); }
-
-uint64_t Machine::event(Ev kind, uint64_t a, uint64_t b, const char *what) {
-  Event e{};
-  e.kind = kind;
-  e.task = static_cast<int16_t>(cur_task_);
-  e.cpu = static_cast<int16_t>(cur_task_ >= 0 ? tasks_[cur_task_]->cpu : -1);
-  e.irq = irq_instance_;
-  e.a = a;
-  e.b = b;
-  e.what = what;
-  // FNV-1a over whole words (one multiply per field, not per byte) with a
-  // fold: every event pays this, and byte-wise hashing of the 40 bytes was
-  // most of the cost of a lowmem kmap_local_page (tests/bench).
-  const uint64_t mix[5] = {static_cast<uint64_t>(kind), a, b, static_cast<uint64_t>(e.task), static_cast<uint64_t>(e.cpu)};
-  uint64_t h = obs_hash_;
-  for (uint64_t w : mix) {
-    h = (h ^ w) * 0x100000001b3ull;
-    h ^= h >> 32;
-  }
-  obs_hash_ = h;
-  // What another context could observe is progress (fairness, sched_fair.cc);
-  // scheduling itself is not.
-  switch (kind) {
-    case Ev::Switch:
-    case Ev::Preempt:
-    case Ev::Migrate:
-    case Ev::IrqEnter:
-    case Ev::IrqExit:
-    case Ev::Block: break;
-    default: note_progress(); break;
-  }
-  uint64_t seq = events_.push(e);
-  if (log_events_) {
-    std::string line;
-    Event copy = e;
-    copy.seq = seq;
-    format_event(line, copy);
-    fputs(line.c_str(), stderr);
-  }
-  return seq;
-}
-
-const char *Machine::task_label(int task, int irq) const {
-  char *b = label_buf_[label_next_++ & 3];
-  if (task < 0 || static_cast<size_t>(task) >= ntasks_)
-    snprintf(b, 64, "(none)");
-  else if (irq)
-    snprintf(b, 64, "irq#%d on %s", irq, tasks_[task]->name.c_str());
-  else
-    snprintf(b, 64, "%s", tasks_[task]->name.c_str());
-  return b;
-}
-
-const char *Machine::addr_str(const void *p) const {
-  char *b = label_buf_[label_next_++ & 3];
-  const char *c = static_cast<const char *>(p);
-  if (mem_.in_region(c) || reinterpret_cast<uintptr_t>(p) < 0x10000) {
-    snprintf(b, 64, "%p", p);
-    return b;
-  }
-  for (size_t i = 0; i < ntasks_; i++)
-    if (tasks_[i]->fiber.contains(p)) {
-      snprintf(b, 64, "a stack address of %s", tasks_[i]->name.c_str());
-      return b;
-    }
-  snprintf(b, 64, "a non-kmap address (heap, global or garbage)");
-  return b;
-}
-
-static void appendf(std::string &out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void appendf(std::string &out, const char *fmt, ...) {
-  char buf[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  out += buf;
-}
-
-void Machine::describe_context(std::string &out) const {
-  if (cur_task_ < 0) return;
-  const Task &t = *tasks_[cur_task_];
-  appendf(out, "  context: %s (pid %d) on cpu %d, %s, preempt_count %d, pagefault_disabled %d, migrate_disabled %d, irqs %s\n",
-          task_label(cur_task_, irq_instance_), t.id + 1, t.cpu, irq_instance_ ? "in hardirq" : "in task context", t.preempt_count,
-          t.pagefault_disabled, t.migrate_disabled, t.irqs_off ? "off" : "on");
-}
-
-void Machine::describe_page(std::string &out, Pfn pfn) const {
-  if (pfn >= prof_.total_pages()) return;
-  const struct page *mem_map = mem_.mem_map();
-  const struct page &pg = mem_map[pfn];
-  Pfn head = pfn;
-  if (pg.compound_head & 1) head = static_cast<Pfn>(reinterpret_cast<const struct page *>(pg.compound_head - 1) - mem_map);
-  unsigned order = (mem_map[head].flags & KMAPSIM_PG_HEAD) ? mem_map[head].order : 0;
-  appendf(out, "  page: pfn %u zone %s, folio head pfn %u order %u%s\n", pfn, mem_.is_highmem(pfn) ? "HighMem" : "Normal", head, order,
-          (pg.flags & KMAPSIM_PG_USER_MAPPED) ? ", mapped to user space" : "");
-}
-
-void Machine::describe_window(std::string &out, int w) const {
-  if (w < 0 || static_cast<size_t>(w) >= arena_.nwindows()) return;
-  const Window &win = arena_.win(w);
-  bool pk = arena_.is_pkmap(w);
-  const char *state = win.state == WinState::Live ? "live" : win.state == WinState::Released ? "released" : "never used";
-  if (pk) {
-    unsigned slot = arena_.pkmap_slot(w);
-    appendf(out, "  mapping: kmap() PKMAP slot %u at %p, pfn %d, pkmap_count %d (%s), last kmap() by %s\n", slot,
-            static_cast<void *>(arena_.addr(w)), pkmap_.page_in(slot), pkmap_.count(slot), state, task_label(pkmap_.last_user(slot), 0));
-    return;
-  }
-  int depth = -1;
-  if (win.owner_task >= 0 && static_cast<size_t>(win.owner_task) < ntasks_) {
-    const auto &st = tasks_[win.owner_task]->kmap_ctrl;
-    for (size_t i = 0; i < st.size(); i++)
-      if (st[i].window == w) depth = static_cast<int>(i);
-  }
-  appendf(out, "  mapping: %s() at %p, pfn %u (%s), %s, owner %s on cpu %d", win.api, static_cast<void *>(arena_.addr(w)), win.pfn,
-          mem_.is_highmem(win.pfn) ? "HighMem" : "Normal, forced map", state, task_label(win.owner_task, win.owner_irq),
-          win.owner_task >= 0 && static_cast<size_t>(win.owner_task) < ntasks_ ? tasks_[win.owner_task]->cpu : -1);
-  if (depth >= 0) appendf(out, ", stack depth %d (fixmap slot %d)", depth, (depth + 1) * prof_.km_incr() - 1);
-  appendf(out, ", made at event #%llu", static_cast<unsigned long long>(win.made_at));
-  if (win.state == WinState::Released)
-    appendf(out, ", unmapped at event #%llu by %s", static_cast<unsigned long long>(win.released_at), task_label(win.released_by, win.released_irq));
-  out += "\n";
-}
-
-static const char *ev_name(Ev k) {
-  switch (k) {
-    case Ev::Alloc: return "alloc";
-    case Ev::Free: return "free";
-    case Ev::Kmap: return "kmap";
-    case Ev::Kunmap: return "kunmap";
-    case Ev::MapLocal: return "map";
-    case Ev::UnmapLocal: return "unmap";
-    case Ev::PkmapFlush: return "pkmap-flush";
-    case Ev::Switch: return "switch";
-    case Ev::Preempt: return "preempt";
-    case Ev::Migrate: return "migrate";
-    case Ev::IrqEnter: return "irq-enter";
-    case Ev::IrqExit: return "irq-exit";
-    case Ev::TaskStart: return "task-start";
-    case Ev::TaskExit: return "task-exit";
-    case Ev::Block: return "block";
-    case Ev::Wake: return "wake";
-    case Ev::UserCopy: return "user-copy";
-    case Ev::Pick: return "pick";
-    case Ev::Note: return "note";
-  }
-  return "?";
-}
-
-void Machine::format_event(std::string &o, const Event &e) const {
-  appendf(o, "    #%-5llu %-22s cpu%-2d %-12s", static_cast<unsigned long long>(e.seq), task_label(e.task, e.irq), e.cpu, ev_name(e.kind));
-  switch (e.kind) {
-    case Ev::Alloc:
-      if (e.a == UINT64_MAX)
-        appendf(o, "%s\n", e.what);
-      else
-        appendf(o, "%s order %llu -> pfn %llu\n", e.what, static_cast<unsigned long long>(e.b), static_cast<unsigned long long>(e.a));
-      break;
-    case Ev::Free: appendf(o, "%s pfn %llu order %llu\n", e.what, static_cast<unsigned long long>(e.a), static_cast<unsigned long long>(e.b)); break;
-    case Ev::Kmap:
-    case Ev::MapLocal:
-      appendf(o, "%s pfn %llu -> %p\n", e.what, static_cast<unsigned long long>(e.a), reinterpret_cast<void *>(e.b));
-      break;
-    case Ev::Kunmap:
-    case Ev::UnmapLocal: appendf(o, "%s pfn %llu at %p\n", e.what, static_cast<unsigned long long>(e.a), reinterpret_cast<void *>(e.b)); break;
-    case Ev::Switch:
-    case Ev::Preempt:
-    case Ev::Wake:
-    case Ev::TaskStart: appendf(o, "%s -> %s\n", e.what, task_label(static_cast<int>(e.a), 0)); break;
-    case Ev::Migrate: appendf(o, "to cpu %llu\n", static_cast<unsigned long long>(e.a)); break;
-    case Ev::Pick: appendf(o, "%s = %llu\n", e.what, static_cast<unsigned long long>(e.a)); break;
-    default: appendf(o, "%s\n", e.what); break;
-  }
-}
-
-void Machine::compose_report(BugClass cls, int window, int64_t pfn, const char *line) {
-  Report &r = result_.report;
-  r.cls = cls;
-  r.first_line = std::string("BUG: kmapsim: ") + bug_class_name(cls) + ": " + line;
-  std::string &o = r.text;
-  o = r.first_line + "\n";
-  appendf(o, "  profile: %s\n", prof_.name.c_str());
-  describe_context(o);
-  describe_window(o, window);
-  if (pfn >= 0) describe_page(o, static_cast<Pfn>(pfn));
-  o += "  last events (oldest first):\n";
-  for (const Event &e : events_.recent()) format_event(o, e);
-  appendf(o, "  decisions: %zu, steps: %llu\n", trace_.size(), static_cast<unsigned long long>(steps_));
-  if (!replay_hint_.empty()) appendf(o, "  replay: %s\n", replay_hint_.c_str());
-  result_.reported = true;
-  result_.expected = cls == expected_;
-}
-
-void Machine::report(BugClass cls, int window, int64_t pfn, const char *fmt, ...) {
-  {
-    char line[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (!running_) {
-      fprintf(stderr, "BUG: kmapsim: %s: %s\n", bug_class_name(cls), line);
-      abort();
-    }
-    compose_report(cls, window, pfn, line);
-  }
-  exec_->end_at_report();  // torture mode: prints the report and ends the process
-}
 
 }  // namespace kmapsim

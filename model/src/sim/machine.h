@@ -46,6 +46,8 @@ struct mutex;
 struct completion;
 struct work_struct;
 
+struct task_struct;  // linux/sched.h: the C view of a task (task_struct.cc)
+
 namespace kmapsim {
 
 class Torture;  // torture/torture.h: torture mode, simulated CPUs on real host threads
@@ -54,7 +56,7 @@ enum class TaskState : uint8_t { Runnable, Blocked, Dead };
 // How a sleeping wait may end early (locking.h): by a signal, a fatal
 // signal, its timeout.
 enum class WaitMode : uint8_t { Uninterruptible, Interruptible, Killable, Timeout, InterruptibleTimeout, KillableTimeout };
-enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker };
+enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue };
 
 // What a shared-memory access of the API (READ_ONCE, smp_load_acquire,
 // atomic_*, cpu_relax, the barriers) tells the scheduler (sched.cc).
@@ -116,7 +118,9 @@ struct Task {
   // times out once nothing else can run.
   bool timed_wait = false;
   bool timed_out = false;
+  bool wq_interruptible = false;  // sleeps on a wait queue interruptibly (wait_queue.cc)
   int api_depth = 0;  // Machine::api_depth_ while another fiber runs
+  ApiSite site;       // where the subject called the API it is in (report.h)
   // What the task runs.
   void (*subject)() = nullptr;
   int (*threadfn)(void *) = nullptr;
@@ -135,6 +139,10 @@ struct RunResult {
   uint64_t decisions = 0;
   bool livelock = false;  // the step bound ended the run
   bool expected = false;  // the report is the one the subject announced (kmapsim_expect)
+  // The run broke an imported function's entry check (entry_contract.cc):
+  // the caller's contract, not a finding. discarded_by names the check.
+  bool discarded = false;
+  std::string discarded_by;
 };
 
 class Machine {
@@ -147,7 +155,7 @@ class Machine {
   // decision. Returns when every task has finished, or at the first report.
   RunResult run(void (*body)(), DecisionSource &src);
   const Profile &profile() const { return prof_; }
-  const Trace &trace() const { return trace_; }
+  const Trace &trace() const { return decisions_.trace(); }
   // The Machine running on this host thread (inside run()), or nullptr.
   static Machine *running();
   // Torture mode: makes m the Machine of the calling host thread.
@@ -186,6 +194,12 @@ class Machine {
   const ExecPolicy &policy() const { return exec_->policy(); }
   const EventRing &events() const { return events_; }
 
+  // ---- entry_contract.cc: a BUG/WARN on an imported function's entry
+  void entry_begin(const char *fn);
+  void entry_end();
+  void entry_action(const char *api);
+  void entry_check_failed(const char *file, int line, const char *cond);
+
   // ---- sched.cc
   void sched_point(const char *api);
   void might_sleep(const char *api);
@@ -215,12 +229,7 @@ class Machine {
   uint64_t decide_pick(uint64_t lo, uint64_t hi);
   bool decide(Site s);
   // A recorded choice among 0..hi; out of range: 0.
-  uint64_t decide_index(Site s, uint64_t hi) {
-    uint64_t v = src_->pick(s, 0, hi);
-    if (v > hi) v = 0;
-    trace_.push(s, v);
-    return v;
-  }
+  uint64_t decide_index(Site s, uint64_t hi) { return decisions_.ask({s, 0, hi}); }
   // A fallible call of kind f: true when the run makes it fail (the decision
   // source says so; recorded as Site::Inject with the call's ordinal).
   bool fallible(Fault f, const char *api);
@@ -239,7 +248,7 @@ class Machine {
   void set_watchdog_seconds(double s) { watchdog_seconds_ = s; }
   double watchdog_seconds() const { return watchdog_seconds_; }
 
-  // ---- machine.cc: reports. Formatting happens in members, never in
+  // ---- report_format.cc: reports. Formatting happens in members, never in
   // heap-owning locals, because a report abandons the fiber's stack.
   // window >= 0 adds the mapping's description, pfn >= 0 the page's.
   [[noreturn]] void report(BugClass cls, int window, int64_t pfn, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -256,6 +265,27 @@ class Machine {
   const char *addr_str(const void *p) const;
 
   void format_event(std::string &out, const Event &e) const;
+  ReportEvent report_event(const Event &e) const;
+  void report_sites(int window);
+  // Call traces of this run's map events (by event sequence number), and
+  // the faulting access's (fault.cc) for the report being composed.
+  std::vector<std::pair<uint64_t, PcTrace>> map_traces_;
+  PcTrace fault_trace_;
+  bool fault_write_ = false;
+  std::string report_note_;  // a line the next report adds (BUG()'s "kernel BUG at ...")
+  // This run's kmapsim_user_map() and flush_dcache_page() calls: {pfn, the
+  // subject's call site, API}, for missing-flush-dcache's report.
+  struct DcacheCall {
+    Pfn pfn;
+    uintptr_t pc;
+    const char *api;
+    uint64_t seq;
+  };
+  std::vector<DcacheCall> dcache_calls_;
+  void note_dcache_call(Pfn pfn, const char *api) {
+    dcache_calls_.push_back({pfn, cur_task_ >= 0 ? tasks_[cur_task_]->site.pc : 0, api, events_.seq()});
+  }
+  void report_details(BugClass cls, int window, int64_t pfn);
   // Print every event to stderr as it happens (repro --events).
   void set_log_events(bool on) { log_events_ = on; }
   bool log_events_ = false;
@@ -317,8 +347,7 @@ class Machine {
   std::vector<void *> kmallocs_;
 
   Fiber host_;
-  DecisionSource *src_ = nullptr;
-  Trace trace_;
+  DecisionPath decisions_;  // every decision of the run: asked of its source, recorded (decision.h)
   EventRing events_;
   uint64_t steps_ = 0;
   uint64_t step_bound_ = 200000;
@@ -352,6 +381,12 @@ class Machine {
   bool running_ = false;
   BugClass expected_ = BugClass::None;
   RunResult result_;
+  int entry_task_ = -1;             // the task inside an imported function's entry, or -1
+  // Kernel objects C code reads directly, made on first use and renewed
+  // each run: task_struct.cc (struct task_struct per task, the run's
+  // mm_struct), rcu.cc (readers, callbacks).
+  std::shared_ptr<void> kernel_tasks_, rcu_;
+  const char *entry_fn_ = nullptr;  // that function
   std::string replay_hint_;
   uint64_t obs_hash_ = kFnvBasis;  // hash of observable events, for determinism checks
   FiberExecutor fibers_{*this};
@@ -373,6 +408,9 @@ class ApiGuard {
  private:
   Executor &e_;
 };
+
+// The struct task_struct C code sees for task id (task_struct.cc).
+::task_struct *kernel_task(Machine &m, int id);
 
 // The running machine, or a one-line error and exit 2 when the kernel API is
 // used outside a run (a subject called from main(), say).

@@ -1,5 +1,6 @@
-// Bug classes (shared BUG-CLASSES.md: stable, user-facing names) and the
-// bounded ring of recent events every report prints.
+// Bug classes (shared BUG-CLASSES.md: stable, user-facing names), the
+// bounded ring of recent events every report prints, call sites, and the
+// report itself: structured data (what --json writes) and its text.
 #pragma once
 
 #include <cstdint>
@@ -60,6 +61,43 @@ enum class Ev : uint8_t {
   Note,
 };
 
+// A call trace as captured: return addresses, innermost first (the first
+// one may be a faulting instruction's address + 1, so that every entry is
+// looked up at pc - 1). Capturing costs a few loads; symbolizing happens
+// only when a report is composed (symbolize.cc).
+struct PcTrace {
+  static constexpr int kDepth = 8;
+  uint8_t n = 0;
+  uintptr_t pc[kDepth];
+};
+
+// Walks the frame-pointer chain from frame fp (fp[0] the caller's frame,
+// fp[1] the return address). Stops at a null or non-ascending frame (a
+// fiber's first frame has a null one) and at kDepth entries.
+inline void capture_trace(PcTrace &t, const void *fp) {
+  t.n = 0;
+  const uintptr_t *f = static_cast<const uintptr_t *>(fp);
+  while (f && t.n < PcTrace::kDepth) {
+    uintptr_t pc = f[1];
+    if (!pc) break;
+    t.pc[t.n++] = pc;
+    const uintptr_t *next = reinterpret_cast<const uintptr_t *>(f[0]);
+    if (next <= f || reinterpret_cast<uintptr_t>(next) - reinterpret_cast<uintptr_t>(f) > (1u << 20) ||
+        (reinterpret_cast<uintptr_t>(next) & 7))
+      break;
+    f = next;
+  }
+}
+
+// Where subject code called the kmapsim API (the outermost API entry of the
+// running context): capi.cc's KMAPSIM_API records it, events and reports
+// read it.
+struct ApiSite {
+  uintptr_t pc = 0;           // return address into the caller
+  const void *fp = nullptr;   // the API entry's frame, for the trace
+  const char *api = nullptr;  // the entry point's name
+};
+
 struct Event {
   uint64_t seq;
   Ev kind;
@@ -68,6 +106,7 @@ struct Event {
   int32_t irq;     // interrupt instance, 0 in task context
   uint64_t a, b;   // event-specific (pfn, slot, value, ...)
   const char *what;  // static string: the API or a short note
+  uintptr_t pc;      // the subject's call site (ApiSite::pc), 0 if none
 };
 
 // The last kEventRing events of the run.
@@ -95,10 +134,63 @@ class EventRing {
   uint64_t seq_ = 0;
 };
 
+// One frame of a symbolized trace; file is relative to the subject's
+// directory (or to kmapsim's tree), never an absolute build path.
+struct Frame {
+  std::string function, file;
+  int line = 0;
+};
+
+// A place in the subject the report names: the offending access or call
+// ("access", "call") or the call that made the mapping involved
+// ("mapped"), with its trace (innermost first, kmapsim's own frames left
+// out; empty when the place is not in subject code).
+struct ReportSite {
+  std::string role;  // "access", "call", "mapped", ...
+  std::string what;  // "write", "kunmap_local()", "kmap_local_page()", ...
+  std::vector<Frame> trace;
+};
+
+struct ReportEvent {
+  uint64_t seq = 0;
+  std::string context;  // task label
+  int cpu = -1;
+  std::string kind, site, detail;  // site: "file:line" or "-"
+};
+
+// Everything a report says, as data; text is render_report_text() of it.
 struct Report {
   BugClass cls = BugClass::None;
   std::string first_line;  // "BUG: kmapsim: <class>: ..."
   std::string text;        // the whole report, first line included
+  std::string profile;
+  std::string context;               // the offending context, "" if none
+  std::vector<ReportSite> sites;           // offending place first, then the mapping's
+  std::vector<std::string> details;  // class-specific lines (the slot stack, ...)
+  std::string mapping, page;         // "" when the report names none
+  std::vector<ReportEvent> events;   // oldest first
+  std::vector<std::string> sanitizer;  // memory-error: the sanitizer's report lines
+  uint64_t decisions = 0, steps = 0;
+  std::string replay;                // the replay command, "" if unknown
 };
+
+// The report's text; the CLI's report_text.py renders the same bytes from
+// the --json form.
+std::string render_report_text(const Report &r);
+// One line of the event list, newline included.
+std::string render_event_line(const ReportEvent &e);
+// "file:line" of the first subject frame of pc's inline chain, "" if none.
+std::string site_of_pc(uintptr_t pc);
+// What the kmapsim_pick() called at pc set, read from its source line
+// ("off" for `off = kmapsim_pick(...)`), "" when the line does not say.
+std::string pick_target(uintptr_t pc);
+// Symbolizes t into frames, kmapsim's own frames left out.
+std::vector<Frame> symbolize_trace(const PcTrace &t);
+// A path as reports print it: relative to its subject's directory, or to
+// kmapsim's tree; "" for kmapsim's own sources and the host's libraries.
+std::string report_path(const std::string &file);
+// The same, but kmapsim's own sources relative to its tree and anything
+// else by its base name (for text that names every frame: a sanitizer's).
+std::string display_path(const std::string &file);
 
 }  // namespace kmapsim

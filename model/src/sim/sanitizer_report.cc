@@ -214,23 +214,30 @@ void Machine::report_sanitizer(const std::string &line, const std::string &detai
   }
   {
     compose_report(BugClass::MemoryError, -1, -1, line.c_str());
-    std::string &o = result_.report.text;
-    size_t pos = o.find("  decisions: ");
-    std::string tail = pos == std::string::npos ? std::string() : o.substr(pos);
-    if (pos != std::string::npos) o.resize(pos);
-    o += "  sanitizer report:\n";
+    Report &r = result_.report;
     size_t at = 0;
     while (at < detail.size()) {
       size_t e = detail.find('\n', at);
       if (e == std::string::npos) e = detail.size();
       if (e > at && detail.compare(at, e - at, std::string(e - at, '=')) != 0) {
-        o += "    ";
-        o.append(detail, at, e - at);
-        o += "\n";
+        // Absolute paths (build directories) differ between machines: each
+        // is shown relative to the subject's directory or kmapsim's tree.
+        std::string l;
+        for (size_t i = at; i < e;) {
+          if (detail[i] == '/' && (i == at || detail[i - 1] == ' ' || detail[i - 1] == '(')) {
+            size_t k = i;
+            while (k < e && detail[k] != ' ' && detail[k] != ')') k++;
+            l += display_path(detail.substr(i, k - i));
+            i = k;
+          } else {
+            l += detail[i++];
+          }
+        }
+        r.sanitizer.push_back(l);
       }
       at = e + 1;
     }
-    o += tail;
+    r.text = render_report_text(r);
   }  // every heap-owning local is gone before the stack is abandoned
   abandon_run();
 }

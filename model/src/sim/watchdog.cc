@@ -30,7 +30,10 @@ extern "C" int __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out, si
 
 extern "C" [[noreturn]] void kmapsim_watchdog_landing(void *pc) {
   kmapsim::Machine *m = kmapsim::Machine::running();
-  if (m) m->watchdog_report(pc);
+  if (m) {
+    kmapsim::capture_trace(m->fault_trace_, __builtin_frame_address(0));
+    m->watchdog_report(pc);
+  }
   fprintf(stderr, "kmapsim: the watchdog fired outside a run\n");
   _exit(3);
 }
@@ -71,7 +74,9 @@ void on_tick(int, siginfo_t *, void *uctx) {
   m->watchdog_fired_ = true;
   greg_t *regs = static_cast<ucontext_t *>(uctx)->uc_mcontext.gregs;
   uintptr_t sp = ((static_cast<uintptr_t>(regs[REG_RSP]) - 256) & ~uintptr_t(15)) - 8;
-  *reinterpret_cast<uintptr_t *>(sp) = 0;  // a return address nobody uses
+  // As if the spinning instruction had called the landing (its address + 1:
+  // return addresses are looked up at pc - 1): the report's call trace.
+  *reinterpret_cast<uintptr_t *>(sp) = static_cast<uintptr_t>(regs[REG_RIP]) + 1;
   regs[REG_RSP] = static_cast<greg_t>(sp);
   regs[REG_RDI] = regs[REG_RIP];
   regs[REG_RIP] = reinterpret_cast<greg_t>(&kmapsim_watchdog_landing);

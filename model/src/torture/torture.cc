@@ -151,7 +151,7 @@ bool Torture::quiescent() const {
 // trace is not kept: torture runs are not replayed from traces).
 void Torture::tick(double t) {
   check_invariants();
-  m_.trace_.clear();
+  m_.decisions_.forget_trace();
   m_.mem().dedupe_touched();
   if (opt_.progress && t - last_progress_ >= 1) {
     last_progress_ = t;
@@ -163,7 +163,7 @@ void Torture::tick(double t) {
 }
 
 [[noreturn]] void Torture::hang(double waited) {
-  static const char *const kWait[] = {"-", "a mutex", "a completion", "a work item", "a PKMAP slot", "a spinlock", "work"};
+  static const char *const kWait[] = {"-", "a mutex", "a completion", "a work item", "a PKMAP slot", "a spinlock", "work", "a wait queue"};
   fprintf(stderr, "kmapsim: torture: the tasks did not finish %.0fs after the time was up (kmapsim hung?):\n", waited);
   for (size_t i = 0; i < m_.ntasks_; i++) {
     const Task &q = *m_.tasks_[i];
@@ -204,7 +204,7 @@ TortureStats Torture::run(void (*body)()) {
     m_.reset();
     subject_data_restore();
     src.begin_run();
-    m_.src_ = &src;
+    m_.decisions_.attach(&src);
     m_.set_executor(this);
     m_.running_ = true;
     m_.mem().publish();
@@ -243,7 +243,7 @@ TortureStats Torture::run(void (*body)()) {
     m_.running_ = false;
   } while (opt_.lanes == 1 && now() < deadline);
   m_.set_executor(nullptr);
-  m_.src_ = nullptr;
+  m_.decisions_.detach();
   m_.reset();
   Machine::bind_thread(nullptr);
   stats_.seconds = now() - t0_;

@@ -1,4 +1,4 @@
-#include "decision_sources.h"
+#include "script_source.h"
 
 namespace kmapsim {
 

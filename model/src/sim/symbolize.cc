@@ -1,0 +1,195 @@
+// Call sites for reports: return addresses captured cheaply while the
+// subject runs (report.h's capture_trace) become "function file:line" only
+// when a report is composed. The toolchain's symbolizer does the work: the
+// sanitizer runtime's __sanitizer_symbolize_pc (every sanitizer build; it
+// runs llvm-symbolizer), or llvm-symbolizer directly where no sanitizer
+// runtime is linked. Results are cached per address for the process.
+//
+// Paths are printed relative to the subject's directory (or kmapsim's
+// tree) so that a report is the same bytes in every process and on every
+// machine; frames in kmapsim's own sources and in the host's libraries are
+// left out, as a kernel splat leaves out the exception entry code.
+#include <dlfcn.h>
+
+#include <fstream>
+#include <regex>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "report.h"
+#include "subject_registry.h"
+
+extern "C" void __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out_buf, size_t out_buf_size) __attribute__((weak));
+
+#ifndef KMAPSIM_SOURCE_ROOT
+#define KMAPSIM_SOURCE_ROOT "/nonexistent"  // a build outside CMake: no tree to strip
+#endif
+
+namespace kmapsim {
+
+namespace {
+
+struct RawFrame {
+  std::string function, file;
+  int line = 0;
+};
+
+bool starts_with(const std::string &s, const std::string &p) { return s.compare(0, p.size(), p) == 0; }
+
+// The inline chain at pc - 1, innermost first, with the paths as recorded.
+std::vector<RawFrame> symbolize_raw(uintptr_t pc) {
+  std::vector<RawFrame> out;
+  if (__sanitizer_symbolize_pc) {
+    static char buf[8192];
+    buf[0] = buf[1] = 0;
+    // '\x1f' separates the fields; frames come as consecutive C strings.
+    __sanitizer_symbolize_pc(reinterpret_cast<void *>(pc), "%f\x1f%s\x1f%l", buf, sizeof buf - 1);
+    buf[sizeof buf - 1] = 0;
+    for (const char *p = buf; *p && p < buf + sizeof buf; p += strlen(p) + 1) {
+      RawFrame f;
+      const char *a = strchr(p, '\x1f');
+      const char *b = a ? strchr(a + 1, '\x1f') : nullptr;
+      if (!a || !b) continue;
+      f.function.assign(p, a);
+      f.file.assign(a + 1, b);
+      f.line = atoi(b + 1);
+      if (f.function == "<null>") f.function.clear();
+      if (f.file == "<null>") f.file.clear();
+      out.push_back(f);
+    }
+    return out;
+  }
+  // No sanitizer runtime: ask llvm-symbolizer about the module and offset.
+  Dl_info info;
+  if (!dladdr(reinterpret_cast<void *>(pc - 1), &info) || !info.dli_fname) return out;
+  char cmd[1024];
+  const char *tool = getenv("KMAPSIM_SYMBOLIZER");
+  snprintf(cmd, sizeof cmd, "%s --inlining --functions=linkage --demangle --obj='%s' 0x%lx 2>/dev/null", tool ? tool : "llvm-symbolizer",
+           info.dli_fname, static_cast<unsigned long>(pc - 1 - reinterpret_cast<uintptr_t>(info.dli_fbase)));
+  FILE *p = popen(cmd, "r");
+  if (!p) return out;
+  char fn[512], loc[1024];
+  while (fgets(fn, sizeof fn, p) && fn[0] != '\n' && fgets(loc, sizeof loc, p)) {
+    RawFrame f;
+    fn[strcspn(fn, "\n")] = 0;
+    loc[strcspn(loc, "\n")] = 0;
+    f.function = strcmp(fn, "??") ? fn : "";
+    // "file:line:column"
+    char *c2 = strrchr(loc, ':');
+    if (c2) *c2 = 0;
+    char *c1 = strrchr(loc, ':');
+    if (c1) {
+      *c1 = 0;
+      f.line = atoi(c1 + 1);
+    }
+    f.file = strcmp(loc, "??") ? loc : "";
+    out.push_back(f);
+  }
+  pclose(p);
+  return out;
+}
+
+std::mutex g_mu;  // torture mode composes reports on several host threads
+std::map<uintptr_t, std::vector<Frame>> g_cache;
+
+// The subject frames of pc's inline chain, paths made relative.
+const std::vector<Frame> &frames_at(uintptr_t pc) {
+  auto it = g_cache.find(pc);
+  if (it != g_cache.end()) return it->second;
+  std::vector<Frame> v;
+  // Subject code is linked into the program with the model; code in a
+  // shared library (the C library's memcpy, the sanitizer runtime) is the
+  // host's, never the subject's.
+  static const char *self = [] {
+    Dl_info me;
+    return dladdr(reinterpret_cast<void *>(&report_path), &me) ? me.dli_fname : nullptr;
+  }();
+  Dl_info info;
+  if (self && dladdr(reinterpret_cast<void *>(pc - 1), &info) && info.dli_fname && strcmp(info.dli_fname, self) != 0)
+    return g_cache.emplace(pc, std::move(v)).first->second;
+  for (RawFrame &r : symbolize_raw(pc)) {
+    std::string rel = report_path(r.file);
+    if (rel.empty()) continue;
+    v.push_back({r.function, rel, r.line});
+  }
+  return g_cache.emplace(pc, std::move(v)).first->second;
+}
+
+}  // namespace
+
+std::string report_path(const std::string &file) {
+  if (file.empty() || file[0] != '/') return file;
+  static const std::string root = std::string(KMAPSIM_SOURCE_ROOT) + "/";
+  if (starts_with(file, root + "model/") || starts_with(file, root + "fuzz/")) return "";
+  if (starts_with(file, "/usr/") || file.find("/compiler-rt/") != std::string::npos) return "";
+  // The registered subject whose directory is the longest prefix.
+  size_t best = 0;
+  for (const SubjectEntry &s : subjects()) {
+    size_t slash = s.file.rfind('/');
+    if (s.file.empty() || s.file[0] != '/' || slash == std::string::npos) continue;
+    if (slash + 1 > best && file.compare(0, slash + 1, s.file, 0, slash + 1) == 0) best = slash + 1;
+  }
+  if (best) return file.substr(best);
+  if (starts_with(file, root)) return file.substr(root.size());
+  size_t slash = file.rfind('/');
+  return file.substr(slash + 1);
+}
+
+std::string display_path(const std::string &file) {
+  std::string rel = report_path(file);
+  if (!rel.empty() || file.empty() || file[0] != '/') return rel;
+  static const std::string root = std::string(KMAPSIM_SOURCE_ROOT) + "/";
+  if (starts_with(file, root)) return file.substr(root.size());
+  return file.substr(file.rfind('/') + 1);
+}
+
+std::string site_of_pc(uintptr_t pc) {
+  if (!pc) return "";
+  std::lock_guard<std::mutex> lock(g_mu);
+  const std::vector<Frame> &v = frames_at(pc);
+  if (v.empty()) return "";
+  return v.front().file + ":" + std::to_string(v.front().line);
+}
+
+std::string pick_target(uintptr_t pc) {
+  if (!pc) return "";
+  std::lock_guard<std::mutex> lock(g_mu);
+  static std::map<uintptr_t, std::string> cache;
+  auto it = cache.find(pc);
+  if (it != cache.end()) return it->second;
+  std::string what;
+  for (const RawFrame &r : symbolize_raw(pc)) {
+    if (report_path(r.file).empty()) continue;
+    std::ifstream in(r.file);
+    std::string line;
+    for (int i = 0; i < r.line && std::getline(in, line); i++) {
+    }
+    if (!in) break;
+    static const std::regex assign(R"(([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*|\[[^\]]*\])*)\s*[-+*/|&]?=\s*(?:\([^()]*\)\s*)?kmapsim_pick\s*\()");
+    static const std::regex arg(R"(([A-Za-z_]\w*)\s*\((?:[^()]*,)?\s*kmapsim_pick\s*\()");
+    std::smatch m;
+    if (std::regex_search(line, m, assign))
+      what = m[1].str();
+    else if (std::regex_search(line, m, arg) && m[1] != "if" && m[1] != "while" && m[1] != "for" && m[1] != "switch" &&
+             m[1] != "return" && m[1] != "sizeof")
+      what = "an argument of " + m[1].str() + "()";
+    break;
+  }
+  return cache.emplace(pc, what).first->second;
+}
+
+std::vector<Frame> symbolize_trace(const PcTrace &t) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  std::vector<Frame> out;
+  for (int i = 0; i < t.n; i++)
+    for (const Frame &f : frames_at(t.pc[i])) out.push_back(f);
+  return out;
+}
+
+}  // namespace kmapsim

@@ -1,0 +1,39 @@
+"""`--json FILE` of check and repro: the report as data for CI systems.
+
+    {"format": "kmapsim-report 1", "verdict": "report" | "clean",
+     "class", "first_line", "crash_file", "replay",
+     "report": <docs/report.schema.json's object, or null when clean>,
+     "text": <the report's text, or null>}
+
+"report" is the driver's --json "details" (fuzz/driver_json.cc);
+report_text.render() of it is the text the command printed. FILE "-" is
+standard output.
+"""
+import json
+import sys
+
+FORMAT = "kmapsim-report 1"
+
+
+def document(result):
+    """The document for a driver Result (None or clean: a clean verdict)."""
+    if result is None or not result.reported:
+        return {"format": FORMAT, "verdict": "clean", "class": None, "first_line": None, "crash_file": None,
+                "replay": None, "report": None, "text": None}
+    details = result.get("details") or None
+    return {"format": FORMAT, "verdict": "report", "class": result.get("class"),
+            "first_line": result.get("first_line"), "crash_file": result.get("crash_file"),
+            "replay": details.get("replay") if details else None, "report": details, "text": result.get("report")}
+
+
+def write(path, doc):
+    text = json.dumps(doc, indent=1, sort_keys=False) + "\n"
+    if path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    import os
+    os.replace(tmp, path)

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# A generated harness must find a bug, not only stay quiet (CTest label
+# `kernel`):
+#   break_patch.sh VERSION PROFILE FILE FUNCTION OLD NEW EXPECT
+# Writes, at run time, a one-line patch against the tree's FILE that
+# replaces the text OLD by NEW on the first line of FUNCTION's body holding
+# it (no kernel text is kept in kmapsim), then runs
+#   check --kernel VERSION --patch PATCH FILE:FUNCTION
+# with the harness kmapsim writes from the signature, and expects the verdict
+# EXPECT (introduced, or unchanged).
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+version=$1 profile=$2 file=$3 func=$4 old=$5 new=$6 expect=$7
+if ! tree=$("$ROOT/scripts/kmapsim" kernel-src "$version" 2>/tmp/kmapsim-kernel-src.$$); then
+	echo "SKIP: linux-source-$version is not available here: $(cat /tmp/kmapsim-kernel-src.$$)"
+	rm -f /tmp/kmapsim-kernel-src.$$
+	exit 77
+fi
+rm -f /tmp/kmapsim-kernel-src.$$
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/a/$(dirname "$file")" "$tmp/b/$(dirname "$file")"
+cp "$tree/$file" "$tmp/a/$file"
+OLD=$old NEW=$new FUNC=$func awk '
+	BEGIN { old = ENVIRON["OLD"]; new = ENVIRON["NEW"]; fn = ENVIRON["FUNC"] "(" }
+	!done && index($0, fn) && $0 !~ /;[ \t]*$/ { infn = 1 }
+	infn && !done && (i = index($0, old)) {
+		$0 = substr($0, 1, i - 1) new substr($0, i + length(old))
+		done = 1
+	}
+	infn && /^}/ { infn = 0 }
+	{ print }
+' "$tmp/a/$file" >"$tmp/b/$file"
+(cd "$tmp" && diff -u "a/$file" "b/$file" >"$tmp/break.patch")
+if [[ $(grep -c '^+[^+]' "$tmp/break.patch") != 1 ]]; then
+	echo "FAIL: '$old' is not in $func() of $version's $file"
+	exit 1
+fi
+grep '^+[^+]' "$tmp/break.patch"
+out=$("$ROOT/scripts/kmapsim" check --kernel "$version" --profile "$profile" --seconds "${KMAPSIM_KERNEL_SECONDS:-6}" \
+	--patch "$tmp/break.patch" "$file:$func" 2>&1)
+echo "$out" | grep -E '^BUG: kmapsim|^kmapsim: ' | head -20
+grep -q "verdict on $profile: $expect " <<<"$out"
+ok=$?
+((ok == 0)) && echo "PASS: $version $profile $file:$func patched: $expect" || echo "FAIL: $version $profile $file:$func patched: expected $expect"
+exit $ok

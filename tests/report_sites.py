@@ -1,0 +1,94 @@
+#!/usr/bin/python3
+"""A zoo buggy variant's report points at the line: the offending access or
+call is the line marked `/* kmapsim: here */` in buggy.c, the mapping's call
+the line marked `/* kmapsim: map */` (when the file has one). Also: the
+--json report validates against docs/report.schema.json and renders
+(report_text.py) to the text the driver printed, and replaying the crash
+file in two processes prints the same bytes.
+
+usage: report_sites.py BINARY SOURCE PROFILE CLASS RUNS
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from kmapsim_cli import report_text  # noqa: E402
+
+
+def marked(source, tag):
+    with open(source) as f:
+        return [i + 1 for i, line in enumerate(f) if "/* kmapsim: %s */" % tag in line]
+
+
+def main():
+    binary, source, profile, cls, runs = sys.argv[1:6]
+    base = os.path.basename(source)
+    fails = []
+    here, maps = marked(source, "here"), marked(source, "map")
+    if not here:
+        print("FAIL: %s has no /* kmapsim: here */ marker" % source)
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        res = os.path.join(tmp, "r.json")
+        p = subprocess.run([binary, "--explore", "--profile", profile, "--runs", runs, "--crash-dir", tmp, "--json", res],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 1:
+            print("FAIL: expected a report (exit 1), got exit %d\n%s" % (p.returncode, p.stderr))
+            return 1
+        doc = json.load(open(res))
+        d = doc["details"]
+        if d["class"] != cls:
+            fails.append("class %s, expected %s" % (d["class"], cls))
+        # The schema and the round trip.
+        try:
+            import jsonschema
+            jsonschema.validate(d, json.load(open(os.path.join(ROOT, "docs", "report.schema.json"))))
+        except ImportError:
+            fails.append("python3-jsonschema is missing (scripts/kmapsim setup installs it)")
+        except jsonschema.ValidationError as e:
+            fails.append("schema: %s" % e.message)
+        if report_text.render(d) != doc["report"]:
+            fails.append("report_text.render(details) differs from the printed report")
+        if doc["report"] not in p.stderr:
+            fails.append("the --json report is not the text printed")
+        # The sites.
+        sites = d["sites"]
+        first = sites[0] if sites else None
+        if not first or not first["trace"]:
+            fails.append("no site for the offending access or call")
+        else:
+            f = first["trace"][0]
+            if f["file"] != base or f["line"] not in here:
+                fails.append("%s site is %s:%d, marked line(s) %s:%s" % (first["role"], f["file"], f["line"], base, here))
+        if maps:
+            m = [s for s in sites if s["role"] in ("mapped", "kernel-side mapping") and s["trace"]]
+            if not m:
+                fails.append("no site for the mapping's call (marked %s:%s)" % (base, maps))
+            elif m[0]["trace"][0]["file"] != base or m[0]["trace"][0]["line"] not in maps:
+                fails.append("mapping site is %s:%d, marked %s:%s" % (m[0]["trace"][0]["file"], m[0]["trace"][0]["line"], base, maps))
+        if re.search(r"(^|[\s(])/(work|home|tmp|usr)/", doc["report"].split("  replay: ")[0]):
+            fails.append("an absolute path in the report")
+        # Replay: two processes, the same bytes.
+        outs = []
+        for _ in range(2):
+            r = subprocess.run([binary, "--replay", doc["crash_file"]], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            outs.append((r.returncode, r.stdout, r.stderr))
+        if outs[0] != outs[1] or outs[0][0] != 1:
+            fails.append("two replays differ (exit %d and %d)" % (outs[0][0], outs[1][0]))
+        elif d["first_line"].encode() not in outs[0][2]:
+            fails.append("the replay does not print the same report")
+    for f in fails:
+        print("FAIL: " + f)
+    if not fails:
+        print("ok: %s %s: %s line %s, map line %s" % (base, cls, first["role"], here, maps or "-"))
+    print(doc["report"])
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
