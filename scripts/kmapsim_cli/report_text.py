@@ -1,5 +1,5 @@
 """A report's text from its data (the driver's --json "details",
-docs/report.schema.json). model/src/report.cc renders the same bytes from
+docs/report.schema.json). model/src/sim/report.cc renders the same bytes from
 the same data: change both together. tests/cli/test_report_json.py checks
 that the two agree on real reports.
 """

@@ -10,7 +10,7 @@ compiled twice and any change that matters is. A file that does not compile
 or link is the user's input: one line, exit 2.
 
 `plain_accesses` adds clang's trace-loads/trace-stores hooks (the subject's
-plain loads and stores become scheduling points, model/src/plain_access.cc):
+plain loads and stores become scheduling points, model/src/sim/plain_access.cc):
 a different binary, so a different key.
 """
 import hashlib

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * A function's entry check is its caller's contract (kmapsim_entry_begin/end,
- * model/src/entry_contract.cc): runs whose picks break it are discarded, not
+ * model/src/kernel/entry_contract.cc): runs whose picks break it are discarded, not
  * reported; a BUG or an overrun after the function's first action still is.
  * Each subject picks offset and length over the whole page, as check
  * --kernel's generated harness does, so about half the runs break the check.

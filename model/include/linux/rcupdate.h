@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kmapsim: RCU (model/src/rcu.cc). A read-side critical section may not
+ * kmapsim: RCU (model/src/kernel/rcu.cc). A read-side critical section may not
  * sleep; the model runs it with preemption disabled (as a kernel without
  * PREEMPT_RCU does), so a sleep inside one is reported as sleep-in-atomic.
  * A grace period ends once every task that was inside a read-side section

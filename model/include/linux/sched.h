@@ -16,7 +16,7 @@ struct mm_struct;
  * of its own, zeroed each run; kernel threads and workers have none),
  * current->pid/tgid, current->comm, current->flags. In an interrupt,
  * current is the interrupted task, as in the kernel. The model keeps the
- * rest of a task's state itself (model/src/task_struct.cc).
+ * rest of a task's state itself (model/src/kernel/task_struct.cc).
  */
 struct task_struct {
 	int kmapsim_id;		/* the model's task: not a kernel field */

@@ -59,7 +59,7 @@ static inline void init_waitqueue_head(struct wait_queue_head *wq)
 }
 
 /*
- * Waking and sleeping are the model's (model/src/wait_queue.cc): an entry's
+ * Waking and sleeping are the model's (model/src/kernel/wait_queue.cc): an entry's
  * default wake function marks it WQ_FLAG_WOKEN and wakes its task if that
  * task sleeps on the queue; a sleep with the entry already woken returns at
  * once, so a wake-up between the condition test and the sleep is never
