@@ -10,12 +10,8 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 version=$1 profile=$2 expect=$3
-if ! tree=$("$ROOT/scripts/kmapsim" kernel-src "$version" 2>/tmp/kmapsim-kernel-src.$$); then
-	echo "SKIP: linux-source-$version is not available here: $(cat /tmp/kmapsim-kernel-src.$$)"
-	rm -f /tmp/kmapsim-kernel-src.$$
-	exit 77
-fi
-rm -f /tmp/kmapsim-kernel-src.$$
+. "$HERE/kernel_tree.sh"
+tree=$(kernel_tree "$version") || { echo "$tree"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/a/fs" "$tmp/b/fs"

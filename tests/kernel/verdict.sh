@@ -14,9 +14,9 @@ shift 4
 kernel=(--kernel "$version")
 if [[ $version == none ]]; then
 	kernel=()
-elif ! err=$("$ROOT/scripts/kmapsim" kernel-src "$version" 2>&1 >/dev/null); then
-	echo "SKIP: linux-source-$version is not available here: $err"
-	exit 77
+else
+	. "$(dirname "$0")/kernel_tree.sh"
+	skip=$(kernel_tree "$version") || { echo "$skip"; exit 77; }
 fi
 out=$("$ROOT/scripts/kmapsim" check "${kernel[@]}" --profile "$profile" --seconds "${KMAPSIM_KERNEL_SECONDS:-6}" "$@" "$target" 2>&1)
 rc=$?
