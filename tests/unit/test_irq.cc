@@ -305,6 +305,132 @@ TEST(Irq, SpinlockTakenInHandlerWhileTheTaskHoldsItWithIrqsOn) {
   EXPECT_TRUE(Reported(r, BugClass::PkmapDeadlock, {"spin_lock", "interrupt handler"}));
 }
 
+// ---- a handler spinning on a lock held on another CPU
+
+// The legal pattern: the task takes the lock with spin_lock_irqsave (no
+// interrupt on its CPU while it holds it), the handler with spin_lock. A
+// handler that fires on another CPU meanwhile spins until the holder, on
+// its own CPU, releases the lock. The holder then frees the line:
+// free_irq() waits for the handler still in progress on the other CPU
+// before the device goes away.
+DEFINE_SPINLOCK(g_xlock);
+DECLARE_COMPLETION(g_xlocked);
+int g_dev;  // the handler's dev_id
+volatile int g_armed, g_release, g_dev_alive;
+int g_contended, g_hits, g_bad, g_worker_cpu, g_handler_cpu;
+bool g_never_release;
+
+irqreturn_t xlock_handler(int, void *) {
+  if (!g_armed) return IRQ_HANDLED;
+  if (!g_dev_alive) g_bad++;
+  if (g_xlock.owner) {
+    g_contended++;
+    g_handler_cpu = smp_processor_id();
+  }
+  spin_lock(&g_xlock);
+  g_hits++;
+  spin_unlock(&g_xlock);
+  if (!g_dev_alive) g_bad++;  // free_irq() returned while this handler ran
+  return IRQ_HANDLED;
+}
+
+int xlock_holder(void *) {
+  unsigned long flags;
+  spin_lock_irqsave(&g_xlock, flags);
+  g_worker_cpu = smp_processor_id();
+  complete(&g_xlocked);
+  while (!READ_ONCE(g_release)) cpu_relax();
+  spin_unlock_irqrestore(&g_xlock, flags);
+  free_irq(7, &g_dev);
+  g_dev_alive = 0;
+  return 0;
+}
+
+void xlock_body() {
+  spin_lock_init(&g_xlock);
+  init_completion(&g_xlocked);
+  g_armed = 0;
+  g_release = 0;
+  g_dev_alive = 1;
+  g_contended = g_hits = g_bad = 0;
+  g_worker_cpu = g_handler_cpu = -1;
+  request_irq(7, xlock_handler, 0, "test-irq", &g_dev);
+  kthread_run(xlock_holder, nullptr, "holder");
+  wait_for_completion(&g_xlocked);
+  g_armed = 1;  // plain stores: no scheduling point before either
+  if (!g_never_release) g_release = 1;
+  cond_resched();  // an interrupt here finds the lock held on the other CPU
+}
+
+TEST(Irq, HandlerSpinsOnALockHeldOnAnotherCpu) {
+  g_never_release = false;
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", xlock_body, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_contended, 1);
+  EXPECT_GE(g_hits, 1);
+  EXPECT_NE(g_handler_cpu, g_worker_cpu);
+  EXPECT_EQ(g_bad, 0);
+}
+
+TEST(Irq, HandlerSpinningAcrossCpusIsCleanUnderRandomSchedules) {
+  g_never_release = false;
+  int contended = 0;
+  for (uint64_t seed = 1; seed <= 300; seed++) {
+    kmapsim::RandomSource src(seed);
+    RunResult r = run("strict", xlock_body, src);
+    ASSERT_TRUE(Clean(r)) << "seed " << seed;
+    ASSERT_EQ(g_bad, 0) << "seed " << seed;
+    contended += g_contended;
+  }
+  EXPECT_GT(contended, 0);  // the cross-CPU spin was explored
+}
+
+TEST(Irq, HandlerSpinningAcrossCpusIsCleanUnderExhaustiveK2) {
+  g_never_release = false;
+  kmapsim::ExhaustiveSource ex(2, 20000);
+  uint64_t runs = 0;
+  int contended = 0;
+  for (;;) {
+    RunResult r = run("strict", xlock_body, ex);
+    runs++;
+    ASSERT_TRUE(Clean(r)) << "run " << runs;
+    ASSERT_EQ(g_bad, 0) << "run " << runs;
+    contended += g_contended;
+    if (ex.complete() || runs >= 20000) break;
+  }
+  EXPECT_TRUE(ex.complete()) << runs << " runs";
+  EXPECT_GT(runs, 1u);
+  EXPECT_GT(contended, 0);
+}
+
+TEST(Irq, HolderOnAnotherCpuThatNeverReleasesIsASoftLockup) {
+  g_never_release = true;
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", xlock_body, src);
+  g_never_release = false;
+  EXPECT_FALSE(r.livelock);
+  EXPECT_TRUE(Reported(r, BugClass::SoftLockup, {"holder spins at", "main waits for a spinlock"}));
+}
+
+TEST(Irq, HandlerOnTheHoldersOwnCpuIsStillADeadlock) {
+  static DEFINE_SPINLOCK(lock);
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    spin_lock_init(&lock);
+    request(+[](int, void *) -> irqreturn_t {
+      spin_lock(&lock);
+      spin_unlock(&lock);
+      return IRQ_HANDLED;
+    });
+    kthread_run(+[](void *) -> int { return 0; }, nullptr, "bystander");
+    spin_lock(&lock);
+    kfree(kmalloc(8, GFP_ATOMIC | __GFP_NOFAIL));
+    spin_unlock(&lock);
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::PkmapDeadlock, {"in an interrupt handler while main holds it without disabling interrupts"}));
+}
+
 TEST(Irq, FreeIrqOfAnUnrequestedLine) {
   RunResult r = run("strict", +[] { free_irq(3, nullptr); });
   EXPECT_TRUE(Reported(r, BugClass::SubjectBug, {"free_irq(3)"}));

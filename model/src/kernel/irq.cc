@@ -32,15 +32,46 @@ void Irq::free_irq(unsigned irq, void *dev_id) {
   m_.report(BugClass::SubjectBug, -1, -1, "free_irq(%u) of an interrupt that is not requested", irq);
 }
 
+bool Irq::busy(const IrqHandler &h) const {
+  for (const IrqHandler &b : in_progress_)
+    if (b.irq == h.irq && b.dev_id == h.dev_id && b.handler == h.handler) return true;
+  return false;
+}
+
+size_t Irq::busy_in(const std::vector<IrqHandler> &hs) const {
+  if (in_progress_.empty()) return 0;
+  size_t n = 0;
+  for (const IrqHandler &h : hs) n += busy(h);
+  return n;
+}
+
+bool Irq::in_progress(const void *dev_id) const {
+  for (const IrqHandler &b : in_progress_)
+    if (b.dev_id == dev_id) return true;
+  return false;
+}
+
+// With no handler in progress elsewhere (every run before a handler first
+// spins on a lock held on another CPU) the decisions are exactly one
+// Site::Irq and, with several handlers, one Site::IrqWhich among them all.
 void Irq::maybe_fire() {
   Task &t = m_.cur();
   if (handlers_.empty() || t.irqs_off || m_.in_irq()) return;
+  size_t n = idle_handlers();
+  if (n == 0) return;
   if (!m_.decide(Site::Irq)) return;
   size_t which = 0;
-  if (handlers_.size() > 1) {
-    which = m_.decide_index(Site::IrqWhich, handlers_.size() - 1);
+  if (n > 1) {
+    which = m_.decide_index(Site::IrqWhich, n - 1);
   }
-  fire(which);
+  fire_idle(which);
+}
+
+void Irq::fire_idle(size_t k) {
+  for (size_t i = 0; i < handlers_.size(); i++) {
+    if (busy(handlers_[i])) continue;
+    if (k-- == 0) return fire(i);
+  }
 }
 
 // Runs handler `which` now, nested on the current task (maybe_fire_irq's
@@ -61,7 +92,14 @@ void Irq::fire(size_t which) {
     const IrqHandler &hh = *static_cast<const IrqHandler *>(arg);
     reinterpret_cast<irq_handler_t>(hh.handler)(static_cast<int>(hh.irq), hh.dev_id);
   };
+  in_progress_.push_back(h);
   m_.executor().run_subject(h.dev_id, handler, &h);  // subject code (torture mode: without the model lock)
+  for (size_t i = in_progress_.size(); i-- > 0;)
+    if (in_progress_[i].irq == h.irq && in_progress_[i].dev_id == h.dev_id && in_progress_[i].handler == h.handler) {
+      in_progress_.erase(in_progress_.begin() + static_cast<long>(i));
+      break;
+    }
+  if (m_.blocked_on(Wait::Spin)) m_.wake(Wait::Spin, done_key(), true);  // synchronize_irq()
   t.irqs_off--;
   if (t.kmap_ctrl.size() > depth) {
     const LocalMap &m = t.kmap_ctrl.back();

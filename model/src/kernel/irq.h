@@ -26,15 +26,29 @@ class Irq {
   // Runs handler `which` now, nested on the current task.
   void fire(size_t which);
   size_t handlers() const { return handlers_.size(); }
+  // Handlers that may fire now: as the kernel's interrupt core does, a line
+  // whose handler is in progress on one CPU (its task switched away while
+  // the handler spins on a lock) does not run it on another meanwhile.
+  size_t idle_handlers() const { return handlers_.size() - busy_in(handlers_); }
+  // Runs the k-th handler that may fire now.
+  void fire_idle(size_t k);
+  // A handler of dev_id is in progress on some CPU (synchronize_irq waits).
+  bool in_progress(const void *dev_id) const;
+  // What a task waiting for a handler to finish blocks on (Wait::Spin).
+  const void *done_key() const { return &in_progress_; }
   int fired() const { return counter_; }  // interrupt instances of this run
   void reset() {
     handlers_.clear();
+    in_progress_.clear();
     counter_ = 0;
   }
 
  private:
+  bool busy(const IrqHandler &h) const;
+  size_t busy_in(const std::vector<IrqHandler> &hs) const;
   Machine &m_;
   std::vector<IrqHandler> handlers_;
+  std::vector<IrqHandler> in_progress_;  // handlers running now, on any CPU (usually none)
   int counter_ = 0;
 };
 

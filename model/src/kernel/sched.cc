@@ -48,6 +48,7 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.timed_wait = t.timed_out = false;
   t.wq_interruptible = false;
   t.api_depth = 0;
+  t.irq = 0;
   // Nobody waits for a task that did not exist when they yielded.
   waiters_ &= ~(1ull << id);
   clear_waits_for(id);
@@ -196,8 +197,12 @@ void Sched::switch_to_task(int next) {
   m_.event(Ev::Switch, static_cast<uint64_t>(next), 0, "run");
   tasks_[prev]->api_depth = m_.api_depth_;
   m_.api_depth_ = tasks_[next]->api_depth;
+  // The context too: a task whose interrupt handler spins on a lock held on
+  // another CPU is switched away from inside the handler (locking.cc).
+  tasks_[prev]->irq = m_.cur_irq();
+  m_.enter_irq(tasks_[next]->irq);
   cur_task_ = next;
-  m_.local().sched_out_in(next, 0);
+  m_.local().sched_out_in(next, tasks_[next]->irq);
   Fiber::switch_to(&tasks_[prev]->fiber, &tasks_[next]->fiber);
   // Resumed: whoever switched here set cur_task_ to us and activated us.
 }

@@ -128,8 +128,8 @@ void Sched::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
   idle_spins_++;
   // Alone, with interrupts that could end the wait: a fair schedule lets
   // them in (no decision: every schedule does, after the same spins).
-  if (!t.must_wait && m_.irq().handlers() && !t.irqs_off && !m_.in_irq() && idle_spins_ % kIrqAfterSpins == 0)
-    m_.irq().fire((idle_spins_ / kIrqAfterSpins) % m_.irq().handlers());
+  if (!t.must_wait && m_.irq().idle_handlers() && !t.irqs_off && !m_.in_irq() && idle_spins_ % kIrqAfterSpins == 0)
+    m_.irq().fire_idle((idle_spins_ / kIrqAfterSpins) % m_.irq().idle_handlers());
   if (idle_spins_ >= kSpinLimit) {
     char why[200];
     snprintf(why, sizeof why, "%s spins at %s() on cpu %d and no fair schedule makes progress (%llu spin iterations with nothing changed)",

@@ -93,6 +93,7 @@ struct Task {
   bool timed_out = false;
   bool wq_interruptible = false;  // sleeps on a wait queue interruptibly (wait_queue.cc)
   int api_depth = 0;  // Machine::api_depth_ while another fiber runs
+  int irq = 0;        // the interrupt instance it is in while another fiber runs (a handler spinning on a lock)
   ApiSite site;       // where the subject called the API it is in (report.h)
   // What the task runs.
   void (*subject)() = nullptr;

@@ -33,6 +33,14 @@ void FiberExecutor::run_subject(const void *, void (*fn)(void *), void *arg) {
   m_.api_depth_ = depth;
 }
 
+// free_irq(): a handler of dev_id whose task was switched away while the
+// handler spins on a lock (kernel/locking.cc) is still in progress on its
+// CPU; as the kernel's synchronize_irq() does, wait (spinning, keeping this
+// CPU) until it returns. Otherwise nothing runs elsewhere: no decision.
+void FiberExecutor::synchronize_irq(const void *dev_id) {
+  while (m_.irq().in_progress(dev_id)) m_.block(Wait::Spin, m_.irq().done_key(), "synchronize_irq");
+}
+
 void FiberExecutor::end_at_report() { m_.abandon_run(); }
 
 }  // namespace kmapsim

@@ -21,7 +21,7 @@ class FiberExecutor final : public Executor {
   void sleep(Task &t, Wait why, const char *api) override;
   void woke() override {}
   void run_subject(const void *key, void (*fn)(void *), void *arg) override;
-  void synchronize_irq(const void *) override {}
+  void synchronize_irq(const void *dev_id) override;
   bool stopping() const override { return false; }
   [[noreturn]] void end_at_report() override;
 
