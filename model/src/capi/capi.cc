@@ -37,7 +37,7 @@ class SiteGuard {
     // Deterministic mode counts API depth per context (an interrupt handler
     // starts again at 0); torture mode does not, and an empty slot says
     // this is the outermost call.
-    if (m.policy().parallel ? s.pc != 0 : m.api_depth_ != 1) return;
+    if (m.policy().parallel ? s.pc != 0 : m.api_depth() != 1) return;
     slot_ = &s;
     prev_ = s;
     s = {pc, fp, api};
@@ -298,7 +298,7 @@ void *kmalloc(size_t size, gfp_t flags) {
     memset(p, 0, size);
   else
     memset(p, 0x6b, size);
-  m.kmallocs_.push_back(p);
+  m.note_kmalloc(p);
   return p;
 }
 void *kzalloc(size_t size, gfp_t flags) { return kmalloc(size, flags | __GFP_ZERO); }
@@ -309,13 +309,10 @@ void *kcalloc(size_t n, size_t size, gfp_t flags) {
 void kfree(const void *ptr) {
   if (!ptr) return;
   KMAPSIM_API;
-  for (size_t i = 0; i < m.kmallocs_.size(); i++)
-    if (m.kmallocs_[i] == ptr) {
-      m.kmallocs_[i] = m.kmallocs_.back();
-      m.kmallocs_.pop_back();
-      free(const_cast<void *>(ptr));
-      return;
-    }
+  if (m.forget_kmalloc(ptr)) {
+    free(const_cast<void *>(ptr));
+    return;
+  }
   m.report(BugClass::SubjectBug, -1, -1, "kfree(%s): not a live kmalloc() allocation (double free?)", m.addr_str(ptr));
 }
 
@@ -417,11 +414,11 @@ void kmapsim_expect(const char *bug_class) {
   KMAPSIM_API;
   BugClass c = kmapsim::bug_class_from_name(bug_class ? bug_class : "");
   if (c == BugClass::None) m.report(BugClass::SubjectBug, -1, -1, "kmapsim_expect(\"%s\"): no such class", bug_class ? bug_class : "(null)");
-  m.expected_ = c;
+  m.set_expected(c);
 }
 void kmapsim_missed(const char *what) {
   KMAPSIM_API;
-  m.report(BugClass::SubjectBug, -1, -1, "missed detection: %s should have been reported as %s", what, kmapsim::bug_class_name(m.expected_));
+  m.report(BugClass::SubjectBug, -1, -1, "missed detection: %s should have been reported as %s", what, kmapsim::bug_class_name(m.expected()));
 }
 void kmapsim_assert_invariants(void) {
   KMAPSIM_API;

@@ -41,11 +41,11 @@ struct RcuState {
 };
 
 RcuState &rcu(Machine &m) {
-  if (!m.rcu_) m.rcu_ = std::make_shared<RcuState>();
-  auto &s = *static_cast<RcuState *>(m.rcu_.get());
-  if (s.run != m.run_serial_) {
+  if (!m.rcu_state()) m.rcu_state() = std::make_shared<RcuState>();
+  auto &s = *static_cast<RcuState *>(m.rcu_state().get());
+  if (s.run != m.run_serial()) {
     s = RcuState{};
-    s.run = m.run_serial_;
+    s.run = m.run_serial();
   }
   size_t n = m.sched().task_slots() > m.ntasks() ? m.sched().task_slots() : m.ntasks();
   if (s.nesting.size() < n) {

@@ -27,8 +27,8 @@ struct KernelTasks {
 };
 
 KernelTasks &state(Machine &m) {
-  if (!m.kernel_tasks_) m.kernel_tasks_ = std::make_shared<KernelTasks>();
-  return *static_cast<KernelTasks *>(m.kernel_tasks_.get());
+  if (!m.kernel_tasks_state()) m.kernel_tasks_state() = std::make_shared<KernelTasks>();
+  return *static_cast<KernelTasks *>(m.kernel_tasks_state().get());
 }
 
 }  // namespace
@@ -40,12 +40,12 @@ struct task_struct *kernel_task(Machine &m, int id) {
     k.made_in.push_back(0);
   }
   // run_serial_ starts at 1 with the first run, so 0 is never current
-  if (k.mm_run != m.run_serial_) {
+  if (k.mm_run != m.run_serial()) {
     memset(&k.mm, 0, sizeof k.mm);
-    k.mm_run = m.run_serial_;
+    k.mm_run = m.run_serial();
   }
   struct task_struct &t = k.tasks[id];
-  if (k.made_in[id] != m.run_serial_) {
+  if (k.made_in[id] != m.run_serial()) {
     const Task &task = m.task(id);
     memset(&t, 0, sizeof t);
     t.kmapsim_id = id;
@@ -54,7 +54,7 @@ struct task_struct *kernel_task(Machine &m, int id) {
     t.flags = kthread ? PF_KTHREAD : 0;
     t.mm = t.active_mm = kthread ? nullptr : &k.mm;
     strncpy(t.comm, task.name.c_str(), TASK_COMM_LEN - 1);
-    k.made_in[id] = m.run_serial_;
+    k.made_in[id] = m.run_serial();
   }
   return &t;
 }

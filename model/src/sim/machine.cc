@@ -148,6 +148,16 @@ void Machine::sched_point(const char *api) {
   exec_->sched_point(api);
 }
 
+bool Machine::forget_kmalloc(const void *p) {
+  for (size_t i = 0; i < kmallocs_.size(); i++)
+    if (kmallocs_[i] == p) {
+      kmallocs_[i] = kmallocs_.back();
+      kmallocs_.pop_back();
+      return true;
+    }
+  return false;
+}
+
 // What must hold when the run ends: every kmap() kunmap()ed (kmap-leak).
 void Machine::end_run_checks() { pkmap_.check_leaks(); }
 

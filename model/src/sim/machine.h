@@ -169,6 +169,22 @@ class Machine {
   // without a scheduling point is a soft-lockup.
   void set_watchdog_seconds(double s) { watchdog_seconds_ = s; }
   double watchdog_seconds() const { return watchdog_seconds_; }
+  // The run's state other files read (watchdog.cc's timer, plain_access.cc,
+  // the C API, task_struct.cc and rcu.cc); the fields themselves are private.
+  int api_depth() const { return api_depth_; }
+  uint64_t run_serial() const { return run_serial_; }
+  bool watchdog_fired() const { return watchdog_fired_; }
+  void set_watchdog_fired() { watchdog_fired_ = true; }
+  bool plain_access_points() const { return plain_access_points_; }
+  // One more plain-access scheduling point of this run: false past the budget.
+  bool take_plain_point() { return ++plain_points_ <= kPlainPointBudget; }
+  void note_kmalloc(void *p) { kmallocs_.push_back(p); }
+  bool forget_kmalloc(const void *p);  // machine.cc: false when p is no live kmalloc()
+  void set_expected(BugClass c) { expected_ = c; }  // kmapsim_expect()
+  BugClass expected() const { return expected_; }
+  // Kernel objects C code reads directly (task_struct.cc, rcu.cc).
+  std::shared_ptr<void> &kernel_tasks_state() { return kernel_tasks_; }
+  std::shared_ptr<void> &rcu_state() { return rcu_; }
 
   // ---- report_format.cc: reports. Formatting happens in members, never in
   // heap-owning locals, because a report abandons the fiber's stack.
@@ -233,8 +249,9 @@ class Machine {
   mutable char label_buf_[4][64];
   mutable int label_next_ = 0;
 
- public:
-  // State is public to the model's own files and tests; subjects never see it.
+ private:
+  // The machine's state: its own and its friends' (the executors and the
+  // scheduler); every other file goes through the methods above.
   Profile prof_;
   // The parts (declaration order: the arena's range belongs to PhysMem).
   Arena arena_;
@@ -265,8 +282,12 @@ class Machine {
   uint64_t plain_points_ = 0;  // this run's plain-access scheduling points
   static constexpr uint64_t kPlainPointBudget = 20000;
   bool watchdog_fired_ = false;
+
+ public:
   void arm_watchdog();                                  // watchdog.cc
   [[noreturn]] void watchdog_report(const void *pc);   // watchdog.cc
+
+ private:
   bool running_ = false;
   BugClass expected_ = BugClass::None;
   RunResult result_;

@@ -22,8 +22,8 @@ inline void plain_access(const void *addr, bool write) {
   // The model's own code is not instrumented, but subject callbacks the
   // model runs (handlers, thread functions) are: skip while inside an API
   // call, in an interrupt handler (no scheduling there), in torture mode.
-  if (!m || !m->running_ || !m->policy().decides_schedule || m->api_depth_ || m->irq_instance_ || m->cur_task() < 0) return;
-  if (!m->plain_access_points_) return;
+  if (!m || !m->in_run() || !m->policy().decides_schedule || m->api_depth() || m->in_irq() || m->cur_task() < 0) return;
+  if (!m->plain_access_points()) return;
   if (m->cur().fiber.contains(addr)) return;  // the task's own stack: nobody else sees it
   // Page contents (the direct map, kmap windows) are left out: loops over a
   // page's bytes would make every byte a scheduling point (thousands per
@@ -34,7 +34,7 @@ inline void plain_access(const void *addr, bool write) {
   // A budget per run: a loop over a heap buffer (parity, checksums) would
   // otherwise spend the step bound one byte at a time. The first
   // kPlainPointBudget shared plain accesses of a run are scheduling points.
-  if (++m->plain_points_ > Machine::kPlainPointBudget) return;
+  if (!m->take_plain_point()) return;
   ApiGuard guard(*m);
   m->shared_access(addr, write ? Shared::Write : Shared::Read, write ? "a plain store" : "a plain load");
 }

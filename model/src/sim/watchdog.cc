@@ -50,18 +50,18 @@ thread_local int t_stalled = 0;
 
 void on_tick(int, siginfo_t *, void *uctx) {
   Machine *m = Machine::running();
-  if (!m || !m->running_ || !m->policy().decides_schedule || m->cur_task() < 0) {
+  if (!m || !m->in_run() || !m->policy().decides_schedule || m->cur_task() < 0) {
     t_stalled = 0;
     return;
   }
-  if (m->sched().steps() != t_steps || m->run_serial_ != t_serial) {
+  if (m->sched().steps() != t_steps || m->run_serial() != t_serial) {
     t_steps = m->sched().steps();
-    t_serial = m->run_serial_;
+    t_serial = m->run_serial();
     t_stalled = 0;
     return;
   }
   ++t_stalled;
-  if (m->watchdog_fired_) {
+  if (m->watchdog_fired()) {
     // The landing did not end the run (it may wait for a lock the
     // interrupted code held): end the process, the run still ends.
     if (t_stalled < 8) return;
@@ -69,9 +69,9 @@ void on_tick(int, siginfo_t *, void *uctx) {
     (void)!write(2, msg, sizeof msg - 1);
     _exit(1);
   }
-  if (t_stalled < 2 || m->api_depth_ > 0) return;  // inside the model: it returns soon
+  if (t_stalled < 2 || m->api_depth() > 0) return;  // inside the model: it returns soon
 #if defined(__x86_64__)
-  m->watchdog_fired_ = true;
+  m->set_watchdog_fired();
   greg_t *regs = static_cast<ucontext_t *>(uctx)->uc_mcontext.gregs;
   uintptr_t sp = ((static_cast<uintptr_t>(regs[REG_RSP]) - 256) & ~uintptr_t(15)) - 8;
   // As if the spinning instruction had called the landing (its address + 1:
