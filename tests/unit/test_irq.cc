@@ -413,6 +413,42 @@ TEST(Irq, HolderOnAnotherCpuThatNeverReleasesIsASoftLockup) {
   EXPECT_TRUE(Reported(r, BugClass::SoftLockup, {"holder spins at", "main waits for a spinlock"}));
 }
 
+// The holder on the other CPU spins in turn on a lock the interrupted task
+// holds: neither CPU can move (ABBA through an interrupt), every task is
+// blocked.
+DEFINE_SPINLOCK(g_alock);
+volatile int g_xheld;
+
+TEST(Irq, HolderOnAnotherCpuWaitingForTheInterruptedTaskIsADeadlock) {
+  ScriptSource src = irq_always();
+  RunResult r = run("strict", +[] {
+    spin_lock_init(&g_xlock);
+    spin_lock_init(&g_alock);
+    g_armed = 0;
+    g_xheld = 0;
+    g_dev_alive = 1;
+    request_irq(7, xlock_handler, 0, "test-irq", &g_dev);
+    kthread_run(
+        +[](void *) -> int {
+          unsigned long flags;
+          spin_lock_irqsave(&g_xlock, flags);
+          WRITE_ONCE(g_xheld, 1);
+          spin_lock(&g_alock);
+          spin_unlock(&g_alock);
+          spin_unlock_irqrestore(&g_xlock, flags);
+          return 0;
+        },
+        nullptr, "abba");
+    spin_lock(&g_alock);  // before abba runs (the script keeps main running)
+    while (!READ_ONCE(g_xheld)) cpu_relax();
+    g_armed = 1;
+    kfree(kmalloc(8, GFP_ATOMIC | __GFP_NOFAIL));  // the interrupt fires here
+    spin_unlock(&g_alock);
+  }, src);
+  EXPECT_FALSE(r.livelock);
+  EXPECT_TRUE(Reported(r, BugClass::PkmapDeadlock, {"every task is blocked", "main waits for a spinlock", "abba waits for a spinlock"}));
+}
+
 TEST(Irq, HandlerOnTheHoldersOwnCpuIsStillADeadlock) {
   static DEFINE_SPINLOCK(lock);
   ScriptSource src = irq_always();
