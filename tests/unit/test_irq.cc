@@ -386,6 +386,26 @@ TEST(Irq, HandlerSpinningAcrossCpusIsCleanUnderRandomSchedules) {
   EXPECT_GT(contended, 0);  // the cross-CPU spin was explored
 }
 
+TEST(Irq, HandlerSpinningAcrossCpusReplaysIdentically) {
+  g_never_release = false;
+  int replayed = 0;
+  for (uint64_t seed = 1; seed <= 300 && replayed < 3; seed++) {
+    kmapsim::RandomSource src(seed);
+    RunResult r = run("strict", xlock_body, src);
+    if (!g_contended) continue;
+    kmapsim::Trace trace = machine("strict").trace();
+    kmapsim::ReplaySource again(trace);
+    RunResult rr = run("strict", xlock_body, again);
+    EXPECT_EQ(again.divergence(), "") << "seed " << seed;
+    EXPECT_TRUE(again.consumed_all()) << "seed " << seed;
+    EXPECT_EQ(g_contended, 1) << "seed " << seed;
+    EXPECT_EQ(rr.trace_hash, r.trace_hash) << "seed " << seed;
+    EXPECT_EQ(rr.steps, r.steps) << "seed " << seed;
+    replayed++;
+  }
+  EXPECT_EQ(replayed, 3);
+}
+
 TEST(Irq, HandlerSpinningAcrossCpusIsCleanUnderExhaustiveK2) {
   g_never_release = false;
   kmapsim::ExhaustiveSource ex(2, 20000);
@@ -408,9 +428,14 @@ TEST(Irq, HolderOnAnotherCpuThatNeverReleasesIsASoftLockup) {
   g_never_release = true;
   ScriptSource src = irq_always();
   RunResult r = run("strict", xlock_body, src);
+  kmapsim::Trace trace = machine("strict").trace();
+  kmapsim::ReplaySource again(trace);
+  RunResult rr = run("strict", xlock_body, again);  // byte for byte
   g_never_release = false;
   EXPECT_FALSE(r.livelock);
   EXPECT_TRUE(Reported(r, BugClass::SoftLockup, {"holder spins at", "main waits for a spinlock"}));
+  EXPECT_EQ(again.divergence(), "");
+  EXPECT_EQ(rr.report.text, r.report.text);
 }
 
 // The holder on the other CPU spins in turn on a lock the interrupted task
