@@ -170,7 +170,7 @@ void json_report(const std::string &subject, const RunResult &r, const Report &r
   j.crash_file = crash_file;
   j.report = text;
   j.details = report_json(rep);
-  if (g_opt.json_file != "-" || g_opt.mode == "fuzz") write_result();  // --fuzz aborts next
+  if (g_opt.json_file != "-" || g_opt.mode == "fuzz" || g_opt.mode == "torture") write_result();  // --fuzz and --torture end the process next
 }
 
 }  // namespace kmapsim::driver

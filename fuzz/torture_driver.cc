@@ -7,6 +7,7 @@
 
 #include <cstdio>
 
+#include "driver.h"
 #include "machine.h"
 #include "torture.h"
 
@@ -33,8 +34,14 @@ int torture_subjects(const std::vector<const SubjectEntry *> &list, const Tortur
     o.lanes = rq.lanes;
     o.seed = rq.seed;
     o.progress = rq.progress;
+    // --json: the report as data, written before the process ends at it.
+    o.on_report = [](const RunResult &r, void *name) {
+      driver::json_report(*static_cast<const std::string *>(name), r, r.report, "", r.report.text);
+    };
+    o.on_report_arg = const_cast<std::string *>(&s->name);
     Torture t(m, o);
     TortureStats st = t.run(s->fn);
+    driver::json_subject(s->name, st.iterations, 0, -1, "torture: best effort, no guarantee", "", 0);
     printf("kmapsim: clean: %s on %s: torture %.1fs, %u CPUs on host threads (up to %u busy at once), %u lane%s: %llu runs, %llu tasks, "
            "%llu scheduling points, %llu preemptions, %llu migrations, %llu interrupts, %llu sleeps (%llu for a PKMAP slot; up to %u of %u slots held), %llu invariant checks\n",
            s->name.c_str(), rq.profile.name.c_str(), st.seconds, rq.threads, st.max_busy_cpus, rq.lanes, rq.lanes == 1 ? "" : "s",

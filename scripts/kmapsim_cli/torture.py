@@ -4,8 +4,8 @@ import re
 import subprocess
 import sys
 
-from kmapsim_cli import builds, subject_cache
-from kmapsim_cli.common import ROOT, Exit, Failure, Unusable, is_source, is_tty, rel, say, whole_number
+from kmapsim_cli import builds, driver, report_json, subject_cache
+from kmapsim_cli.common import ROOT, Exit, Failure, Unusable, is_source, is_tty, rel, say, scratch_dir, whole_number
 
 HELP = """\
 Torture mode (docs/torture.md): builds the tsan preset (ThreadSanitizer,
@@ -27,13 +27,17 @@ the model lock, and the model's invariants are checked continuously.
   --threads T       simulated CPUs = host threads running at once (default 4)
   --profile P       simulated machine (default: the subject's, else strict)
   --seed S          seed of the timing and of kmapsim_pick() (default 1)
+  --json FILE       also write the verdict and a kmapsim report as data to
+                    FILE ("-": standard output), the document of check
+                    --json (docs/report.schema.json); a ThreadSanitizer
+                    report is not a kmapsim report: FILE is not written
 
 Stops at the first report: a kmapsim report (as in deterministic mode; its
 replay line says replay is best effort: thread timing differs between runs)
 or a ThreadSanitizer report (a data race in the subject or in kmapsim).
 Exit: 0 clean, 1 a kmapsim or ThreadSanitizer report, 2 unusable input,
 3 kmapsim itself failed."""
-USAGE = ("scripts/kmapsim torture [--seconds N] [--threads T] [--profile P] [--seed S]\n"
+USAGE = ("scripts/kmapsim torture [--seconds N] [--threads T] [--profile P] [--seed S] [--json FILE]\n"
          "                               [SUBJECT_FILE.c | ZOO_ENTRY[/fixed|/buggy]]")
 
 
@@ -45,6 +49,7 @@ def add_parser(sub):
     p.add_argument("--threads", default="4")
     p.add_argument("--profile", default="")
     p.add_argument("--seed", default="1")
+    p.add_argument("--json", default="", metavar="FILE")
     p.set_defaults(run=run, setup_first=True)
 
 
@@ -89,23 +94,12 @@ def run(args):
     binary, lanes, label = binary_of(args.what, threads)
     if args.what:
         rerun += " " + args.what
-    cmd = [binary, "--torture", "--seconds", str(seconds), "--threads", str(threads), "--lanes", str(lanes),
-           "--seed", args.seed, "--replay-prefix", rerun]
-    if args.profile:
-        cmd += ["--profile", args.profile]
-    if is_tty():
-        cmd.append("--progress")
-    say("torture: %s, %d simulated CPUs on host threads, %ds (ThreadSanitizer build)" % (label, threads, seconds))
-    # halt_on_error: the first data race ends the run, as a kmapsim report
-    # does. Its stderr is shown as it comes and kept to tell the two apart.
-    env = dict(os.environ, TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 " + os.environ.get("TSAN_OPTIONS", ""))
-    p = subprocess.Popen(cmd, stderr=subprocess.PIPE, env=env)
-    err = []
-    for raw in iter(p.stderr.readline, b""):
-        sys.stderr.buffer.write(raw)
-        sys.stderr.flush()
-        err.append(raw.decode(errors="replace"))
-    rc = p.wait()
+    with scratch_dir() as tmp:
+        json_path = os.path.join(tmp, "torture.json")
+        rc, err = run_binary(binary, lanes, seconds, threads, args, rerun, label, json_path if args.json else "")
+        doc = json_document(rc, json_path) if args.json else None
+        if doc is not None:
+            report_json.write(args.json, doc)
     if rc == 0:
         return 0
     if rc in (1, 2):
@@ -119,3 +113,38 @@ def run(args):
             raise Exit(1)
         raise Failure("torture: the run stopped unexpectedly (exit 66)")
     raise Failure("torture: the run stopped unexpectedly (exit %d); rerun to see whether it repeats" % rc)
+
+
+def json_document(rc, json_path):
+    """check --json's document for a torture run that ended with exit code
+    RC, its driver result in JSON_PATH; None for a ThreadSanitizer report
+    or a failure (no kmapsim verdict)."""
+    if rc == 0:
+        return report_json.document(None)
+    result = driver.read_result(json_path) if rc == 1 else None
+    if result is not None and result.reported:
+        return report_json.document(result)
+    return None
+
+
+def run_binary(binary, lanes, seconds, threads, args, rerun, label, json_path):
+    """Runs the torture binary, its stderr shown as it comes: (exit code, stderr lines)."""
+    cmd = [binary, "--torture", "--seconds", str(seconds), "--threads", str(threads), "--lanes", str(lanes),
+           "--seed", args.seed, "--replay-prefix", rerun]
+    if args.profile:
+        cmd += ["--profile", args.profile]
+    if json_path:
+        cmd += driver.json_args(json_path)
+    if is_tty():
+        cmd.append("--progress")
+    say("torture: %s, %d simulated CPUs on host threads, %ds (ThreadSanitizer build)" % (label, threads, seconds))
+    # halt_on_error: the first data race ends the run, as a kmapsim report
+    # does. Its stderr is shown as it comes and kept to tell the two apart.
+    env = dict(os.environ, TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 " + os.environ.get("TSAN_OPTIONS", ""))
+    p = subprocess.Popen(cmd, stderr=subprocess.PIPE, env=env)
+    err = []
+    for raw in iter(p.stderr.readline, b""):
+        sys.stderr.buffer.write(raw)
+        sys.stderr.flush()
+        err.append(raw.decode(errors="replace"))
+    return p.wait(), err

@@ -176,6 +176,7 @@ void Torture::tick(double t) {
 }
 
 [[noreturn]] void Torture::end_at_report() {
+  if (opt_.on_report) opt_.on_report(m_.result_, opt_.on_report_arg);
   std::string out = m_.result_.report.text;
   char line[256];
   snprintf(line, sizeof line, "kmapsim: torture: reported after %.1fs on %zu CPUs (host threads); %llu iterations before it\n", now() - t0_,

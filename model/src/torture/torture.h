@@ -42,6 +42,10 @@ struct TortureOptions {
   unsigned lanes = 1;
   uint64_t seed = 1;
   bool progress = false;  // a status line on stderr every second
+  // Called with the composed report just before the process ends at it
+  // (the driver's --json result); nullptr: nothing.
+  void (*on_report)(const RunResult &r, void *arg) = nullptr;
+  void *on_report_arg = nullptr;
 };
 
 struct TortureStats {
