@@ -4,9 +4,11 @@ call is the line marked `/* kmapsim: here */` in buggy.c, the mapping's call
 the line marked `/* kmapsim: map */` (when the file has one). Also: the
 --json report validates against docs/report.schema.json and renders
 (report_text.py) to the text the driver printed, and replaying the crash
-file in two processes prints the same bytes.
+file in two processes prints the same bytes. With SUBJECT, only that
+subject of the binary is explored, and FIXED (its fixed twin) must stay
+clean in as many runs.
 
-usage: report_sites.py BINARY SOURCE PROFILE CLASS RUNS
+usage: report_sites.py BINARY SOURCE PROFILE CLASS RUNS [SUBJECT FIXED]
 """
 import json
 import os
@@ -27,6 +29,8 @@ def marked(source, tag):
 
 def main():
     binary, source, profile, cls, runs = sys.argv[1:6]
+    subject, fixed = (sys.argv[6:8] + ["", ""])[:2]
+    only = ["--subject", subject] if subject else []
     base = os.path.basename(source)
     fails = []
     here, maps = marked(source, "here"), marked(source, "map")
@@ -35,7 +39,7 @@ def main():
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         res = os.path.join(tmp, "r.json")
-        p = subprocess.run([binary, "--explore", "--profile", profile, "--runs", runs, "--crash-dir", tmp, "--json", res],
+        p = subprocess.run([binary, "--explore", "--profile", profile, "--runs", runs, "--crash-dir", tmp, "--json", res] + only,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if p.returncode != 1:
             print("FAIL: expected a report (exit 1), got exit %d\n%s" % (p.returncode, p.stderr))
@@ -82,10 +86,17 @@ def main():
             fails.append("two replays differ (exit %d and %d)" % (outs[0][0], outs[1][0]))
         elif d["first_line"].encode() not in outs[0][2]:
             fails.append("the replay does not print the same report")
+        if fixed:
+            q = subprocess.run([binary, "--explore", "--profile", profile, "--runs", runs, "--crash-dir", tmp,
+                                "--subject", fixed, "--expect", "clean"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+            if q.returncode != 0:
+                fails.append("the fixed twin %s is not clean (exit %d): %s" % (fixed, q.returncode, q.stderr[:2000]))
     for f in fails:
         print("FAIL: " + f)
     if not fails:
-        print("ok: %s %s: %s line %s, map line %s" % (base, cls, first["role"], here, maps or "-"))
+        print("ok: %s %s: %s line %s, map line %s%s" % (base, cls, first["role"], here, maps or "-",
+                                                         ", %s clean" % fixed if fixed else ""))
     print(doc["report"])
     return 1 if fails else 0
 

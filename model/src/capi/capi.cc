@@ -142,6 +142,9 @@ void kmapsim_shared_access(const volatile void *addr, int kind, const char *api)
   kmapsim::Machine *mp = kmapsim::Machine::running();
   if (!mp) return;  // a subject's constructor or main(): no run, no scheduler
   kmapsim::ApiGuard guard(*mp);
+  // READ_ONCE() and friends are macros: the site is the subject's line, the
+  // name the macro's (a spin's soft-lockup report names it).
+  SiteGuard site(*mp, reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), api);
   mp->shared_access(addr, static_cast<kmapsim::Shared>(kind), api);
 }
 void might_fault(void) {
