@@ -260,12 +260,17 @@ bool completion_done(struct completion *x) {
 }
 
 // ---- workqueue.h, interrupt.h, kthread.h
-bool schedule_work(struct work_struct *work) { KMAPSIM_API; return m.workqueue().schedule_work(work); }
+bool schedule_work(struct work_struct *work) {
+  KMAPSIM_API;
+  m.note_handover(work, "schedule_work");
+  return m.workqueue().schedule_work(work);
+}
 bool flush_work(struct work_struct *work) { KMAPSIM_API; return m.workqueue().flush_work(work); }
 bool cancel_work_sync(struct work_struct *work) { KMAPSIM_API; return m.workqueue().cancel_work_sync(work); }
 void flush_scheduled_work(void) { KMAPSIM_API; m.workqueue().flush_scheduled_work(); }
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long, const char *name, void *dev_id) {
   KMAPSIM_API;
+  m.note_handover(dev_id, "request_irq");
   return m.irq().request_irq(irq, reinterpret_cast<int (*)(int, void *)>(handler), name, dev_id);
 }
 const void *free_irq(unsigned int irq, void *dev_id) {
@@ -276,6 +281,7 @@ const void *free_irq(unsigned int irq, void *dev_id) {
 struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, const char *name) {
   KMAPSIM_API;
   m.might_sleep("kthread_run");
+  m.note_handover(data, "kthread_run");
   int id = m.create_task(name ? name : "kthread", nullptr, threadfn, data);
   m.sched_point("kthread_run");
   return kmapsim::kernel_task(m, id);

@@ -77,6 +77,7 @@ void Machine::reset() {
   events_.clear();
   map_traces_.clear();
   dcache_calls_.clear();
+  handovers_.clear();
   fault_trace_.n = 0;
   for (auto &t : tasks_)
     if (t) t->site = ApiSite{};

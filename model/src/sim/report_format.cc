@@ -292,9 +292,18 @@ void Machine::report_details(BugClass cls, int window, int64_t pfn) {
   if (cls == BugClass::KmapEscape && window >= 0 && arena_.is_local(window)) {
     const Window &win = arena_.win(window);
     std::string site = map_site(map_traces_, win.made_at);
-    snprintf(b, sizeof b, "contexts: mapped by %s (cpu %d) at %s, used by %s (cpu %d)", task_label(win.owner_task, win.owner_irq),
+    // Where the address left its context, when a hand-off the model sees
+    // carried it (handover.cc); nothing is said otherwise.
+    std::string handed;
+    if (const Handover *h = handover_of(window)) {
+      std::vector<Frame> trace = symbolize_trace(h->trace);
+      r.sites.push_back({"handed over", std::string(h->api) + "()", trace});
+      handed = std::string(", handed over by ") + h->api + "() at " +
+               (trace.empty() ? std::string("-") : trace.front().file + ":" + std::to_string(trace.front().line));
+    }
+    snprintf(b, sizeof b, "contexts: mapped by %s (cpu %d) at %s%s, used by %s (cpu %d)", task_label(win.owner_task, win.owner_irq),
              win.owner_task >= 0 && static_cast<size_t>(win.owner_task) < ntasks_ ? tasks_[win.owner_task]->cpu : -1,
-             site.empty() ? "-" : site.c_str(), task_label(cur_task_, irq_instance_), cur_task_ >= 0 ? tasks_[cur_task_]->cpu : -1);
+             site.empty() ? "-" : site.c_str(), handed.c_str(), task_label(cur_task_, irq_instance_), cur_task_ >= 0 ? tasks_[cur_task_]->cpu : -1);
     r.details.push_back(b);
   }
   if (cls == BugClass::MissingFlushDcache && pfn >= 0) {
