@@ -235,7 +235,10 @@ void Machine::report_sites(int window) {
     else if (api.rfind("kmapsim_", 0) == 0 && api.rfind("kmapsim_pick", 0) != 0 && api.rfind("kmapsim_user_", 0) != 0 &&
              api.rfind("kmapsim_expect", 0) != 0)
       api = api.substr(8);
-    r.sites.push_back({"call", api + "()", symbolize_trace(t)});
+    if (api == "a plain load" || api == "a plain store")  // plain_access.cc's scheduling point
+      r.sites.push_back({"access", api == "a plain load" ? "read" : "write", symbolize_trace(t)});
+    else
+      r.sites.push_back({"call", api + "()", symbolize_trace(t)});
   }
   // The call that made the mapping involved.
   if (window < 0 || static_cast<size_t>(window) >= arena_.nwindows()) return;
