@@ -25,7 +25,7 @@ constexpr size_t kScanMax = 1024;
 }  // namespace
 
 void Machine::note_handover(const void *obj, const char *api) {
-  if (!running_ || cur_task_ < 0 || !obj) return;
+  if (!running_ || cur_task() < 0 || !obj) return;
   auto check = [&](uintptr_t v) {
     bool guard = false;
     int w = arena_.window_of(reinterpret_cast<const void *>(v), &guard);
