@@ -169,6 +169,10 @@ std::string pick_target(uintptr_t pc) {
   std::string what;
   for (const RawFrame &r : symbolize_raw(pc)) {
     if (report_path(r.file).empty()) continue;
+    // A relative path (imported kernel code, a generated harness) would be
+    // read from whatever directory the process runs in: the report must
+    // not depend on that.
+    if (r.file.empty() || r.file[0] != '/') break;
     std::ifstream in(r.file);
     std::string line;
     for (int i = 0; i < r.line && std::getline(in, line); i++) {
