@@ -1,12 +1,17 @@
 #!/usr/bin/python3
 """A zoo buggy variant's report points at the line: the offending access or
 call is the line marked `/* kmapsim: here */` in buggy.c, the mapping's call
-the line marked `/* kmapsim: map */` (when the file has one). Also: the
+the line marked `/* kmapsim: map */` (when the file has one), and a
+kmap-escape's hand-over (a call the model saw carry the address to the other
+context) the line marked `/* kmapsim: handover */`; with no such marker the
+report names no hand-over. Also: the
 --json report validates against docs/report.schema.json and renders
 (report_text.py) to the text the driver printed, and replaying the crash
-file in two processes prints the same bytes.
+file in two processes prints the same bytes. With SUBJECT, only that
+subject of the binary is explored, and FIXED (its fixed twin) must stay
+clean in as many runs.
 
-usage: report_sites.py BINARY SOURCE PROFILE CLASS RUNS
+usage: report_sites.py BINARY SOURCE PROFILE CLASS RUNS [SUBJECT FIXED]
 """
 import json
 import os
@@ -27,6 +32,8 @@ def marked(source, tag):
 
 def main():
     binary, source, profile, cls, runs = sys.argv[1:6]
+    subject, fixed = (sys.argv[6:8] + ["", ""])[:2]
+    only = ["--subject", subject] if subject else []
     base = os.path.basename(source)
     fails = []
     here, maps = marked(source, "here"), marked(source, "map")
@@ -35,7 +42,7 @@ def main():
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         res = os.path.join(tmp, "r.json")
-        p = subprocess.run([binary, "--explore", "--profile", profile, "--runs", runs, "--crash-dir", tmp, "--json", res],
+        p = subprocess.run([binary, "--explore", "--profile", profile, "--runs", runs, "--crash-dir", tmp, "--json", res] + only,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if p.returncode != 1:
             print("FAIL: expected a report (exit 1), got exit %d\n%s" % (p.returncode, p.stderr))
@@ -71,6 +78,19 @@ def main():
                 fails.append("no site for the mapping's call (marked %s:%s)" % (base, maps))
             elif m[0]["trace"][0]["file"] != base or m[0]["trace"][0]["line"] not in maps:
                 fails.append("mapping site is %s:%d, marked %s:%s" % (m[0]["trace"][0]["file"], m[0]["trace"][0]["line"], base, maps))
+        handovers = marked(source, "handover")
+        ho = [s for s in sites if s["role"] == "handed over"]
+        if handovers:
+            if not ho or not ho[0]["trace"]:
+                fails.append("no hand-over site (marked %s:%s)" % (base, handovers))
+            elif ho[0]["trace"][0]["file"] != base or ho[0]["trace"][0]["line"] not in handovers:
+                fails.append("hand-over site is %s:%d, marked %s:%s" % (ho[0]["trace"][0]["file"], ho[0]["trace"][0]["line"], base,
+                                                                        handovers))
+            elif not any("handed over by %s at %s:%d" % (ho[0]["what"], base, ho[0]["trace"][0]["line"]) in line
+                         for line in d["details"]):
+                fails.append("the contexts line does not say where the address was handed over")
+        elif ho or any("handed over" in line for line in d["details"]):
+            fails.append("a hand-over named, but no /* kmapsim: handover */ marker in %s" % base)
         if re.search(r"(^|[\s(])/(work|home|tmp|usr)/", doc["report"].split("  replay: ")[0]):
             fails.append("an absolute path in the report")
         # Replay: two processes, the same bytes.
@@ -82,10 +102,18 @@ def main():
             fails.append("two replays differ (exit %d and %d)" % (outs[0][0], outs[1][0]))
         elif d["first_line"].encode() not in outs[0][2]:
             fails.append("the replay does not print the same report")
+        if fixed:
+            q = subprocess.run([binary, "--explore", "--profile", profile, "--runs", runs, "--crash-dir", tmp,
+                                "--subject", fixed, "--expect", "clean"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+            if q.returncode != 0:
+                fails.append("the fixed twin %s is not clean (exit %d): %s" % (fixed, q.returncode, q.stderr[:2000]))
     for f in fails:
         print("FAIL: " + f)
     if not fails:
-        print("ok: %s %s: %s line %s, map line %s" % (base, cls, first["role"], here, maps or "-"))
+        print("ok: %s %s: %s line %s, map line %s%s%s" % (base, cls, first["role"], here, maps or "-",
+                                                           ", handover line %s" % handovers if handovers else "",
+                                                           ", %s clean" % fixed if fixed else ""))
     print(doc["report"])
     return 1 if fails else 0
 

@@ -152,7 +152,10 @@ def build_subject(src, flavour=CHECK, plain_accesses=False):
     Returns (binary, cache directory)."""
     flavour.ensure_libs()
     cc, std = compilers(src)
-    cflags = [std] + flavour.cflags + ["-I" + os.path.join(ROOT, "model", "include")]
+    # A relative #line path (imported kernel code names lib/iov_iter.c) stays
+    # relative in the debug info, so a report names it the same from any
+    # directory; absolute paths (the subject file, the headers) are unchanged.
+    cflags = [std] + flavour.cflags + ["-fdebug-compilation-dir=.", "-I" + os.path.join(ROOT, "model", "include")]
     if plain_accesses and flavour is CHECK:
         cflags += PLAIN_ACCESS_CFLAGS
     extra = [fuzzer_lib()] if flavour is CHECK else []

@@ -117,10 +117,12 @@ def precompile(path):
         raise errors.BadInput("%s does not compile" % path)
 
 
-def run_check(path, profile, seconds, subject=None):
+def run_check(path, profile, seconds, subject=None, json_path=None):
     cmd = [os.path.join(REPO, "scripts", "kmapsim"), "check", path, "--profile", profile, "--seconds", str(seconds)]
     if subject:
         cmd += ["--subject", subject]
+    if json_path:
+        cmd += ["--json", json_path]  # plain check's document (docs/report.schema.json)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return r.returncode, r.stdout, r.stderr
 
@@ -135,13 +137,13 @@ def parse_targets(items):
     return out
 
 
-def side(tree, targets, profile, seconds, subject=None):
+def side(tree, targets, profile, seconds, subject=None, json_path=None):
     if isinstance(targets, str):
         path = build_harness_file(tree, targets, profile)
     else:
         path = build_unit(tree, targets, profile)
     precompile(path)
-    return run_check(path, profile, seconds, subject)
+    return run_check(path, profile, seconds, subject, json_path)
 
 
 def _patch_files(patch):
@@ -218,6 +220,8 @@ def main(argv):
     ap.add_argument("--before", help="the version before: another tree, or a git revision of --kernel")
     ap.add_argument("--patch", help="a patch to apply to a scratch copy of --kernel: the version after")
     ap.add_argument("--subject", help="with a subject file: only this KMAPSIM_SUBJECT")
+    ap.add_argument("--json", metavar="FILE", help="the verdict and the report as data, as plain check writes it "
+                    "(\"-\": standard output); with --before/--patch, of the version after")
     ap.add_argument("targets", nargs="+", metavar="FILE:FUNCTION|SUBJECT.c")
     try:
         a = ap.parse_args(argv)
@@ -234,7 +238,7 @@ def main(argv):
         targets = parse_targets(a.targets)
         patch_files = targets
     if not a.before and not a.patch:
-        rc, out, err = side(tree, targets, a.profile, a.seconds, a.subject)
+        rc, out, err = side(tree, targets, a.profile, a.seconds, a.subject, a.json)
         sys.stdout.write(out)
         sys.stderr.write(err)
         return rc
@@ -245,8 +249,14 @@ def main(argv):
     else:
         before_tree, after_tree = git_rev_tree(tree, a.before, patch_files), tree
     results = []
+    # --json "-" would land in the captured output: the after side's document
+    # goes to a scratch file and is printed after the verdict
+    json_after = a.json
+    if a.json == "-":
+        json_after = os.path.join(cache_root(), "after-%d.json" % os.getpid())
+        atexit.register(lambda: os.path.exists(json_after) and os.remove(json_after))
     for label, t in (("before", before_tree), ("after", after_tree)):
-        rc, out, err = side(t, targets, a.profile, a.seconds, a.subject)
+        rc, out, err = side(t, targets, a.profile, a.seconds, a.subject, json_after if label == "after" else None)
         if rc not in (0, 1):
             sys.stderr.write(err)
             return rc
@@ -259,4 +269,6 @@ def main(argv):
     verdict = "introduced" if (b, af) == (0, 1) else "fixed" if (b, af) == (1, 0) else "unchanged"
     print("kmapsim: verdict on %s: %s (before: %s, after: %s)" % (
         a.profile, verdict, "report" if b else "clean", "report" if af else "clean"))
+    if a.json == "-":
+        sys.stdout.write(open(json_after).read())
     return 1 if af else 0

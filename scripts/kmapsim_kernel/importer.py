@@ -358,6 +358,11 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         if tag.startswith(("struct ", "union ")):
             out.append("%s;" % tag)
     out.append("")
+    # Every #line names the item's path relative to the tree (lib/iov_iter.c,
+    # include/linux/bvec.h), as kbuild's __FILE__ does: the debug info and
+    # __FILE__ then carry the same path wherever the tree or this unit lives
+    # (subject_cache compiles with -fdebug-compilation-dir=., so nothing
+    # joins a directory to it), and reports print it as it is.
     for it in emitted:
         out.append('#line %d "%s"' % (it.line, it.origin))
         out.append(it.text if it.kind != "decl" or it.text.rstrip().endswith(";") else it.text + ";")
@@ -382,12 +387,12 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
             if it in need_file and it.kind == "func" and it.body_start and \
                     (len(files) > 1 or not it.is_static):
                     head = it.text[:it.toks[it.body_start].start - it.toks[0].start].rstrip()
-                    out.append('#line %d "%s"' % (it.line, os.path.join(tree, it.origin)))
+                    out.append('#line %d "%s"' % (it.line, it.origin))
                     out.append(head + ";")
     for fname, items in files:
         for it in items:
             if it in need_file:
-                out.append('#line %d "%s"' % (it.line, os.path.join(tree, fname)))
+                out.append('#line %d "%s"' % (it.line, fname))
                 out.append(it.text)
                 if it.kind == "func":
                     unit.functions.extend(it.names)

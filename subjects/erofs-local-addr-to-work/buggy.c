@@ -45,7 +45,7 @@ KMAPSIM_SUBJECT(erofs_local_addr_to_work)
 	kaddr = kmap_local_page(page); /* kmapsim: map */
 	req.src = kaddr + off;
 	req.len = kmapsim_pick(1, PAGE_SIZE - off);
-	schedule_work(&req.work);
+	schedule_work(&req.work); /* kmapsim: handover */
 	flush_work(&req.work);
 	kunmap_local(kaddr);
 	__free_page(page);

@@ -31,7 +31,7 @@ static irqreturn_t lb_irq(int irq, void *dev)
 
 	spin_lock(&ring->lock);
 	if (ring->desc)
-		ring->status = ring->desc[0];
+		ring->status = ring->desc[0]; /* kmapsim: here */
 	spin_unlock(&ring->lock);
 	return IRQ_HANDLED;
 }
@@ -49,7 +49,7 @@ KMAPSIM_SUBJECT(irq_handler_uses_task_map)
 		return;
 	if (request_irq(LB_IRQ, lb_irq, 0, "lbtest", &ring))
 		goto out_free;
-	desc = kmap_local_page(ring.page);
+	desc = kmap_local_page(ring.page); /* kmapsim: map */
 	desc[0] = 0xa5;
 	spin_lock_irqsave(&ring.lock, flags);
 	ring.desc = desc;

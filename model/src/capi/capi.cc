@@ -142,6 +142,9 @@ void kmapsim_shared_access(const volatile void *addr, int kind, const char *api)
   kmapsim::Machine *mp = kmapsim::Machine::running();
   if (!mp) return;  // a subject's constructor or main(): no run, no scheduler
   kmapsim::ApiGuard guard(*mp);
+  // READ_ONCE() and friends are macros: the site is the subject's line, the
+  // name the macro's (a spin's soft-lockup report names it).
+  SiteGuard site(*mp, reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), api);
   mp->shared_access(addr, static_cast<kmapsim::Shared>(kind), api);
 }
 void might_fault(void) {
@@ -257,12 +260,17 @@ bool completion_done(struct completion *x) {
 }
 
 // ---- workqueue.h, interrupt.h, kthread.h
-bool schedule_work(struct work_struct *work) { KMAPSIM_API; return m.workqueue().schedule_work(work); }
+bool schedule_work(struct work_struct *work) {
+  KMAPSIM_API;
+  m.note_handover(work, "schedule_work");
+  return m.workqueue().schedule_work(work);
+}
 bool flush_work(struct work_struct *work) { KMAPSIM_API; return m.workqueue().flush_work(work); }
 bool cancel_work_sync(struct work_struct *work) { KMAPSIM_API; return m.workqueue().cancel_work_sync(work); }
 void flush_scheduled_work(void) { KMAPSIM_API; m.workqueue().flush_scheduled_work(); }
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long, const char *name, void *dev_id) {
   KMAPSIM_API;
+  m.note_handover(dev_id, "request_irq");
   return m.irq().request_irq(irq, reinterpret_cast<int (*)(int, void *)>(handler), name, dev_id);
 }
 const void *free_irq(unsigned int irq, void *dev_id) {
@@ -273,6 +281,7 @@ const void *free_irq(unsigned int irq, void *dev_id) {
 struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, const char *name) {
   KMAPSIM_API;
   m.might_sleep("kthread_run");
+  m.note_handover(data, "kthread_run");
   int id = m.create_task(name ? name : "kthread", nullptr, threadfn, data);
   m.sched_point("kthread_run");
   return kmapsim::kernel_task(m, id);

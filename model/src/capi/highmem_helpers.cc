@@ -12,14 +12,21 @@
 using kmapsim::BugClass;
 using kmapsim::M;
 
-static void bound(const char *api, struct page *page, size_t off, size_t len) {
+// Always inlined: its frame is the helper's, whose return address is the
+// caller's line (the report's call site).
+static inline __attribute__((always_inline)) void bound(const char *api, struct page *page, size_t off, size_t len) {
   kmapsim::Machine &m = M();
   kmapsim::ApiGuard guard(m);
   if (!m.profile().highmem) return;
-  if (off > PAGE_SIZE || len > PAGE_SIZE - off)
+  if (off > PAGE_SIZE || len > PAGE_SIZE - off) {
+    // The helpers are not API entries of their own: the report's call site
+    // is the caller of the helper (the report ends the run).
+    if (m.cur_task() >= 0 && !m.cur().site.fp)
+      m.cur().site = {reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), api};
     m.report(BugClass::KmapOverrun, -1, static_cast<int64_t>(m.mem().checked_pfn(page, api)),
              "%s(offset %zu, len %zu) of pfn %u: offset + len = %zu exceeds PAGE_SIZE, but the helper maps one page", api, off, len,
              m.mem().checked_pfn(page, api), off + len);
+  }
 }
 
 // A subject or imported kernel code that defines one of these helpers

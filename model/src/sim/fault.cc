@@ -68,6 +68,17 @@ void on_segv(int sig, siginfo_t *si, void *uctx) {
     regs[REG_RIP] = reinterpret_cast<greg_t>(&kmapsim_fault_landing);
     return;
   }
+  // Not ours (a NULL dereference): the sanitizer's handler reports it, and
+  // the report names this access (sanitizer_report.cc). The frame chain is
+  // walked only from a frame pointer inside the running context's stack.
+  if (m && m->in_run() && m->cur_task() >= 0) {
+    greg_t *regs = static_cast<ucontext_t *>(uctx)->uc_mcontext.gregs;
+    const void *bp = reinterpret_cast<const void *>(regs[REG_RBP]);
+    m->fault_trace_.n = 0;
+    if (m->cur().fiber.contains(bp) && !(reinterpret_cast<uintptr_t>(bp) & 7))
+      capture_trace_at(m->fault_trace_, static_cast<uintptr_t>(regs[REG_RIP]) + 1, bp);
+    m->fault_write_ = (regs[REG_ERR] & 2) != 0;
+  }
 #endif
   // Not ours: chain.
   if (g_old_segv.sa_flags & SA_SIGINFO) {

@@ -76,6 +76,7 @@ void Machine::reset() {
   events_.clear();
   map_traces_.clear();
   dcache_calls_.clear();
+  handovers_.clear();
   fault_trace_.n = 0;
   fallible_calls_ = 0;
   plain_points_ = 0;

@@ -223,6 +223,20 @@ class Machine {
   void note_dcache_call(Pfn pfn, const char *api) {
     dcache_calls_.push_back({pfn, sched_.cur_task() >= 0 ? sched_.cur().site.pc : 0, api, events_.seq()});
   }
+  // Addresses inside a live local/atomic mapping seen passing through a
+  // hand-off the model sees (kthread_run's data, the object holding a work
+  // item, request_irq's dev_id): the window, the event, the API and the
+  // call's trace, for kmap-escape's report (handover.cc).
+  struct Handover {
+    int window;
+    uint64_t seq;
+    const char *api;
+    PcTrace trace;
+  };
+  std::vector<Handover> handovers_;
+  void note_handover(const void *obj, const char *api);
+  // The first hand-over of window's current mapping, nullptr if none.
+  const Handover *handover_of(int window) const;
   void report_details(BugClass cls, int window, int64_t pfn);
   // Print every event to stderr as it happens (repro --events).
   void set_log_events(bool on) { log_events_ = on; }

@@ -17,7 +17,8 @@
 namespace kmapsim {
 
 namespace {
-inline void plain_access(const void *addr, bool write) {
+// Always inlined into the hook: its return address is the subject's access.
+inline __attribute__((always_inline)) void plain_access(const void *addr, bool write) {
   Machine *m = Machine::running();
   // The model's own code is not instrumented, but subject callbacks the
   // model runs (handlers, thread functions) are: skip while inside an API
@@ -36,7 +37,14 @@ inline void plain_access(const void *addr, bool write) {
   // kPlainPointBudget shared plain accesses of a run are scheduling points.
   if (!m->take_plain_point()) return;
   ApiGuard guard(*m);
-  m->shared_access(addr, write ? Shared::Write : Shared::Read, write ? "a plain store" : "a plain load");
+  // The access is the site of what happens at this point (a preemption, a
+  // spin's soft-lockup report), as an API call's is.
+  const char *what = write ? "a plain store" : "a plain load";
+  ApiSite &site = m->cur().site;
+  ApiSite prev = site;
+  site = {reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), what};
+  m->shared_access(addr, write ? Shared::Write : Shared::Read, what);
+  site = prev;
 }
 }  // namespace
 

@@ -89,6 +89,19 @@ inline void capture_trace(PcTrace &t, const void *fp) {
   }
 }
 
+// The trace of an access at pc (a return address, or a faulting
+// instruction's address + 1) in the function whose frame is fp, as a
+// sanitizer's report or a signal's context gives them: the frame chain, pc
+// first unless the chain already starts with it.
+inline void capture_trace_at(PcTrace &t, uintptr_t pc, const void *fp) {
+  capture_trace(t, fp);
+  if (t.n && t.pc[0] == pc) return;
+  if (t.n == PcTrace::kDepth) t.n--;
+  for (int i = t.n; i > 0; i--) t.pc[i] = t.pc[i - 1];
+  t.pc[0] = pc;
+  t.n++;
+}
+
 // Where subject code called the kmapsim API (the outermost API entry of the
 // running context): capi.cc's KMAPSIM_API records it, events and reports
 // read it.

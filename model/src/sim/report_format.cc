@@ -235,7 +235,10 @@ void Machine::report_sites(int window) {
     else if (api.rfind("kmapsim_", 0) == 0 && api.rfind("kmapsim_pick", 0) != 0 && api.rfind("kmapsim_user_", 0) != 0 &&
              api.rfind("kmapsim_expect", 0) != 0)
       api = api.substr(8);
-    r.sites.push_back({"call", api + "()", symbolize_trace(t)});
+    if (api == "a plain load" || api == "a plain store")  // plain_access.cc's scheduling point
+      r.sites.push_back({"access", api == "a plain load" ? "read" : "write", symbolize_trace(t)});
+    else
+      r.sites.push_back({"call", api + "()", symbolize_trace(t)});
   }
   // The call that made the mapping involved.
   if (window < 0 || static_cast<size_t>(window) >= arena_.nwindows()) return;
@@ -292,9 +295,19 @@ void Machine::report_details(BugClass cls, int window, int64_t pfn) {
   if (cls == BugClass::KmapEscape && window >= 0 && arena_.is_local(window)) {
     const Window &win = arena_.win(window);
     std::string site = map_site(map_traces_, win.made_at);
-    snprintf(b, sizeof b, "contexts: mapped by %s (cpu %d) at %s, used by %s (cpu %d)", task_label(win.owner_task, win.owner_irq),
+    // Where the address left its context, when a hand-off the model sees
+    // carried it (handover.cc); nothing is said otherwise.
+    std::string handed;
+    if (const Handover *h = handover_of(window)) {
+      std::vector<Frame> trace = symbolize_trace(h->trace);
+      r.sites.push_back({"handed over", std::string(h->api) + "()", trace});
+      handed = std::string(", handed over by ") + h->api + "() at " +
+               (trace.empty() ? std::string("-") : trace.front().file + ":" + std::to_string(trace.front().line));
+    }
+    snprintf(b, sizeof b, "contexts: mapped by %s (cpu %d) at %s%s, used by %s (cpu %d)", task_label(win.owner_task, win.owner_irq),
              win.owner_task >= 0 && static_cast<size_t>(win.owner_task) < ntasks() ? sched_.task(win.owner_task).cpu : -1,
-             site.empty() ? "-" : site.c_str(), task_label(cur_task(), irq_instance_), cur_task() >= 0 ? sched_.task(cur_task()).cpu : -1);
+             site.empty() ? "-" : site.c_str(), handed.c_str(), task_label(cur_task(), irq_instance_),
+             cur_task() >= 0 ? sched_.task(cur_task()).cpu : -1);
     r.details.push_back(b);
   }
   if (cls == BugClass::MissingFlushDcache && pfn >= 0) {

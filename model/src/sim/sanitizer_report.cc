@@ -180,6 +180,13 @@ void on_sanitizer_death() {
   void *addr = __asan_get_report_address();
   if (m && m->cur_task() >= 0 && addr && m->in_arena(addr)) m->handle_fault(addr, __asan_get_report_access_type() == 1);
   if (m && m->cur_task() >= 0 && !g_text.empty()) {
+    // The access ASan checked is the report's "access" site (its pc and the
+    // checking function's frame lead to the subject's line); a deadly
+    // signal's context was taken by fault.cc's handler; UBSan gives none.
+    if (uintptr_t pc = reinterpret_cast<uintptr_t>(__asan_get_report_pc())) {
+      kmapsim::capture_trace_at(m->fault_trace_, pc, __asan_get_report_bp());
+      m->fault_write_ = __asan_get_report_access_type() == 1;
+    }
     g_line = describe(g_text);
     // The shadow map around the address shows the heap's history in this
     // process (other runs' blocks), not this run's: it is left out.

@@ -124,6 +124,9 @@ const std::vector<Frame> &frames_at(uintptr_t pc) {
 }  // namespace
 
 std::string report_path(const std::string &file) {
+  // A relative #line path (imported kernel code: lib/iov_iter.c) as the
+  // compiler recorded it; one in the compilation directory comes as "./x".
+  if (file.compare(0, 2, "./") == 0) return report_path(file.substr(2));
   if (file.empty() || file[0] != '/') return file;
   static const std::string root = std::string(KMAPSIM_SOURCE_ROOT) + "/";
   if (starts_with(file, root + "model/") || starts_with(file, root + "fuzz/")) return "";
@@ -166,6 +169,10 @@ std::string pick_target(uintptr_t pc) {
   std::string what;
   for (const RawFrame &r : symbolize_raw(pc)) {
     if (report_path(r.file).empty()) continue;
+    // A relative path (imported kernel code, a generated harness) would be
+    // read from whatever directory the process runs in: the report must
+    // not depend on that.
+    if (r.file.empty() || r.file[0] != '/') break;
     std::ifstream in(r.file);
     std::string line;
     for (int i = 0; i < r.line && std::getline(in, line); i++) {

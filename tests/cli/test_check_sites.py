@@ -1,0 +1,31 @@
+"""`check` (the fuzz preset's optimised model, as users run it) names the
+marked lines of a zoo buggy variant: the kworker's read of another task's
+kmap_local address (the trace walks from kmapsim's access check through
+ASan's callback into the subject), the map call and the schedule_work()
+that handed the address over. The fixed variant stays clean."""
+import json
+import os
+
+from conftest import ROOT
+
+ENTRY = os.path.join(ROOT, "subjects", "erofs-local-addr-to-work")
+
+
+def marked(source, tag):
+    with open(source) as f:
+        return [i + 1 for i, line in enumerate(f) if "/* kmapsim: %s */" % tag in line]
+
+
+def test_escape_sites_in_check(run_kmapsim, tmp_path):
+    buggy = os.path.join(ENTRY, "buggy.c")
+    out = tmp_path / "r.json"
+    p = run_kmapsim("check", buggy, "--seconds", "5", "--json", str(out), timeout=600)
+    assert p.returncode == 1, p.stderr[-2000:]
+    doc = json.loads(out.read_text())
+    assert doc["class"] == "kmap-escape"
+    sites = {s["role"]: s["trace"][0] for s in doc["report"]["sites"] if s["trace"]}
+    assert set(sites) == {"access", "mapped", "handed over"}, doc["text"]
+    for role, tag in (("access", "here"), ("mapped", "map"), ("handed over", "handover")):
+        assert (sites[role]["file"], sites[role]["line"]) in [("buggy.c", n) for n in marked(buggy, tag)], (role, doc["text"])
+    fixed = run_kmapsim("check", os.path.join(ENTRY, "fixed.c"), "--seconds", "5", timeout=600)
+    assert fixed.returncode == 0, fixed.stderr[-2000:]
