@@ -38,7 +38,7 @@ def resolve_tree(arg):
     return os.path.abspath(arg)
 
 
-def build_unit(tree, targets, profile):
+def build_unit(tree, targets, profile, iter_types=None):
     """Writes the unit for targets [(file, func)] and returns its path."""
     by_file = {}
     for f, fn in targets:
@@ -59,7 +59,9 @@ def build_unit(tree, targets, profile):
         unit = importer.import_files(tree, wanted, profile, extra=extra)
     text = PRAGMAS + [unit.text]
     for f, fn in targets:
-        h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, f)
+        h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, f, iter_types)
+        if "struct iov_iter " in h:
+            print("kmapsim: harness for %s: struct iov_iter of type %s" % (fn, ", ".join(kinds)))
         text.append('#line 1 "<kmapsim harness for %s>"' % fn)
         text.append(h)
     body = "\n".join(text)
@@ -135,11 +137,11 @@ def parse_targets(items):
     return out
 
 
-def side(tree, targets, profile, seconds, subject=None):
+def side(tree, targets, profile, seconds, subject=None, iter_types=None):
     if isinstance(targets, str):
         path = build_harness_file(tree, targets, profile)
     else:
-        path = build_unit(tree, targets, profile)
+        path = build_unit(tree, targets, profile, iter_types)
     precompile(path)
     return run_check(path, profile, seconds, subject)
 
@@ -218,6 +220,8 @@ def main(argv):
     ap.add_argument("--before", help="the version before: another tree, or a git revision of --kernel")
     ap.add_argument("--patch", help="a patch to apply to a scratch copy of --kernel: the version after")
     ap.add_argument("--subject", help="with a subject file: only this KMAPSIM_SUBJECT")
+    ap.add_argument("--iter-types", metavar="T,T...",
+                    help="the generated harness builds only these iov_iter types (%s)" % ",".join(harness.ITER_KINDS))
     ap.add_argument("targets", nargs="+", metavar="FILE:FUNCTION|SUBJECT.c")
     try:
         a = ap.parse_args(argv)
@@ -225,6 +229,13 @@ def main(argv):
         return 0 if e.code == 0 else 2
     if a.seconds <= 0:
         raise errors.BadInput("--seconds takes a whole number > 0")
+    iter_types = None
+    if a.iter_types:
+        iter_types = [t.strip() for t in a.iter_types.split(",") if t.strip()]
+        bad = [t for t in iter_types if t not in harness.ITER_KINDS]
+        if bad or not iter_types:
+            raise errors.BadInput("--iter-types %s: not an iov_iter type kmapsim builds (%s)"
+                                  % (a.iter_types, ",".join(harness.ITER_KINDS)))
     tree = resolve_tree(a.kernel)
     if len(a.targets) == 1 and a.targets[0].endswith(".c") and os.path.isfile(a.targets[0]) \
             and ":" not in a.targets[0]:
@@ -234,7 +245,7 @@ def main(argv):
         targets = parse_targets(a.targets)
         patch_files = targets
     if not a.before and not a.patch:
-        rc, out, err = side(tree, targets, a.profile, a.seconds, a.subject)
+        rc, out, err = side(tree, targets, a.profile, a.seconds, a.subject, iter_types)
         sys.stdout.write(out)
         sys.stderr.write(err)
         return rc
@@ -246,7 +257,7 @@ def main(argv):
         before_tree, after_tree = git_rev_tree(tree, a.before, patch_files), tree
     results = []
     for label, t in (("before", before_tree), ("after", after_tree)):
-        rc, out, err = side(t, targets, a.profile, a.seconds, a.subject)
+        rc, out, err = side(t, targets, a.profile, a.seconds, a.subject, iter_types)
         if rc not in (0, 1):
             sys.stderr.write(err)
             return rc

@@ -15,9 +15,14 @@ explorer walks boundary values, pages and zones:
                        a BUG/WARN after the function's first action is its own
   struct iov_iter *    one of the iterator types this tree defines and kmapsim
                        can build (ITER_UBUF, ITER_IOVEC, ITER_KVEC, ITER_BVEC,
-                       and ITER_DISCARD as a destination),
-                       built by the tree's own constructors, pointing at a
-                       user buffer (may fault), kernel buffers or pages;
+                       ITER_XARRAY, 6.12's ITER_FOLIOQ, and ITER_DISCARD as a
+                       destination), built by the tree's own constructors,
+                       pointing at a user buffer (may fault), kernel buffers,
+                       pages, or folios of order 0..2 (lowmem or highmem):
+                       an xarray filled as the page cache is (each folio a
+                       multi-index entry at an index aligned to its order,
+                       no holes) or a folio_queue segment (folioq_append()),
+                       the iterator starting anywhere in the first folio;
                        its direction follows the function (..._from_iter: the
                        iterator is the source; ..._to_iter: the destination)
   void * / char *      a kernel buffer of the page's size; __user: a user buffer
@@ -92,13 +97,39 @@ def constructors_needed(item):
     types = [_norm(t) for t, _ in params(item)]
     out = []
     if any("iov_iter" in t for t in types):
-        out += ["iov_iter_init", "iov_iter_kvec", "iov_iter_bvec", "iov_iter_ubuf", "iov_iter_discard"]
+        out += ["iov_iter_init", "iov_iter_kvec", "iov_iter_bvec", "iov_iter_ubuf", "iov_iter_discard",
+                "iov_iter_xarray", "iov_iter_folio_queue", "folioq_init", "folioq_append"]
     if "struct scatterlist *" in types:
         out += ["sg_set_page", "sg_mark_end"]
     return out
 
 
-def generate(func, item, unit_text, relfile):
+# The iov_iter types the harness can build, by their names in --iter-types.
+ITER_KINDS = ("ubuf", "iovec", "kvec", "bvec", "xarray", "folioq", "discard")
+
+
+def iter_kinds(unit_text, source):
+    """The iterator types this tree defines and the harness can build."""
+    kinds = []
+    if "iov_iter_ubuf" in unit_text:
+        kinds.append("ubuf")
+    if "iov_iter_init" in unit_text:
+        kinds.append("iovec")
+    if "iov_iter_kvec" in unit_text:
+        kinds.append("kvec")
+    if "iov_iter_bvec" in unit_text and "struct bio_vec {" in unit_text:
+        kinds.append("bvec")
+    if "iov_iter_xarray" in unit_text and "ITER_XARRAY" in unit_text:
+        kinds.append("xarray")
+    if "iov_iter_folio_queue" in unit_text and "struct folio_queue {" in unit_text \
+            and "folioq_append" in unit_text:
+        kinds.append("folioq")
+    if "iov_iter_discard" in unit_text and not source:
+        kinds.append("discard")   # a destination that drops the data
+    return kinds
+
+
+def generate(func, item, unit_text, relfile, only_kinds=None):
     ps = params(item)
     lines = []
     decl = []
@@ -153,19 +184,15 @@ def generate(func, item, unit_text, relfile):
         args.append(pname)
     if decl and "kmapsim_len" not in "\n".join(lines):
         lines.append("\tsize_t kmapsim_len = kmapsim_pick(0, size);")
-    kinds = []
-    if "iov_iter_ubuf" in unit_text:
-        kinds.append("ubuf")
-    if "iov_iter_init" in unit_text:
-        kinds.append("iovec")
-    if "iov_iter_kvec" in unit_text:
-        kinds.append("kvec")
-    if "iov_iter_bvec" in unit_text and "struct bio_vec {" in unit_text:
-        kinds.append("bvec")
-    if "iov_iter_discard" in unit_text and not source:
-        kinds.append("discard")   # a destination that drops the data
+    kinds = iter_kinds(unit_text, source)
+    if decl and only_kinds:
+        missing = [k for k in only_kinds if k not in kinds]
+        if missing:
+            raise errors.BadInput("--iter-types %s: %s() cannot get %s here (this tree and direction give: %s)"
+                                  % (",".join(only_kinds), func, ", ".join(missing), ", ".join(kinds)))
+        kinds = [k for k in kinds if k in only_kinds]
     for pname in decl:
-        lines.extend(_iter_setup(pname, kinds, 1 if source else 0))
+        lines.extend(_iter_setup(pname, kinds, 1 if source else 0, post, unit_text))
     call = "\tkmapsim_entry_begin(\"%s\");\n\t(void)%s(%s);\n\tkmapsim_entry_end();" % (func, func, ", ".join(args))
     body = lines + [call] + post
     return ("\n/* The harness kmapsim wrote from %s()'s signature. */\n"
@@ -204,9 +231,16 @@ def _list_setup(p, kind, post):
     return out
 
 
-def _iter_setup(p, kinds, direction):
-    out = ["\tstruct iov_iter %s_s, *%s = &%s_s;" % (p, p, p),
-           "\tswitch (kmapsim_pick(0, %d)) {" % (len(kinds) - 1)]
+def _iter_setup(p, kinds, direction, post, unit_text):
+    out = ["\tstruct iov_iter %s_s, *%s = &%s_s;" % (p, p, p)]
+    if "xarray" in kinds or "folioq" in kinds:
+        out += ["\tstruct folio *%s_fo[8];" % p,
+                "\tunsigned int %s_nfo = 0;" % p,
+                "\tstruct xarray *%s_xa = NULL;" % p,
+                "\tvoid *%s_fq = NULL;" % p]
+        post.append("\tif (%s_xa)\n\t\txa_destroy(%s_xa);\n\tkfree(%s_fq);" % (p, p, p))
+        post.append("\tfor (unsigned int k = 0; k < %s_nfo; k++)\n\t\tfolio_put(%s_fo[k]);" % (p, p))
+    out.append("\tswitch (kmapsim_pick(0, %d)) {" % (len(kinds) - 1))
     for k, kind in enumerate(kinds):
         out.append("\tcase %d: {" % k)
         if kind == "ubuf":
@@ -240,6 +274,57 @@ def _iter_setup(p, kinds, direction):
                     "\t\t\tnr++;",
                     "\t\t}",
                     "\t\tiov_iter_bvec(%s, %d, bv, nr, kmapsim_len);" % (p, direction)]
+        elif kind in ("xarray", "folioq"):
+            out += _folios_setup(p, kind, direction, unit_text)
         out.append("\t\tbreak;\n\t}")
     out.append("\t}")
+    return out
+
+
+def _folios_setup(p, kind, direction, unit_text):
+    """Folios of order 0..2 (each lowmem or highmem, as the run decides)
+    covering the iterator's bytes from an offset anywhere in the first: in
+    an xarray as the page cache holds them (a multi-index entry per folio,
+    at an index aligned to its order, stored with the xas_store() /
+    xas_nomem() loop of filemap_add_folio()), or appended to a folio_queue
+    segment (netfs's rolling buffer: folioq_init(), folioq_append())."""
+    out = ["\t\tunsigned int o = kmapsim_pick(0, 2);",
+           "\t\tsize_t first_off = kmapsim_pick(0, (PAGE_SIZE << o) - 1);",
+           "\t\tsize_t want = first_off + kmapsim_len, have = 0;",
+           "\t\tunsigned long index = 0;"]
+    if kind == "xarray":
+        out += ["\t\tstatic struct xarray xa;",
+                "\t\txa_init(&xa);",
+                "\t\t%s_xa = &xa;" % p]
+    else:
+        # 6.12.y's folioq_init() takes the request id for tracing; earlier
+        # 6.12 releases take the segment only
+        two = re.search(r"folioq_init\s*\(\s*struct folio_queue \*\s*\w+\s*,", unit_text)
+        out += ["\t\tstruct folio_queue *fq = kzalloc(sizeof(*fq), GFP_KERNEL | __GFP_NOFAIL);",
+                "\t\tfolioq_init(fq%s);" % (", 0" if two else ""),
+                "\t\t%s_fq = fq;" % p]
+    out += ["\t\twhile ((have < want || !%s_nfo) && %s_nfo < 8) {" % (p, p),
+            "\t\t\tstruct folio *f;"]
+    if kind == "xarray":
+        out += ["\t\t\twhile (index & ((1UL << o) - 1))",
+                "\t\t\t\to--;"]
+    out += ["\t\t\tf = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, o);"]
+    if kind == "xarray":
+        out += ["\t\t\tXA_STATE_ORDER(xas, &xa, index, o);",
+                "\t\t\tdo {",
+                "\t\t\t\txas_lock(&xas);",
+                "\t\t\t\txas_store(&xas, f);",
+                "\t\t\t\txas_unlock(&xas);",
+                "\t\t\t} while (xas_nomem(&xas, GFP_KERNEL | __GFP_NOFAIL));"]
+    else:
+        out.append("\t\t\tfolioq_append(fq, f);")
+    out += ["\t\t\t%s_fo[%s_nfo++] = f;" % (p, p),
+            "\t\t\tindex += 1UL << o;",
+            "\t\t\thave += PAGE_SIZE << o;",
+            "\t\t\to = kmapsim_pick(0, 2);",
+            "\t\t}"]
+    if kind == "xarray":
+        out.append("\t\tiov_iter_xarray(%s, %d, &xa, first_off, kmapsim_len);" % (p, direction))
+    else:
+        out.append("\t\tiov_iter_folio_queue(%s, %d, fq, 0, first_off, kmapsim_len);" % (p, direction))
     return out
