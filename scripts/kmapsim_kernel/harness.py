@@ -48,7 +48,7 @@ import re
 
 from . import errors
 
-OFFSET_NAMES = {"offset", "off", "start", "pos", "offs", "page_offset", "poff", "skip"}
+OFFSET_NAMES = {"offset", "off", "start", "pos", "offs", "page_offset", "poff", "skip", "seek"}
 LENGTH_NAMES = {"bytes", "len", "count", "size", "n", "length", "nbytes", "buflen"}
 # the number of entries of a scatterlist or bio_vec parameter
 COUNT_NAMES = {"nents", "nr_ents", "nr_segs", "nr_vecs", "nr_bvecs", "nr", "sg_len", "nr_sg", "vcnt"}
@@ -135,55 +135,69 @@ def generate(func, item, unit_text, relfile, only_kinds=None):
     decl = []
     have_page = None
     source = "from_iter" in func or "from_user" in func
-    lines.append("\tunsigned int order = kmapsim_pick(0, 2);")
-    lines.append("\tsize_t size = PAGE_SIZE << order;")
+    lines.append("\tunsigned int kmapsim_order = kmapsim_pick(0, 2);")
+    lines.append("\tsize_t kmapsim_size = PAGE_SIZE << kmapsim_order;")
     args = []
     post = []
     lists = [(pname, LISTS[_norm(t)]) for t, pname in ps if _norm(t) in LISTS]
     has_buffer = any(_norm(t) in ("void *", "char *", "u8 *", "unsigned char *", "void __user *", "char __user *")
                      for t, _ in ps)
+    # A bio_vec array with a length and no count parameter is walked by the
+    # byte count (svc_flush_bvec()'s size and seek): it is built after the
+    # picks, with enough segments to cover the offset and length
+    has_count = any(pn in COUNT_NAMES for _, pn in ps)
+    has_length = any(pn in LENGTH_NAMES for _, pn in ps)
+    by_bytes = [pn for pn, kind in lists if kind == "bvec" and has_length and not has_count]
+    lists = [(pn, kind) for pn, kind in lists if pn not in by_bytes]
+    cover = []   # the offsets and the length such an array must cover
     for pname, kind in lists:   # first, so a count parameter before them can use theirs
         lines.extend(_list_setup(pname, kind, post))
     for ptype, pname in ps:
         t = _norm(ptype)
         if t in LISTS:
             pass
+        elif pname in by_bytes:
+            pass
         elif lists and pname in COUNT_NAMES and re.match(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$", t):
             lines.append("\t%s %s = %s_n;" % (ptype, pname, lists[0][0]))
         elif t == "bool":
             lines.append("\tbool %s = kmapsim_pick(0, 1);" % pname)
         elif t == "struct page *":
-            lines.append("\tstruct page *%s = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, order);" % pname)
-            post.append("\t__free_pages(%s, order);" % pname)
+            lines.append("\tstruct page *%s = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, kmapsim_order);" % pname)
+            post.append("\t__free_pages(%s, kmapsim_order);" % pname)
             have_page = pname
         elif t == "struct folio *":
-            lines.append("\tstruct folio *%s = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, order);" % pname)
+            lines.append("\tstruct folio *%s = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, kmapsim_order);" % pname)
             post.append("\tfolio_put(%s);" % pname)
             have_page = pname
         elif pname in OFFSET_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|off_t|u32|u64|unsigned)$", t):
-            lines.append("\t%s %s = kmapsim_pick(0, size - 1);" % (ptype, pname))
+            lines.append("\t%s %s = kmapsim_pick(0, kmapsim_size - 1);" % (ptype, pname))
+            cover.append(pname)
         elif pname in LENGTH_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$", t):
-            lim = "size"
+            lim = "kmapsim_size"
             if lists and not has_buffer:   # a length of what the lists hold, at most
                 a = "%s_total" % lists[0][0]
                 lim = a if len(lists) == 1 else "(%s < %s_total ? %s : %s_total)" % (a, lists[1][0], a, lists[1][0])
             lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, lim))
             lines.append("\tsize_t kmapsim_len = %s;" % pname)
+            cover.append(pname)
         elif t == "struct iov_iter *":
             decl.append(pname)
         elif t in ("void *", "char *", "u8 *", "unsigned char *"):
-            lines.append("\t%s %s = kmalloc(size, GFP_KERNEL | __GFP_NOFAIL);" % (ptype, pname))
+            lines.append("\t%s %s = kmalloc(kmapsim_size, GFP_KERNEL | __GFP_NOFAIL);" % (ptype, pname))
             post.append("\tkfree(%s);" % pname)
         elif t in ("void __user *", "char __user *"):
-            lines.append("\t%s %s = kmapsim_user_buffer(size);" % (ptype, pname))
+            lines.append("\t%s %s = kmapsim_user_buffer(kmapsim_size);" % (ptype, pname))
         else:
             raise errors.BadInput(
                 "%s:%s: kmapsim cannot write a harness for parameter '%s %s' yet; write one with "
                 "KMAPSIM_IMPORT(\"%s\", %s) in a subject file and check that (see docs/kernel-import.md)"
                 % (relfile, func, ptype, pname, relfile, func))
         args.append(pname)
+    for pname in by_bytes:
+        lines.extend(_bvec_cover_setup(pname, cover, post))
     if decl and "kmapsim_len" not in "\n".join(lines):
-        lines.append("\tsize_t kmapsim_len = kmapsim_pick(0, size);")
+        lines.append("\tsize_t kmapsim_len = kmapsim_pick(0, kmapsim_size);")
     kinds = iter_kinds(unit_text, source)
     if decl and only_kinds:
         missing = [k for k in only_kinds if k not in kinds]
@@ -229,6 +243,34 @@ def _list_setup(p, kind, post):
         out.append("\tsg_mark_end(&%s_t[%s_n - 1]);" % (p, p))
     post.append("\tfor (unsigned int i = 0; i < %s_n; i++)\n\t\t__free_pages(%s_pg[i], %s_order[i]);" % (p, p, p))
     return out
+
+
+def _bvec_cover_setup(p, cover, post):
+    """A bio_vec array of exactly as many single-page segments as cover the
+    bytes the offsets and the length reach (at least one): the first starts
+    anywhere in its page, the others at 0, each runs to its page's end but
+    the last, which ends anywhere past the covered bytes; each page lowmem or
+    highmem as the run decides. The array is kmalloc()ed to its size, so a
+    walk past its end is a memory-error."""
+    need = " + ".join("(size_t)%s" % c for c in cover) or "0"
+    post.append("\tfor (unsigned int i = 0; i < %s_n; i++)\n\t\t__free_page(%s[i].bv_page);\n\tkfree(%s);"
+                % (p, p, p))
+    return ["\tsize_t %s_need = %s;" % (p, need),
+            "\tunsigned int %s_off0 = kmapsim_pick(0, PAGE_SIZE - 1);" % p,
+            "\tunsigned int %s_n = 1 + (%s_need > PAGE_SIZE - %s_off0 ?" % (p, p, p),
+            "\t\t(%s_need - (PAGE_SIZE - %s_off0) + PAGE_SIZE - 1) / PAGE_SIZE : 0);" % (p, p),
+            "\tstruct bio_vec *%s = kmalloc_array(%s_n, sizeof(*%s), GFP_KERNEL | __GFP_NOFAIL);" % (p, p, p),
+            "\tsize_t %s_total = 0;" % p,
+            "\tfor (unsigned int i = 0; i < %s_n; i++) {" % p,
+            "\t\tunsigned int off = i ? 0 : %s_off0;" % p,
+            "\t\tsize_t left = %s_need > %s_total ? %s_need - %s_total : 0;" % (p, p, p, p),
+            "\t\tsize_t lo = left < PAGE_SIZE - off ? left : PAGE_SIZE - off;",
+            "\t\tunsigned int len = i + 1 < %s_n ? PAGE_SIZE - off : kmapsim_pick(lo ? lo : 1, PAGE_SIZE - off);" % p,
+            "\t\t%s[i].bv_page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);" % p,
+            "\t\t%s[i].bv_offset = off;" % p,
+            "\t\t%s[i].bv_len = len;" % p,
+            "\t\t%s_total += len;" % p,
+            "\t}"]
 
 
 def _iter_setup(p, kinds, direction, post, unit_text):

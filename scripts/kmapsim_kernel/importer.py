@@ -88,6 +88,12 @@ def config_macros(profile):
         raise errors.BadInput("unknown profile '%s' (no %s)" % (profile, os.path.relpath(path, REPO)))
     macros = {}
     ctokens.split_items(open(path).read(), path, macros)
+    # the arch's asm/cacheflush.h says whether flush_dcache_page() does
+    # anything, for `#if ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE` (net/sunrpc's
+    # svc_flush_bvec()); kmapsim's linux/cacheflush.h derives it the same way
+    if "ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE" not in macros:
+        v = "1" if "CONFIG_ARCH_HAS_CPU_CACHE_ALIASING" in macros else "0"
+        macros["ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE"] = ctokens.Macro("ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE", None, v, "", "")
     return macros
 
 
