@@ -119,8 +119,11 @@ def precompile(path):
         raise errors.BadInput("%s does not compile" % path)
 
 
-def run_check(path, profile, seconds, subject=None):
+def run_check(path, profile, seconds, subject=None, check_args=()):
+    """scripts/kmapsim check on the unit; check_args are check's own flags
+    passed through (--plain-accesses / --no-plain-accesses)."""
     cmd = [os.path.join(REPO, "scripts", "kmapsim"), "check", path, "--profile", profile, "--seconds", str(seconds)]
+    cmd += list(check_args)
     if subject:
         cmd += ["--subject", subject]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -137,13 +140,13 @@ def parse_targets(items):
     return out
 
 
-def side(tree, targets, profile, seconds, subject=None, iter_types=None):
+def side(tree, targets, profile, seconds, subject=None, iter_types=None, check_args=()):
     if isinstance(targets, str):
         path = build_harness_file(tree, targets, profile)
     else:
         path = build_unit(tree, targets, profile, iter_types)
     precompile(path)
-    return run_check(path, profile, seconds, subject)
+    return run_check(path, profile, seconds, subject, check_args)
 
 
 def _patch_files(patch):
@@ -220,6 +223,10 @@ def main(argv):
     ap.add_argument("--before", help="the version before: another tree, or a git revision of --kernel")
     ap.add_argument("--patch", help="a patch to apply to a scratch copy of --kernel: the version after")
     ap.add_argument("--subject", help="with a subject file: only this KMAPSIM_SUBJECT")
+    # None: check decides (on for a unit that starts another context)
+    ap.add_argument("--plain-accesses", dest="plain_accesses", action="store_true", default=None,
+                    help="every plain load and store of shared memory is a scheduling point (see check)")
+    ap.add_argument("--no-plain-accesses", dest="plain_accesses", action="store_false")
     ap.add_argument("--iter-types", metavar="T,T...",
                     help="the generated harness builds only these iov_iter types (%s)" % ",".join(harness.ITER_KINDS))
     ap.add_argument("targets", nargs="+", metavar="FILE:FUNCTION|SUBJECT.c")
@@ -236,6 +243,7 @@ def main(argv):
         if bad or not iter_types:
             raise errors.BadInput("--iter-types %s: not an iov_iter type kmapsim builds (%s)"
                                   % (a.iter_types, ",".join(harness.ITER_KINDS)))
+    check_args = {True: ["--plain-accesses"], False: ["--no-plain-accesses"], None: []}[a.plain_accesses]
     tree = resolve_tree(a.kernel)
     if len(a.targets) == 1 and a.targets[0].endswith(".c") and os.path.isfile(a.targets[0]) \
             and ":" not in a.targets[0]:
@@ -245,7 +253,7 @@ def main(argv):
         targets = parse_targets(a.targets)
         patch_files = targets
     if not a.before and not a.patch:
-        rc, out, err = side(tree, targets, a.profile, a.seconds, a.subject, iter_types)
+        rc, out, err = side(tree, targets, a.profile, a.seconds, a.subject, iter_types, check_args)
         sys.stdout.write(out)
         sys.stderr.write(err)
         return rc
@@ -257,7 +265,7 @@ def main(argv):
         before_tree, after_tree = git_rev_tree(tree, a.before, patch_files), tree
     results = []
     for label, t in (("before", before_tree), ("after", after_tree)):
-        rc, out, err = side(t, targets, a.profile, a.seconds, a.subject, iter_types)
+        rc, out, err = side(t, targets, a.profile, a.seconds, a.subject, iter_types, check_args)
         if rc not in (0, 1):
             sys.stderr.write(err)
             return rc
