@@ -61,7 +61,7 @@ def build_unit(tree, targets, profile, iter_types=None):
     for f, fn in targets:
         h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, f, iter_types)
         if "struct iov_iter " in h:
-            print("kmapsim: harness for %s: struct iov_iter of type %s" % (fn, ", ".join(kinds)))
+            print("kmapsim: harness for %s: struct iov_iter of type %s" % (fn, ", ".join(kinds)), file=sys.stderr)
         text.append('#line 1 "<kmapsim harness for %s>"' % fn)
         text.append(h)
     body = "\n".join(text)
