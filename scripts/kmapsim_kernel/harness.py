@@ -98,7 +98,8 @@ def constructors_needed(item):
     out = []
     if any("iov_iter" in t for t in types):
         out += ["iov_iter_init", "iov_iter_kvec", "iov_iter_bvec", "iov_iter_ubuf", "iov_iter_discard",
-                "iov_iter_xarray", "iov_iter_folio_queue", "folioq_init", "folioq_append"]
+                "iov_iter_xarray", "iov_iter_folio_queue", "folioq_init", "folioq_append", "folioq_clear",
+                "folioq_full", "folioq_nr_slots"]
     if "struct scatterlist *" in types:
         out += ["sg_set_page", "sg_mark_end"]
     return out
@@ -279,8 +280,8 @@ def _iter_setup(p, kinds, direction, post, unit_text):
         out += ["\tstruct folio *%s_fo[8];" % p,
                 "\tunsigned int %s_nfo = 0;" % p,
                 "\tstruct xarray *%s_xa = NULL;" % p,
-                "\tvoid *%s_fq = NULL;" % p]
-        post.append("\tif (%s_xa)\n\t\txa_destroy(%s_xa);\n\tkfree(%s_fq);" % (p, p, p))
+                "\tvoid *%s_fq = NULL, *%s_fq2 = NULL;   /* at most two folio_queue segments */" % (p, p)]
+        post.append("\tif (%s_xa)\n\t\txa_destroy(%s_xa);\n\tkfree(%s_fq);\n\tkfree(%s_fq2);" % (p, p, p, p))
         post.append("\tfor (unsigned int k = 0; k < %s_nfo; k++)\n\t\tfolio_put(%s_fo[k]);" % (p, p))
     out.append("\tswitch (kmapsim_pick(0, %d)) {" % (len(kinds) - 1))
     for k, kind in enumerate(kinds):
@@ -342,9 +343,23 @@ def _folios_setup(p, kind, direction, unit_text):
         # 6.12.y's folioq_init() takes the request id for tracing; earlier
         # 6.12 releases take the segment only
         two = re.search(r"folioq_init\s*\(\s*struct folio_queue \*\s*\w+\s*,", unit_text)
-        out += ["\t\tstruct folio_queue *fq = kzalloc(sizeof(*fq), GFP_KERNEL | __GFP_NOFAIL);",
-                "\t\tfolioq_init(fq%s);" % (", 0" if two else ""),
-                "\t\t%s_fq = fq;" % p]
+        init = ", 0" if two else ""
+        # Either one segment from slot 0, or a segment whose first slots
+        # netfs has consumed (folioq_clear() after folioq_append(): NULL)
+        # with the iterator at one of its last two slots, so the walk goes
+        # on through folioq->next into a second segment.
+        out += ["\t\tstruct folio_queue *fq = kzalloc(sizeof(*fq), GFP_KERNEL | __GFP_NOFAIL), *seg = fq;",
+                "\t\tunsigned int first_slot = kmapsim_pick(0, 1) ? folioq_nr_slots(fq) - 1 - kmapsim_pick(0, 1) : 0;",
+                "\t\tfolioq_init(fq%s);" % init,
+                "\t\t%s_fq = fq;" % p,
+                "\t\tif (first_slot) {",
+                "\t\t\tstruct folio *used = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, 0);",
+                "\t\t\tfor (unsigned int s = 0; s < first_slot; s++) {",
+                "\t\t\t\tfolioq_append(fq, used);",
+                "\t\t\t\tfolioq_clear(fq, s);",
+                "\t\t\t}",
+                "\t\t\tfolio_put(used);",
+                "\t\t}"]
     out += ["\t\twhile ((have < want || !%s_nfo) && %s_nfo < 8) {" % (p, p),
             "\t\t\tstruct folio *f;"]
     if kind == "xarray":
@@ -359,7 +374,15 @@ def _folios_setup(p, kind, direction, unit_text):
                 "\t\t\t\txas_unlock(&xas);",
                 "\t\t\t} while (xas_nomem(&xas, GFP_KERNEL | __GFP_NOFAIL));"]
     else:
-        out.append("\t\t\tfolioq_append(fq, f);")
+        out += ["\t\t\tif (folioq_full(seg)) {",
+                "\t\t\t\tstruct folio_queue *next = kzalloc(sizeof(*next), GFP_KERNEL | __GFP_NOFAIL);",
+                "\t\t\t\tfolioq_init(next%s);" % init,
+                "\t\t\t\tseg->next = next;",
+                "\t\t\t\tnext->prev = seg;",
+                "\t\t\t\tseg = next;",
+                "\t\t\t\t%s_fq2 = next;" % p,
+                "\t\t\t}",
+                "\t\t\tfolioq_append(seg, f);"]
     out += ["\t\t\t%s_fo[%s_nfo++] = f;" % (p, p),
             "\t\t\tindex += 1UL << o;",
             "\t\t\thave += PAGE_SIZE << o;",
@@ -368,5 +391,5 @@ def _folios_setup(p, kind, direction, unit_text):
     if kind == "xarray":
         out.append("\t\tiov_iter_xarray(%s, %d, &xa, first_off, kmapsim_len);" % (p, direction))
     else:
-        out.append("\t\tiov_iter_folio_queue(%s, %d, fq, 0, first_off, kmapsim_len);" % (p, direction))
+        out.append("\t\tiov_iter_folio_queue(%s, %d, fq, first_slot, first_off, kmapsim_len);" % (p, direction))
     return out

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The tree's own ITER_FOLIOQ walk (6.12) moves the right bytes:
- * copy_page_to_iter() from a patterned order-1 page into a folio_queue
- * segment of folios of order 0..2 (lowmem or highmem), from an offset
- * anywhere in the first, then every copied byte is read back from its folio
- * and the iterator has advanced by what was copied. A wrong byte is a
+ * copy_page_to_iter() from a patterned order-1 page into folios of order
+ * 0..2 (lowmem or highmem) in a folio_queue, from an offset anywhere in the
+ * first, then every copied byte is read back from its folio and the
+ * iterator has advanced by what was copied. The queue is one segment from
+ * slot 0, or a segment whose first slots were consumed and cleared (as
+ * netfs does) with the iterator at one of its last two slots, so the walk
+ * crosses into a second segment through folioq->next. A wrong byte is a
  * BUG_ON (subject-bug).
  *   scripts/kmapsim check --kernel 6.12 tests/kernel/iov_iter_folioq.c
  */
@@ -22,7 +25,8 @@ KMAPSIM_SUBJECT(folioq_copy)
 	struct page *page = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, 1);
 	size_t off = kmapsim_pick(0, 2 * PAGE_SIZE - 1);
 	size_t bytes = kmapsim_pick(0, 2 * PAGE_SIZE - off);
-	struct folio_queue *fq = kzalloc(sizeof(*fq), GFP_KERNEL | __GFP_NOFAIL);
+	struct folio_queue *fq = kzalloc(sizeof(*fq), GFP_KERNEL | __GFP_NOFAIL), *seg = fq, *next = NULL;
+	unsigned int first = kmapsim_pick(0, 1) ? PAGEVEC_SIZE - 1 - kmapsim_pick(0, 1) : 0;
 	size_t start, have = 0, pos = 0, i, p;
 	unsigned int n = 0, k, o = kmapsim_pick(0, 2);
 	struct iov_iter it;
@@ -36,17 +40,35 @@ KMAPSIM_SUBJECT(folioq_copy)
 	}
 	start = kmapsim_pick(0, (PAGE_SIZE << o) - 1);
 	folioq_init(fq, 0);
+	if (first) {
+		struct folio *used = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, 0);
+
+		for (k = 0; k < first; k++) {
+			folioq_append(fq, used);
+			folioq_clear(fq, k);
+		}
+		folio_put(used);
+	}
 	while (have < start + bytes || !n) {
-		folioq_append(fq, folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, o));
+		if (folioq_full(seg)) {
+			BUG_ON(next);
+			next = kzalloc(sizeof(*next), GFP_KERNEL | __GFP_NOFAIL);
+			folioq_init(next, 0);
+			seg->next = next;
+			next->prev = seg;
+			seg = next;
+		}
+		folioq_append(seg, folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, o));
 		have += PAGE_SIZE << o;
 		n++;
 		o = kmapsim_pick(0, 2);
 	}
-	iov_iter_folio_queue(&it, ITER_DEST, fq, 0, start, bytes);
+	iov_iter_folio_queue(&it, ITER_DEST, fq, first, start, bytes);
 	BUG_ON(copy_page_to_iter(page, off, bytes, &it) != bytes);
 	BUG_ON(iov_iter_count(&it) != 0);
 	for (k = 0; k < n; k++) {
-		struct folio *f = folioq_folio(fq, k);
+		unsigned int slot = first + k;
+		struct folio *f = slot < PAGEVEC_SIZE ? folioq_folio(fq, slot) : folioq_folio(next, slot - PAGEVEC_SIZE);
 
 		for (p = 0; p < folio_size(f); p += PAGE_SIZE) {
 			size_t lo = pos + p, hi = lo + PAGE_SIZE;
@@ -63,5 +85,6 @@ KMAPSIM_SUBJECT(folioq_copy)
 		folio_put(f);
 	}
 	kfree(fq);
+	kfree(next);
 	__free_pages(page, 1);
 }

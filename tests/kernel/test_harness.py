@@ -38,8 +38,10 @@ def test_xarray_and_folioq_harness():
     assert "xarray" in kinds and "folioq" in kinds
     assert "XA_STATE_ORDER(xas, &xa, index, o);" in text and "xas_nomem(&xas" in text
     assert "iov_iter_xarray(i, 0, &xa, first_off, kmapsim_len);" in text
-    assert "folioq_init(fq, 0);" in text and "folioq_append(fq, f);" in text
-    assert "iov_iter_folio_queue(i, 0, fq, 0, first_off, kmapsim_len);" in text
+    assert "folioq_init(fq, 0);" in text and "folioq_append(seg, f);" in text
+    # a second segment when the first is full, linked as netfs links them
+    assert "seg->next = next;" in text and "next->prev = seg;" in text and "folioq_clear(fq, s);" in text
+    assert "iov_iter_folio_queue(i, 0, fq, first_slot, first_off, kmapsim_len);" in text
     assert "xa_destroy(i_xa);" in text and "folio_put(i_fo[k]);" in text
 
 

@@ -29,6 +29,7 @@
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <linux/xarray.h>
+#include <linux/bitops.h>
 #include <linux/atomic.h>
 #include <linux/jiffies.h>
 #include <asm/barrier.h>
