@@ -44,19 +44,19 @@ static inline bool test_and_clear_bit(long nr, volatile unsigned long *addr)
 
 static inline void __set_bit(long nr, volatile unsigned long *addr)
 {
-	addr[BIT_WORD(nr)] |= BIT_MASK(nr);
+	addr[BIT_WORD(nr)] = addr[BIT_WORD(nr)] | BIT_MASK(nr);
 }
 
 static inline void __clear_bit(long nr, volatile unsigned long *addr)
 {
-	addr[BIT_WORD(nr)] &= ~BIT_MASK(nr);
+	addr[BIT_WORD(nr)] = addr[BIT_WORD(nr)] & ~BIT_MASK(nr);
 }
 
 static inline bool __test_and_set_bit(long nr, volatile unsigned long *addr)
 {
 	bool old = addr[BIT_WORD(nr)] & BIT_MASK(nr);
 
-	addr[BIT_WORD(nr)] |= BIT_MASK(nr);
+	addr[BIT_WORD(nr)] = addr[BIT_WORD(nr)] | BIT_MASK(nr);
 	return old;
 }
 
@@ -64,7 +64,7 @@ static inline bool __test_and_clear_bit(long nr, volatile unsigned long *addr)
 {
 	bool old = addr[BIT_WORD(nr)] & BIT_MASK(nr);
 
-	addr[BIT_WORD(nr)] &= ~BIT_MASK(nr);
+	addr[BIT_WORD(nr)] = addr[BIT_WORD(nr)] & ~BIT_MASK(nr);
 	return old;
 }
 
