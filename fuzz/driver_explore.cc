@@ -219,7 +219,7 @@ int explore() {
     for (unsigned k = 0; k <= g_opt.max_k; k++)
       if (ex[k]->complete()) best = static_cast<int>(k);
     if (found) {
-      json_subject(s->name, runs, schedules.size(), best, "", "", expected_reports);
+      json_subject(s->name, runs, schedules.size(), best, "", "", expected_reports, discarded);
       return finish(true, first_line);
     }
     std::string guarantee = best >= 0 ? "all fair schedules with <= " + std::to_string(best) + " preemption" + (best == 1 ? "" : "s") +
@@ -237,7 +237,7 @@ int explore() {
       printf("; %llu of the runs discarded: they broke the entry check of %s, the caller's contract (not reported)",
              static_cast<unsigned long long>(discarded), discarded_by.c_str());
     printf("\n");
-    json_subject(s->name, runs, schedules.size(), best, guarantee, pct2.guarantee(), expected_reports);
+    json_subject(s->name, runs, schedules.size(), best, guarantee, pct2.guarantee(), expected_reports, discarded);
   }
   return finish(false, "");
 }

@@ -9,13 +9,15 @@
 //    "class": ..., "first_line": ..., "site": ..., "subject": ...,
 //    "crash_file": ..., "report": <the report text, replay line included>,
 //    "details": <the report as data, docs/report.schema.json; null if clean>,
-//    "runs": N, "schedules": N,
+//    "runs": N, "schedules": N, "discarded": N,
 //    "subjects": [{"name", "runs", "schedules", "bound", "guarantee", "pct",
-//                  "announced"}]}
+//                  "announced", "discarded"}]}
 //
 // "site" is the subject and the first line with every number normalised
 // (normalise_line), the key findings are grouped by. "bound" is the largest
 // K for which every schedule with <= K preemptions was explored (-1: none).
+// "discarded" counts the runs that broke the entry check of the function
+// under test (the caller's contract, entry_contract.cc: not reported).
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -37,6 +39,7 @@ struct SubjectResult {
   int bound = -1;
   std::string guarantee, pct;
   uint64_t announced = 0;
+  uint64_t discarded = 0;
 };
 
 struct Result {
@@ -110,15 +113,17 @@ std::string report_json(const Report &r) {
 void write_result() {
   if (g_opt.json_file.empty()) return;
   const Result &r = g_result;
-  uint64_t runs = 0, schedules = 0;
+  uint64_t runs = 0, schedules = 0, discarded = 0;
   std::string subs;
   for (const SubjectResult &s : r.subjects) {
     runs += s.runs;
     schedules += s.schedules;
+    discarded += s.discarded;
     subs += std::string(subs.empty() ? "" : ",\n  ") + "{" + field("name", quote(s.name)) + ", " +
             field("runs", std::to_string(s.runs)) + ", " + field("schedules", std::to_string(s.schedules)) + ", " +
             field("bound", std::to_string(s.bound)) + ", " + field("guarantee", quote(s.guarantee)) + ", " +
-            field("pct", quote(s.pct)) + ", " + field("announced", std::to_string(s.announced)) + "}";
+            field("pct", quote(s.pct)) + ", " + field("announced", std::to_string(s.announced)) + ", " +
+            field("discarded", std::to_string(s.discarded)) + "}";
   }
   auto opt = [](const std::string &v) { return v.empty() ? std::string("null") : quote(v); };
   std::string out = "{" + field("format", quote("kmapsim-result 1")) + ",\n " + field("mode", quote(g_opt.mode)) + ",\n " +
@@ -128,7 +133,8 @@ void write_result() {
                     field("subject", opt(r.subject)) + ",\n " + field("crash_file", opt(r.crash_file)) + ",\n " +
                     field("report", opt(r.report)) + ",\n " + field("details", r.details.empty() ? "null" : r.details) + ",\n " +
                     field("runs", std::to_string(runs)) + ",\n " +
-                    field("schedules", std::to_string(schedules)) + ",\n " + field("subjects", "[" + subs + "]") + "}\n";
+                    field("schedules", std::to_string(schedules)) + ",\n " + field("discarded", std::to_string(discarded)) + ",\n " +
+                    field("subjects", "[" + subs + "]") + "}\n";
   if (g_opt.json_file == "-") {
     fputs(out.c_str(), stdout);
     fflush(stdout);
@@ -152,8 +158,8 @@ void json_begin() {
 }
 
 void json_subject(const std::string &name, uint64_t runs, uint64_t schedules, int bound, const std::string &guarantee,
-                  const std::string &pct, uint64_t announced) {
-  g_result.subjects.push_back({name, runs, schedules, bound, guarantee, pct, announced});
+                  const std::string &pct, uint64_t announced, uint64_t discarded) {
+  g_result.subjects.push_back({name, runs, schedules, bound, guarantee, pct, announced, discarded});
   if (g_opt.json_file != "-") write_result();
 }
 

@@ -143,10 +143,10 @@ def run(args):
             code = rounds.run()
         except Exit as e:
             if args.json and rounds.reported is not None:
-                report_json.write(args.json, report_json.document(rounds.reported))
+                report_json.write(args.json, report_json.document(rounds.reported, rounds.discarded))
             raise e
         if args.json:
-            report_json.write(args.json, report_json.document(None))
+            report_json.write(args.json, report_json.document(None, rounds.discarded))
         return code
 
 
@@ -166,6 +166,7 @@ class Rounds:
         self.artifacts = os.path.join(cache, "artifacts")
         self.log = os.path.join(cache, "fuzz-%s.log" % which)
         self.reported = None  # the driver's Result of a report
+        self.discarded = 0  # runs that broke the entry check (explore rounds)
         for d in (self.corpus, self.artifacts):
             os.makedirs(d, exist_ok=True)
         open(self.log, "w").close()
@@ -208,6 +209,8 @@ class Rounds:
         args = ["--explore", "--seconds", str(length), "--seed", str(seed)] + (["--progress"] if is_tty() else [])
         p, result = driver.run(self.bin, args + self.common, os.path.join(self.tmp, "round.json"),
                                stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        if result is not None:
+            self.discarded += result.get("discarded", 0)
         if p.returncode == 1 and result is not None and result.reported:
             self.reported = result
         if p.returncode in (1, 2):

@@ -2,6 +2,8 @@
 
     {"format": "kmapsim-report 1", "verdict": "report" | "clean",
      "class", "first_line", "crash_file", "replay",
+     "discarded": <runs that broke the entry check of the function under
+                  test: the caller's contract, not reported; 0 if none>,
      "report": <docs/report.schema.json's object, or null when clean>,
      "text": <the report's text, or null>}
 
@@ -15,15 +17,17 @@ import sys
 FORMAT = "kmapsim-report 1"
 
 
-def document(result):
-    """The document for a driver Result (None or clean: a clean verdict)."""
+def document(result, discarded=0):
+    """The document for a driver Result (None or clean: a clean verdict);
+    discarded: the runs the command discarded in all."""
     if result is None or not result.reported:
         return {"format": FORMAT, "verdict": "clean", "class": None, "first_line": None, "crash_file": None,
-                "replay": None, "report": None, "text": None}
+                "replay": None, "discarded": discarded, "report": None, "text": None}
     details = result.get("details") or None
     return {"format": FORMAT, "verdict": "report", "class": result.get("class"),
             "first_line": result.get("first_line"), "crash_file": result.get("crash_file"),
-            "replay": details.get("replay") if details else None, "report": details, "text": result.get("report")}
+            "replay": details.get("replay") if details else None, "discarded": discarded, "report": details,
+            "text": result.get("report")}
 
 
 def write(path, doc):

@@ -38,7 +38,7 @@ def resolve_tree(arg):
     return os.path.abspath(arg)
 
 
-def build_unit(tree, targets, profile):
+def build_unit(tree, targets, profile, iter_types=None):
     """Writes the unit for targets [(file, func)] and returns its path."""
     by_file = {}
     for f, fn in targets:
@@ -59,7 +59,9 @@ def build_unit(tree, targets, profile):
         unit = importer.import_files(tree, wanted, profile, extra=extra)
     text = PRAGMAS + [unit.text]
     for f, fn in targets:
-        h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, f)
+        h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, f, iter_types)
+        if "struct iov_iter " in h:
+            print("kmapsim: harness for %s: struct iov_iter of type %s" % (fn, ", ".join(kinds)), file=sys.stderr)
         text.append('#line 1 "<kmapsim harness for %s>"' % fn)
         text.append(h)
     body = "\n".join(text)
@@ -117,8 +119,11 @@ def precompile(path):
         raise errors.BadInput("%s does not compile" % path)
 
 
-def run_check(path, profile, seconds, subject=None, json_path=None):
+def run_check(path, profile, seconds, subject=None, check_args=(), json_path=None):
+    """scripts/kmapsim check on the unit; check_args are check's own flags
+    passed through (--plain-accesses / --no-plain-accesses)."""
     cmd = [os.path.join(REPO, "scripts", "kmapsim"), "check", path, "--profile", profile, "--seconds", str(seconds)]
+    cmd += list(check_args)
     if subject:
         cmd += ["--subject", subject]
     if json_path:
@@ -137,13 +142,13 @@ def parse_targets(items):
     return out
 
 
-def side(tree, targets, profile, seconds, subject=None, json_path=None):
+def side(tree, targets, profile, seconds, subject=None, iter_types=None, check_args=(), json_path=None):
     if isinstance(targets, str):
         path = build_harness_file(tree, targets, profile)
     else:
-        path = build_unit(tree, targets, profile)
+        path = build_unit(tree, targets, profile, iter_types)
     precompile(path)
-    return run_check(path, profile, seconds, subject, json_path)
+    return run_check(path, profile, seconds, subject, check_args, json_path)
 
 
 def _patch_files(patch):
@@ -222,6 +227,12 @@ def main(argv):
     ap.add_argument("--subject", help="with a subject file: only this KMAPSIM_SUBJECT")
     ap.add_argument("--json", metavar="FILE", help="the verdict and the report as data, as plain check writes it "
                     "(\"-\": standard output); with --before/--patch, of the version after")
+    # None: check decides (on for a unit that starts another context)
+    ap.add_argument("--plain-accesses", dest="plain_accesses", action="store_true", default=None,
+                    help="every plain load and store of shared memory is a scheduling point (see check)")
+    ap.add_argument("--no-plain-accesses", dest="plain_accesses", action="store_false")
+    ap.add_argument("--iter-types", metavar="T,T...",
+                    help="the generated harness builds only these iov_iter types (%s)" % ",".join(harness.ITER_KINDS))
     ap.add_argument("targets", nargs="+", metavar="FILE:FUNCTION|SUBJECT.c")
     try:
         a = ap.parse_args(argv)
@@ -229,6 +240,14 @@ def main(argv):
         return 0 if e.code == 0 else 2
     if a.seconds <= 0:
         raise errors.BadInput("--seconds takes a whole number > 0")
+    iter_types = None
+    if a.iter_types:
+        iter_types = [t.strip() for t in a.iter_types.split(",") if t.strip()]
+        bad = [t for t in iter_types if t not in harness.ITER_KINDS]
+        if bad or not iter_types:
+            raise errors.BadInput("--iter-types %s: not an iov_iter type kmapsim builds (%s)"
+                                  % (a.iter_types, ",".join(harness.ITER_KINDS)))
+    check_args = {True: ["--plain-accesses"], False: ["--no-plain-accesses"], None: []}[a.plain_accesses]
     tree = resolve_tree(a.kernel)
     if len(a.targets) == 1 and a.targets[0].endswith(".c") and os.path.isfile(a.targets[0]) \
             and ":" not in a.targets[0]:
@@ -238,7 +257,7 @@ def main(argv):
         targets = parse_targets(a.targets)
         patch_files = targets
     if not a.before and not a.patch:
-        rc, out, err = side(tree, targets, a.profile, a.seconds, a.subject, a.json)
+        rc, out, err = side(tree, targets, a.profile, a.seconds, a.subject, iter_types, check_args, a.json)
         sys.stdout.write(out)
         sys.stderr.write(err)
         return rc
@@ -256,7 +275,8 @@ def main(argv):
         json_after = os.path.join(cache_root(), "after-%d.json" % os.getpid())
         atexit.register(lambda: os.path.exists(json_after) and os.remove(json_after))
     for label, t in (("before", before_tree), ("after", after_tree)):
-        rc, out, err = side(t, targets, a.profile, a.seconds, a.subject, json_after if label == "after" else None)
+        rc, out, err = side(t, targets, a.profile, a.seconds, a.subject, iter_types, check_args,
+                            json_after if label == "after" else None)
         if rc not in (0, 1):
             sys.stderr.write(err)
             return rc

@@ -15,9 +15,14 @@ explorer walks boundary values, pages and zones:
                        a BUG/WARN after the function's first action is its own
   struct iov_iter *    one of the iterator types this tree defines and kmapsim
                        can build (ITER_UBUF, ITER_IOVEC, ITER_KVEC, ITER_BVEC,
-                       and ITER_DISCARD as a destination),
-                       built by the tree's own constructors, pointing at a
-                       user buffer (may fault), kernel buffers or pages;
+                       ITER_XARRAY, 6.12's ITER_FOLIOQ, and ITER_DISCARD as a
+                       destination), built by the tree's own constructors,
+                       pointing at a user buffer (may fault), kernel buffers,
+                       pages, or folios of order 0..2 (lowmem or highmem):
+                       an xarray filled as the page cache is (each folio a
+                       multi-index entry at an index aligned to its order,
+                       no holes) or a folio_queue segment (folioq_append()),
+                       the iterator starting anywhere in the first folio;
                        its direction follows the function (..._from_iter: the
                        iterator is the source; ..._to_iter: the destination)
   void * / char *      a kernel buffer of the page's size; __user: a user buffer
@@ -43,7 +48,7 @@ import re
 
 from . import errors
 
-OFFSET_NAMES = {"offset", "off", "start", "pos", "offs", "page_offset", "poff", "skip"}
+OFFSET_NAMES = {"offset", "off", "start", "pos", "offs", "page_offset", "poff", "skip", "seek"}
 LENGTH_NAMES = {"bytes", "len", "count", "size", "n", "length", "nbytes", "buflen"}
 # the number of entries of a scatterlist or bio_vec parameter
 COUNT_NAMES = {"nents", "nr_ents", "nr_segs", "nr_vecs", "nr_bvecs", "nr", "sg_len", "nr_sg", "vcnt"}
@@ -92,67 +97,20 @@ def constructors_needed(item):
     types = [_norm(t) for t, _ in params(item)]
     out = []
     if any("iov_iter" in t for t in types):
-        out += ["iov_iter_init", "iov_iter_kvec", "iov_iter_bvec", "iov_iter_ubuf", "iov_iter_discard"]
+        out += ["iov_iter_init", "iov_iter_kvec", "iov_iter_bvec", "iov_iter_ubuf", "iov_iter_discard",
+                "iov_iter_xarray", "iov_iter_folio_queue", "folioq_init", "folioq_append", "folioq_clear",
+                "folioq_full", "folioq_nr_slots"]
     if "struct scatterlist *" in types:
         out += ["sg_set_page", "sg_mark_end"]
     return out
 
 
-def generate(func, item, unit_text, relfile):
-    ps = params(item)
-    lines = []
-    decl = []
-    have_page = None
-    source = "from_iter" in func or "from_user" in func
-    lines.append("\tunsigned int order = kmapsim_pick(0, 2);")
-    lines.append("\tsize_t size = PAGE_SIZE << order;")
-    args = []
-    post = []
-    lists = [(pname, LISTS[_norm(t)]) for t, pname in ps if _norm(t) in LISTS]
-    has_buffer = any(_norm(t) in ("void *", "char *", "u8 *", "unsigned char *", "void __user *", "char __user *")
-                     for t, _ in ps)
-    for pname, kind in lists:   # first, so a count parameter before them can use theirs
-        lines.extend(_list_setup(pname, kind, post))
-    for ptype, pname in ps:
-        t = _norm(ptype)
-        if t in LISTS:
-            pass
-        elif lists and pname in COUNT_NAMES and re.match(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$", t):
-            lines.append("\t%s %s = %s_n;" % (ptype, pname, lists[0][0]))
-        elif t == "bool":
-            lines.append("\tbool %s = kmapsim_pick(0, 1);" % pname)
-        elif t == "struct page *":
-            lines.append("\tstruct page *%s = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, order);" % pname)
-            post.append("\t__free_pages(%s, order);" % pname)
-            have_page = pname
-        elif t == "struct folio *":
-            lines.append("\tstruct folio *%s = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, order);" % pname)
-            post.append("\tfolio_put(%s);" % pname)
-            have_page = pname
-        elif pname in OFFSET_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|off_t|u32|u64|unsigned)$", t):
-            lines.append("\t%s %s = kmapsim_pick(0, size - 1);" % (ptype, pname))
-        elif pname in LENGTH_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$", t):
-            lim = "size"
-            if lists and not has_buffer:   # a length of what the lists hold, at most
-                a = "%s_total" % lists[0][0]
-                lim = a if len(lists) == 1 else "(%s < %s_total ? %s : %s_total)" % (a, lists[1][0], a, lists[1][0])
-            lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, lim))
-            lines.append("\tsize_t kmapsim_len = %s;" % pname)
-        elif t == "struct iov_iter *":
-            decl.append(pname)
-        elif t in ("void *", "char *", "u8 *", "unsigned char *"):
-            lines.append("\t%s %s = kmalloc(size, GFP_KERNEL | __GFP_NOFAIL);" % (ptype, pname))
-            post.append("\tkfree(%s);" % pname)
-        elif t in ("void __user *", "char __user *"):
-            lines.append("\t%s %s = kmapsim_user_buffer(size);" % (ptype, pname))
-        else:
-            raise errors.BadInput(
-                "%s:%s: kmapsim cannot write a harness for parameter '%s %s' yet; write one with "
-                "KMAPSIM_IMPORT(\"%s\", %s) in a subject file and check that (see docs/kernel-import.md)"
-                % (relfile, func, ptype, pname, relfile, func))
-        args.append(pname)
-    if decl and "kmapsim_len" not in "\n".join(lines):
-        lines.append("\tsize_t kmapsim_len = kmapsim_pick(0, size);")
+# The iov_iter types the harness can build, by their names in --iter-types.
+ITER_KINDS = ("ubuf", "iovec", "kvec", "bvec", "xarray", "folioq", "discard")
+
+
+def iter_kinds(unit_text, source):
+    """The iterator types this tree defines and the harness can build."""
     kinds = []
     if "iov_iter_ubuf" in unit_text:
         kinds.append("ubuf")
@@ -162,10 +120,94 @@ def generate(func, item, unit_text, relfile):
         kinds.append("kvec")
     if "iov_iter_bvec" in unit_text and "struct bio_vec {" in unit_text:
         kinds.append("bvec")
+    if "iov_iter_xarray" in unit_text and "ITER_XARRAY" in unit_text:
+        kinds.append("xarray")
+    if "iov_iter_folio_queue" in unit_text and "struct folio_queue {" in unit_text \
+            and "folioq_append" in unit_text:
+        kinds.append("folioq")
     if "iov_iter_discard" in unit_text and not source:
         kinds.append("discard")   # a destination that drops the data
+    return kinds
+
+
+def generate(func, item, unit_text, relfile, only_kinds=None):
+    ps = params(item)
+    lines = []
+    decl = []
+    have_page = None
+    source = "from_iter" in func or "from_user" in func
+    lines.append("\tunsigned int kmapsim_order = kmapsim_pick(0, 2);")
+    lines.append("\tsize_t kmapsim_size = PAGE_SIZE << kmapsim_order;")
+    args = []
+    post = []
+    lists = [(pname, LISTS[_norm(t)]) for t, pname in ps if _norm(t) in LISTS]
+    has_buffer = any(_norm(t) in ("void *", "char *", "u8 *", "unsigned char *", "void __user *", "char __user *")
+                     for t, _ in ps)
+    # A bio_vec array with a length and no count parameter is walked by the
+    # byte count (svc_flush_bvec()'s size and seek): it is built after the
+    # picks, with enough segments to cover the offset and length
+    has_count = any(pn in COUNT_NAMES for _, pn in ps)
+    has_length = any(pn in LENGTH_NAMES for _, pn in ps)
+    by_bytes = [pn for pn, kind in lists if kind == "bvec" and has_length and not has_count]
+    lists = [(pn, kind) for pn, kind in lists if pn not in by_bytes]
+    cover = []   # the offsets and the length such an array must cover
+    for pname, kind in lists:   # first, so a count parameter before them can use theirs
+        lines.extend(_list_setup(pname, kind, post))
+    for ptype, pname in ps:
+        t = _norm(ptype)
+        if t in LISTS:
+            pass
+        elif pname in by_bytes:
+            pass
+        elif lists and pname in COUNT_NAMES and re.match(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$", t):
+            lines.append("\t%s %s = %s_n;" % (ptype, pname, lists[0][0]))
+        elif t == "bool":
+            lines.append("\tbool %s = kmapsim_pick(0, 1);" % pname)
+        elif t == "struct page *":
+            lines.append("\tstruct page *%s = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, kmapsim_order);" % pname)
+            post.append("\t__free_pages(%s, kmapsim_order);" % pname)
+            have_page = pname
+        elif t == "struct folio *":
+            lines.append("\tstruct folio *%s = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, kmapsim_order);" % pname)
+            post.append("\tfolio_put(%s);" % pname)
+            have_page = pname
+        elif pname in OFFSET_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|off_t|u32|u64|unsigned)$", t):
+            lines.append("\t%s %s = kmapsim_pick(0, kmapsim_size - 1);" % (ptype, pname))
+            cover.append(pname)
+        elif pname in LENGTH_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$", t):
+            lim = "kmapsim_size"
+            if lists and not has_buffer:   # a length of what the lists hold, at most
+                a = "%s_total" % lists[0][0]
+                lim = a if len(lists) == 1 else "(%s < %s_total ? %s : %s_total)" % (a, lists[1][0], a, lists[1][0])
+            lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, lim))
+            lines.append("\tsize_t kmapsim_len = %s;" % pname)
+            cover.append(pname)
+        elif t == "struct iov_iter *":
+            decl.append(pname)
+        elif t in ("void *", "char *", "u8 *", "unsigned char *"):
+            lines.append("\t%s %s = kmalloc(kmapsim_size, GFP_KERNEL | __GFP_NOFAIL);" % (ptype, pname))
+            post.append("\tkfree(%s);" % pname)
+        elif t in ("void __user *", "char __user *"):
+            lines.append("\t%s %s = kmapsim_user_buffer(kmapsim_size);" % (ptype, pname))
+        else:
+            raise errors.BadInput(
+                "%s:%s: kmapsim cannot write a harness for parameter '%s %s' yet; write one with "
+                "KMAPSIM_IMPORT(\"%s\", %s) in a subject file and check that (see docs/kernel-import.md)"
+                % (relfile, func, ptype, pname, relfile, func))
+        args.append(pname)
+    for pname in by_bytes:
+        lines.extend(_bvec_cover_setup(pname, cover, post))
+    if decl and "kmapsim_len" not in "\n".join(lines):
+        lines.append("\tsize_t kmapsim_len = kmapsim_pick(0, kmapsim_size);")
+    kinds = iter_kinds(unit_text, source)
+    if decl and only_kinds:
+        missing = [k for k in only_kinds if k not in kinds]
+        if missing:
+            raise errors.BadInput("--iter-types %s: %s() cannot get %s here (this tree and direction give: %s)"
+                                  % (",".join(only_kinds), func, ", ".join(missing), ", ".join(kinds)))
+        kinds = [k for k in kinds if k in only_kinds]
     for pname in decl:
-        lines.extend(_iter_setup(pname, kinds, 1 if source else 0))
+        lines.extend(_iter_setup(pname, kinds, 1 if source else 0, post, unit_text))
     call = "\tkmapsim_entry_begin(\"%s\");\n\t(void)%s(%s);\n\tkmapsim_entry_end();" % (func, func, ", ".join(args))
     body = lines + [call] + post
     return ("\n/* The harness kmapsim wrote from %s()'s signature. */\n"
@@ -204,9 +246,44 @@ def _list_setup(p, kind, post):
     return out
 
 
-def _iter_setup(p, kinds, direction):
-    out = ["\tstruct iov_iter %s_s, *%s = &%s_s;" % (p, p, p),
-           "\tswitch (kmapsim_pick(0, %d)) {" % (len(kinds) - 1)]
+def _bvec_cover_setup(p, cover, post):
+    """A bio_vec array of exactly as many single-page segments as cover the
+    bytes the offsets and the length reach (at least one): the first starts
+    anywhere in its page, the others at 0, each runs to its page's end but
+    the last, which ends anywhere past the covered bytes; each page lowmem or
+    highmem as the run decides. The array is kmalloc()ed to its size, so a
+    walk past its end is a memory-error."""
+    need = " + ".join("(size_t)%s" % c for c in cover) or "0"
+    post.append("\tfor (unsigned int i = 0; i < %s_n; i++)\n\t\t__free_page(%s[i].bv_page);\n\tkfree(%s);"
+                % (p, p, p))
+    return ["\tsize_t %s_need = %s;" % (p, need),
+            "\tunsigned int %s_off0 = kmapsim_pick(0, PAGE_SIZE - 1);" % p,
+            "\tunsigned int %s_n = 1 + (%s_need > PAGE_SIZE - %s_off0 ?" % (p, p, p),
+            "\t\t(%s_need - (PAGE_SIZE - %s_off0) + PAGE_SIZE - 1) / PAGE_SIZE : 0);" % (p, p),
+            "\tstruct bio_vec *%s = kmalloc_array(%s_n, sizeof(*%s), GFP_KERNEL | __GFP_NOFAIL);" % (p, p, p),
+            "\tsize_t %s_total = 0;" % p,
+            "\tfor (unsigned int i = 0; i < %s_n; i++) {" % p,
+            "\t\tunsigned int off = i ? 0 : %s_off0;" % p,
+            "\t\tsize_t left = %s_need > %s_total ? %s_need - %s_total : 0;" % (p, p, p, p),
+            "\t\tsize_t lo = left < PAGE_SIZE - off ? left : PAGE_SIZE - off;",
+            "\t\tunsigned int len = i + 1 < %s_n ? PAGE_SIZE - off : kmapsim_pick(lo ? lo : 1, PAGE_SIZE - off);" % p,
+            "\t\t%s[i].bv_page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);" % p,
+            "\t\t%s[i].bv_offset = off;" % p,
+            "\t\t%s[i].bv_len = len;" % p,
+            "\t\t%s_total += len;" % p,
+            "\t}"]
+
+
+def _iter_setup(p, kinds, direction, post, unit_text):
+    out = ["\tstruct iov_iter %s_s, *%s = &%s_s;" % (p, p, p)]
+    if "xarray" in kinds or "folioq" in kinds:
+        out += ["\tstruct folio *%s_fo[8];" % p,
+                "\tunsigned int %s_nfo = 0;" % p,
+                "\tstruct xarray *%s_xa = NULL;" % p,
+                "\tvoid *%s_fq = NULL, *%s_fq2 = NULL;   /* at most two folio_queue segments */" % (p, p)]
+        post.append("\tif (%s_xa)\n\t\txa_destroy(%s_xa);\n\tkfree(%s_fq);\n\tkfree(%s_fq2);" % (p, p, p, p))
+        post.append("\tfor (unsigned int k = 0; k < %s_nfo; k++)\n\t\tfolio_put(%s_fo[k]);" % (p, p))
+    out.append("\tswitch (kmapsim_pick(0, %d)) {" % (len(kinds) - 1))
     for k, kind in enumerate(kinds):
         out.append("\tcase %d: {" % k)
         if kind == "ubuf":
@@ -240,6 +317,79 @@ def _iter_setup(p, kinds, direction):
                     "\t\t\tnr++;",
                     "\t\t}",
                     "\t\tiov_iter_bvec(%s, %d, bv, nr, kmapsim_len);" % (p, direction)]
+        elif kind in ("xarray", "folioq"):
+            out += _folios_setup(p, kind, direction, unit_text)
         out.append("\t\tbreak;\n\t}")
     out.append("\t}")
+    return out
+
+
+def _folios_setup(p, kind, direction, unit_text):
+    """Folios of order 0..2 (each lowmem or highmem, as the run decides)
+    covering the iterator's bytes from an offset anywhere in the first: in
+    an xarray as the page cache holds them (a multi-index entry per folio,
+    at an index aligned to its order, stored with the xas_store() /
+    xas_nomem() loop of filemap_add_folio()), or appended to a folio_queue
+    segment (netfs's rolling buffer: folioq_init(), folioq_append())."""
+    out = ["\t\tunsigned int o = kmapsim_pick(0, 2);",
+           "\t\tsize_t first_off = kmapsim_pick(0, (PAGE_SIZE << o) - 1);",
+           "\t\tsize_t want = first_off + kmapsim_len, have = 0;",
+           "\t\tunsigned long index = 0;"]
+    if kind == "xarray":
+        out += ["\t\tstatic struct xarray xa;",
+                "\t\txa_init(&xa);",
+                "\t\t%s_xa = &xa;" % p]
+    else:
+        # 6.12.y's folioq_init() takes the request id for tracing; earlier
+        # 6.12 releases take the segment only
+        two = re.search(r"folioq_init\s*\(\s*struct folio_queue \*\s*\w+\s*,", unit_text)
+        init = ", 0" if two else ""
+        # Either one segment from slot 0, or a segment whose first slots
+        # netfs has consumed (folioq_clear() after folioq_append(): NULL)
+        # with the iterator at one of its last two slots, so the walk goes
+        # on through folioq->next into a second segment.
+        out += ["\t\tstruct folio_queue *fq = kzalloc(sizeof(*fq), GFP_KERNEL | __GFP_NOFAIL), *seg = fq;",
+                "\t\tunsigned int first_slot = kmapsim_pick(0, 1) ? folioq_nr_slots(fq) - 1 - kmapsim_pick(0, 1) : 0;",
+                "\t\tfolioq_init(fq%s);" % init,
+                "\t\t%s_fq = fq;" % p,
+                "\t\tif (first_slot) {",
+                "\t\t\tstruct folio *used = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, 0);",
+                "\t\t\tfor (unsigned int s = 0; s < first_slot; s++) {",
+                "\t\t\t\tfolioq_append(fq, used);",
+                "\t\t\t\tfolioq_clear(fq, s);",
+                "\t\t\t}",
+                "\t\t\tfolio_put(used);",
+                "\t\t}"]
+    out += ["\t\twhile ((have < want || !%s_nfo) && %s_nfo < 8) {" % (p, p),
+            "\t\t\tstruct folio *f;"]
+    if kind == "xarray":
+        out += ["\t\t\twhile (index & ((1UL << o) - 1))",
+                "\t\t\t\to--;"]
+    out += ["\t\t\tf = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, o);"]
+    if kind == "xarray":
+        out += ["\t\t\tXA_STATE_ORDER(xas, &xa, index, o);",
+                "\t\t\tdo {",
+                "\t\t\t\txas_lock(&xas);",
+                "\t\t\t\txas_store(&xas, f);",
+                "\t\t\t\txas_unlock(&xas);",
+                "\t\t\t} while (xas_nomem(&xas, GFP_KERNEL | __GFP_NOFAIL));"]
+    else:
+        out += ["\t\t\tif (folioq_full(seg)) {",
+                "\t\t\t\tstruct folio_queue *next = kzalloc(sizeof(*next), GFP_KERNEL | __GFP_NOFAIL);",
+                "\t\t\t\tfolioq_init(next%s);" % init,
+                "\t\t\t\tseg->next = next;",
+                "\t\t\t\tnext->prev = seg;",
+                "\t\t\t\tseg = next;",
+                "\t\t\t\t%s_fq2 = next;" % p,
+                "\t\t\t}",
+                "\t\t\tfolioq_append(seg, f);"]
+    out += ["\t\t\t%s_fo[%s_nfo++] = f;" % (p, p),
+            "\t\t\tindex += 1UL << o;",
+            "\t\t\thave += PAGE_SIZE << o;",
+            "\t\t\to = kmapsim_pick(0, 2);",
+            "\t\t}"]
+    if kind == "xarray":
+        out.append("\t\tiov_iter_xarray(%s, %d, &xa, first_off, kmapsim_len);" % (p, direction))
+    else:
+        out.append("\t\tiov_iter_folio_queue(%s, %d, fq, first_slot, first_off, kmapsim_len);" % (p, direction))
     return out

@@ -62,7 +62,7 @@ linux/interrupt.h linux/irqflags.h linux/smp.h linux/workqueue.h linux/completio
 linux/kthread.h linux/wait.h linux/list.h linux/refcount.h linux/cpumask.h
 linux/lockdep.h linux/instruction_pointer.h linux/build_bug.h linux/math.h
 linux/overflow.h linux/cache.h linux/atomic.h linux/refcount_types.h linux/mm_types_task.h
-linux/percpu-refcount.h
+linux/percpu-refcount.h linux/xarray.h
 """.split())
 
 
@@ -88,6 +88,12 @@ def config_macros(profile):
         raise errors.BadInput("unknown profile '%s' (no %s)" % (profile, os.path.relpath(path, REPO)))
     macros = {}
     ctokens.split_items(open(path).read(), path, macros)
+    # the arch's asm/cacheflush.h says whether flush_dcache_page() does
+    # anything, for `#if ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE` (net/sunrpc's
+    # svc_flush_bvec()); kmapsim's linux/cacheflush.h derives it the same way
+    if "ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE" not in macros:
+        v = "1" if "CONFIG_ARCH_HAS_CPU_CACHE_ALIASING" in macros else "0"
+        macros["ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE"] = ctokens.Macro("ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE", None, v, "", "")
     return macros
 
 

@@ -28,6 +28,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
+#include <linux/xarray.h>
+#include <linux/bitops.h>
 #include <linux/atomic.h>
 #include <linux/jiffies.h>
 #include <asm/barrier.h>

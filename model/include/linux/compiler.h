@@ -8,6 +8,12 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define absolute_pointer(val) ((void *)(unsigned long)(val))
 #define __maybe_unused __attribute__((unused))
+#ifndef __packed
+#define __packed __attribute__((__packed__))
+#endif
+#ifndef __aligned
+#define __aligned(x) __attribute__((__aligned__(x)))
+#endif
 #define __percpu
 #define __must_be_array(a) 0
 #define __is_constexpr(x) __builtin_constant_p(x)

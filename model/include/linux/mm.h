@@ -102,6 +102,13 @@ static inline unsigned int folio_order(const struct folio *folio)
 	return compound_order(&folio->page);
 }
 
+/* The order as 6.12's folio_queue.h reads it from the folio's second page:
+ * 0 for a single page. */
+static inline unsigned int __folio_order(const struct folio *folio)
+{
+	return folio_order(folio);
+}
+
 static inline size_t folio_size(const struct folio *folio)
 {
 	return PAGE_SIZE << folio_order(folio);

@@ -32,6 +32,7 @@ typedef unsigned int gfp_t;
 typedef unsigned long pgprot_t;
 typedef uint64_t phys_addr_t;
 typedef uint64_t dma_addr_t;
+typedef u64 sector_t;	/* 512-byte sectors, 64-bit as in the kernel since 5.2 */
 
 /* The atomic types live here, as in the kernel; <linux/atomic.h> has the operations. */
 typedef struct {

@@ -1,0 +1,51 @@
+"""check's own flags with --kernel, and the discarded-run count in --json:
+- `check --kernel` takes --plain-accesses / --no-plain-accesses and hands
+  them to the check of the generated unit (neither: check decides);
+- `check --json` counts the runs discarded for breaking the entry check
+  (tests/kernel/entry_contract.c: a WARN_ON_ONCE-return on entry), the same
+  number the clean verdict prints, and 0 for a subject with no entry check."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+from kmapsim_kernel import check  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@pytest.mark.parametrize("flags,want", [([], []), (["--plain-accesses"], ["--plain-accesses"]),
+                                        (["--no-plain-accesses"], ["--no-plain-accesses"])])
+def test_plain_accesses_reach_check(tmp_path, monkeypatch, flags, want):
+    calls = []
+    monkeypatch.setattr(check, "side", lambda tree, targets, profile, seconds, subject=None, iter_types=None,
+                        check_args=(): calls.append(list(check_args)) or (0, "", ""))
+    rc = check.main(["--kernel", str(tmp_path), "--seconds", "1"] + flags + ["lib/iov_iter.c:copy_page_to_iter"])
+    assert rc == 0 and calls == [want]
+    calls.clear()
+    check.main(["--kernel", str(tmp_path), "--before", str(tmp_path)] + flags + ["lib/x.c:f"])
+    assert calls == [want, want]   # both sides alike
+
+
+def run_check(tmp_path, subject, name):
+    out = tmp_path / (name + ".json")
+    p = subprocess.run([os.path.join(ROOT, "scripts", "kmapsim"), "check", os.path.join(HERE, subject),
+                        "--subject", name, "--seconds", "2", "--json", str(out)],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return p, json.loads(out.read_text())
+
+
+def test_json_counts_discarded_runs(tmp_path):
+    p, doc = run_check(tmp_path, "entry_contract.c", "entry_warn")
+    assert p.returncode == 0 and doc["verdict"] == "clean", p.stdout
+    said = sum(int(n) for n in re.findall(r"; (\d+) of the runs discarded: they broke the entry check", p.stdout))
+    assert doc["discarded"] > 0 and doc["discarded"] == said
+    p, doc = run_check(tmp_path, "kernel_surface.c", "current_ok")
+    assert p.returncode == 0 and doc["verdict"] == "clean" and doc["discarded"] == 0

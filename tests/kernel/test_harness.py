@@ -1,0 +1,71 @@
+"""The harness kmapsim writes from a signature (scripts/kmapsim_kernel/
+harness.py), on fake functions (no kernel text): which iov_iter types a tree
+gets, --iter-types, and a bio_vec array walked by a byte count."""
+
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+from kmapsim_kernel import ctokens, errors, harness  # noqa: E402
+
+
+def item(sig):
+    its = ctokens.split_items(sig + "\n{\n}\n", "f.c", {})
+    return next(it for it in its if it.kind == "func")
+
+
+# what a unit holds, as far as the harness looks: the constructors and types
+UNIT_61 = ("void iov_iter_init(void); void iov_iter_kvec(void); void iov_iter_bvec(void); "
+           "struct bio_vec { int x; }; void iov_iter_discard(void); void iov_iter_xarray(void); "
+           "enum { ITER_XARRAY }; void iov_iter_ubuf(void);")
+UNIT_612 = UNIT_61 + (" struct folio_queue { int x; }; void iov_iter_folio_queue(void);"
+                      " static inline void folioq_init(struct folio_queue *folioq, unsigned int rreq_id) {}"
+                      " static inline unsigned int folioq_append(void) {}")
+
+
+def test_iter_kinds_per_tree():
+    assert harness.iter_kinds(UNIT_61, source=False) == ["ubuf", "iovec", "kvec", "bvec", "xarray", "discard"]
+    assert harness.iter_kinds(UNIT_612, source=True) == ["ubuf", "iovec", "kvec", "bvec", "xarray", "folioq"]
+
+
+def test_xarray_and_folioq_harness():
+    it = item("size_t copy_page_to_iter(struct page *page, size_t offset, size_t bytes, struct iov_iter *i)")
+    text, kinds = harness.generate("copy_page_to_iter", it, UNIT_612, "lib/iov_iter.c")
+    assert "xarray" in kinds and "folioq" in kinds
+    assert "XA_STATE_ORDER(xas, &xa, index, o);" in text and "xas_nomem(&xas" in text
+    assert "iov_iter_xarray(i, 0, &xa, first_off, kmapsim_len);" in text
+    assert "folioq_init(fq, 0);" in text and "folioq_append(seg, f);" in text
+    # a second segment when the first is full, linked as netfs links them
+    assert "seg->next = next;" in text and "next->prev = seg;" in text and "folioq_clear(fq, s);" in text
+    assert "iov_iter_folio_queue(i, 0, fq, first_slot, first_off, kmapsim_len);" in text
+    assert "xa_destroy(i_xa);" in text and "folio_put(i_fo[k]);" in text
+
+
+def test_iter_types_limits_and_rejects():
+    it = item("size_t copy_page_from_iter_atomic(struct page *page, size_t offset, size_t bytes, struct iov_iter *i)")
+    text, kinds = harness.generate("copy_page_from_iter_atomic", it, UNIT_612, "lib/iov_iter.c", ["folioq"])
+    assert kinds == ["folioq"] and "kmapsim_pick(0, 0)" in text and "iov_iter_xarray" not in text
+    with pytest.raises(errors.BadInput, match="folioq"):
+        harness.generate("copy_page_from_iter_atomic", it, UNIT_61, "lib/iov_iter.c", ["folioq"])
+    with pytest.raises(errors.BadInput, match="discard"):   # a source is never ITER_DISCARD
+        harness.generate("copy_page_from_iter_atomic", it, UNIT_61, "lib/iov_iter.c", ["discard"])
+
+
+def test_bvec_array_walked_by_byte_count():
+    it = item("static void flush_bvec(const struct bio_vec *bvec, size_t size, size_t seek)")
+    text, _ = harness.generate("flush_bvec", it, UNIT_61, "net/x.c")
+    # the picks first, then exactly as many segments as cover seek + size
+    assert text.index("size_t seek = ") < text.index("bvec_need = (size_t)size + (size_t)seek;")
+    assert "kmalloc_array(bvec_n, sizeof(*bvec)" in text and "kfree(bvec);" in text
+    assert "(void)flush_bvec(bvec, size, seek);" in text
+
+
+def test_bvec_array_with_count_keeps_its_count():
+    it = item("void walk(struct bio_vec *bv, unsigned int nr_segs, size_t len)")
+    text, _ = harness.generate("walk", it, UNIT_61, "x.c")
+    assert "unsigned int nr_segs = bv_n;" in text and "kmalloc_array" not in text
+    assert "size_t len = kmapsim_pick(0, bv_total);" in text
