@@ -756,8 +756,8 @@ def main():
     P("## Bounded-exhaustive cost\n")
     P(f"Seconds for `--strategy exhaustive --max-preemptions 2` to enumerate every schedule with at most 2 preemptions "
       f"(iterative deepening: K = 0, 1 and 2 each enumerated; boundary data values) of each zoo subject's fixed variant; "
-      f"capped at {exh[0]['cap'] if exh else '-'}s. `CPU s`: the user + system time the process got (wall time "
-      f"over CPU time is the share of a CPU the shared machine left it).\n")
+      f"capped at {exh[0]['cap'] if exh else '-'}s. `CPU s`: the user + system time the process got (CPU time "
+      f"over wall time is the share of a CPU the shared machine left it).\n")
     P("| subject | seconds | CPU s | runs | schedules K<=0 / K<=1 / K<=2 | complete |")
     P("| --- | ---: | ---: | ---: | --- | --- |")
     for r in exh:
