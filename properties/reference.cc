@@ -105,10 +105,10 @@ void post_check() {
   // Who runs.
   RC_ASSERT(m.cur_task() == s.current);
   RC_ASSERT((m.cur_irq() != 0) == s.in_irq);
-  for (int c = 0; c < 2; c++) RC_ASSERT(m.cpus_[c].curr == s.cpu_curr[c]);
+  for (int c = 0; c < 2; c++) RC_ASSERT(m.sched().cpu_curr(c) == s.cpu_curr[c]);
   for (int t = 0; t < kTasks; t++) {
     const RTask &rt = s.tasks[t];
-    const kmapsim::Task &mt = *m.tasks_[t];
+    const kmapsim::Task &mt = m.task(t);
     RC_ASSERT((mt.state == kmapsim::TaskState::Dead) == !rt.alive);
     if (!rt.alive) continue;
     RC_ASSERT(mt.cpu == rt.cpu);

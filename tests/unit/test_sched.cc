@@ -36,7 +36,7 @@ DECLARE_COMPLETION(g_b_done);
 int live_local_maps() {
   Machine &m = kt::M();
   int n = 0;
-  for (size_t i = 0; i < m.ntasks_; i++) n += static_cast<int>(m.tasks_[i]->kmap_ctrl.size());
+  for (size_t i = 0; i < m.ntasks(); i++) n += static_cast<int>(m.task(static_cast<int>(i)).kmap_ctrl.size());
   return n;
 }
 

@@ -32,8 +32,8 @@ namespace {
 class SiteGuard {
  public:
   SiteGuard(kmapsim::Machine &m, uintptr_t pc, const void *fp, const char *api) {
-    if (m.cur_task_ < 0) return;
-    kmapsim::ApiSite &s = m.tasks_[m.cur_task_]->site;
+    if (m.cur_task() < 0) return;
+    kmapsim::ApiSite &s = m.cur().site;
     // Deterministic mode counts API depth per context (an interrupt handler
     // starts again at 0); torture mode does not, and an empty slot says
     // this is the outermost call.

@@ -24,7 +24,7 @@
 namespace kmapsim {
 
 void Machine::entry_begin(const char *fn) {
-  entry_task_ = cur_task_;
+  entry_task_ = cur_task();
   entry_fn_ = fn;
 }
 
@@ -39,7 +39,7 @@ void Machine::entry_action(const char *api) {
 }
 
 void Machine::entry_check_failed(const char *file, int line, const char *cond) {
-  if (entry_task_ < 0 || entry_task_ != cur_task_ || irq_instance_ || !policy().decides_schedule) return;
+  if (entry_task_ < 0 || entry_task_ != cur_task() || irq_instance_ || !policy().decides_schedule) return;
   char why[320];
   snprintf(why, sizeof why, "%s(): %s at %s:%d", entry_fn_ ? entry_fn_ : "?", cond ? cond : "?", file ? file : "?", line);
   result_.discarded = true;

@@ -47,7 +47,7 @@ RcuState &rcu(Machine &m) {
     s = RcuState{};
     s.run = m.run_serial_;
   }
-  size_t n = m.tasks_.size() > m.ntasks_ ? m.tasks_.size() : m.ntasks_;
+  size_t n = m.sched().task_slots() > m.ntasks() ? m.sched().task_slots() : m.ntasks();
   if (s.nesting.size() < n) {
     s.nesting.resize(n, 0);
     s.exits.resize(n, 0);

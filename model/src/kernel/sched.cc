@@ -4,14 +4,28 @@
 // preemption is allowed) or letting another CPU's task run meanwhile (always
 // allowed: CPUs run in parallel). Switching the running context flips which
 // local mappings are accessible, as __kmap_local_sched_out/in do.
+#include "scheduler.h"
+
 #include <cstdio>
 
 #include "machine.h"
 
 namespace kmapsim {
 
-int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker) {
-  int id = exec_->claim_task_slot();  // torture mode: a dead task's slot, once its host thread is gone
+void Sched::reset() {
+  ntasks_ = 0;
+  for (Cpu &c : cpus_) c.curr = -1;
+  cur_task_ = -1;
+  for (auto &t : tasks_)
+    if (t) t->site = ApiSite{};
+  steps_ = 0;
+  progress_total_ = spin_progress_ = idle_spins_ = 0;
+  waiters_ = 0;
+  last_api_ = "";
+}
+
+int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker) {
+  int id = m_.executor().claim_task_slot();  // torture mode: a dead task's slot, once its host thread is gone
   Task &t = *tasks_[id];
   t.id = id;
   t.name = name;
@@ -40,84 +54,68 @@ int Machine::create_task(const std::string &name, void (*subject)(), int (*fn)(v
   t.subject = subject;
   t.threadfn = fn;
   t.data = data;
-  if (id) event(Ev::TaskStart, static_cast<uint64_t>(id), 0, worker ? "kworker" : "kthread_run");
-  exec_->start_task(t);  // a fiber, or its own host thread
+  if (id) m_.event(Ev::TaskStart, static_cast<uint64_t>(id), 0, worker ? "kworker" : "kthread_run");
+  m_.executor().start_task(t);  // a fiber, or its own host thread
   return id;
 }
 
-void Machine::task_entry(void *arg) {
+void Sched::task_entry(void *arg) {
   Task &t = *static_cast<Task *>(arg);
   Machine &m = M();
+  Sched &s = m.sched();
   if (t.subject)
     t.subject();
   else if (t.is_worker)
-    m.wq_.worker_loop();
+    m.workqueue().worker_loop();
   else
     t.threadfn(t.data);
-  m.task_exit_checks(t);
+  s.task_exit_checks(t);
   t.state = TaskState::Dead;
-  if (m.cpus_[t.cpu].curr == t.id) m.cpus_[t.cpu].curr = -1;
+  if (s.cpus_[t.cpu].curr == t.id) s.cpus_[t.cpu].curr = -1;
   m.event(Ev::TaskExit, static_cast<uint64_t>(t.id), 0, "returned");
-  m.choose_next(false, "task exit");
+  s.choose_next(false, "task exit");
   fprintf(stderr, "kmapsim: internal error: a dead task was resumed\n");
   abort();
 }
 
 // kmap-leak when a task returns holding mappings (the kernel's
 // kmap_assert_nomap on return to user space, made exact here).
-void Machine::task_exit_checks(Task &t) {
+void Sched::task_exit_checks(Task &t) {
   if (!t.kmap_ctrl.empty()) {
     const LocalMap &m = t.kmap_ctrl.back();
-    report(BugClass::KmapLeak, m.window, m.pfn, "%s returned holding %zu local mapping%s: %s() of pfn %u was never unmapped", t.name.c_str(),
-           t.kmap_ctrl.size(), t.kmap_ctrl.size() > 1 ? "s" : "", m.api, m.pfn);
+    m_.report(BugClass::KmapLeak, m.window, m.pfn, "%s returned holding %zu local mapping%s: %s() of pfn %u was never unmapped", t.name.c_str(),
+              t.kmap_ctrl.size(), t.kmap_ctrl.size() > 1 ? "s" : "", m.api, m.pfn);
   }
   // ARM's kmap_high_get() mappings are not on kmap_ctrl.
-  pkmap_.check_high_gets_at_return(t, 0, Pkmap::Returning::Task, t.name.c_str());
+  m_.pkmap().check_high_gets_at_return(t, 0, Pkmap::Returning::Task, t.name.c_str());
   if (t.atomic_maps > 0)
-    report(BugClass::KmapLeak, -1, -1, "%s returned with %d kmap_atomic() mapping%s never kunmap_atomic()ed (preemption and page faults stay disabled)",
-           t.name.c_str(), t.atomic_maps, t.atomic_maps > 1 ? "s" : "");
+    m_.report(BugClass::KmapLeak, -1, -1, "%s returned with %d kmap_atomic() mapping%s never kunmap_atomic()ed (preemption and page faults stay disabled)",
+              t.name.c_str(), t.atomic_maps, t.atomic_maps > 1 ? "s" : "");
   if (t.preempt_count > 0)
-    report(BugClass::SleepInAtomic, -1, -1, "%s returned with preempt_count %d: preempt_disable() or spin_lock() without its release",
-           t.name.c_str(), t.preempt_count);
-  if (t.irqs_off > 0) report(BugClass::SleepInAtomic, -1, -1, "%s returned with interrupts disabled", t.name.c_str());
+    m_.report(BugClass::SleepInAtomic, -1, -1, "%s returned with preempt_count %d: preempt_disable() or spin_lock() without its release",
+              t.name.c_str(), t.preempt_count);
+  if (t.irqs_off > 0) m_.report(BugClass::SleepInAtomic, -1, -1, "%s returned with interrupts disabled", t.name.c_str());
 }
 
-bool Machine::preemptible() const {
+bool Sched::preemptible() const {
   const Task &t = *tasks_[cur_task_];
-  return t.preempt_count == 0 && t.irqs_off == 0 && irq_instance_ == 0;
+  return t.preempt_count == 0 && t.irqs_off == 0 && m_.cur_irq() == 0;
 }
 
-uint64_t Machine::decide_pick(uint64_t lo, uint64_t hi) { return decisions_.ask({Site::Pick, lo, hi}); }
-
-bool Machine::decide(Site s) { return decisions_.ask({s, 0, 1}) != 0; }
-
-bool Machine::fallible(Fault f, const char *api) {
-  if (!running_ || !policy().decides_schedule) return false;
-  uint64_t n = ++fallible_calls_;
-  if (!decisions_.ask({Site::Inject, 0, n, nullptr, -1, f})) return false;
-  event(Ev::Note, n, static_cast<uint64_t>(f), api);
-  return true;
-}
-
-void Machine::sched_point(const char *api) {
-  if (!running_ || irq_instance_) return;
-  if (entry_task_ >= 0 && entry_task_ == cur_task_) entry_action(api);
-  exec_->sched_point(api);
-}
-
-void Machine::decided_sched_point(const char *api) {
+void Sched::decided_sched_point(const char *api) {
   last_api_ = api;
   if (++steps_ > step_bound_) {
-    result_.livelock = true;
-    report(BugClass::SoftLockup, -1, -1, "no progress: the run exceeded %llu scheduling points (livelock?) at %s() in %s",
-           static_cast<unsigned long long>(step_bound_), api, cur().name.c_str());
+    m_.result_.livelock = true;
+    m_.report(BugClass::SoftLockup, -1, -1, "no progress: the run exceeded %llu scheduling points (livelock?) at %s() in %s",
+              static_cast<unsigned long long>(step_bound_), api, cur().name.c_str());
   }
-  irq_.maybe_fire();
+  m_.irq().maybe_fire();
   Task &t = cur();
-  if (prof_.nr_cpus > 1 && t.migrate_disabled == 0 && preemptible() && decide(Site::Migrate)) {
-    uint64_t k = decisions_.ask({Site::MigrateTo, 0, prof_.nr_cpus - 2u});
+  const Profile &prof = m_.profile();
+  if (prof.nr_cpus > 1 && t.migrate_disabled == 0 && preemptible() && m_.decide(Site::Migrate)) {
+    uint64_t k = m_.decisions_.ask({Site::MigrateTo, 0, prof.nr_cpus - 2u});
     int to = static_cast<int>(k) >= t.cpu ? static_cast<int>(k) + 1 : static_cast<int>(k);
-    event(Ev::Migrate, static_cast<uint64_t>(to), 0, api);
+    m_.event(Ev::Migrate, static_cast<uint64_t>(to), 0, api);
     cpus_[t.cpu].curr = -1;
     t.cpu = to;
     choose_next(false, api);
@@ -131,7 +129,7 @@ void Machine::decided_sched_point(const char *api) {
 // (another CPU making progress) or, when the CPU is idle, its queued tasks,
 // and finally the tasks queued on the current CPU when the current task is
 // preemptible. One decision picks among them.
-void Machine::choose_next(bool can_continue, const char *api) {
+void Sched::choose_next(bool can_continue, const char *api) {
   // The only task, able to continue, is the only candidate (the common case
   // of single-task subjects: every API call passes here).
   if (can_continue && ntasks_ == 1) return;
@@ -166,7 +164,7 @@ void Machine::choose_next(bool can_continue, const char *api) {
         const Task &q = *tasks_[i];
         if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker) deadlock();
       }
-      finish_run();
+      m_.finish_run();
     }
     // A spinner that keeps its CPU while the task it waits for is queued
     // behind a busy CPU: the kernel's idle balancing moves that task to an
@@ -176,7 +174,7 @@ void Machine::choose_next(bool can_continue, const char *api) {
   }
   size_t idx = 0;
   if (cands_.size() > 1) {
-    idx = decisions_.ask({Site::NextTask, 0, cands_.size() - 1, cands_.data(), can_continue ? cur_task_ : -1});
+    idx = m_.decisions_.ask({Site::NextTask, 0, cands_.size() - 1, cands_.data(), can_continue ? cur_task_ : -1});
   }
   int next = cands_[idx].task;
   // The chosen task runs a step: nobody waits for it any more.
@@ -186,44 +184,44 @@ void Machine::choose_next(bool can_continue, const char *api) {
   if (cpus_[n.cpu].curr != next) {
     // A queued task takes its CPU: preempting the current task when it is
     // that CPU's running task.
-    if (cpus_[n.cpu].curr == cur_task_ && can_continue) event(Ev::Preempt, static_cast<uint64_t>(next), 0, api);
+    if (cpus_[n.cpu].curr == cur_task_ && can_continue) m_.event(Ev::Preempt, static_cast<uint64_t>(next), 0, api);
     cpus_[n.cpu].curr = next;
   }
   switch_to_task(next);
 }
 
-void Machine::switch_to_task(int next) {
+void Sched::switch_to_task(int next) {
   int prev = cur_task_;
   if (next == prev) return;
-  event(Ev::Switch, static_cast<uint64_t>(next), 0, "run");
-  tasks_[prev]->api_depth = api_depth_;
-  api_depth_ = tasks_[next]->api_depth;
+  m_.event(Ev::Switch, static_cast<uint64_t>(next), 0, "run");
+  tasks_[prev]->api_depth = m_.api_depth_;
+  m_.api_depth_ = tasks_[next]->api_depth;
   cur_task_ = next;
-  local_.sched_out_in(next, 0);
+  m_.local().sched_out_in(next, 0);
   Fiber::switch_to(&tasks_[prev]->fiber, &tasks_[next]->fiber);
   // Resumed: whoever switched here set cur_task_ to us and activated us.
 }
 
-void Machine::block(Wait why, const void *obj, const char *api) {
+void Sched::block(Wait why, const void *obj, const char *api) {
   Task &t = cur();
   t.state = TaskState::Blocked;
   t.wait = why;
   t.wait_obj = obj;
   // A spinning task keeps its CPU busy; a sleeping one gives it up.
   if (why != Wait::Spin && cpus_[t.cpu].curr == t.id) cpus_[t.cpu].curr = -1;
-  event(Ev::Block, static_cast<uint64_t>(why), 0, api);
-  exec_->sleep(t, why, api);  // another fiber runs, or a condition variable
+  m_.event(Ev::Block, static_cast<uint64_t>(why), 0, api);
+  m_.executor().sleep(t, why, api);  // another fiber runs, or a condition variable
 }
 
-void Machine::wake(Wait why, const void *obj, bool all) {
-  exec_->woke();  // torture mode: the woken re-check once the model lock is free
+void Sched::wake(Wait why, const void *obj, bool all) {
+  m_.executor().woke();  // torture mode: the woken re-check once the model lock is free
   for (size_t i = 0; i < ntasks_; i++) {
     Task &q = *tasks_[i];
     if (q.state == TaskState::Blocked && q.wait == why && (obj == nullptr || q.wait_obj == obj)) {
       q.state = TaskState::Runnable;
       q.wait = Wait::None;
       q.wait_obj = nullptr;
-      event(Ev::Wake, static_cast<uint64_t>(q.id), 0, "wake");
+      m_.event(Ev::Wake, static_cast<uint64_t>(q.id), 0, "wake");
       if (!all) return;
     }
   }
@@ -231,12 +229,12 @@ void Machine::wake(Wait why, const void *obj, bool all) {
 
 // Who waits for what, and what each CPU runs: the tail of deadlock and
 // soft-lockup reports. Returns whether some task waits for a PKMAP slot.
-static bool describe_waiters(const Machine &m, std::string &who) {
+bool Sched::describe_waiters(std::string &who) const {
   static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue (wait_event)"};
   who.clear();
   bool pkmap = false;
-  for (size_t i = 0; i < m.ntasks_; i++) {
-    const Task &q = *m.tasks_[i];
+  for (size_t i = 0; i < ntasks_; i++) {
+    const Task &q = *tasks_[i];
     if (q.state == TaskState::Runnable && q.spin_api) {
       if (!who.empty()) who += "; ";
       who += q.name + " spins at " + q.spin_api + "()";
@@ -248,78 +246,74 @@ static bool describe_waiters(const Machine &m, std::string &who) {
     who += q.name + " waits for " + kWhy[static_cast<int>(q.wait)];
   }
   who += " [";
-  for (size_t c = 0; c < m.cpus_.size(); c++) {
+  for (size_t c = 0; c < cpus_.size(); c++) {
     who += c ? ", cpu" : "cpu";
-    who += std::to_string(c) + ": " + (m.cpus_[c].curr >= 0 ? m.tasks_[m.cpus_[c].curr]->name : std::string("idle"));
+    who += std::to_string(c) + ": " + (cpus_[c].curr >= 0 ? tasks_[cpus_[c].curr]->name : std::string("idle"));
   }
   who += "]";
   return pkmap;
 }
 
-[[noreturn]] void Machine::deadlock() {
-  std::string &who = result_.report.text;  // scratch; compose_report overwrites it
-  bool pkmap = describe_waiters(*this, who);
+[[noreturn]] void Sched::deadlock() {
+  std::string &who = m_.result_.report.text;  // scratch; compose_report overwrites it
+  bool pkmap = describe_waiters(who);
   char line[600];
   if (pkmap) {
     int held = 0;
-    held = static_cast<int>(pkmap_.held());
+    held = static_cast<int>(m_.pkmap().held());
     snprintf(line, sizeof line, "every task is blocked and kmap() waits for a PKMAP slot that can never be freed (%d of %u slots held): %s", held,
-             prof_.last_pkmap, who.c_str());
+             m_.profile().last_pkmap, who.c_str());
   } else {
     snprintf(line, sizeof line, "every task is blocked: %s", who.c_str());
   }
-  report(BugClass::PkmapDeadlock, -1, -1, "%s", line);
+  m_.report(BugClass::PkmapDeadlock, -1, -1, "%s", line);
 }
 
-void Machine::might_sleep(const char *api) {
-  if (!running_) return;
+void Sched::might_sleep(const char *api) {
+  if (!m_.in_run()) return;
   Task &t = cur();
   const char *why = nullptr;
-  if (irq_instance_)
+  if (m_.in_irq())
     why = "in interrupt context";
-  else if (t.atomic_maps && !prof_.preempt_rt)  // PREEMPT_RT: kmap_atomic() leaves preemption on
+  else if (t.atomic_maps && !m_.profile().preempt_rt)  // PREEMPT_RT: kmap_atomic() leaves preemption on
     why = "inside kmap_atomic() (preemption disabled)";
   else if (t.irqs_off)
     why = "with interrupts disabled";
   else if (t.preempt_count)
     why = "with preemption disabled (spin_lock, preempt_disable or get_cpu_ptr)";
-  if (why) report(BugClass::SleepInAtomic, -1, -1, "%s() may sleep and was called %s (preempt_count %d)", api, why, t.preempt_count);
+  if (why) m_.report(BugClass::SleepInAtomic, -1, -1, "%s() may sleep and was called %s (preempt_count %d)", api, why, t.preempt_count);
 }
 
-void Machine::preempt_disable() { cur().preempt_count++; }
+void Sched::preempt_disable() { cur().preempt_count++; }
 
-void Machine::preempt_enable(bool resched) {
+void Sched::preempt_enable(bool resched) {
   Task &t = cur();
-  if (t.preempt_count <= 0) report(BugClass::SubjectBug, -1, -1, "preempt_enable() without preempt_disable() (preempt_count underflow)");
+  if (t.preempt_count <= 0) m_.report(BugClass::SubjectBug, -1, -1, "preempt_enable() without preempt_disable() (preempt_count underflow)");
   t.preempt_count--;
-  if (resched && t.preempt_count == 0) sched_point("preempt_enable");
+  if (resched && t.preempt_count == 0) m_.sched_point("preempt_enable");
 }
 
-void Machine::migrate_disable() { cur().migrate_disabled++; }
+void Sched::migrate_disable() { cur().migrate_disabled++; }
 
-void Machine::migrate_enable() {
+void Sched::migrate_enable() {
   Task &t = cur();
-  if (t.migrate_disabled <= 0) report(BugClass::SubjectBug, -1, -1, "migrate_enable() without migrate_disable()");
+  if (t.migrate_disabled <= 0) m_.report(BugClass::SubjectBug, -1, -1, "migrate_enable() without migrate_disable()");
   t.migrate_disabled--;
 }
 
-unsigned long Machine::irq_save() {
+unsigned long Sched::irq_save() {
   Task &t = cur();
   return static_cast<unsigned long>(t.irqs_off++);
 }
 
-void Machine::irq_restore(unsigned long flags) {
+void Sched::irq_restore(unsigned long flags) {
   Task &t = cur();
-  if (t.irqs_off <= 0) report(BugClass::SubjectBug, -1, -1, "local_irq_restore() without local_irq_save()");
+  if (t.irqs_off <= 0) m_.report(BugClass::SubjectBug, -1, -1, "local_irq_restore() without local_irq_save()");
   t.irqs_off = static_cast<int>(flags);
-  if (t.irqs_off == 0 && t.preempt_count == 0) sched_point("local_irq_restore");
+  if (t.irqs_off == 0 && t.preempt_count == 0) m_.sched_point("local_irq_restore");
 }
 
-}  // namespace kmapsim
-
-namespace kmapsim {
-
-unsigned Machine::blocked_on(Wait why) const {
+unsigned Sched::blocked_on(Wait why) const {
   unsigned n = 0;
   for (size_t t = 0; t < ntasks_; t++) n += tasks_[t]->wait == why && tasks_[t]->state == TaskState::Blocked;
   return n;

@@ -21,10 +21,11 @@
 #include <string>
 
 #include "machine.h"
+#include "scheduler.h"
 
 namespace kmapsim {
 
-void Machine::fair_filter(bool can_continue) {
+void Sched::fair_filter(bool can_continue) {
   if (!waiters_) return;
   uint64_t mask = 0;
   bool any = false;
@@ -47,21 +48,21 @@ void Machine::fair_filter(bool can_continue) {
     for (Candidate &c : cands_) c.preempts = false;
 }
 
-bool Machine::idle_balance() {
+bool Sched::idle_balance() {
   for (size_t c = 0; c < cpus_.size(); c++) {
     if (cpus_[c].curr >= 0) continue;
     for (size_t i = 0; i < ntasks_; i++) {
       Task &q = *tasks_[i];
       if (q.state != TaskState::Runnable || q.id == cur_task_ || cpus_[q.cpu].curr == q.id || q.migrate_disabled) continue;
       q.cpu = static_cast<int>(c);
-      event(Ev::Migrate, c, static_cast<uint64_t>(q.id), "idle balance");
+      m_.event(Ev::Migrate, c, static_cast<uint64_t>(q.id), "idle balance");
       return true;
     }
   }
   return false;
 }
 
-bool Machine::wake_timed_waiter() {
+bool Sched::wake_timed_waiter() {
   for (size_t i = 0; i < ntasks_; i++) {
     Task &q = *tasks_[i];
     if (q.state == TaskState::Blocked && q.timed_wait) {
@@ -69,15 +70,15 @@ bool Machine::wake_timed_waiter() {
       q.wait = Wait::None;
       q.wait_obj = nullptr;
       q.timed_out = true;
-      event(Ev::Wake, static_cast<uint64_t>(q.id), 0, "timeout");
+      m_.event(Ev::Wake, static_cast<uint64_t>(q.id), 0, "timeout");
       return true;
     }
   }
   return false;
 }
 
-void Machine::soft_lockup(const char *why) {
-  std::string &who = result_.report.text;  // scratch; compose_report overwrites it
+void Sched::soft_lockup(const char *why) {
+  std::string &who = m_.result_.report.text;  // scratch; compose_report overwrites it
   who.clear();
   static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue (wait_event)"};
   for (size_t i = 0; i < ntasks_; i++) {
@@ -101,7 +102,7 @@ void Machine::soft_lockup(const char *why) {
   who += "]";
   char line[700];
   snprintf(line, sizeof line, "%s: %s", why, who.c_str());
-  report(BugClass::SoftLockup, -1, -1, "%s", line);
+  m_.report(BugClass::SoftLockup, -1, -1, "%s", line);
 }
 
 // A spin iteration: the task yields its turn to every other runnable task.
@@ -110,7 +111,7 @@ void Machine::soft_lockup(const char *why) {
 // — the kernel would call it a hung task, not a soft lockup — and ends at
 // the step bound instead, while a pure computation loop with cond_resched()
 // stays legal however long it runs.
-void Machine::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
+void Sched::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
   t.spin_api = api;
   t.must_wait = 0;
   for (size_t i = 0; i < ntasks_; i++)
@@ -127,8 +128,8 @@ void Machine::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
   idle_spins_++;
   // Alone, with interrupts that could end the wait: a fair schedule lets
   // them in (no decision: every schedule does, after the same spins).
-  if (!t.must_wait && irq_.handlers() && !t.irqs_off && !irq_instance_ && idle_spins_ % kIrqAfterSpins == 0)
-    irq_.fire((idle_spins_ / kIrqAfterSpins) % irq_.handlers());
+  if (!t.must_wait && m_.irq().handlers() && !t.irqs_off && !m_.in_irq() && idle_spins_ % kIrqAfterSpins == 0)
+    m_.irq().fire((idle_spins_ / kIrqAfterSpins) % m_.irq().handlers());
   if (idle_spins_ >= kSpinLimit) {
     char why[200];
     snprintf(why, sizeof why, "%s spins at %s() on cpu %d and no fair schedule makes progress (%llu spin iterations with nothing changed)",
@@ -137,8 +138,8 @@ void Machine::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
   }
 }
 
-void Machine::yield_point(const char *api) {
-  if (!running_ || !policy().decides_schedule || irq_instance_) return;
+void Sched::yield_point(const char *api) {
+  if (!m_.in_run() || !m_.policy().decides_schedule || m_.in_irq()) return;
   Task &t = cur();
   if (t.progress == t.progress_at_yield) {
     spin_iteration(t, api, false);
@@ -150,13 +151,13 @@ void Machine::yield_point(const char *api) {
   }
 }
 
-void Machine::shared_access(const volatile void *addr, Shared kind, const char *api) {
-  if (!running_) return;
-  if (!policy().decides_schedule) return sched_point(api);
+void Sched::shared_access(const volatile void *addr, Shared kind, const char *api) {
+  if (!m_.in_run()) return;
+  if (!m_.policy().decides_schedule) return m_.sched_point(api);
   Task &t = cur();
   switch (kind) {
     case Shared::Read:
-      if (irq_instance_) break;
+      if (m_.in_irq()) break;
       if (t.last_read == addr && t.progress_at_read == t.progress) {
         spin_iteration(t, api, true);
       } else {
@@ -175,7 +176,7 @@ void Machine::shared_access(const volatile void *addr, Shared kind, const char *
       t.last_read = nullptr;
       return;
   }
-  sched_point(api);
+  m_.sched_point(api);
 }
 
 }  // namespace kmapsim

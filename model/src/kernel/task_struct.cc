@@ -46,7 +46,7 @@ struct task_struct *kernel_task(Machine &m, int id) {
   }
   struct task_struct &t = k.tasks[id];
   if (k.made_in[id] != m.run_serial_) {
-    const Task &task = *m.tasks_[id];
+    const Task &task = m.task(id);
     memset(&t, 0, sizeof t);
     t.kmapsim_id = id;
     t.pid = t.tgid = 1000 + id;

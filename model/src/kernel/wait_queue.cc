@@ -36,8 +36,8 @@ int kmapsim_wake_entry(unsigned int *entry_flags, struct task_struct *task, unsi
   kmapsim::ApiGuard g(m);
   if (!task) return 0;
   int id = task->kmapsim_id;
-  if (id < 0 || static_cast<size_t>(id) >= m.ntasks_) return 0;
-  kmapsim::Task &q = *m.tasks_[id];
+  if (id < 0 || static_cast<size_t>(id) >= m.ntasks()) return 0;
+  kmapsim::Task &q = m.task(id);
   // An interruptible-only wake-up (wake_up_interruptible) leaves an
   // uninterruptible sleeper asleep, as try_to_wake_up()'s state test does.
   bool interruptible_only = (mode & (kInterruptible | kUninterruptible)) == kInterruptible;

@@ -120,12 +120,12 @@ static bool owned_by_current(const Machine &m, const Window &w) {
 bool Machine::fault_is_ours(const void *addr) const {
   bool low = reinterpret_cast<uintptr_t>(addr) < 16 * kPage;
   if (policy().parallel) return in_arena(addr) || low;
-  return running_ && cur_task_ >= 0 && (in_arena(addr) || (low && last_null_page_address_api_));
+  return running_ && cur_task() >= 0 && (in_arena(addr) || (low && last_null_page_address_api_));
 }
 
 bool Machine::handle_fault(void *addr, bool is_write) {
   ApiGuard model_lock(*this);
-  if (!running_ || cur_task_ < 0) return false;
+  if (!running_ || cur_task() < 0) return false;
   const char *a = static_cast<const char *>(addr);
   const char *rw = is_write ? "write" : "read";
   bool guard = false;
@@ -179,15 +179,15 @@ bool Machine::handle_fault(void *addr, bool is_write) {
            "%s at %p through the %s() mapping of pfn %u at %p reached offset %ld: a single-page mapping gives access to one page only",
            rw, addr, win.api, win.pfn, static_cast<const void *>(start), off);
   }
-  bool same_ctx = win.owner_task == cur_task_ && win.owner_irq == irq_instance_;
+  bool same_ctx = win.owner_task == cur_task() && win.owner_irq == irq_instance_;
   if (win.state == WinState::Live)
     report(BugClass::KmapEscape, target, win.pfn, "%s at %p: the %s() address of pfn %u belongs to %s (cpu %d) but was used by %s (cpu %d)", rw,
-           addr, win.api, win.pfn, task_label(win.owner_task, win.owner_irq), tasks_[win.owner_task]->cpu, task_label(cur_task_, irq_instance_),
+           addr, win.api, win.pfn, task_label(win.owner_task, win.owner_irq), task(win.owner_task).cpu, task_label(cur_task(), irq_instance_),
            cur().cpu);
   if (win.state == WinState::Released && !same_ctx)
     report(BugClass::KmapEscape, target, win.pfn,
            "%s at %p: the %s() address of pfn %u made by %s was used by %s after its owner unmapped it: a local address must not leave its context",
-           rw, addr, win.api, win.pfn, task_label(win.owner_task, win.owner_irq), task_label(cur_task_, irq_instance_));
+           rw, addr, win.api, win.pfn, task_label(win.owner_task, win.owner_irq), task_label(cur_task(), irq_instance_));
   if (win.state == WinState::Released)
     report(BugClass::KmapUseAfterUnmap, target, win.pfn, "%s at %p: the %s() mapping of pfn %u was already released by %s() at event #%llu", rw, addr,
            win.api, win.pfn, win.atomic ? "kunmap_atomic" : "kunmap_local", static_cast<unsigned long long>(win.released_at));

@@ -12,18 +12,17 @@ void FiberExecutor::enter_api() { ++m_.api_depth_; }
 void FiberExecutor::exit_api() { --m_.api_depth_; }
 
 int FiberExecutor::claim_task_slot() {
-  if (m_.ntasks_ >= 64) m_.report(BugClass::SubjectBug, -1, -1, "more than 64 simulated tasks in one run");
-  if (m_.tasks_.size() <= m_.ntasks_) m_.tasks_.push_back(std::make_unique<Task>());
-  return static_cast<int>(m_.ntasks_++);
+  if (m_.ntasks() >= 64) m_.report(BugClass::SubjectBug, -1, -1, "more than 64 simulated tasks in one run");
+  return m_.sched().add_task_slot();
 }
 
-void FiberExecutor::start_task(Task &t) { t.fiber.init(&Machine::task_entry, &t); }
+void FiberExecutor::start_task(Task &t) { t.fiber.init(&Sched::task_entry, &t); }
 
-void FiberExecutor::sched_point(const char *api) { m_.decided_sched_point(api); }
+void FiberExecutor::sched_point(const char *api) { m_.sched().decided_sched_point(api); }
 
 // Blocked: another task runs (on this host thread) until this one is woken
 // and chosen again.
-void FiberExecutor::sleep(Task &, Wait, const char *api) { m_.choose_next(false, api); }
+void FiberExecutor::sleep(Task &, Wait, const char *api) { m_.sched().choose_next(false, api); }
 
 // Subject code the model runs (an interrupt handler, a work item) may be
 // interrupted by the watchdog like any subject code.

@@ -18,8 +18,8 @@ std::string Machine::check_invariants() const {
   // so the checks walk those (they run after every step of a fuzz input).
   // The stacked windows, sorted: no per-call array the size of the arena.
   std::vector<int> stacked;
-  for (size_t t = 0; t < ntasks_; t++) {
-    const Task &task = *tasks_[t];
+  for (size_t t = 0; t < ntasks(); t++) {
+    const Task &task = sched_.task(static_cast<int>(t));
     if (static_cast<int>(task.kmap_ctrl.size()) > prof_.max_local_maps()) return "a kmap_ctrl stack is deeper than KM_MAX_IDX allows";
     for (const LocalMap &m : task.kmap_ctrl) {
       if (!ar.is_local(m.window)) return "a stacked mapping has no frame window";
@@ -32,7 +32,7 @@ std::string Machine::check_invariants() const {
       // Torture mode: every live window is accessible (contexts run at once).
       bool active = !local_.switches_windows() || (static_cast<int>(t) == local_.active_task() && m.owner_irq == local_.active_irq());
       if (w.accessible != active) {
-        snprintf(buf, sizeof buf, "window %d of %s is %saccessible while %s runs", m.window, tasks_[t]->name.c_str(), w.accessible ? "" : "not ",
+        snprintf(buf, sizeof buf, "window %d of %s is %saccessible while %s runs", m.window, sched_.task(static_cast<int>(t)).name.c_str(), w.accessible ? "" : "not ",
                  task_label(local_.active_task(), local_.active_irq()));
         return buf;
       }
@@ -71,9 +71,9 @@ std::string Machine::check_invariants() const {
     if (s >= 0 && pkmap_.page_in(static_cast<unsigned>(s)) != static_cast<int32_t>(p)) return "a page claims a PKMAP slot that maps another page";
   }
   // CPUs: a CPU's current task is alive and on that CPU.
-  for (size_t c = 0; c < cpus_.size(); c++) {
-    int cur = cpus_[c].curr;
-    if (cur >= 0 && (static_cast<size_t>(cur) >= ntasks_ || tasks_[cur]->cpu != static_cast<int>(c) || tasks_[cur]->state == TaskState::Dead))
+  for (size_t c = 0; c < sched_.nr_cpus(); c++) {
+    int cur = sched_.cpu_curr(c);
+    if (cur >= 0 && (static_cast<size_t>(cur) >= ntasks() || sched_.task(cur).cpu != static_cast<int>(c) || sched_.task(cur).state == TaskState::Dead))
       return "a CPU's current task is dead or on another CPU";
   }
   return "";

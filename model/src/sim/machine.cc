@@ -1,5 +1,6 @@
-// Machine set-up, the run loop's entry and exit (events and reports:
-// report_format.cc).
+// Machine set-up, the run loop's entry and exit, the decision helpers and
+// the scheduling point's entry (events and reports: report_format.cc; the
+// scheduler: kernel/sched.cc).
 #include "machine.h"
 
 #include <linux/mm.h>
@@ -40,7 +41,7 @@ Machine::Machine(const Profile &p) : prof_(p) {
   install_fault_handler();
   mem_.init(prof_, arena_);
   pkmap_.init(prof_);
-  cpus_.assign(prof_.nr_cpus, Cpu{});
+  sched_.init(prof_.nr_cpus);
   plain_access_link();
   if (const char *e = getenv("KMAPSIM_PLAIN_ACCESS")) plain_access_points_ = strcmp(e, "0") != 0;
   host_.adopt_current();
@@ -65,9 +66,7 @@ void Machine::reset() {
   pkmap_.reset();
   local_.reset();
   user_.reset();
-  ntasks_ = 0;
-  for (Cpu &c : cpus_) c.curr = -1;
-  cur_task_ = -1;
+  sched_.reset();
   irq_instance_ = 0;
   irq_.reset();
   wq_.reset();
@@ -78,14 +77,8 @@ void Machine::reset() {
   map_traces_.clear();
   dcache_calls_.clear();
   fault_trace_.n = 0;
-  for (auto &t : tasks_)
-    if (t) t->site = ApiSite{};
-  steps_ = 0;
-  progress_total_ = spin_progress_ = idle_spins_ = 0;
-  waiters_ = 0;
   fallible_calls_ = 0;
   plain_points_ = 0;
-  last_api_ = "";
   api_depth_ = 0;
   watchdog_fired_ = false;
   run_serial_++;
@@ -111,30 +104,48 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
   mem_.publish();
   running_ = true;
   int main_task = create_task("main", body, nullptr, nullptr);
-  cpus_[0].curr = main_task;
-  cur_task_ = main_task;
+  sched_.set_cpu_curr(0, main_task);
+  sched_.set_current(main_task);
   local_.sched_out_in(main_task, 0);
-  Fiber::switch_to(&host_, &tasks_[main_task]->fiber);
+  Fiber::switch_to(&host_, &sched_.task(main_task).fiber);
   // Back on the host: the run finished or was abandoned at a report.
   running_ = false;
   local_.sched_out_in(-1, 0);
   t_current = nullptr;
   src.end_run();
   decisions_.detach();
-  result_.steps = steps_;
+  result_.steps = sched_.steps();
   result_.decisions = trace().size();
   result_.trace_hash = trace().hash() ^ obs_hash_;
   return result_;
 }
 
 void Machine::abandon_run() {
-  Task *t = cur_task_ >= 0 ? tasks_[cur_task_].get() : nullptr;
+  Task *t = sched_.cur_task() >= 0 ? &sched_.cur() : nullptr;
   Fiber::jump_to(t ? &t->fiber : &host_, &host_);
 }
 
 [[noreturn]] void Machine::finish_run() {
   end_run_checks();
   abandon_run();
+}
+
+uint64_t Machine::decide_pick(uint64_t lo, uint64_t hi) { return decisions_.ask({Site::Pick, lo, hi}); }
+
+bool Machine::decide(Site s) { return decisions_.ask({s, 0, 1}) != 0; }
+
+bool Machine::fallible(Fault f, const char *api) {
+  if (!running_ || !policy().decides_schedule) return false;
+  uint64_t n = ++fallible_calls_;
+  if (!decisions_.ask({Site::Inject, 0, n, nullptr, -1, f})) return false;
+  event(Ev::Note, n, static_cast<uint64_t>(f), api);
+  return true;
+}
+
+void Machine::sched_point(const char *api) {
+  if (!running_ || irq_instance_) return;
+  if (entry_task_ >= 0 && entry_task_ == sched_.cur_task()) entry_action(api);
+  exec_->sched_point(api);
 }
 
 // What must hold when the run ends: every kmap() kunmap()ed (kmap-leak).

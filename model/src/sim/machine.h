@@ -9,11 +9,11 @@
 // (arena.h: the host windows behind every temporary mapping), Pkmap
 // (pkmap.h: kmap/kunmap and the PKMAP pool), KmapLocal (kmap_local.h:
 // kmap_local/kmap_atomic and the fixmap slots), UserMem (user_mem.h: user
-// buffers, copies, the aliasing data cache). The scheduler (tasks, CPUs,
-// preemption, migration: sched.cc, sched_fair.cc, watchdog.cc), interrupts
-// (irq.cc), workqueues (workqueue.cc), locking (locking.cc) and per-CPU
-// data (percpu.cc) are still Machine's own; the parts reach them, and the
-// machine's events and reports, through Machine's public methods.
+// buffers, copies, the aliasing data cache), Sched (scheduler.h: tasks, CPUs,
+// preemption, migration, fairness), Irq (irq.h), Workqueue (workqueue.h),
+// Locking (locking.h) and Percpu (percpu.h). The parts reach each other,
+// the current context and the machine's events and reports through
+// Machine's public methods.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,7 @@
 #include "pkmap.h"
 #include "profile.h"
 #include "report.h"
+#include "scheduler.h"
 #include "user_mem.h"
 #include "workqueue.h"
 
@@ -51,85 +52,6 @@ struct task_struct;  // linux/sched.h: the C view of a task (task_struct.cc)
 namespace kmapsim {
 
 class Torture;  // torture/torture.h: torture mode, simulated CPUs on real host threads
-
-enum class TaskState : uint8_t { Runnable, Blocked, Dead };
-// How a sleeping wait may end early (locking.h): by a signal, a fatal
-// signal, its timeout.
-enum class WaitMode : uint8_t { Uninterruptible, Interruptible, Killable, Timeout, InterruptibleTimeout, KillableTimeout };
-enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue };
-
-// What a shared-memory access of the API (READ_ONCE, smp_load_acquire,
-// atomic_*, cpu_relax, the barriers) tells the scheduler (sched.cc).
-// The values are those of KMAPSIM_SHARED_* in <linux/compiler.h>.
-enum class Shared : uint8_t { Read, Write, Barrier, Relax, Progress };
-
-// A temporary mapping on a task's kmap_local stack (kmap_ctrl.pteval[]):
-// only real fixmap mappings are pushed, as in the kernel.
-struct LocalMap {
-  int window;
-  Pfn pfn;
-  bool atomic;   // made by kmap_atomic*: unmapping re-enables preemption and faults
-  int owner_irq; // 0: the task itself; else the interrupt instance that pushed it
-  const char *api;
-  uint64_t made_at;  // event sequence number
-};
-
-struct PcpuUse {
-  const void *base;
-  int cpu;
-  uint64_t version;  // version of (base, cpu) when this section first used it
-};
-
-struct Task {
-  int id = 0;
-  std::string name;
-  TaskState state = TaskState::Runnable;
-  Wait wait = Wait::None;
-  const void *wait_obj = nullptr;
-  Fiber fiber;
-  int cpu = 0;
-  bool is_worker = false;
-  // Per-task context state, as in task_struct and thread_info.
-  int preempt_count = 0;
-  int pagefault_disabled = 0;
-  int migrate_disabled = 0;
-  int irqs_off = 0;  // nesting of local_irq_save / spin_lock_irqsave
-  int atomic_maps = 0;  // kmap_atomic()s not yet unmapped, any page
-  int local_sections = 0;  // kmap_local/atomic mappings not yet unmapped, any page
-  std::vector<LocalMap> kmap_ctrl;
-  // PKMAP slots this task (or an interrupt on it) holds through
-  // kmap_high_get() from kmap_local/kmap_atomic: {slot, owner_irq}.
-  std::vector<std::pair<unsigned, int>> high_gets;
-  std::vector<std::pair<unsigned, int>> high_gets_released;  // for naming a double unmap
-  std::vector<PcpuUse> pcpu_uses;
-  // Fair scheduling (sched.cc). `progress` counts what the task did that
-  // another context could observe (model events, shared writes); a yield
-  // (cond_resched, schedule, cpu_relax) with no progress since the previous
-  // one, or a re-read of the same shared location with none since the last
-  // read, is a spin iteration: the task then may not run again until every
-  // task in must_wait (one bit per task id) has run.
-  uint64_t progress = 0;
-  uint64_t progress_at_yield = UINT64_MAX;
-  uint64_t progress_at_read = UINT64_MAX;
-  const volatile void *last_read = nullptr;
-  uint64_t must_wait = 0;
-  const char *spin_api = nullptr;  // where it spins, for the soft-lockup report
-  // Waits that may end without their event (sched.cc): the timed waiter
-  // times out once nothing else can run.
-  bool timed_wait = false;
-  bool timed_out = false;
-  bool wq_interruptible = false;  // sleeps on a wait queue interruptibly (wait_queue.cc)
-  int api_depth = 0;  // Machine::api_depth_ while another fiber runs
-  ApiSite site;       // where the subject called the API it is in (report.h)
-  // What the task runs.
-  void (*subject)() = nullptr;
-  int (*threadfn)(void *) = nullptr;
-  void *data = nullptr;
-};
-
-struct Cpu {
-  int curr = -1;  // the task on this CPU, or -1 when idle
-};
 
 struct RunResult {
   bool reported = false;
@@ -161,7 +83,7 @@ class Machine {
   // Torture mode: makes m the Machine of the calling host thread.
   static void bind_thread(Machine *m);
   // The largest number of scheduling points a run may take.
-  void set_step_bound(uint64_t n) { step_bound_ = n; }
+  void set_step_bound(uint64_t n) { sched_.set_step_bound(n); }
   // Appended to every report: the command that replays this run.
   void set_replay_hint(std::string s) { replay_hint_ = std::move(s); }
   // Test hook: a deliberately broken model (properties must notice).
@@ -180,8 +102,10 @@ class Machine {
   Workqueue &workqueue() { return wq_; }
   Percpu &percpu() { return percpu_; }
   Locking &locking() { return locking_; }
+  Sched &sched() { return sched_; }
+  const Sched &sched() const { return sched_; }
   // Closes window w for good, released by the running context.
-  void release_window(int w) { arena_.release(w, events_.seq(), cur_task_, irq_instance_); }
+  void release_window(int w) { arena_.release(w, events_.seq(), sched_.cur_task(), irq_instance_); }
   // page_address() gave NULL for a highmem page: a later fault at a low
   // address is a highmem-page-address report.
   void note_null_page_address(const char *api) { last_null_page_address_api_ = api; }
@@ -200,32 +124,35 @@ class Machine {
   void entry_action(const char *api);
   void entry_check_failed(const char *file, int line, const char *cond);
 
-  // ---- sched.cc
+  // ---- the current context and the scheduler (Sched, kernel/scheduler.h)
+  // A scheduling point of the running task (machine.cc): the executor's.
   void sched_point(const char *api);
-  void might_sleep(const char *api);
-  int create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker = false);
-  void block(Wait why, const void *obj, const char *api);
-  void wake(Wait why, const void *obj, bool all);
-  Task &cur() { return *tasks_[cur_task_]; }
-  Task &task(int id) { return *tasks_[id]; }
-  const Task &task(int id) const { return *tasks_[id]; }
-  size_t ntasks() const { return ntasks_; }
-  // Tasks blocked in wait `why` (on any object).
-  unsigned blocked_on(Wait why) const;
-  int cur_task() const { return cur_task_; }
+  void might_sleep(const char *api) { sched_.might_sleep(api); }
+  int create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker = false) {
+    return sched_.create_task(name, subject, fn, data, worker);
+  }
+  void block(Wait why, const void *obj, const char *api) { sched_.block(why, obj, api); }
+  void wake(Wait why, const void *obj, bool all) { sched_.wake(why, obj, all); }
+  Task &cur() { return sched_.cur(); }
+  Task &task(int id) { return sched_.task(id); }
+  const Task &task(int id) const { return sched_.task(id); }
+  size_t ntasks() const { return sched_.ntasks(); }
+  unsigned blocked_on(Wait why) const { return sched_.blocked_on(why); }
+  int cur_task() const { return sched_.cur_task(); }
   int cur_irq() const { return irq_instance_; }
   // Irq::fire(): the current context becomes interrupt instance `instance`
   // (0: back to the task).
   void enter_irq(int instance) { irq_instance_ = instance; }
-  int cpu_of_current() const { return tasks_[cur_task_]->cpu; }
-  bool preemptible() const;
+  int cpu_of_current() const { return sched_.cpu_of_current(); }
+  bool preemptible() const { return sched_.preemptible(); }
   bool in_irq() const { return irq_instance_ != 0; }
-  void preempt_disable();
-  void preempt_enable(bool resched);
-  void migrate_disable();
-  void migrate_enable();
-  unsigned long irq_save();
-  void irq_restore(unsigned long flags);
+  void preempt_disable() { sched_.preempt_disable(); }
+  void preempt_enable(bool resched) { sched_.preempt_enable(resched); }
+  void migrate_disable() { sched_.migrate_disable(); }
+  void migrate_enable() { sched_.migrate_enable(); }
+  unsigned long irq_save() { return sched_.irq_save(); }
+  void irq_restore(unsigned long flags) { sched_.irq_restore(flags); }
+  // ---- decisions (machine.cc)
   uint64_t decide_pick(uint64_t lo, uint64_t hi);
   bool decide(Site s);
   // A recorded choice among 0..hi; out of range: 0.
@@ -233,16 +160,11 @@ class Machine {
   // A fallible call of kind f: true when the run makes it fail (the decision
   // source says so; recorded as Site::Inject with the call's ordinal).
   bool fallible(Fault f, const char *api);
-  // Fairness: cond_resched/schedule/cpu_relax, and the shared-memory API.
-  void yield_point(const char *api);
-  void shared_access(const volatile void *addr, Shared kind, const char *api);
-  void note_progress() {
-    if (cur_task_ >= 0) {
-      tasks_[cur_task_]->progress++;
-      tasks_[cur_task_]->spin_api = nullptr;
-    }
-    progress_total_++;
-  }
+  // Fairness (sched_fair.cc): cond_resched/schedule/cpu_relax, and the
+  // shared-memory API.
+  void yield_point(const char *api) { sched_.yield_point(api); }
+  void shared_access(const volatile void *addr, Shared kind, const char *api) { sched_.shared_access(addr, kind, api); }
+  void note_progress() { sched_.note_progress(); }
   // The host-time watchdog (watchdog.cc): a context that runs this long
   // without a scheduling point is a soft-lockup.
   void set_watchdog_seconds(double s) { watchdog_seconds_ = s; }
@@ -283,7 +205,7 @@ class Machine {
   };
   std::vector<DcacheCall> dcache_calls_;
   void note_dcache_call(Pfn pfn, const char *api) {
-    dcache_calls_.push_back({pfn, cur_task_ >= 0 ? tasks_[cur_task_]->site.pc : 0, api, events_.seq()});
+    dcache_calls_.push_back({pfn, sched_.cur_task() >= 0 ? sched_.cur().site.pc : 0, api, events_.seq()});
   }
   void report_details(BugClass cls, int window, int64_t pfn);
   // Print every event to stderr as it happens (repro --events).
@@ -303,24 +225,11 @@ class Machine {
  private:
   friend class Torture;
   friend class FiberExecutor;
-  // The deterministic scheduling point: step bound, interrupts, migration
-  // and the choice of the next task (FiberExecutor::sched_point).
-  void decided_sched_point(const char *api);
+  friend class Sched;
   void reset();
   void end_run_checks();
   [[noreturn]] void finish_run();
-  [[noreturn]] void deadlock();
-  void switch_to_task(int next);
-  void choose_next(bool current_can_continue, const char *api);
-  void fair_filter(bool can_continue);
-  bool idle_balance();
-  bool wake_timed_waiter();
-  [[noreturn]] void soft_lockup(const char *why);
-  void spin_iteration(Task &t, const char *api, bool waits_on_memory);
-  void task_exit_checks(Task &t);
-  static void task_entry(void *arg);
   [[noreturn]] void abandon_run();
-  std::vector<Candidate> cands_;
   mutable char label_buf_[4][64];
   mutable int label_next_ = 0;
 
@@ -337,36 +246,16 @@ class Machine {
   Workqueue wq_{*this};
   Percpu percpu_{*this};
   Locking locking_{*this};
+  Sched sched_{*this};  // tasks and CPUs
 
-  // Tasks and CPUs.
-  std::vector<std::unique_ptr<Task>> tasks_;
-  size_t ntasks_ = 0;  // live entries of tasks_ in this run
-  std::vector<Cpu> cpus_;
-  int cur_task_ = -1;
-  int irq_instance_ = 0;
+  int irq_instance_ = 0;  // the current context: 0 the task, else its interrupt instance
   std::vector<void *> kmallocs_;
 
   Fiber host_;
   DecisionPath decisions_;  // every decision of the run: asked of its source, recorded (decision.h)
   EventRing events_;
-  uint64_t steps_ = 0;
-  uint64_t step_bound_ = 200000;
-  // Fairness and the watchdog (sched.cc, watchdog.cc).
-  uint64_t progress_total_ = 0;     // progress of every task, this run
-  uint64_t waiters_ = 0;            // tasks whose must_wait is not empty (one bit per id): fairness costs nothing without
-  void clear_waits_for(int task) {  // `task` ran a step: nobody waits for it any more
-    for (uint64_t w = waiters_; w; w &= w - 1) {
-      Task &q = *tasks_[__builtin_ctzll(w)];
-      q.must_wait &= ~(1ull << task);
-      if (!q.must_wait) waiters_ &= ~(1ull << q.id);
-    }
-  }
-  uint64_t spin_progress_ = 0;      // progress_total_ when idle_spins_ started counting
-  uint64_t idle_spins_ = 0;         // spin iterations since anything made progress
-  static constexpr uint64_t kSpinLimit = 5000;
-  static constexpr uint64_t kIrqAfterSpins = 16;  // a lone spinner lets interrupts in after this many
   uint64_t fallible_calls_ = 0;     // fallible calls of this run (Site::Inject ordinals)
-  const char *last_api_ = "";       // the last scheduling point's API, for the watchdog's report
+  // The watchdog (watchdog.cc).
   int api_depth_ = 0;               // >0 while the model runs an API call (the watchdog waits)
   uint64_t run_serial_ = 0;         // counts runs, so the watchdog tells them apart
   double watchdog_seconds_ = 3;

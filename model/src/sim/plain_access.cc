@@ -22,7 +22,7 @@ inline void plain_access(const void *addr, bool write) {
   // The model's own code is not instrumented, but subject callbacks the
   // model runs (handlers, thread functions) are: skip while inside an API
   // call, in an interrupt handler (no scheduling there), in torture mode.
-  if (!m || !m->running_ || !m->policy().decides_schedule || m->api_depth_ || m->irq_instance_ || m->cur_task_ < 0) return;
+  if (!m || !m->running_ || !m->policy().decides_schedule || m->api_depth_ || m->irq_instance_ || m->cur_task() < 0) return;
   if (!m->plain_access_points_) return;
   if (m->cur().fiber.contains(addr)) return;  // the task's own stack: nobody else sees it
   // Page contents (the direct map, kmap windows) are left out: loops over a

@@ -18,13 +18,13 @@ namespace kmapsim {
 uint64_t Machine::event(Ev kind, uint64_t a, uint64_t b, const char *what) {
   Event e{};
   e.kind = kind;
-  e.task = static_cast<int16_t>(cur_task_);
-  e.cpu = static_cast<int16_t>(cur_task_ >= 0 ? tasks_[cur_task_]->cpu : -1);
+  e.task = static_cast<int16_t>(cur_task());
+  e.cpu = static_cast<int16_t>(cur_task() >= 0 ? sched_.task(cur_task()).cpu : -1);
   e.irq = irq_instance_;
   e.a = a;
   e.b = b;
   e.what = what;
-  const ApiSite *site = cur_task_ >= 0 ? &tasks_[cur_task_]->site : nullptr;
+  const ApiSite *site = cur_task() >= 0 ? &sched_.task(cur_task()).site : nullptr;
   e.pc = site ? site->pc : 0;
   // FNV-1a over whole words (one multiply per field, not per byte) with a
   // fold: every event pays this, and byte-wise hashing of the 40 bytes was
@@ -65,12 +65,12 @@ uint64_t Machine::event(Ev kind, uint64_t a, uint64_t b, const char *what) {
 
 const char *Machine::task_label(int task, int irq) const {
   char *b = label_buf_[label_next_++ & 3];
-  if (task < 0 || static_cast<size_t>(task) >= ntasks_)
+  if (task < 0 || static_cast<size_t>(task) >= ntasks())
     snprintf(b, 64, "(none)");
   else if (irq)
-    snprintf(b, 64, "irq#%d on %s", irq, tasks_[task]->name.c_str());
+    snprintf(b, 64, "irq#%d on %s", irq, sched_.task(task).name.c_str());
   else
-    snprintf(b, 64, "%s", tasks_[task]->name.c_str());
+    snprintf(b, 64, "%s", sched_.task(task).name.c_str());
   return b;
 }
 
@@ -81,9 +81,9 @@ const char *Machine::addr_str(const void *p) const {
     snprintf(b, 64, "%p", p);
     return b;
   }
-  for (size_t i = 0; i < ntasks_; i++)
-    if (tasks_[i]->fiber.contains(p)) {
-      snprintf(b, 64, "a stack address of %s", tasks_[i]->name.c_str());
+  for (size_t i = 0; i < ntasks(); i++)
+    if (sched_.task(static_cast<int>(i)).fiber.contains(p)) {
+      snprintf(b, 64, "a stack address of %s", sched_.task(static_cast<int>(i)).name.c_str());
       return b;
     }
   snprintf(b, 64, "a non-kmap address (heap, global or garbage)");
@@ -101,10 +101,10 @@ static void appendf(std::string &out, const char *fmt, ...) {
 }
 
 void Machine::describe_context(std::string &out) const {
-  if (cur_task_ < 0) return;
-  const Task &t = *tasks_[cur_task_];
+  if (cur_task() < 0) return;
+  const Task &t = sched_.task(cur_task());
   appendf(out, "%s (pid %d) on cpu %d, %s, preempt_count %d, pagefault_disabled %d, migrate_disabled %d, irqs %s\n",
-          task_label(cur_task_, irq_instance_), t.id + 1, t.cpu, irq_instance_ ? "in hardirq" : "in task context", t.preempt_count,
+          task_label(cur_task(), irq_instance_), t.id + 1, t.cpu, irq_instance_ ? "in hardirq" : "in task context", t.preempt_count,
           t.pagefault_disabled, t.migrate_disabled, t.irqs_off ? "off" : "on");
   out.pop_back();
 }
@@ -132,14 +132,14 @@ void Machine::describe_window(std::string &out, int w) const {
     return;
   }
   int depth = -1;
-  if (win.owner_task >= 0 && static_cast<size_t>(win.owner_task) < ntasks_) {
-    const auto &st = tasks_[win.owner_task]->kmap_ctrl;
+  if (win.owner_task >= 0 && static_cast<size_t>(win.owner_task) < ntasks()) {
+    const auto &st = sched_.task(win.owner_task).kmap_ctrl;
     for (size_t i = 0; i < st.size(); i++)
       if (st[i].window == w) depth = static_cast<int>(i);
   }
   appendf(out, "%s() at %p, pfn %u (%s), %s, owner %s on cpu %d", win.api, static_cast<void *>(arena_.addr(w)), win.pfn,
           mem_.is_highmem(win.pfn) ? "HighMem" : "Normal, forced map", state, task_label(win.owner_task, win.owner_irq),
-          win.owner_task >= 0 && static_cast<size_t>(win.owner_task) < ntasks_ ? tasks_[win.owner_task]->cpu : -1);
+          win.owner_task >= 0 && static_cast<size_t>(win.owner_task) < ntasks() ? sched_.task(win.owner_task).cpu : -1);
   if (depth >= 0) appendf(out, ", stack depth %d (fixmap slot %d)", depth, (depth + 1) * prof_.km_incr() - 1);
   appendf(out, ", made at event #%llu", static_cast<unsigned long long>(win.made_at));
   if (win.state == WinState::Released)
@@ -221,8 +221,8 @@ void Machine::report_sites(int window) {
   if (fault_trace_.n) {
     r.sites.push_back({cls == BugClass::SoftLockup ? "stuck" : "access",
                        cls == BugClass::SoftLockup ? "no scheduling point" : fault_write_ ? "write" : "read", symbolize_trace(fault_trace_)});
-  } else if (cur_task_ >= 0 && tasks_[cur_task_]->site.fp) {
-    const ApiSite &s = tasks_[cur_task_]->site;
+  } else if (cur_task() >= 0 && sched_.task(cur_task()).site.fp) {
+    const ApiSite &s = sched_.task(cur_task()).site;
     PcTrace t;
     capture_trace(t, s.fp);
     std::string api = s.api;
@@ -266,9 +266,9 @@ void Machine::report_details(BugClass cls, int window, int64_t pfn) {
   char b[512];
   if (!report_note_.empty()) r.details.push_back(report_note_);
   report_note_.clear();
-  if (cls == BugClass::KunmapOrder && cur_task_ >= 0) {
-    const std::vector<LocalMap> &st = tasks_[cur_task_]->kmap_ctrl;
-    r.details.push_back("slot stack of " + std::string(task_label(cur_task_, irq_instance_)) + " (top first):");
+  if (cls == BugClass::KunmapOrder && cur_task() >= 0) {
+    const std::vector<LocalMap> &st = sched_.task(cur_task()).kmap_ctrl;
+    r.details.push_back("slot stack of " + std::string(task_label(cur_task(), irq_instance_)) + " (top first):");
     for (size_t i = st.size(); i-- > 0;) {
       const LocalMap &lm = st[i];
       std::string site = map_site(map_traces_, lm.made_at);
@@ -278,8 +278,8 @@ void Machine::report_details(BugClass cls, int window, int64_t pfn) {
     }
   }
   // A rule about the section a local/atomic mapping opened: its map call.
-  if ((cls == BugClass::SleepInAtomic || cls == BugClass::FaultInAtomic || cls == BugClass::LostAtomicity) && window < 0 && cur_task_ >= 0) {
-    const std::vector<LocalMap> &st = tasks_[cur_task_]->kmap_ctrl;
+  if ((cls == BugClass::SleepInAtomic || cls == BugClass::FaultInAtomic || cls == BugClass::LostAtomicity) && window < 0 && cur_task() >= 0) {
+    const std::vector<LocalMap> &st = sched_.task(cur_task()).kmap_ctrl;
     for (size_t i = st.size(); i-- > 0;) {
       if (st[i].owner_irq != irq_instance_) continue;
       auto it = std::lower_bound(map_traces_.begin(), map_traces_.end(), st[i].made_at,
@@ -293,8 +293,8 @@ void Machine::report_details(BugClass cls, int window, int64_t pfn) {
     const Window &win = arena_.win(window);
     std::string site = map_site(map_traces_, win.made_at);
     snprintf(b, sizeof b, "contexts: mapped by %s (cpu %d) at %s, used by %s (cpu %d)", task_label(win.owner_task, win.owner_irq),
-             win.owner_task >= 0 && static_cast<size_t>(win.owner_task) < ntasks_ ? tasks_[win.owner_task]->cpu : -1,
-             site.empty() ? "-" : site.c_str(), task_label(cur_task_, irq_instance_), cur_task_ >= 0 ? tasks_[cur_task_]->cpu : -1);
+             win.owner_task >= 0 && static_cast<size_t>(win.owner_task) < ntasks() ? sched_.task(win.owner_task).cpu : -1,
+             site.empty() ? "-" : site.c_str(), task_label(cur_task(), irq_instance_), cur_task() >= 0 ? sched_.task(cur_task()).cpu : -1);
     r.details.push_back(b);
   }
   if (cls == BugClass::MissingFlushDcache && pfn >= 0) {
@@ -338,7 +338,7 @@ void Machine::compose_report(BugClass cls, int window, int64_t pfn, const char *
   report_details(cls, window, pfn);
   for (const Event &e : events_.recent()) r.events.push_back(report_event(e));
   r.decisions = trace().size();
-  r.steps = steps_;
+  r.steps = sched_.steps();
   r.replay = replay_hint_;
   r.text = render_report_text(r);
   result_.reported = true;

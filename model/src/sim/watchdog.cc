@@ -50,12 +50,12 @@ thread_local int t_stalled = 0;
 
 void on_tick(int, siginfo_t *, void *uctx) {
   Machine *m = Machine::running();
-  if (!m || !m->running_ || !m->policy().decides_schedule || m->cur_task_ < 0) {
+  if (!m || !m->running_ || !m->policy().decides_schedule || m->cur_task() < 0) {
     t_stalled = 0;
     return;
   }
-  if (m->steps_ != t_steps || m->run_serial_ != t_serial) {
-    t_steps = m->steps_;
+  if (m->sched().steps() != t_steps || m->run_serial_ != t_serial) {
+    t_steps = m->sched().steps();
     t_serial = m->run_serial_;
     t_stalled = 0;
     return;
@@ -131,7 +131,7 @@ void Machine::watchdog_report(const void *pc) {
   report(BugClass::SoftLockup, -1, -1,
          "%s ran past the watchdog (seconds of host time) with no scheduling point, in %s (a loop that never calls the kernel API?); "
          "the last scheduling point was %s() at step %llu",
-         irq_instance_ ? "an interrupt handler" : cur().name.c_str(), where, last_api_, static_cast<unsigned long long>(steps_));
+         irq_instance_ ? "an interrupt handler" : cur().name.c_str(), where, sched_.last_api(), static_cast<unsigned long long>(sched_.steps()));
 }
 
 }  // namespace kmapsim

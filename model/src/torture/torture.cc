@@ -60,16 +60,15 @@ Torture::~Torture() {
 // ---- tasks
 
 int Torture::claim_task_slot() {
-  for (size_t i = 0; i < m_.ntasks_; i++)
-    if (m_.tasks_[i]->state == TaskState::Dead) {
+  for (size_t i = 0; i < m_.ntasks(); i++)
+    if (m_.task(static_cast<int>(i)).state == TaskState::Dead) {
       // Its thread marked it dead under the lock and touches nothing after
       // releasing it: the join is immediate.
       if (threads_[i].joinable()) threads_[i].join();
       return static_cast<int>(i);
     }
-  if (m_.ntasks_ >= kMaxTasks) m_.report(BugClass::SubjectBug, -1, -1, "more than %zu simulated tasks alive at once", kMaxTasks);
-  if (m_.tasks_.size() <= m_.ntasks_) m_.tasks_.push_back(std::make_unique<Task>());
-  return static_cast<int>(m_.ntasks_++);
+  if (m_.ntasks() >= kMaxTasks) m_.report(BugClass::SubjectBug, -1, -1, "more than %zu simulated tasks alive at once", kMaxTasks);
+  return m_.sched().add_task_slot();
 }
 
 void Torture::start_task(Task &t) {
@@ -87,7 +86,7 @@ void Torture::task_main(int id) {
   c.depth = 0;
   lock();
   c.rng.seed_with(opt_.seed * 0x9e3779b97f4a7c15ull + ++next_thread_seed_);
-  Task &t = *m_.tasks_[id];
+  Task &t = m_.task(id);
   acquire_cpu(id, false, true);
   unlock();
   if (t.is_worker) {
@@ -100,9 +99,9 @@ void Torture::task_main(int id) {
     t.threadfn(t.data);
   }
   lock();
-  m_.task_exit_checks(t);
+  m_.sched().task_exit_checks(t);
   t.state = TaskState::Dead;
-  if (m_.cpus_[t.cpu].curr == id) m_.cpus_[t.cpu].curr = -1;
+  if (m_.sched().cpu_curr(t.cpu) == id) m_.sched().set_cpu_curr(t.cpu, -1);
   m_.event(Ev::TaskExit, static_cast<uint64_t>(id), 0, "returned");
   if (lane_of_main_[id]) {
     lane_busy_[lane_of_main_[id] - 1] = 0;
@@ -121,7 +120,7 @@ void Torture::start_main(unsigned lane) {
   static const char *const kNames[] = {"main", "main/1", "main/2", "main/3", "main/4", "main/5", "main/6", "main/7"};
   const char *name = lane < 8 ? kNames[lane] : "main/n";
   int id = m_.create_task(name, body_, nullptr, nullptr);
-  m_.tasks_[id]->cpu = static_cast<int>(lane % m_.cpus_.size());
+  m_.task(id).cpu = static_cast<int>(lane % m_.sched().nr_cpus());
   lane_of_main_[id] = static_cast<int>(lane) + 1;
   lane_busy_[lane] = 1;
   live_mains_++;
@@ -131,14 +130,14 @@ void Torture::wait_coordinator() {
   std::unique_lock<std::mutex> lk(mu_, std::adopt_lock);
   cv_.wait_for(lk, std::chrono::milliseconds(10));
   lk.release();
-  m_.cur_task_ = -1;
+  m_.sched().set_current(-1);
   m_.irq_instance_ = 0;
 }
 
 bool Torture::quiescent() const {
   if (!m_.workqueue().idle()) return false;
-  for (size_t i = 0; i < m_.ntasks_; i++) {
-    const Task &q = *m_.tasks_[i];
+  for (size_t i = 0; i < m_.ntasks(); i++) {
+    const Task &q = m_.task(static_cast<int>(i));
     if (q.state == TaskState::Dead) continue;
     if (q.is_worker && q.state == TaskState::Blocked && q.wait == Wait::IdleWorker) continue;
     return false;
@@ -165,10 +164,10 @@ void Torture::tick(double t) {
 [[noreturn]] void Torture::hang(double waited) {
   static const char *const kWait[] = {"-", "a mutex", "a completion", "a work item", "a PKMAP slot", "a spinlock", "work", "a wait queue"};
   fprintf(stderr, "kmapsim: torture: the tasks did not finish %.0fs after the time was up (kmapsim hung?):\n", waited);
-  for (size_t i = 0; i < m_.ntasks_; i++) {
-    const Task &q = *m_.tasks_[i];
+  for (size_t i = 0; i < m_.ntasks(); i++) {
+    const Task &q = m_.task(static_cast<int>(i));
     if (q.state == TaskState::Dead) continue;
-    bool on_cpu = m_.cpus_[q.cpu].curr == q.id;
+    bool on_cpu = m_.sched().cpu_curr(q.cpu) == q.id;
     fprintf(stderr, "  %s: %s%s, cpu %d%s\n", q.name.c_str(), q.state == TaskState::Blocked ? "waits for " : "runnable",
             q.state == TaskState::Blocked ? kWait[static_cast<int>(q.wait)] : "", q.cpu, on_cpu ? " (running)" : "");
   }
@@ -180,7 +179,7 @@ void Torture::tick(double t) {
   std::string out = m_.result_.report.text;
   char line[256];
   snprintf(line, sizeof line, "kmapsim: torture: reported after %.1fs on %zu CPUs (host threads); %llu iterations before it\n", now() - t0_,
-           m_.cpus_.size(), static_cast<unsigned long long>(stats_.iterations));
+           m_.sched().nr_cpus(), static_cast<unsigned long long>(stats_.iterations));
   out += line;
   fputs(out.c_str(), stderr);
   fflush(stderr);

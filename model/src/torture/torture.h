@@ -94,8 +94,8 @@ class Torture final : public Executor {
  private:
   // What a host thread is to the model: its task (-1: the coordinator), its
   // interrupt instance, how deep it holds the model lock, and its own PRNG
-  // for timing (delays, preemption, migration). The model's cur_task_ and
-  // irq_instance_ are loaded from here whenever the thread takes the lock.
+  // for timing (delays, preemption, migration). The model's current task
+  // and irq_instance_ are loaded from here whenever the thread takes the lock.
   struct ThreadCtx {
     int task = -1;
     int irq = 0;

@@ -18,7 +18,7 @@ void Torture::lock() {
   ThreadCtx &c = ctx();
   if (c.depth++ == 0) {
     mu_.lock();
-    m_.cur_task_ = c.task;
+    m_.sched().set_current(c.task);
     m_.irq_instance_ = c.irq;
   }
 }
@@ -45,7 +45,7 @@ void Torture::reacquire(int depth) {
   mu_.lock();
   ThreadCtx &c = ctx();
   c.depth = depth;
-  m_.cur_task_ = c.task;
+  m_.sched().set_current(c.task);
   m_.irq_instance_ = c.irq;
 }
 
@@ -60,7 +60,7 @@ void Torture::wait(P ready) {
   std::unique_lock<std::mutex> lk(mu_, std::adopt_lock);
   while (!ready()) cv_.wait_for(lk, std::chrono::milliseconds(20));
   lk.release();
-  m_.cur_task_ = c.task;
+  m_.sched().set_current(c.task);
   m_.irq_instance_ = c.irq;
 }
 
@@ -70,16 +70,16 @@ void Torture::wait(P ready) {
 // migration is wanted), never another one while migration is disabled, and
 // never a CPU an older waiter may take (waiters are served in order).
 int Torture::grant(int id, bool want_other) const {
-  const Task &t = *m_.tasks_[id];
-  int n = static_cast<int>(m_.cpus_.size());
+  const Task &t = m_.task(id);
+  int n = static_cast<int>(m_.sched().nr_cpus());
   for (int k = 0; k < n; k++) {
     int c = (t.cpu + (want_other ? 1 : 0) + k) % n;
-    if (m_.cpus_[c].curr >= 0) continue;
+    if (m_.sched().cpu_curr(c) >= 0) continue;
     if (t.migrate_disabled && c != t.cpu) continue;
     bool older = false;
     for (int w : cpu_queue_) {
       if (w == id) break;
-      const Task &o = *m_.tasks_[w];
+      const Task &o = m_.task(w);
       if (!o.migrate_disabled || o.cpu == c) {
         older = true;
         break;
@@ -91,7 +91,7 @@ int Torture::grant(int id, bool want_other) const {
 }
 
 void Torture::acquire_cpu(int id, bool want_other, bool first) {
-  Task &t = *m_.tasks_[id];
+  Task &t = m_.task(id);
   cpu_queue_.push_back(id);
   int got = -1;
   wait([&] {
@@ -101,13 +101,13 @@ void Torture::acquire_cpu(int id, bool want_other, bool first) {
   cpu_queue_.erase(std::find(cpu_queue_.begin(), cpu_queue_.end(), id));
   int from = t.cpu;
   t.cpu = got;
-  m_.cpus_[got].curr = id;
+  m_.sched().set_cpu_curr(got, id);
   if (got != from && !first) {
     stats_.migrations++;
     m_.event(Ev::Migrate, static_cast<uint64_t>(got), 0, "torture");
   }
   unsigned busy = 0;
-  for (const Cpu &c : m_.cpus_) busy += c.curr >= 0;
+  for (size_t k = 0; k < m_.sched().nr_cpus(); k++) busy += m_.sched().cpu_curr(static_cast<int>(k)) >= 0;
   stats_.max_busy_cpus = std::max(stats_.max_busy_cpus, busy);
   cv_.notify_all();  // the next waiter in line may be eligible for another CPU now
 }
@@ -132,7 +132,7 @@ void Torture::sched_point(const char *api) {
   (void)api;
   ThreadCtx &c = ctx();
   stats_.sched_points++;
-  m_.steps_++;
+  m_.sched().count_step();
   m_.irq().maybe_fire();
   if (c.rng.chance(1, 32)) {
     check_invariants();
@@ -145,9 +145,9 @@ void Torture::sched_point(const char *api) {
     // Preempted: give the CPU to whoever waits for one, queue again, and
     // (unless migration is disabled) maybe come back on another CPU.
     stats_.preemptions++;
-    bool migrate = m_.cpus_.size() > 1 && !t.migrate_disabled && c.rng.chance(1, 2);
+    bool migrate = m_.sched().nr_cpus() > 1 && !t.migrate_disabled && c.rng.chance(1, 2);
     m_.event(Ev::Note, 0, 0, "preempted (torture)");
-    m_.cpus_[t.cpu].curr = -1;
+    m_.sched().set_cpu_curr(t.cpu, -1);
     cv_.notify_all();
     int depth = release();
     delay();
@@ -177,12 +177,12 @@ void Torture::sleep(Task &t, Wait why, const char *) {
 // Every live task blocked (the idle kworker aside): nobody can wake them.
 void Torture::check_all_blocked() {
   bool blocked = false;
-  for (size_t i = 0; i < m_.ntasks_; i++) {
-    const Task &q = *m_.tasks_[i];
+  for (size_t i = 0; i < m_.ntasks(); i++) {
+    const Task &q = m_.task(static_cast<int>(i));
     if (q.state == TaskState::Runnable) return;
     if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker) blocked = true;
   }
-  if (blocked) m_.deadlock();
+  if (blocked) m_.sched().deadlock();
 }
 
 void Torture::run_subject(const void *key, void (*fn)(void *), void *arg) {

@@ -1,0 +1,212 @@
+// The scheduler (kernel/sched/): tasks, CPUs, preemption, migration and
+// fair exploration (sched.cc, sched_fair.cc). Every kernel-API call of the
+// model is a scheduling point; the decision source may preempt the current
+// task, migrate it or run another CPU's task. The executor (sim/executor.h)
+// carries the choices out: FiberExecutor through this part's decided
+// scheduling point, torture mode on host threads through its accessors.
+// (Not sched.h: kernel/ is on the include path, and that name is the C
+// library's <sched.h>, which <pthread.h> includes.)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "arena.h"
+#include "decision.h"
+#include "fiber.h"
+#include "report.h"
+
+namespace kmapsim {
+
+class Machine;
+class FiberExecutor;
+
+enum class TaskState : uint8_t { Runnable, Blocked, Dead };
+// How a sleeping wait may end early (locking.h): by a signal, a fatal
+// signal, its timeout.
+enum class WaitMode : uint8_t { Uninterruptible, Interruptible, Killable, Timeout, InterruptibleTimeout, KillableTimeout };
+enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue };
+
+// What a shared-memory access of the API (READ_ONCE, smp_load_acquire,
+// atomic_*, cpu_relax, the barriers) tells the scheduler (sched_fair.cc).
+// The values are those of KMAPSIM_SHARED_* in <linux/compiler.h>.
+enum class Shared : uint8_t { Read, Write, Barrier, Relax, Progress };
+
+// A temporary mapping on a task's kmap_local stack (kmap_ctrl.pteval[]):
+// only real fixmap mappings are pushed, as in the kernel.
+struct LocalMap {
+  int window;
+  Pfn pfn;
+  bool atomic;   // made by kmap_atomic*: unmapping re-enables preemption and faults
+  int owner_irq; // 0: the task itself; else the interrupt instance that pushed it
+  const char *api;
+  uint64_t made_at;  // event sequence number
+};
+
+struct PcpuUse {
+  const void *base;
+  int cpu;
+  uint64_t version;  // version of (base, cpu) when this section first used it
+};
+
+struct Task {
+  int id = 0;
+  std::string name;
+  TaskState state = TaskState::Runnable;
+  Wait wait = Wait::None;
+  const void *wait_obj = nullptr;
+  Fiber fiber;
+  int cpu = 0;
+  bool is_worker = false;
+  // Per-task context state, as in task_struct and thread_info.
+  int preempt_count = 0;
+  int pagefault_disabled = 0;
+  int migrate_disabled = 0;
+  int irqs_off = 0;  // nesting of local_irq_save / spin_lock_irqsave
+  int atomic_maps = 0;  // kmap_atomic()s not yet unmapped, any page
+  int local_sections = 0;  // kmap_local/atomic mappings not yet unmapped, any page
+  std::vector<LocalMap> kmap_ctrl;
+  // PKMAP slots this task (or an interrupt on it) holds through
+  // kmap_high_get() from kmap_local/kmap_atomic: {slot, owner_irq}.
+  std::vector<std::pair<unsigned, int>> high_gets;
+  std::vector<std::pair<unsigned, int>> high_gets_released;  // for naming a double unmap
+  std::vector<PcpuUse> pcpu_uses;
+  // Fair scheduling (sched_fair.cc). `progress` counts what the task did
+  // that another context could observe (model events, shared writes); a
+  // yield (cond_resched, schedule, cpu_relax) with no progress since the
+  // previous one, or a re-read of the same shared location with none since
+  // the last read, is a spin iteration: the task then may not run again
+  // until every task in must_wait (one bit per task id) has run.
+  uint64_t progress = 0;
+  uint64_t progress_at_yield = UINT64_MAX;
+  uint64_t progress_at_read = UINT64_MAX;
+  const volatile void *last_read = nullptr;
+  uint64_t must_wait = 0;
+  const char *spin_api = nullptr;  // where it spins, for the soft-lockup report
+  // Waits that may end without their event (sched.cc): the timed waiter
+  // times out once nothing else can run.
+  bool timed_wait = false;
+  bool timed_out = false;
+  bool wq_interruptible = false;  // sleeps on a wait queue interruptibly (wait_queue.cc)
+  int api_depth = 0;  // Machine::api_depth_ while another fiber runs
+  ApiSite site;       // where the subject called the API it is in (report.h)
+  // What the task runs.
+  void (*subject)() = nullptr;
+  int (*threadfn)(void *) = nullptr;
+  void *data = nullptr;
+};
+
+class Sched {
+ public:
+  explicit Sched(Machine &m) : m_(m) {}
+  Sched(const Sched &) = delete;
+  void init(unsigned nr_cpus) { cpus_.assign(nr_cpus, Cpu{}); }
+  // No tasks, idle CPUs, no steps, no fairness state (Machine::reset).
+  void reset();
+
+  // ---- tasks (sched.cc)
+  int create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker);
+  // An executor's new task slot: the next id, its record made on first use.
+  int add_task_slot() {
+    if (tasks_.size() <= ntasks_) tasks_.push_back(std::make_unique<Task>());
+    return static_cast<int>(ntasks_++);
+  }
+  Task &cur() { return *tasks_[cur_task_]; }
+  Task &task(int id) { return *tasks_[id]; }
+  const Task &task(int id) const { return *tasks_[id]; }
+  size_t ntasks() const { return ntasks_; }     // live task ids of this run: 0..ntasks()-1
+  size_t task_slots() const { return tasks_.size(); }  // records made (any run)
+  int cur_task() const { return cur_task_; }
+  // The task the executor runs now (-1: none, the host or torture's coordinator).
+  void set_current(int task) { cur_task_ = task; }
+  int cpu_of_current() const { return tasks_[cur_task_]->cpu; }
+  // CPUs: the task each one runs (its runqueue's curr), -1 when idle.
+  size_t nr_cpus() const { return cpus_.size(); }
+  int cpu_curr(int cpu) const { return cpus_[cpu].curr; }
+  void set_cpu_curr(int cpu, int task) { cpus_[cpu].curr = task; }
+  // Tasks blocked in wait `why` (on any object).
+  unsigned blocked_on(Wait why) const;
+  // kmap-leak and sleep-in-atomic when task t returns holding mappings, a
+  // disabled preemption or disabled interrupts.
+  void task_exit_checks(Task &t);
+  // Every task is blocked: a pkmap-deadlock report.
+  [[noreturn]] void deadlock();
+
+  // ---- scheduling points, sleeping, preemption (sched.cc)
+  void block(Wait why, const void *obj, const char *api);
+  void wake(Wait why, const void *obj, bool all);
+  void might_sleep(const char *api);
+  bool preemptible() const;
+  void preempt_disable();
+  void preempt_enable(bool resched);
+  void migrate_disable();
+  void migrate_enable();
+  unsigned long irq_save();
+  void irq_restore(unsigned long flags);
+  // Scheduling points taken this run (torture mode counts its own).
+  uint64_t steps() const { return steps_; }
+  void count_step() { steps_++; }
+  void set_step_bound(uint64_t n) { step_bound_ = n; }
+  const char *last_api() const { return last_api_; }  // the last decided scheduling point's API
+
+  // ---- fairness (sched_fair.cc): cond_resched/schedule/cpu_relax, and the
+  // shared-memory API.
+  void yield_point(const char *api);
+  void shared_access(const volatile void *addr, Shared kind, const char *api);
+  void note_progress() {
+    if (cur_task_ >= 0) {
+      tasks_[cur_task_]->progress++;
+      tasks_[cur_task_]->spin_api = nullptr;
+    }
+    progress_total_++;
+  }
+
+ private:
+  friend class FiberExecutor;
+  struct Cpu {
+    int curr = -1;  // the task on this CPU, or -1 when idle
+  };
+  // The deterministic scheduling point: step bound, interrupts, migration
+  // and the choice of the next task (FiberExecutor::sched_point).
+  void decided_sched_point(const char *api);
+  void choose_next(bool current_can_continue, const char *api);
+  void switch_to_task(int next);
+  static void task_entry(void *arg);
+  void fair_filter(bool can_continue);
+  bool idle_balance();
+  bool wake_timed_waiter();
+  [[noreturn]] void soft_lockup(const char *why);
+  void spin_iteration(Task &t, const char *api, bool waits_on_memory);
+  void clear_waits_for(int task) {  // `task` ran a step: nobody waits for it any more
+    for (uint64_t w = waiters_; w; w &= w - 1) {
+      Task &q = *tasks_[__builtin_ctzll(w)];
+      q.must_wait &= ~(1ull << task);
+      if (!q.must_wait) waiters_ &= ~(1ull << q.id);
+    }
+  }
+  // Who waits for what and what each CPU runs, for deadlock reports.
+  bool describe_waiters(std::string &who) const;
+
+  Machine &m_;
+  std::vector<std::unique_ptr<Task>> tasks_;
+  size_t ntasks_ = 0;  // live entries of tasks_ in this run
+  std::vector<Cpu> cpus_;
+  int cur_task_ = -1;
+  std::vector<Candidate> cands_;
+  uint64_t steps_ = 0;
+  uint64_t step_bound_ = 200000;
+  const char *last_api_ = "";  // the last scheduling point's API, for the watchdog's report
+  // Fairness and the soft-lockup check.
+  uint64_t progress_total_ = 0;  // progress of every task, this run
+  uint64_t waiters_ = 0;         // tasks whose must_wait is not empty (one bit per id): fairness costs nothing without
+  uint64_t spin_progress_ = 0;   // progress_total_ when idle_spins_ started counting
+  uint64_t idle_spins_ = 0;      // spin iterations since anything made progress
+  static constexpr uint64_t kSpinLimit = 5000;
+  static constexpr uint64_t kIrqAfterSpins = 16;  // a lone spinner lets interrupts in after this many
+};
+
+}  // namespace kmapsim
