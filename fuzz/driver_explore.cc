@@ -20,13 +20,13 @@
 #include <cstring>
 #include <memory>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "crash_file.h"
 #include "decision_sources.h"
 #include "driver.h"
 #include "machine.h"
+#include "schedule_set.h"
 #include "subject_registry.h"
 
 namespace kmapsim::driver {
@@ -67,7 +67,7 @@ int explore() {
   bool tty = g_opt.progress && isatty(2);
   uint64_t budget_runs = g_opt.runs ? g_opt.runs : (g_opt.seconds > 0 ? UINT64_MAX : 20000);
   for (const SubjectEntry *s : list) {
-    std::unordered_set<uint64_t> schedules;
+    ScheduleSet schedules;
     std::vector<std::unique_ptr<ExhaustiveSource>> ex;
     for (unsigned k = 0; k <= g_opt.max_k; k++) ex.push_back(std::make_unique<ExhaustiveSource>(k));
     PctSource pct2(g_opt.seed, 2, 50, 2), pct3(g_opt.seed + 1, 3, 50, 3);

@@ -29,6 +29,23 @@ static inline __attribute__((always_inline)) void bound(const char *api, struct 
   }
 }
 
+// kmap_local_page() of page for a copy the helper makes itself, returning
+// the mapped address (what the subject would see, recorded as usual);
+// *host is where the copy goes: the frame's own host memory when the window
+// was left closed (KmapLocal::quiet_next_map), else the address itself.
+// `other` is the caller's buffer the copy reads or writes: one inside the
+// arena (a live or stale window address) gets the window opened as always,
+// so a copy between two windows behaves exactly as it did.
+static char *helper_map(struct page *page, const void *other, char **host) {
+  kmapsim::Machine &m = M();
+  int task = m.cur_task();
+  if (!m.arena().contains(other)) m.local().quiet_next_map(task);
+  char *addr = static_cast<char *>(kmap_local_page(page));
+  m.local().withdraw_quiet(task);
+  *host = static_cast<char *>(m.local().host_alias(addr));
+  return addr;
+}
+
 // A subject or imported kernel code that defines one of these helpers
 // replaces kmapsim's version (the point is to check the user's): weak.
 #define KMAPSIM_USER_REPLACEABLE __attribute__((weak))
@@ -59,30 +76,34 @@ KMAPSIM_USER_REPLACEABLE void memmove_page(struct page *dst_page, size_t dst_off
 
 KMAPSIM_USER_REPLACEABLE void memset_page(struct page *page, size_t offset, int val, size_t len) {
   bound("memset_page", page, offset, len);
-  char *addr = static_cast<char *>(kmap_local_page(page));
-  memset(addr + offset, val, len);
+  char *host;
+  char *addr = helper_map(page, nullptr, &host);
+  memset(host + offset, val, len);
   kunmap_local(addr);
 }
 
 KMAPSIM_USER_REPLACEABLE void memcpy_from_page(char *to, struct page *page, size_t offset, size_t len) {
   bound("memcpy_from_page", page, offset, len);
-  char *from = static_cast<char *>(kmap_local_page(page));
-  memcpy(to, from + offset, len);
+  char *host;
+  char *from = helper_map(page, to, &host);
+  memcpy(to, host + offset, len);
   kunmap_local(from);
 }
 
 KMAPSIM_USER_REPLACEABLE void memcpy_to_page(struct page *page, size_t offset, const char *from, size_t len) {
   bound("memcpy_to_page", page, offset, len);
-  char *to = static_cast<char *>(kmap_local_page(page));
-  memcpy(to + offset, from, len);
+  char *host;
+  char *to = helper_map(page, from, &host);
+  memcpy(host + offset, from, len);
   flush_dcache_page(page);
   kunmap_local(to);
 }
 
 KMAPSIM_USER_REPLACEABLE void memzero_page(struct page *page, size_t offset, size_t len) {
   bound("memzero_page", page, offset, len);
-  char *addr = static_cast<char *>(kmap_local_page(page));
-  memset(addr + offset, 0, len);
+  char *host;
+  char *addr = helper_map(page, nullptr, &host);
+  memset(host + offset, 0, len);
   flush_dcache_page(page);
   kunmap_local(addr);
 }

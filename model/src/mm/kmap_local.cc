@@ -45,7 +45,12 @@ void *KmapLocal::push(Pfn pfn, bool atomic, const char *api) {
              api, pfn, depth, m.profile().km_max_idx(), m.profile().km_incr(), m.profile().max_local_maps(), static_cast<int>(depth + 1) * m.profile().km_incr());
   m.migrate_disable();
   Arena &ar = m.arena();
-  int w = ar.open_frame_window(pfn);
+  // quiet_next_map(): torture mode keeps every live window open (contexts
+  // run at once), so a quiet map is only made where windows switch.
+  bool quiet = quiet_task_ >= 0 && quiet_task_ == m.cur_task() && m.cur_irq() == 0;
+  if (quiet) quiet_task_ = -1;
+  quiet &= switches_windows_;
+  int w = quiet ? ar.pick_frame_window(pfn) : ar.open_frame_window(pfn);
   if (w < 0)
     m.report(BugClass::SubjectBug, -1, pfn, "more than %d temporary mappings live at once: kmapsim's window pool is exhausted", Arena::kSpillWindows);
   Window &win = ar.touch(w);
@@ -206,6 +211,16 @@ void KmapLocal::kunmap_local_indexed(const void *addr, bool atomic, const char *
   }
   if (t.local_sections == 0) m.percpu().check_section_end(t);
   m.sched_point(api);
+}
+
+void *KmapLocal::host_alias(void *addr) const {
+  const Arena &ar = m_.arena();
+  bool guard = false;
+  int w = ar.window_of(addr, &guard);
+  if (w < 0 || guard || !ar.is_local(w)) return addr;
+  const Window &win = ar.win(w);
+  if (win.state != WinState::Live || win.accessible) return addr;
+  return m_.mem().phys(win.pfn) + (static_cast<char *>(addr) - ar.addr(w));
 }
 
 bool KmapLocal::is_kmap_addr(const void *addr) const {

@@ -39,7 +39,23 @@ class KmapLocal {
   bool switches_windows() const { return switches_windows_; }
   // Test hook: a deliberately broken sched_in (properties must notice).
   void set_broken_sched_in(bool b) { broken_sched_in_ = b; }
-  void reset() { active_task_ = -1, active_irq_ = 0; }
+  void reset() { active_task_ = -1, active_irq_ = 0, quiet_task_ = -1; }
+
+  // A copy the model makes itself (the highmem.h helpers: map, copy and
+  // unmap in one call, with no scheduling point and no subject code between
+  // the map and the unmap): the next real local map of `task` in task
+  // context picks its window, records and events exactly as usual but leaves
+  // the window closed on the host, and host_alias() gives the frame's own
+  // host address for the copy. Nothing but the copy can touch the window
+  // while it is live, so only the two mprotect() calls (or shadow writes)
+  // are saved. -1 withdraws the request (if it is still task's).
+  void quiet_next_map(int task) { quiet_task_ = task; }
+  void withdraw_quiet(int task) {
+    if (quiet_task_ == task) quiet_task_ = -1;
+  }
+  // addr's host alias when it lies in a live local window left closed by
+  // quiet_next_map(); addr itself otherwise.
+  void *host_alias(void *addr) const;
 
  private:
   void *map_pfn(Pfn pfn, bool atomic, bool always_map, const char *api);
@@ -49,6 +65,7 @@ class KmapLocal {
   int active_task_ = -1, active_irq_ = 0;
   bool switches_windows_ = true;
   bool broken_sched_in_ = false;
+  int quiet_task_ = -1;
 };
 
 }  // namespace kmapsim

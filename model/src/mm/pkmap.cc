@@ -240,6 +240,7 @@ void Pkmap::check_high_gets_at_return(const Task &t, int owner, Returning what, 
 
 // A kmap() that was never kunmap()ed by the end of the run (kmap-leak).
 void Pkmap::check_leaks() {
+  if (held_ == 0) return;  // no slot at pkmap_count >= 2: nothing to scan for
   for (unsigned s = 0; s < slots(); s++)
     if (count_[s] >= 2)
       m_.report(BugClass::KmapLeak, m_.arena().pkmap_window(s), page_[s],

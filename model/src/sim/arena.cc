@@ -41,6 +41,14 @@ static void must(int rc, const char *what) {
 // later uses of the same window only flip its protection. A spill window
 // is remapped whenever it changes frames.
 int Arena::open_frame_window(Pfn pfn) {
+  int w = pick_frame_window(pfn);
+  if (w >= 0) show_and_open(w, pfn, "mmap of a frame window");
+  return w;
+}
+
+// The choice of open_frame_window() alone: the host mapping is left as it
+// is (a window it does not open keeps faulting).
+int Arena::pick_frame_window(Pfn pfn) {
   int base = static_cast<int>(pfn) * kCopies;
   int w = -1;
   for (int i = 0; i < kCopies; i++) {
@@ -63,7 +71,6 @@ int Arena::open_frame_window(Pfn pfn) {
     }
     if (w < 0) return -1;
   }
-  show_and_open(w, pfn, "mmap of a frame window");
   return w;
 }
 

@@ -85,6 +85,9 @@ class Arena {
   // The next frame window of pfn not in use, opened on it; -1 when every
   // copy and every spill window is live.
   int open_frame_window(Pfn pfn);
+  // The window open_frame_window() would open, chosen the same way (the
+  // round-robin copy advances), without opening it on the host.
+  int pick_frame_window(Pfn pfn);
   // Opens w on pfn: remaps it when it shows another frame, else flips it.
   void show_and_open(int w, Pfn pfn, const char *what);
   void set_access(int w, bool rw);

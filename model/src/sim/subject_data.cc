@@ -5,6 +5,7 @@
 // bounds. The first run snapshots kmapsim_data, every run restores it and
 // clears kmapsim_bss.
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 extern "C" {
@@ -22,13 +23,24 @@ bool g_snapshotted = false;
 }  // namespace
 
 // The sections hold ASan's redzones between the globals too: copy them with
-// plain, uninstrumented loops (their bytes are never read by anyone).
+// plain, uninstrumented loops (their bytes are never read by anyone), not
+// memcpy()/memset(), which ASan intercepts. Eight bytes at a time once dst
+// is aligned (the loops run before every run: a byte loop over a 2 KiB
+// DEFINE_PER_CPU array was a seventh of a short run's user time).
 __attribute__((no_sanitize("address", "thread"))) static void raw_copy(volatile char *dst, const volatile char *src, std::size_t n) {
-  for (std::size_t i = 0; i < n; i++) dst[i] = src[i];
+  std::size_t i = 0;
+  for (; i < n && (reinterpret_cast<std::uintptr_t>(dst + i) & 7); i++) dst[i] = src[i];
+  if ((reinterpret_cast<std::uintptr_t>(src + i) & 7) == 0)
+    for (; i + 8 <= n; i += 8)
+      *reinterpret_cast<volatile std::uint64_t *>(dst + i) = *reinterpret_cast<const volatile std::uint64_t *>(src + i);
+  for (; i < n; i++) dst[i] = src[i];
 }
 
 __attribute__((no_sanitize("address", "thread"))) static void raw_zero(volatile char *dst, std::size_t n) {
-  for (std::size_t i = 0; i < n; i++) dst[i] = 0;
+  std::size_t i = 0;
+  for (; i < n && (reinterpret_cast<std::uintptr_t>(dst + i) & 7); i++) dst[i] = 0;
+  for (; i + 8 <= n; i += 8) *reinterpret_cast<volatile std::uint64_t *>(dst + i) = 0;
+  for (; i < n; i++) dst[i] = 0;
 }
 
 void subject_data_restore() {
