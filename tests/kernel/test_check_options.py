@@ -26,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def test_plain_accesses_reach_check(tmp_path, monkeypatch, flags, want):
     calls = []
     monkeypatch.setattr(check, "side", lambda tree, targets, profile, seconds, subject=None, iter_types=None,
-                        check_args=(): calls.append(list(check_args)) or (0, "", ""))
+                        check_args=(), json_path=None: calls.append(list(check_args)) or (0, "", ""))
     rc = check.main(["--kernel", str(tmp_path), "--seconds", "1"] + flags + ["lib/iov_iter.c:copy_page_to_iter"])
     assert rc == 0 and calls == [want]
     calls.clear()
