@@ -36,8 +36,15 @@ static inline __attribute__((always_inline)) void bound(const char *api, struct 
 // `other` is the caller's buffer the copy reads or writes: one inside the
 // arena (a live or stale window address) gets the window opened as always,
 // so a copy between two windows behaves exactly as it did.
+// Torture mode (windows never switch) maps as always: there the subject's
+// code runs outside the model lock, so the quiet request and the window
+// lookup would race with the other CPUs' maps.
 static char *helper_map(struct page *page, const void *other, char **host) {
   kmapsim::Machine &m = M();
+  if (!m.local().switches_windows()) {
+    *host = static_cast<char *>(kmap_local_page(page));
+    return *host;
+  }
   int task = m.cur_task();
   if (!m.arena().contains(other)) m.local().quiet_next_map(task);
   char *addr = static_cast<char *>(kmap_local_page(page));
