@@ -15,8 +15,10 @@ explorer walks boundary values, pages and zones:
                        a BUG/WARN after the function's first action is its own
   struct iov_iter *    one of the iterator types this tree defines and kmapsim
                        can build (ITER_UBUF, ITER_IOVEC, ITER_KVEC, ITER_BVEC,
-                       ITER_XARRAY, 6.12's ITER_FOLIOQ, and ITER_DISCARD as a
-                       destination), built by the tree's own constructors,
+                       ITER_XARRAY, 6.12's ITER_FOLIOQ, and 6.1's ITER_PIPE
+                       (a PIPE_DEF_BUFFERS ring, empty or partly filled) and
+                       ITER_DISCARD as destinations), built by the tree's own
+                       constructors,
                        pointing at a user buffer (may fault), kernel buffers,
                        pages, or folios of order 0..2 (lowmem or highmem):
                        an xarray filled as the page cache is (each folio a
