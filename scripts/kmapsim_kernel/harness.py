@@ -15,8 +15,10 @@ explorer walks boundary values, pages and zones:
                        a BUG/WARN after the function's first action is its own
   struct iov_iter *    one of the iterator types this tree defines and kmapsim
                        can build (ITER_UBUF, ITER_IOVEC, ITER_KVEC, ITER_BVEC,
-                       ITER_XARRAY, 6.12's ITER_FOLIOQ, and ITER_DISCARD as a
-                       destination), built by the tree's own constructors,
+                       ITER_XARRAY, 6.12's ITER_FOLIOQ, and 6.1's ITER_PIPE
+                       (a PIPE_DEF_BUFFERS ring, empty or partly filled) and
+                       ITER_DISCARD as destinations), built by the tree's own
+                       constructors,
                        pointing at a user buffer (may fault), kernel buffers,
                        pages, or folios of order 0..2 (lowmem or highmem):
                        an xarray filled as the page cache is (each folio a
@@ -99,14 +101,18 @@ def constructors_needed(item):
     if any("iov_iter" in t for t in types):
         out += ["iov_iter_init", "iov_iter_kvec", "iov_iter_bvec", "iov_iter_ubuf", "iov_iter_discard",
                 "iov_iter_xarray", "iov_iter_folio_queue", "folioq_init", "folioq_append", "folioq_clear",
-                "folioq_full", "folioq_nr_slots"]
+                "folioq_full", "folioq_nr_slots",
+                # ITER_PIPE (6.1): the ring is released as free_pipe_info()
+                # does, through the buffers' own ops (fs/splice.c, fs/pipe.c)
+                "iov_iter_pipe", "pipe_buf_release", "PIPE_DEF_BUFFERS", "default_pipe_buf_ops",
+                "page_cache_pipe_buf_ops"]
     if "struct scatterlist *" in types:
         out += ["sg_set_page", "sg_mark_end"]
     return out
 
 
 # The iov_iter types the harness can build, by their names in --iter-types.
-ITER_KINDS = ("ubuf", "iovec", "kvec", "bvec", "xarray", "folioq", "discard")
+ITER_KINDS = ("ubuf", "iovec", "kvec", "bvec", "xarray", "folioq", "pipe", "discard")
 
 
 def iter_kinds(unit_text, source):
@@ -125,6 +131,9 @@ def iter_kinds(unit_text, source):
     if "iov_iter_folio_queue" in unit_text and "struct folio_queue {" in unit_text \
             and "folioq_append" in unit_text:
         kinds.append("folioq")
+    if "iov_iter_pipe" in unit_text and "ITER_PIPE" in unit_text and "struct pipe_inode_info {" in unit_text \
+            and not source:
+        kinds.append("pipe")      # a destination only: iov_iter_pipe() BUG()s on WRITE
     if "iov_iter_discard" in unit_text and not source:
         kinds.append("discard")   # a destination that drops the data
     return kinds
@@ -276,6 +285,17 @@ def _bvec_cover_setup(p, cover, post):
 
 def _iter_setup(p, kinds, direction, post, unit_text):
     out = ["\tstruct iov_iter %s_s, *%s = &%s_s;" % (p, p, p)]
+    if "pipe" in kinds:
+        out.append("\tstruct pipe_inode_info *%s_pipe = NULL;" % p)
+        # free_pipe_info(): every slot that holds a buffer is released
+        # through its ops (put_page() for the tree's default and page-cache ops)
+        post.append("\tif (%s_pipe) {\n"
+                    "\t\tfor (unsigned int k = 0; k < %s_pipe->ring_size; k++)\n"
+                    "\t\t\tif (%s_pipe->bufs[k].ops)\n"
+                    "\t\t\t\tpipe_buf_release(%s_pipe, &%s_pipe->bufs[k]);\n"
+                    "\t\tkfree(%s_pipe->bufs);\n"
+                    "\t\tkfree(%s_pipe);\n"
+                    "\t}" % ((p,) * 7))
     if "xarray" in kinds or "folioq" in kinds:
         out += ["\tstruct folio *%s_fo[8];" % p,
                 "\tunsigned int %s_nfo = 0;" % p,
@@ -319,6 +339,8 @@ def _iter_setup(p, kinds, direction, post, unit_text):
                     "\t\tiov_iter_bvec(%s, %d, bv, nr, kmapsim_len);" % (p, direction)]
         elif kind in ("xarray", "folioq"):
             out += _folios_setup(p, kind, direction, unit_text)
+        elif kind == "pipe":
+            out += _pipe_setup(p)
         out.append("\t\tbreak;\n\t}")
     out.append("\t}")
     return out
@@ -393,3 +415,30 @@ def _folios_setup(p, kind, direction, unit_text):
     else:
         out.append("\t\tiov_iter_folio_queue(%s, %d, fq, first_slot, first_off, kmapsim_len);" % (p, direction))
     return out
+
+
+def _pipe_setup(p):
+    """A pipe as alloc_pipe_info() makes it (a ring of PIPE_DEF_BUFFERS
+    pipe_buffers, max_usage the ring's size), its head and tail counters
+    starting at 0, at the ring's last slot or just before they wrap, holding
+    0, 1, 2 or ring - 1 anonymous buffers of 1..PAGE_SIZE bytes as the pipe
+    path's own push_anon() leaves them; then the tree's iov_iter_pipe()."""
+    return ["\t\tstruct pipe_inode_info *pipe = kzalloc(sizeof(*pipe), GFP_KERNEL | __GFP_NOFAIL);",
+            "\t\tunsigned int start = kmapsim_pick(0, 2), used = kmapsim_pick(0, 3);",
+            "\t\tmutex_init(&pipe->mutex);",
+            "\t\tpipe->bufs = kcalloc(PIPE_DEF_BUFFERS, sizeof(struct pipe_buffer), GFP_KERNEL | __GFP_NOFAIL);",
+            "\t\tpipe->ring_size = PIPE_DEF_BUFFERS;",
+            "\t\tpipe->max_usage = PIPE_DEF_BUFFERS;",
+            "\t\tpipe->readers = pipe->writers = 1;",
+            "\t\tpipe->head = pipe->tail = start == 0 ? 0 : start == 1 ? PIPE_DEF_BUFFERS - 1 : ~0U - 1;",
+            "\t\tif (used == 3)",
+            "\t\t\tused = PIPE_DEF_BUFFERS - 1;",
+            "\t\t%s_pipe = pipe;" % p,
+            "\t\tfor (unsigned int k = 0; k < used; k++) {",
+            "\t\t\tstruct pipe_buffer *buf = &pipe->bufs[pipe->head++ & (pipe->ring_size - 1)];",
+            "\t\t\tbuf->page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);",
+            "\t\t\tbuf->ops = &default_pipe_buf_ops;",
+            "\t\t\tbuf->offset = 0;",
+            "\t\t\tbuf->len = kmapsim_pick(1, PAGE_SIZE);",
+            "\t\t}",
+            "\t\tiov_iter_pipe(%s, 0, pipe, kmapsim_len);" % p]

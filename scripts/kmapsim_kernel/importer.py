@@ -198,6 +198,43 @@ def import_functions(tree, relfile, funcs, profile, extra=()):
     return import_files(tree, [(relfile, list(funcs))], profile, extra)
 
 
+# Variables defined in a .c file the unit does not import, which kmapsim
+# defines itself with the kernel's semantics instead of a zeroed weak one.
+# The pipe buffer ops lib/iov_iter.c's ITER_PIPE path pushes (6.1): their
+# release drops the buffer's page reference, as fs/splice.c's
+# page_cache_pipe_buf_release() and fs/pipe.c's generic_pipe_buf_release()
+# do; confirm/try_steal/get (splice and tee, never the iov_iter path) stop
+# the run as unmodelled.
+_PIPE_OPS = """static void kmapsim_pipe_buf_release(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
+{
+	(void)pipe;
+	put_page(buf->page);
+}
+static bool kmapsim_pipe_buf_get(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
+{
+	kmapsim_unmodelled("pipe_buf_operations.get");
+}
+static bool kmapsim_pipe_buf_try_steal(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
+{
+	kmapsim_unmodelled("pipe_buf_operations.try_steal");
+}
+static int kmapsim_pipe_buf_confirm(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
+{
+	kmapsim_unmodelled("pipe_buf_operations.confirm");
+}"""
+MODEL_VARS = {
+    "default_pipe_buf_ops": "const struct pipe_buf_operations default_pipe_buf_ops = {\n"
+                            "\t.release = kmapsim_pipe_buf_release,\n"
+                            "\t.try_steal = kmapsim_pipe_buf_try_steal,\n"
+                            "\t.get = kmapsim_pipe_buf_get,\n};",
+    "page_cache_pipe_buf_ops": "const struct pipe_buf_operations page_cache_pipe_buf_ops = {\n"
+                               "\t.confirm = kmapsim_pipe_buf_confirm,\n"
+                               "\t.release = kmapsim_pipe_buf_release,\n"
+                               "\t.try_steal = kmapsim_pipe_buf_try_steal,\n"
+                               "\t.get = kmapsim_pipe_buf_get,\n};",
+}
+
+
 def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     """wanted: [(file, [function...])], the first file first. A name several
     files define is taken from the first that does."""
@@ -374,7 +411,12 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         out.append(it.text if it.kind != "decl" or it.text.rstrip().endswith(";") else it.text + ";")
         unit.from_headers.extend(n for n in it.names if n not in unit.from_headers)
     out.append("")
+    if any(n in MODEL_VARS for n in weak_vars):
+        out.append(_PIPE_OPS)
     for name in weak_vars:
+        if name in MODEL_VARS:
+            out.append(MODEL_VARS[name])
+            continue
         out.append("__typeof__(%s) %s __attribute__((weak));" % (name, name))
     for name in sorted(traps):
         proto = traps[name]

@@ -45,6 +45,27 @@ def test_xarray_and_folioq_harness():
     assert "xa_destroy(i_xa);" in text and "folio_put(i_fo[k]);" in text
 
 
+# 6.1's uio.h has ITER_PIPE and pipe_fs_i.h's types; 6.12 has neither
+UNIT_61_PIPE = UNIT_61 + (" enum { ITER_PIPE }; struct pipe_inode_info { int x; };"
+                          " void iov_iter_pipe(void);")
+
+
+def test_pipe_only_where_the_tree_defines_it():
+    assert harness.iter_kinds(UNIT_61_PIPE, source=False) == \
+        ["ubuf", "iovec", "kvec", "bvec", "xarray", "pipe", "discard"]
+    assert "pipe" not in harness.iter_kinds(UNIT_61_PIPE, source=True)   # iov_iter_pipe() is READ only
+    assert "pipe" not in harness.iter_kinds(UNIT_612, source=False)
+    it = item("size_t copy_page_to_iter(struct page *page, size_t offset, size_t bytes, struct iov_iter *i)")
+    text, kinds = harness.generate("copy_page_to_iter", it, UNIT_61_PIPE, "lib/iov_iter.c", ["pipe"])
+    assert kinds == ["pipe"]
+    assert "pipe->ring_size = PIPE_DEF_BUFFERS;" in text and "pipe->max_usage = PIPE_DEF_BUFFERS;" in text
+    assert "iov_iter_pipe(i, 0, pipe, kmapsim_len);" in text
+    # released through the buffers' ops, as free_pipe_info() does
+    assert "pipe_buf_release(i_pipe, &i_pipe->bufs[k]);" in text and "kfree(i_pipe->bufs);" in text
+    with pytest.raises(errors.BadInput, match="pipe"):
+        harness.generate("copy_page_to_iter", it, UNIT_612, "lib/iov_iter.c", ["pipe"])
+
+
 def test_iter_types_limits_and_rejects():
     it = item("size_t copy_page_from_iter_atomic(struct page *page, size_t offset, size_t bytes, struct iov_iter *i)")
     text, kinds = harness.generate("copy_page_from_iter_atomic", it, UNIT_612, "lib/iov_iter.c", ["folioq"])
