@@ -22,16 +22,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/a/$(dirname "$file")" "$tmp/b/$(dirname "$file")"
 cp "$tree/$file" "$tmp/a/$file"
-OLD=$old NEW=$new FUNC=$func awk '
-	BEGIN { old = ENVIRON["OLD"]; new = ENVIRON["NEW"]; fn = ENVIRON["FUNC"] "(" }
-	!done && index($0, fn) && $0 !~ /;[ \t]*$/ { infn = 1 }
-	infn && !done && (i = index($0, old)) {
-		$0 = substr($0, 1, i - 1) new substr($0, i + length(old))
-		done = 1
-	}
-	infn && /^}/ { infn = 0 }
-	{ print }
-' "$tmp/a/$file" >"$tmp/b/$file"
+patch_in_function "$tmp/a/$file" "$func" "$old" "$new" >"$tmp/b/$file" 2>/dev/null
 (cd "$tmp" && diff -u "a/$file" "b/$file" >"$tmp/break.patch")
 if [[ $(grep -c '^+[^+]' "$tmp/break.patch") != 1 ]]; then
 	echo "FAIL: '$old' is not in $func() of $version's $file"

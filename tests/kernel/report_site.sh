@@ -44,17 +44,7 @@ mirror() {
 	cp "$tmp/patched" "$dir/${parts[-1]}"
 }
 
-OLD=$old NEW=$new FUNC=$func awk '
-	BEGIN { old = ENVIRON["OLD"]; new = ENVIRON["NEW"]; fn = ENVIRON["FUNC"] "(" }
-	!done && index($0, fn) && $0 !~ /;[ \t]*$/ { infn = 1 }
-	infn && !done && (i = index($0, old)) {
-		$0 = substr($0, 1, i - 1) new substr($0, i + length(old))
-		done = 1
-		print NR >"/dev/stderr"
-	}
-	infn && /^}/ { infn = 0 }
-	{ print }
-' "$tree/$file" >"$tmp/patched" 2>"$tmp/line"
+patch_in_function "$tree/$file" "$func" "$old" "$new" >"$tmp/patched" 2>"$tmp/line"
 line=$(cat "$tmp/line")
 if [[ -z $line ]]; then
 	echo "FAIL: '$old' is not in $func() of $version's $file"
