@@ -81,6 +81,13 @@ class Arena {
   // Marks w's page as handed out by page_address() (or not).
   void set_via_page_address(int w, bool on) { windows_[w].via_page_address = on; }
   const std::vector<int> &touched() const { return touched_; }
+  // Whether a local/atomic window is live: a window made live this run is
+  // on the touched list, so this looks at this run's windows only.
+  bool any_live_local() const {
+    for (int w : touched_)
+      if (is_local(w) && windows_[w].state == WinState::Live) return true;
+    return false;
+  }
 
   // The next frame window of pfn not in use, opened on it; -1 when every
   // copy and every spill window is live.

@@ -26,6 +26,9 @@ constexpr size_t kScanMax = 1024;
 
 void Machine::note_handover(const void *obj, const char *api) {
   if (!running_ || cur_task() < 0 || !obj) return;
+  // Nothing to find with no local mapping live, and ASan's lookup of a
+  // fiber-stack address scans its large-allocation list (tens of us).
+  if (!arena_.any_live_local()) return;
   auto check = [&](uintptr_t v) {
     bool guard = false;
     int w = arena_.window_of(reinterpret_cast<const void *>(v), &guard);
