@@ -20,6 +20,7 @@ namespace kmapsim {
 
 void Pkmap::init(const Profile &p) {
   colors_ = p.pkmap_colors;
+  used_ = true;
   count_.assign(p.last_pkmap, 0);
   page_.assign(p.last_pkmap, -1);
   last_user_.assign(p.last_pkmap, -1);
@@ -28,6 +29,11 @@ void Pkmap::init(const Profile &p) {
 }
 
 void Pkmap::reset() {
+  // Every change to the pool's state starts by moving the cursor
+  // (next_pkmap_nr(), under map_new_virtual()): a run that never did has
+  // nothing to undo (the arrays are 512 entries each on most profiles).
+  if (!used_) return;
+  used_ = false;
   for (int32_t pfn : page_)
     if (pfn >= 0) slot_of_[pfn] = -1;
   std::fill(count_.begin(), count_.end(), 0);
@@ -70,6 +76,7 @@ void Pkmap::flush_all_zero_pkmaps() {
 // colours (the colour's first slot): no_more_pkmaps().
 unsigned Pkmap::next_pkmap_nr(unsigned color) {
   const unsigned mask = slots() - 1, n = colors_;
+  used_ = true;
   if (n == 1) return last_pkmap_nr_ = (last_pkmap_nr_ + 1) & mask;
   unsigned &cur = last_pkmap_nr_arr_[color];
   cur = (cur + n) & mask;

@@ -73,6 +73,7 @@ class Pkmap {
   std::vector<unsigned> last_pkmap_nr_arr_;  // per colour when colours > 1 (xtensa)
   std::vector<int16_t> last_user_;
   unsigned held_ = 0;  // slots with pkmap_count >= 2 (fuzz feedback)
+  bool used_ = true;   // the cursor moved since the last reset()
 };
 
 }  // namespace kmapsim
