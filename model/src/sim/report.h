@@ -199,6 +199,11 @@ std::string site_of_pc(uintptr_t pc);
 std::string pick_target(uintptr_t pc);
 // Symbolizes t into frames, kmapsim's own frames left out.
 std::vector<Frame> symbolize_trace(const PcTrace &t);
+// Seconds this process spent waiting for the symbolizer: composing a
+// report's first text starts llvm-symbolizer (about a second in a build
+// without a sanitizer runtime), which a search's time to its first report
+// (--stats) should not count as search.
+double symbolizer_seconds();
 // A path as reports print it: relative to its subject's directory, or to
 // kmapsim's tree; "" for kmapsim's own sources and the host's libraries.
 std::string report_path(const std::string &file);

@@ -11,6 +11,8 @@
 // left out, as a kernel splat leaves out the exception entry code.
 #include <dlfcn.h>
 
+#include <chrono>
+
 #include <fstream>
 #include <regex>
 
@@ -43,7 +45,7 @@ struct RawFrame {
 bool starts_with(const std::string &s, const std::string &p) { return s.compare(0, p.size(), p) == 0; }
 
 // The inline chain at pc - 1, innermost first, with the paths as recorded.
-std::vector<RawFrame> symbolize_raw(uintptr_t pc) {
+std::vector<RawFrame> ask_symbolizer(uintptr_t pc) {
   std::vector<RawFrame> out;
   if (__sanitizer_symbolize_pc) {
     static char buf[8192];
@@ -97,6 +99,14 @@ std::vector<RawFrame> symbolize_raw(uintptr_t pc) {
 
 std::mutex g_mu;  // torture mode composes reports on several host threads
 std::map<uintptr_t, std::vector<Frame>> g_cache;
+double g_symbolizer_seconds = 0;  // under g_mu
+
+std::vector<RawFrame> symbolize_raw(uintptr_t pc) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<RawFrame> v = ask_symbolizer(pc);
+  g_symbolizer_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return v;
+}
 
 // The subject frames of pc's inline chain, paths made relative.
 const std::vector<Frame> &frames_at(uintptr_t pc) {
@@ -189,6 +199,11 @@ std::string pick_target(uintptr_t pc) {
     break;
   }
   return cache.emplace(pc, what).first->second;
+}
+
+double symbolizer_seconds() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return g_symbolizer_seconds;
 }
 
 std::vector<Frame> symbolize_trace(const PcTrace &t) {
