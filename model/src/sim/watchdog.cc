@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include "machine.h"
 
@@ -118,7 +119,16 @@ void Machine::arm_watchdog() {
 void Machine::watchdog_report(const void *pc) {
   static char where[256];
   where[0] = 0;
-  if (__sanitizer_symbolize_pc) __sanitizer_symbolize_pc(const_cast<void *>(pc), "%f", where, sizeof where);
+  // The subject function on the stack, not the pc's: the timer can stop
+  // the loop inside kmapsim's access callback for one of its loads, and
+  // which instruction it stops at differs from run to run (a replay must
+  // print the same bytes). In a block: report() never returns, and the
+  // vector must be freed before it.
+  {
+    std::vector<Frame> frames = symbolize_trace(fault_trace_);
+    if (!frames.empty() && !frames.front().function.empty()) snprintf(where, sizeof where, "%s()", frames.front().function.c_str());
+  }
+  if (!where[0] && __sanitizer_symbolize_pc) __sanitizer_symbolize_pc(const_cast<void *>(pc), "%f", where, sizeof where);
   if (!where[0] || !strcmp(where, "??")) {
     Dl_info info;
     if (dladdr(pc, &info) && info.dli_sname)
