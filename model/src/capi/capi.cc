@@ -354,7 +354,7 @@ void kmapsim_subject_bug(const char *file, int line, const char *cond) {
     std::string rel = kmapsim::report_path(file ? file : "");
     snprintf(where, sizeof where, "%s:%d", rel.empty() ? "?" : rel.c_str(), line);
   }
-  m.report_note_ = std::string("kernel BUG at ") + where + "!";
+  m.reporter().note_kernel_bug(where);
   if (cond && strcmp(cond, "BUG()") == 0) m.report(BugClass::SubjectBug, -1, -1, "the subject's own BUG() fired at %s", where);
   m.report(BugClass::SubjectBug, -1, -1, "the subject's own BUG_ON(%s) fired at %s", cond, where);
 }

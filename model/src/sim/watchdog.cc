@@ -31,7 +31,7 @@ extern "C" int __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out, si
 extern "C" [[noreturn]] void kmapsim_watchdog_landing(void *pc) {
   kmapsim::Machine *m = kmapsim::Machine::running();
   if (m) {
-    kmapsim::capture_trace(m->fault_trace_, __builtin_frame_address(0));
+    kmapsim::capture_trace(m->reporter().fault_trace(), __builtin_frame_address(0));
     m->watchdog_report(pc);
   }
   fprintf(stderr, "kmapsim: the watchdog fired outside a run\n");
