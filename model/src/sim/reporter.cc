@@ -19,16 +19,18 @@ void Reporter::reset() {
 }
 
 uint64_t Reporter::event(Ev kind, uint64_t a, uint64_t b, const char *what) {
-  const int task = m_.cur_task();
+  Machine &m = m_;
+  const int task = m.cur_task();
+  const Task *t = task >= 0 ? &m.task(task) : nullptr;
   Event e{};
   e.kind = kind;
   e.task = static_cast<int16_t>(task);
-  e.cpu = static_cast<int16_t>(task >= 0 ? m_.sched().task(task).cpu : -1);
-  e.irq = m_.cur_irq();
+  e.cpu = static_cast<int16_t>(t ? t->cpu : -1);
+  e.irq = m.cur_irq();
   e.a = a;
   e.b = b;
   e.what = what;
-  const ApiSite *site = task >= 0 ? &m_.sched().task(task).site : nullptr;
+  const ApiSite *site = t ? &t->site : nullptr;
   e.pc = site ? site->pc : 0;
   // FNV-1a over whole words (one multiply per field, not per byte) with a
   // fold: every event pays this, and byte-wise hashing of the 40 bytes was
@@ -49,7 +51,7 @@ uint64_t Reporter::event(Ev kind, uint64_t a, uint64_t b, const char *what) {
     case Ev::IrqEnter:
     case Ev::IrqExit:
     case Ev::Block: break;
-    default: m_.note_progress(); break;
+    default: m.note_progress(); break;
   }
   uint64_t seq = events_.push(e);
   // A mapping's call trace, for the report that names it (a few loads).
