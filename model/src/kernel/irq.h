@@ -25,7 +25,6 @@ class Irq {
   void maybe_fire();
   // Runs handler `which` now, nested on the current task.
   void fire(size_t which);
-  size_t handlers() const { return handlers_.size(); }
   // Handlers that may fire now: as the kernel's interrupt core does, a line
   // whose handler is in progress on one CPU (its task switched away while
   // the handler spins on a lock) does not run it on another meanwhile.

@@ -27,7 +27,7 @@ class Locking {
   void complete(struct completion *c, bool all);
   void wait_for_completion(struct completion *c);
   // wait_for_completion and friends: 0 when completed, else the failure
-  // (-ERESTARTSYS for a signal, 1 for a timeout: see capi.cc).
+  // (-ERESTARTSYS for a signal, 1 for a timeout: see capi/locking_api.cc).
   long wait_for_completion_mode(struct completion *c, WaitMode mode, const char *api);
 
  private:

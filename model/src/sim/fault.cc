@@ -25,8 +25,8 @@ extern "C" [[noreturn]] void kmapsim_fault_landing(void *addr, long is_write) {
     // The access's call trace: this frame's return address is the faulting
     // instruction + 1 (on_segv) or kmapsim's access check (asan_window.cc),
     // whose callers lead to the subject's access.
-    kmapsim::capture_trace(m->fault_trace_, __builtin_frame_address(0));
-    m->fault_write_ = is_write != 0;
+    kmapsim::capture_trace(m->reporter().fault_trace(), __builtin_frame_address(0));
+    m->reporter().set_fault_write(is_write != 0);
     m->handle_fault(addr, is_write != 0);
   }
   // Only torture mode sends an address here that handle_fault() may turn
@@ -74,10 +74,11 @@ void on_segv(int sig, siginfo_t *si, void *uctx) {
   if (m && m->in_run() && m->cur_task() >= 0) {
     greg_t *regs = static_cast<ucontext_t *>(uctx)->uc_mcontext.gregs;
     const void *bp = reinterpret_cast<const void *>(regs[REG_RBP]);
-    m->fault_trace_.n = 0;
+    PcTrace &trace = m->reporter().fault_trace();
+    trace.n = 0;
     if (m->cur().fiber.contains(bp) && !(reinterpret_cast<uintptr_t>(bp) & 7))
-      capture_trace_at(m->fault_trace_, static_cast<uintptr_t>(regs[REG_RIP]) + 1, bp);
-    m->fault_write_ = (regs[REG_ERR] & 2) != 0;
+      capture_trace_at(trace, static_cast<uintptr_t>(regs[REG_RIP]) + 1, bp);
+    m->reporter().set_fault_write((regs[REG_ERR] & 2) != 0);
   }
 #endif
   // Not ours: chain.

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "machine.h"
+#include "reporter.h"
 
 extern "C" const char *__asan_locate_address(void *addr, char *name, size_t name_size, void **region_address, size_t *region_size)
     __attribute__((weak));
@@ -24,18 +25,18 @@ namespace {
 constexpr size_t kScanMax = 1024;
 }  // namespace
 
-void Machine::note_handover(const void *obj, const char *api) {
-  if (!running_ || cur_task() < 0 || !obj) return;
+void Reporter::note_handover(const void *obj, const char *api) {
+  if (!m_.in_run() || m_.cur_task() < 0 || !obj) return;
   // Nothing to find with no local mapping live, and ASan's lookup of a
   // fiber-stack address scans its large-allocation list (tens of us).
-  if (!arena_.any_live_local()) return;
+  if (!m_.arena().any_live_local()) return;
   auto check = [&](uintptr_t v) {
     bool guard = false;
-    int w = arena_.window_of(reinterpret_cast<const void *>(v), &guard);
-    if (w < 0 || guard || !arena_.is_local(w) || arena_.win(w).state != WinState::Live) return;
+    int w = m_.arena().window_of(reinterpret_cast<const void *>(v), &guard);
+    if (w < 0 || guard || !m_.arena().is_local(w) || m_.arena().win(w).state != WinState::Live) return;
     if (handover_of(w)) return;  // the first hand-over of this mapping is the one the report names
     Handover h{w, events_.seq(), api, PcTrace{}};
-    const ApiSite &s = cur().site;
+    const ApiSite &s = m_.cur().site;
     if (s.fp) capture_trace(h.trace, s.fp);
     handovers_.push_back(h);
   };
@@ -56,10 +57,10 @@ void Machine::note_handover(const void *obj, const char *api) {
   }
 }
 
-const Machine::Handover *Machine::handover_of(int window) const {
-  if (window < 0 || static_cast<size_t>(window) >= arena_.nwindows()) return nullptr;
+const Reporter::Handover *Reporter::handover_of(int window) const {
+  if (window < 0 || static_cast<size_t>(window) >= m_.arena().nwindows()) return nullptr;
   for (const Handover &h : handovers_)
-    if (h.window == window && h.seq >= arena_.win(window).made_at) return &h;
+    if (h.window == window && h.seq >= m_.arena().win(window).made_at) return &h;
   return nullptr;
 }
 

@@ -1,6 +1,7 @@
-// Machine set-up, the run loop's entry and exit, the decision helpers and
-// the scheduling point's entry (events and reports: report_format.cc; the
-// scheduler: kernel/sched.cc).
+// Machine set-up, the run loop's entry and exit (a report ends a run), the
+// decision helpers and the scheduling point's entry (events and report
+// composing: the Reporter, reporter.cc and report_format.cc; the scheduler:
+// kernel/sched.cc).
 #include "machine.h"
 
 #include <linux/mm.h>
@@ -73,17 +74,12 @@ void Machine::reset() {
   percpu_.reset();
   for (void *p : kmallocs_) free(p);
   kmallocs_.clear();
-  events_.clear();
-  map_traces_.clear();
-  dcache_calls_.clear();
-  handovers_.clear();
-  fault_trace_.n = 0;
+  reporter_.reset();
   fallible_calls_ = 0;
   plain_points_ = 0;
   api_depth_ = 0;
   watchdog_fired_ = false;
   run_serial_++;
-  obs_hash_ = kFnvBasis;
   last_null_page_address_api_ = nullptr;
   expected_ = BugClass::None;
   entry_task_ = -1;
@@ -117,7 +113,7 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
   decisions_.detach();
   result_.steps = sched_.steps();
   result_.decisions = trace().size();
-  result_.trace_hash = trace().hash() ^ obs_hash_;
+  result_.trace_hash = trace().hash() ^ reporter_.obs_hash();
   return result_;
 }
 
@@ -129,6 +125,28 @@ void Machine::abandon_run() {
 [[noreturn]] void Machine::finish_run() {
   end_run_checks();
   abandon_run();
+}
+
+void Machine::compose_report(BugClass cls, int window, int64_t pfn, const char *line) {
+  reporter_.compose(result_.report, cls, window, pfn, line);
+  result_.reported = true;
+  result_.expected = cls == expected_;
+}
+
+void Machine::report(BugClass cls, int window, int64_t pfn, const char *fmt, ...) {
+  {
+    char line[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (!running_) {
+      fprintf(stderr, "BUG: kmapsim: %s: %s\n", bug_class_name(cls), line);
+      abort();
+    }
+    compose_report(cls, window, pfn, line);
+  }
+  exec_->end_at_report();  // torture mode: prints the report and ends the process
 }
 
 uint64_t Machine::decide_pick(uint64_t lo, uint64_t hi) { return decisions_.ask({Site::Pick, lo, hi}); }

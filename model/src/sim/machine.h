@@ -11,9 +11,9 @@
 // kmap_local/kmap_atomic and the fixmap slots), UserMem (user_mem.h: user
 // buffers, copies, the aliasing data cache), Sched (scheduler.h: tasks, CPUs,
 // preemption, migration, fairness), Irq (irq.h), Workqueue (workqueue.h),
-// Locking (locking.h) and Percpu (percpu.h). The parts reach each other,
-// the current context and the machine's events and reports through
-// Machine's public methods.
+// Locking (locking.h), Percpu (percpu.h) and Reporter (reporter.h: the run's
+// events and the composing of reports). The parts reach each other and the
+// current context through Machine's public methods.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,7 @@
 #include "pkmap.h"
 #include "profile.h"
 #include "report.h"
+#include "reporter.h"
 #include "scheduler.h"
 #include "user_mem.h"
 #include "workqueue.h"
@@ -85,7 +86,7 @@ class Machine {
   // The largest number of scheduling points a run may take.
   void set_step_bound(uint64_t n) { sched_.set_step_bound(n); }
   // Appended to every report: the command that replays this run.
-  void set_replay_hint(std::string s) { replay_hint_ = std::move(s); }
+  void set_replay_hint(std::string s) { reporter_.set_replay_hint(std::move(s)); }
   // Test hook: a deliberately broken model (properties must notice).
   void set_broken_sched_in(bool b) { local_.set_broken_sched_in(b); }
 
@@ -104,8 +105,10 @@ class Machine {
   Locking &locking() { return locking_; }
   Sched &sched() { return sched_; }
   const Sched &sched() const { return sched_; }
+  Reporter &reporter() { return reporter_; }
+  const Reporter &reporter() const { return reporter_; }
   // Closes window w for good, released by the running context.
-  void release_window(int w) { arena_.release(w, events_.seq(), sched_.cur_task(), irq_instance_); }
+  void release_window(int w) { arena_.release(w, reporter_.events().seq(), sched_.cur_task(), irq_instance_); }
   // page_address() gave NULL for a highmem page: a later fault at a low
   // address is a highmem-page-address report.
   void note_null_page_address(const char *api) { last_null_page_address_api_ = api; }
@@ -116,7 +119,7 @@ class Machine {
   void set_executor(Executor *e);
   Executor &executor() { return *exec_; }
   const ExecPolicy &policy() const { return exec_->policy(); }
-  const EventRing &events() const { return events_; }
+  const EventRing &events() const { return reporter_.events(); }
 
   // ---- entry_contract.cc: a BUG/WARN on an imported function's entry
   void entry_begin(const char *fn);
@@ -186,61 +189,18 @@ class Machine {
   std::shared_ptr<void> &kernel_tasks_state() { return kernel_tasks_; }
   std::shared_ptr<void> &rcu_state() { return rcu_; }
 
-  // ---- report_format.cc: reports. Formatting happens in members, never in
-  // heap-owning locals, because a report abandons the fiber's stack.
-  // window >= 0 adds the mapping's description, pfn >= 0 the page's.
+  // ---- reports (the Reporter part, reporter.h). Formatting happens in
+  // members, never in heap-owning locals, because a report abandons the
+  // fiber's stack. report() ends the run (machine.cc): window >= 0 adds the
+  // mapping's description, pfn >= 0 the page's.
   [[noreturn]] void report(BugClass cls, int window, int64_t pfn, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-  uint64_t event(Ev kind, uint64_t a, uint64_t b, const char *what);
-  void compose_report(BugClass cls, int window, int64_t pfn, const char *line);
-  void describe_context(std::string &out) const;
-  void describe_window(std::string &out, int w) const;
-  void describe_page(std::string &out, Pfn pfn) const;
-  const char *task_label(int task, int irq) const;
-  // An address for a report: model addresses (direct map, windows) and
-  // small ones print as numbers — they are the same in every process —
-  // anything else (stack, heap, globals: ASLR) as a description, so
-  // replayed reports stay byte-for-byte identical.
-  const char *addr_str(const void *p) const;
-
-  void format_event(std::string &out, const Event &e) const;
-  ReportEvent report_event(const Event &e) const;
-  void report_sites(int window);
-  // Call traces of this run's map events (by event sequence number), and
-  // the faulting access's (fault.cc) for the report being composed.
-  std::vector<std::pair<uint64_t, PcTrace>> map_traces_;
-  PcTrace fault_trace_;
-  bool fault_write_ = false;
-  std::string report_note_;  // a line the next report adds (BUG()'s "kernel BUG at ...")
-  // This run's kmapsim_user_map() and flush_dcache_page() calls: {pfn, the
-  // subject's call site, API}, for missing-flush-dcache's report.
-  struct DcacheCall {
-    Pfn pfn;
-    uintptr_t pc;
-    const char *api;
-    uint64_t seq;
-  };
-  std::vector<DcacheCall> dcache_calls_;
-  void note_dcache_call(Pfn pfn, const char *api) {
-    dcache_calls_.push_back({pfn, sched_.cur_task() >= 0 ? sched_.cur().site.pc : 0, api, events_.seq()});
-  }
-  // Addresses inside a live local/atomic mapping seen passing through a
-  // hand-off the model sees (kthread_run's data, the object holding a work
-  // item, request_irq's dev_id): the window, the event, the API and the
-  // call's trace, for kmap-escape's report (handover.cc).
-  struct Handover {
-    int window;
-    uint64_t seq;
-    const char *api;
-    PcTrace trace;
-  };
-  std::vector<Handover> handovers_;
-  void note_handover(const void *obj, const char *api);
-  // The first hand-over of window's current mapping, nullptr if none.
-  const Handover *handover_of(int window) const;
-  void report_details(BugClass cls, int window, int64_t pfn);
+  uint64_t event(Ev kind, uint64_t a, uint64_t b, const char *what) { return reporter_.event(kind, a, b, what); }
+  const char *task_label(int task, int irq) const { return reporter_.task_label(task, irq); }
+  const char *addr_str(const void *p) const { return reporter_.addr_str(p); }
+  void note_dcache_call(Pfn pfn, const char *api) { reporter_.note_dcache_call(pfn, api); }
+  void note_handover(const void *obj, const char *api) { reporter_.note_handover(obj, api); }
   // Print every event to stderr as it happens (repro --events).
-  void set_log_events(bool on) { log_events_ = on; }
-  bool log_events_ = false;
+  void set_log_events(bool on) { reporter_.set_log_events(on); }
   // invariants.cc: "" when the model's state is consistent, else what is not.
   std::string check_invariants() const;
   // fault.cc: true when the fault was kmapsim's (then it never returns).
@@ -250,7 +210,6 @@ class Machine {
   bool in_arena(const void *a) const { return arena_.contains(a); }
   // sanitizer_report.cc: an ASan/UBSan finding during the run (memory-error).
   [[noreturn]] void report_sanitizer(const std::string &line, const std::string &detail);
-  const char *last_null_page_address_api_ = nullptr;
 
  private:
   friend class Torture;
@@ -260,8 +219,9 @@ class Machine {
   void end_run_checks();
   [[noreturn]] void finish_run();
   [[noreturn]] void abandon_run();
-  mutable char label_buf_[4][64];
-  mutable int label_next_ = 0;
+  // The run's report from what the Reporter composes (report(),
+  // report_sanitizer()).
+  void compose_report(BugClass cls, int window, int64_t pfn, const char *line);
 
  private:
   // The machine's state: its own and its friends' (the executors and the
@@ -278,13 +238,16 @@ class Machine {
   Percpu percpu_{*this};
   Locking locking_{*this};
   Sched sched_{*this};  // tasks and CPUs
+  Reporter reporter_{*this};  // events and reports
 
   int irq_instance_ = 0;  // the current context: 0 the task, else its interrupt instance
+  // page_address() gave NULL for a highmem page in this run (its API): a
+  // fault at a low address is then a highmem-page-address report (fault.cc).
+  const char *last_null_page_address_api_ = nullptr;
   std::vector<void *> kmallocs_;
 
   Fiber host_;
   DecisionPath decisions_;  // every decision of the run: asked of its source, recorded (decision.h)
-  EventRing events_;
   uint64_t fallible_calls_ = 0;     // fallible calls of this run (Site::Inject ordinals)
   // The watchdog (watchdog.cc).
   int api_depth_ = 0;               // >0 while the model runs an API call (the watchdog waits)
@@ -311,8 +274,6 @@ class Machine {
   // mm_struct), rcu.cc (readers, callbacks).
   std::shared_ptr<void> kernel_tasks_, rcu_;
   const char *entry_fn_ = nullptr;  // that function
-  std::string replay_hint_;
-  uint64_t obs_hash_ = kFnvBasis;  // hash of observable events, for determinism checks
   FiberExecutor fibers_{*this};
   Executor *exec_ = &fibers_;
 };

@@ -103,8 +103,8 @@ inline void capture_trace_at(PcTrace &t, uintptr_t pc, const void *fp) {
 }
 
 // Where subject code called the kmapsim API (the outermost API entry of the
-// running context): capi.cc's KMAPSIM_API records it, events and reports
-// read it.
+// running context): the C API's KMAPSIM_API (capi/api_entry.h) records it,
+// events and reports read it.
 struct ApiSite {
   uintptr_t pc = 0;           // return address into the caller
   const void *fp = nullptr;   // the API entry's frame, for the trace

@@ -184,8 +184,8 @@ void on_sanitizer_death() {
     // checking function's frame lead to the subject's line); a deadly
     // signal's context was taken by fault.cc's handler; UBSan gives none.
     if (uintptr_t pc = reinterpret_cast<uintptr_t>(__asan_get_report_pc())) {
-      kmapsim::capture_trace_at(m->fault_trace_, pc, __asan_get_report_bp());
-      m->fault_write_ = __asan_get_report_access_type() == 1;
+      kmapsim::capture_trace_at(m->reporter().fault_trace(), pc, __asan_get_report_bp());
+      m->reporter().set_fault_write(__asan_get_report_access_type() == 1);
     }
     g_line = describe(g_text);
     // The shadow map around the address shows the heap's history in this
@@ -211,7 +211,8 @@ void install_sanitizer_report() {
 }
 
 // The report of a sanitizer finding: line names the error, detail is the
-// sanitizer's own report (normalised), kept after the run's context.
+// sanitizer's own report (normalised), kept after the run's context
+// (Reporter::add_sanitizer_lines).
 void Machine::report_sanitizer(const std::string &line, const std::string &detail) {
   if (!running_) {
     fprintf(stderr, "BUG: kmapsim: %s: %s\n", bug_class_name(BugClass::MemoryError), line.c_str());
@@ -219,33 +220,8 @@ void Machine::report_sanitizer(const std::string &line, const std::string &detai
     fflush(stderr);
     _exit(1);
   }
-  {
-    compose_report(BugClass::MemoryError, -1, -1, line.c_str());
-    Report &r = result_.report;
-    size_t at = 0;
-    while (at < detail.size()) {
-      size_t e = detail.find('\n', at);
-      if (e == std::string::npos) e = detail.size();
-      if (e > at && detail.compare(at, e - at, std::string(e - at, '=')) != 0) {
-        // Absolute paths (build directories) differ between machines: each
-        // is shown relative to the subject's directory or kmapsim's tree.
-        std::string l;
-        for (size_t i = at; i < e;) {
-          if (detail[i] == '/' && (i == at || detail[i - 1] == ' ' || detail[i - 1] == '(')) {
-            size_t k = i;
-            while (k < e && detail[k] != ' ' && detail[k] != ')') k++;
-            l += display_path(detail.substr(i, k - i));
-            i = k;
-          } else {
-            l += detail[i++];
-          }
-        }
-        r.sanitizer.push_back(l);
-      }
-      at = e + 1;
-    }
-    r.text = render_report_text(r);
-  }  // every heap-owning local is gone before the stack is abandoned
+  compose_report(BugClass::MemoryError, -1, -1, line.c_str());
+  reporter_.add_sanitizer_lines(result_.report, detail);
   abandon_run();
 }
 

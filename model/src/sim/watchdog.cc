@@ -32,7 +32,7 @@ extern "C" int __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out, si
 extern "C" [[noreturn]] void kmapsim_watchdog_landing(void *pc) {
   kmapsim::Machine *m = kmapsim::Machine::running();
   if (m) {
-    kmapsim::capture_trace(m->fault_trace_, __builtin_frame_address(0));
+    kmapsim::capture_trace(m->reporter().fault_trace(), __builtin_frame_address(0));
     m->watchdog_report(pc);
   }
   fprintf(stderr, "kmapsim: the watchdog fired outside a run\n");
@@ -125,7 +125,7 @@ void Machine::watchdog_report(const void *pc) {
   // print the same bytes). In a block: report() never returns, and the
   // vector must be freed before it.
   {
-    std::vector<Frame> frames = symbolize_trace(fault_trace_);
+    std::vector<Frame> frames = symbolize_trace(reporter().fault_trace());
     if (!frames.empty() && !frames.front().function.empty()) snprintf(where, sizeof where, "%s()", frames.front().function.c_str());
   }
   if (!where[0] && __sanitizer_symbolize_pc) __sanitizer_symbolize_pc(const_cast<void *>(pc), "%f", where, sizeof where);

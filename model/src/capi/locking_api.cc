@@ -1,0 +1,93 @@
+// The C API's locking entry points (linux/spinlock.h, mutex.h,
+// completion.h): each adapts the signature and calls the Locking part; the
+// few that only read a lock or a completion also work outside a run.
+#include "api_entry.h"
+
+extern "C" {
+
+// ---- spinlock.h, mutex.h, completion.h
+void spin_lock_init(spinlock_t *lock) { lock->owner = 0; }
+void spin_lock(spinlock_t *lock) { KMAPSIM_API; m.locking().spin_lock(lock, false, nullptr); }
+void spin_unlock(spinlock_t *lock) { KMAPSIM_API; m.locking().spin_unlock(lock, false, 0); }
+void spin_lock_irq(spinlock_t *lock) {
+  KMAPSIM_API;
+  unsigned long f;
+  m.locking().spin_lock(lock, true, &f);
+}
+void spin_unlock_irq(spinlock_t *lock) { KMAPSIM_API; m.locking().spin_unlock(lock, true, 0); }
+unsigned long kmapsim_spin_lock_irqsave(spinlock_t *lock) {
+  KMAPSIM_API;
+  unsigned long f = 0;
+  m.locking().spin_lock(lock, true, &f);
+  return f;
+}
+void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags) { KMAPSIM_API; m.locking().spin_unlock(lock, true, flags); }
+int spin_trylock(spinlock_t *lock) { KMAPSIM_API; return m.locking().spin_trylock(lock); }
+void mutex_init(struct mutex *lock) { lock->owner = 0; }
+void mutex_lock(struct mutex *lock) { KMAPSIM_API; m.locking().mutex_lock(lock); }
+int mutex_lock_interruptible(struct mutex *lock) {
+  KMAPSIM_API;
+  return m.locking().mutex_lock_mode(lock, kmapsim::WaitMode::Interruptible, "mutex_lock_interruptible");
+}
+int mutex_lock_killable(struct mutex *lock) {
+  KMAPSIM_API;
+  return m.locking().mutex_lock_mode(lock, kmapsim::WaitMode::Killable, "mutex_lock_killable");
+}
+int mutex_trylock(struct mutex *lock) { KMAPSIM_API; return m.locking().mutex_trylock(lock); }
+void mutex_unlock(struct mutex *lock) { KMAPSIM_API; m.locking().mutex_unlock(lock); }
+bool mutex_is_locked(struct mutex *lock) {
+  kmapsim::GuardIfRunning g;
+  return lock->owner != 0;
+}
+void init_completion(struct completion *x) { x->done = 0; }
+void reinit_completion(struct completion *x) {
+  kmapsim::GuardIfRunning g;
+  x->done = 0;
+}
+void complete(struct completion *x) { KMAPSIM_API; m.locking().complete(x, false); }
+void complete_all(struct completion *x) { KMAPSIM_API; m.locking().complete(x, true); }
+void wait_for_completion(struct completion *x) { KMAPSIM_API; m.locking().wait_for_completion(x); }
+int wait_for_completion_interruptible(struct completion *x) {
+  KMAPSIM_API;
+  return static_cast<int>(m.locking().wait_for_completion_mode(x, kmapsim::WaitMode::Interruptible, "wait_for_completion_interruptible"));
+}
+int wait_for_completion_killable(struct completion *x) {
+  KMAPSIM_API;
+  return static_cast<int>(m.locking().wait_for_completion_mode(x, kmapsim::WaitMode::Killable, "wait_for_completion_killable"));
+}
+// The _timeout forms: 0 when the timeout expired, else the jiffies left
+// (simulated time does not pass: all of them, at least 1).
+unsigned long wait_for_completion_timeout(struct completion *x, unsigned long timeout) {
+  KMAPSIM_API;
+  long r = m.locking().wait_for_completion_mode(x, kmapsim::WaitMode::Timeout, "wait_for_completion_timeout");
+  return r ? 0 : (timeout ? timeout : 1);
+}
+// The _interruptible/_killable_timeout forms: 0 when the time ran out
+// (mode result 1), the error when interrupted, else time left (>= 1).
+static long timeout_wait_result(long r, unsigned long timeout) {
+  if (r == 1) return 0;
+  if (r) return r;
+  return timeout ? static_cast<long>(timeout) : 1;
+}
+long wait_for_completion_interruptible_timeout(struct completion *x, unsigned long timeout) {
+  KMAPSIM_API;
+  return timeout_wait_result(
+      m.locking().wait_for_completion_mode(x, kmapsim::WaitMode::InterruptibleTimeout, "wait_for_completion_interruptible_timeout"), timeout);
+}
+long wait_for_completion_killable_timeout(struct completion *x, unsigned long timeout) {
+  KMAPSIM_API;
+  return timeout_wait_result(
+      m.locking().wait_for_completion_mode(x, kmapsim::WaitMode::KillableTimeout, "wait_for_completion_killable_timeout"), timeout);
+}
+bool try_wait_for_completion(struct completion *x) {
+  kmapsim::GuardIfRunning g;
+  if (!x->done) return false;
+  if (x->done < (1u << 30)) x->done--;
+  return true;
+}
+bool completion_done(struct completion *x) {
+  kmapsim::GuardIfRunning g;
+  return x->done != 0;
+}
+
+}  // extern "C"

@@ -1,0 +1,117 @@
+// The C API's execution-context entry points (linux/preempt.h,
+// irqflags.h, sched.h, workqueue.h, interrupt.h, kthread.h, percpu.h):
+// preemption, migration, page faults and interrupts disabled, scheduling
+// points and sleeping, work items, interrupt handlers, kthreads, per-CPU
+// data. Each adapts the signature and calls the scheduler or the part.
+#include "api_entry.h"
+
+using kmapsim::BugClass;
+
+extern "C" {
+
+// ---- preempt.h
+void preempt_disable(void) { KMAPSIM_API; m.preempt_disable(); }
+void preempt_enable(void) { KMAPSIM_API; m.preempt_enable(true); }
+void preempt_enable_no_resched(void) { KMAPSIM_API; m.preempt_enable(false); }
+void migrate_disable(void) { KMAPSIM_API; m.migrate_disable(); }
+void migrate_enable(void) { KMAPSIM_API; m.migrate_enable(); }
+void pagefault_disable(void) { KMAPSIM_API; m.cur().pagefault_disabled++; }
+void pagefault_enable(void) {
+  KMAPSIM_API;
+  if (m.cur().pagefault_disabled <= 0) m.report(BugClass::SubjectBug, -1, -1, "pagefault_enable() without pagefault_disable()");
+  m.cur().pagefault_disabled--;
+}
+bool pagefault_disabled(void) { KMAPSIM_API; return m.cur().pagefault_disabled > 0; }
+int preempt_count(void) { KMAPSIM_API; return m.cur().preempt_count; }
+bool in_interrupt(void) { KMAPSIM_API; return m.in_irq(); }
+bool in_irq(void) { KMAPSIM_API; return m.in_irq(); }
+bool in_task(void) { KMAPSIM_API; return !m.in_irq(); }
+bool in_atomic(void) {
+  KMAPSIM_API;
+  return m.cur().preempt_count > 0 || m.in_irq();
+}
+bool irqs_disabled(void) { KMAPSIM_API; return m.cur().irqs_off > 0 || m.in_irq(); }
+unsigned long kmapsim_local_irq_save(void) { KMAPSIM_API; return m.irq_save(); }
+void kmapsim_local_irq_restore(unsigned long flags) { KMAPSIM_API; m.irq_restore(flags); }
+void local_irq_disable(void) { KMAPSIM_API; m.cur().irqs_off = 1; }
+void local_irq_enable(void) { KMAPSIM_API; m.irq_restore(0); }
+
+// ---- sched.h
+void might_sleep(void) {
+  KMAPSIM_API;
+  m.might_sleep("might_sleep");
+  m.sched_point("might_sleep");
+}
+void kmapsim_shared_access(const volatile void *addr, int kind, const char *api) {
+  kmapsim::Machine *mp = kmapsim::Machine::running();
+  if (!mp) return;  // a subject's constructor or main(): no run, no scheduler
+  kmapsim::ApiGuard guard(*mp);
+  // READ_ONCE() and friends are macros: the site is the subject's line, the
+  // name the macro's (a spin's soft-lockup report names it).
+  kmapsim::SiteGuard site(*mp, reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), api);
+  mp->shared_access(addr, static_cast<kmapsim::Shared>(kind), api);
+}
+void might_fault(void) {
+  KMAPSIM_API;
+  if (!m.cur().pagefault_disabled) might_sleep();
+}
+void cond_resched(void) {
+  KMAPSIM_API;
+  m.might_sleep("cond_resched");
+  m.yield_point("cond_resched");
+  m.sched_point("cond_resched");
+}
+void schedule(void) {
+  KMAPSIM_API;
+  m.might_sleep("schedule");
+  m.yield_point("schedule");
+  m.sched_point("schedule");
+}
+void msleep(unsigned int) {
+  KMAPSIM_API;
+  m.might_sleep("msleep");
+  m.yield_point("msleep");
+  m.sched_point("msleep");
+}
+int smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
+int raw_smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
+int num_online_cpus(void) { KMAPSIM_API; return static_cast<int>(m.profile().nr_cpus); }
+// kmapsim_current(), kmapsim_task_comm(): task_struct.cc
+
+// ---- workqueue.h, interrupt.h, kthread.h
+bool schedule_work(struct work_struct *work) {
+  KMAPSIM_API;
+  m.note_handover(work, "schedule_work");
+  return m.workqueue().schedule_work(work);
+}
+bool flush_work(struct work_struct *work) { KMAPSIM_API; return m.workqueue().flush_work(work); }
+bool cancel_work_sync(struct work_struct *work) { KMAPSIM_API; return m.workqueue().cancel_work_sync(work); }
+void flush_scheduled_work(void) { KMAPSIM_API; m.workqueue().flush_scheduled_work(); }
+int request_irq(unsigned int irq, irq_handler_t handler, unsigned long, const char *name, void *dev_id) {
+  KMAPSIM_API;
+  m.note_handover(dev_id, "request_irq");
+  return m.irq().request_irq(irq, reinterpret_cast<int (*)(int, void *)>(handler), name, dev_id);
+}
+const void *free_irq(unsigned int irq, void *dev_id) {
+  KMAPSIM_API;
+  m.irq().free_irq(irq, dev_id);
+  return nullptr;
+}
+struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, const char *name) {
+  KMAPSIM_API;
+  m.might_sleep("kthread_run");
+  m.note_handover(data, "kthread_run");
+  int id = m.create_task(name ? name : "kthread", nullptr, threadfn, data);
+  m.sched_point("kthread_run");
+  return kmapsim::kernel_task(m, id);
+}
+
+// ---- percpu.h
+void *kmapsim_this_cpu_ptr(void *base, size_t size) {
+  KMAPSIM_API;
+  return m.percpu().percpu_ptr(base, size, -1, false);
+}
+void kmapsim_register_percpu(const void *base, const char *name) { kmapsim::percpu_names()[base] = name; }
+void *kmapsim_per_cpu_ptr(void *base, size_t size, int cpu) { KMAPSIM_API; return m.percpu().percpu_ptr(base, size, cpu, true); }
+
+}  // extern "C"
