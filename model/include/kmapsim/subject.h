@@ -38,10 +38,12 @@
 /*
  * Every run starts from a freshly booted machine: the subject's globals and
  * statics are placed where kmapsim restores their initial values before
- * each run.
+ * each run. Its code has a section of its own too, so that the watchdog
+ * can tell a loop stopped in subject code from one stopped inside an
+ * instrumentation callback it calls.
  */
 #if defined(__clang__) && !defined(KMAPSIM_NO_SUBJECT_SECTIONS)
-#pragma clang section bss = "kmapsim_bss" data = "kmapsim_data"
+#pragma clang section bss = "kmapsim_bss" data = "kmapsim_data" text = "kmapsim_text"
 #endif
 
 KMAPSIM_EXTERN_C_BEGIN

@@ -39,10 +39,24 @@ extern "C" [[noreturn]] void kmapsim_watchdog_landing(void *pc) {
   _exit(3);
 }
 
+// Subject code (kmapsim/subject.h's text section); absent: no subject.
+extern "C" char __start_kmapsim_text[] __attribute__((weak));
+extern "C" char __stop_kmapsim_text[] __attribute__((weak));
+
 namespace kmapsim {
 
 namespace {
 constexpr int kSignal = SIGVTALRM;  // libFuzzer's -timeout has SIGALRM
+
+// Whether the interrupted pc is the subject's own code. A loop spends part
+// of its time in the callbacks its instrumentation calls (kmapsim's access
+// checks, libFuzzer's comparison tracing), which may not have set up a
+// frame: stopped there, the frame chain skips the looping function and the
+// report would name another site than a replay does.
+bool in_subject_text(uintptr_t pc) {
+  if (!__start_kmapsim_text || +__stop_kmapsim_text <= +__start_kmapsim_text) return true;
+  return pc >= reinterpret_cast<uintptr_t>(__start_kmapsim_text) && pc < reinterpret_cast<uintptr_t>(__stop_kmapsim_text);
+}
 thread_local bool t_armed = false;
 thread_local timer_t t_timer;
 thread_local double t_period = 0;
@@ -72,8 +86,19 @@ void on_tick(int, siginfo_t *, void *uctx) {
   }
   if (t_stalled < 2 || m->api_depth() > 0) return;  // inside the model: it returns soon
 #if defined(__x86_64__)
-  m->set_watchdog_fired();
   greg_t *regs = static_cast<ucontext_t *>(uctx)->uc_mcontext.gregs;
+  if (!in_subject_text(static_cast<uintptr_t>(regs[REG_RIP]))) {
+    // Look again in a millisecond (timer_settime is async-signal-safe);
+    // the period resumes after that tick.
+    struct itimerspec its;
+    memset(&its, 0, sizeof its);
+    its.it_value.tv_nsec = 1000000;
+    its.it_interval.tv_sec = static_cast<time_t>(t_period);
+    its.it_interval.tv_nsec = static_cast<long>((t_period - std::floor(t_period)) * 1e9);
+    timer_settime(t_timer, 0, &its, nullptr);
+    return;
+  }
+  m->set_watchdog_fired();
   uintptr_t sp = ((static_cast<uintptr_t>(regs[REG_RSP]) - 256) & ~uintptr_t(15)) - 8;
   // As if the spinning instruction had called the landing (its address + 1:
   // return addresses are looked up at pc - 1): the report's call trace.
