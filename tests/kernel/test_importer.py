@@ -3,7 +3,10 @@ from the file, from the tree's headers, from kmapsim, and what becomes a
 trap; #if evaluated with the profile's config; the unit compiles."""
 
 import os
+import re
 import subprocess
+
+import pytest
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -127,3 +130,138 @@ def test_before_rev_and_patch_trees(tmp_path, monkeypatch):
     after = check.patched_tree(tree, str(patch), [("lib/widget.c", None)])
     assert "extra(void)" in open(os.path.join(after, "lib", "widget.c")).read()
     assert open(path).read() == old
+
+
+# An ops table names its functions only in a designated initializer; an enum
+# takes its values from macros of a uapi header. Both are uses, not member
+# names, or the unit would not compile.
+OPS_FILE = r'''
+#include <linux/widget.h>
+#include <linux/hint.h>
+static void widget_release(struct widget *w)
+{
+	w->len = 0;
+}
+static bool widget_get(struct widget *w)
+{
+	return w->len != 0;
+}
+static void widget_unused(struct widget *w) { }
+static const struct widget_ops widget_default_ops = {
+	.release	= widget_release,
+	.get		= widget_get,
+};
+static const struct widget_ops *const widget_table[] = {
+	[WIDGET_HINT_SHORT] = &widget_default_ops,
+};
+void widget_attach(struct widget *w)
+{
+	w->ops = widget_table[WIDGET_HINT_SHORT];
+	w->ops->release(w);
+}
+'''
+
+OPS_HEADER = r'''
+#ifndef _LINUX_WIDGET_H
+#define _LINUX_WIDGET_H
+struct widget;
+struct widget_ops {
+	void (*release)(struct widget *w);
+	bool (*get)(struct widget *w);
+	void (*unused)(struct widget *w);
+};
+struct widget {
+	size_t len;
+	const struct widget_ops *ops;
+};
+#endif
+'''
+
+HINT_HEADER = r'''
+#ifndef _LINUX_HINT_H
+#define _LINUX_HINT_H
+#include <uapi/linux/hint.h>
+enum widget_hint {
+	WIDGET_HINT_NONE	= HINT_LIFE_NONE,
+	WIDGET_HINT_SHORT	= HINT_LIFE_SHORT,
+} __packed;
+#endif
+'''
+
+UAPI_HINT_HEADER = r'''
+#ifndef _UAPI_LINUX_HINT_H
+#define _UAPI_LINUX_HINT_H
+#define HINT_LIFE_NONE	0
+#define HINT_LIFE_SHORT	1
+#endif
+'''
+
+
+def make_ops_tree(tmp):
+    for d in ("lib", "include/linux", "include/uapi/linux"):
+        os.makedirs(os.path.join(tmp, d))
+    for rel, text in (("lib/widget_ops.c", OPS_FILE), ("include/linux/widget.h", OPS_HEADER),
+                      ("include/linux/hint.h", HINT_HEADER), ("include/uapi/linux/hint.h", UAPI_HINT_HEADER)):
+        open(os.path.join(tmp, rel), "w").write(text)
+    open(os.path.join(tmp, "Makefile"), "w").write("VERSION = 6\nPATCHLEVEL = 9\nSUBLEVEL = 1\n")
+    return tmp
+
+
+def compile_unit(tmp_path, text):
+    src = tmp_path / "unit.c"
+    src.write_text(text + "\nKMAPSIM_SUBJECT(t) { }\n")
+    return subprocess.run(["clang", "-std=gnu11", "-fsyntax-only", "-Werror=implicit-function-declaration",
+                           "-I", os.path.join(ROOT, "model", "include"), str(src)], capture_output=True, text=True)
+
+
+def test_initializer_names_functions_and_enum_values_use_macros(tmp_path):
+    items = ctokens.split_items(OPS_FILE, "widget_ops.c", {})
+    ops = [it for it in items if "widget_default_ops" in it.names][0]
+    assert {"widget_release", "widget_get"} <= ops.uses
+    hint = [it for it in ctokens.split_items(HINT_HEADER, "hint.h", {}) if "enum widget_hint" in it.names][0]
+    assert {"HINT_LIFE_NONE", "HINT_LIFE_SHORT"} <= hint.uses
+    assert {"WIDGET_HINT_NONE", "WIDGET_HINT_SHORT"} <= set(hint.names)
+    # a struct body's members are still not uses
+    wops = [it for it in ctokens.split_items(OPS_HEADER, "widget.h", {}) if "struct widget_ops" in it.names][0]
+    assert not {"release", "get", "unused"} & wops.uses
+
+    tree = make_ops_tree(str(tmp_path / "tree"))
+    unit = importer.import_functions(tree, "lib/widget_ops.c", ["widget_attach"], "strict")
+    assert set(unit.functions) == {"widget_release", "widget_get", "widget_attach"}
+    assert "widget_unused" not in unit.text
+    assert "#define HINT_LIFE_SHORT" in unit.text and "#define HINT_LIFE_NONE" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def _debian_tree(version):
+    """The unpacked Debian tree of the kernel label, if it is there (this
+    test never installs one)."""
+    from kmapsim_kernel import kernel_src
+    if not os.path.exists(os.path.join(kernel_src.cache_dir(), "kernel", version, ".unpacked")):
+        pytest.skip("linux-source-%s is not unpacked (scripts/kmapsim kernel-src %s)" % (version, version))
+    return kernel_src.tree_path(version)
+
+
+@pytest.mark.parametrize("version", ["6.1", "6.12"])
+def test_real_splice_ops_tables_name_their_functions(version):
+    """fs/splice.c's page_cache_pipe_buf_ops names its release function only
+    in its initializer."""
+    tree = _debian_tree(version)
+    text = open(os.path.join(tree, "fs", "splice.c"), errors="replace").read()
+    items = ctokens.split_items(text, "fs/splice.c", importer.config_macros("strict"))
+    ops = [it for it in items if "page_cache_pipe_buf_ops" in it.names and it.kind == "decl"]
+    assert ops and "page_cache_pipe_buf_release" in ops[0].uses
+
+
+def test_real_rw_hint_values_come_from_uapi_fcntl(tmp_path):
+    """6.12's enum rw_hint (linux/rw_hint.h) takes its values from
+    uapi/linux/fcntl.h's RWH_WRITE_LIFE_* macros: the unit defines them."""
+    tree = _debian_tree("6.12")
+    unit = importer.import_files(tree, [("net/sunrpc/svcsock.c", ["svc_flush_bvec"])], "strict",
+                                 extra=["WRITE_LIFE_SHORT"])
+    assert "enum rw_hint {" in unit.text
+    for v in ("NOT_SET", "NONE", "SHORT", "MEDIUM", "LONG", "EXTREME"):
+        assert re.search(r"#define RWH_WRITE_LIFE_%s\b" % v, unit.text)
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
