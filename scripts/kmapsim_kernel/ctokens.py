@@ -405,6 +405,7 @@ def _member_names(cur):
     out = set()
     kinds = []  # per open brace: True if it opens a struct/union body
     pd = 0
+    width = False  # after a bit-field's ':'
     for j, t in enumerate(cur):
         if t.text == "{":
             kinds.append(_opens_record(cur, j))
@@ -418,9 +419,12 @@ def _member_names(cur):
                 out.add(cur[j + 2].text)
         elif t.text == ")":
             pd -= 1
-        elif kinds and kinds[-1] and pd == 0 and t.text in (";", ",", "[", ":") and j > 0 \
-                and cur[j - 1].kind == "ident":
-            out.add(cur[j - 1].text)
+        elif kinds and kinds[-1] and pd == 0 and t.text in (";", ",", "[", ":"):
+            # "unsigned int x : WIDTH;": the name before ':' is the member,
+            # the width after it a value
+            if j > 0 and cur[j - 1].kind == "ident" and not width:
+                out.add(cur[j - 1].text)
+            width = t.text == ":"
     return out
 
 
