@@ -196,10 +196,14 @@ class Rounds:
             rnd += 1
         sys.stdout.write(verdict)
         if fuzz_rounds:
+            # The first round's verdict counts its own runs; this line counts
+            # every explore round's, and so does --json's "discarded".
             inputs = sum(len(files) for _, _, files in os.walk(self.corpus))
-            print("kmapsim: clean: %s on %s: no report in %ds: %d explore round(s), %d runs in all; "
+            discarded = ", %d of them discarded at the entry check" % self.discarded if self.discarded else ""
+            print("kmapsim: clean: %s on %s: no report in %ds: %d explore round(s), %d runs in all%s; "
                   "%d coverage-guided round(s), %ds, corpus of %d input(s)" % (
-                      self.label, self.profile, self.seconds, explore_rounds, runs, fuzz_rounds, fuzz_seconds, inputs))
+                      self.label, self.profile, self.seconds, explore_rounds, runs, discarded, fuzz_rounds,
+                      fuzz_seconds, inputs))
         sys.stdout.flush()
         return 0
 

@@ -3,7 +3,11 @@
     {"format": "kmapsim-report 1", "verdict": "report" | "clean",
      "class", "first_line", "crash_file", "replay",
      "discarded": <runs that broke the entry check of the function under
-                  test: the caller's contract, not reported; 0 if none>,
+                  test: the caller's contract, not reported; 0 if none.
+                  check counts every explore round's, the number its
+                  "runs in all" line prints after the first round's verdict
+                  (which counts that round's own); 0 from repro and
+                  torture>,
      "report": <docs/report.schema.json's object, or null when clean>,
      "text": <the report's text, or null>}
 

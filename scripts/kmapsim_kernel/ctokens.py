@@ -397,22 +397,66 @@ def _enumerators(cur, brace):
 
 def _member_names(cur):
     """Member names declared inside the braces of a struct/union body: the
-    identifier before ';', ',', '[' or ':' (or inside '(*name)') at brace
-    depth >= 1 and parenthesis depth 0."""
+    identifier before ';', ',', '[' or ':' (or inside '(*name)') at
+    parenthesis depth 0 in a brace that opens a struct or union body
+    ("struct tag {", "union {"). The braces of an initializer ("= { .release
+    = fn, }") and of an enum body ("X = RWH_X,") hold values, not members:
+    the names there are uses."""
     out = set()
-    bd = 0
+    kinds = []  # per open brace: True if it opens a struct/union body
     pd = 0
+    width = False  # after a bit-field's ':'
     for j, t in enumerate(cur):
         if t.text == "{":
-            bd += 1
+            kinds.append(_opens_record(cur, j))
         elif t.text == "}":
-            bd -= 1
+            if kinds:
+                kinds.pop()
         elif t.text == "(":
             pd += 1
-            if bd >= 1 and pd == 1 and j + 2 < len(cur) and cur[j + 1].text == "*" and cur[j + 2].kind == "ident":
+            if kinds and kinds[-1] and pd == 1 and j + 2 < len(cur) and cur[j + 1].text == "*" \
+                    and cur[j + 2].kind == "ident":
                 out.add(cur[j + 2].text)
         elif t.text == ")":
             pd -= 1
-        elif bd >= 1 and pd == 0 and t.text in (";", ",", "[", ":", "}") and j > 0 and cur[j - 1].kind == "ident":
-            out.add(cur[j - 1].text)
+        elif kinds and kinds[-1] and pd == 0 and t.text in (";", ",", "[", ":"):
+            # "unsigned int x : WIDTH;": the name before ':' is the member,
+            # the width after it a value
+            if j > 0 and cur[j - 1].kind == "ident" and not width:
+                out.add(cur[j - 1].text)
+            width = t.text == ":"
     return out
+
+
+def _opens_record(cur, j):
+    """Whether the '{' at cur[j] opens a struct or union body: "struct {",
+    "struct tag {", with attributes such as __packed or __aligned(8)
+    around the tag allowed."""
+    k = j - 1
+    seen_tag = False
+    while k >= 0:
+        t = cur[k]
+        if t.text in ("struct", "union"):
+            return True
+        if t.text == ")":
+            # an attribute's argument list: __aligned(8), __attribute__((x))
+            d = 0
+            while k >= 0:
+                if cur[k].text == ")":
+                    d += 1
+                elif cur[k].text == "(":
+                    d -= 1
+                    if d == 0:
+                        break
+                k -= 1
+            k -= 1
+            if k < 0 or cur[k].kind != "ident" or not (cur[k].text in _ATTRS or cur[k].text.startswith("__")):
+                return False
+        elif t.kind == "ident" and (t.text in _ATTRS or t.text.startswith("__")):
+            pass
+        elif t.kind == "ident" and not seen_tag:
+            seen_tag = True
+        else:
+            return False
+        k -= 1
+    return False

@@ -413,7 +413,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     out.append("")
     if any(n in MODEL_VARS for n in weak_vars):
         out.append(_PIPE_OPS)
-    for name in weak_vars:
+    for name in sorted(weak_vars):  # the work list follows set order, which varies by process
         if name in MODEL_VARS:
             out.append(MODEL_VARS[name])
             continue

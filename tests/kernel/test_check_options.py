@@ -3,7 +3,9 @@
   them to the check of the generated unit (neither: check decides);
 - `check --json` counts the runs discarded for breaking the entry check
   (tests/kernel/entry_contract.c: a WARN_ON_ONCE-return on entry), the same
-  number the clean verdict prints, and 0 for a subject with no entry check."""
+  number the clean verdict prints, and 0 for a subject with no entry check;
+  over several explore rounds, the total the "runs in all" line prints (the
+  first round's verdict counts only its own)."""
 
 import json
 import os
@@ -34,10 +36,10 @@ def test_plain_accesses_reach_check(tmp_path, monkeypatch, flags, want):
     assert calls == [want, want]   # both sides alike
 
 
-def run_check(tmp_path, subject, name):
+def run_check(tmp_path, subject, name, seconds=2):
     out = tmp_path / (name + ".json")
     p = subprocess.run([os.path.join(ROOT, "scripts", "kmapsim"), "check", os.path.join(HERE, subject),
-                        "--subject", name, "--seconds", "2", "--json", str(out)],
+                        "--subject", name, "--seconds", str(seconds), "--json", str(out)],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return p, json.loads(out.read_text())
 
@@ -49,3 +51,15 @@ def test_json_counts_discarded_runs(tmp_path):
     assert doc["discarded"] > 0 and doc["discarded"] == said
     p, doc = run_check(tmp_path, "kernel_surface.c", "current_ok")
     assert p.returncode == 0 and doc["verdict"] == "clean" and doc["discarded"] == 0
+
+
+def test_json_discarded_is_every_explore_rounds(tmp_path):
+    # 8 s: an explore round of 4 s, a coverage-guided one of 2 s, a second
+    # explore round of about 2 s
+    p, doc = run_check(tmp_path, "entry_contract.c", "entry_warn", seconds=8)
+    assert p.returncode == 0 and doc["verdict"] == "clean", p.stdout
+    first = re.findall(r"; (\d+) of the runs discarded: they broke the entry check", p.stdout)
+    m = re.search(r": (\d+) explore round\(s\), (\d+) runs in all, (\d+) of them discarded at the entry check; ",
+                  p.stdout)
+    assert len(first) == 1 and m and int(m.group(1)) >= 2, p.stdout
+    assert doc["discarded"] == int(m.group(3)) > int(first[0])

@@ -3,7 +3,10 @@ from the file, from the tree's headers, from kmapsim, and what becomes a
 trap; #if evaluated with the profile's config; the unit compiles."""
 
 import os
+import re
 import subprocess
+
+import pytest
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -127,3 +130,174 @@ def test_before_rev_and_patch_trees(tmp_path, monkeypatch):
     after = check.patched_tree(tree, str(patch), [("lib/widget.c", None)])
     assert "extra(void)" in open(os.path.join(after, "lib", "widget.c")).read()
     assert open(path).read() == old
+
+
+# An ops table names its functions only in a designated initializer; an enum
+# takes its values, and a bit-field its width, from macros of a uapi header.
+# All are uses, not member names, or the unit would not compile.
+OPS_FILE = r'''
+#include <linux/widget.h>
+#include <linux/hint.h>
+static void widget_release(struct widget *w)
+{
+	w->len = 0;
+}
+static bool widget_get(struct widget *w)
+{
+	return w->len != 0;
+}
+static void widget_unused(struct widget *w) { }
+static const struct widget_ops widget_default_ops = {
+	.release	= widget_release,
+	.get		= widget_get,
+};
+static const struct widget_ops *const widget_table[] = {
+	[WIDGET_HINT_SHORT] = &widget_default_ops,
+};
+void widget_attach(struct widget *w)
+{
+	struct widget_slot slot = { .hint = WIDGET_HINT_SHORT };
+
+	w->ops = widget_table[slot.hint];
+	w->ops->release(w);
+}
+'''
+
+OPS_HEADER = r'''
+#ifndef _LINUX_WIDGET_H
+#define _LINUX_WIDGET_H
+struct widget;
+struct widget_ops {
+	void (*release)(struct widget *w);
+	bool (*get)(struct widget *w);
+	void (*unused)(struct widget *w);
+};
+struct widget {
+	size_t len;
+	const struct widget_ops *ops;
+};
+#endif
+'''
+
+HINT_HEADER = r'''
+#ifndef _LINUX_HINT_H
+#define _LINUX_HINT_H
+#include <uapi/linux/hint.h>
+enum widget_hint {
+	WIDGET_HINT_NONE	= HINT_LIFE_NONE,
+	WIDGET_HINT_SHORT	= HINT_LIFE_SHORT,
+} __packed;
+struct widget_slot {
+	unsigned int hint : HINT_BITS;
+	unsigned int spare : 32 - HINT_BITS;
+};
+#endif
+'''
+
+UAPI_HINT_HEADER = r'''
+#ifndef _UAPI_LINUX_HINT_H
+#define _UAPI_LINUX_HINT_H
+#define HINT_LIFE_NONE	0
+#define HINT_LIFE_SHORT	1
+#define HINT_BITS	4
+#endif
+'''
+
+
+def make_ops_tree(tmp):
+    for d in ("lib", "include/linux", "include/uapi/linux"):
+        os.makedirs(os.path.join(tmp, d))
+    for rel, text in (("lib/widget_ops.c", OPS_FILE), ("include/linux/widget.h", OPS_HEADER),
+                      ("include/linux/hint.h", HINT_HEADER), ("include/uapi/linux/hint.h", UAPI_HINT_HEADER)):
+        open(os.path.join(tmp, rel), "w").write(text)
+    open(os.path.join(tmp, "Makefile"), "w").write("VERSION = 6\nPATCHLEVEL = 9\nSUBLEVEL = 1\n")
+    return tmp
+
+
+def compile_unit(tmp_path, text):
+    src = tmp_path / "unit.c"
+    src.write_text(text + "\nKMAPSIM_SUBJECT(t) { }\n")
+    return subprocess.run(["clang", "-std=gnu11", "-fsyntax-only", "-Werror=implicit-function-declaration",
+                           "-I", os.path.join(ROOT, "model", "include"), str(src)], capture_output=True, text=True)
+
+
+def test_initializer_names_functions_and_enum_values_use_macros(tmp_path):
+    items = ctokens.split_items(OPS_FILE, "widget_ops.c", {})
+    ops = [it for it in items if "widget_default_ops" in it.names][0]
+    assert {"widget_release", "widget_get"} <= ops.uses
+    hint = [it for it in ctokens.split_items(HINT_HEADER, "hint.h", {}) if "enum widget_hint" in it.names][0]
+    assert {"HINT_LIFE_NONE", "HINT_LIFE_SHORT"} <= hint.uses
+    assert {"WIDGET_HINT_NONE", "WIDGET_HINT_SHORT"} <= set(hint.names)
+    slot = [it for it in ctokens.split_items(HINT_HEADER, "hint.h", {}) if "struct widget_slot" in it.names][0]
+    assert "HINT_BITS" in slot.uses and not {"hint", "spare"} & slot.uses  # a bit-field's width is a use
+    # a struct body's members are still not uses
+    wops = [it for it in ctokens.split_items(OPS_HEADER, "widget.h", {}) if "struct widget_ops" in it.names][0]
+    assert not {"release", "get", "unused"} & wops.uses
+
+    tree = make_ops_tree(str(tmp_path / "tree"))
+    unit = importer.import_functions(tree, "lib/widget_ops.c", ["widget_attach"], "strict")
+    assert set(unit.functions) == {"widget_release", "widget_get", "widget_attach"}
+    assert "widget_unused" not in unit.text
+    assert "#define HINT_LIFE_SHORT" in unit.text and "#define HINT_LIFE_NONE" in unit.text
+    assert "#define HINT_BITS" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def _debian_tree(version):
+    """The unpacked Debian tree of the kernel label, if it is there (this
+    test never installs one)."""
+    from kmapsim_kernel import kernel_src
+    if not os.path.exists(os.path.join(kernel_src.cache_dir(), "kernel", version, ".unpacked")):
+        pytest.skip("linux-source-%s is not unpacked (scripts/kmapsim kernel-src %s)" % (version, version))
+    return kernel_src.tree_path(version)
+
+
+@pytest.mark.parametrize("version", ["6.1", "6.12"])
+def test_real_splice_ops_tables_name_their_functions(version):
+    """fs/splice.c's page_cache_pipe_buf_ops names its release function only
+    in its initializer."""
+    tree = _debian_tree(version)
+    text = open(os.path.join(tree, "fs", "splice.c"), errors="replace").read()
+    items = ctokens.split_items(text, "fs/splice.c", importer.config_macros("strict"))
+    ops = [it for it in items if "page_cache_pipe_buf_ops" in it.names and it.kind == "decl"]
+    assert ops and "page_cache_pipe_buf_release" in ops[0].uses
+
+
+def test_real_rw_hint_values_come_from_uapi_fcntl(tmp_path):
+    """6.12's enum rw_hint (linux/rw_hint.h) takes its values from
+    uapi/linux/fcntl.h's RWH_WRITE_LIFE_* macros: the unit defines them."""
+    tree = _debian_tree("6.12")
+    unit = importer.import_files(tree, [("net/sunrpc/svcsock.c", ["svc_flush_bvec"])], "strict",
+                                 extra=["WRITE_LIFE_SHORT"])
+    assert "enum rw_hint {" in unit.text
+    for v in ("NOT_SET", "NONE", "SHORT", "MEDIUM", "LONG", "EXTREME"):
+        assert re.search(r"#define RWH_WRITE_LIFE_%s\b" % v, unit.text)
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_unit_text_does_not_depend_on_the_hash_seed(tmp_path):
+    """Variables defined in another file (weak definitions in the unit) come
+    out in one order whatever Python's string hashing: the unit's text, and
+    so its cache key, is the same in every process."""
+    tree = str(tmp_path / "tree")
+    os.makedirs(os.path.join(tree, "lib"))
+    os.makedirs(os.path.join(tree, "include", "linux"))
+    names = ["gadget_%s" % c for c in "abcdefgh"]
+    open(os.path.join(tree, "include", "linux", "gadget.h"), "w").write(
+        "".join("extern int %s;\n" % n for n in names))
+    open(os.path.join(tree, "lib", "gadget.c"), "w").write(
+        "#include <linux/gadget.h>\nint gadget_sum(void)\n{\n\treturn %s;\n}\n" % " + ".join(names))
+    code = ("import sys; sys.path.insert(0, %r); from kmapsim_kernel import importer; "
+            "sys.stdout.write(importer.import_functions(%r, 'lib/gadget.c', ['gadget_sum'], 'strict').text)"
+            % (os.path.join(ROOT, "scripts"), tree))
+    texts = set()
+    for seed in ("1", "2", "3", "4", "5"):
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=dict(os.environ, PYTHONHASHSEED=seed))
+        assert r.returncode == 0, r.stderr
+        texts.add(r.stdout)
+    assert len(texts) == 1
+    text = texts.pop()
+    assert all(("%s __attribute__((weak));" % n) in text for n in names), text

@@ -492,6 +492,64 @@ TEST(Irq, HandlerOnTheHoldersOwnCpuIsStillADeadlock) {
   EXPECT_TRUE(Reported(r, BugClass::PkmapDeadlock, {"in an interrupt handler while main holds it without disabling interrupts"}));
 }
 
+// free_irq() waits for a handler still running on another CPU. Three CPUs:
+// the handler, on main, spins on a lock a task on the second CPU holds
+// until the task on the third has freed the line; that task's free_irq()
+// waits for the handler: none of them can move. The report names the wait
+// as free_irq()'s, not as a spinlock's.
+volatile int g_xheld_by_holder, g_in_handler, g_freed;
+
+Machine &three_cpus() {
+  static std::unique_ptr<Machine> m;
+  if (!m) {
+    kmapsim::Profile p = *kmapsim::find_profile("strict");
+    p.name += "-3cpu";
+    p.nr_cpus = 3;
+    m = std::make_unique<Machine>(p);
+  }
+  return *m;
+}
+
+TEST(Irq, FreeIrqWaitingForAHandlerThatCannotFinishIsNamedAsSuch) {
+  ScriptSource src = irq_always();
+  RunResult r = three_cpus().run(+[] {
+    spin_lock_init(&g_xlock);
+    g_armed = 0;
+    g_xheld_by_holder = 0;
+    g_in_handler = 0;
+    g_freed = 0;
+    g_task = kmapsim_current();
+    request_irq(7, +[](int, void *) -> irqreturn_t {
+      if (!g_armed || kmapsim_current() != g_task) return IRQ_HANDLED;
+      WRITE_ONCE(g_in_handler, 1);
+      spin_lock(&g_xlock);
+      spin_unlock(&g_xlock);
+      return IRQ_HANDLED;
+    }, 0, "test-irq", &g_dev);
+    kthread_run(+[](void *) -> int {
+      unsigned long flags;
+      spin_lock_irqsave(&g_xlock, flags);
+      WRITE_ONCE(g_xheld_by_holder, 1);
+      while (!READ_ONCE(g_freed)) cpu_relax();
+      spin_unlock_irqrestore(&g_xlock, flags);
+      return 0;
+    }, nullptr, "holder");
+    kthread_run(+[](void *) -> int {
+      while (!READ_ONCE(g_in_handler)) cpu_relax();
+      free_irq(7, &g_dev);
+      WRITE_ONCE(g_freed, 1);
+      return 0;
+    }, nullptr, "freer");
+    while (!READ_ONCE(g_xheld_by_holder)) cpu_relax();
+    g_armed = 1;
+    cond_resched();  // the interrupt fires here, on main
+  }, src);
+  g_armed = 0;
+  EXPECT_TRUE(Reported(r, BugClass::SoftLockup, {"holder spins at READ_ONCE()", "main waits for a spinlock",
+                                                 "freer waits for a running interrupt handler in free_irq()"}))
+      << r.report.text;
+}
+
 TEST(Irq, FreeIrqOfAnUnrequestedLine) {
   RunResult r = run("strict", +[] { free_irq(3, nullptr); });
   EXPECT_TRUE(Reported(r, BugClass::SubjectBug, {"free_irq(3)"}));

@@ -99,7 +99,7 @@ void Irq::fire(size_t which) {
       in_progress_.erase(in_progress_.begin() + static_cast<long>(i));
       break;
     }
-  if (m_.blocked_on(Wait::Spin)) m_.wake(Wait::Spin, done_key(), true);  // synchronize_irq()
+  if (m_.blocked_on(Wait::IrqSync)) m_.wake(Wait::IrqSync, done_key(), true);  // synchronize_irq()
   t.irqs_off--;
   if (t.kmap_ctrl.size() > depth) {
     const LocalMap &m = t.kmap_ctrl.back();

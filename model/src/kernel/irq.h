@@ -33,7 +33,7 @@ class Irq {
   void fire_idle(size_t k);
   // A handler of dev_id is in progress on some CPU (synchronize_irq waits).
   bool in_progress(const void *dev_id) const;
-  // What a task waiting for a handler to finish blocks on (Wait::Spin).
+  // What a task waiting for a handler to finish blocks on (Wait::IrqSync).
   const void *done_key() const { return &in_progress_; }
   int fired() const { return counter_; }  // interrupt instances of this run
   void reset() {

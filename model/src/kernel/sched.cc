@@ -213,7 +213,7 @@ void Sched::block(Wait why, const void *obj, const char *api) {
   t.wait = why;
   t.wait_obj = obj;
   // A spinning task keeps its CPU busy; a sleeping one gives it up.
-  if (why != Wait::Spin && cpus_[t.cpu].curr == t.id) cpus_[t.cpu].curr = -1;
+  if (!keeps_cpu(why) && cpus_[t.cpu].curr == t.id) cpus_[t.cpu].curr = -1;
   m_.event(Ev::Block, static_cast<uint64_t>(why), 0, api);
   m_.executor().sleep(t, why, api);  // another fiber runs, or a condition variable
 }
@@ -235,7 +235,8 @@ void Sched::wake(Wait why, const void *obj, bool all) {
 // Who waits for what, and what each CPU runs: the tail of deadlock and
 // soft-lockup reports. Returns whether some task waits for a PKMAP slot.
 bool Sched::describe_waiters(std::string &who) const {
-  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue (wait_event)"};
+  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue (wait_event)",
+                                       "a running interrupt handler in free_irq()"};
   who.clear();
   bool pkmap = false;
   for (size_t i = 0; i < ntasks_; i++) {

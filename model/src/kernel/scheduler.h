@@ -29,7 +29,10 @@ enum class TaskState : uint8_t { Runnable, Blocked, Dead };
 // How a sleeping wait may end early (locking.h): by a signal, a fatal
 // signal, its timeout.
 enum class WaitMode : uint8_t { Uninterruptible, Interruptible, Killable, Timeout, InterruptibleTimeout, KillableTimeout };
-enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue };
+// IrqSync: free_irq() waiting, as synchronize_irq() does, for a handler of
+// its line still running on another CPU; it spins (keeps its CPU) like Spin.
+enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync };
+inline bool keeps_cpu(Wait w) { return w == Wait::Spin || w == Wait::IrqSync; }
 
 // What a shared-memory access of the API (READ_ONCE, smp_load_acquire,
 // atomic_*, cpu_relax, the barriers) tells the scheduler (sched_fair.cc).

@@ -38,7 +38,7 @@ void FiberExecutor::run_subject(const void *, void (*fn)(void *), void *arg) {
 // CPU; as the kernel's synchronize_irq() does, wait (spinning, keeping this
 // CPU) until it returns. Otherwise nothing runs elsewhere: no decision.
 void FiberExecutor::synchronize_irq(const void *dev_id) {
-  while (m_.irq().in_progress(dev_id)) m_.block(Wait::Spin, m_.irq().done_key(), "synchronize_irq");
+  while (m_.irq().in_progress(dev_id)) m_.block(Wait::IrqSync, m_.irq().done_key(), "synchronize_irq");
 }
 
 void FiberExecutor::end_at_report() { m_.abandon_run(); }

@@ -162,7 +162,8 @@ void Torture::tick(double t) {
 }
 
 [[noreturn]] void Torture::hang(double waited) {
-  static const char *const kWait[] = {"-", "a mutex", "a completion", "a work item", "a PKMAP slot", "a spinlock", "work", "a wait queue"};
+  static const char *const kWait[] = {"-", "a mutex", "a completion", "a work item", "a PKMAP slot", "a spinlock", "work", "a wait queue",
+                                        "a running interrupt handler in free_irq()"};
   fprintf(stderr, "kmapsim: torture: the tasks did not finish %.0fs after the time was up (kmapsim hung?):\n", waited);
   for (size_t i = 0; i < m_.ntasks(); i++) {
     const Task &q = m_.task(static_cast<int>(i));

@@ -165,13 +165,13 @@ void Torture::sleep(Task &t, Wait why, const char *) {
   stats_.sleeps++;
   stats_.pkmap_waits += why == Wait::Pkmap;
   cv_.notify_all();  // its CPU is free
-  if (why != Wait::Spin) check_all_blocked();
+  if (!keeps_cpu(why)) check_all_blocked();
   int id = t.id;
   wait([&] { return t.state == TaskState::Runnable || (why == Wait::IdleWorker && stopping_); });
   t.state = TaskState::Runnable;
   t.wait = Wait::None;
   t.wait_obj = nullptr;
-  if (why != Wait::Spin) acquire_cpu(id, false, false);
+  if (!keeps_cpu(why)) acquire_cpu(id, false, false);
 }
 
 // Every live task blocked (the idle kworker aside): nobody can wake them.
