@@ -62,17 +62,18 @@ thread_local timer_t t_timer;
 thread_local double t_period = 0;
 thread_local uint64_t t_steps = 0, t_serial = 0;
 thread_local int t_stalled = 0;
+thread_local int t_retries = 0;  // ticks that found the loop outside subject code
 
 void on_tick(int, siginfo_t *, void *uctx) {
   Machine *m = Machine::running();
   if (!m || !m->in_run() || !m->policy().decides_schedule || m->cur_task() < 0) {
-    t_stalled = 0;
+    t_stalled = t_retries = 0;
     return;
   }
   if (m->sched().steps() != t_steps || m->run_serial() != t_serial) {
     t_steps = m->sched().steps();
     t_serial = m->run_serial();
-    t_stalled = 0;
+    t_stalled = t_retries = 0;
     return;
   }
   ++t_stalled;
@@ -87,17 +88,19 @@ void on_tick(int, siginfo_t *, void *uctx) {
   if (t_stalled < 2 || m->api_depth() > 0) return;  // inside the model: it returns soon
 #if defined(__x86_64__)
   greg_t *regs = static_cast<ucontext_t *>(uctx)->uc_mcontext.gregs;
-  if (!in_subject_text(static_cast<uintptr_t>(regs[REG_RIP]))) {
-    // Look again in a millisecond (timer_settime is async-signal-safe);
-    // the period resumes after that tick.
-    struct itimerspec its;
-    memset(&its, 0, sizeof its);
+  // Look again in a millisecond (timer_settime is async-signal-safe; the
+  // period resumes after that tick), for at most about two seconds: a loop
+  // whose code is not in the subject's section (a file built without
+  // kmapsim/subject.h) is reported where it stands rather than never.
+  if (!in_subject_text(static_cast<uintptr_t>(regs[REG_RIP])) && ++t_retries < 2000) {
+    struct itimerspec its = {};
     its.it_value.tv_nsec = 1000000;
     its.it_interval.tv_sec = static_cast<time_t>(t_period);
     its.it_interval.tv_nsec = static_cast<long>((t_period - std::floor(t_period)) * 1e9);
     timer_settime(t_timer, 0, &its, nullptr);
     return;
   }
+  t_retries = 0;
   m->set_watchdog_fired();
   uintptr_t sp = ((static_cast<uintptr_t>(regs[REG_RSP]) - 256) & ~uintptr_t(15)) - 8;
   // As if the spinning instruction had called the landing (its address + 1:
