@@ -40,6 +40,8 @@
 				      KMAPSIM_SHARED_WRITE,		\
 				      "smp_store_release");		\
 		__atomic_store_n((p), __kmapsim_sr_val, __ATOMIC_RELEASE); \
+		kmapsim_shared_stored((const volatile void *)(p),	\
+				      sizeof(*(p)), "smp_store_release"); \
 	} while (0)
 #define smp_store_mb(var, value)					\
 	do {								\

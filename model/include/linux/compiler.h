@@ -35,6 +35,12 @@
 #define KMAPSIM_SHARED_PROGRESS 4
 KMAPSIM_EXTERN_C_BEGIN
 void kmapsim_shared_access(const volatile void *addr, int kind, const char *api);
+/*
+ * After a marked store: a pointer-sized value stored where other contexts
+ * look is a hand-over when it points into a live local mapping (a
+ * kmap-escape's report names the store). Not a scheduling point.
+ */
+void kmapsim_shared_stored(const volatile void *addr, unsigned long size, const char *api);
 KMAPSIM_EXTERN_C_END
 
 #define READ_ONCE(x)							\
@@ -50,6 +56,8 @@ KMAPSIM_EXTERN_C_END
 		kmapsim_shared_access((const volatile void *)&(x),	\
 				      KMAPSIM_SHARED_WRITE, "WRITE_ONCE"); \
 		*(volatile __typeof__(x) *)&(x) = __kmapsim_wo_val;	\
+		kmapsim_shared_stored((const volatile void *)&(x),	\
+				      sizeof(x), "WRITE_ONCE");		\
 	} while (0)
 
 #include <asm/barrier.h>

@@ -51,6 +51,16 @@ void kmapsim_shared_access(const volatile void *addr, int kind, const char *api)
   kmapsim::SiteGuard site(*mp, reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), api);
   mp->shared_access(addr, static_cast<kmapsim::Shared>(kind), api);
 }
+void kmapsim_shared_stored(const volatile void *addr, unsigned long size, const char *api) {
+  kmapsim::Machine *mp = kmapsim::Machine::running();
+  if (!mp || size != sizeof(void *)) return;
+  kmapsim::ApiGuard guard(*mp);
+  kmapsim::SiteGuard site(*mp, reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), api);
+  // The value just stored, read back as a pointer (an aligned word the
+  // subject wrote).
+  const void *v = reinterpret_cast<const void *>(*reinterpret_cast<const volatile uintptr_t *>(addr));
+  mp->reporter().note_handover(v, api, false);
+}
 void might_fault(void) {
   KMAPSIM_API;
   if (!m.cur().pagefault_disabled) might_sleep();

@@ -1,15 +1,16 @@
 // Where a local mapping's address was handed to another context, for the
 // kmap-escape report. The model sees a few hand-offs with their data:
 // kthread_run()'s data, the work item schedule_work() queues, request_irq()'s
-// dev_id. At each, the data pointer itself and the pointer-sized words of
-// the object holding it (the request a work item is embedded in, the
-// structure a kthread gets) are compared with the live local/atomic
-// windows; a match is recorded with the call's trace. The object's bounds
-// come from AddressSanitizer (__asan_locate_address: the heap block, the
-// stack variable or the global); without ASan only the pointer itself is
-// compared. A store the model does not see (a plain store into a global
-// another task reads) records nothing, and the report then says nothing
-// about a hand-over.
+// dev_id, and the value of a marked store (WRITE_ONCE(), smp_store_release(),
+// rcu_assign_pointer()). At each, the pointer itself and, for the calls, the
+// pointer-sized words of the object holding it (the request a work item is
+// embedded in, the structure a kthread gets) are compared with the live
+// local/atomic windows; a match is recorded with the call's trace. The
+// object's bounds come from AddressSanitizer (__asan_locate_address: the
+// heap block, the stack variable or the global); without ASan only the
+// pointer itself is compared. A store the model does not see (a plain store
+// into a global another task reads, an xchg(), a list_add()) records
+// nothing, and the report then says nothing about a hand-over.
 #include <cstring>
 
 #include "machine.h"
@@ -25,7 +26,7 @@ namespace {
 constexpr size_t kScanMax = 1024;
 }  // namespace
 
-void Reporter::note_handover(const void *obj, const char *api) {
+void Reporter::note_handover(const void *obj, const char *api, bool scan_object) {
   if (!m_.in_run() || m_.cur_task() < 0 || !obj) return;
   // Nothing to find with no local mapping live, and ASan's lookup of a
   // fiber-stack address scans its large-allocation list (tens of us).
@@ -41,7 +42,7 @@ void Reporter::note_handover(const void *obj, const char *api) {
     handovers_.push_back(h);
   };
   check(reinterpret_cast<uintptr_t>(obj));
-  if (!__asan_locate_address) return;
+  if (!scan_object || !__asan_locate_address) return;
   void *region = nullptr;
   size_t size = 0;
   char name[64];

@@ -59,8 +59,10 @@ class Reporter {
   // context, for missing-flush-dcache's report.
   void note_dcache_call(Pfn pfn, const char *api);
   // obj reached another context through api (handover.cc): records each
-  // live local mapping it points into, for kmap-escape's report.
-  void note_handover(const void *obj, const char *api);
+  // live local mapping it points into, for kmap-escape's report; with
+  // scan_object, also those the words of the object holding obj point
+  // into (a marked store hands over the stored value alone).
+  void note_handover(const void *obj, const char *api, bool scan_object = true);
 
   // ---- labels (reporter.cc): static-buffer strings, four alive at a time.
   const char *task_label(int task, int irq) const;
