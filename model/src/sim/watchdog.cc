@@ -64,6 +64,14 @@ thread_local uint64_t t_steps = 0, t_serial = 0;
 thread_local int t_stalled = 0;
 thread_local int t_retries = 0;  // ticks that found the loop outside subject code
 
+// The tick period as a timer interval (async-signal-safe: arithmetic only).
+timespec period_spec(double period) {
+  timespec ts = {};
+  ts.tv_sec = static_cast<time_t>(period);
+  ts.tv_nsec = static_cast<long>((period - std::floor(period)) * 1e9);
+  return ts;
+}
+
 void on_tick(int, siginfo_t *, void *uctx) {
   Machine *m = Machine::running();
   if (!m || !m->in_run() || !m->policy().decides_schedule || m->cur_task() < 0) {
@@ -95,8 +103,7 @@ void on_tick(int, siginfo_t *, void *uctx) {
   if (!in_subject_text(static_cast<uintptr_t>(regs[REG_RIP])) && ++t_retries < 2000) {
     struct itimerspec its = {};
     its.it_value.tv_nsec = 1000000;
-    its.it_interval.tv_sec = static_cast<time_t>(t_period);
-    its.it_interval.tv_nsec = static_cast<long>((t_period - std::floor(t_period)) * 1e9);
+    its.it_interval = period_spec(t_period);
     timer_settime(t_timer, 0, &its, nullptr);
     return;
   }
@@ -134,11 +141,9 @@ void Machine::arm_watchdog() {
     t_armed = true;
   }
   t_period = period;
-  struct itimerspec its;
-  memset(&its, 0, sizeof its);
+  struct itimerspec its = {};
   if (period > 0) {
-    its.it_interval.tv_sec = static_cast<time_t>(period);
-    its.it_interval.tv_nsec = static_cast<long>((period - std::floor(period)) * 1e9);
+    its.it_interval = period_spec(period);
     its.it_value = its.it_interval;
   }
   timer_settime(t_timer, 0, &its, nullptr);
