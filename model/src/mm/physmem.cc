@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "machine.h"
+#include "raw_mem.h"
 
 extern "C" {
 struct page *kmapsim_mem_map = nullptr;
@@ -198,10 +199,12 @@ struct page *PhysMem::alloc_pages(unsigned gfp, unsigned order, const char *api)
     pg._refcount = 0;
     pg._mapcount = 0;
     if (order && i) pg.compound_head = reinterpret_cast<unsigned long>(&mem_map_[pfn]) | 1;
-    // Deterministic contents: a freshly allocated page holds a poison
-    // pattern (or zeroes with __GFP_ZERO), never a previous run's data.
-    memset(phys(static_cast<Pfn>(pfn + i)), (gfp & __GFP_ZERO) ? 0 : 0x6b, kPage);
   }
+  // Deterministic contents: a freshly allocated block holds a poison
+  // pattern (or zeroes with __GFP_ZERO), never a previous run's data. Its
+  // frames are contiguous in the model's private view, which nothing
+  // poisons: one unchecked fill (raw_mem.h).
+  raw_fill(phys(static_cast<Pfn>(pfn)), (gfp & __GFP_ZERO) ? 0 : 0x6b, static_cast<size_t>(n) * kPage);
   struct page &head = mem_map_[pfn];
   if (order) head.flags |= KMAPSIM_PG_HEAD;
   head.order = order;
