@@ -25,6 +25,12 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max
 // driver_mutator.cc out of the archive.
 __attribute__((used)) static void *const g_link_mutator = reinterpret_cast<void *>(&LLVMFuzzerCustomMutator);
 
+// Whether libFuzzer's loop runs in this process: its comparison callbacks
+// do work only then (trace_cmp_gate.cc).
+extern "C" {
+bool kmapsim_libfuzzer_running = false;
+}
+
 namespace kmapsim::driver {
 
 // ---- raw bytes (libFuzzer inputs)
@@ -143,6 +149,7 @@ int fuzz() {
   g_opt.fuzz_args.push_back(nullptr);
   int argc = static_cast<int>(g_opt.fuzz_args.size()) - 1;
   char **argv = g_opt.fuzz_args.data();
+  kmapsim_libfuzzer_running = true;
   return LLVMFuzzerRunDriver(&argc, &argv, fuzz_one);
 }
 

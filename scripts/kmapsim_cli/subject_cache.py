@@ -51,7 +51,11 @@ CHECK = Flavour("check", "fuzz",
                  # model/src/sim/asan_window_callbacks.cc).
                  "-mllvm", "-asan-instrumentation-with-call-threshold=0",
                  "-mllvm", "-asan-memory-access-callback-prefix=__kmapsim_asan_"],
-                ["-fsanitize=address,undefined", "-Wl,-u,LLVMFuzzerRunDriver"],
+                ["-fsanitize=address,undefined", "-Wl,-u,LLVMFuzzerRunDriver"] +
+                # libFuzzer's comparison callbacks do work only while its loop
+                # runs (fuzz/trace_cmp_gate.cc; the list is fuzz/CMakeLists.txt's).
+                ["-Wl,--wrap=__sanitizer_cov_trace_" + cb for cb in
+                 ("cmp1", "cmp2", "cmp4", "cmp8", "const_cmp1", "const_cmp2", "const_cmp4", "const_cmp8", "switch")],
                 os.path.join(STATE, "check"), "kmapsim-check-cache 1")
 # `check --plain-accesses`: every load and store of the subject calls the
 # model first (only the check flavour: torture mode ignores the hooks).
