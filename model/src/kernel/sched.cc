@@ -8,6 +8,7 @@
 
 #include <cstdio>
 
+#include "access_budget.h"
 #include "machine.h"
 
 namespace kmapsim {
@@ -105,6 +106,7 @@ bool Sched::preemptible() const {
 
 void Sched::decided_sched_point(const char *api) {
   last_api_ = api;
+  rearm_access_budget();  // a new step: the watchdog's count starts again
   if (++steps_ > step_bound_) {
     m_.result_.livelock = true;
     m_.report(BugClass::SoftLockup, -1, -1, "no progress: the run exceeded %llu scheduling points (livelock?) at %s() in %s",
@@ -194,6 +196,7 @@ void Sched::choose_next(bool can_continue, const char *api) {
 void Sched::switch_to_task(int next) {
   int prev = cur_task_;
   if (next == prev) return;
+  rearm_access_budget();  // the next task's step (a switch at a block has no scheduling point of its own)
   m_.event(Ev::Switch, static_cast<uint64_t>(next), 0, "run");
   tasks_[prev]->api_depth = m_.api_depth_;
   m_.api_depth_ = tasks_[next]->api_depth;

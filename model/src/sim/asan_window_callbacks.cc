@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "access_budget.h"
 #include "asan_window.h"
 
 // Only CMake's ASan builds (KMAPSIM_ASAN_RUNTIME) compile subjects with
@@ -66,8 +67,11 @@ inline bool clean(uintptr_t a, size_t size) {
 }  // namespace
 
 extern "C" {
+// Each callback also counts the access against the step's budget
+// (access_budget.h): the watchdog's deterministic half.
 #define KMAPSIM_ACCESS(kind, size, is_write)                                       \
   void __kmapsim_asan_##kind##size(uintptr_t a) {                                  \
+    kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0)); \
     if (clean(a, size)) return;                                                    \
     check_window_access(reinterpret_cast<const void *>(a), size, is_write);        \
     __asan_##kind##size(a);                                                        \
@@ -85,10 +89,12 @@ KMAPSIM_ACCESS(store, 16, true)
 #undef KMAPSIM_ACCESS
 
 void __kmapsim_asan_loadN(uintptr_t a, size_t n) {
+  kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0));
   check_window_access(reinterpret_cast<const void *>(a), n, false);
   __asan_loadN(a, n);
 }
 void __kmapsim_asan_storeN(uintptr_t a, size_t n) {
+  kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0));
   check_window_access(reinterpret_cast<const void *>(a), n, true);
   __asan_storeN(a, n);
 }
@@ -96,16 +102,19 @@ void __kmapsim_asan_storeN(uintptr_t a, size_t n) {
 // A copy reads its source before it writes its destination, as the
 // faulting copy would have.
 void *__kmapsim_asan_memcpy(void *d, const void *s, size_t n) {
+  kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0));
   check_window_access(s, n, false);
   check_window_access(d, n, true);
   return __asan_memcpy(d, s, n);
 }
 void *__kmapsim_asan_memmove(void *d, const void *s, size_t n) {
+  kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0));
   check_window_access(s, n, false);
   check_window_access(d, n, true);
   return __asan_memmove(d, s, n);
 }
 void *__kmapsim_asan_memset(void *d, int c, size_t n) {
+  kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0));
   check_window_access(d, n, true);
   return __asan_memset(d, c, n);
 }

@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "access_budget.h"
+
 namespace kmapsim {
 
 namespace {
@@ -94,6 +96,7 @@ RunResult Machine::run(void (*body)(), DecisionSource &src) {
   }
   reset();
   if (policy().decides_schedule) arm_watchdog();
+  rearm_access_budget();
   subject_data_restore();
   decisions_.attach(&src);
   src.begin_run();

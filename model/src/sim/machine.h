@@ -262,7 +262,8 @@ class Machine {
 
  public:
   void arm_watchdog();                                  // watchdog.cc
-  [[noreturn]] void watchdog_report(const void *pc);   // watchdog.cc
+  // counted: the access budget ended the step (access_budget.h), not the timer.
+  [[noreturn]] void watchdog_report(const void *pc, bool counted);  // watchdog.cc
 
  private:
   bool running_ = false;

@@ -1,4 +1,4 @@
-// The host-time watchdog: every run ends. Scheduling points are bounded by
+// The watchdog: every run ends. Scheduling points are bounded by
 // the step bound (sched.cc) and spins by fairness (sched_fair.cc); what is
 // left is a context that runs with no scheduling point at all — a plain
 // `while (x) ;`, or a loop around libc calls only. A per-thread timer ticks
@@ -11,7 +11,11 @@
 // Replay reaches the same report: the run takes the same decisions up to the
 // same step, then spins again until the watchdog fires. The report names the
 // step, the last API called and the function that spins — never a measured
-// time — so its text is the same byte for byte.
+// time — so its text is the same byte for byte. Where the timer stops the
+// loop is a matter of timing, though, so where subject code counts its
+// accesses (access_budget.h) the loop is left to the access budget, which
+// reports at the same access every time; the timer fires only for a loop
+// that makes no counted access.
 #include <dlfcn.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -24,6 +28,7 @@
 #include <cstring>
 #include <vector>
 
+#include "access_budget.h"
 #include "machine.h"
 
 // Sanitizer runtimes symbolize with debug information; elsewhere dladdr().
@@ -33,17 +38,42 @@ extern "C" [[noreturn]] void kmapsim_watchdog_landing(void *pc) {
   kmapsim::Machine *m = kmapsim::Machine::running();
   if (m) {
     kmapsim::capture_trace(m->reporter().fault_trace(), __builtin_frame_address(0));
-    m->watchdog_report(pc);
+    m->watchdog_report(pc, false);
   }
   fprintf(stderr, "kmapsim: the watchdog fired outside a run\n");
   _exit(3);
 }
+
+// Defined by asan_window_callbacks.cc, linked where subject code calls the
+// access callbacks (which count accesses).
+extern "C" const int kmapsim_asan_window_callbacks __attribute__((weak));
 
 // Subject code (kmapsim/subject.h's text section); absent: no subject.
 extern "C" char __start_kmapsim_text[] __attribute__((weak));
 extern "C" char __stop_kmapsim_text[] __attribute__((weak));
 
 namespace kmapsim {
+
+thread_local uint64_t t_subject_accesses = 0;
+thread_local uint64_t t_access_deadline = UINT64_MAX;
+
+void access_budget_spent(const void *pc, void *frame) {
+  Machine *m = Machine::running();
+  if (!m || !m->in_run() || !m->policy().decides_schedule || m->cur_task() < 0 || m->watchdog_fired()) {
+    rearm_access_budget();
+    return;
+  }
+  // Subject code the model calls runs at depth 0 (FiberExecutor::run_subject);
+  // deeper, a report would abandon the model's frames: look again a little
+  // later, at an access that is as fixed as this one.
+  if (m->api_depth() > 0) {
+    t_access_deadline = t_subject_accesses + (uint64_t(1) << 20);
+    return;
+  }
+  m->set_watchdog_fired();
+  capture_trace(m->reporter().fault_trace(), frame);
+  m->watchdog_report(pc, true);
+}
 
 namespace {
 constexpr int kSignal = SIGVTALRM;  // libFuzzer's -timeout has SIGALRM
@@ -63,6 +93,7 @@ thread_local double t_period = 0;
 thread_local uint64_t t_steps = 0, t_serial = 0;
 thread_local int t_stalled = 0;
 thread_local int t_retries = 0;  // ticks that found the loop outside subject code
+thread_local uint64_t t_accesses = 0;  // t_subject_accesses at the last tick
 
 // The tick period as a timer interval (async-signal-safe: arithmetic only).
 timespec period_spec(double period) {
@@ -81,6 +112,14 @@ void on_tick(int, siginfo_t *, void *uctx) {
   if (m->sched().steps() != t_steps || m->run_serial() != t_serial) {
     t_steps = m->sched().steps();
     t_serial = m->run_serial();
+    t_stalled = t_retries = 0;
+    return;
+  }
+  // Counted accesses since the last tick: the access budget will end this
+  // step at a fixed access (access_budget.h), as the timer cannot.
+  bool counting = &kmapsim_asan_window_callbacks != nullptr && t_subject_accesses != t_accesses;
+  t_accesses = t_subject_accesses;
+  if (counting && !m->watchdog_fired()) {
     t_stalled = t_retries = 0;
     return;
   }
@@ -149,7 +188,7 @@ void Machine::arm_watchdog() {
   timer_settime(t_timer, 0, &its, nullptr);
 }
 
-void Machine::watchdog_report(const void *pc) {
+void Machine::watchdog_report(const void *pc, bool counted) {
   static char where[256];
   where[0] = 0;
   // The subject function on the stack, not the pc's: the timer can stop
@@ -171,10 +210,12 @@ void Machine::watchdog_report(const void *pc) {
   }
   // The period is not in the text: a crash file found under libFuzzer's
   // shorter -timeout replays to the same report with the default period.
+  static_assert(kStepAccessBudget == uint64_t(1) << 28, "the report names the budget");
   report(BugClass::SoftLockup, -1, -1,
-         "%s ran past the watchdog (seconds of host time) with no scheduling point, in %s (a loop that never calls the kernel API?); "
+         "%s ran past the watchdog (%s) with no scheduling point, in %s (a loop that never calls the kernel API?); "
          "the last scheduling point was %s() at step %llu",
-         irq_instance_ ? "an interrupt handler" : cur().name.c_str(), where, sched_.last_api(), static_cast<unsigned long long>(sched_.steps()));
+         irq_instance_ ? "an interrupt handler" : cur().name.c_str(), counted ? "2^28 memory accesses" : "seconds of host time", where,
+         sched_.last_api(), static_cast<unsigned long long>(sched_.steps()));
 }
 
 }  // namespace kmapsim
