@@ -142,7 +142,9 @@ void Reporter::format_event(std::string &o, const Event &e) const { o += render_
 void Reporter::report_sites(Report &r, int window) const {
   BugClass cls = r.cls;
   // The offending place: the faulting access, else the API call running.
-  if (fault_trace_.n) {
+  if (fault_trace_.n && fault_check_) {
+    r.sites.push_back({"check", "undefined behaviour", symbolize_trace(fault_trace_)});
+  } else if (fault_trace_.n) {
     r.sites.push_back({cls == BugClass::SoftLockup ? "stuck" : "access",
                        cls == BugClass::SoftLockup ? "no scheduling point" : fault_write_ ? "write" : "read", symbolize_trace(fault_trace_)});
   } else if (m_.cur_task() >= 0 && m_.sched().task(m_.cur_task()).site.fp) {

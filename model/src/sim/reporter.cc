@@ -15,6 +15,7 @@ void Reporter::reset() {
   dcache_calls_.clear();
   handovers_.clear();
   fault_trace_.n = 0;
+  fault_check_ = false;
   obs_hash_ = kFnvBasis;
 }
 

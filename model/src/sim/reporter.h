@@ -52,6 +52,8 @@ class Reporter {
   // "access" site.
   PcTrace &fault_trace() { return fault_trace_; }
   void set_fault_write(bool w) { fault_write_ = w; }
+  // The fault trace is a sanitizer check's (UBSan), not an access.
+  void set_fault_check() { fault_check_ = true; }
   // BUG() at `where` ("file:line"): the next report adds "kernel BUG at
   // file:line!".
   void note_kernel_bug(const char *where);
@@ -121,6 +123,7 @@ class Reporter {
   std::vector<std::pair<uint64_t, PcTrace>> map_traces_;
   PcTrace fault_trace_;
   bool fault_write_ = false;
+  bool fault_check_ = false;
   std::string report_note_;  // a line the next report adds (BUG()'s "kernel BUG at ...")
   std::vector<DcacheCall> dcache_calls_;
   std::vector<Handover> handovers_;

@@ -182,10 +182,16 @@ void on_sanitizer_death() {
   if (m && m->cur_task() >= 0 && !g_text.empty()) {
     // The access ASan checked is the report's "access" site (its pc and the
     // checking function's frame lead to the subject's line); a deadly
-    // signal's context was taken by fault.cc's handler; UBSan gives none.
+    // signal's context was taken by fault.cc's handler. UBSan names no pc,
+    // but its handler runs on the failing code's stack: the frame chain
+    // from here leads through the runtime (whose frames symbolization
+    // leaves out) to the subject's line, the report's "check" site.
     if (uintptr_t pc = reinterpret_cast<uintptr_t>(__asan_get_report_pc())) {
       kmapsim::capture_trace_at(m->reporter().fault_trace(), pc, __asan_get_report_bp());
       m->reporter().set_fault_write(__asan_get_report_access_type() == 1);
+    } else if (m->reporter().fault_trace().n == 0 && g_text.find("UndefinedBehaviorSanitizer") != std::string::npos) {
+      kmapsim::capture_trace(m->reporter().fault_trace(), __builtin_frame_address(0));
+      m->reporter().set_fault_check();
     }
     g_line = describe(g_text);
     // The shadow map around the address shows the heap's history in this
