@@ -19,19 +19,24 @@ namespace kmapsim {
 // million), and below the timer's three seconds.
 constexpr uint64_t kStepAccessBudget = uint64_t(1) << 28;
 
-extern thread_local uint64_t t_subject_accesses;  // every counted access of this host thread
-extern thread_local uint64_t t_access_deadline;   // the count at which the step's budget is spent
+// Plain globals, not thread_local: the access callbacks exist only in ASan
+// builds, where one host thread runs the machine (torture mode is TSan's),
+// and an extern thread_local costs a TLS wrapper check on every access.
+extern uint64_t g_subject_accesses;  // every counted access
+extern uint64_t g_access_deadline;   // the count at which the step's budget is spent
 
 // A new step (a scheduling point, a context switch, a run's start).
-inline void rearm_access_budget() { t_access_deadline = t_subject_accesses + kStepAccessBudget; }
+inline void rearm_access_budget() { g_access_deadline = g_subject_accesses + kStepAccessBudget; }
 
-// The budget is spent at the access whose return address is pc, made by
-// the function whose frame is frame (the callback's caller's chain).
-void access_budget_spent(const void *pc, void *frame);
+// The budget is spent at the access the calling callback checks: the
+// report's call trace starts from the frame chain (the callbacks keep frame
+// pointers). preserve_most: the callbacks' fast path saves no register for
+// a call it almost never makes.
+__attribute__((__noinline__, __preserve_most__)) void access_budget_spent();
 
 // In each access callback: one increment and one compare.
-inline __attribute__((always_inline)) void count_subject_access(const void *pc, void *frame) {
-  if (__builtin_expect(++t_subject_accesses == t_access_deadline, 0)) access_budget_spent(pc, frame);
+inline __attribute__((always_inline)) void count_subject_access() {
+  if (__builtin_expect(++g_subject_accesses == g_access_deadline, 0)) access_budget_spent();
 }
 
 }  // namespace kmapsim

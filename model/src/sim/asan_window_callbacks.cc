@@ -71,7 +71,7 @@ extern "C" {
 // (access_budget.h): the watchdog's deterministic half.
 #define KMAPSIM_ACCESS(kind, size, is_write)                                       \
   void __kmapsim_asan_##kind##size(uintptr_t a) {                                  \
-    kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0)); \
+    kmapsim::count_subject_access(); \
     if (clean(a, size)) return;                                                    \
     check_window_access(reinterpret_cast<const void *>(a), size, is_write);        \
     __asan_##kind##size(a);                                                        \
@@ -89,12 +89,12 @@ KMAPSIM_ACCESS(store, 16, true)
 #undef KMAPSIM_ACCESS
 
 void __kmapsim_asan_loadN(uintptr_t a, size_t n) {
-  kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0));
+  kmapsim::count_subject_access();
   check_window_access(reinterpret_cast<const void *>(a), n, false);
   __asan_loadN(a, n);
 }
 void __kmapsim_asan_storeN(uintptr_t a, size_t n) {
-  kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0));
+  kmapsim::count_subject_access();
   check_window_access(reinterpret_cast<const void *>(a), n, true);
   __asan_storeN(a, n);
 }
@@ -102,19 +102,19 @@ void __kmapsim_asan_storeN(uintptr_t a, size_t n) {
 // A copy reads its source before it writes its destination, as the
 // faulting copy would have.
 void *__kmapsim_asan_memcpy(void *d, const void *s, size_t n) {
-  kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0));
+  kmapsim::count_subject_access();
   check_window_access(s, n, false);
   check_window_access(d, n, true);
   return __asan_memcpy(d, s, n);
 }
 void *__kmapsim_asan_memmove(void *d, const void *s, size_t n) {
-  kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0));
+  kmapsim::count_subject_access();
   check_window_access(s, n, false);
   check_window_access(d, n, true);
   return __asan_memmove(d, s, n);
 }
 void *__kmapsim_asan_memset(void *d, int c, size_t n) {
-  kmapsim::count_subject_access(__builtin_return_address(0), __builtin_frame_address(0));
+  kmapsim::count_subject_access();
   check_window_access(d, n, true);
   return __asan_memset(d, c, n);
 }

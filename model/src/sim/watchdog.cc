@@ -54,10 +54,10 @@ extern "C" char __stop_kmapsim_text[] __attribute__((weak));
 
 namespace kmapsim {
 
-thread_local uint64_t t_subject_accesses = 0;
-thread_local uint64_t t_access_deadline = UINT64_MAX;
+uint64_t g_subject_accesses = 0;
+uint64_t g_access_deadline = UINT64_MAX;
 
-void access_budget_spent(const void *pc, void *frame) {
+void access_budget_spent() {
   Machine *m = Machine::running();
   if (!m || !m->in_run() || !m->policy().decides_schedule || m->cur_task() < 0 || m->watchdog_fired()) {
     rearm_access_budget();
@@ -67,12 +67,14 @@ void access_budget_spent(const void *pc, void *frame) {
   // deeper, a report would abandon the model's frames: look again a little
   // later, at an access that is as fixed as this one.
   if (m->api_depth() > 0) {
-    t_access_deadline = t_subject_accesses + (uint64_t(1) << 20);
+    g_access_deadline = g_subject_accesses + (uint64_t(1) << 20);
     return;
   }
   m->set_watchdog_fired();
-  capture_trace(m->reporter().fault_trace(), frame);
-  m->watchdog_report(pc, true);
+  // From here: this function, the access callback, the subject's code (the
+  // callback's frame is left out when symbolized: it is kmapsim's).
+  capture_trace(m->reporter().fault_trace(), __builtin_frame_address(0));
+  m->watchdog_report(__builtin_return_address(0), true);
 }
 
 namespace {
@@ -93,7 +95,7 @@ thread_local double t_period = 0;
 thread_local uint64_t t_steps = 0, t_serial = 0;
 thread_local int t_stalled = 0;
 thread_local int t_retries = 0;  // ticks that found the loop outside subject code
-thread_local uint64_t t_accesses = 0;  // t_subject_accesses at the last tick
+thread_local uint64_t t_accesses = 0;  // g_subject_accesses at the last tick
 
 // The tick period as a timer interval (async-signal-safe: arithmetic only).
 timespec period_spec(double period) {
@@ -117,8 +119,8 @@ void on_tick(int, siginfo_t *, void *uctx) {
   }
   // Counted accesses since the last tick: the access budget will end this
   // step at a fixed access (access_budget.h), as the timer cannot.
-  bool counting = &kmapsim_asan_window_callbacks != nullptr && t_subject_accesses != t_accesses;
-  t_accesses = t_subject_accesses;
+  bool counting = &kmapsim_asan_window_callbacks != nullptr && g_subject_accesses != t_accesses;
+  t_accesses = g_subject_accesses;
   if (counting && !m->watchdog_fired()) {
     t_stalled = t_retries = 0;
     return;
