@@ -71,7 +71,7 @@ extern "C" {
 // (access_budget.h): the watchdog's deterministic half.
 #define KMAPSIM_ACCESS(kind, size, is_write)                                       \
   void __kmapsim_asan_##kind##size(uintptr_t a) {                                  \
-    kmapsim::count_subject_access(); \
+    kmapsim::count_subject_access();                                               \
     if (clean(a, size)) return;                                                    \
     check_window_access(reinterpret_cast<const void *>(a), size, is_write);        \
     __asan_##kind##size(a);                                                        \
