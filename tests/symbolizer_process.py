@@ -87,7 +87,7 @@ def main():
             path, starts = wrapper(name, body)
         rc, out = run(path)
         expect(rc == 1 and out.split("\n", 1)[0] == first,
-               "%s symbolizer: exit %d, want 1 and the same first line:\n%s" % (name, rc, out))
+               "%s symbolizer: exit %s, want 1 and the same first line:\n%s" % (name, rc, out))
         expect(not (sites & set(re.findall(SITE, out))),
                "%s symbolizer: the report still names call sites:\n%s" % (name, out))
         expect(starts() <= 1, "%s symbolizer: started %d times (want at most 1)" % (name, starts()))
