@@ -441,13 +441,15 @@ def _decl_names(cur):
 def _tag_with_body(cur, j):
     """(tag, index of its '{') for "struct tag {" at cur[j], attributes
     allowed between the keyword, the tag and the brace ("struct __aligned(8)
-    tag {", "struct tag __packed {"); (None, None) otherwise."""
-    tag = None
+    tag {", "struct __packed tag {"); (None, None) otherwise. Of several
+    words the last is the tag: the others are attribute macros
+    ("union __ec_align4 ec_params {"), and a tag may itself start with "__"."""
+    words = []
     k = j + 1
     while k < len(cur):
         t = cur[k]
         if t.text == "{":
-            return (tag, k) if tag else (None, None)
+            return (words[-1], k) if words else (None, None)
         if t.kind != "ident":
             return None, None
         if t.text in _ATTRS:
@@ -462,12 +464,10 @@ def _tag_with_body(cur, j):
                         if d == 0:
                             break
                     k += 1
-        elif t.text.startswith("__") and not (k + 1 < len(cur) and cur[k + 1].text == "("):
-            pass
-        elif tag is None:
-            tag = t.text
+        elif k + 1 < len(cur) and cur[k + 1].text == "(":
+            return None, None  # "struct page *f(" or "struct s f(": a function's parameters
         else:
-            return None, None
+            words.append(t.text)
         k += 1
     return None, None
 

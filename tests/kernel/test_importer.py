@@ -374,6 +374,12 @@ def test_declaration_groups_are_skipped():
     assert by_text["static_assert(sizeof(struct widget_stats) == WIDGET_STATS_SIZE);"].names == []
     packed = ctokens.split_items("struct widget_raw {\n\tint a;\n} __attribute__((packed));\n", "x.h", {})
     assert packed[0].names == ["struct widget_raw"]
+    # an attribute's argument names nothing; a tag may start with "__"
+    stats = ctokens.split_items("struct __widget_pcpu {\n\tu64 n;\n} __aligned(2 * sizeof(u64));\n", "x.h", {})
+    assert stats[0].names == ["struct __widget_pcpu"]
+    fmt = ctokens.split_items("extern __attribute__((format(printf, 2, 3))) void widget_log(int l, const char *f, ...);\n",
+                              "x.h", {})
+    assert (fmt[0].names, fmt[0].is_proto) == (["widget_log"], True)
 
 
 def test_struct_shapes_import_and_compile(tmp_path):
