@@ -345,11 +345,9 @@ def _decl_names(cur):
         tag, brace = _tag_with_body(cur, j) if t.text in ("struct", "union", "enum") else (None, None)
         if tag:
             names.append(t.text + " " + tag)
-            if t.text == "enum":
+        if brace is not None:
+            if t.text == "enum":  # "enum { A, B };", "enum __packed { ... }" too
                 names.extend(_enumerators(cur, brace))
-            break
-        if t.text == "enum" and j + 1 < len(cur) and cur[j + 1].text == "{":
-            names.extend(_enumerators(cur, j + 1))
             break
     if first == "typedef":
         # the name is the last identifier at depth 0, or the one inside (*name)
@@ -441,15 +439,16 @@ def _decl_names(cur):
 def _tag_with_body(cur, j):
     """(tag, index of its '{') for "struct tag {" at cur[j], attributes
     allowed between the keyword, the tag and the brace ("struct __aligned(8)
-    tag {", "struct __packed tag {"); (None, None) otherwise. Of several
-    words the last is the tag: the others are attribute macros
-    ("union __ec_align4 ec_params {"), and a tag may itself start with "__"."""
+    tag {", "struct __packed tag {"); (None, index) for a body without a
+    tag; (None, None) where no body follows. Of several words the last is
+    the tag: the others are attribute macros ("union __ec_align4 ec_params
+    {"), and a tag may itself start with "__"."""
     words = []
     k = j + 1
     while k < len(cur):
         t = cur[k]
         if t.text == "{":
-            return (words[-1], k) if words else (None, None)
+            return (words[-1] if words else None), k
         if t.kind != "ident":
             return None, None
         if t.text in _ATTRS:

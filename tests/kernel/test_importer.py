@@ -355,6 +355,9 @@ def test_struct_shapes_are_not_functions(tmp_path):
     assert table.text.rstrip().endswith("};")  # the initializer is the same item
     state = by_text["static enum { WIDGET_IDLE, WIDGET_BUSY } widget_state = WIDGET_IDLE;"]
     assert (state.kind, set(state.names)) == ("decl", {"WIDGET_IDLE", "WIDGET_BUSY", "widget_state"})
+    # an attribute between enum and its brace hides no enumerator
+    packed = ctokens.split_items("enum __packed { WIDGET_ON, WIDGET_OFF };\n", "x.h", {})
+    assert set(packed[0].names) == {"WIDGET_ON", "WIDGET_OFF"}
     funcs = [it.names for it in items if it.kind == "func"]
     assert funcs == [["widget_weight"]]
     # a function whose name starts with "__" and returns a struct is a function
