@@ -345,10 +345,12 @@ def _decl_names(cur):
         tag, brace = _tag_with_body(cur, j) if t.text in ("struct", "union", "enum") else (None, None)
         if tag:
             names.append(t.text + " " + tag)
-        if brace is not None:
+        if brace is not None and (tag or t.text == "enum"):
             if t.text == "enum":  # "enum { A, B };", "enum __packed { ... }" too
                 names.extend(_enumerators(cur, brace))
             break
+        # an anonymous struct's body may define an enum or a tagged type:
+        # "typedef struct { enum { A, B } kind; } msg;"
     if first == "typedef":
         # the name is the last identifier at depth 0, or the one inside (*name)
         d = 0

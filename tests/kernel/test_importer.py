@@ -358,6 +358,9 @@ def test_struct_shapes_are_not_functions(tmp_path):
     # an attribute between enum and its brace hides no enumerator
     packed = ctokens.split_items("enum __packed { WIDGET_ON, WIDGET_OFF };\n", "x.h", {})
     assert set(packed[0].names) == {"WIDGET_ON", "WIDGET_OFF"}
+    # nor does an anonymous struct around an enum
+    msg = ctokens.split_items("typedef struct {\n\tenum { WIDGET_MSG_A, WIDGET_MSG_B } kind;\n} widget_msg;\n", "x.h", {})
+    assert set(msg[0].names) == {"WIDGET_MSG_A", "WIDGET_MSG_B", "widget_msg"}
     funcs = [it.names for it in items if it.kind == "func"]
     assert funcs == [["widget_weight"]]
     # a function whose name starts with "__" and returns a struct is a function
