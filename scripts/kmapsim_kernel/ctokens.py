@@ -220,15 +220,21 @@ def _is_function(cur):
         return False
     d = 0
     prev = None
+    skip_to = -1
     for j, t in enumerate(cur):
+        if j <= skip_to:
+            continue
         if t.text == "=" and d == 0:
             return False
         if t.text == "{" and d == 0:
             # "struct __aligned(8) s {" has a parenthesis and an identifier
             # before its brace, "static struct {" an identifier: bodies of
-            # a type, not of a function
+            # a type, not of a function; a function may follow one ("static
+            # enum ret { A, B } f(void) { ... }")
             if _opens_tag_body(cur, j):
-                return False
+                skip_to = _matching_brace(cur, j)
+                prev = cur[skip_to] if skip_to < len(cur) else None
+                continue
             return prev is not None and (prev.text == ")" or prev.kind == "ident")
         if t.text in ("(", "["):
             d += 1
@@ -236,6 +242,19 @@ def _is_function(cur):
             d -= 1
         prev = t
     return False
+
+
+def _matching_brace(cur, j):
+    """The index of the '}' closing the '{' at cur[j] (len(cur) if none)."""
+    d = 0
+    for k in range(j, len(cur)):
+        if cur[k].text == "{":
+            d += 1
+        elif cur[k].text == "}":
+            d -= 1
+            if d == 0:
+                return k
+    return len(cur)
 
 
 def _opens_tag_body(cur, j):
@@ -313,8 +332,14 @@ def _make_item(cur, text, origin, index, kind):
         # the function's name: the identifier before the parameter list
         # (the first '(' at depth 0 not opened by an attribute)
         d = 0
+        skip_to = -1
         for j, t in enumerate(cur):
+            if j <= skip_to:
+                continue
             if t.text == "{" and d == 0:
+                if _opens_tag_body(cur, j):  # the return type's own body
+                    skip_to = _matching_brace(cur, j)
+                    continue
                 it.body_start = j
                 break
             if t.text == "(" and d == 0 and j > 0 and cur[j - 1].kind == "ident" and \

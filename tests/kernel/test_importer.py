@@ -363,6 +363,13 @@ def test_struct_shapes_are_not_functions(tmp_path):
     assert set(msg[0].names) == {"WIDGET_MSG_A", "WIDGET_MSG_B", "widget_msg"}
     funcs = [it.names for it in items if it.kind == "func"]
     assert funcs == [["widget_weight"]]
+    # a function whose return type has its body in place is one function
+    # (its body_start the function's brace), and the next one is found too
+    two = ctokens.split_items("static enum widget_ret { WIDGET_OK, WIDGET_ERR } widget_try(int id)\n{\n"
+                              "\treturn id ? WIDGET_OK : WIDGET_ERR;\n}\nstatic int widget_next(void)\n{\n\treturn 1;\n}\n",
+                              "x.c", {})
+    assert [(it.kind, it.names) for it in two] == [("func", ["widget_try"]), ("func", ["widget_next"])]
+    assert two[0].toks[two[0].body_start].line == 2
     # a function whose name starts with "__" and returns a struct is a function
     ret = ctokens.split_items("struct widget_stats __widget_zero(int id)\n{\n\treturn (struct widget_stats){ 0 };\n}\n",
                               "x.c", {})
