@@ -220,16 +220,75 @@ def _is_function(cur):
         return False
     d = 0
     prev = None
-    for t in cur:
+    skip_to = -1
+    for j, t in enumerate(cur):
+        if j <= skip_to:
+            continue
         if t.text == "=" and d == 0:
             return False
         if t.text == "{" and d == 0:
+            # "struct __aligned(8) s {" has a parenthesis and an identifier
+            # before its brace, "static struct {" an identifier: bodies of
+            # a type, not of a function; a function may follow one ("static
+            # enum ret { A, B } f(void) { ... }")
+            if _opens_tag_body(cur, j):
+                skip_to = _matching_brace(cur, j)
+                prev = cur[skip_to] if skip_to < len(cur) else None
+                continue
             return prev is not None and (prev.text == ")" or prev.kind == "ident")
         if t.text in ("(", "["):
             d += 1
         elif t.text in (")", "]"):
             d -= 1
         prev = t
+    return False
+
+
+def _matching_brace(cur, j):
+    """The index of the '}' closing the '{' at cur[j] (len(cur) if none)."""
+    d = 0
+    for k in range(j, len(cur)):
+        if cur[k].text == "{":
+            d += 1
+        elif cur[k].text == "}":
+            d -= 1
+            if d == 0:
+                return k
+    return len(cur)
+
+
+def _opens_tag_body(cur, j):
+    """Whether the '{' at cur[j] opens a struct, union or enum body: the
+    keyword, at most one tag, and attributes around the tag ("struct
+    __aligned(8) s {", "union __packed {"). A parenthesised group counts as
+    an attribute's only after a known attribute name: in "struct page
+    __alloc(gfp_t gfp) {" it is a function's parameter list."""
+    k = j - 1
+    seen_tag = False
+    while k >= 0:
+        t = cur[k]
+        if t.text in ("struct", "union", "enum"):
+            return True
+        if t.text == ")":
+            d = 0
+            while k >= 0:
+                if cur[k].text == ")":
+                    d += 1
+                elif cur[k].text == "(":
+                    d -= 1
+                    if d == 0:
+                        break
+                k -= 1
+            k -= 1
+            if k < 0 or cur[k].text not in _ATTRS:
+                return False
+        elif t.kind == "ident" and (t.text in _ATTRS or t.text.startswith("__")):
+            pass
+        elif t.kind == "ident" and not seen_tag:
+            seen_tag = True
+        else:
+            return False
+        k -= 1
     return False
 
 
@@ -273,8 +332,14 @@ def _make_item(cur, text, origin, index, kind):
         # the function's name: the identifier before the parameter list
         # (the first '(' at depth 0 not opened by an attribute)
         d = 0
+        skip_to = -1
         for j, t in enumerate(cur):
+            if j <= skip_to:
+                continue
             if t.text == "{" and d == 0:
+                if _opens_tag_body(cur, j):  # the return type's own body
+                    skip_to = _matching_brace(cur, j)
+                    continue
                 it.body_start = j
                 break
             if t.text == "(" and d == 0 and j > 0 and cur[j - 1].kind == "ident" and \
@@ -302,15 +367,15 @@ def _decl_names(cur):
     is_proto = False
     # tag definitions: struct X { ... }
     for j, t in enumerate(cur):
-        if t.text in ("struct", "union", "enum") and j + 2 < len(cur) and cur[j + 1].kind == "ident" \
-                and cur[j + 2].text == "{":
-            names.append(t.text + " " + cur[j + 1].text)
-            if t.text == "enum":
-                names.extend(_enumerators(cur, j + 2))
+        tag, brace = _tag_with_body(cur, j) if t.text in ("struct", "union", "enum") else (None, None)
+        if tag:
+            names.append(t.text + " " + tag)
+        if brace is not None and (tag or t.text == "enum"):
+            if t.text == "enum":  # "enum { A, B };", "enum __packed { ... }" too
+                names.extend(_enumerators(cur, brace))
             break
-        if t.text == "enum" and j + 1 < len(cur) and cur[j + 1].text == "{":
-            names.extend(_enumerators(cur, j + 1))
-            break
+        # an anonymous struct's body may define an enum or a tagged type:
+        # "typedef struct { enum { A, B } kind; } msg;"
     if first == "typedef":
         # the name is the last identifier at depth 0, or the one inside (*name)
         d = 0
@@ -340,7 +405,11 @@ def _decl_names(cur):
     # prototype), '=', '[', ';' or ':' at depth 0, outside braces
     d = 0
     last_ident = None
+    before_attr = None  # the identifier before an attribute: "int x __aligned(8) = 1;"
+    skip_to = -1
     for j, t in enumerate(cur):
+        if j <= skip_to:
+            continue
         if t.text == "{":
             d += 1
             last_ident = None
@@ -358,7 +427,10 @@ def _decl_names(cur):
                     names.append(last_ident)
                     is_proto = True
                     break
-            # skip the group
+            # skip the group: an attribute's or typeof's argument, or a
+            # declarator in parentheses ("(*handler)", "(*table[4])"),
+            # whose name is the declaration's (a pointer variable, not a
+            # prototype)
             dd = 0
             for k in range(j, len(cur)):
                 if cur[k].text == "(":
@@ -367,16 +439,63 @@ def _decl_names(cur):
                     dd -= 1
                     if dd == 0:
                         break
-            last_ident = None
+            skip_to = k
+            if j + 2 < len(cur) and cur[j + 1].text == "*" and last_ident not in _ATTRS:
+                inner = [i for i in range(j + 2, k) if cur[i].kind == "ident" and cur[i].text not in _ATTRS
+                         and cur[i].text not in ("const", "volatile", "restrict", "__rcu", "__percpu", "__iomem", "__user")]
+                if inner:
+                    names.append(cur[inner[0]].text)
+                    # "void (*signal(int, void (*)(int)))(int);" declares a function
+                    is_proto = cur[inner[0] + 1].text == "("
+                    break
+            last_ident = before_attr if last_ident in _ATTRS else None
             continue
         if t.text in ("=", "[", ";", ",", ":") and last_ident:
-            if last_ident not in ("struct", "union", "enum") and \
+            # "struct s { ... } __packed;" declares no variable
+            if last_ident not in ("struct", "union", "enum") and last_ident not in _ATTRS and \
                     not (j >= 2 and cur[j - 2].text in ("struct", "union", "enum")):
                 names.append(last_ident)
             break
         if t.kind == "ident":
+            if t.text in _ATTRS and last_ident not in _ATTRS:
+                before_attr = last_ident
             last_ident = t.text
     return names, is_proto
+
+
+def _tag_with_body(cur, j):
+    """(tag, index of its '{') for "struct tag {" at cur[j], attributes
+    allowed between the keyword, the tag and the brace ("struct __aligned(8)
+    tag {", "struct __packed tag {"); (None, index) for a body without a
+    tag; (None, None) where no body follows. Of several words the last is
+    the tag: the others are attribute macros ("union __ec_align4 ec_params
+    {"), and a tag may itself start with "__"."""
+    words = []
+    k = j + 1
+    while k < len(cur):
+        t = cur[k]
+        if t.text == "{":
+            return (words[-1] if words else None), k
+        if t.kind != "ident":
+            return None, None
+        if t.text in _ATTRS:
+            if k + 1 < len(cur) and cur[k + 1].text == "(":
+                d = 0
+                k += 1
+                while k < len(cur):
+                    if cur[k].text == "(":
+                        d += 1
+                    elif cur[k].text == ")":
+                        d -= 1
+                        if d == 0:
+                            break
+                    k += 1
+        elif k + 1 < len(cur) and cur[k + 1].text == "(":
+            return None, None  # "struct page *f(" or "struct s f(": a function's parameters
+        else:
+            words.append(t.text)
+        k += 1
+    return None, None
 
 
 def _enumerators(cur, brace):

@@ -301,3 +301,111 @@ def test_unit_text_does_not_depend_on_the_hash_seed(tmp_path):
     assert len(texts) == 1
     text = texts.pop()
     assert all(("%s __attribute__((weak));" % n) in text for n in names), text
+
+
+# Top-level items the splitter once took for something else: a struct with
+# an attribute before its tag, and a variable of an anonymous struct, are
+# not function definitions (their braces hold members, not code), and a
+# parenthesised group in a declaration (an attribute's argument, a use in
+# EXPORT_SYMBOL() or static_assert(), a declarator "(*name)") is skipped
+# as a whole: only the declarator names what the item defines.
+SHAPES_FILE = r'''
+#include <linux/widget.h>
+struct __aligned(8) widget_stats {
+	unsigned long hits;
+};
+static struct {
+	int id;
+	int weight;
+} widget_table[] = {
+	{ 1, 10 },
+	{ 2, 20 },
+};
+static enum { WIDGET_IDLE, WIDGET_BUSY } widget_state = WIDGET_IDLE;
+static int (*widget_hook)(int id);
+static int widget_scale __aligned(8) = 3;
+static_assert(sizeof(struct widget_stats) == WIDGET_STATS_SIZE);
+int widget_weight(int id)
+{
+	struct widget_stats st = { .hits = 0 };
+
+	st.hits += widget_scale;
+	if (widget_hook)
+		return widget_hook(id);
+	return widget_table[id].weight + (widget_state == WIDGET_BUSY) + (int)st.hits;
+}
+EXPORT_SYMBOL(widget_weight);
+'''
+
+SHAPES_HEADER = r'''
+#ifndef _LINUX_WIDGET_H
+#define _LINUX_WIDGET_H
+#define WIDGET_STATS_SIZE 8
+#endif
+'''
+
+
+def test_struct_shapes_are_not_functions(tmp_path):
+    items = ctokens.split_items(SHAPES_FILE, "widget_shapes.c", {})
+    by_text = {it.text.split("\n", 1)[0]: it for it in items}
+    stats = by_text["struct __aligned(8) widget_stats {"]
+    assert (stats.kind, stats.names) == ("decl", ["struct widget_stats"])
+    table = by_text["static struct {"]
+    assert (table.kind, table.names) == ("decl", ["widget_table"])
+    assert table.text.rstrip().endswith("};")  # the initializer is the same item
+    state = by_text["static enum { WIDGET_IDLE, WIDGET_BUSY } widget_state = WIDGET_IDLE;"]
+    assert (state.kind, set(state.names)) == ("decl", {"WIDGET_IDLE", "WIDGET_BUSY", "widget_state"})
+    # an attribute between enum and its brace hides no enumerator
+    packed = ctokens.split_items("enum __packed { WIDGET_ON, WIDGET_OFF };\n", "x.h", {})
+    assert set(packed[0].names) == {"WIDGET_ON", "WIDGET_OFF"}
+    # nor does an anonymous struct around an enum
+    msg = ctokens.split_items("typedef struct {\n\tenum { WIDGET_MSG_A, WIDGET_MSG_B } kind;\n} widget_msg;\n", "x.h", {})
+    assert set(msg[0].names) == {"WIDGET_MSG_A", "WIDGET_MSG_B", "widget_msg"}
+    funcs = [it.names for it in items if it.kind == "func"]
+    assert funcs == [["widget_weight"]]
+    # a function whose return type has its body in place is one function
+    # (its body_start the function's brace), and the next one is found too
+    two = ctokens.split_items("static enum widget_ret { WIDGET_OK, WIDGET_ERR } widget_try(int id)\n{\n"
+                              "\treturn id ? WIDGET_OK : WIDGET_ERR;\n}\nstatic int widget_next(void)\n{\n\treturn 1;\n}\n",
+                              "x.c", {})
+    assert [(it.kind, it.names) for it in two] == [("func", ["widget_try"]), ("func", ["widget_next"])]
+    assert two[0].toks[two[0].body_start].line == 2
+    # a function whose name starts with "__" and returns a struct is a function
+    ret = ctokens.split_items("struct widget_stats __widget_zero(int id)\n{\n\treturn (struct widget_stats){ 0 };\n}\n",
+                              "x.c", {})
+    assert [(it.kind, it.names) for it in ret] == [("func", ["__widget_zero"])]
+
+
+def test_declaration_groups_are_skipped():
+    items = ctokens.split_items(SHAPES_FILE, "widget_shapes.c", {})
+    by_text = {it.text.split("\n", 1)[0]: it for it in items}
+    hook = by_text["static int (*widget_hook)(int id);"]
+    assert (hook.names, hook.is_proto) == (["widget_hook"], False)  # a variable, not a prototype
+    assert (by_text["static int widget_scale __aligned(8) = 3;"].names) == ["widget_scale"]
+    # uses, not definitions: the importer must not take these for widget_weight's or the macro's
+    assert by_text["EXPORT_SYMBOL(widget_weight);"].names == []
+    assert by_text["static_assert(sizeof(struct widget_stats) == WIDGET_STATS_SIZE);"].names == []
+    packed = ctokens.split_items("struct widget_raw {\n\tint a;\n} __attribute__((packed));\n", "x.h", {})
+    assert packed[0].names == ["struct widget_raw"]
+    # an attribute's argument names nothing; a tag may start with "__"
+    stats = ctokens.split_items("struct __widget_pcpu {\n\tu64 n;\n} __aligned(2 * sizeof(u64));\n", "x.h", {})
+    assert stats[0].names == ["struct __widget_pcpu"]
+    fmt = ctokens.split_items("extern __attribute__((format(printf, 2, 3))) void widget_log(int l, const char *f, ...);\n",
+                              "x.h", {})
+    assert (fmt[0].names, fmt[0].is_proto) == (["widget_log"], True)
+
+
+def test_struct_shapes_import_and_compile(tmp_path):
+    tree = str(tmp_path / "tree")
+    for d in ("lib", "include/linux"):
+        os.makedirs(os.path.join(tree, d))
+    open(os.path.join(tree, "lib", "widget_shapes.c"), "w").write(SHAPES_FILE)
+    open(os.path.join(tree, "include", "linux", "widget.h"), "w").write(SHAPES_HEADER)
+    open(os.path.join(tree, "Makefile"), "w").write("VERSION = 6\nPATCHLEVEL = 9\nSUBLEVEL = 1\n")
+    unit = importer.import_functions(tree, "lib/widget_shapes.c", ["widget_weight"], "strict")
+    assert unit.functions == ["widget_weight"]
+    for needed in ("struct __aligned(8) widget_stats {", "} widget_table[] = {", "widget_state = WIDGET_IDLE;",
+                   "static int (*widget_hook)(int id);", "widget_scale __aligned(8) = 3;"):
+        assert needed in unit.text, needed
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr

@@ -3,7 +3,8 @@
 // when a report is composed. The toolchain's symbolizer does the work: the
 // sanitizer runtime's __sanitizer_symbolize_pc (every sanitizer build; it
 // runs llvm-symbolizer), or llvm-symbolizer directly where no sanitizer
-// runtime is linked. Results are cached per address for the process.
+// runtime is linked (one process for the whole run, llvm_symbolizer.cc).
+// Results are cached per address for the process.
 //
 // Paths are printed relative to the subject's directory (or kmapsim's
 // tree) so that a report is the same bytes in every process and on every
@@ -24,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "llvm_symbolizer.h"
 #include "report.h"
 #include "subject_registry.h"
 
@@ -37,17 +39,16 @@ namespace kmapsim {
 
 namespace {
 
-struct RawFrame {
-  std::string function, file;
-  int line = 0;
-};
-
 bool starts_with(const std::string &s, const std::string &p) { return s.compare(0, p.size(), p) == 0; }
 
 // The inline chain at pc - 1, innermost first, with the paths as recorded.
 std::vector<RawFrame> ask_symbolizer(uintptr_t pc) {
   std::vector<RawFrame> out;
-  if (__sanitizer_symbolize_pc) {
+  // $KMAPSIM_SYMBOLIZER names the llvm-symbolizer kmapsim runs itself: set,
+  // it is used in a sanitizer build too (how tests/symbolizer_process.py
+  // checks that path in the dev preset).
+  const char *own = getenv("KMAPSIM_SYMBOLIZER");
+  if (__sanitizer_symbolize_pc && !(own && *own)) {
     static char buf[8192];
     buf[0] = buf[1] = 0;
     // '\x1f' separates the fields; frames come as consecutive C strings.
@@ -70,31 +71,7 @@ std::vector<RawFrame> ask_symbolizer(uintptr_t pc) {
   // No sanitizer runtime: ask llvm-symbolizer about the module and offset.
   Dl_info info;
   if (!dladdr(reinterpret_cast<void *>(pc - 1), &info) || !info.dli_fname) return out;
-  char cmd[1024];
-  const char *tool = getenv("KMAPSIM_SYMBOLIZER");
-  snprintf(cmd, sizeof cmd, "%s --inlining --functions=linkage --demangle --obj='%s' 0x%lx 2>/dev/null", tool ? tool : "llvm-symbolizer",
-           info.dli_fname, static_cast<unsigned long>(pc - 1 - reinterpret_cast<uintptr_t>(info.dli_fbase)));
-  FILE *p = popen(cmd, "r");
-  if (!p) return out;
-  char fn[512], loc[1024];
-  while (fgets(fn, sizeof fn, p) && fn[0] != '\n' && fgets(loc, sizeof loc, p)) {
-    RawFrame f;
-    fn[strcspn(fn, "\n")] = 0;
-    loc[strcspn(loc, "\n")] = 0;
-    f.function = strcmp(fn, "??") ? fn : "";
-    // "file:line:column"
-    char *c2 = strrchr(loc, ':');
-    if (c2) *c2 = 0;
-    char *c1 = strrchr(loc, ':');
-    if (c1) {
-      *c1 = 0;
-      f.line = atoi(c1 + 1);
-    }
-    f.file = strcmp(loc, "??") ? loc : "";
-    out.push_back(f);
-  }
-  pclose(p);
-  return out;
+  return llvm_symbolizer_frames(info.dli_fname, pc - 1 - reinterpret_cast<uintptr_t>(info.dli_fbase));
 }
 
 std::mutex g_mu;  // torture mode composes reports on several host threads
