@@ -472,7 +472,7 @@ NOTES = [
      "every subject here): three walkers each allocate an order-8 folio (both answers of the allocation) and pick a "
      "depth (5 boundary values): 216 data combinations, about 60 schedules each without a preemption (13,000 runs for "
      "K = 0), and each of a run's ~18 scheduling points offers a switch to each other runnable task and a migration, "
-     "so K <= 1 is over 10^5 runs and K <= 2 about 10^7 (in the first 67,000 K = 1 runs, 61% of the preemptions are "
+     "so K <= 1 is 661,500 runs and K <= 2 about 10^7 (in the first 67,000 K = 1 runs, 61% of the preemptions are "
      "migrations, mostly of a walker at complete(), folio_alloc() and put_page()), at about 27 us of CPU a run in the "
      "check build (40 to 47 us while the fill went through ASan's memset interceptor, which first checked each page's "
      "shadow), two thirds of it filling the three 1 MiB folios with the allocator's poison pattern (a run's page "
