@@ -257,8 +257,8 @@ def _matching_brace(cur, j):
     return len(cur)
 
 
-def _opens_tag_body(cur, j):
-    """Whether the '{' at cur[j] opens a struct, union or enum body: the
+def _opens_tag_body(cur, j, keywords=("struct", "union", "enum")):
+    """Whether the '{' at cur[j] opens the body of one of KEYWORDS: the
     keyword, at most one tag, and attributes around the tag ("struct
     __aligned(8) s {", "union __packed {"). A parenthesised group counts as
     an attribute's only after a known attribute name: in "struct page
@@ -267,7 +267,7 @@ def _opens_tag_body(cur, j):
     seen_tag = False
     while k >= 0:
         t = cur[k]
-        if t.text in ("struct", "union", "enum"):
+        if t.text in keywords:
             return True
         if t.text == ")":
             d = 0
@@ -527,7 +527,7 @@ def _member_names(cur):
     width = False  # after a bit-field's ':'
     for j, t in enumerate(cur):
         if t.text == "{":
-            kinds.append(_opens_record(cur, j))
+            kinds.append(_opens_tag_body(cur, j, ("struct", "union")))
         elif t.text == "}":
             if kinds:
                 kinds.pop()
@@ -545,37 +545,3 @@ def _member_names(cur):
                 out.add(cur[j - 1].text)
             width = t.text == ":"
     return out
-
-
-def _opens_record(cur, j):
-    """Whether the '{' at cur[j] opens a struct or union body: "struct {",
-    "struct tag {", with attributes such as __packed or __aligned(8)
-    around the tag allowed."""
-    k = j - 1
-    seen_tag = False
-    while k >= 0:
-        t = cur[k]
-        if t.text in ("struct", "union"):
-            return True
-        if t.text == ")":
-            # an attribute's argument list: __aligned(8), __attribute__((x))
-            d = 0
-            while k >= 0:
-                if cur[k].text == ")":
-                    d += 1
-                elif cur[k].text == "(":
-                    d -= 1
-                    if d == 0:
-                        break
-                k -= 1
-            k -= 1
-            if k < 0 or cur[k].kind != "ident" or not (cur[k].text in _ATTRS or cur[k].text.startswith("__")):
-                return False
-        elif t.kind == "ident" and (t.text in _ATTRS or t.text.startswith("__")):
-            pass
-        elif t.kind == "ident" and not seen_tag:
-            seen_tag = True
-        else:
-            return False
-        k -= 1
-    return False
