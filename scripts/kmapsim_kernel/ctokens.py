@@ -232,7 +232,7 @@ def _is_function(cur):
             # a type, not of a function; a function may follow one ("static
             # enum ret { A, B } f(void) { ... }")
             if _opens_tag_body(cur, j):
-                skip_to = _matching_brace(cur, j)
+                skip_to = _matching(cur, j)
                 prev = cur[skip_to] if skip_to < len(cur) else None
                 continue
             return prev is not None and (prev.text == ")" or prev.kind == "ident")
@@ -244,13 +244,18 @@ def _is_function(cur):
     return False
 
 
-def _matching_brace(cur, j):
-    """The index of the '}' closing the '{' at cur[j] (len(cur) if none)."""
+_CLOSING = {"{": "}", "(": ")", "[": "]"}
+
+
+def _matching(cur, j):
+    """The index of the token closing the '{', '(' or '[' at cur[j]
+    (len(cur) if none)."""
+    opening, closing = cur[j].text, _CLOSING[cur[j].text]
     d = 0
     for k in range(j, len(cur)):
-        if cur[k].text == "{":
+        if cur[k].text == opening:
             d += 1
-        elif cur[k].text == "}":
+        elif cur[k].text == closing:
             d -= 1
             if d == 0:
                 return k
@@ -338,7 +343,7 @@ def _make_item(cur, text, origin, index, kind):
                 continue
             if t.text == "{" and d == 0:
                 if _opens_tag_body(cur, j):  # the return type's own body
-                    skip_to = _matching_brace(cur, j)
+                    skip_to = _matching(cur, j)
                     continue
                 it.body_start = j
                 break
@@ -431,14 +436,7 @@ def _decl_names(cur):
             # declarator in parentheses ("(*handler)", "(*table[4])"),
             # whose name is the declaration's (a pointer variable, not a
             # prototype)
-            dd = 0
-            for k in range(j, len(cur)):
-                if cur[k].text == "(":
-                    dd += 1
-                elif cur[k].text == ")":
-                    dd -= 1
-                    if dd == 0:
-                        break
+            k = min(_matching(cur, j), len(cur) - 1)
             skip_to = k
             if j + 2 < len(cur) and cur[j + 1].text == "*" and last_ident not in _ATTRS:
                 inner = [i for i in range(j + 2, k) if cur[i].kind == "ident" and cur[i].text not in _ATTRS
@@ -480,16 +478,7 @@ def _tag_with_body(cur, j):
             return None, None
         if t.text in _ATTRS:
             if k + 1 < len(cur) and cur[k + 1].text == "(":
-                d = 0
-                k += 1
-                while k < len(cur):
-                    if cur[k].text == "(":
-                        d += 1
-                    elif cur[k].text == ")":
-                        d -= 1
-                        if d == 0:
-                            break
-                    k += 1
+                k = _matching(cur, k + 1)
         elif k + 1 < len(cur) and cur[k + 1].text == "(":
             return None, None  # "struct page *f(" or "struct s f(": a function's parameters
         else:
