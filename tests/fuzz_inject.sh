@@ -8,6 +8,7 @@
 # leak was never seen.
 #   fuzz_inject.sh BUGGY_BIN FIXED_BIN WORKDIR
 set -uo pipefail
+. "$(dirname "$0")/crash_replay.sh"
 buggy=$1
 fixed=$2
 work=$3
@@ -24,19 +25,7 @@ case $first in
   *) echo "FAIL: efault_leak under --fuzz -runs=$runs: no kmap-leak report (got '${first:-nothing}')"; fail=1 ;;
 esac
 shopt -s nullglob
-crashes=("$work"/crashes/*.crash)
-if [ ${#crashes[@]} -ne 1 ]; then
-  echo "FAIL: expected one crash file in $work/crashes, found ${#crashes[@]}"
-  fail=1
-else
-  rep=$("$buggy" --replay "${crashes[0]}" 2>&1)
-  rc=$?
-  again=$(printf '%s\n' "$rep" | grep -m1 '^BUG: kmapsim:')
-  if [ $rc -ne 1 ] || [ "$again" != "$first" ]; then
-    echo "FAIL: the crash file replays to '$again' (exit $rc), not '$first'"
-    fail=1
-  fi
-fi
+one_crash_replays "$buggy" "$work/crashes" "$first" || fail=1
 # libFuzzer's own artifact (the raw input) replays too: its fault section
 # is part of the bytes.
 arts=("$work"/art-buggy/crash-*)

@@ -9,6 +9,7 @@
 # still explores the subject and finds nothing behind the magic.
 #   fuzz_trace_cmp.sh BIN WORKDIR
 set -uo pipefail
+. "$(dirname "$0")/crash_replay.sh"
 bin=$1
 work=$2
 runs=20000
@@ -24,19 +25,7 @@ case $first in
   *) echo "FAIL: magic_leak under --fuzz -runs=$runs: no kmap-leak report (got '${first:-nothing}')"; fail=1 ;;
 esac
 shopt -s nullglob
-crashes=("$work"/crashes/*.crash)
-if [ ${#crashes[@]} -ne 1 ]; then
-  echo "FAIL: expected one crash file in $work/crashes, found ${#crashes[@]}"
-  fail=1
-else
-  rep=$("$bin" --replay "${crashes[0]}" 2>&1)
-  rc=$?
-  again=$(printf '%s\n' "$rep" | grep -m1 '^BUG: kmapsim:')
-  if [ $rc -ne 1 ] || [ "$again" != "$first" ]; then
-    echo "FAIL: the crash file replays to '$again' (exit $rc), not '$first'"
-    fail=1
-  fi
-fi
+one_crash_replays "$bin" "$work/crashes" "$first" || fail=1
 
 out=$("$bin" --subject magic_unmapped --crash-dir "$work/crashes-fixed" --fuzz -seed=1 -runs=$runs -max_len=64 \
       -artifact_prefix="$work/art/" 2>&1)
