@@ -72,7 +72,7 @@ std::vector<std::string> decode_driver_args(const std::string &s);
 // --json (driver_json.cc): the result for scripts/kmapsim, beside the text.
 void json_begin();
 void json_subject(const std::string &name, uint64_t runs, uint64_t schedules, int bound, const std::string &guarantee,
-                  const std::string &pct, uint64_t announced, uint64_t discarded = 0);
+                  const std::string &pct, uint64_t announced, uint64_t discarded = 0, bool whole_space = false);
 void json_report(const std::string &subject, const RunResult &r, const Report &rep, const std::string &crash_file, const std::string &text);
 
 }  // namespace kmapsim::driver

@@ -3,6 +3,13 @@
 // fault sweep) taking turns run by run until a report or the budget;
 // --selfcheck replays every run.
 //
+// A subject whose whole decision tree an enumeration covers (nothing cut
+// by the bound, every pick() value, no fallible call: ExhaustiveSource::
+// whole_space) is done: any further run would repeat one already made, so
+// exploring it ends there, whatever the budget, and the verdict says so.
+// Where only the bound cut choices and the enumerations are small, the
+// portfolio deepens past --max-preemptions to find that out (kDeepen*).
+//
 // The fault sweep (SQLite's method) runs the subject once per fallible call
 // N = 1, 2, ... with exactly the Nth one failing (an allocation, a user
 // copy, an interruptible or timed wait, a fault_in), on one fixed schedule,
@@ -40,6 +47,14 @@ struct Weights {
 constexpr Weights kEarly = {1, 6, 4, 0}, kLate = {1, 4, 2, 1};
 // The systematic stream's first runs that go to the enumeration alone.
 constexpr uint64_t kSweepAfter = 16;
+// Deepening past --max-preemptions (the portfolio only): while the last
+// enumeration was complete, cut only by its bound and at most
+// kDeepenAfterRuns runs, the next bound is enumerated too, capped at
+// kDeepenRunCap runs (a cut-off round claims nothing). A small tree is
+// thereby covered in a few thousand runs; a large one costs the other
+// streams at most one capped round.
+constexpr uint64_t kDeepenAfterRuns = 4096, kDeepenRunCap = 32768;
+constexpr unsigned kDeepenMaxBound = 32;
 
 // --selfcheck: every run is run again from its recorded trace and must
 // give the same run hash (decisions and events) and the same report: a
@@ -119,6 +134,7 @@ int explore() {
     bool use_ex = st == "explore" || st == "exhaustive", use_pct = st == "explore" || st == "pct";
     bool use_rnd = st == "explore" || st == "random";
     bool use_sweep = st == "explore";
+    bool port = st == "explore";
     // The systematic stream: iterative deepening, K = 0, 1, ..., max_k,
     // each enumeration to its end; after its first kSweepAfter runs they
     // alternate with the fault sweep's (fail fallible call N, N = 1, 2, ...)
@@ -128,10 +144,20 @@ int explore() {
     // subject with many fallible calls does not hold them back.
     unsigned cur_k = 0;
     uint64_t sys_turns = 0;
-    auto systematic_done = [&] { return (!use_sweep || sweep_done) && (!use_ex || cur_k > g_opt.max_k); };
+    bool whole = false;  // an enumeration covered every run the subject can take
+    auto systematic_done = [&] { return (!use_sweep || sweep_done) && (!use_ex || cur_k >= ex.size()); };
     auto systematic_run = [&]() -> bool {
-      while (use_ex && cur_k <= g_opt.max_k && ex[cur_k]->complete()) cur_k++;
-      bool enumerate = use_ex && cur_k <= g_opt.max_k;
+      while (use_ex && cur_k < ex.size() && ex[cur_k]->complete()) {
+        const ExhaustiveSource &e = *ex[cur_k];
+        if (e.whole_space()) {
+          whole = true;
+          return false;
+        }
+        cur_k++;
+        if (cur_k == ex.size() && port && e.only_bound_cut() && e.runs() <= kDeepenAfterRuns && cur_k <= kDeepenMaxBound)
+          ex.push_back(std::make_unique<ExhaustiveSource>(cur_k, kDeepenRunCap));
+      }
+      bool enumerate = use_ex && cur_k < ex.size();
       bool sweep_turn = !enumerate || (sys_turns >= kSweepAfter && (sys_turns - kSweepAfter) % 2 == 1);
       sys_turns++;
       if (use_sweep && !sweep_done && sweep_turn) {
@@ -166,7 +192,6 @@ int explore() {
     };
     // Ties go to the first: the systematic stream runs first.
     enum { kSystematic, kWalk, kRandom, kPct2, kPct3, kStreams };
-    bool port = st == "explore";
     // A single strategy (--strategy) runs its own stream(s) alone.
     Stream streams[kStreams] = {{use_ex || use_sweep ? (port ? kEarly.systematic : 1u) : 0u, 0},
                                 {port ? kEarly.walk : 0u, 0},
@@ -174,7 +199,7 @@ int explore() {
                                 {use_pct ? (port ? kEarly.pct : 1u) : 0u, 0},
                                 {use_pct ? (port ? kEarly.pct : 1u) : 0u, 0}};
     bool late = false;
-    while (!found && !out_of_budget()) {
+    while (!found && !whole && !out_of_budget()) {
       if (port && !late && runs >= kEarlyRuns) {
         late = true;
         streams[kRandom].weight = kLate.random;
@@ -209,36 +234,44 @@ int explore() {
       printf("kmapsim: stats: subject=%s profile=%s strategy=%s seed=%llu found=%s runs=%llu seconds=%.6f schedules=%zu", s->name.c_str(),
              prof.name.c_str(), st.c_str(), static_cast<unsigned long long>(g_opt.seed), found ? "yes" : "no",
              static_cast<unsigned long long>(runs), now() - ts, schedules.size());
-      for (unsigned k = 0; k <= g_opt.max_k && use_ex; k++)
+      for (unsigned k = 0; k < ex.size() && use_ex; k++)
         printf(" k%u=%llu%s", k, static_cast<unsigned long long>(ex[k]->runs()), ex[k]->complete() ? ":complete" : "");
+      if (whole) printf(" space=whole");
       if (found) printf(" found_by=\"%s\"", found_by.c_str());
       // The part of `seconds` spent in the symbolizer composing the report.
       printf(" symbolizer_seconds=%.6f\n", symbolizer_seconds());
       fflush(stdout);
     }
     int best = -1;
-    for (unsigned k = 0; k <= g_opt.max_k; k++)
+    for (unsigned k = 0; k < ex.size(); k++)
       if (ex[k]->complete()) best = static_cast<int>(k);
     if (found) {
-      json_subject(s->name, runs, schedules.size(), best, "", "", expected_reports, discarded);
+      json_subject(s->name, runs, schedules.size(), best, "", "", expected_reports, discarded, false);
       return finish(true, first_line);
     }
     std::string guarantee = best >= 0 ? "all fair schedules with <= " + std::to_string(best) + " preemption" + (best == 1 ? "" : "s") +
                                             " explored (boundary data values)"
                                       : "no exhaustive bound completed";
-    if (sweep_done)
+    std::string pct = pct2.guarantee();
+    if (whole) {
+      // The enumeration that cut nothing is the last complete one.
+      guarantee = "every run the subject can take explored: all " + std::to_string(ex[best]->runs()) +
+                  " of its schedules (none has more than " + std::to_string(best) + " preemption" + (best == 1 ? "" : "s") +
+                  "; every kmapsim_pick() value; no fallible call), so more runs would only repeat them";
+      pct = "";
+    } else if (sweep_done)
       guarantee += "; every single-fault path explored (" + std::to_string(sweep_calls) + " fallible call" + (sweep_calls == 1 ? "" : "s") +
                    " on the sweep's schedule)";
     else if (use_sweep)
       guarantee += "; fault sweep incomplete (first " + std::to_string(sweep_n - 1) + " fallible calls failed in turn)";
-    printf("kmapsim: clean: %s on %s: %llu runs, %zu distinct schedules, %s; %s", s->name.c_str(), prof.name.c_str(),
-           static_cast<unsigned long long>(runs), schedules.size(), guarantee.c_str(), pct2.guarantee().c_str());
+    printf("kmapsim: clean: %s on %s: %llu runs, %zu distinct schedules, %s%s%s", s->name.c_str(), prof.name.c_str(),
+           static_cast<unsigned long long>(runs), schedules.size(), guarantee.c_str(), pct.empty() ? "" : "; ", pct.c_str());
     if (expected_reports) printf("; %llu announced reports confirmed", static_cast<unsigned long long>(expected_reports));
     if (discarded)
       printf("; %llu of the runs discarded: they broke the entry check of %s, the caller's contract (not reported)",
              static_cast<unsigned long long>(discarded), discarded_by.c_str());
     printf("\n");
-    json_subject(s->name, runs, schedules.size(), best, guarantee, pct2.guarantee(), expected_reports, discarded);
+    json_subject(s->name, runs, schedules.size(), best, guarantee, pct, expected_reports, discarded, whole);
   }
   return finish(false, "");
 }

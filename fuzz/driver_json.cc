@@ -11,13 +11,15 @@
 //    "details": <the report as data, docs/report.schema.json; null if clean>,
 //    "runs": N, "schedules": N, "discarded": N,
 //    "subjects": [{"name", "runs", "schedules", "bound", "guarantee", "pct",
-//                  "announced", "discarded"}]}
+//                  "announced", "discarded", "whole_space"}]}
 //
 // "site" is the subject and the first line with every number normalised
 // (normalise_line), the key findings are grouped by. "bound" is the largest
 // K for which every schedule with <= K preemptions was explored (-1: none).
 // "discarded" counts the runs that broke the entry check of the function
 // under test (the caller's contract, entry_contract.cc: not reported).
+// "whole_space" is true when an enumeration covered every run the subject
+// can take (ExhaustiveSource::whole_space): more rounds would repeat them.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -40,6 +42,7 @@ struct SubjectResult {
   std::string guarantee, pct;
   uint64_t announced = 0;
   uint64_t discarded = 0;
+  bool whole_space = false;
 };
 
 struct Result {
@@ -123,7 +126,7 @@ void write_result() {
             field("runs", std::to_string(s.runs)) + ", " + field("schedules", std::to_string(s.schedules)) + ", " +
             field("bound", std::to_string(s.bound)) + ", " + field("guarantee", quote(s.guarantee)) + ", " +
             field("pct", quote(s.pct)) + ", " + field("announced", std::to_string(s.announced)) + ", " +
-            field("discarded", std::to_string(s.discarded)) + "}";
+            field("discarded", std::to_string(s.discarded)) + ", " + field("whole_space", s.whole_space ? "true" : "false") + "}";
   }
   auto opt = [](const std::string &v) { return v.empty() ? std::string("null") : quote(v); };
   std::string out = "{" + field("format", quote("kmapsim-result 1")) + ",\n " + field("mode", quote(g_opt.mode)) + ",\n " +
@@ -158,8 +161,8 @@ void json_begin() {
 }
 
 void json_subject(const std::string &name, uint64_t runs, uint64_t schedules, int bound, const std::string &guarantee,
-                  const std::string &pct, uint64_t announced, uint64_t discarded) {
-  g_result.subjects.push_back({name, runs, schedules, bound, guarantee, pct, announced, discarded});
+                  const std::string &pct, uint64_t announced, uint64_t discarded, bool whole_space) {
+  g_result.subjects.push_back({name, runs, schedules, bound, guarantee, pct, announced, discarded, whole_space});
   if (g_opt.json_file != "-") write_result();
 }
 

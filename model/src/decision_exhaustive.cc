@@ -52,13 +52,17 @@ uint64_t ExhaustiveSource::pick(Site, uint64_t lo, uint64_t hi) {
     add(b);
     add(b + 1);
   }
+  if (hi - lo >= pick_domain_.size()) sampled_ = true;
   uint32_t i = choose(static_cast<uint32_t>(pick_domain_.size()));
   return pick_domain_[i];
 }
 
 bool ExhaustiveSource::should(Site site) {
   bool costs = site == Site::Irq || site == Site::Migrate;
-  if (costs && used_ >= k_) return false;  // out of budget: only the default
+  if (costs && used_ >= k_) {  // out of budget: only the default
+    cut_ = true;
+    return false;
+  }
   bool yes = choose(2) == 1;
   if (costs && yes) used_++;
   return yes;
@@ -68,10 +72,18 @@ size_t ExhaustiveSource::next_task(const Candidate *c, size_t n, int) {
   allowed_.clear();
   for (size_t i = 0; i < n; i++)
     if (!c[i].preempts || used_ < k_) allowed_.push_back(i);
+  if (allowed_.size() < n) cut_ = true;
   if (allowed_.size() == 1) return allowed_[0];
   size_t pick = allowed_[choose(static_cast<uint32_t>(allowed_.size()))];
   if (c[pick].preempts) used_++;
   return pick;
+}
+
+// A fallible call never fails here (the default answer keeps old traces
+// replaying), so its failures are choices this enumeration leaves out.
+bool ExhaustiveSource::inject(Fault, uint64_t) {
+  fallible_ = true;
+  return false;
 }
 
 std::string ExhaustiveSource::describe() const {
@@ -82,7 +94,10 @@ std::string ExhaustiveSource::describe() const {
 
 std::string ExhaustiveSource::guarantee() const {
   char buf[160];
-  if (complete_)
+  if (whole_space())
+    snprintf(buf, sizeof buf, "all schedules with <= %u preemptions explored (%llu runs, every run the subject can take)", k_,
+             static_cast<unsigned long long>(runs_));
+  else if (complete_)
     snprintf(buf, sizeof buf, "all schedules with <= %u preemptions explored (%llu runs, boundary data values)", k_,
              static_cast<unsigned long long>(runs_));
   else

@@ -126,6 +126,13 @@ class PctSource : public DecisionSource {
 // most K preemptions is enumerated, and spin loops do not use up the bound. Data choices are
 // enumerated too: every should(), and for pick(lo, hi) the boundary values
 // lo, lo+1, hi-1, hi, the middle and the values around each page boundary.
+//
+// An enumeration that never had to leave a choice out — no choice cut by
+// the bound, every pick()'s whole range in its domain, no fallible call
+// (whose failures only the sweep and the random sources try) — covered the
+// subject's whole decision tree: a run is a function of its decisions, so
+// every run the subject can take on this profile has been run, and any
+// further run repeats one (whole_space()).
 class ExhaustiveSource : public DecisionSource {
  public:
   explicit ExhaustiveSource(unsigned max_preemptions, uint64_t max_runs = UINT64_MAX);
@@ -134,11 +141,16 @@ class ExhaustiveSource : public DecisionSource {
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override;
   size_t next_task(const Candidate *c, size_t n, int running) override;
+  bool inject(Fault, uint64_t) override;
   std::string describe() const override;
   std::string guarantee() const override;
   bool complete() const { return complete_; }
   uint64_t runs() const { return runs_; }
   unsigned bound() const { return k_; }
+  // Complete, and nothing was left out: see the class comment.
+  bool whole_space() const { return complete_ && !cut_ && !sampled_ && !fallible_; }
+  // Only the bound left choices out: a deeper bound may cover the rest.
+  bool only_bound_cut() const { return cut_ && !sampled_ && !fallible_; }
 
  private:
   struct Node {
@@ -153,6 +165,9 @@ class ExhaustiveSource : public DecisionSource {
   std::vector<Node> stack_;
   size_t pos_ = 0;
   unsigned used_ = 0;
+  bool cut_ = false;       // a run left a choice out for the bound
+  bool sampled_ = false;   // a pick()'s range was wider than its boundary values
+  bool fallible_ = false;  // a run reached a fallible call (Site::Inject)
   std::vector<uint64_t> pick_domain_;
   std::vector<size_t> allowed_;
 };

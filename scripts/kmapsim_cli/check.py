@@ -5,7 +5,9 @@ budget is spent in rounds: a long first explore round (the bounded-
 exhaustive part restarts in every process, so it gets the most time), then
 coverage-guided libFuzzer rounds and further explore rounds with new seeds,
 alternating until the budget is spent or a report appears. Every round's
-outcome is read from the driver's --json result.
+outcome is read from the driver's --json result. A round whose enumerations
+covered every run each subject can take ("whole_space") ends the check
+early: there is nothing left to try.
 
 Where the binary comes from is one function, subject_binary(): other ways
 to name a subject (a kernel tree and FILE:FUNCTION) add a branch there and
@@ -25,7 +27,9 @@ HELP = """\
 Builds FILE (a subject: see the README) against the model, then explores
 every KMAPSIM_SUBJECT in it (or only NAME) for N seconds (default 60),
 alternating bounded-exhaustive/PCT/random rounds with coverage-guided
-libFuzzer rounds, and stops at the first report.
+libFuzzer rounds, and stops at the first report. It stops early, clean,
+when the enumeration has covered every run the subject can take (no
+preemption bound reached, every kmapsim_pick() value, no fallible call).
 
   --seconds N     time budget in whole seconds (default 60)
   --profile P     simulated machine (default strict); one of:
@@ -146,7 +150,7 @@ def run(args):
                 report_json.write(args.json, report_json.document(rounds.reported, rounds.discarded))
             raise e
         if args.json:
-            report_json.write(args.json, report_json.document(None, rounds.discarded))
+            report_json.write(args.json, report_json.document(None, rounds.discarded, rounds.whole_space))
         return code
 
 
@@ -167,6 +171,7 @@ class Rounds:
         self.log = os.path.join(cache, "fuzz-%s.log" % which)
         self.reported = None  # the driver's Result of a report
         self.discarded = 0  # runs that broke the entry check (explore rounds)
+        self.whole_space = False  # an explore round covered every run of every subject
         for d in (self.corpus, self.artifacts):
             os.makedirs(d, exist_ok=True)
         open(self.log, "w").close()
@@ -189,6 +194,12 @@ class Rounds:
                 if explore_rounds == 1:
                     verdict = out
                 runs += result.get("runs", 0)
+                subjects = result.get("subjects") or []
+                if subjects and all(s.get("whole_space") for s in subjects):
+                    # Every run each subject can take has been made: more
+                    # rounds, of either kind, would only repeat them.
+                    self.whole_space = True
+                    break
             else:
                 self.fuzz_round(length)
                 fuzz_rounds += 1

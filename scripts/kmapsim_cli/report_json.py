@@ -8,6 +8,9 @@
                   "runs in all" line prints after the first round's verdict
                   (which counts that round's own); 0 from repro and
                   torture>,
+     "whole_space": <true when check's enumeration covered every run each
+                    subject can take, so its clean verdict is final
+                    (fuzz/driver_explore.cc); false otherwise>,
      "report": <docs/report.schema.json's object, or null when clean>,
      "text": <the report's text, or null>}
 
@@ -21,17 +24,18 @@ import sys
 FORMAT = "kmapsim-report 1"
 
 
-def document(result, discarded=0):
+def document(result, discarded=0, whole_space=False):
     """The document for a driver Result (None or clean: a clean verdict);
-    discarded: the runs the command discarded in all."""
+    discarded: the runs the command discarded in all; whole_space: the
+    clean verdict covers every run the subjects can take."""
     if result is None or not result.reported:
         return {"format": FORMAT, "verdict": "clean", "class": None, "first_line": None, "crash_file": None,
-                "replay": None, "discarded": discarded, "report": None, "text": None}
+                "replay": None, "discarded": discarded, "whole_space": whole_space, "report": None, "text": None}
     details = result.get("details") or None
     return {"format": FORMAT, "verdict": "report", "class": result.get("class"),
             "first_line": result.get("first_line"), "crash_file": result.get("crash_file"),
-            "replay": details.get("replay") if details else None, "discarded": discarded, "report": details,
-            "text": result.get("report")}
+            "replay": details.get("replay") if details else None, "discarded": discarded, "whole_space": False,
+            "report": details, "text": result.get("report")}
 
 
 def write(path, doc):

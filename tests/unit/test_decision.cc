@@ -3,6 +3,8 @@
 // its preemption bound — no more, no fewer — and find a bug that needs two
 // preemptions with K=2 but not with K=1; PCT must find that bug within a
 // bounded number of runs.
+#include <algorithm>
+#include <iterator>
 #include <set>
 #include <vector>
 
@@ -254,6 +256,104 @@ TEST(Exhaustive, DataChoicesAreEnumeratedToo) {
   EXPECT_TRUE(high_seen[0] && high_seen[1]);
   for (unsigned long v : {0ul, 1ul, PAGE_SIZE - 1, PAGE_SIZE, PAGE_SIZE + 1, 2 * PAGE_SIZE - 1, 2 * PAGE_SIZE})
     EXPECT_EQ(seen->count(v), 1u) << v;
+}
+
+// ---- the whole space: an enumeration that left nothing out
+
+// Runs `body` under `ex` until the enumeration completes (at most 2000 runs).
+uint64_t enumerate_all(Machine &m, void (*body)(), ExhaustiveSource &ex) {
+  uint64_t runs = 0;
+  while (!ex.complete() && runs < 2000) {
+    EXPECT_TRUE(Clean(m.run(body, ex)));
+    runs++;
+  }
+  EXPECT_TRUE(ex.complete());
+  return runs;
+}
+
+TEST(Exhaustive, WholeSpaceOnlyWhenNothingWasLeftOut) {
+  Machine &m = uniprocessor("strict");
+  // two_tasks has 6 schedules, the last needing 3 preemptions: a bound of 2
+  // cuts choices, a bound of 3 (or more) cuts none.
+  ExhaustiveSource k2(2), k3(3), k10(10);
+  enumerate_all(m, two_tasks, k2);
+  EXPECT_FALSE(k2.whole_space());
+  EXPECT_TRUE(k2.only_bound_cut());
+  EXPECT_EQ(enumerate_all(m, two_tasks, k3), 6u);
+  EXPECT_TRUE(k3.whole_space());
+  EXPECT_NE(k3.guarantee().find("every run the subject can take"), std::string::npos) << k3.guarantee();
+  EXPECT_TRUE((enumerate_all(m, two_tasks, k10), k10.whole_space()));
+
+  // A pick whose range its boundary values cover: whole; a wider one: not,
+  // whatever the bound.
+  ExhaustiveSource narrow(4), wide(4);
+  EXPECT_EQ(enumerate_all(m, +[] { (void)kmapsim_pick(0, 4); }, narrow), 5u);
+  EXPECT_TRUE(narrow.whole_space());
+  enumerate_all(m, +[] { (void)kmapsim_pick(0, 5); }, wide);
+  EXPECT_FALSE(wide.whole_space());
+  EXPECT_FALSE(wide.only_bound_cut());
+
+  // A fallible call: its failure is a choice the enumeration never makes.
+  ExhaustiveSource fallible(4);
+  enumerate_all(m, +[] {
+    static char buf[8];
+    char __user *u = static_cast<char __user *>(kmapsim_user_buffer(8));
+    (void)!copy_from_user(buf, u, sizeof buf);
+  }, fallible);
+  EXPECT_FALSE(fallible.whole_space());
+
+  // A second CPU: every scheduling point may migrate, and a run with more
+  // points than the bound has schedules it cuts.
+  Machine &smp = machine("strict");
+  ExhaustiveSource mig0(0), mig8(8);
+  enumerate_all(smp, +[] { (void)kmapsim_pick(0, 1); cond_resched(); }, mig0);
+  EXPECT_FALSE(mig0.whole_space());
+  enumerate_all(smp, +[] { (void)kmapsim_pick(0, 1); cond_resched(); }, mig8);
+  EXPECT_TRUE(mig8.whole_space());
+}
+
+// Two tasks on two CPUs, a pick and a wait: no schedule a random source
+// takes, in many more runs than the space has, lies outside the enumeration
+// that claimed the whole space.
+void two_cpus_small() {
+  static struct completion done;
+  init_completion(&done);
+  (void)kmapsim_pick(0, 2);
+  kthread_run(+[](void *) -> int {
+    cond_resched();
+    complete(&done);
+    return 0;
+  }, nullptr, "t");
+  wait_for_completion(&done);
+}
+
+TEST(Exhaustive, WholeSpaceHoldsEveryRandomSchedule) {
+  Machine &m = machine("strict");
+  std::set<uint64_t> enumerated, sampled;
+  bool whole = false;
+  for (unsigned k = 0; k <= 12 && !whole; k++) {
+    ExhaustiveSource ex(k);
+    enumerated.clear();
+    while (!ex.complete()) {
+      RunResult r = m.run(two_cpus_small, ex);
+      ASSERT_TRUE(Clean(r));
+      enumerated.insert(r.trace_hash);
+    }
+    whole = ex.whole_space();
+    if (whole) EXPECT_EQ(enumerated.size(), ex.runs()) << "each run of the enumeration is its own schedule";
+  }
+  ASSERT_TRUE(whole) << "the space of two_cpus_small is finite";
+  RandomSource rnd(7);
+  rnd.set_fault_injection(true);
+  for (uint64_t i = 0; i < 50 * enumerated.size(); i++) {
+    RunResult r = m.run(two_cpus_small, rnd);
+    ASSERT_TRUE(Clean(r));
+    sampled.insert(r.trace_hash);
+  }
+  std::vector<uint64_t> outside;
+  std::set_difference(sampled.begin(), sampled.end(), enumerated.begin(), enumerated.end(), std::back_inserter(outside));
+  EXPECT_TRUE(outside.empty()) << outside.size() << " of " << sampled.size() << " random schedules are not among the " << enumerated.size()
+                               << " enumerated";
 }
 
 // ---- a planted bug that needs exactly two preemptions

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The whole decision space (fuzz/driver_explore.cc), tests/subjects/whole_space.c:
+#  - copy_head: explore with a budget of 300 s ends after the enumeration,
+#    clean, saying every run was explored; --json says whole_space; the
+#    number of runs is that of the enumerations, not of the budget;
+#  - copy_head_overrun: the overrun (order 2) is reported;
+#  - copy_at (a pick wider than its boundary values) and copy_from_user_head
+#    (a fallible call) are never claimed whole.
+#   whole_space.sh BIN WORKDIR
+set -uo pipefail
+bin=$1
+work=$2
+rm -rf "$work"
+mkdir -p "$work"
+fail=0
+claim="every run the subject can take explored"
+
+out=$("$bin" --explore --subject copy_head --seconds 300 --json "$work/head.json" --crash-dir "$work" 2>&1)
+rc=$?
+line=$(printf '%s\n' "$out" | grep -m1 '^kmapsim: clean: copy_head ')
+runs=$(printf '%s\n' "$line" | sed -n 's/^kmapsim: clean: copy_head on strict: \([0-9]*\) runs.*/\1/p')
+if [ $rc -ne 0 ] || [[ $line != *"$claim"* ]]; then
+  echo "FAIL: copy_head (exit $rc): no whole-space verdict: '${line:-$out}'"
+  fail=1
+elif [ -z "$runs" ] || [ "$runs" -gt 20000 ]; then
+  echo "FAIL: copy_head: $runs runs; the explorer should stop after the enumerations (a few thousand runs)"
+  fail=1
+fi
+if ! grep -q '"whole_space": true' "$work/head.json"; then
+  echo "FAIL: copy_head: --json does not say whole_space: $(cat "$work/head.json")"
+  fail=1
+fi
+
+out=$("$bin" --explore --subject copy_head_overrun --seconds 300 --crash-dir "$work" 2>&1)
+rc=$?
+first=$(printf '%s\n' "$out" | grep -m1 '^BUG: kmapsim:')
+if [ $rc -ne 1 ] || [[ $first != "BUG: kmapsim: kmap-overrun:"* ]]; then
+  echo "FAIL: copy_head_overrun (exit $rc): expected a kmap-overrun, got '${first:-nothing}'"
+  fail=1
+fi
+
+for s in copy_at copy_from_user_head; do
+  out=$("$bin" --explore --subject $s --runs 20000 --json "$work/$s.json" --crash-dir "$work" 2>&1)
+  rc=$?
+  if [ $rc -ne 0 ] || [[ $out == *"$claim"* ]] || ! grep -q '"whole_space": false' "$work/$s.json"; then
+    echo "FAIL: $s (exit $rc): claimed whole or not clean: $out"
+    fail=1
+  fi
+done
+
+[ $fail -eq 0 ] && echo "PASS: whole-space verdicts"
+exit $fail
