@@ -253,6 +253,14 @@ int explore() {
                                             " explored (boundary data values)"
                                       : "no exhaustive bound completed";
     std::string pct = pct2.guarantee();
+    if (whole && schedules.size() != ex[best]->runs()) {
+      // Every run of every stream lies in the space the enumeration
+      // covered, each of its runs a schedule of its own: a schedule outside
+      // it means the claim is wrong (a choice not made through the source).
+      fprintf(stderr, "kmapsim: internal error: the enumeration of %s claimed every run, %llu schedules, but the explorer ran %zu\n",
+              s->name.c_str(), static_cast<unsigned long long>(ex[best]->runs()), schedules.size());
+      exit(3);
+    }
     if (whole) {
       // The enumeration that cut nothing is the last complete one.
       guarantee = "every run the subject can take explored: all " + std::to_string(ex[best]->runs()) +
