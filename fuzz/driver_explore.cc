@@ -7,8 +7,9 @@
 // by the bound, every pick() value, no fallible call: ExhaustiveSource::
 // whole_space) is done: any further run would repeat one already made, so
 // exploring it ends there, whatever the budget, and the verdict says so.
-// Where only the bound cut choices and the enumerations are small, the
-// portfolio deepens past --max-preemptions to find that out (kDeepen*).
+// Where only the budgets cut choices and the enumerations are small, the
+// portfolio deepens past --max-preemptions, failing fallible calls too, to
+// find that out (kDeepen*).
 //
 // The fault sweep (SQLite's method) runs the subject once per fallible call
 // N = 1, 2, ... with exactly the Nth one failing (an allocation, a user
@@ -48,10 +49,11 @@ constexpr Weights kEarly = {1, 6, 4, 0}, kLate = {1, 4, 2, 1};
 // The systematic stream's first runs that go to the enumeration alone.
 constexpr uint64_t kSweepAfter = 16;
 // Deepening past --max-preemptions (the portfolio only): while the last
-// enumeration was complete, cut only by its bound and at most
-// kDeepenAfterRuns runs, the next bound is enumerated too, capped at
-// kDeepenRunCap runs (a cut-off round claims nothing). A small tree is
-// thereby covered in a few thousand runs; a large one costs the other
+// enumeration was complete, cut only by its budgets and at most
+// kDeepenAfterRuns runs, the next bound is enumerated too, K preemptions
+// and up to K failed fallible calls, capped at kDeepenRunCap runs (a
+// cut-off round claims nothing). A small tree is thereby covered in a few
+// thousand runs, its error paths included; a large one costs the other
 // streams at most one capped round.
 constexpr uint64_t kDeepenAfterRuns = 4096, kDeepenRunCap = 32768;
 constexpr unsigned kDeepenMaxBound = 32;
@@ -154,8 +156,8 @@ int explore() {
           return false;
         }
         cur_k++;
-        if (cur_k == ex.size() && port && e.only_bound_cut() && e.runs() <= kDeepenAfterRuns && cur_k <= kDeepenMaxBound)
-          ex.push_back(std::make_unique<ExhaustiveSource>(cur_k, kDeepenRunCap));
+        if (cur_k == ex.size() && port && e.only_budget_cut() && e.runs() <= kDeepenAfterRuns && cur_k <= kDeepenMaxBound)
+          ex.push_back(std::make_unique<ExhaustiveSource>(cur_k, kDeepenRunCap, cur_k));
       }
       bool enumerate = use_ex && cur_k < ex.size();
       bool sweep_turn = !enumerate || (sys_turns >= kSweepAfter && (sys_turns - kSweepAfter) % 2 == 1);
@@ -265,7 +267,8 @@ int explore() {
       // The enumeration that cut nothing is the last complete one.
       guarantee = "every run the subject can take explored: all " + std::to_string(ex[best]->runs()) +
                   " of its schedules (none has more than " + std::to_string(best) + " preemption" + (best == 1 ? "" : "s") +
-                  "; every kmapsim_pick() value; no fallible call), so more runs would only repeat them";
+                  "; every kmapsim_pick() value; " + (ex[best]->saw_fallible() ? "every failure of its fallible calls" : "no fallible call") +
+                  "), so more runs would only repeat them";
       pct = "";
     } else if (sweep_done)
       guarantee += "; every single-fault path explored (" + std::to_string(sweep_calls) + " fallible call" + (sweep_calls == 1 ? "" : "s") +

@@ -5,11 +5,13 @@
 
 namespace kmapsim {
 
-ExhaustiveSource::ExhaustiveSource(unsigned max_preemptions, uint64_t max_runs) : k_(max_preemptions), max_runs_(max_runs) {}
+ExhaustiveSource::ExhaustiveSource(unsigned max_preemptions, uint64_t max_runs, unsigned max_faults)
+    : k_(max_preemptions), max_runs_(max_runs), f_(max_faults) {}
 
 void ExhaustiveSource::begin_run() {
   pos_ = 0;
   used_ = 0;
+  faults_ = 0;
 }
 
 // Depth-first: replay the stack's prefix, extend with choice 0, and after a
@@ -79,16 +81,26 @@ size_t ExhaustiveSource::next_task(const Candidate *c, size_t n, int) {
   return pick;
 }
 
-// A fallible call never fails here (the default answer keeps old traces
-// replaying), so its failures are choices this enumeration leaves out.
+// Without a fault budget a fallible call never fails here, so its failures
+// are choices this enumeration leaves out; with one, both answers are
+// enumerated while the run has failures left.
 bool ExhaustiveSource::inject(Fault, uint64_t) {
-  fallible_ = true;
-  return false;
+  saw_fallible_ = true;
+  if (faults_ >= f_) {
+    (f_ ? cut_ : fallible_) = true;
+    return false;
+  }
+  bool fail = choose(2) == 1;
+  if (fail) faults_++;
+  return fail;
 }
 
 std::string ExhaustiveSource::describe() const {
   char buf[96];
-  snprintf(buf, sizeof buf, "bounded-exhaustive (K=%u preemptions)", k_);
+  if (f_)
+    snprintf(buf, sizeof buf, "bounded-exhaustive (K=%u preemptions, up to %u failed calls)", k_, f_);
+  else
+    snprintf(buf, sizeof buf, "bounded-exhaustive (K=%u preemptions)", k_);
   return buf;
 }
 

@@ -127,15 +127,19 @@ class PctSource : public DecisionSource {
 // enumerated too: every should(), and for pick(lo, hi) the boundary values
 // lo, lo+1, hi-1, hi, the middle and the values around each page boundary.
 //
-// An enumeration that never had to leave a choice out — no choice cut by
-// the bound, every pick()'s whole range in its domain, no fallible call
-// (whose failures only the sweep and the random sources try) — covered the
-// subject's whole decision tree: a run is a function of its decisions, so
-// every run the subject can take on this profile has been run, and any
-// further run repeats one (whole_space()).
+// Fallible calls never fail under the default fault budget of 0 (their
+// failures are the sweep's and the random sources'); with a budget F each
+// one fails or not, at most F failing in a run.
+//
+// An enumeration that never had to leave a choice out — nothing cut by
+// either budget, every pick()'s whole range in its domain, no fallible
+// call left unfailed by a budget of 0 — covered the subject's whole
+// decision tree: a run is a function of its decisions, so every run the
+// subject can take on this profile has been run, and any further run
+// repeats one (whole_space()).
 class ExhaustiveSource : public DecisionSource {
  public:
-  explicit ExhaustiveSource(unsigned max_preemptions, uint64_t max_runs = UINT64_MAX);
+  explicit ExhaustiveSource(unsigned max_preemptions, uint64_t max_runs = UINT64_MAX, unsigned max_faults = 0);
   void begin_run() override;
   bool end_run() override;
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
@@ -147,10 +151,13 @@ class ExhaustiveSource : public DecisionSource {
   bool complete() const { return complete_; }
   uint64_t runs() const { return runs_; }
   unsigned bound() const { return k_; }
+  unsigned fault_bound() const { return f_; }
   // Complete, and nothing was left out: see the class comment.
   bool whole_space() const { return complete_ && !cut_ && !sampled_ && !fallible_; }
-  // Only the bound left choices out: a deeper bound may cover the rest.
-  bool only_bound_cut() const { return cut_ && !sampled_ && !fallible_; }
+  // Only the budgets left choices out: larger ones may cover the rest.
+  bool only_budget_cut() const { return (cut_ || fallible_) && !sampled_; }
+  // A run reached a fallible call (with a budget: its failures were tried).
+  bool saw_fallible() const { return saw_fallible_; }
 
  private:
   struct Node {
@@ -165,9 +172,12 @@ class ExhaustiveSource : public DecisionSource {
   std::vector<Node> stack_;
   size_t pos_ = 0;
   unsigned used_ = 0;
-  bool cut_ = false;       // a run left a choice out for the bound
-  bool sampled_ = false;   // a pick()'s range was wider than its boundary values
-  bool fallible_ = false;  // a run reached a fallible call (Site::Inject)
+  unsigned f_;
+  unsigned faults_ = 0;         // failures in this run
+  bool cut_ = false;            // a run left a choice out for a budget
+  bool sampled_ = false;        // a pick()'s range was wider than its boundary values
+  bool fallible_ = false;       // a run reached a fallible call with a fault budget of 0
+  bool saw_fallible_ = false;   // a run reached a fallible call (Site::Inject)
   std::vector<uint64_t> pick_domain_;
   std::vector<size_t> allowed_;
 };

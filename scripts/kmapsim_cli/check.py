@@ -29,7 +29,8 @@ every KMAPSIM_SUBJECT in it (or only NAME) for N seconds (default 60),
 alternating bounded-exhaustive/PCT/random rounds with coverage-guided
 libFuzzer rounds, and stops at the first report. It stops early, clean,
 when the enumeration has covered every run the subject can take (no
-preemption bound reached, every kmapsim_pick() value, no fallible call).
+preemption bound reached, every kmapsim_pick() value, every failure of
+every fallible call).
 
   --seconds N     time budget in whole seconds (default 60)
   --profile P     simulated machine (default strict); one of:

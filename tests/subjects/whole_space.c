@@ -10,9 +10,11 @@
  * copy_head() and with the report for the twin, whose copy reads one byte
  * past the mapped page when the order is 2.
  *
- * copy_at() picks an offset from a range wider than its boundary values,
- * and copy_from_user_head() makes a fallible call: neither space is ever
- * claimed whole.
+ * copy_from_user_head() makes one fallible call: the deepened enumeration
+ * fails it too and covers its space, error path included.
+ *
+ * copy_at() picks an offset from a range wider than its boundary values:
+ * its space is never claimed whole.
  */
 #include <kmapsim/subject.h>
 

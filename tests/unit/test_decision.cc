@@ -278,7 +278,7 @@ TEST(Exhaustive, WholeSpaceOnlyWhenNothingWasLeftOut) {
   ExhaustiveSource k2(2), k3(3), k10(10);
   enumerate_all(m, two_tasks, k2);
   EXPECT_FALSE(k2.whole_space());
-  EXPECT_TRUE(k2.only_bound_cut());
+  EXPECT_TRUE(k2.only_budget_cut());
   EXPECT_EQ(enumerate_all(m, two_tasks, k3), 6u);
   EXPECT_TRUE(k3.whole_space());
   EXPECT_NE(k3.guarantee().find("every run the subject can take"), std::string::npos) << k3.guarantee();
@@ -291,16 +291,35 @@ TEST(Exhaustive, WholeSpaceOnlyWhenNothingWasLeftOut) {
   EXPECT_TRUE(narrow.whole_space());
   enumerate_all(m, +[] { (void)kmapsim_pick(0, 5); }, wide);
   EXPECT_FALSE(wide.whole_space());
-  EXPECT_FALSE(wide.only_bound_cut());
+  EXPECT_FALSE(wide.only_budget_cut());
 
-  // A fallible call: its failure is a choice the enumeration never makes.
-  ExhaustiveSource fallible(4);
-  enumerate_all(m, +[] {
+  // Fallible calls: without a fault budget their failures are choices the
+  // enumeration never makes; a budget of one covers one call, not two
+  // (each from its own user buffer: a bad user address stays bad, so a
+  // second copy from it fails without a decision).
+  static int calls;
+  auto copy_n = +[] {
     static char buf[8];
-    char __user *u = static_cast<char __user *>(kmapsim_user_buffer(8));
-    (void)!copy_from_user(buf, u, sizeof buf);
-  }, fallible);
-  EXPECT_FALSE(fallible.whole_space());
+    for (int i = 0; i < calls; i++) {
+      char __user *u = static_cast<char __user *>(kmapsim_user_buffer(8));
+      (void)!copy_from_user(buf, u, sizeof buf);
+    }
+  };
+  calls = 1;
+  ExhaustiveSource no_faults(4), one_fault(4, UINT64_MAX, 1);
+  enumerate_all(m, copy_n, no_faults);
+  EXPECT_FALSE(no_faults.whole_space());
+  EXPECT_TRUE(no_faults.only_budget_cut());
+  uint64_t one_call = enumerate_all(m, copy_n, one_fault);
+  EXPECT_TRUE(one_fault.whole_space() && one_fault.saw_fallible());
+  EXPECT_GT(one_call, no_faults.runs()) << "the failure is a run of its own";
+  calls = 2;
+  ExhaustiveSource one_of_two(4, UINT64_MAX, 1), two_of_two(4, UINT64_MAX, 2);
+  enumerate_all(m, copy_n, one_of_two);
+  EXPECT_FALSE(one_of_two.whole_space());
+  EXPECT_TRUE(one_of_two.only_budget_cut());
+  EXPECT_GT(enumerate_all(m, copy_n, two_of_two), one_of_two.runs()) << "both failing is a run of its own";
+  EXPECT_TRUE(two_of_two.whole_space());
 
   // A second CPU: every scheduling point may migrate, and a run with more
   // points than the bound has schedules it cuts.
@@ -312,15 +331,18 @@ TEST(Exhaustive, WholeSpaceOnlyWhenNothingWasLeftOut) {
   EXPECT_TRUE(mig8.whole_space());
 }
 
-// Two tasks on two CPUs, a pick and a wait: no schedule a random source
-// takes, in many more runs than the space has, lies outside the enumeration
-// that claimed the whole space.
+// Two tasks on two CPUs, a pick, a fallible copy and a wait: no schedule a
+// random source takes (failing copies now and then), in many more runs
+// than the space has, lies outside the enumeration that claimed the whole
+// space.
 void two_cpus_small() {
   static struct completion done;
+  static char buf[8];
   init_completion(&done);
   (void)kmapsim_pick(0, 2);
   kthread_run(+[](void *) -> int {
-    cond_resched();
+    char __user *u = static_cast<char __user *>(kmapsim_user_buffer(8));
+    if (copy_from_user(buf, u, sizeof buf)) buf[0] = 0;
     complete(&done);
     return 0;
   }, nullptr, "t");
@@ -332,7 +354,7 @@ TEST(Exhaustive, WholeSpaceHoldsEveryRandomSchedule) {
   std::set<uint64_t> enumerated, sampled;
   bool whole = false;
   for (unsigned k = 0; k <= 12 && !whole; k++) {
-    ExhaustiveSource ex(k);
+    ExhaustiveSource ex(k, UINT64_MAX, k);
     enumerated.clear();
     while (!ex.complete()) {
       RunResult r = m.run(two_cpus_small, ex);
@@ -345,7 +367,7 @@ TEST(Exhaustive, WholeSpaceHoldsEveryRandomSchedule) {
   ASSERT_TRUE(whole) << "the space of two_cpus_small is finite";
   RandomSource rnd(7);
   rnd.set_fault_injection(true);
-  for (uint64_t i = 0; i < 50 * enumerated.size(); i++) {
+  for (uint64_t i = 0; i < 20 * enumerated.size(); i++) {
     RunResult r = m.run(two_cpus_small, rnd);
     ASSERT_TRUE(Clean(r));
     sampled.insert(r.trace_hash);
