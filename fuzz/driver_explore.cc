@@ -4,8 +4,8 @@
 // --selfcheck replays every run.
 //
 // A subject whose whole decision tree an enumeration covers (nothing cut
-// by the bound, every pick() value, no fallible call: ExhaustiveSource::
-// whole_space) is done: any further run would repeat one already made, so
+// by the bound, every pick() value, every failure of every fallible call:
+// ExhaustiveSource::whole_space) is done: any further run would repeat one already made, so
 // exploring it ends there, whatever the budget, and the verdict says so.
 // Where only the budgets cut choices and the enumerations are small, the
 // portfolio deepens past --max-preemptions, failing fallible calls too, to

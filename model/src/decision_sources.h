@@ -151,7 +151,6 @@ class ExhaustiveSource : public DecisionSource {
   bool complete() const { return complete_; }
   uint64_t runs() const { return runs_; }
   unsigned bound() const { return k_; }
-  unsigned fault_bound() const { return f_; }
   // Complete, and nothing was left out: see the class comment.
   bool whole_space() const { return complete_ && !cut_ && !sampled_ && !fallible_; }
   // Only the budgets left choices out: larger ones may cover the rest.
