@@ -251,8 +251,8 @@ int explore() {
       json_subject(s->name, runs, schedules.size(), best, "", "", expected_reports, discarded, false);
       return finish(true, first_line);
     }
-    std::string guarantee = best >= 0 ? "all fair schedules with <= " + std::to_string(best) + " preemption" + (best == 1 ? "" : "s") +
-                                            " explored (boundary data values)"
+    std::string preemptions = std::to_string(best) + " preemption" + (best == 1 ? "" : "s");
+    std::string guarantee = best >= 0 ? "all fair schedules with <= " + preemptions + " explored (boundary data values)"
                                       : "no exhaustive bound completed";
     std::string pct = pct2.guarantee();
     if (whole && schedules.size() != ex[best]->runs()) {
@@ -266,9 +266,8 @@ int explore() {
     if (whole) {
       // The enumeration that cut nothing is the last complete one.
       guarantee = "every run the subject can take explored: all " + std::to_string(ex[best]->runs()) +
-                  " of its schedules (none has more than " + std::to_string(best) + " preemption" + (best == 1 ? "" : "s") +
-                  "; every kmapsim_pick() value; " + (ex[best]->saw_fallible() ? "every failure of its fallible calls" : "no fallible call") +
-                  "), so more runs would only repeat them";
+                  " of its schedules (none has more than " + preemptions + "; every kmapsim_pick() value; " +
+                  (ex[best]->saw_fallible() ? "every failure of its fallible calls" : "no fallible call") + "), so more runs would only repeat them";
       pct = "";
     } else if (sweep_done)
       guarantee += "; every single-fault path explored (" + std::to_string(sweep_calls) + " fallible call" + (sweep_calls == 1 ? "" : "s") +
