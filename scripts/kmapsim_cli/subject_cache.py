@@ -101,10 +101,14 @@ def fuzzer_lib():
 
 
 def first_error(text):
-    """The first line of compiler or linker output that says what is wrong."""
-    for line in text.splitlines():
-        if re.search(r"error:|undefined reference", line):
-            return line
+    """The first line of compiler or linker output that says what is wrong
+    (the linker's own words before the driver's "linker command failed")."""
+    from kmapsim_cli import kernel
+    kernel.kernel_module()  # puts kmapsim_kernel on the path
+    from kmapsim_kernel import diagnose
+    errs = diagnose.errors(text)
+    if errs:
+        return errs[0]
     lines = text.splitlines()
     return lines[0] if lines else "(no output)"
 

@@ -2,6 +2,7 @@
 every compiler error (the first 20), the log kept and its path, the real
 linker message, and one line naming the kernel names kmapsim does not know."""
 
+import os
 import re
 import sys
 
@@ -31,15 +32,52 @@ def unknown_names(log_text):
     return names
 
 
+# A line the linker itself printed: GNU ld's and gold's have no "error:"
+# ("/usr/bin/ld: final link failed: No space left on device"), lld's do.
+_LINKER = re.compile(r"^(\S*/)?(ld(\.\w+)?|lld|collect2)(: |: error:)")
+# The compiler driver's summary of a failed link: the linker's own lines say why.
+_DRIVER_LINK = "linker command failed"
+
+
+def is_error(line):
+    """Whether LINE of compiler or linker output says what went wrong (ld's
+    "in function `f':" only says where the next line's error is)."""
+    if re.search(r"in function `[^']*':$", line):
+        return False
+    return bool(re.search(r"error:|undefined reference|multiple definition|No space left on device", line)
+                or _LINKER.match(line))
+
+
+def errors(text):
+    """The lines of TEXT that say what went wrong, the linker's own before
+    the driver's "linker command failed" summary of them."""
+    errs = [l for l in text.splitlines() if is_error(l)]
+    return [l for l in errs if _DRIVER_LINK not in l] + [l for l in errs if _DRIVER_LINK in l]
+
+
+def disk_full(text, path):
+    """A line saying the disk is full and how much is free there, when TEXT
+    says a write failed for want of space (else None)."""
+    if "No space left on device" not in text:
+        return None
+    import shutil
+    free = shutil.disk_usage(os.path.dirname(os.path.abspath(path))).free
+    return ("the disk is full (%d MiB free now where kmapsim builds): free some space and run again"
+            % (free >> 20))
+
+
 def report(log_path, what, out=sys.stderr, limit=20):
     text = open(log_path, errors="replace").read()
-    errs = [l for l in text.splitlines() if re.search(r"error:|undefined reference|multiple definition", l)]
+    errs = errors(text)
     print("kmapsim: %s; the errors (%d, first %d shown):" % (what, len(errs), min(limit, len(errs))), file=out)
     for l in errs[:limit]:
         print("  " + l, file=out)
     if not errs:
         for l in text.strip().splitlines()[-10:]:
             print("  " + l, file=out)
+    full = disk_full(text, log_path)
+    if full:
+        print("kmapsim: " + full, file=out)
     names = unknown_names(text)
     if names:
         print("kmapsim: kernel names kmapsim does not know: %s" % ", ".join(names), file=out)
