@@ -6,10 +6,11 @@ targets, so there only tests labelled `torture` are selected (with the
 user's -L on top: ctest ANDs several -L). LABELS is the README's table.
 """
 import json
+import shutil
 import subprocess
 
 from kmapsim_cli import builds
-from kmapsim_cli.common import JOBS, Exit, Unusable, say
+from kmapsim_cli.common import JOBS, ROOT, Exit, Failure, Unusable, say
 
 HELP = """\
 Configures and builds every preset that has tests (dev: ASan + UBSan;
@@ -33,6 +34,37 @@ PRESETS = [
 # Each label of the README's table and the one preset that builds its tests.
 LABELS = {"unit": "dev", "driver": "dev", "zoo": "dev", "corpus": "dev", "properties": "dev", "cli": "dev", "kernel": "dev",
           "fuzz-smoke": "fuzz", "cfl": "fuzz", "torture": "tsan"}
+
+
+# What a full run from a clean clone writes under the clone: the three
+# builds, both Debian kernel trees unpacked, the subject caches of the kernel
+# and driver tests (6.9 GiB measured on 2026-12-01; FULL_RUN_GIB is that,
+# rounded up). A full disk fails
+# every later compile and link, so CI would show dozens of failures whose
+# cause is only in the logs; the run says so before and after.
+FULL_RUN_GIB = 8
+NEARLY_FULL_MIB = 512
+
+
+def free_mib():
+    return shutil.disk_usage(ROOT).free >> 20
+
+
+def disk_before():
+    """A warning when the clone's file system has less free space than a full
+    run from a clean clone writes (a run that reuses its builds needs less)."""
+    free = free_mib()
+    if free < FULL_RUN_GIB << 10:
+        say("test: only %d MiB free under %s; a full run from a clean clone writes about %d GiB there "
+            "(builds, both kernel trees, subject caches): tests may fail for want of space" % (free, ROOT, FULL_RUN_GIB))
+
+
+def disk_after_failure():
+    """After failed tests: whether the disk filled up, the likeliest common cause."""
+    free = free_mib()
+    if free < NEARLY_FULL_MIB:
+        say("test: the disk is nearly full (%d MiB free under %s): the failures above may be for want of space"
+            % (free, ROOT))
 
 
 def add_parser(sub):
@@ -94,9 +126,14 @@ def plan(labels, rest):
 
 def run(args):
     args.labels, args.rest = split_labels(args.rest)
+    disk_before()
     for preset, targets, _ in PRESETS:
         say("building the %s preset (build/%s, -j%d)" % (preset, preset, JOBS))
-        builds.build_preset(preset, *(targets or []))
+        try:
+            builds.build_preset(preset, *(targets or []))
+        except Failure:
+            disk_after_failure()
+            raise
     total = 0
     rc = 0
     for preset, cargs, n in plan(args.labels, args.rest):
@@ -112,6 +149,7 @@ def run(args):
         say("test: no tests matched%s: nothing was tested" % (" (%s)" % selection if selection else ""))
         raise Exit(1)
     if rc != 0:
+        disk_after_failure()
         say("test: FAILED (ctest exit %d)" % rc)
         raise Exit(1)
     say("test: all %d tests passed" % total)

@@ -37,3 +37,22 @@ def test_every_subcommand_is_dispatched():
     _, sub = main.build_parser()
     assert sorted(sub.choices) == sorted(["check", "repro", "test", "setup", "overnight", "minimize", "triage", "fuzz",
                                           "bench", "torture", "kernel-src"])
+
+
+def test_disk_space_is_named(monkeypatch, capsys):
+    """Less free space than a clean run writes: a warning before; a nearly
+    full disk after failed tests: a line naming it. Plenty: silence."""
+    import collections
+    usage = collections.namedtuple("usage", "total used free")
+    free = {"mib": 100}
+    monkeypatch.setattr(test.shutil, "disk_usage", lambda path: usage(1 << 40, 0, free["mib"] << 20))
+    test.disk_before()
+    test.disk_after_failure()
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("kmapsim: test: only 100 MiB free under ")
+    assert "writes about %d GiB there" % test.FULL_RUN_GIB in err[0]
+    assert err[1].startswith("kmapsim: test: the disk is nearly full (100 MiB free under ")
+    free["mib"] = 64 << 10
+    test.disk_before()
+    test.disk_after_failure()
+    assert capsys.readouterr().err == ""
