@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -83,7 +84,12 @@ int explore() {
   double t0 = now();
   bool tty = g_opt.progress && isatty(2);
   uint64_t budget_runs = g_opt.runs ? g_opt.runs : (g_opt.seconds > 0 ? UINT64_MAX : 20000);
-  for (const SubjectEntry *s : list) {
+  for (size_t idx = 0; idx < list.size(); idx++) {
+    const SubjectEntry *s = list[idx];
+    // --seconds is for the whole file: each subject gets an equal part of
+    // what is left, so one that ends early (a report, or its whole space
+    // explored) leaves its time to those after it.
+    double share = g_opt.seconds > 0 ? std::max(0.0, g_opt.seconds - (now() - t0)) / static_cast<double>(list.size() - idx) : 0;
     ScheduleSet schedules;
     std::vector<std::unique_ptr<ExhaustiveSource>> ex;
     for (unsigned k = 0; k <= g_opt.max_k; k++) ex.push_back(std::make_unique<ExhaustiveSource>(k));
@@ -105,7 +111,7 @@ int explore() {
     double ts = now();
     auto out_of_budget = [&] {
       if (runs >= budget_runs) return true;
-      return g_opt.seconds > 0 && now() - ts >= g_opt.seconds / static_cast<double>(list.size());
+      return g_opt.seconds > 0 && now() - ts >= share;
     };
     // One round: up to `n` runs of one source. Returns true on a report.
     auto round = [&](DecisionSource &src, uint64_t n, bool exhaustive) -> bool {

@@ -4,7 +4,9 @@
 //
 //   --explore      alternate bounded-exhaustive rounds (K = 0, 1, 2
 //                  preemptions), PCT and uniform random runs until a report
-//                  or the budget (--runs N / --seconds S) is spent
+//                  or the budget (--runs N / --seconds S) is spent; S is
+//                  for the whole file, shared by the subjects left, so one
+//                  that ends early leaves its time to the next
 //   --fuzz ARGS    coverage-guided: libFuzzer's bytes drive every decision;
 //                  with --expect CLASS only reports of that class stop a run
 //                  (so -minimize_crash=1 keeps the class); with --known FILE

@@ -6,11 +6,14 @@
 #  - copy_head_overrun: the overrun (order 2) is reported;
 #  - copy_from_user_head: whole, its copy's failure enumerated too;
 #  - copy_at (a pick wider than its boundary values) is never claimed whole
-#    (the unit tests cover the bound and the fault budget).
-#   whole_space.sh BIN WORKDIR
+#    (the unit tests cover the bound and the fault budget);
+#  - tests/subjects/time_share.c: the budget is the file's, so map_at runs
+#    on for the time map_one (whole at once) left, not only for its half.
+#   whole_space.sh BIN WORKDIR TIME_SHARE_BIN
 set -uo pipefail
 bin=$1
 work=$2
+share_bin=$3
 rm -rf "$work"
 mkdir -p "$work"
 fail=0
@@ -51,6 +54,16 @@ out=$("$bin" --explore --subject copy_at --runs 20000 --json "$work/at.json" --c
 rc=$?
 if [ $rc -ne 0 ] || [[ $out == *"$claim"* ]] || ! grep -q '"whole_space": false' "$work/at.json"; then
   echo "FAIL: copy_at (exit $rc): claimed whole or not clean: $out"
+  fail=1
+fi
+
+out=$("$share_bin" --explore --seconds 4 --stats --crash-dir "$work" 2>&1)
+rc=$?
+one=$(printf '%s\n' "$out" | sed -n 's/^kmapsim: stats: subject=map_one .* seconds=\([0-9.]*\) .*space=whole.*/\1/p')
+at=$(printf '%s\n' "$out" | sed -n 's/^kmapsim: stats: subject=map_at .* seconds=\([0-9.]*\) .*/\1/p')
+# Half the budget is 2 s; map_one's whole space takes milliseconds.
+if [ $rc -ne 0 ] || [ -z "$one" ] || [ -z "$at" ] || ! awk -v one="$one" -v at="$at" 'BEGIN { exit !(one < 1 && at >= 3) }'; then
+  echo "FAIL: time share (exit $rc): map_one ${one:-not whole} s, map_at ${at:-?} s of 4 s: $out"
   fail=1
 fi
 
