@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 
 from kmapsim_cli import builds
 from kmapsim_cli.common import ROOT, STATE, Failure, Unusable, locked, rel, say
@@ -173,6 +174,7 @@ def build_subject(src, flavour=CHECK, plain_accesses=False):
         cache = os.path.join(flavour.cache, key)
         binary = os.path.join(cache, "subject")
         if os.access(binary, os.X_OK):
+            os.utime(binary)  # used: pruning keeps the most recently used
             return binary, cache
         os.makedirs(cache, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix="build.", dir=cache)
@@ -198,7 +200,45 @@ def build_subject(src, flavour=CHECK, plain_accesses=False):
             os.replace(os.path.join(tmp, "subject"), binary)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+        prune(flavour.cache)
         return binary, cache
+
+
+# Every edit of a checked file is a new cache entry, and its binary (the
+# model, libFuzzer and the sanitizer runtimes linked in) is about 10 MiB: a
+# few weeks of edit-and-check would fill a disk. After each build, the
+# binaries of entries that are neither among the KEEP_BINARIES most recently
+# used nor used in the last KEEP_SECONDS are removed; the entry keeps its
+# corpora, logs and crash artifacts, and its binary is rebuilt if it is
+# needed again. The day spares a long `check`, which runs its binary afresh
+# every round.
+KEEP_BINARIES = 32
+KEEP_SECONDS = 24 * 3600
+BUILT_FILES = ("subject", "subject.o")
+
+
+def prune(cache_root, keep=KEEP_BINARIES, keep_seconds=KEEP_SECONDS):
+    """Removes the binaries of CACHE_ROOT's entries beyond the KEEP most
+    recently used (the binary's mtime: built or used) and unused for
+    KEEP_SECONDS. Called with the flavour's lock held, so no build is in
+    flight; a process running a removed binary keeps running it."""
+    old = time.time() - keep_seconds
+    entries = []
+    for name in os.listdir(cache_root):
+        binary = os.path.join(cache_root, name, "subject")
+        try:
+            entries.append((os.stat(binary).st_mtime, name))
+        except FileNotFoundError:
+            continue
+    entries.sort(reverse=True)
+    for mtime, name in entries[keep:]:
+        if mtime > old:
+            continue
+        for f in BUILT_FILES:
+            try:
+                os.unlink(os.path.join(cache_root, name, f))
+            except FileNotFoundError:
+                pass
 
 
 def source_path(path, base=None):

@@ -1,0 +1,60 @@
+"""The subject build cache keeps the binaries of its most recently used
+entries (subject_cache.prune) and every entry's corpora and logs; an entry
+whose binary was removed is rebuilt in place, its corpus kept."""
+import os
+import time
+
+from kmapsim_cli import subject_cache
+
+
+def entry(root, name, age_s):
+    d = root / name
+    (d / "corpus-strict-all").mkdir(parents=True)
+    (d / "corpus-strict-all" / "input").write_text("x")
+    (d / "compile.log").write_text("")
+    for f in subject_cache.BUILT_FILES:
+        (d / f).write_text("built")
+    t = time.time() - age_s
+    os.utime(d / "subject", (t, t))
+    return d
+
+
+def test_old_binaries_go_the_rest_stays(tmp_path):
+    day = subject_cache.KEEP_SECONDS
+    # 40 entries a week old, one per hour apart: the 32 newest keep theirs.
+    old = [entry(tmp_path, "old%02d" % i, 7 * day + i * 3600) for i in range(40)]
+    subject_cache.prune(str(tmp_path))
+    for i, d in enumerate(old):
+        assert (d / "subject").exists() == (i < 32), d
+        assert (d / "subject.o").exists() == (i < 32), d
+        assert (d / "corpus-strict-all" / "input").exists() and (d / "compile.log").exists()
+    # 40 entries of the last hours: used today, none goes, whatever the count.
+    recent = [entry(tmp_path, "new%02d" % i, 60 * i) for i in range(40)]
+    subject_cache.prune(str(tmp_path))
+    assert all((d / "subject").exists() for d in recent)
+    assert not any((d / "subject").exists() for d in old)
+    # An entry without a binary (a failed build, a pruned one) is left alone.
+    (tmp_path / "failed").mkdir()
+    (tmp_path / "failed" / "link-failed.log").write_text("ld: ...")
+    subject_cache.prune(str(tmp_path))
+    assert (tmp_path / "failed" / "link-failed.log").exists()
+
+
+def test_a_pruned_entry_is_rebuilt_in_place(tmp_path):
+    src = tmp_path / "prune_me.c"
+    src.write_text('#include <kmapsim/subject.h>\nKMAPSIM_SUBJECT(prune_me) { }\n')
+    binary, cache = subject_cache.build_subject(str(src))
+    corpus = os.path.join(cache, "corpus-strict-all")
+    os.makedirs(corpus, exist_ok=True)
+    open(os.path.join(corpus, "input"), "w").write("x")
+    for f in subject_cache.BUILT_FILES:
+        os.unlink(os.path.join(cache, f))
+    again, cache2 = subject_cache.build_subject(str(src))
+    assert (again, cache2) == (binary, cache)
+    assert os.access(again, os.X_OK)
+    assert os.path.exists(os.path.join(corpus, "input"))
+    # A hit marks the entry used.
+    t = time.time() - 10 * subject_cache.KEEP_SECONDS
+    os.utime(again, (t, t))
+    subject_cache.build_subject(str(src))
+    assert os.stat(again).st_mtime > time.time() - 3600
