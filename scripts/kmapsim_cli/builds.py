@@ -1,4 +1,5 @@
-"""CMake presets: configure once, build targets at -j2, under a lock.
+"""CMake presets: configure once (again when CMakePresets.json changed),
+build targets at -j2, under a lock.
 
 Output goes to build/kmapsim-build-PRESET.log; on failure the first errors
 are shown and the command ends with exit 3 (the model not building is
@@ -21,10 +22,21 @@ def build_dir(preset):
     return os.path.join(ROOT, "build", preset)
 
 
+def needs_configure(d, presets=os.path.join(ROOT, "CMakePresets.json")):
+    """Whether build directory D must be configured: never was, or the
+    presets changed since (a pull that changes a preset's flags would
+    otherwise leave an existing build with the old ones; `cmake --preset`
+    passes the preset's variables again, over the cached ones)."""
+    cache = os.path.join(d, "CMakeCache.txt")
+    if not os.path.isfile(cache) or not os.path.isfile(os.path.join(d, "build.ninja")):
+        return True
+    return os.stat(presets).st_mtime > os.stat(cache).st_mtime
+
+
 def _build_once(preset, targets, log):
     d = build_dir(preset)
     with open(log, "w") as out:
-        if not os.path.isfile(os.path.join(d, "CMakeCache.txt")) or not os.path.isfile(os.path.join(d, "build.ninja")):
+        if needs_configure(d):
             if subprocess.call(["cmake", "--preset", preset], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL) != 0:
                 return False
@@ -33,7 +45,7 @@ def _build_once(preset, targets, log):
 
 
 def build_preset(preset, *targets):
-    """Configures PRESET if it never was, then builds TARGETS (everything when
+    """Configures PRESET if it never was or its presets changed, then builds TARGETS (everything when
     none). One retry: another build of the same directory may have been
     running."""
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)

@@ -56,3 +56,22 @@ def test_disk_space_is_named(monkeypatch, capsys):
     test.disk_before()
     test.disk_after_failure()
     assert capsys.readouterr().err == ""
+
+
+def test_a_changed_preset_is_configured_again(tmp_path):
+    """A build directory is configured when it never was, and again when
+    CMakePresets.json is newer than its cache (a preset's flags changed)."""
+    import os
+    from kmapsim_cli import builds
+    presets = tmp_path / "CMakePresets.json"
+    presets.write_text("{}")
+    d = tmp_path / "build"
+    d.mkdir()
+    assert builds.needs_configure(str(d), str(presets))
+    (d / "CMakeCache.txt").write_text("")
+    (d / "build.ninja").write_text("")
+    os.utime(presets, (1000, 1000))
+    assert not builds.needs_configure(str(d), str(presets))
+    os.utime(presets, None)
+    os.utime(d / "CMakeCache.txt", (1000, 1000))
+    assert builds.needs_configure(str(d), str(presets))
