@@ -45,9 +45,9 @@ def _build_once(preset, targets, log):
 
 
 def build_preset(preset, *targets):
-    """Configures PRESET if it never was or its presets changed, then builds TARGETS (everything when
-    none). One retry: another build of the same directory may have been
-    running."""
+    """Configures PRESET if it never was or the presets changed, then builds
+    TARGETS (everything when none). One retry: another build of the same
+    directory may have been running."""
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
     log = os.path.join(ROOT, "build", "kmapsim-build-%s.log" % preset)
     for attempt in (1, 2):

@@ -15,7 +15,6 @@ a different binary, so a different key.
 """
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import tempfile

@@ -39,9 +39,9 @@ LABELS = {"unit": "dev", "driver": "dev", "zoo": "dev", "corpus": "dev", "proper
 # What a full run from a clean clone writes under the clone: the three
 # builds, both Debian kernel trees unpacked, the subject caches of the kernel
 # and driver tests (6.9 GiB measured on 2026-12-01; FULL_RUN_GIB is that,
-# rounded up). A full disk fails
-# every later compile and link, so CI would show dozens of failures whose
-# cause is only in the logs; the run says so before and after.
+# rounded up). A full disk fails every later compile and link, so CI would
+# show dozens of failures whose cause is only in the logs; the run says so
+# before and after.
 FULL_RUN_GIB = 8
 NEARLY_FULL_MIB = 512
 

@@ -4,6 +4,7 @@ linker message, and one line naming the kernel names kmapsim does not know."""
 
 import os
 import re
+import shutil
 import sys
 
 _UNKNOWN = [
@@ -60,7 +61,6 @@ def disk_full(text, path):
     says a write failed for want of space (else None)."""
     if "No space left on device" not in text:
         return None
-    import shutil
     free = shutil.disk_usage(os.path.dirname(os.path.abspath(path))).free
     return ("the disk is full (%d MiB free now where kmapsim builds): free some space and run again"
             % (free >> 20))
