@@ -35,7 +35,7 @@ def unknown_names(log_text):
 
 # A line the linker itself printed: GNU ld's and gold's have no "error:"
 # ("/usr/bin/ld: final link failed: No space left on device"), lld's do.
-_LINKER = re.compile(r"^(\S*/)?(ld(\.\w+)?|lld|collect2)(: |: error:)")
+_LINKER = re.compile(r"^(\S*/)?(ld(\.\w+)?|lld|collect2): ")
 # The compiler driver's summary of a failed link: the linker's own lines say why.
 _DRIVER_LINK = "linker command failed"
 
