@@ -25,19 +25,26 @@ def build_dir(preset):
 def needs_configure(d, presets=os.path.join(ROOT, "CMakePresets.json")):
     """Whether build directory D must be configured: never was, or the
     presets changed since (a pull that changes a preset's flags would
-    otherwise leave an existing build with the old ones; `cmake --preset`
-    passes the preset's variables again, over the cached ones)."""
+    otherwise leave an existing build with the old ones)."""
     cache = os.path.join(d, "CMakeCache.txt")
     if not os.path.isfile(cache) or not os.path.isfile(os.path.join(d, "build.ninja")):
         return True
     return os.stat(presets).st_mtime > os.stat(cache).st_mtime
 
 
+def configure_command(preset, d):
+    """The configure command of PRESET into D. An existing cache is started
+    afresh (--fresh): `cmake --preset` sets the preset's variables again but
+    leaves one the preset no longer names at its cached value."""
+    fresh = ["--fresh"] if os.path.isfile(os.path.join(d, "CMakeCache.txt")) else []
+    return ["cmake", "--preset", preset] + fresh
+
+
 def _build_once(preset, targets, log):
     d = build_dir(preset)
     with open(log, "w") as out:
         if needs_configure(d):
-            if subprocess.call(["cmake", "--preset", preset], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            if subprocess.call(configure_command(preset, d), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL) != 0:
                 return False
         cmd = ["cmake", "--build", d, "-j", str(JOBS)] + (["--target"] + list(targets) if targets else [])

@@ -145,7 +145,8 @@ def run(args):
         build = subject_cache.BUILD_PLAIN_ACCESSES if plain_accesses_for(args) else ""
         rounds = Rounds(binary, cache, target, label, seconds, args.profile, args.subject, tmp, build)
         try:
-            code = rounds.run()
+            with subject_cache.using(cache):
+                code = rounds.run()
         except Exit as e:
             if args.json and rounds.reported is not None:
                 report_json.write(args.json, report_json.document(rounds.reported, rounds.discarded))

@@ -13,6 +13,8 @@ or link is the user's input: one line, exit 2.
 plain loads and stores become scheduling points, model/src/sim/plain_access.cc):
 a different binary, so a different key.
 """
+import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
@@ -209,11 +211,12 @@ def build_subject(src, flavour=CHECK, plain_accesses=False):
 # binaries of entries that are neither among the KEEP_BINARIES most recently
 # used nor used in the last KEEP_SECONDS are removed; the entry keeps its
 # corpora, logs and crash artifacts, and its binary is rebuilt if it is
-# needed again. The day spares a long `check`, which runs its binary afresh
-# every round.
+# needed again. The day spares an entry a `check` has just been given; a
+# `check` that runs holds its entry in use (using()), however long it runs.
 KEEP_BINARIES = 32
 KEEP_SECONDS = 24 * 3600
 BUILT_FILES = ("subject", "subject.o")
+IN_USE = "in-use"
 
 
 def prune(cache_root, keep=KEEP_BINARIES, keep_seconds=KEEP_SECONDS):
@@ -231,13 +234,39 @@ def prune(cache_root, keep=KEEP_BINARIES, keep_seconds=KEEP_SECONDS):
             continue
     entries.sort(reverse=True)
     for mtime, name in entries[keep:]:
-        if mtime > old:
+        if mtime > old or in_use(os.path.join(cache_root, name)):
             continue
         for f in BUILT_FILES:
             try:
                 os.unlink(os.path.join(cache_root, name, f))
             except FileNotFoundError:
                 pass
+
+
+@contextlib.contextmanager
+def using(cache):
+    """Marks cache entry CACHE in use for the block: a `check` starts its
+    binary afresh every round, however long it runs, and prune() leaves the
+    binary of an entry in use alone (a shared lock on its in-use file, which
+    the holder's exit releases, however it ends)."""
+    with open(os.path.join(cache, IN_USE), "a") as f:
+        fcntl.flock(f, fcntl.LOCK_SH)
+        yield
+
+
+def in_use(cache):
+    """Whether a process holds cache entry CACHE through using()."""
+    try:
+        f = open(os.path.join(cache, IN_USE))
+    except FileNotFoundError:
+        return False
+    with f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return False
 
 
 def source_path(path, base=None):

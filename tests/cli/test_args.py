@@ -75,3 +75,28 @@ def test_a_changed_preset_is_configured_again(tmp_path):
     os.utime(presets, None)
     os.utime(d / "CMakeCache.txt", (1000, 1000))
     assert builds.needs_configure(str(d), str(presets))
+
+
+def test_a_variable_a_preset_dropped_is_gone_after_configuring(tmp_path):
+    """Configuring again starts the cache afresh: a variable the preset no
+    longer sets does not linger at its old value (on a throwaway project)."""
+    import json
+    import subprocess
+    from kmapsim_cli import builds
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.20)\nproject(p NONE)\n")
+
+    def presets(variables):
+        (tmp_path / "CMakePresets.json").write_text(json.dumps({"version": 3, "configurePresets": [
+            {"name": "p", "generator": "Ninja", "binaryDir": "${sourceDir}/build", "cacheVariables": variables}]}))
+
+    def configure():
+        cmd = builds.configure_command("p", str(tmp_path / "build"))
+        subprocess.run(cmd, cwd=tmp_path, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return (tmp_path / "build" / "CMakeCache.txt").read_text()
+
+    presets({"KMAPSIM_OLD_FLAG": "on", "KMAPSIM_KEPT": "1"})
+    assert "KMAPSIM_OLD_FLAG" in configure()
+    presets({"KMAPSIM_KEPT": "2"})
+    cache = configure()
+    assert "KMAPSIM_OLD_FLAG" not in cache
+    assert "KMAPSIM_KEPT:UNINITIALIZED=2" in cache or "KMAPSIM_KEPT:STRING=2" in cache, cache

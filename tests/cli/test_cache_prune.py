@@ -58,3 +58,52 @@ def test_a_pruned_entry_is_rebuilt_in_place(tmp_path):
     os.utime(again, (t, t))
     subject_cache.build_subject(str(src))
     assert os.stat(again).st_mtime > time.time() - 3600
+
+
+def test_an_entry_in_use_keeps_its_binary(tmp_path):
+    week = 7 * subject_cache.KEEP_SECONDS
+    entries = [entry(tmp_path, "e%02d" % i, week + i * 3600) for i in range(34)]
+    held, other = entries[33], entries[32]  # the two oldest: both would go
+    # A `check` of the oldest entry runs (here, in this process).
+    with subject_cache.using(str(held)):
+        assert subject_cache.in_use(str(held)) and not subject_cache.in_use(str(other))
+        subject_cache.prune(str(tmp_path))
+        assert (held / "subject").exists()
+        assert not (other / "subject").exists()
+    assert not subject_cache.in_use(str(held))
+    # Another process holds it, and is killed: the lock goes with it.
+    import subprocess
+    import sys
+    code = ("import sys, time; sys.path.insert(0, %r); from kmapsim_cli import subject_cache\n"
+            "with subject_cache.using(%r):\n    print('held', flush=True); time.sleep(600)\n"
+            % (os.path.dirname(os.path.dirname(subject_cache.__file__)), str(held)))
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline().strip() == "held"
+        subject_cache.prune(str(tmp_path))
+        assert (held / "subject").exists()
+    finally:
+        p.kill()
+        p.wait()
+    subject_cache.prune(str(tmp_path))
+    assert not (held / "subject").exists()
+
+
+def test_check_holds_its_entry_while_it_runs(tmp_path, monkeypatch):
+    import argparse
+    from kmapsim_cli import check
+    src = tmp_path / "held_by_check.c"
+    src.write_text('#include <kmapsim/subject.h>\nKMAPSIM_SUBJECT(held_by_check) { }\n')
+    seen = []
+
+    def rounds_run(self):
+        seen.append(subject_cache.in_use(os.path.dirname(self.corpus)))
+        return 0
+
+    monkeypatch.setattr(check.Rounds, "run", rounds_run)
+    args = argparse.Namespace(files=[str(src)], seconds="1", profile="strict", subject="", plain_accesses=False,
+                              json="")
+    assert check.run(args) == 0
+    assert seen == [True]
+    _, cache = subject_cache.build_subject(str(src))
+    assert not subject_cache.in_use(cache)
