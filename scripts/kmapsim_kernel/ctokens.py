@@ -209,7 +209,13 @@ _ATTRS = {"__attribute__", "__printf", "__scanf", "__aligned", "__section", "__a
           "__counted_by", "__packed", "__cacheline_aligned", "__randomize_layout",
           "__no_randomize_layout", "__aligned_largest", "asm", "__asm__", "__free",
           "__cleanup", "__attribute", "__must_check", "__nonstring", "EXPORT_SYMBOL",
-          "__deprecated", "__used", "__unused", "__maybe_unused", "__weak"}
+          "__deprecated", "__used", "__unused", "__maybe_unused", "__weak",
+          # sections and annotations without arguments (linux/compiler_types.h)
+          "__read_mostly", "__ro_after_init", "__initdata", "__initconst", "__exitdata", "__meminitdata",
+          "__refdata", "__init", "__exit", "__meminit", "__ref", "__cold", "__hot", "__pure", "__noreturn",
+          "__always_unused", "__always_inline", "noinline", "noinline_for_stack", "notrace", "noinstr",
+          "__sched", "__cpuidle", "__kprobes", "__flatten", "__visible", "__latent_entropy", "__data_racy",
+          "__attribute_const__"}
 _KEYWORDS = {"if", "while", "for", "switch", "return", "sizeof", "typeof", "__typeof__",
              "_Static_assert", "static_assert", "__builtin_offsetof", "offsetof",
              "struct", "union", "enum", "_Alignof", "__alignof__", "do", "else", "case", "goto"}
@@ -357,10 +363,53 @@ def _make_item(cur, text, origin, index, kind):
     else:
         names, is_proto = _decl_names(cur)
         it.is_proto = is_proto
+        defined = _macro_defined_names(cur, names) if origin.endswith(".c") else None
+        if defined:
+            uses.add(names[0])
+            names, it.is_proto = defined, False
     it.names = names
     it.uses = uses - set(names)
     it.tags_used = tags
     return it
+
+
+# A .c file's variables defined with one macro call: "static
+# DEFINE_SPINLOCK(lock);", "DEFINE_PER_CPU(int, count);", "LIST_HEAD(list);".
+# Not cleanup.h's classes and guards, trace events or static calls: their
+# first argument names a type or a family of helpers, not a variable.
+_DEFINING_MACRO = re.compile(r"^(DEFINE|DECLARE)_(?!(CLASS|GUARD|LOCK_GUARD|FREE|EVENT|TRACE|STATIC_CALL))[A-Z0-9_]+$"
+                             r"|^(H|LL)?LIST_HEAD$")
+
+
+def _macro_defined_names(cur, names):
+    """The variable a defining macro's call declares, when the declaration
+    is one (else None; _decl_names() takes the macro for a prototype's
+    name): its first argument that is one lower-case identifier
+    (DECLARE_WORK(name, fn), DECLARE_BITMAP(name, BITS)), the last for the
+    per-CPU ones, whose type comes first (DEFINE_PER_CPU(u64, name))."""
+    if len(names) != 1 or not _DEFINING_MACRO.match(names[0]):
+        return None
+    j = next((k for k, t in enumerate(cur) if t.text == names[0]), None)
+    if j is None or j + 1 >= len(cur) or cur[j + 1].text != "(":
+        return None
+    end = _matching(cur, j + 1)
+    args, arg, d = [], [], 0
+    for t in cur[j + 2:end]:
+        if t.text in ("(", "[", "{"):
+            d += 1
+        elif t.text in (")", "]", "}"):
+            d -= 1
+        if t.text == "," and d == 0:
+            args.append(arg)
+            arg = []
+        else:
+            arg.append(t)
+    args.append(arg)
+    idents = [a[0].text for a in args if len(a) == 1 and a[0].kind == "ident" and
+              re.match(r"^[a-z_][a-z0-9_]*$", a[0].text) and a[0].text not in _KEYWORDS]
+    if not idents:
+        return None
+    return [idents[-1] if "PER_CPU" in names[0] else idents[0]]
 
 
 def _decl_names(cur):
@@ -448,8 +497,11 @@ def _decl_names(cur):
                     break
             last_ident = before_attr if last_ident in _ATTRS else None
             continue
+        if last_ident in _ATTRS and t.text in ("=", "[", ";", ",", ":"):
+            # "static int seen __read_mostly;" names seen ("struct s { ... }
+            # __packed;" has nothing before its attribute: no variable)
+            last_ident = before_attr
         if t.text in ("=", "[", ";", ",", ":") and last_ident:
-            # "struct s { ... } __packed;" declares no variable
             if last_ident not in ("struct", "union", "enum") and last_ident not in _ATTRS and \
                     not (j >= 2 and cur[j - 2].text in ("struct", "union", "enum")):
                 names.append(last_ident)

@@ -19,12 +19,47 @@ _UNKNOWN = [
 ]
 
 
+# "int __weak f(void)" where __weak is not defined: clang reads a variable
+# named __weak and stops at f. It shows the line and a caret after the
+# unknown word.
+_DECLARATOR = re.compile(r":\d+:(\d+): error: expected ';' after top level declarator")
+
+
+def _declarator_errors(lines):
+    """(unknown word, the function it hid) for each top-level declarator
+    error: the identifier before the caret, and the name after it when a
+    parameter list follows (a definition the rest of the unit then misses)."""
+    found = []
+    for i, line in enumerate(lines):
+        m = _DECLARATOR.search(line)
+        if not m or i + 1 >= len(lines):
+            continue
+        src, col = lines[i + 1], int(m.group(1)) - 1
+        before = re.search(r"([A-Za-z_]\w*)\s*$", src[:col])
+        after = re.match(r"[\s*]*([A-Za-z_]\w*)\s*\(", src[col:])
+        if before:
+            found.append((before.group(1), after.group(1) if after else None))
+    return found
+
+
 def unknown_names(log_text):
-    names = []
-    for line in log_text.splitlines():
+    """The names the log says are not declared, first those a top-level
+    declarator error points at. Left out: kmapsim's own names and functions
+    the unit defines but the compiler lost to such an error (their
+    'undeclared' errors follow from the first one)."""
+    lines = log_text.splitlines()
+    names, lost = [], set()
+    for word, hidden in _declarator_errors(lines):
+        if word not in names:
+            names.append(word)
+        if hidden:
+            lost.add(hidden)
+    for line in lines:
         for pat in _UNKNOWN:
             for m in re.finditer(pat, line):
                 n = m.group(1)
+                if n in lost or n.startswith("kmapsim_"):
+                    continue
                 if "no member named" in pat:
                     tm = re.search(r"in '(struct \w+)'", line)
                     n = "%s.%s" % (tm.group(1), n) if tm else n

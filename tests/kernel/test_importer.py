@@ -409,3 +409,75 @@ def test_struct_shapes_import_and_compile(tmp_path):
         assert needed in unit.text, needed
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+# Kernel code uses the annotations kbuild's -include of compiler_types.h
+# brings, without including anything: kmapsim's <linux/compiler_types.h>.
+ANNOTATED_FILE = r'''
+#include <linux/highmem.h>
+struct widget_log {
+	int n;
+	char lines[] __counted_by(n);
+};
+static int widget_seen __read_mostly;
+static int widget_boot_mode __initdata = 1;
+static DEFINE_SPINLOCK(widget_lock);
+static __cold __printf(1, 2) void widget_warn(const char *fmt, ...) { widget_seen += fmt[0]; }
+static noinline_for_stack int widget_step(int mode, int __always_unused spare)
+	__must_hold(&widget_lock)
+{
+	switch (mode) {
+	case 0:
+		mode++;
+		fallthrough;
+	case 1:
+		return mode;
+	}
+	widget_warn("%d", mode);
+	return -1;
+}
+int __weak widget_sum(struct page *page) __acquires(&widget_lock) __releases(&widget_lock)
+{
+	char *p = kmap_local_page(page);
+	int n;
+
+	spin_lock(&widget_lock);
+	n = widget_step(p[0], 0);
+	spin_unlock(&widget_lock);
+	kunmap_local(p);
+	return n;
+}
+'''
+
+
+def test_kernel_annotations_compile(tmp_path):
+    tree = str(tmp_path / "tree")
+    os.makedirs(os.path.join(tree, "lib"))
+    open(os.path.join(tree, "lib", "widget_annotated.c"), "w").write(ANNOTATED_FILE)
+    open(os.path.join(tree, "Makefile"), "w").write("VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 1\n")
+    unit = importer.import_functions(tree, "lib/widget_annotated.c", ["widget_sum"], "strict")
+    assert "int __weak widget_sum" in unit.text and "fallthrough;" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+    # With every warning on: the annotations are clang's own attributes
+    # (fallthrough marks the case, __printf checks the format).
+    src = tmp_path / "unit.c"
+    r = subprocess.run(["clang", "-std=gnu11", "-fsyntax-only", "-Wall", "-Wextra", "-Wimplicit-fallthrough",
+                        "-Werror", "-Wno-unused-function", "-Wno-unused-parameter",
+                        "-I", os.path.join(ROOT, "model", "include"), str(src)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def test_unknown_names_after_a_declarator_error():
+    """An undefined annotation in front of a function: the annotation is the
+    unknown name, not the function it hid nor kmapsim's own harness names."""
+    log = ("mm/util.c:1137:11: error: expected ';' after top level declarator\n"
+           "int __weak memcmp_pages(struct page *page1, struct page *page2)\n"
+           "          ^\n"
+           "          ;\n"
+           "<kmapsim harness for memcmp_pages>:3:1: error: use of undeclared identifier "
+           "'kmapsim_subject_memcmp_pages'; did you mean 'kmapsim_reg_memcmp_pages'?\n"
+           "<kmapsim harness for memcmp_pages>:10:8: error: implicit declaration of function 'memcmp_pages' is "
+           "invalid in C99 [-Werror,-Wimplicit-function-declaration]\n"
+           "a.c:1:2: error: use of undeclared identifier 'widget_far_away'\n")
+    assert diagnose.unknown_names(log) == ["__weak", "widget_far_away"]

@@ -42,14 +42,7 @@ typedef struct {
 	long counter;
 } atomic_long_t;
 
-#define __user
-#define __iomem
-#define __force
-#define __must_check __attribute__((warn_unused_result))
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
-#define noinline __attribute__((noinline))
+#include <linux/compiler_types.h>
 
 #ifdef __cplusplus
 #define KMAPSIM_EXTERN_C_BEGIN extern "C" {
