@@ -38,6 +38,10 @@ def resolve_tree(arg):
     return os.path.abspath(arg)
 
 
+# Files a unit takes besides its targets' own (build_unit).
+COMPANIONS = ("lib/scatterlist.c",)
+
+
 def build_unit(tree, targets, profile, iter_types=None):
     """Writes the unit for targets [(file, func)] and returns its path."""
     by_file = {}
@@ -192,7 +196,10 @@ def patched_tree(tree, patch, targets):
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     atexit.register(shutil.rmtree, d, True)
-    for sub in ("include", "Makefile"):   # the headers, and the version
+    # Everything else of the tree is read where it is: the headers, the
+    # version, and the files a unit takes besides the target's (a
+    # scatterlist harness walks the list with lib/scatterlist.c).
+    for sub in sorted(os.listdir(tree)):
         os.symlink(os.path.join(tree, sub), os.path.join(d, sub))
     for f in sorted({f for f, _ in targets} | set(_patch_files(patch))):
         if os.path.isabs(f) or ".." in f.split("/"):
@@ -209,8 +216,14 @@ def git_rev_tree(tree, rev, targets):
     d = os.path.join(cache_root(), "rev-" + rev.replace("/", "_"))
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    r = subprocess.run(["git", "-C", tree, "archive", rev, "include", "Makefile"] + [f for f, _ in targets],
-                       stdout=subprocess.PIPE)
+    # the headers, the version, the targets, and the files a unit may take
+    # besides theirs (COMPANIONS) where that revision has them
+    files = ["include", "Makefile"] + [f for f, _ in targets]
+    for f in COMPANIONS:
+        if f not in files and subprocess.run(["git", "-C", tree, "cat-file", "-e", "%s:%s" % (rev, f)],
+                                             stderr=subprocess.DEVNULL).returncode == 0:
+            files.append(f)
+    r = subprocess.run(["git", "-C", tree, "archive", rev] + files, stdout=subprocess.PIPE)
     if r.returncode != 0:
         raise errors.BadInput("--before %s: neither a directory nor a git revision of %s" % (rev, tree))
     subprocess.run(["tar", "-x", "-C", d], input=r.stdout, check=True)

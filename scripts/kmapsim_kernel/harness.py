@@ -55,6 +55,10 @@ LENGTH_NAMES = {"bytes", "len", "count", "size", "n", "length", "nbytes", "bufle
 # the number of entries of a scatterlist or bio_vec parameter
 COUNT_NAMES = {"nents", "nr_ents", "nr_segs", "nr_vecs", "nr_bvecs", "nr", "sg_len", "nr_sg", "vcnt"}
 LISTS = {"struct scatterlist *": "sg", "struct bio_vec *": "bvec"}
+# a flag choosing the direction of a copy (scatterwalk_map_and_copy()'s out)
+DIRECTION_NAMES = {"out", "write", "rw", "dir", "to_buffer", "to_user"}
+_INTEGER = re.compile(r"^((un)?signed( (char|short|int|long|long long))?|char|short|int|long|long long|"
+                      r"unsigned long long|(__)?[us](8|16|32|64)|size_t|ssize_t|loff_t|off_t|pgoff_t)$")
 
 
 def params(item):
@@ -160,6 +164,7 @@ def generate(func, item, unit_text, relfile, only_kinds=None):
     by_bytes = [pn for pn, kind in lists if kind == "bvec" and has_length and not has_count]
     lists = [(pn, kind) for pn, kind in lists if pn not in by_bytes]
     cover = []   # the offsets and the length such an array must cover
+    in_lists = []   # offsets and lengths into the lists picked so far
     for pname, kind in lists:   # first, so a count parameter before them can use theirs
         lines.extend(_list_setup(pname, kind, post))
     for ptype, pname in ps:
@@ -181,13 +186,18 @@ def generate(func, item, unit_text, relfile, only_kinds=None):
             post.append("\tfolio_put(%s);" % pname)
             have_page = pname
         elif pname in OFFSET_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|off_t|u32|u64|unsigned)$", t):
-            lines.append("\t%s %s = kmapsim_pick(0, kmapsim_size - 1);" % (ptype, pname))
+            if lists:   # where to start in the lists: their offsets and lengths end within them
+                lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, _room(lists, in_lists)))
+                in_lists.append(pname)
+            else:
+                lines.append("\t%s %s = kmapsim_pick(0, kmapsim_size - 1);" % (ptype, pname))
             cover.append(pname)
         elif pname in LENGTH_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$", t):
             lim = "kmapsim_size"
-            if lists and not has_buffer:   # a length of what the lists hold, at most
-                a = "%s_total" % lists[0][0]
-                lim = a if len(lists) == 1 else "(%s < %s_total ? %s : %s_total)" % (a, lists[1][0], a, lists[1][0])
+            if lists:   # what the lists hold past the offsets, at most (and the buffer's size)
+                room = _room(lists, in_lists)
+                lim = "(kmapsim_size < %s ? kmapsim_size : %s)" % (room, room) if has_buffer else room
+                in_lists.append(pname)
             lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, lim))
             lines.append("\tsize_t kmapsim_len = %s;" % pname)
             cover.append(pname)
@@ -198,6 +208,11 @@ def generate(func, item, unit_text, relfile, only_kinds=None):
             post.append("\tkfree(%s);" % pname)
         elif t in ("void __user *", "char __user *"):
             lines.append("\t%s %s = kmapsim_user_buffer(kmapsim_size);" % (ptype, pname))
+        elif t == "gfp_t":
+            # the harness calls from task context, where a caller may sleep
+            lines.append("\tgfp_t %s = GFP_KERNEL;" % pname)
+        elif pname in DIRECTION_NAMES and _INTEGER.match(t):
+            lines.append("\t%s %s = kmapsim_pick(0, 1);" % (ptype, pname))
         else:
             raise errors.BadInput(
                 "%s:%s: kmapsim cannot write a harness for parameter '%s %s' yet; write one with "
@@ -253,6 +268,19 @@ def _list_setup(p, kind, post):
         out.append("\tsg_mark_end(&%s_t[%s_n - 1]);" % (p, p))
     post.append("\tfor (unsigned int i = 0; i < %s_n; i++)\n\t\t__free_pages(%s_pg[i], %s_order[i]);" % (p, p, p))
     return out
+
+
+def _room(lists, taken):
+    """The bytes every list holds past the offsets and lengths TAKEN (an
+    expression): a function that walks a list by an offset and a length
+    (scatterwalk_map_and_copy()) may expect both to end within it, and a
+    harness must not pass more than a caller could."""
+    totals = ["%s_total" % p for p, _ in lists]
+    have = totals[0] if len(totals) == 1 else "(%s < %s ? %s : %s)" % (totals[0], totals[1], totals[0], totals[1])
+    if not taken:
+        return have
+    used = " + ".join("(size_t)%s" % t for t in taken)
+    return "(%s > %s ? %s - (%s) : 0)" % (have, used, have, used)
 
 
 def _bvec_cover_setup(p, cover, post):

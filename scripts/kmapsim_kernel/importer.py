@@ -365,6 +365,18 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     for it in hdr_order:
         for n in it.names:
             name_to_hdr.setdefault(n, it)
+    # A header's inline function may call a function this unit takes from
+    # a file (crypto/scatterwalk.h's helpers call lib/scatterlist.c's
+    # sg_next(), which the tree declares in a header kmapsim owns): the
+    # file function's prototype goes before that header item, after what
+    # the prototype itself uses.
+    file_protos = {}
+    for _, items in files:
+        for it in items:
+            if it in need_file and it.kind == "func" and it.body_start:
+                proto = _prototype(it)
+                for n in it.names:
+                    file_protos.setdefault(n, proto)
     emitted = []
     done = set()
 
@@ -373,7 +385,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
             return
         stack.add(id(it))
         for u in sorted(it.uses) + sorted(it.tags_used):
-            dep = name_to_hdr.get(u)
+            dep = name_to_hdr.get(u) or file_protos.get(u)
             if dep is not None and dep is not it:
                 emit(dep, stack)
         stack.discard(id(it))
@@ -434,9 +446,8 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         for it in items:
             if it in need_file and it.kind == "func" and it.body_start and \
                     (len(files) > 1 or not it.is_static):
-                    head = it.text[:it.toks[it.body_start].start - it.toks[0].start].rstrip()
                     out.append('#line %d "%s"' % (it.line, it.origin))
-                    out.append(head + ";")
+                    out.append(_prototype(it).text)
     for fname, items in files:
         for it in items:
             if it in need_file:
@@ -446,6 +457,15 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
                     unit.functions.extend(it.names)
     unit.text = "\n".join(out) + "\n"
     return unit
+
+
+def _prototype(it):
+    """Function definition IT's head as a declaration item of its own (what
+    it uses are its parameter and return types), at IT's line."""
+    head = it.text[:it.toks[it.body_start].start - it.toks[0].start].rstrip() + ";"
+    proto = [p for p in ctokens.split_items(head, it.origin, {}) if p.kind == "decl"][0]
+    proto.line = it.line
+    return proto
 
 
 def _need(it, need_file, work, tag_work, fwd_tags):

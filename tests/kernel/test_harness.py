@@ -90,3 +90,28 @@ def test_bvec_array_with_count_keeps_its_count():
     text, _ = harness.generate("walk", it, UNIT_61, "x.c")
     assert "unsigned int nr_segs = bv_n;" in text and "kmalloc_array" not in text
     assert "size_t len = kmapsim_pick(0, bv_total);" in text
+
+
+def test_offsets_and_lengths_end_within_the_list():
+    """A function that walks a scatterlist by a start and a length (crypto's
+    scatterwalk_map_and_copy()) may expect both to end within the list: the
+    harness never passes more than the list holds past the start, nor more
+    than the buffer holds; its direction flag takes both values."""
+    it = item("void scatterwalk_map_and_copy(void *buf, struct scatterlist *sg, unsigned int start, "
+              "unsigned int nbytes, int out)")
+    text, _ = harness.generate("scatterwalk_map_and_copy", it, UNIT_612, "crypto/scatterwalk.c")
+    assert "unsigned int start = kmapsim_pick(0, sg_total);" in text
+    assert ("unsigned int nbytes = kmapsim_pick(0, (kmapsim_size < (sg_total > (size_t)start ? sg_total - "
+            "((size_t)start) : 0) ? kmapsim_size : (sg_total > (size_t)start ? sg_total - ((size_t)start) : 0)));"
+            in text), text
+    assert "int out = kmapsim_pick(0, 1);" in text
+    # a length before the offset (sg_pcopy_to_buffer(..., buflen, skip)): the
+    # offset leaves room for it
+    it = item("size_t sg_pcopy_to_buffer(struct scatterlist *sgl, unsigned int nents, void *buf, size_t buflen, "
+              "off_t skip)")
+    text, _ = harness.generate("sg_pcopy_to_buffer", it, UNIT_612, "lib/scatterlist.c")
+    assert "off_t skip = kmapsim_pick(0, (sgl_total > (size_t)buflen ? sgl_total - ((size_t)buflen) : 0));" in text
+    # a number the harness knows nothing of is still refused
+    it = item("void f(struct page *page, unsigned int weight)")
+    with pytest.raises(errors.BadInput, match="parameter 'unsigned int weight'"):
+        harness.generate("f", it, UNIT_612, "lib/f.c")
