@@ -178,4 +178,44 @@ TEST(Uaccess, CopyToUserPastTheKmapLocalPage) {
   EXPECT_TRUE(Reported(r, BugClass::KmapOverrun, {"read", "kmap_local_page()"}));
 }
 
+// clear_user() zeroes user memory as copy_to_user() writes it: a missing
+// page is faulted in where faults are enabled, a fault-in-atomic report
+// inside kmap_atomic(); __clear_user() with faults disabled comes back short.
+TEST(Uaccess, ClearUserZeroesAndFaultsLikeCopyToUser) {
+  ScriptSource src = absent_user_pages();
+  RunResult r = run("strict", +[] {
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(2 * PAGE_SIZE));
+    memset(g_ubuf, 'Z', 2 * PAGE_SIZE);  // the host writes user memory directly
+    g_left[0] = clear_user(g_ubuf + 8, PAGE_SIZE);
+    g_byte[0] = g_ubuf[7];
+    g_byte[1] = g_ubuf[8];
+    g_byte[2] = g_ubuf[PAGE_SIZE + 7];
+    g_byte[3] = g_ubuf[PAGE_SIZE + 8];
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left[0], 0u);
+  EXPECT_EQ(g_byte[0], 'Z');
+  EXPECT_EQ(g_byte[1], 0);
+  EXPECT_EQ(g_byte[2], 0);
+  EXPECT_EQ(g_byte[3], 'Z');
+
+  r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(64));
+    void *k = kmap_atomic(g_page);
+    clear_user(g_ubuf, 64);
+    kunmap_atomic(k);
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::FaultInAtomic, {"clear_user()", "not present", "inside kmap_atomic()"}));
+
+  r = run("strict", +[] {
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(64));
+    pagefault_disable();
+    g_left[0] = __clear_user(g_ubuf, 64);
+    pagefault_enable();
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left[0], 64u);
+}
+
 }  // namespace

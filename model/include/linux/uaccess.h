@@ -13,6 +13,8 @@ KMAPSIM_EXTERN_C_BEGIN
  */
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n);
+/* Zeroes n bytes of user memory; returns the bytes not cleared. */
+unsigned long clear_user(void __user *to, unsigned long n);
 /* The _inatomic variants never sleep: a missing page makes them come back short. */
 unsigned long __copy_to_user_inatomic(void __user *to, const void *from,
 				      unsigned long n);
@@ -28,6 +30,7 @@ unsigned long __copy_from_user_inatomic(void *to, const void __user *from,
 bool access_ok(const void __user *addr, unsigned long size);
 unsigned long raw_copy_to_user(void __user *to, const void *from, unsigned long n);
 unsigned long raw_copy_from_user(void *to, const void __user *from, unsigned long n);
+unsigned long __clear_user(void __user *to, unsigned long n);
 size_t fault_in_readable(const char __user *uaddr, size_t size);
 size_t fault_in_writeable(char __user *uaddr, size_t size);
 KMAPSIM_EXTERN_C_END

@@ -95,6 +95,8 @@ unsigned long __copy_from_user_inatomic(void *to, const void __user *from, unsig
   KMAPSIM_API;
   return m.user().copy_user(to, from, n, false, true, "__copy_from_user_inatomic");
 }
+// Zeroes user memory: faults and comes back short as copy_to_user() does.
+unsigned long clear_user(void __user *to, unsigned long n) { KMAPSIM_API; return m.user().copy_user(to, nullptr, n, true, false, "clear_user"); }
 size_t fault_in_readable(const char __user *uaddr, size_t size) { KMAPSIM_API; return m.user().fault_in(uaddr, size); }
 size_t fault_in_writeable(char __user *uaddr, size_t size) { KMAPSIM_API; return m.user().fault_in(uaddr, size); }
 

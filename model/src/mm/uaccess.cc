@@ -44,7 +44,8 @@ UserBuf *UserMem::find(const char *u, unsigned long n) {
 }
 
 unsigned long UserMem::copy_user(void *dst, const void *src, unsigned long n, bool to_user, bool inatomic, const char *api) {
-  check_usercopy_kmap(m_, to_user ? src : dst, n, to_user, api);  // check_object_size() comes first
+  // check_object_size() comes first (clear_user() has no kernel object)
+  if (src || !to_user) check_usercopy_kmap(m_, to_user ? src : dst, n, to_user, api);
   Task &t = m_.cur();
   if (!inatomic && !t.pagefault_disabled) m_.might_sleep(api);  // might_fault()
   m_.sched_point(api);
@@ -81,8 +82,10 @@ unsigned long UserMem::copy_user(void *dst, const void *src, unsigned long n, bo
       }
     }
     char *d = static_cast<char *>(dst) + done;
-    const char *s = static_cast<const char *>(src) + done;
-    memcpy(d, s, chunk);
+    if (src)
+      memcpy(d, static_cast<const char *>(src) + done, chunk);
+    else
+      memset(d, 0, chunk);  // clear_user()
     done += chunk;
   }
   if (done < n) {
@@ -134,6 +137,13 @@ unsigned long raw_copy_to_user(void *to, const void *from, unsigned long n) {
   kmapsim::Machine &m = kmapsim::M();
   kmapsim::ApiGuard guard(m);
   return m.user().copy_user(to, from, n, true, m.cur().pagefault_disabled > 0, "raw_copy_to_user");
+}
+// __clear_user(): clear_user() without its might_fault(), as the raw
+// copies: short, silently, on a missing page with page faults disabled.
+unsigned long __clear_user(void *to, unsigned long n) {
+  kmapsim::Machine &m = kmapsim::M();
+  kmapsim::ApiGuard guard(m);
+  return m.user().copy_user(to, nullptr, n, true, m.cur().pagefault_disabled > 0, "__clear_user");
 }
 unsigned long raw_copy_from_user(void *to, const void *from, unsigned long n) {
   kmapsim::Machine &m = kmapsim::M();

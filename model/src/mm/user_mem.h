@@ -39,6 +39,7 @@ class UserMem {
 
   // ---- uaccess.cc
   void *user_buffer(size_t len);
+  // src == nullptr (to user only): clear_user(), zeroes instead of a copy.
   unsigned long copy_user(void *dst, const void *src, unsigned long n, bool to_user, bool inatomic, const char *api);
   size_t fault_in(const void *uaddr, size_t size);
   bool in_user_buffer(const void *u, unsigned long n) { return find(static_cast<const char *>(u), n) != nullptr; }
