@@ -6,6 +6,8 @@
 // stack itself are in test_kmap_local_stack.cc.
 #include "unit.h"
 
+#include <linux/printk.h>
+
 using namespace kt;
 
 namespace {
@@ -370,6 +372,52 @@ TEST(KmapLocal, UseAfterKunmapAtomic) {
     k[3] = 1;
   });
   EXPECT_TRUE(Reported(r, BugClass::KmapUseAfterUnmap, {"write", "kmap_atomic()", "kunmap_atomic()"}));
+}
+
+// print_hex_dump() reads what it prints: a page dumped through its mapping
+// is clean while mapped, a use after unmap once it is gone.
+TEST(KmapLocal, HexDumpReadsThroughTheMapping) {
+  RunResult r = run("strict", +[] {
+    struct page *p = HIGH_PAGE();
+    void *k = kmap_local_page(p);
+    print_hex_dump(KERN_ERR, "page: ", DUMP_PREFIX_OFFSET, 16, 1, k, PAGE_SIZE, true);
+    kunmap_local(k);
+    __free_page(p);
+  });
+  EXPECT_TRUE(Clean(r));
+  r = run("strict", +[] {
+    struct page *p = HIGH_PAGE();
+    void *k = kmap_local_page(p);
+    kunmap_local(k);
+    print_hex_dump_bytes("page: ", DUMP_PREFIX_NONE, k, 16);
+  });
+  EXPECT_TRUE(Reported(r, BugClass::KmapUseAfterUnmap, {"read", "kmap_local_page()"}));
+}
+
+// memchr_inv() scans in the caller's code: through a live mapping it finds
+// the first other byte; past the mapped page it is an overrun.
+TEST(KmapLocal, MemchrInvScansThroughTheMapping) {
+  RunResult r = run("strict", +[] {
+    struct page *p = HIGH_PAGE();
+    char *k = static_cast<char *>(kmap_local_page(p));
+    memset(k, 0xaa, PAGE_SIZE);
+    k[100] = 1;
+    g_addr[0] = memchr_inv(k, 0xaa, PAGE_SIZE);
+    g_addr[1] = memchr_inv(k, 0xaa, 100);
+    g_addr[2] = k + 100;
+    kunmap_local(k);
+    __free_page(p);
+  });
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_addr[0], g_addr[2]);
+  EXPECT_EQ(g_addr[1], nullptr);
+  r = run("strict", +[] {
+    struct page *p = HIGH_PAGE();
+    char *k = static_cast<char *>(kmap_local_page(p));
+    memset(k, 0xaa, PAGE_SIZE);
+    memchr_inv(k + 8, 0xaa, PAGE_SIZE);
+  });
+  EXPECT_TRUE(Reported(r, BugClass::KmapOverrun, {"read", "kmap_local_page()"}));
 }
 
 // A stale address stays caught even after the page is mapped again.

@@ -26,4 +26,20 @@
 #define ALIGN(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 
+/*
+ * lib/string.c's memchr_inv(): the first byte of [start, start + bytes)
+ * that is not c, or NULL. It reads byte by byte in the subject's own code,
+ * so a scan through a kmap window is checked as every other access.
+ */
+static inline void *memchr_inv(const void *start, int c, size_t bytes)
+{
+	const unsigned char *p = (const unsigned char *)start;
+	size_t i;
+
+	for (i = 0; i < bytes; i++)
+		if (p[i] != (unsigned char)c)
+			return (void *)(p + i);
+	return NULL;
+}
+
 #endif /* _LINUX_KERNEL_H */

@@ -44,4 +44,40 @@ static inline __attribute__((format(printf, 1, 2))) int printk(const char *fmt, 
 #define pr_err_ratelimited pr_err
 #define no_printk(fmt, ...) printk(fmt, ##__VA_ARGS__)
 
+/*
+ * A stack dump prints; nothing in a run depends on it. A hex dump reads
+ * every byte it prints, as the kernel's does: dumping a page through a
+ * mapping that is gone, or past its end, is the fault it would be there.
+ */
+static inline void dump_stack(void)
+{
+}
+
+static inline void dump_stack_lvl(const char *log_lvl)
+{
+	(void)log_lvl;
+}
+
+enum {
+	DUMP_PREFIX_NONE,
+	DUMP_PREFIX_ADDRESS,
+	DUMP_PREFIX_OFFSET
+};
+
+static inline void print_hex_dump(const char *level, const char *prefix_str, int prefix_type, int rowsize,
+				  int groupsize, const void *buf, size_t len, bool ascii)
+{
+	const volatile unsigned char *p = (const volatile unsigned char *)buf;
+	size_t i;
+
+	(void)level, (void)prefix_str, (void)prefix_type, (void)rowsize, (void)groupsize, (void)ascii;
+	for (i = 0; i < len; i++)
+		(void)p[i];
+}
+
+#define print_hex_dump_bytes(prefix_str, prefix_type, buf, len) \
+	print_hex_dump(KERN_DEBUG, prefix_str, prefix_type, 16, 1, buf, len, true)
+#define print_hex_dump_debug(prefix_str, prefix_type, rowsize, groupsize, buf, len, ascii) \
+	print_hex_dump(KERN_DEBUG, prefix_str, prefix_type, rowsize, groupsize, buf, len, ascii)
+
 #endif /* _LINUX_PRINTK_H */
