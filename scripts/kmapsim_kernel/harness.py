@@ -50,7 +50,9 @@ import re
 
 from . import errors
 
-OFFSET_NAMES = {"offset", "off", "start", "pos", "offs", "page_offset", "poff", "skip", "seek"}
+OFFSET_NAMES = {"offset", "off", "start", "pos", "offs", "page_offset", "poff", "skip", "seek", "pgbase", "page_base",
+                "pgto_base", "pgfrom_base"}
+PAGE_ARRAYS = ("struct page **", "struct page * *")
 LENGTH_NAMES = {"bytes", "len", "count", "size", "n", "length", "nbytes", "buflen"}
 # the number of entries of a scatterlist or bio_vec parameter
 COUNT_NAMES = {"nents", "nr_ents", "nr_segs", "nr_vecs", "nr_bvecs", "nr", "sg_len", "nr_sg", "vcnt"}
@@ -163,6 +165,10 @@ def generate(func, item, unit_text, relfile, only_kinds=None):
     has_length = any(pn in LENGTH_NAMES for _, pn in ps)
     by_bytes = [pn for pn, kind in lists if kind == "bvec" and has_length and not has_count]
     lists = [(pn, kind) for pn, kind in lists if pn not in by_bytes]
+    # An array of pages with a length (net/sunrpc/xdr.c's _copy_to_pages(pages,
+    # pgbase, p, len)) is indexed by a byte offset into it: built after the
+    # picks, with as many pages as the offsets and the length reach.
+    page_arrays = [pn for t, pn in ps if _norm(t) in PAGE_ARRAYS] if has_length else []
     cover = []   # the offsets and the length such an array must cover
     in_lists = []   # offsets and lengths into the lists picked so far
     for pname, kind in lists:   # first, so a count parameter before them can use theirs
@@ -171,7 +177,7 @@ def generate(func, item, unit_text, relfile, only_kinds=None):
         t = _norm(ptype)
         if t in LISTS:
             pass
-        elif pname in by_bytes:
+        elif pname in by_bytes or pname in page_arrays:
             pass
         elif lists and pname in COUNT_NAMES and re.match(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$", t):
             lines.append("\t%s %s = %s_n;" % (ptype, pname, lists[0][0]))
@@ -221,6 +227,8 @@ def generate(func, item, unit_text, relfile, only_kinds=None):
         args.append(pname)
     for pname in by_bytes:
         lines.extend(_bvec_cover_setup(pname, cover, post))
+    for pname in page_arrays:
+        lines.extend(_page_array_setup(pname, cover, post))
     if decl and "kmapsim_len" not in "\n".join(lines):
         lines.append("\tsize_t kmapsim_len = kmapsim_pick(0, kmapsim_size);")
     kinds = iter_kinds(unit_text, source)
@@ -309,6 +317,19 @@ def _bvec_cover_setup(p, cover, post):
             "\t\t%s[i].bv_len = len;" % p,
             "\t\t%s_total += len;" % p,
             "\t}"]
+
+
+def _page_array_setup(p, cover, post):
+    """An array of exactly as many fresh pages (lowmem or highmem as the
+    run decides) as the bytes the offsets and the length reach (at least
+    one), kmalloc()ed to its size: a walk past its last page is a
+    memory-error."""
+    need = " + ".join("(size_t)%s" % c for c in cover) or "0"
+    post.append("\tfor (unsigned int i = 0; i < %s_n; i++)\n\t\t__free_page(%s[i]);\n\tkfree(%s);" % (p, p, p))
+    return ["\tunsigned int %s_n = %s > PAGE_SIZE ? (%s + PAGE_SIZE - 1) / PAGE_SIZE : 1;" % (p, need, need),
+            "\tstruct page **%s = kmalloc_array(%s_n, sizeof(*%s), GFP_KERNEL | __GFP_NOFAIL);" % (p, p, p),
+            "\tfor (unsigned int i = 0; i < %s_n; i++)" % p,
+            "\t\t%s[i] = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);" % p]
 
 
 def _iter_setup(p, kinds, direction, post, unit_text):

@@ -115,3 +115,23 @@ def test_offsets_and_lengths_end_within_the_list():
     it = item("void f(struct page *page, unsigned int weight)")
     with pytest.raises(errors.BadInput, match="parameter 'unsigned int weight'"):
         harness.generate("f", it, UNIT_612, "lib/f.c")
+
+
+def test_page_array_covers_the_offset_and_the_length():
+    """net/sunrpc/xdr.c's _copy_to_pages(pages, pgbase, p, len): the offset
+    and the length are picked first, then an array of as many pages as they
+    reach, kmalloc()ed to its size and freed with its pages."""
+    it = item("static void _copy_to_pages(struct page **pages, size_t pgbase, const char *p, size_t len)")
+    text, _ = harness.generate("_copy_to_pages", it, UNIT_612, "net/sunrpc/xdr.c")
+    lines = text.splitlines()
+    pick = next(i for i, l in enumerate(lines) if "size_t pgbase = kmapsim_pick(0, kmapsim_size - 1);" in l)
+    n = next(i for i, l in enumerate(lines) if "pages_n = (size_t)pgbase + (size_t)len > PAGE_SIZE ?" in l)
+    assert pick < n
+    assert "struct page **pages = kmalloc_array(pages_n, sizeof(*pages), GFP_KERNEL | __GFP_NOFAIL);" in text
+    assert "pages[i] = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);" in text
+    assert "__free_page(pages[i]);" in text and "kfree(pages);" in text
+    assert "_copy_to_pages(pages, pgbase, p, len);" in text
+    # without a length, nothing says how far the array goes: not built
+    it = item("void f(struct page **pages, size_t pgbase)")
+    with pytest.raises(errors.BadInput, match="parameter 'struct page"):
+        harness.generate("f", it, UNIT_612, "lib/f.c")
