@@ -370,11 +370,16 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     # sg_next(), which the tree declares in a header kmapsim owns): the
     # file function's prototype goes before that header item, after what
     # the prototype itself uses.
+    # (Not one whose head uses a name the file defines, a file-local type:
+    # that stays in the prototypes after the headers.)
     file_protos = {}
+    file_names = {n for _, items in files for it in items if it.kind != "func" for n in it.names}
     for _, items in files:
         for it in items:
             if it in need_file and it.kind == "func" and it.body_start:
                 proto = _prototype(it)
+                if proto is None or (proto.uses | proto.tags_used) & file_names:
+                    continue
                 for n in it.names:
                     file_protos.setdefault(n, proto)
     emitted = []
@@ -446,8 +451,9 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         for it in items:
             if it in need_file and it.kind == "func" and it.body_start and \
                     (len(files) > 1 or not it.is_static):
+                    head = it.text[:it.toks[it.body_start].start - it.toks[0].start].rstrip()
                     out.append('#line %d "%s"' % (it.line, it.origin))
-                    out.append(_prototype(it).text)
+                    out.append(head + ";")
     for fname, items in files:
         for it in items:
             if it in need_file:
@@ -461,11 +467,14 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
 
 def _prototype(it):
     """Function definition IT's head as a declaration item of its own (what
-    it uses are its parameter and return types), at IT's line."""
+    it uses are its parameter and return types), at IT's line; None if the
+    head does not read as one declaration."""
     head = it.text[:it.toks[it.body_start].start - it.toks[0].start].rstrip() + ";"
-    proto = [p for p in ctokens.split_items(head, it.origin, {}) if p.kind == "decl"][0]
-    proto.line = it.line
-    return proto
+    decls = [p for p in ctokens.split_items(head, it.origin, {}) if p.kind == "decl"]
+    if len(decls) != 1:
+        return None
+    decls[0].line = it.line
+    return decls[0]
 
 
 def _need(it, need_file, work, tag_work, fwd_tags):

@@ -481,3 +481,25 @@ def test_unknown_names_after_a_declarator_error():
            "invalid in C99 [-Werror,-Wimplicit-function-declaration]\n"
            "a.c:1:2: error: use of undeclared identifier 'widget_far_away'\n")
     assert diagnose.unknown_names(log) == ["__weak", "widget_far_away"]
+
+
+def test_a_header_inline_calling_a_companion_files_function(tmp_path):
+    """crypto/scatterwalk.h's inlines call sg_next() from lib/scatterlist.c,
+    a companion file of the unit: its prototype comes before the header
+    item that calls it (else: an implicit declaration, then a conflict)."""
+    tree = str(tmp_path / "tree")
+    for d in ("lib", "include/linux"):
+        os.makedirs(os.path.join(tree, d))
+    open(os.path.join(tree, "include", "linux", "walk.h"), "w").write(
+        "#ifndef _LINUX_WALK_H\n#define _LINUX_WALK_H\nstruct step { int n; };\n"
+        "static inline struct step *walk_twice(struct step *s) { return step_next(step_next(s)); }\n#endif\n")
+    open(os.path.join(tree, "lib", "step.c"), "w").write(
+        "#include <linux/walk.h>\nstruct step *step_next(struct step *s) { return s + 1; }\n")
+    open(os.path.join(tree, "lib", "walk.c"), "w").write(
+        "#include <linux/walk.h>\nint walk_start(struct step *s) { return walk_twice(s)->n; }\n")
+    open(os.path.join(tree, "Makefile"), "w").write("VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 1\n")
+    unit = importer.import_files(tree, [("lib/walk.c", ["walk_start"]), ("lib/step.c", [])], "strict")
+    text = unit.text
+    assert text.index("struct step *step_next(struct step *s);") < text.index("static inline struct step *walk_twice")
+    r = compile_unit(tmp_path, text)
+    assert r.returncode == 0, r.stderr
