@@ -38,9 +38,14 @@ explorer walks boundary values, pages and zones:
                        bio_for_each_segment() hands out, which every consumer
                        of a bio_vec accepts; a count-named integer gets the
                        number of segments
-  bool                 either value
-  a length with lists and no buffer (memcpy_sglist()'s nbytes) is at most
-  what the (first two) lists hold; with a buffer it is the buffer's
+  struct page **       with a length: as many fresh pages as the offsets and
+                       the length reach (net/sunrpc/xdr.c's _copy_to_pages())
+  bool                 either value; so is an integer named as a copy's
+                       direction (out, write, rw, ...)
+  gfp_t                GFP_KERNEL (the harness runs in task context)
+  with lists, each offset and length ends within what the (first two)
+  lists hold past the ones picked before it (scatterwalk_map_and_copy()'s
+  start and nbytes); a length with a buffer is also at most the buffer's
 
 Anything else is an unsupported parameter: one line saying how to write the
 harness with KMAPSIM_IMPORT.
