@@ -9,8 +9,8 @@
  * meaning it has on a kernel built with clang where that meaning holds on
  * the host; the rest expand to nothing, for these reasons:
  *
- *  - sparse's checks (address spaces, lock context, bitwise types) are not
- *    compiler semantics: kmapsim checks what they check at run time;
+ *  - sparse's annotations (address spaces, lock context, bitwise types)
+ *    feed a static checker, not the compiler: nothing in a run changes;
  *  - section placement (__init, __ro_after_init, ...) changes where code
  *    and data live in the kernel image, not what they do in a run;
  *  - __no_sanitize_address and friends would switch off the checks kmapsim
