@@ -38,8 +38,10 @@ def resolve_tree(arg):
     return os.path.abspath(arg)
 
 
-# Files a unit takes besides its targets' own (build_unit).
-COMPANIONS = ("lib/scatterlist.c",)
+# Files a unit takes besides its targets' own (build_unit): a scatterlist
+# harness walks the list with lib/scatterlist.c's sg_next() and friends.
+SCATTERLIST = "lib/scatterlist.c"
+COMPANIONS = (SCATTERLIST,)
 
 
 def build_unit(tree, targets, profile, iter_types=None):
@@ -58,8 +60,8 @@ def build_unit(tree, targets, profile, iter_types=None):
         # the scatterlist a harness builds is walked with lib/scatterlist.c's
         # sg_next() and friends, wherever the function under test lives
         if any(harness.LISTS.get(harness._norm(t)) == "sg" for fn in funcs for t, _ in harness.params(unit.signatures[fn])) \
-                and "lib/scatterlist.c" not in by_file and os.path.isfile(os.path.join(tree, "lib/scatterlist.c")):
-            wanted.append(("lib/scatterlist.c", []))
+                and SCATTERLIST not in by_file and os.path.isfile(os.path.join(tree, SCATTERLIST)):
+            wanted.append((SCATTERLIST, []))
         unit = importer.import_files(tree, wanted, profile, extra=extra)
     text = PRAGMAS + [unit.text]
     for f, fn in targets:

@@ -292,8 +292,13 @@ def _room(lists, taken):
     have = totals[0] if len(totals) == 1 else "(%s < %s ? %s : %s)" % (totals[0], totals[1], totals[0], totals[1])
     if not taken:
         return have
-    used = " + ".join("(size_t)%s" % t for t in taken)
+    used = _reach(taken)
     return "(%s > %s ? %s - (%s) : 0)" % (have, used, have, used)
+
+
+def _reach(cover):
+    """The bytes the offsets and lengths COVER reach, together (an expression)."""
+    return " + ".join("(size_t)%s" % c for c in cover) or "0"
 
 
 def _bvec_cover_setup(p, cover, post):
@@ -303,7 +308,7 @@ def _bvec_cover_setup(p, cover, post):
     the last, which ends anywhere past the covered bytes; each page lowmem or
     highmem as the run decides. The array is kmalloc()ed to its size, so a
     walk past its end is a memory-error."""
-    need = " + ".join("(size_t)%s" % c for c in cover) or "0"
+    need = _reach(cover)
     post.append("\tfor (unsigned int i = 0; i < %s_n; i++)\n\t\t__free_page(%s[i].bv_page);\n\tkfree(%s);"
                 % (p, p, p))
     return ["\tsize_t %s_need = %s;" % (p, need),
@@ -329,7 +334,7 @@ def _page_array_setup(p, cover, post):
     run decides) as the bytes the offsets and the length reach (at least
     one), kmalloc()ed to its size: a walk past its last page is a
     memory-error."""
-    need = " + ".join("(size_t)%s" % c for c in cover) or "0"
+    need = _reach(cover)
     post.append("\tfor (unsigned int i = 0; i < %s_n; i++)\n\t\t__free_page(%s[i]);\n\tkfree(%s);" % (p, p, p))
     return ["\tunsigned int %s_n = %s > PAGE_SIZE ? (%s + PAGE_SIZE - 1) / PAGE_SIZE : 1;" % (p, need, need),
             "\tstruct page **%s = kmalloc_array(%s_n, sizeof(*%s), GFP_KERNEL | __GFP_NOFAIL);" % (p, p, p),

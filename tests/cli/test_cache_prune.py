@@ -1,7 +1,10 @@
 """The subject build cache keeps the binaries of its most recently used
 entries (subject_cache.prune) and every entry's corpora and logs; an entry
 whose binary was removed is rebuilt in place, its corpus kept."""
+import argparse
 import os
+import subprocess
+import sys
 import time
 
 from kmapsim_cli import subject_cache
@@ -72,8 +75,6 @@ def test_an_entry_in_use_keeps_its_binary(tmp_path):
         assert not (other / "subject").exists()
     assert not subject_cache.in_use(str(held))
     # Another process holds it, and is killed: the lock goes with it.
-    import subprocess
-    import sys
     code = ("import sys, time; sys.path.insert(0, %r); from kmapsim_cli import subject_cache\n"
             "with subject_cache.using(%r):\n    print('held', flush=True); time.sleep(600)\n"
             % (os.path.dirname(os.path.dirname(subject_cache.__file__)), str(held)))
@@ -90,7 +91,6 @@ def test_an_entry_in_use_keeps_its_binary(tmp_path):
 
 
 def test_check_holds_its_entry_while_it_runs(tmp_path, monkeypatch):
-    import argparse
     from kmapsim_cli import check
     src = tmp_path / "held_by_check.c"
     src.write_text('#include <kmapsim/subject.h>\nKMAPSIM_SUBJECT(held_by_check) { }\n')
