@@ -44,15 +44,16 @@ SCATTERLIST = "lib/scatterlist.c"
 COMPANIONS = (SCATTERLIST,)
 
 
-def build_unit(tree, targets, profile, iter_types=None):
-    """Writes the unit for targets [(file, func)] and returns its path."""
+def build_unit(tree, targets, profile, iter_types=None, tags=()):
+    """Writes the unit for targets [(file, func)] and returns its path; tags
+    are struct/union types whose definitions the code needs in full."""
     by_file = {}
     for f, fn in targets:
         by_file.setdefault(f, []).append(fn)
     wanted = list(by_file.items())
     relfile = wanted[0][0]
     funcs = [fn for _, fn in targets]
-    unit = importer.import_files(tree, wanted, profile)
+    unit = importer.import_files(tree, wanted, profile, extra_tags=tags)
     extra = []
     for fn in funcs:
         extra += harness.constructors_needed(unit.signatures[fn])
@@ -62,7 +63,7 @@ def build_unit(tree, targets, profile, iter_types=None):
         if any(harness.LISTS.get(harness._norm(t)) == "sg" for fn in funcs for t, _ in harness.params(unit.signatures[fn])) \
                 and SCATTERLIST not in by_file and os.path.isfile(os.path.join(tree, SCATTERLIST)):
             wanted.append((SCATTERLIST, []))
-        unit = importer.import_files(tree, wanted, profile, extra=extra)
+        unit = importer.import_files(tree, wanted, profile, extra=extra, extra_tags=tags)
     text = PRAGMAS + [unit.text]
     for f, fn in targets:
         h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, f, iter_types)
@@ -83,7 +84,7 @@ def build_unit(tree, targets, profile, iter_types=None):
 _IMPORT = re.compile(r'KMAPSIM_IMPORT\s*\(\s*"([^"]+)"\s*((?:,\s*\w+\s*)+)\)\s*;', re.S)
 
 
-def build_harness_file(tree, harness_path, profile):
+def build_harness_file(tree, harness_path, profile, more_tags=()):
     """A subject file with KMAPSIM_IMPORT lines: the imported unit, then the
     file itself with those lines blanked (line numbers kept)."""
     text = open(harness_path).read()
@@ -101,7 +102,8 @@ def build_harness_file(tree, harness_path, profile):
              ((i + 1 < len(htoks) and htoks[i + 1].text == "(") or re.match(r"^[A-Z][A-Z0-9_]+$", t.text))}
     tags = {a.text + " " + b.text for a, b in zip(htoks, htoks[1:])
             if a.text in ("struct", "union", "enum") and b.kind == "ident"}
-    unit = importer.import_files(tree, list(wanted.items()), profile, extra=sorted(extra), extra_tags=sorted(tags))
+    unit = importer.import_files(tree, list(wanted.items()), profile, extra=sorted(extra),
+                                extra_tags=sorted(tags) + list(more_tags))
     blanked = _IMPORT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     body = "\n".join(PRAGMAS + [unit.text, '#line 1 "%s"' % os.path.abspath(harness_path), blanked])
     key = hashlib.sha256(("%s\0%s\0%s" % (tree, profile, body)).encode()).hexdigest()[:16]
@@ -113,16 +115,53 @@ def build_harness_file(tree, harness_path, profile):
     return path
 
 
-def precompile(path):
+def precompile(path, diagnose_errors=True):
     """Compiles the unit once on its own to show every error (scripts/kmapsim
-    check shows only the first)."""
+    check shows only the first). Returns the log when it does not compile
+    and diagnose_errors is false."""
     log = path[:-2] + ".compile.log"
     cmd = ["clang", "-std=gnu11", "-fsyntax-only", "-ferror-limit=0", "-I", os.path.join(REPO, "model", "include"), path]
     with open(log, "w") as f:
         r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
-    if r.returncode != 0:
-        diagnose.report(log, "the imported code does not compile against kmapsim's headers")
-        raise errors.BadInput("%s does not compile" % path)
+    if r.returncode == 0:
+        return None
+    if not diagnose_errors:
+        return log
+    diagnose.report(log, "the imported code does not compile against kmapsim's headers")
+    raise errors.BadInput("%s does not compile" % path)
+
+
+_INCOMPLETE = re.compile(r"error: .*incomplete (?:definition of )?type '((?:struct|union) \w+)'")
+
+
+def incomplete_tags(log):
+    """The struct and union types a compile log says the code uses in full
+    (a member access, sizeof, a variable or field of the type) where the
+    unit has only their name."""
+    return sorted(set(_INCOMPLETE.findall(open(log, errors="replace").read())))
+
+
+def build_checked(tree, targets, profile, iter_types=None):
+    """Builds the unit, or the harness file's unit, and compiles it. The
+    importer follows names, not types: `dir->i_sb->s_blocksize` names no
+    struct super_block, and fs/ext2's EXT2_SB(sb)->s_es->... no struct
+    ext2_super_block, so such a definition is missing until clang says
+    which; each round adds the types it names, until none is new."""
+    tags = []
+    for _ in range(8):
+        if isinstance(targets, str):
+            path = build_harness_file(tree, targets, profile, tags)
+        else:
+            path = build_unit(tree, targets, profile, iter_types, tags)
+        log = precompile(path, diagnose_errors=False)
+        if log is None:
+            return path
+        new = [t for t in incomplete_tags(log) if t not in tags]
+        if not new:
+            break
+        tags += new
+    precompile(path)
+    return path
 
 
 def run_check(path, profile, seconds, subject=None, check_args=(), json_path=None):
@@ -149,11 +188,7 @@ def parse_targets(items):
 
 
 def side(tree, targets, profile, seconds, subject=None, iter_types=None, check_args=(), json_path=None):
-    if isinstance(targets, str):
-        path = build_harness_file(tree, targets, profile)
-    else:
-        path = build_unit(tree, targets, profile, iter_types)
-    precompile(path)
+    path = build_checked(tree, targets, profile, iter_types)
     return run_check(path, profile, seconds, subject, check_args, json_path)
 
 

@@ -8,8 +8,10 @@ named functions' text unchanged, and with them, transitively, what they use:
 2. else, if kmapsim's own headers (model/include) define the name, kmapsim's
    version: everything about memory, mappings, contexts, scheduling, user
    access, locking and atomics is the model's, because that is what it checks;
-3. else from the tree's own headers (include/linux, include/uapi/linux, found
-   by following the file's #includes): data structures and the pure inline
+3. else from the tree's own headers (include/linux, include/uapi/linux, and
+   a subsystem's own "quoted" headers next to the file, such as
+   fs/ext2/ext2.h, found by following the file's #includes): data
+   structures and the pure inline
    logic over them (struct iov_iter and its iterate helpers, bio_vec, ...),
    because their layout and behaviour differ between kernel versions and
    the tree is the authority on its own version;
@@ -62,15 +64,23 @@ linux/interrupt.h linux/irqflags.h linux/smp.h linux/workqueue.h linux/completio
 linux/kthread.h linux/wait.h linux/list.h linux/refcount.h linux/cpumask.h
 linux/lockdep.h linux/instruction_pointer.h linux/build_bug.h linux/math.h
 linux/overflow.h linux/cache.h linux/atomic.h linux/refcount_types.h linux/mm_types_task.h
-linux/percpu-refcount.h linux/xarray.h
+linux/percpu-refcount.h linux/xarray.h linux/ratelimit.h linux/ratelimit_types.h
 """.split())
 
 
-def _header_candidates(tree, inc):
+def _header_candidates(tree, inc, including=None):
     m = re.match(r'[<"]([^>"]+)[>"]', inc)
     if not m:
         return []
     path = m.group(1)
+    # A quoted include is the subsystem's own header first, next to the file
+    # that includes it (fs/ext2/ext2.h, mm/internal.h), as cpp searches: its
+    # types, macros and inline helpers are the code under test's own, and
+    # what it only declares becomes a trap like any declared-only function.
+    if inc.startswith('"') and including and path.endswith(".h"):
+        local = os.path.normpath(os.path.join(tree, os.path.dirname(including), path))
+        if local.startswith(os.path.join(os.path.normpath(tree), "")) and os.path.isfile(local):
+            return [local]
     if not (path.startswith("linux/") or path.startswith("uapi/linux/") or path.startswith("crypto/")) \
             or path in MODEL_OWNED \
             or path.startswith("linux/sched/"):
@@ -147,7 +157,7 @@ class Index:
         for it in items:
             if it.kind == "include":
                 inc = re.sub(r"^#\s*include\s*", "", it.text).strip()
-                for cand in _header_candidates(self.tree, inc):
+                for cand in _header_candidates(self.tree, inc, rel):
                     if os.path.exists(cand):
                         self.add_file(cand, os.path.relpath(cand, self.tree))
                         break
@@ -251,7 +261,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         for it in ctokens.split_items(text, relfile, dict(macros)):
             if it.kind == "include":
                 inc = re.sub(r"^#\s*include\s*", "", it.text).strip()
-                for cand in _header_candidates(tree, inc):
+                for cand in _header_candidates(tree, inc, relfile):
                     if os.path.exists(cand):
                         idx.add_file(cand, os.path.relpath(cand, tree))
                         break
@@ -308,7 +318,9 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
                 for it in by_name[tag]:
                     _need(it, need_file, work, tag_work, fwd_tags)
                 continue
-            hits = idx.by_name.get(tag, [])[:1]
+            # the definition, not a forward declaration some header made first
+            # (fs.h's `struct quota_info;` before linux/quota.h defines it)
+            hits = [h for h in idx.by_name.get(tag, []) if not _forward_decl(h)][:1] or idx.by_name.get(tag, [])[:1]
             if not hits:
                 # "struct rcu_head" where rcu_head is a macro for another tag
                 kw, tname = tag.split(" ", 1)
@@ -362,7 +374,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     # header items: each after what it uses (depth-first post-order over the
     # dependency graph restricted to the chosen items)
     name_to_hdr = {}
-    for it in hdr_order:
+    for it in sorted(hdr_order, key=_forward_decl):   # a tag's definition before its forward declaration
         for n in it.names:
             name_to_hdr.setdefault(n, it)
     # A header's inline function may call a function this unit takes from
@@ -389,13 +401,38 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         if id(it) in done or id(it) in stack:
             return
         stack.add(id(it))
-        for u in sorted(it.uses) + sorted(it.tags_used):
+        # a type needs first only the types it holds by value: the ones it
+        # points to are declared at the top, and following those would make
+        # cycles (struct super_block -> quota_info -> ... -> super_block)
+        # that could put it before one it holds
+        tags = sorted(it.tags_used) if it.kind in ("func", "macro") else \
+            [t for t in sorted(it.tags_used) if _by_value(it, t)]
+        for u in sorted(it.uses) + tags:
             dep = name_to_hdr.get(u) or file_protos.get(u)
             if dep is not None and dep is not it:
-                emit(dep, stack)
+                if dep.kind == "macro":
+                    # expanded where it is used: what its body names must
+                    # come first (fs.h's SB_FREEZE_LEVELS in a struct's array
+                    # size is an enumerator of an enum after the macro)
+                    macro_uses(dep, stack, set())
+                else:
+                    emit(dep, stack)
         stack.discard(id(it))
         done.add(id(it))
         emitted.append(it)
+
+    def macro_uses(mac, stack, seen):
+        if id(mac) in seen:
+            return
+        seen.add(id(mac))
+        for u in sorted(mac.uses) + sorted(mac.tags_used):
+            dep = name_to_hdr.get(u)
+            if dep is None or dep is mac:
+                continue
+            if dep.kind == "macro":
+                macro_uses(dep, stack, seen)
+            else:
+                emit(dep, stack)
 
     # macros first: they need nothing before them, and everything may use them
     for it in sorted(hdr_order, key=lambda x: x.index):
@@ -475,6 +512,12 @@ def _prototype(it):
         return None
     decls[0].line = it.line
     return decls[0]
+
+
+def _forward_decl(it):
+    """`struct name;`: names a tag without defining it."""
+    texts = [t.text for t in it.toks]
+    return len(texts) == 3 and texts[0] in ("struct", "union", "enum") and texts[2] == ";"
 
 
 def _need(it, need_file, work, tag_work, fwd_tags):

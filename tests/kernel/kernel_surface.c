@@ -10,11 +10,20 @@
  *                       forever (every task is blocked)
  *   percpu_ref_leak     one get too many: release() never runs, and the
  *                       waiter for it sleeps forever
+ *   printk_stale_name   a name printed with %s after its page's mapping is
+ *                       gone: use after unmap, found in printk()'s read
+ *   rwsem_readers_share two readers inside at once, which a reader that
+ *                       writes shared state assumes cannot happen
+ *                       (subject-bug: its BUG_ON)
+ *   rwsem_read_recursive down_read() twice in one task while a writer
+ *                       queues in between: every task is blocked
  */
 #include <kmapsim/subject.h>
 #include <linux/rcupdate.h>
 #include <linux/wait.h>
 #include <linux/percpu-refcount.h>
+#include <linux/ratelimit.h>
+#include <linux/highmem.h>
 
 struct obj {
 	int val;
@@ -173,3 +182,123 @@ static void ref_lifetime(bool leak)
 
 KMAPSIM_SUBJECT(percpu_ref_ok) { ref_lifetime(false); }
 KMAPSIM_SUBJECT(percpu_ref_leak) { ref_lifetime(true); }
+
+/* ---- ratelimit: a burst per interval (time does not pass in a run); interval 0 never limits */
+KMAPSIM_SUBJECT(ratelimit_ok)
+{
+	static DEFINE_RATELIMIT_STATE(rs, 5 * HZ, 3);
+	static DEFINE_RATELIMIT_STATE(unlimited, 0, 1);
+	struct ratelimit_state dyn;
+	int i, passed = 0;
+
+	for (i = 0; i < 5; i++)
+		passed += !!__ratelimit(&rs);
+	BUG_ON(passed != 3 || rs.missed != 2);
+	for (i = 0, passed = 0; i < 5; i++)
+		passed += !!__ratelimit(&unlimited);
+	BUG_ON(passed != 5);
+	ratelimit_default_init(&dyn);
+	for (i = 0, passed = 0; i < DEFAULT_RATELIMIT_BURST + 1; i++)
+		passed += !!__ratelimit(&dyn);
+	BUG_ON(passed != DEFAULT_RATELIMIT_BURST);
+}
+
+/* ---- printk reads its %s arguments: through a live mapping, or after it is gone */
+static void print_entry_name(bool after_unmap)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_HIGHMEM);
+	char *kaddr;
+
+	if (!page)
+		return;
+	kaddr = kmap_local_page(page);
+	strcpy(kaddr + 100, "lost+found");
+	pr_err("bad entry %s at %d\n", kaddr + 100, 100);
+	kunmap_local(kaddr);
+	if (after_unmap)
+		pr_err("bad entry %s\n", kaddr + 100);
+	__free_page(page);
+}
+
+KMAPSIM_SUBJECT(printk_ok) { print_entry_name(false); }
+KMAPSIM_SUBJECT(printk_stale_name) { print_entry_name(true); }
+
+/* ---- rw_semaphore: readers share it, a writer has it alone, a reader queues behind a writer */
+static DECLARE_RWSEM(sem);
+static atomic_t readers_in;	/* readers run together: counted atomically */
+static int writer_in;
+static bool reader_assumes_alone;
+static struct completion sem_done[3];
+
+static int sem_reader(void *data)
+{
+	struct completion *done = data;
+
+	down_read(&sem);
+	atomic_inc(&readers_in);
+	BUG_ON(writer_in);
+	if (reader_assumes_alone)
+		BUG_ON(atomic_read(&readers_in) > 1);
+	cond_resched();
+	atomic_dec(&readers_in);
+	up_read(&sem);
+	complete(done);
+	return 0;
+}
+
+static int sem_writer(void *unused)
+{
+	down_write(&sem);
+	writer_in = 1;
+	BUG_ON(atomic_read(&readers_in));
+	cond_resched();
+	writer_in = 0;
+	downgrade_write(&sem);
+	BUG_ON(!rwsem_is_locked(&sem));
+	up_read(&sem);
+	complete(&sem_done[2]);
+	return 0;
+}
+
+static void rwsem_tasks(bool assume_alone)
+{
+	int i;
+
+	init_rwsem(&sem);
+	atomic_set(&readers_in, 0);
+	writer_in = 0;
+	reader_assumes_alone = assume_alone;
+	for (i = 0; i < 3; i++)
+		init_completion(&sem_done[i]);
+	kthread_run(sem_reader, &sem_done[0], "reader");
+	kthread_run(sem_reader, &sem_done[1], "reader2");
+	kthread_run(sem_writer, NULL, "writer");
+	for (i = 0; i < 3; i++)
+		wait_for_completion(&sem_done[i]);
+	BUG_ON(rwsem_is_locked(&sem));
+	if (down_write_trylock(&sem)) {
+		BUG_ON(down_read_trylock(&sem));
+		up_write(&sem);
+	}
+}
+
+KMAPSIM_SUBJECT(rwsem_ok) { rwsem_tasks(false); }
+KMAPSIM_SUBJECT(rwsem_readers_share) { rwsem_tasks(true); }
+
+static int sem_late_writer(void *unused)
+{
+	down_write(&sem);
+	up_write(&sem);
+	return 0;
+}
+
+KMAPSIM_SUBJECT(rwsem_read_recursive)
+{
+	init_rwsem(&sem);
+	down_read(&sem);
+	kthread_run(sem_late_writer, NULL, "writer");
+	cond_resched();
+	down_read(&sem);	/* behind the writer once it queues */
+	up_read(&sem);
+	up_read(&sem);
+}

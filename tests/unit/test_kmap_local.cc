@@ -394,6 +394,48 @@ TEST(KmapLocal, HexDumpReadsThroughTheMapping) {
   EXPECT_TRUE(Reported(r, BugClass::KmapUseAfterUnmap, {"read", "kmap_local_page()"}));
 }
 
+// printk() reads what vsprintf() would: a %s string up to its NUL or its
+// precision, a %*ph buffer. Printed while mapped it is clean; printed after
+// the unmap, or without a bound past the page's last byte, it faults.
+TEST(KmapLocal, PrintkReadsStringArgumentsThroughTheMapping) {
+  RunResult r = run("strict", +[] {
+    struct page *p = HIGH_PAGE();
+    char *k = static_cast<char *>(kmap_local_page(p));
+    memset(k, 'n', PAGE_SIZE);
+    k[40] = 0;
+    pr_err("name %s len %lu %d%%\n", k, 40ul, 3);
+    printk(KERN_WARNING "tail %.*s %*ph %s %s\n", 8, k + PAGE_SIZE - 8, 8, k + PAGE_SIZE - 8, (char *)nullptr,
+           static_cast<char *>(ERR_PTR(-14)));
+    WARN(k[0] != 'n', "first byte %s\n", k);
+    kunmap_local(k);
+    pr_debug("not evaluated without DEBUG: %s\n", k);
+    __free_page(p);
+  });
+  EXPECT_TRUE(Clean(r));
+  r = run("strict", +[] {
+    struct page *p = HIGH_PAGE();
+    char *k = static_cast<char *>(kmap_local_page(p));
+    strcpy(k, "entry");
+    kunmap_local(k);
+    pr_info("stale name %s\n", k);
+  });
+  EXPECT_TRUE(Reported(r, BugClass::KmapUseAfterUnmap, {"read", "kmap_local_page()"}));
+  r = run("strict", +[] {
+    struct page *p = HIGH_PAGE();
+    char *k = static_cast<char *>(kmap_local_page(p));
+    memset(k, 'n', PAGE_SIZE);
+    pr_warn("%d unbounded %s\n", 1, k + PAGE_SIZE - 8);
+  });
+  EXPECT_TRUE(Reported(r, BugClass::KmapOverrun, {"read", "kmap_local_page()"}));
+  r = run("strict", +[] {
+    struct page *p = HIGH_PAGE();
+    char *k = static_cast<char *>(kmap_local_page(p));
+    memset(k, 'n', PAGE_SIZE);
+    WARN(1, "dump %*ph\n", 16, k + PAGE_SIZE - 8);
+  });
+  EXPECT_TRUE(Reported(r, BugClass::KmapOverrun, {"read", "kmap_local_page()"}));
+}
+
 // memchr_inv() scans in the caller's code: through a live mapping it finds
 // the first other byte; past the mapped page it is an overrun.
 TEST(KmapLocal, MemchrInvScansThroughTheMapping) {

@@ -218,4 +218,50 @@ TEST(Uaccess, ClearUserZeroesAndFaultsLikeCopyToUser) {
   EXPECT_EQ(g_left[0], 64u);
 }
 
+// copy_{to,from}_user_nofault() never sleep and never fault: under
+// kmap_atomic() an absent user page makes them return -EFAULT without a
+// report, present pages copy in full and return 0; a source read past the
+// mapped page is still an overrun.
+TEST(Uaccess, NofaultCopiesReturnEfaultInsteadOfFaulting) {
+  ScriptSource src = absent_user_pages();
+  RunResult r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    fill_page(g_page, 'N');
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(64));
+    char *k = static_cast<char *>(kmap_atomic(g_page));
+    g_left[0] = static_cast<unsigned long>(copy_to_user_nofault(g_ubuf, k, 64));
+    g_left[1] = static_cast<unsigned long>(copy_from_user_nofault(k, g_ubuf, 64));
+    kunmap_atomic(k);
+    __free_page(g_page);
+  }, src);
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(static_cast<long>(g_left[0]), -EFAULT);
+  EXPECT_EQ(static_cast<long>(g_left[1]), -EFAULT);
+
+  r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    fill_page(g_page, 'N');
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(PAGE_SIZE));
+    char *k = static_cast<char *>(kmap_local_page(g_page));
+    g_left[0] = static_cast<unsigned long>(copy_to_user_nofault(g_ubuf, k, 64));
+    g_byte[0] = g_ubuf[63];
+    // past the user buffer's last page: access_ok() fails, nothing is copied
+    g_left[1] = static_cast<unsigned long>(copy_to_user_nofault(g_ubuf + PAGE_SIZE - 8, k, 16));
+    kunmap_local(k);
+    __free_page(g_page);
+  });
+  ASSERT_TRUE(Clean(r));
+  EXPECT_EQ(g_left[0], 0u);
+  EXPECT_EQ(g_byte[0], 'N');
+  EXPECT_EQ(static_cast<long>(g_left[1]), -EFAULT);
+
+  r = run("strict", +[] {
+    g_page = HIGH_PAGE();
+    g_ubuf = static_cast<char __user *>(kmapsim_user_buffer(64));
+    char *k = static_cast<char *>(kmap_local_page(g_page));
+    copy_to_user_nofault(g_ubuf, k + PAGE_SIZE - 32, 64);
+  });
+  EXPECT_TRUE(Reported(r, BugClass::KmapOverrun, {"read", "kmap_local_page()"}));
+}
+
 }  // namespace

@@ -36,9 +36,11 @@
 #include <linux/percpu-refcount.h>
 #include <linux/atomic.h>
 #include <asm/barrier.h>
+#include <asm/byteorder.h>
 #include <linux/refcount.h>
 #include <linux/overflow.h>
 #include <linux/cache.h>
+#include <linux/ratelimit.h>
 
 KMAPSIM_EXTERN_C_BEGIN
 /* A kernel function kmapsim does not model was reached: stops the run. */

@@ -20,6 +20,7 @@
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/completion.h>
 #include <linux/workqueue.h>
 #include <linux/interrupt.h>

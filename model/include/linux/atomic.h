@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kmapsim: atomic_t and atomic_long_t (the types live in <linux/types.h>,
- * as in the kernel). Every operation is a scheduling point before it takes
+ * kmapsim: atomic_t, atomic_long_t and atomic64_t (the types live in
+ * <linux/types.h>, as in the kernel). Every operation is a scheduling point before it takes
  * effect (see <linux/compiler.h>); the operation itself is one host atomic
  * instruction, so it is atomic for simulated tasks and torture threads
  * alike. The _return, _and_test, cmpxchg and xchg forms are fully ordered
@@ -15,6 +15,7 @@
 
 #define ATOMIC_INIT(i) { (i) }
 #define ATOMIC_LONG_INIT(i) { (i) }
+#define ATOMIC64_INIT(i) { (i) }
 
 #define KMAPSIM_ATOMIC_OPS(pfx, atype, ctype)				\
 static inline ctype pfx##_read(const atype *v)				\
@@ -118,6 +119,7 @@ static inline ctype pfx##_cmpxchg(atype *v, ctype old, ctype n)		\
 
 KMAPSIM_ATOMIC_OPS(atomic, atomic_t, int)
 KMAPSIM_ATOMIC_OPS(atomic_long, atomic_long_t, long)
+KMAPSIM_ATOMIC_OPS(atomic64, atomic64_t, s64)
 
 #undef KMAPSIM_ATOMIC_OPS
 

@@ -3,12 +3,14 @@
  * kmapsim: BUG_ON/WARN_ON in subject code. A BUG in a subject is the
  * subject's own assertion: it ends the run with a "subject-bug" verdict
  * (never silently). WARN_ON records an event and carries on, as in the
- * kernel.
+ * kernel; WARN() prints its message first, reading its arguments as
+ * printk() does.
  */
 #ifndef _LINUX_BUG_H
 #define _LINUX_BUG_H
 
 #include <linux/types.h>
+#include <linux/printk.h>
 
 KMAPSIM_EXTERN_C_BEGIN
 void kmapsim_subject_bug(const char *file, int line, const char *cond)
@@ -25,8 +27,10 @@ KMAPSIM_EXTERN_C_END
 #define BUG_ON(cond) __KMAPSIM_BUG_ON(cond, #cond)
 #define WARN_ON(cond) __KMAPSIM_WARN_ON(cond, #cond)
 #define WARN_ON_ONCE(cond) __KMAPSIM_WARN_ON(cond, #cond)
-#define WARN(cond, ...) __KMAPSIM_WARN_ON(cond, #cond)
-#define WARN_ONCE(cond, ...) __KMAPSIM_WARN_ON(cond, #cond)
+#define __KMAPSIM_WARN(cond, text, ...) ({ int __w = !!(cond); \
+	if (__w) { printk(__VA_ARGS__); kmapsim_subject_warn(__FILE__, __LINE__, text); } __w; })
+#define WARN(cond, ...) __KMAPSIM_WARN(cond, #cond, __VA_ARGS__)
+#define WARN_ONCE(cond, ...) __KMAPSIM_WARN(cond, #cond, __VA_ARGS__)
 #define VM_BUG_ON(cond) __KMAPSIM_BUG_ON(cond, #cond)
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
 

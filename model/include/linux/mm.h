@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <linux/mm_types.h>
+#include <linux/page-flags.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 
@@ -141,6 +142,17 @@ static inline bool folio_test_hugetlb(const struct folio *folio)
 static inline size_t offset_in_folio(const struct folio *folio, unsigned long long pos)
 {
 	return pos & (folio_size(folio) - 1);
+}
+
+/*
+ * mm/debug.c's dump_page(): prints what the struct page holds. It reads the
+ * struct page (a pointer outside mem_map is caught as any other read) and
+ * nothing the page maps.
+ */
+static inline void dump_page(const struct page *page, const char *reason)
+{
+	(void)kmapsim_page_read(page, "dump_page");
+	(void)reason;
 }
 
 #endif /* _LINUX_MM_H */

@@ -10,6 +10,18 @@
 #include <linux/types.h>
 #include <linux/spinlock.h>
 
+/* A page's index in a file or address space, in pages. */
+typedef unsigned long pgoff_t;
+
+struct address_space;
+
+/* `private` is a C++ keyword: the model (C++) names the field private_. */
+#ifdef __cplusplus
+#define __KMAPSIM_PRIVATE private_
+#else
+#define __KMAPSIM_PRIVATE private
+#endif
+
 struct page {
 	unsigned long flags;		/* KMAPSIM_PG_* bits below */
 	unsigned long compound_head;	/* head page | 1 on tail pages, as in the kernel */
@@ -17,11 +29,35 @@ struct page {
 	int _refcount;			/* on the head page */
 	int _mapcount;			/* > 0 when kmapsim_user_map()ped */
 	unsigned int _pad;
+	/*
+	 * The owner's fields, as filesystem and page-cache code sets and reads
+	 * them (folio->mapping->host, folio->index, folio->private): NULL and
+	 * 0 when the page is allocated; the model does not look at them.
+	 */
+	struct address_space *mapping;
+	pgoff_t index;
+	unsigned long __KMAPSIM_PRIVATE;
 };
 
-/* A folio overlays its head page, as in the kernel. */
+/*
+ * A folio overlays its head page, as in the kernel: the same flags,
+ * mapping, index and private (a pointer here, as in struct folio).
+ */
 struct folio {
-	struct page page;
+	union {
+		struct {
+			unsigned long flags;
+			unsigned long __kmapsim_compound_head;
+			unsigned int __kmapsim_order;
+			int __kmapsim_refcount;
+			int __kmapsim_mapcount;
+			unsigned int __kmapsim_pad;
+			struct address_space *mapping;
+			pgoff_t index;
+			void *__KMAPSIM_PRIVATE;
+		};
+		struct page page;
+	};
 };
 
 struct kioctx_table;
@@ -39,9 +75,6 @@ struct mm_struct {
 	spinlock_t ioctx_lock;
 	struct kioctx_table *ioctx_table;
 };
-
-/* A page's index in a file or address space, in pages. */
-typedef unsigned long pgoff_t;
 
 #define KMAPSIM_PG_HIGHMEM	(1UL << 0)
 #define KMAPSIM_PG_HEAD		(1UL << 1)

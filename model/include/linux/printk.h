@@ -2,16 +2,137 @@
 /*
  * kmapsim: kernel log output. pr_debug() and friends compile and check
  * their format like printk(); the text goes nowhere (a run's output is its
- * report), but the arguments are evaluated as in the kernel.
+ * report), but the arguments are evaluated as in the kernel, and what
+ * lib/vsprintf.c would read through a pointer argument is read here, in
+ * the caller's own code: a name printed with %s from a page whose mapping
+ * is gone, or past the end of its window, faults as it would there.
  */
 #ifndef _LINUX_PRINTK_H
 #define _LINUX_PRINTK_H
 
+#include <stdarg.h>
 #include <linux/types.h>
+
+/*
+ * The bytes vsprintf() reads for one pointer argument: a %s string up to
+ * its NUL or its precision, the buffer of %ph (its field width, 1 without
+ * one, at most 64). NULL, the first page and ERR_PTR values are printed as
+ * "(null)"/"(efault)" without a read, as check_pointer() does. Other %p
+ * extensions are consumed without a read: kmapsim does not model what
+ * they point to.
+ */
+static inline void __kmapsim_printk_read(const char *p, int precision, int hex_len)
+{
+	const volatile char *s = (const volatile char *)p;
+	unsigned long a = (unsigned long)p;
+	int i;
+
+	if (a < 4096 || a >= (unsigned long)-4095)
+		return;
+	if (hex_len) {
+		for (i = 0; i < hex_len; i++)
+			(void)s[i];
+		return;
+	}
+	for (i = 0; precision < 0 || i < precision; i++)
+		if (!s[i])
+			break;
+}
+
+/*
+ * Walks a format as lib/vsprintf.c's format_decode() does, consuming each
+ * argument with the type its conversion names.
+ */
+static inline void __kmapsim_printk_args(const char *fmt, va_list ap)
+{
+	while (*fmt) {
+		int width = -1, precision = -1, qual = 0;
+
+		if (*fmt++ != '%')
+			continue;
+		if (*fmt == '%') {
+			fmt++;
+			continue;
+		}
+		while (*fmt == '-' || *fmt == '+' || *fmt == ' ' || *fmt == '#' || *fmt == '0')
+			fmt++;
+		if (*fmt == '*') {
+			width = va_arg(ap, int);
+			fmt++;
+		} else {
+			for (width = 0; *fmt >= '0' && *fmt <= '9'; fmt++)
+				width = width * 10 + (*fmt - '0');
+		}
+		if (*fmt == '.') {
+			fmt++;
+			if (*fmt == '*') {
+				precision = va_arg(ap, int);
+				fmt++;
+			} else {
+				for (precision = 0; *fmt >= '0' && *fmt <= '9'; fmt++)
+					precision = precision * 10 + (*fmt - '0');
+			}
+			if (precision < 0)
+				precision = 0;
+		}
+		if (*fmt == 'h' || *fmt == 'l' || *fmt == 'L' || *fmt == 'z' || *fmt == 'Z' || *fmt == 't' ||
+		    *fmt == 'j') {
+			qual = *fmt++;
+			if ((qual == 'l' || qual == 'h') && *fmt == qual) {
+				qual = qual == 'l' ? 'L' : 'h';
+				fmt++;
+			}
+		}
+		switch (*fmt) {
+		case 's':
+			__kmapsim_printk_read(va_arg(ap, const char *), precision, 0);
+			break;
+		case 'p': {
+			const char *ptr = va_arg(ap, const char *);
+
+			if (fmt[1] == 'h')
+				__kmapsim_printk_read(ptr, -1, width > 0 ? (width > 64 ? 64 : width) : 1);
+			while ((fmt[1] >= 'a' && fmt[1] <= 'z') || (fmt[1] >= 'A' && fmt[1] <= 'Z') ||
+			       (fmt[1] >= '0' && fmt[1] <= '9'))
+				fmt++;
+			break;
+		}
+		case 'c':
+		case 'd':
+		case 'i':
+		case 'o':
+		case 'u':
+		case 'x':
+		case 'X':
+			if (qual == 'L')
+				(void)va_arg(ap, long long);
+			else if (qual == 'l')
+				(void)va_arg(ap, long);
+			else if (qual == 'z' || qual == 'Z')
+				(void)va_arg(ap, size_t);
+			else if (qual == 't')
+				(void)va_arg(ap, ptrdiff_t);
+			else if (qual == 'j')
+				(void)va_arg(ap, long long);
+			else
+				(void)va_arg(ap, int);
+			break;
+		default:
+			/* vsprintf() stops at a conversion it does not know. */
+			return;
+		}
+		if (*fmt)
+			fmt++;
+	}
+}
 
 static inline __attribute__((format(printf, 1, 2))) int printk(const char *fmt, ...)
 {
-	(void)fmt;
+	va_list ap;
+
+	va_start(ap, fmt);
+	__kmapsim_printk_args(fmt, ap);
+	va_end(ap);
 	return 0;
 }
 
@@ -35,14 +156,24 @@ static inline __attribute__((format(printf, 1, 2))) int printk(const char *fmt, 
 #define pr_notice(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_info(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_cont(fmt, ...) printk(fmt, ##__VA_ARGS__)
+/*
+ * Without DEBUG, pr_debug() and pr_devel() are no_printk(): the format is
+ * checked and the arguments are not evaluated (dynamic debug's call sites
+ * are off until enabled, the same for a run).
+ */
+#ifdef DEBUG
 #define pr_debug(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_devel(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
+#else
+#define pr_debug(fmt, ...) no_printk(pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_devel(fmt, ...) no_printk(pr_fmt(fmt), ##__VA_ARGS__)
+#endif
 #define pr_warn_once pr_warn
 #define pr_err_once pr_err
 #define pr_info_once pr_info
 #define pr_warn_ratelimited pr_warn
 #define pr_err_ratelimited pr_err
-#define no_printk(fmt, ...) printk(fmt, ##__VA_ARGS__)
+#define no_printk(fmt, ...) ({ if (0) printk(fmt, ##__VA_ARGS__); 0; })
 
 /*
  * A stack dump prints; nothing in a run depends on it. A hex dump reads

@@ -15,4 +15,12 @@ KMAPSIM_EXTERN_C_END
 
 #define kmalloc_array(n, size, flags) kcalloc((n), (size), (flags))
 
+/*
+ * The alignment kmalloc() guarantees, which crypto's CRYPTO_MINALIGN and
+ * structures with a trailing context array build on: the host heap's.
+ */
+#define ARCH_KMALLOC_MINALIGN __alignof__(unsigned long long)
+#define ARCH_DMA_MINALIGN ARCH_KMALLOC_MINALIGN
+#define ARCH_SLAB_MINALIGN ARCH_KMALLOC_MINALIGN
+
 #endif /* _LINUX_SLAB_H */

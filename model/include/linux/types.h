@@ -33,6 +33,21 @@ typedef unsigned long pgprot_t;
 typedef uint64_t phys_addr_t;
 typedef uint64_t dma_addr_t;
 typedef u64 sector_t;	/* 512-byte sectors, 64-bit as in the kernel since 5.2 */
+/* the rest of include/linux/types.h's names that <sys/types.h> lacks */
+typedef unsigned short umode_t;
+typedef unsigned int fmode_t;
+typedef unsigned short uid16_t;
+typedef unsigned short gid16_t;
+typedef unsigned char unchar;
+typedef phys_addr_t resource_size_t;
+typedef unsigned long irq_hw_number_t;
+typedef unsigned int slab_flags_t;
+typedef u32 __kernel_dev_t;
+typedef s64 ktime_t;
+#ifdef __SIZEOF_INT128__
+typedef __int128 s128;
+typedef unsigned __int128 u128;
+#endif
 
 /* The atomic types live here, as in the kernel; <linux/atomic.h> has the operations. */
 typedef struct {
@@ -41,6 +56,19 @@ typedef struct {
 typedef struct {
 	long counter;
 } atomic_long_t;
+typedef struct {
+	s64 counter;
+} atomic64_t;
+
+/*
+ * A task waiting on a condition without a wait queue (percpu_rw_semaphore
+ * holds one, so struct super_block does): the type, as the kernel's
+ * <linux/types.h> declares it; kmapsim models no rcuwait_wait_event().
+ */
+struct task_struct;
+struct rcuwait {
+	struct task_struct *task;
+};
 
 #include <linux/compiler_types.h>
 

@@ -2,6 +2,7 @@
 #ifndef _LINUX_UACCESS_H
 #define _LINUX_UACCESS_H
 
+#include <errno.h>
 #include <linux/types.h>
 #include <linux/preempt.h>
 
@@ -34,5 +35,35 @@ unsigned long __clear_user(void __user *to, unsigned long n);
 size_t fault_in_readable(const char __user *uaddr, size_t size);
 size_t fault_in_writeable(char __user *uaddr, size_t size);
 KMAPSIM_EXTERN_C_END
+
+/*
+ * mm/maccess.c's copies that never sleep and never take a fault: page
+ * faults disabled around the inatomic copy, so a page the run made
+ * absent ends the copy, and any short copy is -EFAULT (0 when all of it
+ * went). Callable from any context, as in the kernel.
+ */
+static inline long copy_to_user_nofault(void __user *dst, const void *src, size_t size)
+{
+	unsigned long left = size;
+
+	if (access_ok(dst, size)) {
+		pagefault_disable();
+		left = __copy_to_user_inatomic(dst, src, size);
+		pagefault_enable();
+	}
+	return left ? -EFAULT : 0;
+}
+
+static inline long copy_from_user_nofault(void *dst, const void __user *src, size_t size)
+{
+	unsigned long left = size;
+
+	if (access_ok(src, size)) {
+		pagefault_disable();
+		left = __copy_from_user_inatomic(dst, src, size);
+		pagefault_enable();
+	}
+	return left ? -EFAULT : 0;
+}
 
 #endif /* _LINUX_UACCESS_H */

@@ -1,4 +1,4 @@
-// The C API's locking entry points (linux/spinlock.h, mutex.h,
+// The C API's locking entry points (linux/spinlock.h, mutex.h, rwsem.h,
 // completion.h): each adapts the signature and calls the Locking part; the
 // few that only read a lock or a completion also work outside a run.
 #include "api_entry.h"
@@ -38,6 +38,34 @@ void mutex_unlock(struct mutex *lock) { KMAPSIM_API; m.locking().mutex_unlock(lo
 bool mutex_is_locked(struct mutex *lock) {
   kmapsim::GuardIfRunning g;
   return lock->owner != 0;
+}
+void init_rwsem(struct rw_semaphore *sem) {
+  sem->count = 0;
+  sem->owner = 0;
+  sem->writers_waiting = 0;
+}
+void down_read(struct rw_semaphore *sem) { KMAPSIM_API; m.locking().down_read(sem, kmapsim::WaitMode::Uninterruptible, "down_read"); }
+int down_read_interruptible(struct rw_semaphore *sem) {
+  KMAPSIM_API;
+  return m.locking().down_read(sem, kmapsim::WaitMode::Interruptible, "down_read_interruptible");
+}
+int down_read_killable(struct rw_semaphore *sem) {
+  KMAPSIM_API;
+  return m.locking().down_read(sem, kmapsim::WaitMode::Killable, "down_read_killable");
+}
+int down_read_trylock(struct rw_semaphore *sem) { KMAPSIM_API; return m.locking().down_read_trylock(sem); }
+void up_read(struct rw_semaphore *sem) { KMAPSIM_API; m.locking().up_read(sem); }
+void down_write(struct rw_semaphore *sem) { KMAPSIM_API; m.locking().down_write(sem, kmapsim::WaitMode::Uninterruptible, "down_write"); }
+int down_write_killable(struct rw_semaphore *sem) {
+  KMAPSIM_API;
+  return m.locking().down_write(sem, kmapsim::WaitMode::Killable, "down_write_killable");
+}
+int down_write_trylock(struct rw_semaphore *sem) { KMAPSIM_API; return m.locking().down_write_trylock(sem); }
+void up_write(struct rw_semaphore *sem) { KMAPSIM_API; m.locking().up_write(sem); }
+void downgrade_write(struct rw_semaphore *sem) { KMAPSIM_API; m.locking().downgrade_write(sem); }
+int rwsem_is_locked(struct rw_semaphore *sem) {
+  kmapsim::GuardIfRunning g;
+  return sem->count != 0;
 }
 void init_completion(struct completion *x) { x->done = 0; }
 void reinit_completion(struct completion *x) {

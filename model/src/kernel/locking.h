@@ -1,4 +1,4 @@
-// Spinlocks, mutexes and completions (locking.cc). The locks' state lives in
+// Spinlocks, mutexes and completions (locking.cc), rw_semaphores (rwsem.cc). The locks' state lives in
 // the subject's own structures (owner, done); the part holds none.
 #pragma once
 
@@ -7,6 +7,7 @@
 struct spinlock;
 struct mutex;
 struct completion;
+struct rw_semaphore;
 
 namespace kmapsim {
 
@@ -29,6 +30,14 @@ class Locking {
   // wait_for_completion and friends: 0 when completed, else the failure
   // (-ERESTARTSYS for a signal, 1 for a timeout: see capi/locking_api.cc).
   long wait_for_completion_mode(struct completion *c, WaitMode mode, const char *api);
+  // rw_semaphores (rwsem.cc): the sleeping downs return 0 or -EINTR.
+  int down_read(struct rw_semaphore *s, WaitMode mode, const char *api);
+  bool down_read_trylock(struct rw_semaphore *s);
+  void up_read(struct rw_semaphore *s);
+  int down_write(struct rw_semaphore *s, WaitMode mode, const char *api);
+  bool down_write_trylock(struct rw_semaphore *s);
+  void up_write(struct rw_semaphore *s);
+  void downgrade_write(struct rw_semaphore *s);
 
  private:
   Machine &m_;

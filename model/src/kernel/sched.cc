@@ -239,7 +239,7 @@ void Sched::wake(Wait why, const void *obj, bool all) {
 // soft-lockup reports. Returns whether some task waits for a PKMAP slot.
 bool Sched::describe_waiters(std::string &who) const {
   static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue (wait_event)",
-                                       "a running interrupt handler in free_irq()"};
+                                       "a running interrupt handler in free_irq()", "an rw_semaphore"};
   who.clear();
   bool pkmap = false;
   for (size_t i = 0; i < ntasks_; i++) {

@@ -31,7 +31,7 @@ enum class TaskState : uint8_t { Runnable, Blocked, Dead };
 enum class WaitMode : uint8_t { Uninterruptible, Interruptible, Killable, Timeout, InterruptibleTimeout, KillableTimeout };
 // IrqSync: free_irq() waiting, as synchronize_irq() does, for a handler of
 // its line still running on another CPU; it spins (keeps its CPU) like Spin.
-enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync };
+enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem };
 inline bool keeps_cpu(Wait w) { return w == Wait::Spin || w == Wait::IrqSync; }
 
 // What a shared-memory access of the API (READ_ONCE, smp_load_acquire,

@@ -198,6 +198,9 @@ struct page *PhysMem::alloc_pages(unsigned gfp, unsigned order, const char *api)
     pg.order = 0;
     pg._refcount = 0;
     pg._mapcount = 0;
+    pg.mapping = nullptr;
+    pg.index = 0;
+    pg.private_ = 0;
     if (order && i) pg.compound_head = reinterpret_cast<unsigned long>(&mem_map_[pfn]) | 1;
   }
   // Deterministic contents: a freshly allocated block holds a poison

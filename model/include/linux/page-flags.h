@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmapsim: the page flags filesystem and page-cache code keeps for itself
+ * (uptodate, dirty, checked, error, referenced, mappedtodisk, private),
+ * with the kernel's accessors. They live on the folio's head page, as in
+ * the kernel; a page's accessors look at its head. The allocator clears
+ * them; the model itself never reads them.
+ */
+#ifndef _LINUX_PAGE_FLAGS_H
+#define _LINUX_PAGE_FLAGS_H
+
+#include <linux/mm_types.h>
+
+#define KMAPSIM_PG_UPTODATE	(1UL << 8)
+#define KMAPSIM_PG_DIRTY	(1UL << 9)
+#define KMAPSIM_PG_CHECKED	(1UL << 10)	/* PG_owner_priv_1: a filesystem's own */
+#define KMAPSIM_PG_ERROR	(1UL << 11)
+#define KMAPSIM_PG_REFERENCED	(1UL << 12)
+#define KMAPSIM_PG_MAPPEDTODISK	(1UL << 13)
+#define KMAPSIM_PG_PRIVATE	(1UL << 14)
+
+static inline unsigned long *__kmapsim_head_flags(const struct page *page)
+{
+	unsigned long head = page->compound_head;
+
+	return &((struct page *)((head & 1) ? head - 1 : (unsigned long)page))->flags;
+}
+
+#define KMAPSIM_PAGEFLAG(lname, uname, bit)					\
+static inline bool folio_test_##lname(const struct folio *folio)		\
+{ return (folio->flags & (bit)) != 0; }						\
+static inline void folio_set_##lname(struct folio *folio)			\
+{ folio->flags |= (bit); }							\
+static inline void folio_clear_##lname(struct folio *folio)			\
+{ folio->flags &= ~(bit); }							\
+static inline void __folio_set_##lname(struct folio *folio)			\
+{ folio->flags |= (bit); }							\
+static inline void __folio_clear_##lname(struct folio *folio)			\
+{ folio->flags &= ~(bit); }							\
+static inline bool folio_test_set_##lname(struct folio *folio)			\
+{ bool old = folio_test_##lname(folio); folio->flags |= (bit); return old; }	\
+static inline bool folio_test_clear_##lname(struct folio *folio)		\
+{ bool old = folio_test_##lname(folio); folio->flags &= ~(bit); return old; }	\
+static inline int Page##uname(const struct page *page)				\
+{ return (*__kmapsim_head_flags(page) & (bit)) != 0; }				\
+static inline void SetPage##uname(struct page *page)				\
+{ *__kmapsim_head_flags(page) |= (bit); }					\
+static inline void ClearPage##uname(struct page *page)				\
+{ *__kmapsim_head_flags(page) &= ~(bit); }
+
+KMAPSIM_PAGEFLAG(uptodate, Uptodate, KMAPSIM_PG_UPTODATE)
+KMAPSIM_PAGEFLAG(dirty, Dirty, KMAPSIM_PG_DIRTY)
+KMAPSIM_PAGEFLAG(checked, Checked, KMAPSIM_PG_CHECKED)
+KMAPSIM_PAGEFLAG(error, Error, KMAPSIM_PG_ERROR)
+KMAPSIM_PAGEFLAG(referenced, Referenced, KMAPSIM_PG_REFERENCED)
+KMAPSIM_PAGEFLAG(mappedtodisk, MappedToDisk, KMAPSIM_PG_MAPPEDTODISK)
+KMAPSIM_PAGEFLAG(private, Private, KMAPSIM_PG_PRIVATE)
+
+#undef KMAPSIM_PAGEFLAG
+
+/* SetPageUptodate()'s barrier: the contents are visible before the flag */
+static inline void folio_mark_uptodate(struct folio *folio)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	folio_set_uptodate(folio);
+}
+
+#endif /* _LINUX_PAGE_FLAGS_H */
