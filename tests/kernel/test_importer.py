@@ -503,3 +503,76 @@ def test_a_header_inline_calling_a_companion_files_function(tmp_path):
     assert text.index("struct step *step_next(struct step *s);") < text.index("static inline struct step *walk_twice")
     r = compile_unit(tmp_path, text)
     assert r.returncode == 0, r.stderr
+
+
+def _small_tree(tree, files):
+    for rel, text in files.items():
+        os.makedirs(os.path.dirname(os.path.join(tree, rel)), exist_ok=True)
+        open(os.path.join(tree, rel), "w").write(text)
+    open(os.path.join(tree, "Makefile"), "w").write("VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 1\n")
+
+
+def test_a_subsystems_quoted_header_is_read_next_to_the_file(tmp_path):
+    """fs/ext2/dir.c's `#include "ext2.h"`: the subsystem's own types,
+    macros and inline helpers come from the header beside it, and what it
+    only declares is a trap; a quoted path leaving the tree is not read."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/fsx/fsx.h": "struct fsx_entry { unsigned short rec_len; char name[4]; };\n"
+                        "#define FSX_MIN_LEN 8\n"
+                        "static inline unsigned fsx_len(struct fsx_entry *e) { return e->rec_len; }\n"
+                        "extern void fsx_error(const char *what);\n",
+        "fs/fsx/dir.c": '#include "fsx.h"\n#include "../../../outside.h"\n'
+                        "int fsx_check(struct fsx_entry *e)\n{\n\tif (fsx_len(e) < FSX_MIN_LEN)\n"
+                        "\t\tfsx_error(\"short\");\n\treturn e->name[0];\n}\n",
+    })
+    (tmp_path / "outside.h").write_text("#error not part of the tree\n")
+    unit = importer.import_files(tree, [("fs/fsx/dir.c", ["fsx_check"])], "strict")
+    assert '#line 1 "fs/fsx/fsx.h"' in unit.text
+    assert "fsx_error" in unit.traps or "fsx_error" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_type_follows_what_it_holds_not_what_it_points_to(tmp_path):
+    """linux/fs.h's struct super_block holds a struct quota_info that a
+    forward declaration names first, and the types point at each other in
+    a cycle: the definition is taken, and emitted before the holder."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/sb.h": "#include <linux/quota.h>\nstruct quota_info;\n"
+                              "enum { FREEZE_A, FREEZE_B, FREEZE_COMPLETE };\n"
+                              "#define FREEZE_LEVELS (FREEZE_COMPLETE - 1)\n"
+                              "struct super_block { int levels[FREEZE_LEVELS]; struct quota_info dquot; };\n",
+        "include/linux/quota.h": "struct super_block;\nstruct quota_info { struct super_block *sb; int flags; };\n",
+        "fs/sb.c": "#include <linux/sb.h>\nint sb_flags(struct super_block *sb) { return sb->dquot.flags; }\n",
+    })
+    unit = importer.import_files(tree, [("fs/sb.c", ["sb_flags"])], "strict")
+    text = unit.text
+    assert text.index("struct quota_info {") < text.index("struct super_block {")
+    assert text.index("FREEZE_COMPLETE }") < text.index("struct super_block {")
+    r = compile_unit(tmp_path, text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_check_completes_types_used_through_pointers(tmp_path, monkeypatch):
+    """`d->sb->blocksize` names no struct super_block: the first compile
+    says which type is incomplete, the next round takes it from the tree,
+    and the unit compiles. A type the tree does not define stays an error,
+    named."""
+    from kmapsim_kernel import check, errors
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/dirs.h": "struct super_block { unsigned long blocksize; };\n"
+                                "struct dir { struct super_block *sb; struct nowhere *gone; };\n",
+        "fs/d.c": "#include <linux/dirs.h>\nunsigned long d_chunk(struct dir *d) { return d->sb->blocksize; }\n"
+                  "int d_gone(struct dir *d) { return sizeof(*d->gone); }\n",
+    })
+    h = tmp_path / "h.c"
+    h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/d.c", d_chunk);\nKMAPSIM_SUBJECT(s) { }\n')
+    path = check.build_checked(tree, str(h), "strict")
+    assert "struct super_block {" in open(path).read()
+    h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/d.c", d_gone);\nKMAPSIM_SUBJECT(s) { }\n')
+    with pytest.raises(errors.BadInput, match="does not compile"):
+        check.build_checked(tree, str(h), "strict")
