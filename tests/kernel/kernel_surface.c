@@ -17,6 +17,10 @@
  *                       (subject-bug: its BUG_ON)
  *   rwsem_read_recursive down_read() twice in one task while a writer
  *                       queues in between: every task is blocked
+ *   raw_spin_sleep      a mutex taken under a raw spinlock: sleep-in-atomic
+ * helpers_ok checks the values of the small helpers imported code leans
+ * on (byte order, 64-bit division, bit locks and searches, page flags,
+ * delayed work): a wrong one fires its BUG_ON.
  */
 #include <kmapsim/subject.h>
 #include <linux/rcupdate.h>
@@ -24,6 +28,8 @@
 #include <linux/percpu-refcount.h>
 #include <linux/ratelimit.h>
 #include <linux/highmem.h>
+#include <linux/math64.h>
+#include <asm/byteorder.h>
 
 struct obj {
 	int val;
@@ -301,4 +307,61 @@ KMAPSIM_SUBJECT(rwsem_read_recursive)
 	down_read(&sem);	/* behind the writer once it queues */
 	up_read(&sem);
 	up_read(&sem);
+}
+
+/* ---- small helpers: their values, and a raw spinlock is a spinlock */
+static bool delayed_ran;
+
+static void delayed_fn(struct work_struct *work)
+{
+	BUG_ON(to_delayed_work(work)->cpu != 7);
+	delayed_ran = true;
+}
+
+KMAPSIM_SUBJECT(helpers_ok)
+{
+	static DECLARE_DELAYED_WORK(dwork, delayed_fn);
+	unsigned long bits[2] = { 0, 0 };
+	struct folio *folio = folio_alloc(GFP_KERNEL, 0);
+	__le32 le = cpu_to_le32(0x11223344);
+	u64 n = 1000000007ULL;
+	u32 rem;
+
+	BUG_ON(*(u8 *)&le != 0x44 || le32_to_cpu(le) != 0x11223344);
+	BUG_ON(be16_to_cpu(cpu_to_be16(0x1234)) != 0x1234 || *(u8 *)&(__be16){ cpu_to_be16(0x1234) } != 0x12);
+	rem = do_div(n, 1000);
+	BUG_ON(n != 1000000 || rem != 7);
+	BUG_ON(div64_ul(10, 3) != 3 || div_u64_rem(10, 4, &rem) != 2 || rem != 2 || DIV64_U64_ROUND_UP(7, 2) != 4);
+	BUG_ON(test_and_set_bit_lock(70, bits) || !test_and_set_bit_lock(70, bits) || !test_bit_acquire(70, bits));
+	clear_bit_unlock(70, bits);
+	BUG_ON(bits[1] || __ffs(0x50) != 4 || __fls(0x50) != 6 || fls(0) != 0 || fls(0x80000000u) != 32 || ffz(0x7) != 3);
+	if (folio) {
+		BUG_ON(folio_test_dirty(folio) || folio_test_uptodate(folio) || folio->mapping || folio_get_private(folio));
+		BUG_ON(!folio_mark_dirty(folio) || folio_mark_dirty(folio) || !PageDirty(&folio->page));
+		folio_mark_uptodate(folio);
+		SetPageChecked(&folio->page);
+		BUG_ON(!folio_test_uptodate(folio) || !folio_test_checked(folio));
+		folio_put(folio);
+		/* the same frame again: the allocator cleared the flags */
+		folio = folio_alloc(GFP_KERNEL, 0);
+		if (folio) {
+			BUG_ON(folio_test_dirty(folio) || folio_test_checked(folio));
+			folio_put(folio);
+		}
+	}
+	dwork.cpu = 7;
+	schedule_delayed_work(&dwork, HZ);
+	flush_delayed_work(&dwork);
+	BUG_ON(!delayed_ran);
+}
+
+static DEFINE_RAW_SPINLOCK(raw_lock);
+static DEFINE_MUTEX(under_raw);
+
+KMAPSIM_SUBJECT(raw_spin_sleep)
+{
+	raw_spin_lock(&raw_lock);
+	mutex_lock(&under_raw);
+	mutex_unlock(&under_raw);
+	raw_spin_unlock(&raw_lock);
 }

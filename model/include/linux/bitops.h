@@ -3,7 +3,8 @@
  * kmapsim: the bit operations on unsigned long bitmaps (asm/bitops.h,
  * asm-generic/bitops/): set_bit()/clear_bit()/change_bit() and the
  * test_and_ forms are atomic read-modify-writes, the __ forms are not,
- * test_bit() is a plain read. Like the kernel's they are not scheduling
+ * test_bit() is a plain read (test_bit_acquire() an acquire), the bit
+ * locks acquire and release. Like the kernel's they are not scheduling
  * points. The tree's include/linux/bitops.h is still read for everything
  * else it defines (it builds on the arch's, which imported code never sees).
  */
@@ -72,5 +73,35 @@ static inline bool test_bit(long nr, const volatile unsigned long *addr)
 {
 	return 1UL & (addr[BIT_WORD(nr)] >> (nr & (BITS_PER_LONG - 1)));
 }
+
+/* test_bit() with acquire ordering, under the names the tree's bitop() uses */
+static inline bool _test_bit_acquire(long nr, const volatile unsigned long *addr)
+{
+	return 1UL & (__atomic_load_n(addr + BIT_WORD(nr), __ATOMIC_ACQUIRE) >> (nr & (BITS_PER_LONG - 1)));
+}
+#define const_test_bit_acquire _test_bit_acquire
+#define test_bit_acquire(nr, addr) _test_bit_acquire(nr, addr)
+
+/* bit locks: acquire on a successful set, release on the clear */
+static inline bool test_and_set_bit_lock(long nr, volatile unsigned long *addr)
+{
+	return __atomic_fetch_or(addr + BIT_WORD(nr), BIT_MASK(nr), __ATOMIC_ACQUIRE) & BIT_MASK(nr);
+}
+
+static inline void clear_bit_unlock(long nr, volatile unsigned long *addr)
+{
+	__atomic_fetch_and(addr + BIT_WORD(nr), ~BIT_MASK(nr), __ATOMIC_RELEASE);
+}
+
+#define __clear_bit_unlock clear_bit_unlock
+
+/* bit searches in one word (the arch's __ffs and friends; 0 is undefined for __ffs/__fls) */
+static inline unsigned long __ffs(unsigned long word) { return __builtin_ctzl(word); }
+static inline unsigned long __fls(unsigned long word) { return BITS_PER_LONG - 1 - __builtin_clzl(word); }
+#define ffz(x) __ffs(~(x))
+static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
+static inline int fls64(u64 x) { return x ? 64 - __builtin_clzll(x) : 0; }
+
+#define small_const_nbits(nbits) (__builtin_constant_p(nbits) && (nbits) <= BITS_PER_LONG && (nbits) > 0)
 
 #endif /* _LINUX_BITOPS_H */

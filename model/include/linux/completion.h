@@ -15,6 +15,8 @@ struct completion {
 
 #define COMPLETION_INITIALIZER(work) { 0 }
 #define DECLARE_COMPLETION(work) struct completion work = COMPLETION_INITIALIZER(work)
+#define COMPLETION_INITIALIZER_ONSTACK(work) (*({ init_completion(&work); &work; }))
+#define DECLARE_COMPLETION_ONSTACK(work) struct completion work = COMPLETION_INITIALIZER_ONSTACK(work)
 
 KMAPSIM_EXTERN_C_BEGIN
 void init_completion(struct completion *x);

@@ -15,6 +15,10 @@
 #define __GFP_HARDWALL		0x100000u
 #define __GFP_HIGH		0x20u
 #define __GFP_NOWARN		0x2000u
+#define __GFP_MOVABLE		0x08u	/* a placement hint: kmapsim places every page alike */
+#define __GFP_RETRY_MAYFAIL	0x4000u
+#define __GFP_NORETRY		0x10000u
+#define __GFP_ACCOUNT		0x400000u
 #define __GFP_RECLAIM		(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 
 #define GFP_ATOMIC	(__GFP_HIGH | __GFP_KSWAPD_RECLAIM)

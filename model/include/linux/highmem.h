@@ -69,6 +69,10 @@ KMAPSIM_EXTERN_C_END
 #define kunmap_atomic(addr) do { kmapsim_not_a_page(addr); \
 	kmapsim_kunmap_atomic(addr); } while (0)
 
+/* highmem.h's unmap-then-drop pairs: the mapping goes before the reference */
+#define folio_release_kmap(folio, addr) do { kunmap_local(addr); folio_put(folio); } while (0)
+#define put_and_unmap_page(page, addr) do { kunmap_local(addr); put_page(page); } while (0)
+
 static inline void zero_user_segment(struct page *page, unsigned int start,
 				     unsigned int end)
 {

@@ -58,6 +58,24 @@ KMAPSIM_PAGEFLAG(private, Private, KMAPSIM_PG_PRIVATE)
 
 #undef KMAPSIM_PAGEFLAG
 
+/* the owner's private word, and PG_private saying it is set */
+#define page_private(page) ((page)->__KMAPSIM_PRIVATE)
+#define set_page_private(page, v) ((page)->__KMAPSIM_PRIVATE = (unsigned long)(v))
+
+static inline void *folio_get_private(struct folio *folio)
+{
+	return folio->__KMAPSIM_PRIVATE;
+}
+
+/* a dirtied folio: true when it was clean (the address space's own
+ * dirty_folio() bookkeeping is the filesystem's, not modelled) */
+static inline bool folio_mark_dirty(struct folio *folio)
+{
+	return !folio_test_set_dirty(folio);
+}
+
+#define set_page_dirty(page) folio_mark_dirty(page_folio(page))
+
 /* SetPageUptodate()'s barrier: the contents are visible before the flag */
 static inline void folio_mark_uptodate(struct folio *folio)
 {

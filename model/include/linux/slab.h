@@ -15,6 +15,11 @@ KMAPSIM_EXTERN_C_END
 
 #define kmalloc_array(n, size, flags) kcalloc((n), (size), (flags))
 
+/* slab's free-pointer type (6.12 struct file holds one) */
+typedef struct {
+	unsigned long v;
+} freeptr_t;
+
 /*
  * The alignment kmalloc() guarantees, which crypto's CRYPTO_MINALIGN and
  * structures with a trailing context array build on: the host heap's.
