@@ -18,6 +18,10 @@
  *   rwsem_read_recursive down_read() twice in one task while a writer
  *                       queues in between: every task is blocked
  *   raw_spin_sleep      a mutex taken under a raw spinlock: sleep-in-atomic
+ *   rwlock_write_recursive write_lock() of an rwlock its task holds for
+ *                       reading: it spins forever (recursive locking)
+ *   seqlock_no_retry    a seqlock reader that never checks read_seqretry()
+ *                       sees a torn pair (subject-bug: its BUG_ON)
  * helpers_ok checks the values of the small helpers imported code leans
  * on (byte order, 64-bit division, bit locks and searches, page flags,
  * delayed work): a wrong one fires its BUG_ON.
@@ -30,6 +34,7 @@
 #include <linux/highmem.h>
 #include <linux/math64.h>
 #include <asm/byteorder.h>
+#include <linux/seqlock.h>
 
 struct obj {
 	int val;
@@ -365,3 +370,97 @@ KMAPSIM_SUBJECT(raw_spin_sleep)
 	mutex_unlock(&under_raw);
 	raw_spin_unlock(&raw_lock);
 }
+
+/* ---- rwlock_t: readers nest and share, a writer is alone, all spin with preemption off */
+static DEFINE_RWLOCK(rwl);
+static atomic_t rw_readers;
+static int rw_writer;
+static struct completion rw_done[2];
+
+static int rw_reader(void *data)
+{
+	unsigned long flags;
+
+	read_lock_irqsave(&rwl, flags);
+	read_lock(&rwl);	/* nesting the read side is allowed */
+	atomic_inc(&rw_readers);
+	BUG_ON(rw_writer || !in_atomic() || !irqs_disabled());
+	atomic_dec(&rw_readers);
+	read_unlock(&rwl);
+	read_unlock_irqrestore(&rwl, flags);
+	complete(data);
+	return 0;
+}
+
+static int rw_writer_fn(void *data)
+{
+	write_lock(&rwl);
+	rw_writer = 1;
+	BUG_ON(atomic_read(&rw_readers));
+	rw_writer = 0;
+	write_unlock(&rwl);
+	complete(data);
+	return 0;
+}
+
+KMAPSIM_SUBJECT(rwlock_ok)
+{
+	rwlock_init(&rwl);
+	atomic_set(&rw_readers, 0);
+	rw_writer = 0;
+	init_completion(&rw_done[0]);
+	init_completion(&rw_done[1]);
+	kthread_run(rw_reader, &rw_done[0], "reader");
+	kthread_run(rw_writer_fn, &rw_done[1], "writer");
+	read_lock_bh(&rwl);
+	BUG_ON(rw_writer);
+	read_unlock_bh(&rwl);
+	wait_for_completion(&rw_done[0]);
+	wait_for_completion(&rw_done[1]);
+	BUG_ON(!write_trylock(&rwl));
+	BUG_ON(read_trylock(&rwl));
+	write_unlock(&rwl);
+}
+
+KMAPSIM_SUBJECT(rwlock_write_recursive)
+{
+	rwlock_init(&rwl);
+	read_lock(&rwl);
+	write_lock(&rwl);
+}
+
+/* ---- seqlock_t: a reader retries while a writer moved the count */
+static DEFINE_SEQLOCK(pair_lock);
+static struct { int a, b; } pair;
+
+static int pair_writer(void *unused)
+{
+	int i;
+
+	for (i = 1; i <= 2; i++) {
+		write_seqlock(&pair_lock);
+		WRITE_ONCE(pair.a, i);
+		WRITE_ONCE(pair.b, i);
+		write_sequnlock(&pair_lock);
+	}
+	return 0;
+}
+
+static void pair_reader(bool retry)
+{
+	unsigned seq;
+	int a, b;
+
+	seqlock_init(&pair_lock);
+	pair.a = pair.b = 0;
+	kthread_run(pair_writer, NULL, "writer");
+	do {
+		seq = read_seqbegin(&pair_lock);
+		a = READ_ONCE(pair.a);
+		b = READ_ONCE(pair.b);
+	} while (retry && read_seqretry(&pair_lock, seq));
+	BUG_ON(a != b);
+}
+
+KMAPSIM_SUBJECT(seqlock_ok) { pair_reader(true); }
+KMAPSIM_SUBJECT(seqlock_no_retry) { pair_reader(false); }

@@ -48,6 +48,12 @@
 #define be32_to_cpu __be32_to_cpu
 #define be64_to_cpu __be64_to_cpu
 
+/* linux/byteorder/generic.h's network-order names */
+#define htons(x) cpu_to_be16(x)
+#define ntohs(x) be16_to_cpu(x)
+#define htonl(x) cpu_to_be32(x)
+#define ntohl(x) be32_to_cpu(x)
+
 /* the pointer forms read the value where it lies (through the caller's mapping) */
 #define le16_to_cpup(p) le16_to_cpu(*(const __le16 *)(p))
 #define le32_to_cpup(p) le32_to_cpu(*(const __le32 *)(p))

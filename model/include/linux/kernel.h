@@ -23,6 +23,11 @@
 	_mxt_x > _mxt_y ? _mxt_x : _mxt_y; })
 #define clamp(val, lo, hi) min(max(val, lo), hi)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+/* linux/math.h: to a multiple of y, any y (round_up/round_down need a power of 2) */
+#define roundup(x, y) ({ __typeof__(y) __ru_y = (y); (((x) + (__ru_y - 1)) / __ru_y) * __ru_y; })
+#define rounddown(x, y) ({ __typeof__(x) __rd_x = (x); __rd_x - (__rd_x % (y)); })
+#define DIV_ROUND_DOWN_ULL(ll, d) ({ unsigned long long _tmp = (ll); _tmp / (d); })
+#define DIV_ROUND_UP_ULL(ll, d) DIV_ROUND_DOWN_ULL((unsigned long long)(ll) + (d) - 1, (d))
 #define ALIGN(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 

@@ -45,4 +45,48 @@ typedef spinlock_t raw_spinlock_t;
 #define raw_spin_unlock_irqrestore(lock, flags) spin_unlock_irqrestore(lock, flags)
 #define raw_spin_trylock(lock) spin_trylock(lock)
 
+/*
+ * Reader-writer spinlocks (rwlock_t): readers share the lock, a writer has
+ * it alone; both spin with preemption off, as spin_lock() does. A reader
+ * waits only while a writer holds it, so read_lock() may nest in one task
+ * or an interrupt handler, as the kernel allows.
+ */
+typedef struct rwlock {
+	long count;		/* readers holding it; -1 while a writer does */
+	unsigned long owner;	/* the writing task (model-private); 0 otherwise */
+	const char *name;
+} rwlock_t;
+
+#define __RW_LOCK_UNLOCKED(lockname) { 0, 0, #lockname }
+#define DEFINE_RWLOCK(x) rwlock_t x = __RW_LOCK_UNLOCKED(x)
+
+KMAPSIM_EXTERN_C_BEGIN
+void rwlock_init(rwlock_t *lock);
+unsigned long kmapsim_read_lock(rwlock_t *lock, int irq);
+void kmapsim_read_unlock(rwlock_t *lock, int irq, unsigned long flags);
+unsigned long kmapsim_write_lock(rwlock_t *lock, int irq);
+void kmapsim_write_unlock(rwlock_t *lock, int irq, unsigned long flags);
+int read_trylock(rwlock_t *lock);
+int write_trylock(rwlock_t *lock);
+KMAPSIM_EXTERN_C_END
+
+/* irq: 0 plain, 1 _irq, 2 _irqsave (the flags come back) */
+#define read_lock(lock) ((void)kmapsim_read_lock(lock, 0))
+#define read_unlock(lock) kmapsim_read_unlock(lock, 0, 0)
+#define write_lock(lock) ((void)kmapsim_write_lock(lock, 0))
+#define write_unlock(lock) kmapsim_write_unlock(lock, 0, 0)
+#define read_lock_irq(lock) ((void)kmapsim_read_lock(lock, 1))
+#define read_unlock_irq(lock) kmapsim_read_unlock(lock, 1, 0)
+#define write_lock_irq(lock) ((void)kmapsim_write_lock(lock, 1))
+#define write_unlock_irq(lock) kmapsim_write_unlock(lock, 1, 0)
+#define read_lock_irqsave(lock, flags) ((flags) = kmapsim_read_lock(lock, 2))
+#define read_unlock_irqrestore(lock, flags) kmapsim_read_unlock(lock, 2, flags)
+#define write_lock_irqsave(lock, flags) ((flags) = kmapsim_write_lock(lock, 2))
+#define write_unlock_irqrestore(lock, flags) kmapsim_write_unlock(lock, 2, flags)
+/* softirqs are not modelled apart from preemption: _bh is the plain lock */
+#define read_lock_bh(lock) read_lock(lock)
+#define read_unlock_bh(lock) read_unlock(lock)
+#define write_lock_bh(lock) write_lock(lock)
+#define write_unlock_bh(lock) write_unlock(lock)
+
 #endif /* _LINUX_SPINLOCK_H */

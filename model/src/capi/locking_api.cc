@@ -1,4 +1,4 @@
-// The C API's locking entry points (linux/spinlock.h, mutex.h, rwsem.h,
+// The C API's locking entry points (linux/spinlock.h with rwlock_t, mutex.h, rwsem.h,
 // completion.h): each adapts the signature and calls the Locking part; the
 // few that only read a lock or a completion also work outside a run.
 #include "api_entry.h"
@@ -39,6 +39,27 @@ bool mutex_is_locked(struct mutex *lock) {
   kmapsim::GuardIfRunning g;
   return lock->owner != 0;
 }
+void rwlock_init(rwlock_t *lock) {
+  lock->count = 0;
+  lock->owner = 0;
+}
+// irq: 0 the plain lock, 1 the _irq form, 2 _irqsave (the flags come back)
+unsigned long kmapsim_read_lock(rwlock_t *lock, int irq) {
+  KMAPSIM_API;
+  unsigned long f = 0;
+  m.locking().rw_read_lock(lock, irq != 0, &f);
+  return f;
+}
+void kmapsim_read_unlock(rwlock_t *lock, int irq, unsigned long flags) { KMAPSIM_API; m.locking().rw_read_unlock(lock, irq != 0, irq == 2 ? flags : 0); }
+unsigned long kmapsim_write_lock(rwlock_t *lock, int irq) {
+  KMAPSIM_API;
+  unsigned long f = 0;
+  m.locking().rw_write_lock(lock, irq != 0, &f);
+  return f;
+}
+void kmapsim_write_unlock(rwlock_t *lock, int irq, unsigned long flags) { KMAPSIM_API; m.locking().rw_write_unlock(lock, irq != 0, irq == 2 ? flags : 0); }
+int read_trylock(rwlock_t *lock) { KMAPSIM_API; return m.locking().rw_read_trylock(lock); }
+int write_trylock(rwlock_t *lock) { KMAPSIM_API; return m.locking().rw_write_trylock(lock); }
 void init_rwsem(struct rw_semaphore *sem) {
   sem->count = 0;
   sem->owner = 0;

@@ -1,4 +1,5 @@
-// Spinlocks, mutexes and completions (locking.cc), rw_semaphores (rwsem.cc). The locks' state lives in
+// Spinlocks, mutexes and completions (locking.cc), rw_semaphores (rwsem.cc),
+// rwlocks (rwlock.cc). The locks' state lives in
 // the subject's own structures (owner, done); the part holds none.
 #pragma once
 
@@ -8,6 +9,7 @@ struct spinlock;
 struct mutex;
 struct completion;
 struct rw_semaphore;
+struct rwlock;
 
 namespace kmapsim {
 
@@ -38,6 +40,13 @@ class Locking {
   bool down_write_trylock(struct rw_semaphore *s);
   void up_write(struct rw_semaphore *s);
   void downgrade_write(struct rw_semaphore *s);
+  // rwlock_t (rwlock.cc): spin_lock()'s rules with a shared side.
+  void rw_read_lock(struct rwlock *l, bool irq, unsigned long *flags);
+  void rw_read_unlock(struct rwlock *l, bool irq, unsigned long flags);
+  void rw_write_lock(struct rwlock *l, bool irq, unsigned long *flags);
+  void rw_write_unlock(struct rwlock *l, bool irq, unsigned long flags);
+  bool rw_read_trylock(struct rwlock *l);
+  bool rw_write_trylock(struct rwlock *l);
 
  private:
   Machine &m_;
