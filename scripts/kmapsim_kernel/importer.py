@@ -65,7 +65,7 @@ linux/kthread.h linux/wait.h linux/list.h linux/refcount.h linux/cpumask.h
 linux/lockdep.h linux/instruction_pointer.h linux/build_bug.h linux/math.h
 linux/overflow.h linux/cache.h linux/atomic.h linux/refcount_types.h linux/mm_types_task.h
 linux/percpu-refcount.h linux/xarray.h linux/ratelimit.h linux/ratelimit_types.h linux/math64.h
-linux/rwsem.h linux/page-flags.h linux/unaligned.h linux/seqlock.h linux/seqlock_types.h
+linux/unaligned.h linux/seqlock.h linux/seqlock_types.h
 linux/rwlock.h linux/rwlock_types.h linux/spinlock_types_raw.h
 """.split())
 
