@@ -119,6 +119,9 @@ def split_items(text, origin, macros, on_include=None):
     active = True
     cur = []
     depth = 0
+    pending = None   # tokens of a definition-generating macro's invocation
+    pdepth = 0
+    expanded = False  # the last tokens were such an invocation
     for t in toks:
         if t.kind == "pp":
             m = re.match(r"#\s*(\w+)\s*(.*)$", t.text, re.S)
@@ -189,6 +192,25 @@ def split_items(text, origin, macros, on_include=None):
             continue
         if not active:
             continue
+        if pending is not None:
+            # the arguments of a definition-generating macro's invocation
+            pending.append(t)
+            if t.text == "(":
+                pdepth += 1
+            elif t.text == ")":
+                pdepth -= 1
+                if pdepth == 0:
+                    items.extend(_expand_definitions(pending, macros, origin, len(items)))
+                    pending = None
+                    expanded = True
+            continue
+        if expanded and t.text == ";":
+            expanded = False
+            continue   # BITMASK(...); the semicolon after an expansion
+        expanded = False
+        if not cur and depth == 0 and t.kind == "ident" and _defines_things(macros.get(t.text)):
+            pending, pdepth = [t], 0
+            continue
         cur.append(t)
         if t.text in ("{", "(", "["):
             depth += 1
@@ -200,6 +222,59 @@ def split_items(text, origin, macros, on_include=None):
         elif t.text == ";" and depth == 0:
             items.append(_make_item(cur, text, origin, len(items), "decl"))
             cur = []
+    return items
+
+
+def _defines_things(mac):
+    """A function-like macro whose body defines functions or types, used at
+    file scope: fs/buffer_head.h's BUFFER_FNS(Dirty, dirty), nilfs2's
+    NILFS_CHECKPOINT_FNS(), bcachefs's BITMASK() (a body with braces)."""
+    return mac is not None and mac.params is not None and "{" in mac.body and mac.body.rstrip().endswith("}")
+
+
+def _expand_definitions(call, macros, origin, index):
+    """The items a file-scope invocation of such a macro defines: its body
+    with the arguments substituted (# and ## applied, as cpp does), split
+    into items again, so set_buffer_dirty() is found by its name. Each item
+    carries the invocation's line."""
+    mac = macros[call[0].text]
+    args, cur, depth = [], [], 0
+    for t in call[2:-1]:
+        if t.text in ("(", "[", "{"):
+            depth += 1
+        elif t.text in (")", "]", "}"):
+            depth -= 1
+        if t.text == "," and depth == 0:
+            args.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+    if cur or args:
+        args.append(cur)
+    params = list(mac.params)
+    variadic = bool(params) and params[-1] == "..."
+    text_of = {p: " ".join(t.text for t in (args[i] if i < len(args) else [])) for i, p in enumerate(params)}
+    if variadic:   # the rest of the arguments, commas and all
+        text_of.pop("...", None)
+        text_of["__VA_ARGS__"] = " , ".join(" ".join(t.text for t in a) for a in args[len(params) - 1:])
+    body = tokenize_expr(mac.body)
+    out = []
+    i = 0
+    while i < len(body):
+        t = body[i]
+        if t.text == "#" and i + 1 < len(body) and body[i + 1].text in text_of:
+            out.append('"%s"' % text_of[body[i + 1].text].replace('"', '\\"'))
+            i += 2
+            continue
+        out.append(text_of.get(t.text, t.text) if t.kind == "ident" else t.text)
+        i += 1
+    expanded = re.sub(r"\s*##\s*", "", " ".join(out))
+    items = []
+    for it in split_items(expanded, origin, macros):
+        if it.kind in ("func", "decl"):
+            it.line = call[0].line
+            it.index = index + len(items)
+            items.append(it)
     return items
 
 

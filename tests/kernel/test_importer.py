@@ -576,3 +576,50 @@ def test_check_completes_types_used_through_pointers(tmp_path, monkeypatch):
     h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/d.c", d_gone);\nKMAPSIM_SUBJECT(s) { }\n')
     with pytest.raises(errors.BadInput, match="does not compile"):
         check.build_checked(tree, str(h), "strict")
+
+
+GEN_HEADER = r'''
+#define FLAG_FNS(bit, name) \
+static inline void set_thing_##name(unsigned long *s) { *s |= 1UL << THING_##bit; } \
+static inline int thing_##name(const unsigned long *s) { return !!(*s & (1UL << THING_##bit)); }
+#define NAMED(name, ...) static inline const char *name##_label(void) { return #name; } \
+static inline int name##_sum(void) { return __VA_ARGS__; }
+enum { THING_Dirty, THING_Uptodate };
+FLAG_FNS(Dirty, dirty)
+FLAG_FNS(Uptodate, uptodate)
+NAMED(widget, 1, 2) ;
+'''
+
+
+def test_functions_a_macro_defines_at_file_scope_are_found(tmp_path):
+    """buffer_head.h's BUFFER_FNS(Dirty, dirty) lines (no semicolon), and a
+    BITMASK(...); with one: the functions their bodies define are items of
+    their own, by name, with # and ## and __VA_ARGS__ applied; a trace_*()
+    of an event the unit does not see is a no-op."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/thing.h": GEN_HEADER,
+        "fs/thing.c": "#include <linux/thing.h>\n"
+                      "int thing_check(unsigned long *s)\n{\n\tset_thing_dirty(s);\n\ttrace_thing_checked(s, 1);\n"
+                      "\tif (trace_thing_checked_enabled())\n\t\treturn -1;\n"
+                      "\treturn thing_dirty(s) + thing_uptodate(s) + widget_sum() + (widget_label()[0] == 'w');\n}\n",
+    })
+    items = ctokens.split_items(GEN_HEADER, "include/linux/thing.h", {})
+    names = [n for it in items for n in it.names]
+    for n in ("set_thing_dirty", "thing_dirty", "set_thing_uptodate", "thing_uptodate", "widget_label", "widget_sum"):
+        assert n in names
+    assert "FLAG_FNS" not in [n for it in items if it.kind != "macro" for n in it.names]
+    unit = importer.import_files(tree, [("fs/thing.c", ["thing_check"])], "strict")
+    assert "thing_uptodate" in unit.text and "#define trace_thing_checked(...) do { } while (0)" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_real_buffer_head_flag_functions():
+    """6.12's linux/buffer_head.h: BUFFER_FNS(Dirty, dirty) defines
+    set_buffer_dirty() and buffer_dirty()."""
+    tree = _debian_tree("6.12")
+    text = open(os.path.join(tree, "include", "linux", "buffer_head.h"), errors="replace").read()
+    items = ctokens.split_items(text, "include/linux/buffer_head.h", importer.config_macros("strict"))
+    names = {n for it in items if it.kind == "func" for n in it.names}
+    assert {"set_buffer_dirty", "buffer_dirty", "test_clear_buffer_dirty", "buffer_uptodate"} <= names

@@ -102,6 +102,41 @@ static inline unsigned long __fls(unsigned long word) { return BITS_PER_LONG - 1
 static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
 static inline int fls64(u64 x) { return x ? 64 - __builtin_clzll(x) : 0; }
 
+/* bitmap searches (lib/find_bit.c): the first set or clear bit at or after offset, size when none */
+static inline unsigned long find_next_bit(const unsigned long *addr, unsigned long size, unsigned long offset)
+{
+	for (; offset < size; offset++)
+		if (test_bit(offset, addr))
+			return offset;
+	return size;
+}
+
+static inline unsigned long find_next_zero_bit(const unsigned long *addr, unsigned long size, unsigned long offset)
+{
+	for (; offset < size; offset++)
+		if (!test_bit(offset, addr))
+			return offset;
+	return size;
+}
+
+#define find_first_bit(addr, size) find_next_bit((addr), (size), 0)
+#define find_first_zero_bit(addr, size) find_next_zero_bit((addr), (size), 0)
+
+/* little-endian bitmaps (asm-generic/bitops/le.h): every profile's own order */
+#define test_bit_le(nr, addr) test_bit(nr, (const unsigned long *)(addr))
+#define set_bit_le(nr, addr) set_bit(nr, (unsigned long *)(addr))
+#define clear_bit_le(nr, addr) clear_bit(nr, (unsigned long *)(addr))
+#define __set_bit_le(nr, addr) __set_bit(nr, (unsigned long *)(addr))
+#define __clear_bit_le(nr, addr) __clear_bit(nr, (unsigned long *)(addr))
+#define test_and_set_bit_le(nr, addr) test_and_set_bit(nr, (unsigned long *)(addr))
+#define test_and_clear_bit_le(nr, addr) test_and_clear_bit(nr, (unsigned long *)(addr))
+#define __test_and_set_bit_le(nr, addr) __test_and_set_bit(nr, (unsigned long *)(addr))
+#define __test_and_clear_bit_le(nr, addr) __test_and_clear_bit(nr, (unsigned long *)(addr))
+#define find_next_bit_le(addr, size, off) find_next_bit((const unsigned long *)(addr), (size), (off))
+#define find_next_zero_bit_le(addr, size, off) find_next_zero_bit((const unsigned long *)(addr), (size), (off))
+#define ext2_set_bit_atomic(lock, nr, addr) test_and_set_bit_le(nr, addr)
+#define ext2_clear_bit_atomic(lock, nr, addr) test_and_clear_bit_le(nr, addr)
+
 #define small_const_nbits(nbits) (__builtin_constant_p(nbits) && (nbits) <= BITS_PER_LONG && (nbits) > 0)
 
 #endif /* _LINUX_BITOPS_H */
