@@ -315,6 +315,8 @@ KMAPSIM_SUBJECT(rwsem_read_recursive)
 }
 
 /* ---- small helpers: their values, and a raw spinlock is a spinlock */
+static_assert(sizeof(__le32) == 4);	/* the kernel's one-argument form */
+static_assert(sizeof(u64) == 8, "u64");
 static bool delayed_ran;
 
 static void delayed_fn(struct work_struct *work)

@@ -33,5 +33,11 @@ KMAPSIM_EXTERN_C_END
 #define WARN_ONCE(cond, ...) __KMAPSIM_WARN(cond, #cond, __VA_ARGS__)
 #define VM_BUG_ON(cond) __KMAPSIM_BUG_ON(cond, #cond)
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
+#ifndef __cplusplus
+/* linux/build_bug.h's static_assert(): the message is optional */
+#undef static_assert
+#define static_assert(expr, ...) __kmapsim_static_assert(expr, ##__VA_ARGS__, #expr)
+#define __kmapsim_static_assert(expr, msg, ...) _Static_assert(expr, msg)
+#endif
 
 #endif /* _LINUX_BUG_H */
