@@ -99,6 +99,8 @@ def config_macros(profile):
     if not os.path.exists(path):
         raise errors.BadInput("unknown profile '%s' (no %s)" % (profile, os.path.relpath(path, REPO)))
     macros = {}
+    # common.h first, as the profile header's #include reads it
+    ctokens.split_items(open(os.path.join(MODEL_INCLUDE, "kmapsim", "config", "common.h")).read(), "common.h", macros)
     ctokens.split_items(open(path).read(), path, macros)
     # the arch's asm/cacheflush.h says whether flush_dcache_page() does
     # anything, for `#if ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE` (net/sunrpc's

@@ -11,8 +11,17 @@
 
 #include <linux/types.h>
 
+/*
+ * The kernel defines __LITTLE_ENDIAN or __BIG_ENDIAN, never both, and code
+ * tests which one is defined; the C library's <endian.h> defines both as
+ * values to compare __BYTE_ORDER with, and has been read by now.
+ */
 #ifndef __LITTLE_ENDIAN
 #define __LITTLE_ENDIAN 1234
+#endif
+#undef __BIG_ENDIAN
+#ifndef __LITTLE_ENDIAN_BITFIELD
+#define __LITTLE_ENDIAN_BITFIELD 1
 #endif
 
 #define __swab16(x) ((__u16)__builtin_bswap16((__u16)(x)))

@@ -20,4 +20,12 @@
 #define CONFIG_FLATMEM 1		/* mem_map is one array */
 #define CONFIG_BASE_SMALL 0		/* an int-valued symbol: 0 is "n" */
 
+/*
+ * Every profile is little-endian (x86, ARMv7 as Linux runs it), as the
+ * arch's asm/byteorder.h says; exactly one of the two is defined in the
+ * kernel (asm/byteorder.h undefines the C library's __BIG_ENDIAN).
+ */
+#define __LITTLE_ENDIAN 1234
+#define __LITTLE_ENDIAN_BITFIELD 1
+
 #endif /* _KMAPSIM_CONFIG_COMMON_H */
