@@ -407,6 +407,7 @@ TEST(KmapLocal, PrintkReadsStringArgumentsThroughTheMapping) {
     printk(KERN_WARNING "tail %.*s %*ph %s %s\n", 8, k + PAGE_SIZE - 8, 8, k + PAGE_SIZE - 8, (char *)nullptr,
            static_cast<char *>(ERR_PTR(-14)));
     WARN(k[0] != 'n', "first byte %s\n", k);
+    pr_err("empty dump %*ph, one byte %ph\n", 0, k + PAGE_SIZE, k + PAGE_SIZE - 1);  // a width of 0 reads nothing
     kunmap_local(k);
     pr_debug("not evaluated without DEBUG: %s\n", k);
     __free_page(p);

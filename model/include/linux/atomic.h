@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kmapsim: atomic_t, atomic_long_t and atomic64_t (the types live in
- * <linux/types.h>, as in the kernel). Every operation is a scheduling point before it takes
- * effect (see <linux/compiler.h>); the operation itself is one host atomic
- * instruction, so it is atomic for simulated tasks and torture threads
- * alike. The _return, _and_test, cmpxchg and xchg forms are fully ordered
- * as in the kernel; the others are relaxed.
+ * <linux/types.h>, as in the kernel). Every operation is a scheduling
+ * point before it takes effect (see <linux/compiler.h>); the operation
+ * itself is one host atomic instruction, so it is atomic for simulated
+ * tasks and torture threads alike. The _return, _and_test, cmpxchg and
+ * xchg forms are fully ordered as in the kernel; the others are relaxed.
  */
 #ifndef _LINUX_ATOMIC_H
 #define _LINUX_ATOMIC_H

@@ -16,7 +16,7 @@
 /*
  * The bytes vsprintf() reads for one pointer argument: a %s string up to
  * its NUL or its precision, the buffer of %ph (its field width, 1 without
- * one, at most 64). NULL, the first page and ERR_PTR values are printed as
+ * one, at most 64; hex_len > 0). NULL, the first page and ERR_PTR values are printed as
  * "(null)"/"(efault)" without a read, as check_pointer() does. Other %p
  * extensions are consumed without a read: kmapsim does not model what
  * they point to.
@@ -58,8 +58,10 @@ static inline void __kmapsim_printk_args(const char *fmt, va_list ap)
 			fmt++;
 		if (*fmt == '*') {
 			width = va_arg(ap, int);
+			if (width < 0)	/* left-justified, as format_decode() reads it */
+				width = -width;
 			fmt++;
-		} else {
+		} else if (*fmt >= '0' && *fmt <= '9') {
 			for (width = 0; *fmt >= '0' && *fmt <= '9'; fmt++)
 				width = width * 10 + (*fmt - '0');
 		}
@@ -90,8 +92,9 @@ static inline void __kmapsim_printk_args(const char *fmt, va_list ap)
 		case 'p': {
 			const char *ptr = va_arg(ap, const char *);
 
-			if (fmt[1] == 'h')
-				__kmapsim_printk_read(ptr, -1, width > 0 ? (width > 64 ? 64 : width) : 1);
+			/* %ph: 1 byte without a width, none with 0, at most 64 */
+			if (fmt[1] == 'h' && width != 0)
+				__kmapsim_printk_read(ptr, -1, width < 0 ? 1 : (width > 64 ? 64 : width));
 			while ((fmt[1] >= 'a' && fmt[1] <= 'z') || (fmt[1] >= 'A' && fmt[1] <= 'Z') ||
 			       (fmt[1] >= '0' && fmt[1] <= '9'))
 				fmt++;
