@@ -225,6 +225,24 @@ def split_items(text, origin, macros, on_include=None):
     return items
 
 
+def _split_args(toks):
+    """The tokens between a macro call's parentheses, split at its own
+    commas (not those inside nested brackets): one list per argument."""
+    args, arg, depth = [], [], 0
+    for t in toks:
+        if t.text in ("(", "[", "{"):
+            depth += 1
+        elif t.text in (")", "]", "}"):
+            depth -= 1
+        if t.text == "," and depth == 0:
+            args.append(arg)
+            arg = []
+        else:
+            arg.append(t)
+    args.append(arg)
+    return args
+
+
 def _defines_things(mac):
     """A function-like macro whose body defines functions or types, used at
     file scope: fs/buffer_head.h's BUFFER_FNS(Dirty, dirty), nilfs2's
@@ -238,19 +256,7 @@ def _expand_definitions(call, macros, origin, index):
     into items again, so set_buffer_dirty() is found by its name. Each item
     carries the invocation's line."""
     mac = macros[call[0].text]
-    args, cur, depth = [], [], 0
-    for t in call[2:-1]:
-        if t.text in ("(", "[", "{"):
-            depth += 1
-        elif t.text in (")", "]", "}"):
-            depth -= 1
-        if t.text == "," and depth == 0:
-            args.append(cur)
-            cur = []
-        else:
-            cur.append(t)
-    if cur or args:
-        args.append(cur)
+    args = _split_args(call[2:-1])
     params = list(mac.params)
     variadic = bool(params) and params[-1] == "..."
     text_of = {p: " ".join(t.text for t in (args[i] if i < len(args) else [])) for i, p in enumerate(params)}
@@ -468,18 +474,7 @@ def _macro_defined_names(cur, names):
     if j is None or j + 1 >= len(cur) or cur[j + 1].text != "(":
         return None
     end = _matching(cur, j + 1)
-    args, arg, d = [], [], 0
-    for t in cur[j + 2:end]:
-        if t.text in ("(", "[", "{"):
-            d += 1
-        elif t.text in (")", "]", "}"):
-            d -= 1
-        if t.text == "," and d == 0:
-            args.append(arg)
-            arg = []
-        else:
-            arg.append(t)
-    args.append(arg)
+    args = _split_args(cur[j + 2:end])
     idents = [a[0].text for a in args if len(a) == 1 and a[0].kind == "ident" and
               re.match(r"^[a-z_][a-z0-9_]*$", a[0].text) and a[0].text not in _KEYWORDS]
     if not idents:

@@ -305,6 +305,37 @@ TEST(Irq, SpinlockTakenInHandlerWhileTheTaskHoldsItWithIrqsOn) {
   EXPECT_TRUE(Reported(r, BugClass::PkmapDeadlock, {"spin_lock", "interrupt handler"}));
 }
 
+// The same for an rwlock: a handler's read_lock() over the task's
+// write_lock() with IRQs on never gets it; with write_lock_irqsave() no
+// interrupt comes on that CPU while it is held.
+TEST(Irq, RwlockReadInHandlerWhileTheTaskWritesWithIrqsOn) {
+  static DEFINE_RWLOCK(lock);
+  static bool irqsave;
+  ScriptSource src = irq_always();
+  auto body = +[] {
+    rwlock_init(&lock);
+    request(+[](int, void *) -> irqreturn_t {
+      read_lock(&lock);
+      read_unlock(&lock);
+      return IRQ_HANDLED;
+    });
+    unsigned long flags = 0;
+    if (irqsave)
+      write_lock_irqsave(&lock, flags);
+    else
+      write_lock(&lock);
+    kfree(kmalloc(8, GFP_ATOMIC | __GFP_NOFAIL));
+    if (irqsave)
+      write_unlock_irqrestore(&lock, flags);
+    else
+      write_unlock(&lock);
+  };
+  irqsave = false;
+  EXPECT_TRUE(Reported(run("strict", body, src), BugClass::PkmapDeadlock, {"read_lock", "interrupt handler"}));
+  irqsave = true;
+  EXPECT_TRUE(Clean(run("strict", body, src)));
+}
+
 // ---- a handler spinning on a lock held on another CPU
 
 // The legal pattern: the task takes the lock with spin_lock_irqsave (no

@@ -15,34 +15,39 @@ namespace kmapsim {
 
 constexpr long ERESTARTSYS_VALUE = 512;  // the kernel's ERESTARTSYS
 
-static unsigned long owner_id(Machine &m) { return static_cast<unsigned long>(m.cur_task()) + 1; }
+unsigned long owner_id(Machine &m) { return static_cast<unsigned long>(m.cur_task()) + 1; }
 
 void Locking::spin_lock(struct spinlock *l, bool irq, unsigned long *flags) {
   m_.sched_point("spin_lock");
   if (irq) *flags = m_.irq_save();
   m_.preempt_disable();
-  while (l->owner) {
-    if (l->owner == owner_id(m_) && !m_.in_irq())
-      m_.report(BugClass::PkmapDeadlock, -1, -1, "spin_lock(%s): %s already holds it (recursive locking deadlock)", l->name ? l->name : "?", m_.cur().name.c_str());
-    // An interrupt handler spins like any context. It deadlocks only when
-    // the holder cannot run until the handler returns: the interrupted task
-    // itself, or another task queued on this CPU (the interrupted task and
-    // its handler keep the CPU busy). A holder running on another CPU
-    // releases the lock meanwhile: the handler's task blocks spinning,
-    // keeping its CPU, and the scheduler runs the others (in torture mode
-    // the holder's own host thread does). A holder that never releases
-    // ends as every spin does: every task blocked (pkmap-deadlock) or no
-    // fair schedule making progress (soft-lockup).
-    if (m_.in_irq()) {
-      int holder = static_cast<int>(l->owner - 1);
-      bool same_cpu = l->owner == owner_id(m_) || (!m_.policy().parallel && m_.task(holder).cpu == m_.cpu_of_current());
-      if (same_cpu)
-        m_.report(BugClass::PkmapDeadlock, -1, -1, "spin_lock(%s) in an interrupt handler while %s holds it without disabling interrupts", l->name ? l->name : "?",
-                  m_.task(holder).name.c_str());
-    }
-    m_.block(Wait::Spin, l, "spin_lock");
-  }
+  while (l->owner) spin_wait(l, l->owner, l->name, "spin_lock");
   l->owner = owner_id(m_);
+}
+
+// One turn of a spin on a lock held by the task owner - 1 (0: holders the
+// lock does not name, an rwlock's readers). Spinning on one's own lock is
+// a recursive deadlock. An interrupt handler spins like any context. It
+// deadlocks only when the holder cannot run until the handler returns: the
+// interrupted task itself, or another task queued on this CPU (the
+// interrupted task and its handler keep the CPU busy). A holder running on
+// another CPU releases the lock meanwhile: the handler's task blocks
+// spinning, keeping its CPU, and the scheduler runs the others (in torture
+// mode the holder's own host thread does). A holder that never releases
+// ends as every spin does: every task blocked (pkmap-deadlock) or no fair
+// schedule making progress (soft-lockup).
+void Locking::spin_wait(const void *lock, unsigned long owner, const char *name, const char *api) {
+  const char *n = name ? name : "?";
+  if (owner == owner_id(m_) && !m_.in_irq())
+    m_.report(BugClass::PkmapDeadlock, -1, -1, "%s(%s): %s already holds it (recursive locking deadlock)", api, n, m_.cur().name.c_str());
+  if (owner && m_.in_irq()) {
+    int holder = static_cast<int>(owner - 1);
+    bool same_cpu = owner == owner_id(m_) || (!m_.policy().parallel && m_.task(holder).cpu == m_.cpu_of_current());
+    if (same_cpu)
+      m_.report(BugClass::PkmapDeadlock, -1, -1, "%s(%s) in an interrupt handler while %s holds it without disabling interrupts", api, n,
+                m_.task(holder).name.c_str());
+  }
+  m_.block(Wait::Spin, lock, api);
 }
 
 void Locking::spin_unlock(struct spinlock *l, bool irq, unsigned long flags) {

@@ -16,6 +16,10 @@ namespace kmapsim {
 class Machine;
 enum class WaitMode : uint8_t;
 
+// What a lock's owner field holds for the running task (0 is "nobody"):
+// spinlocks, mutexes, rwlocks and rw_semaphores alike.
+unsigned long owner_id(Machine &m);
+
 class Locking {
  public:
   explicit Locking(Machine &m) : m_(m) {}
@@ -49,6 +53,10 @@ class Locking {
   bool rw_write_trylock(struct rwlock *l);
 
  private:
+  // One turn of a spin on a held lock (locking.cc): the deadlocks a spin
+  // cannot leave are reported, else the task blocks spinning.
+  void spin_wait(const void *lock, unsigned long owner, const char *name, const char *api);
+
   Machine &m_;
 };
 

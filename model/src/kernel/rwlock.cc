@@ -1,10 +1,11 @@
 // Reader-writer spinlocks (linux/spinlock.h's rwlock_t): spin_lock()'s
 // rules with a shared side. Taking either side is a scheduling point and
 // disables preemption (and interrupts for the _irq forms); a task that
-// cannot take it spins, keeping its CPU, until the holder releases it. A
-// reader waits only while a writer holds the lock: read_lock() may nest,
-// in one task or in an interrupt handler over a reader, as the kernel's
-// qrwlock allows.
+// cannot take it spins (Locking::spin_wait(), spin_lock()'s deadlock
+// checks, interrupt handlers included), keeping its CPU, until the holder
+// releases it. A reader waits only while a writer holds the lock:
+// read_lock() may nest, in one task or in an interrupt handler over a
+// reader, as the kernel's qrwlock allows.
 #include <linux/spinlock.h>
 
 #include "locking.h"
@@ -13,23 +14,13 @@
 
 namespace kmapsim {
 
-static unsigned long owner_id(Machine &m) { return static_cast<unsigned long>(m.cur_task()) + 1; }
-
 static const char *name_of(const struct rwlock *l) { return l->name ? l->name : "?"; }
 
 void Locking::rw_read_lock(struct rwlock *l, bool irq, unsigned long *flags) {
   m_.sched_point("read_lock");
   if (irq) *flags = m_.irq_save();
   m_.preempt_disable();
-  while (l->count < 0) {
-    if (l->owner == owner_id(m_) && !m_.in_irq())
-      m_.report(BugClass::PkmapDeadlock, -1, -1, "read_lock(%s): %s already holds it for writing (recursive locking deadlock)", name_of(l),
-                m_.cur().name.c_str());
-    if (m_.in_irq() && l->owner == owner_id(m_))
-      m_.report(BugClass::PkmapDeadlock, -1, -1, "read_lock(%s) in an interrupt handler while %s holds it for writing without disabling interrupts",
-                name_of(l), m_.cur().name.c_str());
-    m_.block(Wait::Spin, l, "read_lock");
-  }
+  while (l->count < 0) spin_wait(l, l->owner, l->name, "read_lock");
   l->count++;
 }
 
@@ -44,11 +35,7 @@ void Locking::rw_write_lock(struct rwlock *l, bool irq, unsigned long *flags) {
   m_.sched_point("write_lock");
   if (irq) *flags = m_.irq_save();
   m_.preempt_disable();
-  while (l->count != 0) {
-    if (l->owner == owner_id(m_))
-      m_.report(BugClass::PkmapDeadlock, -1, -1, "write_lock(%s): %s already holds it (recursive locking deadlock)", name_of(l), m_.cur().name.c_str());
-    m_.block(Wait::Spin, l, "write_lock");
-  }
+  while (l->count != 0) spin_wait(l, l->owner, l->name, "write_lock");  // owner 0: readers hold it
   l->count = -1;
   l->owner = owner_id(m_);
 }

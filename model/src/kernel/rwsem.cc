@@ -12,8 +12,6 @@
 
 namespace kmapsim {
 
-static unsigned long owner_id(Machine &m) { return static_cast<unsigned long>(m.cur_task()) + 1; }
-
 static const char *name_of(const struct rw_semaphore *s) { return s->name ? s->name : "?"; }
 
 // A reader waits while a writer holds the lock or is queued for it (the
@@ -74,9 +72,14 @@ bool Locking::down_write_trylock(struct rw_semaphore *s) {
   return true;
 }
 
+// up_write() and downgrade_write() are the writer's alone.
+static void check_writer(Machine &m, const struct rw_semaphore *s, const char *api) {
+  if (s->count >= 0 || s->owner != owner_id(m))
+    m.report(BugClass::SubjectBug, -1, -1, "%s(%s) of an rw_semaphore this task does not hold for writing", api, name_of(s));
+}
+
 void Locking::up_write(struct rw_semaphore *s) {
-  if (s->count >= 0 || s->owner != owner_id(m_))
-    m_.report(BugClass::SubjectBug, -1, -1, "up_write(%s) of an rw_semaphore this task does not hold for writing", name_of(s));
+  check_writer(m_, s, "up_write");
   s->count = 0;
   s->owner = 0;
   m_.wake(Wait::Rwsem, s, true);
@@ -86,8 +89,7 @@ void Locking::up_write(struct rw_semaphore *s) {
 // The writer becomes one reader; readers waiting behind it (not writers) may
 // now take it too.
 void Locking::downgrade_write(struct rw_semaphore *s) {
-  if (s->count >= 0 || s->owner != owner_id(m_))
-    m_.report(BugClass::SubjectBug, -1, -1, "downgrade_write(%s) of an rw_semaphore this task does not hold for writing", name_of(s));
+  check_writer(m_, s, "downgrade_write");
   s->count = 1;
   s->owner = 0;
   m_.wake(Wait::Rwsem, s, true);
