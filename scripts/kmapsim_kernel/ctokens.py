@@ -651,8 +651,11 @@ def _member_names(cur):
             pd -= 1
         elif kinds and kinds[-1] and pd == 0 and t.text in (";", ",", "[", ":"):
             # "unsigned int x : WIDTH;": the name before ':' is the member,
-            # the width after it a value
-            if j > 0 and cur[j - 1].kind == "ident" and not width:
+            # the width after it a value. A lone identifier ("{ NAME; }",
+            # dcache.h's HASH_LEN_DECLARE) declares no member: it is a
+            # macro that expands to members, so it is a use.
+            lone = j > 1 and cur[j - 2].text in ("{", ";") and t.text == ";"
+            if j > 0 and cur[j - 1].kind == "ident" and not width and not lone:
                 out.add(cur[j - 1].text)
             width = t.text == ":"
     return out

@@ -15,7 +15,12 @@ named functions' text unchanged, and with them, transitively, what they use:
    logic over them (struct iov_iter and its iterate helpers, bio_vec, ...),
    because their layout and behaviour differ between kernel versions and
    the tree is the authority on its own version;
-4. a function the tree only declares (implemented in another .c file) and
+4. else, for a function the tree only declares (implemented in another .c
+   file) that kmapsim implements in C over the tree's own types
+   (model/tree_c/*.c: the page cache of mm/filemap.c, whose struct
+   address_space is the tree's), kmapsim's definition, compiled into the
+   unit after the tree's types and checked against the tree's prototype;
+5. a function the tree only declares and
    kmapsim does not model becomes a weak stub that stops the run with
    "kmapsim: unmodelled kernel function NAME" when it is reached: it
    compiles, it never silently succeeds.
@@ -34,6 +39,7 @@ from . import errors
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODEL_INCLUDE = os.path.join(REPO, "model", "include")
+MODEL_TREE_C = os.path.join(REPO, "model", "tree_c")
 
 # Names that are the language's or the C library's, never looked up.
 _C_NAMES = set("""
@@ -205,6 +211,7 @@ class Unit:
         self.functions = []       # imported from the file
         self.from_headers = []    # names taken from the tree's headers
         self.traps = []           # declared-only functions turned into traps
+        self.modelled = []        # declared-only functions kmapsim implements (model/tree_c)
         self.signatures = {}      # requested function -> its Item
 
 
@@ -285,6 +292,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
             by_name.setdefault(n, its)
     funcs = [f for _, fs in wanted for f in fs]
     relfile = wanted[0][0]
+    model_items, model_by_name = _tree_c_items(tree, idx.macros)
 
     known, known_tags = kmapsim_names()
     unit = Unit()
@@ -297,6 +305,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
             unit.signatures[f] = defs[0]
 
     need_file = set()
+    need_model = set()
     need_hdr = set()
     tracepoints = set()   # trace_NAME() of a TRACE_EVENT the unit does not see
     traps = {}
@@ -344,7 +353,8 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         if name in visited:
             continue
         visited.add(name)
-        if name in _C_NAMES or name.startswith("__builtin") or name.startswith("kmapsim_"):
+        if name in _C_NAMES or name.startswith("__builtin") or \
+                (name.startswith("kmapsim_") and name not in model_by_name):
             continue
         if name in by_name:
             for it in by_name[name]:
@@ -353,6 +363,19 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         if name in known:
             continue
         cands = idx.by_name.get(name)
+        if name in model_by_name and not any(c.kind in ("func", "macro") or not c.is_proto for c in cands or []):
+            # kmapsim's own body; the tree's prototype, if any, goes with the
+            # headers (before the inline helpers that call it), so a body
+            # whose signature differs from this tree's does not compile
+            for it in model_by_name[name]:
+                _need(it, need_model, work, tag_work, fwd_tags)
+            for proto in (cands or [])[:1]:
+                if proto not in need_hdr:
+                    need_hdr.add(proto)
+                    hdr_order.append(proto)
+                _deps(proto, work, tag_work, fwd_tags)
+            unit.modelled.append(name)
+            continue
         if not cands:
             if re.match(r"^trace_\w+$", name):
                 tracepoints.add(name)
@@ -493,6 +516,12 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
             out.append("__typeof__(%s) %s __attribute__((weak));" % (name, name))
         unit.traps.append(name)
     out.append("")
+    # kmapsim's bodies over the tree's types, in their files' order
+    for it in model_items:
+        if it in need_model:
+            out.append('#line %d "%s"' % (it.line, it.origin))
+            out.append(it.text)
+    out.append("")
     # prototypes: a function may call one defined later in its file (the
     # tree declares those in a header) or in a later file
     for _, items in files:
@@ -511,6 +540,30 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
                     unit.functions.extend(it.names)
     unit.text = "\n".join(out) + "\n"
     return unit
+
+
+def _tree_c_items(tree, macros):
+    """The items of model/tree_c/*.c, read with the tree's macros and its
+    version (LINUX_VERSION_CODE as a number, for their #if lines): [items
+    in file order], {name: [items]}."""
+    macros = dict(macros)
+    v = tree_version(tree)
+    code = str((v[0] << 16) + (v[1] << 8) + min(v[2], 255))
+    macros["LINUX_VERSION_CODE"] = ctokens.Macro("LINUX_VERSION_CODE", None, code, "", "")
+    items, by_name = [], {}
+    if not os.path.isdir(MODEL_TREE_C):
+        return items, by_name
+    for f in sorted(os.listdir(MODEL_TREE_C)):
+        if not f.endswith(".c"):
+            continue
+        origin = os.path.relpath(os.path.join(MODEL_TREE_C, f), REPO)
+        for it in ctokens.split_items(open(os.path.join(MODEL_TREE_C, f)).read(), origin, macros):
+            if it.kind == "include" or _skip_item(it):
+                continue
+            items.append(it)
+            for n in it.names:
+                by_name.setdefault(n, []).append(it)
+    return items, by_name
 
 
 def _prototype(it):

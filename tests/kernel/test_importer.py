@@ -623,3 +623,95 @@ def test_real_buffer_head_flag_functions():
     items = ctokens.split_items(text, "include/linux/buffer_head.h", importer.config_macros("strict"))
     names = {n for it in items if it.kind == "func" for n in it.names}
     assert {"set_buffer_dirty", "buffer_dirty", "test_clear_buffer_dirty", "buffer_uptodate"} <= names
+
+
+def test_a_macro_that_expands_to_members_is_a_use():
+    """dcache.h's struct qstr holds `HASH_LEN_DECLARE;`, a macro that
+    expands to two members: the struct uses it (so the importer takes the
+    macro), while a real member's name is not a use."""
+    text = ("#define LEN_DECLARE unsigned int hash; unsigned int len\n"
+            "struct qstr { union { struct { LEN_DECLARE; }; unsigned long hash_len; }; const char *name; };\n")
+    qstr = [it for it in ctokens.split_items(text, "dcache.h", {}) if "struct qstr" in it.names][0]
+    assert "LEN_DECLARE" in qstr.uses
+    assert "hash_len" not in qstr.uses and "name" not in qstr.uses
+
+
+PAGECACHE_H = """struct folio;
+struct cache { int (*read)(struct folio *); unsigned long nr; };
+typedef int reader_t(struct folio *);
+static inline int cache_nr(struct cache *c) { return (int)c->nr; }
+int cache_read(struct cache *c, reader_t *r);
+int cache_size(struct cache *c);
+int cache_flags(struct cache *c);
+int cache_missing(struct cache *c);
+static inline int cache_inline(struct cache *c) { return 7; }
+"""
+
+TREE_C = """/* kmapsim's bodies over the tree's types (a test's) */
+static int kmapsim_cache_count(struct cache *c)
+{
+	return cache_nr(c) + 1;
+}
+
+int cache_read(struct cache *c, reader_t *r)
+{
+	return r ? r(NULL) : kmapsim_cache_count(c);
+}
+
+#if LINUX_VERSION_CODE >= 0x060c00
+int cache_size(struct cache *c) { return 612; }
+#else
+int cache_size(struct cache *c) { return 61; }
+#endif
+
+int cache_inline(struct cache *c) { return 0; }
+
+long cache_flags(struct cache *c) { return 0; }
+"""
+
+
+def _tree_c_case(tmp_path, monkeypatch, funcs_called, version=(6, 12)):
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/pagecache.h": PAGECACHE_H,
+        "fs/fsx/file.c": "#include <linux/pagecache.h>\nint fsx_read(struct cache *c)\n{\n\treturn %s;\n}\n"
+                         % " + ".join("%s(c%s)" % (f, ", NULL" if f == "cache_read" else "") for f in funcs_called),
+    })
+    if version != (6, 12):
+        open(os.path.join(tree, "Makefile"), "w").write("VERSION = %d\nPATCHLEVEL = %d\nSUBLEVEL = 0\n" % version)
+    d = tmp_path / "tree_c"
+    d.mkdir()
+    (d / "cache.c").write_text(TREE_C)
+    monkeypatch.setattr(importer, "MODEL_TREE_C", str(d))
+    return importer.import_files(tree, [("fs/fsx/file.c", ["fsx_read"])], "strict")
+
+
+def test_declared_only_functions_kmapsim_writes_over_tree_types(tmp_path, monkeypatch):
+    """model/tree_c: a function the tree only declares and kmapsim defines
+    in C is kmapsim's (not a trap), after the tree's types and its own
+    prototype, with the file's helpers it calls (kmapsim_ names too); the
+    tree's version picks its #if branch; a name the tree defines inline
+    stays the tree's; and what neither defines is still a trap."""
+    unit = _tree_c_case(tmp_path, monkeypatch, ["cache_read", "cache_size", "cache_inline", "cache_missing"])
+    text = unit.text
+    assert sorted(unit.modelled) == ["cache_read", "cache_size", "kmapsim_cache_count"]
+    assert unit.traps == ["cache_missing"]
+    assert text.index("struct cache {") < text.index("int cache_read(struct cache *c, reader_t *r);") \
+        < text.index("static int kmapsim_cache_count") < text.index("int cache_read(struct cache *c, reader_t *r)\n{")
+    assert "return 612;" in text and "return 61;" not in text
+    assert "static inline int cache_inline(struct cache *c) { return 7; }" in text
+    assert "int cache_inline(struct cache *c) { return 0; }" not in text
+    assert '#line 3 "' in text and 'tree_c/cache.c"' in text
+    r = compile_unit(tmp_path, text)
+    assert r.returncode == 0, r.stderr
+    old = _tree_c_case(tmp_path / "old", monkeypatch, ["cache_size"], version=(6, 1))
+    assert "return 61;" in old.text and "return 612;" not in old.text
+
+
+def test_a_body_whose_signature_is_not_the_trees_does_not_compile(tmp_path, monkeypatch):
+    """The tree's prototype comes first, so kmapsim's body must match this
+    tree's signature (a version that changed it fails loudly)."""
+    unit = _tree_c_case(tmp_path, monkeypatch, ["cache_flags"])
+    assert unit.modelled == ["cache_flags"]
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode != 0 and "conflicting types for 'cache_flags'" in r.stderr

@@ -185,6 +185,30 @@ TEST(Fairness, TwoTasksWaitingForEachOtherAreASoftLockup) {
   EXPECT_TRUE(TextHas(r, "other spins at")) << r.report.text;
 }
 
+// A soft-lockup report names what each blocked task waits for, including
+// the sleeping locks (an rw_semaphore), while the writer spins on a flag
+// nobody sets.
+struct rw_semaphore g_sem;
+
+TEST(Fairness, SoftLockupNamesATaskBlockedOnAnRwSemaphore) {
+  ScriptSource src;
+  RunResult r = run("strict", +[] {
+    g_flag = 0;
+    init_rwsem(&g_sem);
+    down_write(&g_sem);
+    kthread_run(
+        +[](void *) -> int {
+          down_read(&g_sem);
+          up_read(&g_sem);
+          return 0;
+        },
+        nullptr, "reader");
+    while (!READ_ONCE(g_flag)) cpu_relax();
+    up_write(&g_sem);
+  }, src);
+  EXPECT_TRUE(Reported(r, BugClass::SoftLockup, {"main spins at READ_ONCE()", "reader waits for an rw_semaphore"}));
+}
+
 // An interrupt handler sets the flag: a fair schedule lets it in even when
 // the source never fires interrupts (exhaustive K=0 does not).
 int g_irq_dev;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kmapsim: the page flags filesystem and page-cache code keeps for itself
- * (uptodate, dirty, checked, error, referenced, mappedtodisk, private),
+ * (locked, uptodate, dirty, checked, error, referenced, mappedtodisk,
+ * private),
  * with the kernel's accessors. They live on the folio's head page, as in
  * the kernel; a page's accessors look at its head. The allocator clears
  * them; the model itself never reads them.
@@ -18,6 +19,20 @@
 #define KMAPSIM_PG_REFERENCED	(1UL << 12)
 #define KMAPSIM_PG_MAPPEDTODISK	(1UL << 13)
 #define KMAPSIM_PG_PRIVATE	(1UL << 14)
+
+/*
+ * PG_locked is a bit number, as in the kernel: pagemap.h's folio_trylock()
+ * and the page cache (model/tree_c/filemap.c) take it with the bit-lock
+ * operations on folio_flags(). Sleeping on it is the page cache's.
+ */
+enum pageflags {
+	PG_locked = 15,
+};
+
+static inline unsigned long *folio_flags(struct folio *folio, unsigned int n)
+{
+	return &(&folio->page + n)->flags;
+}
 
 static inline unsigned long *__kmapsim_head_flags(const struct page *page)
 {
@@ -55,6 +70,7 @@ KMAPSIM_PAGEFLAG(error, Error, KMAPSIM_PG_ERROR)
 KMAPSIM_PAGEFLAG(referenced, Referenced, KMAPSIM_PG_REFERENCED)
 KMAPSIM_PAGEFLAG(mappedtodisk, MappedToDisk, KMAPSIM_PG_MAPPEDTODISK)
 KMAPSIM_PAGEFLAG(private, Private, KMAPSIM_PG_PRIVATE)
+KMAPSIM_PAGEFLAG(locked, Locked, 1UL << PG_locked)
 
 #undef KMAPSIM_PAGEFLAG
 

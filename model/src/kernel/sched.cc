@@ -215,6 +215,7 @@ void Sched::block(Wait why, const void *obj, const char *api) {
   t.state = TaskState::Blocked;
   t.wait = why;
   t.wait_obj = obj;
+  t.wait_api = api;
   // A spinning task keeps its CPU busy; a sleeping one gives it up.
   if (!keeps_cpu(why) && cpus_[t.cpu].curr == t.id) cpus_[t.cpu].curr = -1;
   m_.event(Ev::Block, static_cast<uint64_t>(why), 0, api);
@@ -235,11 +236,18 @@ void Sched::wake(Wait why, const void *obj, bool all) {
   }
 }
 
+std::string wait_description(const Task &t) {
+  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue",
+                                     "a running interrupt handler in free_irq()", "an rw_semaphore"};
+  static_assert(sizeof kWhy / sizeof kWhy[0] == static_cast<size_t>(Wait::Rwsem) + 1, "one description per Wait");
+  std::string why = kWhy[static_cast<int>(t.wait)];
+  if (t.wait == Wait::Queue && t.wait_api) why = why + " (" + t.wait_api + ")";
+  return why;
+}
+
 // Who waits for what, and what each CPU runs: the tail of deadlock and
 // soft-lockup reports. Returns whether some task waits for a PKMAP slot.
 bool Sched::describe_waiters(std::string &who) const {
-  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue (wait_event)",
-                                       "a running interrupt handler in free_irq()", "an rw_semaphore"};
   who.clear();
   bool pkmap = false;
   for (size_t i = 0; i < ntasks_; i++) {
@@ -252,7 +260,7 @@ bool Sched::describe_waiters(std::string &who) const {
     if (q.state != TaskState::Blocked || q.wait == Wait::IdleWorker) continue;
     pkmap |= q.wait == Wait::Pkmap;
     if (!who.empty()) who += "; ";
-    who += q.name + " waits for " + kWhy[static_cast<int>(q.wait)];
+    who += q.name + " waits for " + wait_description(q);
   }
   who += " [";
   for (size_t c = 0; c < cpus_.size(); c++) {

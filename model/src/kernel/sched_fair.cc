@@ -80,8 +80,6 @@ bool Sched::wake_timed_waiter() {
 void Sched::soft_lockup(const char *why) {
   std::string &who = m_.result_.report.text;  // scratch; compose_report overwrites it
   who.clear();
-  static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue (wait_event)",
-                                       "a running interrupt handler in free_irq()"};
   for (size_t i = 0; i < ntasks_; i++) {
     const Task &q = *tasks_[i];
     std::string part;
@@ -90,7 +88,7 @@ void Sched::soft_lockup(const char *why) {
     else if (q.state == TaskState::Runnable)
       part = q.name + " runs";
     else if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker)
-      part = q.name + " waits for " + kWhy[static_cast<int>(q.wait)];
+      part = q.name + " waits for " + wait_description(q);
     if (part.empty()) continue;
     if (!who.empty()) who += "; ";
     who += part;

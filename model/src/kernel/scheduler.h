@@ -33,6 +33,10 @@ enum class WaitMode : uint8_t { Uninterruptible, Interruptible, Killable, Timeou
 // its line still running on another CPU; it spins (keeps its CPU) like Spin.
 enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem };
 inline bool keeps_cpu(Wait w) { return w == Wait::Spin || w == Wait::IrqSync; }
+struct Task;
+// What a blocked task waits for, as deadlock and soft-lockup reports say it
+// ("a completion", "a wait queue (folio_lock)").
+std::string wait_description(const Task &t);
 
 // What a shared-memory access of the API (READ_ONCE, smp_load_acquire,
 // atomic_*, cpu_relax, the barriers) tells the scheduler (sched_fair.cc).
@@ -90,6 +94,7 @@ struct Task {
   const volatile void *last_read = nullptr;
   uint64_t must_wait = 0;
   const char *spin_api = nullptr;  // where it spins, for the soft-lockup report
+  const char *wait_api = nullptr;  // the API it sleeps in (wait_event, folio_lock, ...), for the same reports
   // Waits that may end without their event (sched.cc): the timed waiter
   // times out once nothing else can run.
   bool timed_wait = false;

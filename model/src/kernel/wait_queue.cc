@@ -10,6 +10,7 @@
 // completions, an interruptible or killable sleep may end with a signal and
 // a timed one with its timeout (fault injection), and a timed sleeper also
 // wakes when nothing else can run.
+#include "api_entry.h"
 #include "machine.h"
 
 #include <kmapsim/subject.h>
@@ -85,9 +86,13 @@ void kmapsim_wake_up(struct list_head *head, size_t entry_offset, unsigned int m
   }
 }
 
+// Reached from wait.h's macros, expanded in the waiting function itself:
+// its return address is the wait's line, which the block event and the
+// reports name, with the waiting API's name (wait_event, folio_lock, ...).
 long kmapsim_wait_queue_sleep(struct wait_queue_head *wq, const unsigned int *entry_flags, int state, int timed, const char *api) {
   kmapsim::Machine &m = kmapsim::M();
   kmapsim::ApiGuard g(m);
+  kmapsim::SiteGuard site(m, reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), api);
   m.might_sleep(api);
   m.sched_point(api);
   if (*entry_flags & kWoken) return 0;
