@@ -65,6 +65,14 @@ void folio_unlock(struct folio *folio)
 	wake_up_all(&kmapsim_folio_waitq);
 }
 
+/* a read's end: uptodate when it succeeded, and unlocked either way */
+void folio_end_read(struct folio *folio, bool success)
+{
+	if (success)
+		folio_mark_uptodate(folio);
+	folio_unlock(folio);
+}
+
 void unlock_page(struct page *page)
 {
 	folio_unlock(page_folio(page));

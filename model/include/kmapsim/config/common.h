@@ -9,6 +9,11 @@
 #ifndef _KMAPSIM_CONFIG_COMMON_H
 #define _KMAPSIM_CONFIG_COMMON_H
 
+/* kbuild compiles every file with -D__KERNEL__ (uapi headers test it) */
+#ifndef __KERNEL__
+#define __KERNEL__ 1
+#endif
+
 #define CONFIG_MMU 1
 #define CONFIG_SMP 1
 #define CONFIG_NR_CPUS 2		/* Profile::nr_cpus */
@@ -17,6 +22,7 @@
 #define CONFIG_PREEMPT_COUNT 1
 #define CONFIG_KMAP_LOCAL 1
 #define CONFIG_AIO 1
+#define CONFIG_BLOCK 1			/* the block layer (buffer heads, bios): every highmem product has one */
 #define CONFIG_FLATMEM 1		/* mem_map is one array */
 #define CONFIG_BASE_SMALL 0		/* an int-valued symbol: 0 is "n" */
 
