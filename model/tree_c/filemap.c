@@ -53,8 +53,9 @@ int __folio_lock_killable(struct folio *folio)
 	might_sleep();
 	if (folio_trylock(folio))
 		return 0;
+	/* a fatal signal ends the wait with -EINTR, as folio_wait_bit_common()'s */
 	return __kmapsim_wait_event(kmapsim_folio_waitq, folio_trylock(folio),
-				    TASK_KILLABLE, 0, "folio_lock_killable");
+				    TASK_KILLABLE, 0, "folio_lock_killable") ? -EINTR : 0;
 }
 
 void folio_unlock(struct folio *folio)
@@ -92,7 +93,7 @@ int folio_wait_bit_killable(struct folio *folio, int bit_nr)
 	if (!test_bit(bit_nr, folio_flags(folio, 0)))
 		return 0;
 	return __kmapsim_wait_event(kmapsim_folio_waitq, !test_bit(bit_nr, folio_flags(folio, 0)),
-				    TASK_KILLABLE, 0, "folio_wait_bit_killable");
+				    TASK_KILLABLE, 0, "folio_wait_bit_killable") ? -EINTR : 0;
 }
 
 /* LRU aging is not modelled: only the referenced bit a second access reads */

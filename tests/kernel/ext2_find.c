@@ -26,26 +26,25 @@
  *                   same name: one reads a page while the other sleeps on
  *                   its folio lock, then finds it cached (or reads it again
  *                   when the first read failed)
+ *   dir_read_async  as dir_lookup_concurrent, with reads that complete
+ *                   later in the system workqueue (the worker fills the
+ *                   page through its own mapping and unlocks it): the
+ *                   lookup sleeps on the folio lock until then, killably
+ *                   (a fatal signal ends it with -EINTR)
  * A page-cache allocation may fail in any: the lookup returns -ENOMEM.
  */
 #include <kmapsim/subject.h>
 
 KMAPSIM_IMPORT("fs/ext2/dir.c", ext2_find_entry);
 
-static bool disk_can_fail, disk_keeps_lock;
+static bool disk_can_fail, disk_keeps_lock, disk_async;
 
-/* the disk: one page of entries, each chunk (block) filled exactly */
-static int dir_read_folio(struct file *file, struct folio *folio)
+/* the disk's contents: one page of entries, each chunk (block) filled exactly */
+static void fill_dir_page(struct folio *folio)
 {
 	unsigned int offs = 0, chunk = 1024;
-	char *kaddr;
+	char *kaddr = kmap_local_folio(folio, 0);
 
-	if (disk_can_fail && kmapsim_pick(0, 3) == 0) {
-		if (!disk_keeps_lock)	/* read_folio() unlocks, even when it fails */
-			folio_unlock(folio);
-		return -EIO;
-	}
-	kaddr = kmap_local_folio(folio, 0);
 	while (offs < PAGE_SIZE) {
 		ext2_dirent *de = (ext2_dirent *)(kaddr + offs);
 		unsigned int left = chunk - (offs & (chunk - 1));
@@ -59,6 +58,40 @@ static int dir_read_folio(struct file *file, struct folio *folio)
 		offs += len;
 	}
 	kunmap_local(kaddr);
+}
+
+/* a read that completes later, in the system workqueue, as I/O does */
+struct disk_read {
+	struct work_struct work;
+	struct folio *folio;
+};
+
+static void disk_read_done(struct work_struct *work)
+{
+	struct disk_read *r = container_of(work, struct disk_read, work);
+
+	fill_dir_page(r->folio);
+	folio_mark_uptodate(r->folio);
+	folio_unlock(r->folio);
+	kfree(r);
+}
+
+static int dir_read_folio(struct file *file, struct folio *folio)
+{
+	if (disk_can_fail && kmapsim_pick(0, 3) == 0) {
+		if (!disk_keeps_lock)	/* read_folio() unlocks, even when it fails */
+			folio_unlock(folio);
+		return -EIO;
+	}
+	if (disk_async) {
+		struct disk_read *r = kmalloc(sizeof(*r), GFP_NOFS | __GFP_NOFAIL);
+
+		INIT_WORK(&r->work, disk_read_done);
+		r->folio = folio;
+		schedule_work(&r->work);
+		return 0;
+	}
+	fill_dir_page(folio);
 	folio_mark_uptodate(folio);
 	folio_unlock(folio);
 	return 0;
@@ -82,8 +115,10 @@ static void lookup(struct inode *dir, const char *name)
 #endif
 
 	if (IS_ERR(de)) {
-		/* not there, the disk failed, or the page cache could not allocate */
-		BUG_ON(PTR_ERR(de) != -ENOENT && PTR_ERR(de) != -EIO && PTR_ERR(de) != -ENOMEM);
+		/* not there, the disk failed, the page cache could not
+		 * allocate, or a fatal signal ended the wait for a read */
+		BUG_ON(PTR_ERR(de) != -ENOENT && PTR_ERR(de) != -EIO && PTR_ERR(de) != -ENOMEM &&
+		       PTR_ERR(de) != -EINTR);
 		return;
 	}
 	BUG_ON(de->name_len != 1 || de->name[0] != name[0] || !de->inode);
@@ -108,7 +143,7 @@ static int lookup_thread(void *data)
 	return 0;
 }
 
-static void directory(bool can_fail, bool keeps_lock, bool concurrent)
+static void directory(bool can_fail, bool keeps_lock, bool concurrent, bool async)
 {
 	struct lookup_work w;
 	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL | __GFP_NOFAIL);
@@ -120,6 +155,7 @@ static void directory(bool can_fail, bool keeps_lock, bool concurrent)
 
 	disk_can_fail = can_fail;
 	disk_keeps_lock = keeps_lock;
+	disk_async = async;
 	es->s_inodes_count = cpu_to_le32(64);
 	sbi->s_es = es;
 	sb->s_fs_info = sbi;
@@ -151,7 +187,8 @@ static void directory(bool can_fail, bool keeps_lock, bool concurrent)
 	kfree(sb);
 }
 
-KMAPSIM_SUBJECT(dir_lookup) { directory(false, false, false); }
-KMAPSIM_SUBJECT(dir_read_error) { directory(true, false, false); }
-KMAPSIM_SUBJECT(dir_read_error_keeps_lock) { directory(true, true, false); }
-KMAPSIM_SUBJECT(dir_lookup_concurrent) { directory(true, false, true); }
+KMAPSIM_SUBJECT(dir_lookup) { directory(false, false, false, false); }
+KMAPSIM_SUBJECT(dir_read_error) { directory(true, false, false, false); }
+KMAPSIM_SUBJECT(dir_read_error_keeps_lock) { directory(true, true, false, false); }
+KMAPSIM_SUBJECT(dir_lookup_concurrent) { directory(true, false, true, false); }
+KMAPSIM_SUBJECT(dir_read_async) { directory(true, false, true, true); }

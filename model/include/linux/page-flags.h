@@ -41,27 +41,35 @@ static inline unsigned long *__kmapsim_head_flags(const struct page *page)
 	return &((struct page *)((head & 1) ? head - 1 : (unsigned long)page))->flags;
 }
 
+/*
+ * The kernel's accessors: folio_set_X(), folio_clear_X(), the test-and-
+ * forms and SetPageX()/ClearPageX() are atomic bit operations on the flags
+ * word (set_bit() and friends), the __ forms plain ones for a folio nobody
+ * else can see yet. Atomic matters: another task's folio_unlock() clears
+ * PG_locked in the same word, and a plain read-modify-write around it
+ * (a lookup's folio_mark_accessed()) would set the lock again.
+ */
 #define KMAPSIM_PAGEFLAG(lname, uname, bit)					\
 static inline bool folio_test_##lname(const struct folio *folio)		\
-{ return (folio->flags & (bit)) != 0; }						\
+{ return (__atomic_load_n(&folio->flags, __ATOMIC_RELAXED) & (bit)) != 0; }	\
 static inline void folio_set_##lname(struct folio *folio)			\
-{ folio->flags |= (bit); }							\
+{ __atomic_fetch_or(&folio->flags, (bit), __ATOMIC_RELAXED); }			\
 static inline void folio_clear_##lname(struct folio *folio)			\
-{ folio->flags &= ~(bit); }							\
+{ __atomic_fetch_and(&folio->flags, ~(bit), __ATOMIC_RELAXED); }		\
 static inline void __folio_set_##lname(struct folio *folio)			\
 { folio->flags |= (bit); }							\
 static inline void __folio_clear_##lname(struct folio *folio)			\
 { folio->flags &= ~(bit); }							\
 static inline bool folio_test_set_##lname(struct folio *folio)			\
-{ bool old = folio_test_##lname(folio); folio->flags |= (bit); return old; }	\
+{ return (__atomic_fetch_or(&folio->flags, (bit), __ATOMIC_SEQ_CST) & (bit)) != 0; } \
 static inline bool folio_test_clear_##lname(struct folio *folio)		\
-{ bool old = folio_test_##lname(folio); folio->flags &= ~(bit); return old; }	\
+{ return (__atomic_fetch_and(&folio->flags, ~(bit), __ATOMIC_SEQ_CST) & (bit)) != 0; } \
 static inline int Page##uname(const struct page *page)				\
-{ return (*__kmapsim_head_flags(page) & (bit)) != 0; }				\
+{ return (__atomic_load_n(__kmapsim_head_flags(page), __ATOMIC_RELAXED) & (bit)) != 0; } \
 static inline void SetPage##uname(struct page *page)				\
-{ *__kmapsim_head_flags(page) |= (bit); }					\
+{ __atomic_fetch_or(__kmapsim_head_flags(page), (bit), __ATOMIC_RELAXED); }	\
 static inline void ClearPage##uname(struct page *page)				\
-{ *__kmapsim_head_flags(page) &= ~(bit); }
+{ __atomic_fetch_and(__kmapsim_head_flags(page), ~(bit), __ATOMIC_RELAXED); }
 
 KMAPSIM_PAGEFLAG(uptodate, Uptodate, KMAPSIM_PG_UPTODATE)
 KMAPSIM_PAGEFLAG(dirty, Dirty, KMAPSIM_PG_DIRTY)
