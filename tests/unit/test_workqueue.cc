@@ -132,4 +132,42 @@ TEST(Workqueue, ItemsRunInOrderAndPendingItemsAreNotQueuedTwice) {
   EXPECT_EQ(g_order[1], 2);
 }
 
+// A work item may free itself (the kernel's process_one_work() never
+// touches an item after its function), and one may queue itself again
+// from its own function; flush_work() waits for that second run too.
+struct self_freeing {
+  struct work_struct work;
+  int n;
+};
+int g_ran[3];
+
+TEST(Workqueue, WorkItemMayFreeItselfOrQueueItselfAgain) {
+  static struct work_struct again;
+  static int again_runs;
+  RunResult r = run("strict", +[] {
+    g_ran[0] = g_ran[1] = g_ran[2] = 0;
+    again_runs = 0;
+    for (int i = 0; i < 2; i++) {
+      auto *s = static_cast<struct self_freeing *>(kmalloc(sizeof(struct self_freeing), GFP_KERNEL | __GFP_NOFAIL));
+      s->n = i;
+      INIT_WORK(&s->work, +[](struct work_struct *w) {
+        struct self_freeing *s = container_of(w, struct self_freeing, work);
+        g_ran[s->n]++;
+        memset(s, 0x5a, sizeof(*s));  // what a reuse of the memory could write
+        kfree(s);
+      });
+      schedule_work(&s->work);
+    }
+    INIT_WORK(&again, +[](struct work_struct *w) {
+      if (++again_runs == 1) EXPECT_TRUE(schedule_work(w));
+    });
+    schedule_work(&again);
+    flush_work(&again);
+    EXPECT_EQ(again_runs, 2);
+  });
+  EXPECT_TRUE(Clean(r)) << r.report.text;
+  EXPECT_EQ(g_ran[0], 1);
+  EXPECT_EQ(g_ran[1], 1);
+}
+
 }  // namespace

@@ -10,7 +10,7 @@ typedef void (*work_func_t)(struct work_struct *work);
 
 struct work_struct {
 	work_func_t func;
-	unsigned long state;	/* model-private: pending / running */
+	unsigned long state;	/* model-private: pending */
 };
 
 #define INIT_WORK(w, f) do { (w)->func = (f); (w)->state = 0; } while (0)

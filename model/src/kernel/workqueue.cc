@@ -1,6 +1,9 @@
 // The system workqueue: one kworker task, created on first use, runs work
 // items in order. A work item is its own context: it must not use a local
-// mapping its submitter made, and must return holding none.
+// mapping its submitter made, and must return holding none. As in the
+// kernel, an item is no longer pending once its function starts, and the
+// function may queue it again or free it: the worker never touches the
+// item after the call (which item runs is the worker's own record).
 #include <linux/workqueue.h>
 
 #include "workqueue.h"
@@ -9,7 +12,7 @@
 
 namespace kmapsim {
 
-constexpr unsigned long kWorkPending = 1, kWorkRunning = 2;
+constexpr unsigned long kWorkPending = 1;
 
 bool Workqueue::schedule_work(struct work_struct *w) {
   if (w->state & kWorkPending) return false;
@@ -31,7 +34,8 @@ void Workqueue::worker_loop() {
     }
     struct work_struct *w = queue_.front();
     queue_.erase(queue_.begin());
-    w->state = kWorkRunning;
+    w->state &= ~kWorkPending;
+    running_ = w;
     m_.event(Ev::Note, 0, 0, "work item starts");
     // Subject code (torture mode: without the model lock).
     m_.executor().run_subject(nullptr, [](void *arg) { static_cast<struct work_struct *>(arg)->func(static_cast<struct work_struct *>(arg)); }, w);
@@ -44,9 +48,8 @@ void Workqueue::worker_loop() {
     if (t.preempt_count || t.irqs_off)
       m_.report(BugClass::SleepInAtomic, -1, -1, "work item returned with preempt_count %d%s", t.preempt_count, t.irqs_off ? " and interrupts off" : "");
     t.local_sections = 0;
-    if (w->state == kWorkRunning) w->state = 0;
-    else w->state &= ~kWorkRunning;
-    m_.wake(Wait::Work, w, true);
+    running_ = nullptr;
+    m_.wake(Wait::Work, w, true);  // the address only: the item may be gone
     m_.sched_point("worker_thread");
   }
 }
@@ -70,7 +73,7 @@ bool Workqueue::flush_work(struct work_struct *w) {
   m_.might_sleep("flush_work");
   m_.sched_point("flush_work");
   bool waited = false;
-  while (w->state) {
+  while ((w->state & kWorkPending) || running_ == w) {
     waited = true;
     m_.block(Wait::Work, w, "flush_work");
   }

@@ -25,12 +25,14 @@ class Workqueue {
   void reset() {
     queue_.clear();
     worker_ = -1;
+    running_ = nullptr;
   }
 
  private:
   Machine &m_;
   std::vector<struct work_struct *> queue_;
   int worker_ = -1;  // the kworker's task, -1 before the first item
+  struct work_struct *running_ = nullptr;  // the item whose function runs now
 };
 
 }  // namespace kmapsim
