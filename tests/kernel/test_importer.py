@@ -715,3 +715,23 @@ def test_a_body_whose_signature_is_not_the_trees_does_not_compile(tmp_path, monk
     assert unit.modelled == ["cache_flags"]
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode != 0 and "conflicting types for 'cache_flags'" in r.stderr
+
+
+def test_kbuild_defines_kernel_and_the_block_layer_is_configured(tmp_path):
+    """kbuild compiles with -D__KERNEL__ (jbd2.h includes buffer_head.h
+    only under it) and every highmem product has CONFIG_BLOCK (6.1's
+    buffer_head.h defines everything under it): both branches are the
+    kernel's, at import time and at compile time."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/bh.h": "#ifdef CONFIG_BLOCK\nstruct bh { int count; };\n"
+                              "static inline int bh_count(struct bh *b) { return b->count; }\n#endif\n",
+        "include/linux/jb.h": "#ifndef __KERNEL__\n#include \"compat.h\"\n#else\n#include <linux/bh.h>\n#endif\n",
+        "fs/jb/commit.c": "#include <linux/jb.h>\nint jb_sum(struct bh *b)\n{\n"
+                          "#ifdef __KERNEL__\n\treturn bh_count(b);\n#else\n\treturn not_the_kernel;\n#endif\n}\n",
+    })
+    unit = importer.import_files(tree, [("fs/jb/commit.c", ["jb_sum"])], "strict")
+    assert "struct bh { int count; };" in unit.text
+    # the function body's #ifdef is clang's: the unit's config header says __KERNEL__
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
