@@ -631,28 +631,43 @@ def _member_names(cur):
     parenthesis depth 0 in a brace that opens a struct or union body
     ("struct tag {", "union {"). The braces of an initializer ("= { .release
     = fn, }") and of an enum body ("X = RWH_X,") hold values, not members:
-    the names there are uses."""
+    the names there are uses.
+
+    A declarator names one member: a word after it ("void *ctx[]
+    CRYPTO_MINALIGN_ATTR;") is an attribute macro, a use. So is a word
+    standing alone as a whole member declaration (dcache.h's
+    "HASH_LEN_DECLARE;"), a macro that expands to members: a member
+    needs a type in front of its name."""
     out = set()
     kinds = []  # per open brace: True if it opens a struct/union body
     pd = 0
     width = False  # after a bit-field's ':'
+    named = False  # this declarator's name is already taken
     for j, t in enumerate(cur):
         if t.text == "{":
             kinds.append(_opens_tag_body(cur, j, ("struct", "union")))
+            named = False
         elif t.text == "}":
             if kinds:
                 kinds.pop()
+            named = False
         elif t.text == "(":
             pd += 1
             if kinds and kinds[-1] and pd == 1 and j + 2 < len(cur) and cur[j + 1].text == "*" \
                     and cur[j + 2].kind == "ident":
                 out.add(cur[j + 2].text)
+                named = True
         elif t.text == ")":
             pd -= 1
         elif kinds and kinds[-1] and pd == 0 and t.text in (";", ",", "[", ":"):
             # "unsigned int x : WIDTH;": the name before ':' is the member,
             # the width after it a value
-            if j > 0 and cur[j - 1].kind == "ident" and not width:
+            alone = j > 1 and cur[j - 2].text in ("{", ";")
+            if j > 0 and cur[j - 1].kind == "ident" and not width and not named and \
+                    not (t.text == ";" and alone):
                 out.add(cur[j - 1].text)
+                named = True
             width = t.text == ":"
+            if t.text in (";", ","):
+                named = False
     return out

@@ -623,3 +623,28 @@ def test_real_buffer_head_flag_functions():
     items = ctokens.split_items(text, "include/linux/buffer_head.h", importer.config_macros("strict"))
     names = {n for it in items if it.kind == "func" for n in it.names}
     assert {"set_buffer_dirty", "buffer_dirty", "test_clear_buffer_dirty", "buffer_uptodate"} <= names
+
+
+def test_a_macro_that_declares_members_is_a_use(tmp_path):
+    """dcache.h's struct qstr holds `HASH_LEN_DECLARE;`, a macro standing
+    for its members, and crypto.h's `void *__crt_ctx[]
+    CRYPTO_MINALIGN_ATTR;` has an attribute macro after its member's name:
+    neither word is a member, both macros come with the struct."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/qs.h": "#ifdef __LITTLE_ENDIAN\n #define PAIR_DECLARE u32 lo; u32 hi\n#else\n"
+                              " #define PAIR_DECLARE u32 hi; u32 lo\n#endif\n"
+                              "#define QS_ALIGN_ATTR __attribute__((__aligned__(8)))\n"
+                              "struct qs { union { struct { PAIR_DECLARE; }; u64 both; };\n"
+                              "\tunsigned int w : 3, v : 2; void *ctx[] QS_ALIGN_ATTR; };\n",
+        "fs/qs.c": "#include <linux/qs.h>\nu32 qs_lo(struct qs *q) { return q->lo + q->w; }\n",
+    })
+    qs = [it for it in ctokens.split_items(open(os.path.join(tree, "include/linux/qs.h")).read(), "qs.h",
+                                           importer.config_macros("strict"))
+          if "struct qs" in it.names][0]
+    assert {"PAIR_DECLARE", "QS_ALIGN_ATTR"} <= qs.uses
+    assert not {"ctx", "w", "v", "both"} & qs.uses
+    unit = importer.import_files(tree, [("fs/qs.c", ["qs_lo"])], "strict")
+    assert "u32 lo; u32 hi" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
