@@ -102,6 +102,16 @@ def config_macros(profile):
     # common.h first, as the profile header's #include reads it
     ctokens.split_items(open(os.path.join(MODEL_INCLUDE, "kmapsim", "config", "common.h")).read(), "common.h", macros)
     ctokens.split_items(open(path).read(), path, macros)
+    # kbuild compiles every kernel file with -D__KERNEL__, and headers shared
+    # with user space keep their kernel-only part under #ifdef __KERNEL__
+    # (linux/rculist.h is all of it). Only the importer's reading of the
+    # tree sees it: the unit itself is compiled among the C library's
+    # headers, some of which change under __KERNEL__ (linux/stat.h).
+    macros.setdefault("__KERNEL__", ctokens.Macro("__KERNEL__", None, "1", "", ""))
+    # the word size the unit is compiled with (kmapsim's linux/bits.h:
+    # BITS_PER_LONG is 64 on every profile, see docs/kernel-import.md), for
+    # `#if BITS_PER_LONG == 64` (linux/fs.h's MAX_LFS_FILESIZE)
+    ctokens.split_items(open(os.path.join(MODEL_INCLUDE, "linux", "bits.h")).read(), "linux/bits.h", macros)
     # the arch's asm/cacheflush.h says whether flush_dcache_page() does
     # anything, for `#if ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE` (net/sunrpc's
     # svc_flush_bvec()); kmapsim's linux/cacheflush.h derives it the same way

@@ -648,3 +648,20 @@ def test_a_macro_that_declares_members_is_a_use(tmp_path):
     assert "u32 lo; u32 hi" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_if_sees_the_kernel_build_and_the_word_size(tmp_path):
+    """kbuild's -D__KERNEL__ (linux/rculist.h is all under #ifdef
+    __KERNEL__) and kmapsim's BITS_PER_LONG (linux/fs.h's
+    MAX_LFS_FILESIZE is defined for 32 and 64 only) decide the tree's #ifs."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/walk.h": "#ifdef __KERNEL__\n#define walk_next(p) ((p) + 1)\n#endif\n"
+                                "#if BITS_PER_LONG == 32\n#define WALK_MAX 32L\n"
+                                "#elif BITS_PER_LONG == 64\n#define WALK_MAX 64L\n#endif\n",
+        "fs/walk.c": "#include <linux/walk.h>\nlong walk(long p) { return walk_next(p) + WALK_MAX; }\n",
+    })
+    unit = importer.import_files(tree, [("fs/walk.c", ["walk"])], "x86-32")
+    assert "#define walk_next(p)" in unit.text and "#define WALK_MAX 64L" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
