@@ -24,7 +24,8 @@
  *                       sees a torn pair (subject-bug: its BUG_ON)
  * helpers_ok checks the values of the small helpers imported code leans
  * on (byte order, 64-bit division, bit locks and searches, page flags,
- * delayed work): a wrong one fires its BUG_ON.
+ * delayed work, list splicing and moving, try_cmpxchg, member groups):
+ * a wrong one fires its BUG_ON.
  */
 #include <kmapsim/subject.h>
 #include <linux/rcupdate.h>
@@ -319,6 +320,76 @@ static_assert(sizeof(__le32) == 4);	/* the kernel's one-argument form */
 static_assert(sizeof(u64) == 8, "u64");
 static bool delayed_ran;
 
+/* linux/stddef.h's member helpers and types.h's bitmaps, as the tree's headers use them */
+struct grouped {
+	u8 head;
+	struct_group(body, u32 a; u16 b;);
+	DECLARE_BITMAP(map, 70);
+	DECLARE_FLEX_ARRAY(u8, tail);
+};
+static_assert(sizeof_field(struct grouped, map) == 2 * sizeof(long), "bitmap");
+/* the group is one struct over its members: b ends 6 bytes in, padding after it */
+static_assert(offsetof(struct grouped, a) == offsetof(struct grouped, body) &&
+	      offsetofend(struct grouped, b) == offsetof(struct grouped, body) + 6 &&
+	      sizeof_field(struct grouped, body) == 8, "group");
+static_assert(_AC(1, UL) << 63 != 0 && UL(1) == 1, "_AC");
+
+struct item {
+	int val;
+	struct list_head node;
+};
+
+/* the values of a list, in order, as one number: 1, 2, 3 is 123 */
+static int list_digits(struct list_head *head)
+{
+	struct item *it;
+	int n = 0;
+
+	list_for_each_entry(it, head, node)
+		n = n * 10 + it->val;
+	return n;
+}
+
+static void list_helpers(void)
+{
+	struct item items[5] = { { 1 }, { 2 }, { 3 }, { 4 }, { 5 } };
+	struct item *it, *tmp;
+	LIST_HEAD(a);
+	LIST_HEAD(b);
+	atomic_long_t v = ATOMIC_LONG_INIT(5);
+	long old = 4;
+	int i, n = 0;
+
+	for (i = 0; i < 3; i++)
+		list_add_tail(&items[i].node, &a);
+	list_add_tail(&items[3].node, &b);
+	list_add_tail(&items[4].node, &b);
+	list_splice_init(&a, &b);		/* a's entries first */
+	BUG_ON(!list_empty(&a) || list_digits(&b) != 12345 || list_count_nodes(&b) != 5);
+	list_move_tail(&items[0].node, &b);
+	list_move(&items[4].node, &b);
+	BUG_ON(list_digits(&b) != 52341 || !list_is_last(&items[0].node, &b) || !list_is_first(&items[4].node, &b));
+	it = &items[2];
+	list_for_each_entry_continue(it, &b, node)
+		n = n * 10 + it->val;
+	BUG_ON(n != 41);
+	list_splice_tail_init(&b, &a);
+	list_for_each_entry_safe_reverse(it, tmp, &a, node)
+		if (it->val % 2)
+			list_del(&it->node);
+	BUG_ON(list_digits(&a) != 24 || !list_empty(&b) || list_is_singular(&a));
+	list_del(&items[1].node);
+	BUG_ON(!list_is_singular(&a));
+
+	/* a failed try_cmpxchg stores nothing and hands back the value */
+	BUG_ON(atomic_long_try_cmpxchg(&v, &old, 9) || old != 5 || atomic_long_read(&v) != 5);
+	BUG_ON(!atomic_long_try_cmpxchg(&v, &old, 9) || atomic_long_read(&v) != 9);
+	barrier_data(&old);
+	BUG_ON(u64_to_user_ptr((u64)0x1000) != (void __user *)0x1000);
+	tmp = kvmalloc(sizeof(*tmp), GFP_KERNEL);
+	kvfree(tmp);
+}
+
 static void delayed_fn(struct work_struct *work)
 {
 	BUG_ON(to_delayed_work(work)->cpu != 7);
@@ -356,6 +427,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 			folio_put(folio);
 		}
 	}
+	list_helpers();
 	dwork.cpu = 7;
 	schedule_delayed_work(&dwork, HZ);
 	flush_delayed_work(&dwork);

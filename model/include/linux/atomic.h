@@ -115,6 +115,19 @@ static inline ctype pfx##_cmpxchg(atype *v, ctype old, ctype n)		\
 				      KMAPSIM_SHARED_PROGRESS,		\
 				      #pfx "_cmpxchg");			\
 	return cur;							\
+}									\
+/* cmpxchg that says whether it stored; on failure *old is the value */	\
+static inline bool pfx##_try_cmpxchg(atype *v, ctype *old, ctype n)	\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_READ,		\
+			      #pfx "_try_cmpxchg");			\
+	if (!__atomic_compare_exchange_n(&v->counter, old, n, false,	\
+					 __ATOMIC_SEQ_CST,		\
+					 __ATOMIC_SEQ_CST))		\
+		return false;						\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_PROGRESS,	\
+			      #pfx "_try_cmpxchg");			\
+	return true;							\
 }
 
 KMAPSIM_ATOMIC_OPS(atomic, atomic_t, int)

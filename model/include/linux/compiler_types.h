@@ -246,6 +246,11 @@
 #define __counted_by_be(member)
 #endif
 
+/* an integer type of the given machine mode: "enum e { ... } __mode(byte);" */
+#ifndef __mode
+#define __mode(x) __attribute__((__mode__(x)))
+#endif
+
 /* the statement a switch case falls through with */
 #if __has_attribute(__fallthrough__)
 #define fallthrough __attribute__((__fallthrough__))

@@ -28,6 +28,14 @@
 #define rounddown(x, y) ({ __typeof__(x) __rd_x = (x); __rd_x - (__rd_x % (y)); })
 #define DIV_ROUND_DOWN_ULL(ll, d) ({ unsigned long long _tmp = (ll); _tmp / (d); })
 #define DIV_ROUND_UP_ULL(ll, d) DIV_ROUND_DOWN_ULL((unsigned long long)(ll) + (d) - 1, (d))
+/* A user pointer an ioctl passes as a u64, which it must be (warns otherwise). */
+#define u64_to_user_ptr(x)						\
+	({								\
+		u64 __kmapsim_u64;					\
+		__typeof__(x) __kmapsim_arg;				\
+		(void)(&__kmapsim_u64 == &__kmapsim_arg);		\
+		(void __user *)(uintptr_t)(x);				\
+	})
 #define ALIGN(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 

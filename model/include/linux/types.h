@@ -15,6 +15,8 @@
 #endif
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/stddef.h>
+#include <linux/bits.h>	/* BITS_TO_LONGS() for DECLARE_BITMAP() */
 #ifndef __cplusplus
 #include <stdbool.h>
 #endif
@@ -48,6 +50,9 @@ typedef s64 ktime_t;
 typedef __int128 s128;
 typedef unsigned __int128 u128;
 #endif
+
+/* A bitmap of BITS bits, in longs as the bitmap and bitops helpers take it. */
+#define DECLARE_BITMAP(name, bits) unsigned long name[BITS_TO_LONGS(bits)]
 
 /* The atomic types live here, as in the kernel; <linux/atomic.h> has the operations. */
 typedef struct {
