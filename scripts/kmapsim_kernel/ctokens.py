@@ -220,9 +220,22 @@ def split_items(text, origin, macros, on_include=None):
                 items.append(_make_item(cur, text, origin, len(items), "func"))
                 cur = []
         elif t.text == ";" and depth == 0:
-            items.append(_make_item(cur, text, origin, len(items), "decl"))
+            items.append(_drop_macro_names(_make_item(cur, text, origin, len(items), "decl"), macros))
             cur = []
     return items
+
+
+def _drop_macro_names(it, macros):
+    """A word that is an object-like macro at this point is expanded by
+    cpp, never a declarator: "struct crypto_alg { ... }
+    CRYPTO_MINALIGN_ATTR;" (linux/crypto.h, dm-crypt.c) defines the type
+    and no variable of that name; the macro is a use."""
+    for n in list(it.names):
+        mac = macros.get(n)
+        if mac is not None and mac.params is None and " " not in n:
+            it.names.remove(n)
+            it.uses.add(n)
+    return it
 
 
 def _split_args(toks):

@@ -665,3 +665,19 @@ def test_if_sees_the_kernel_build_and_the_word_size(tmp_path):
     assert "#define walk_next(p)" in unit.text and "#define WALK_MAX 64L" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_an_attribute_macro_after_a_struct_body_is_no_variable(tmp_path):
+    """dm-crypt.c's `struct iv_benbi_private { ... } CRYPTO_MINALIGN_ATTR;`:
+    the word after the body is a macro linux/crypto.h defines, not a
+    variable of the file, so the macro comes from the header."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/algn.h": "#define ALGN_ATTR __attribute__((__aligned__(16)))\n",
+        "drivers/algn.c": "#include <linux/algn.h>\nstruct algn_ctx { int x; } ALGN_ATTR;\n"
+                          "int algn_x(struct algn_ctx *c) { return c->x; }\n",
+    })
+    unit = importer.import_files(tree, [("drivers/algn.c", ["algn_x"])], "strict")
+    assert "#define ALGN_ATTR" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
