@@ -93,7 +93,7 @@ class Item:
     declaration ('decl': prototype, extern, variable, type), a macro
     ('macro') or an #include ('include')."""
     __slots__ = ("kind", "names", "toks", "text", "origin", "index", "uses", "tags_used",
-                 "is_static", "is_proto", "body_start", "line", "macro")
+                 "is_static", "is_proto", "body_start", "line", "macro", "held")
 
     def __init__(self, kind, toks, text, origin, index, line):
         self.kind, self.toks, self.text, self.origin, self.index, self.line = kind, toks, text, origin, index, line
@@ -104,6 +104,7 @@ class Item:
         self.is_proto = False
         self.body_start = None
         self.macro = None
+        self.held = set()   # tags held by value through a macro's body (see _drop_macro_names)
 
     def __repr__(self):
         return "Item(%s %s %s:%d)" % (self.kind, self.names, self.origin, self.line)
@@ -229,13 +230,47 @@ def _drop_macro_names(it, macros):
     """A word that is an object-like macro at this point is expanded by
     cpp, never a declarator: "struct crypto_alg { ... }
     CRYPTO_MINALIGN_ATTR;" (linux/crypto.h, dm-crypt.c) defines the type
-    and no variable of that name; the macro is a use."""
+    and no variable of that name; the macro is a use. A macro whose body
+    is a brace-enclosed member list is a type's body: crypto/hash.h's
+    "struct hash_alg_common HASH_ALG_COMMON;" defines struct
+    hash_alg_common, and "struct HASH_ALG_COMMON;" inside struct shash_alg
+    is an anonymous struct member, not a tag. What such a body holds by
+    value is held by the item (it.held), for the order of definitions."""
+    def body_of(name):
+        mac = macros.get(name)
+        return mac.body.strip() if mac is not None and mac.params is None else None
+
+    for tag in list(it.tags_used):
+        kw, name = tag.split(" ", 1)
+        body = body_of(name)
+        if body is not None and kw != "enum":
+            it.tags_used.discard(tag)
+            it.uses.add(name)
+            if body.startswith("{"):
+                _hold_body(it, body)
     for n in list(it.names):
-        mac = macros.get(n)
-        if mac is not None and mac.params is None and " " not in n:
-            it.names.remove(n)
-            it.uses.add(n)
+        body = body_of(n)
+        if body is None or " " in n:
+            continue
+        it.names.remove(n)
+        it.uses.add(n)
+        t = [x.text for x in it.toks]
+        if body.startswith("{") and len(t) == 4 and t[0] in ("struct", "union") and t[2] == n and t[3] == ";":
+            it.names.append(t[0] + " " + t[1])
+            _hold_body(it, body)
     return it
+
+
+def _hold_body(it, body):
+    """The tags a member list (a macro's body) names: used by the item,
+    and held by value unless only pointed to."""
+    toks = tokenize_expr(body)
+    for j in range(len(toks) - 2):
+        if toks[j].text in ("struct", "union", "enum") and toks[j + 1].kind == "ident":
+            tag = toks[j].text + " " + toks[j + 1].text
+            it.tags_used.add(tag)
+            if toks[j + 2].text != "*":
+                it.held.add(tag)
 
 
 def _split_args(toks):
@@ -309,7 +344,7 @@ _ATTRS = {"__attribute__", "__printf", "__scanf", "__aligned", "__section", "__a
           "__refdata", "__init", "__exit", "__meminit", "__ref", "__cold", "__hot", "__pure", "__noreturn",
           "__always_unused", "__always_inline", "noinline", "noinline_for_stack", "notrace", "noinstr",
           "__sched", "__cpuidle", "__kprobes", "__flatten", "__visible", "__latent_entropy", "__data_racy",
-          "__attribute_const__"}
+          "__attribute_const__", "__compiletime_error", "__compiletime_warning"}
 _KEYWORDS = {"if", "while", "for", "switch", "return", "sizeof", "typeof", "__typeof__",
              "_Static_assert", "static_assert", "__builtin_offsetof", "offsetof",
              "struct", "union", "enum", "_Alignof", "__alignof__", "do", "else", "case", "goto"}

@@ -423,7 +423,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         # cycles (struct super_block -> quota_info -> ... -> super_block)
         # that could put it before one it holds
         tags = sorted(it.tags_used) if it.kind in ("func", "macro") else \
-            [t for t in sorted(it.tags_used) if _by_value(it, t)]
+            [t for t in sorted(it.tags_used) if _by_value(it, t) or t in it.held]
         for u in sorted(it.uses) + tags:
             dep = name_to_hdr.get(u) or file_protos.get(u)
             if dep is not None and dep is not it:
@@ -557,7 +557,7 @@ def _deps(it, work, tag_work, fwd_tags):
         else:
             # a member of a type: its definition is needed unless only
             # pointers to it are used
-            if _by_value(it, tag):
+            if _by_value(it, tag) or tag in it.held:
                 tag_work.append(tag)
     if it.kind == "macro":
         # struct tags named in a macro body

@@ -681,3 +681,34 @@ def test_an_attribute_macro_after_a_struct_body_is_no_variable(tmp_path):
     assert "#define ALGN_ATTR" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_struct_body_from_a_macro(tmp_path):
+    """crypto/hash.h writes struct hash_alg_common's members once, in a
+    macro, and uses them twice: `struct hash_alg_common HASH_ALG_COMMON;`
+    defines the type, `struct HASH_ALG_COMMON;` in struct shash_alg is an
+    anonymous member. What the body holds by value comes first."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/alg.h": "struct alg_base { int prio; };\n"
+                               "#define ALG_COMMON {\t\\\n\tunsigned int size;\t\\\n\tstruct alg_base base;\t\\\n}\n"
+                               "struct alg_common ALG_COMMON;\n"
+                               "struct alg_full { int extra; union { struct ALG_COMMON; struct alg_common common; }; };\n"
+                               "#undef ALG_COMMON\n",
+        "crypto/alg.c": "#include <linux/alg.h>\n"
+                        "int alg_prio(struct alg_full *a) { return a->base.prio + a->common.size; }\n",
+    })
+    unit = importer.import_files(tree, [("crypto/alg.c", ["alg_prio"])], "strict")
+    text = unit.text
+    assert text.index("struct alg_base {") < text.index("struct alg_common ALG_COMMON;") < \
+        text.index("struct alg_full {")
+    assert "struct ALG_COMMON;\n" not in text.split("#line")[0]   # no such tag declared
+    r = compile_unit(tmp_path, text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_function_declared_with_a_compile_time_error(tmp_path):
+    """linux/thread_info.h declares `extern void __compiletime_error("...")
+    __bad_copy_from(void);`: the attribute is not the declared name."""
+    items = ctokens.split_items('extern void __compiletime_error("too small") __bad_copy_from(void);\n', "t.h", {})
+    assert items[0].names == ["__bad_copy_from"] and items[0].is_proto
