@@ -83,7 +83,8 @@ def _header_candidates(tree, inc, including=None):
         local = os.path.normpath(os.path.join(tree, os.path.dirname(including), path))
         if local.startswith(os.path.join(os.path.normpath(tree), "")) and os.path.isfile(local):
             return [local]
-    if not (path.startswith("linux/") or path.startswith("uapi/linux/") or path.startswith("crypto/")) \
+    if not (path.startswith("linux/") or path.startswith("uapi/linux/") or path.startswith("crypto/")
+            or path.startswith("net/")) \
             or path in MODEL_OWNED \
             or path.startswith("linux/sched/"):
         return []
@@ -160,26 +161,42 @@ class Index:
         self.order = 0
 
     def add_file(self, path, rel):
-        if path in self.seen or not os.path.exists(path):
-            return
-        self.seen.add(path)
-        text = open(path, errors="replace").read()
-        pending = []
-        items = ctokens.split_items(text, rel, self.macros, on_include=pending.append)
-        # follow includes where they appear, as cpp would, so macros defined
-        # by an included header are known to the #ifs after it
-        for it in items:
-            if it.kind == "include":
-                inc = re.sub(r"^#\s*include\s*", "", it.text).strip()
-                for cand in _header_candidates(self.tree, inc, rel):
-                    if os.path.exists(cand):
-                        self.add_file(cand, os.path.relpath(cand, self.tree))
-                        break
-                continue
+        for it in self._read(path, rel):
             self.order += 1
             it.index = self.order
             for n in it.names:
                 self.by_name.setdefault(n, []).append(it)
+
+    def _read(self, path, rel):
+        """The items of a header and of what it includes, in the order cpp
+        reads them. An #include is followed where it appears, while the
+        file is being read, as cpp does: the macros it defines are known to
+        the #ifs after it (uapi/linux/in.h's `#if __UAPI_DEF_IN_ADDR`, which
+        linux/libc-compat.h, included above it, defines)."""
+        if path in self.seen or not os.path.exists(path):
+            return []
+        self.seen.add(path)
+        text = open(path, errors="replace").read()
+        included = []   # per #include line read, the items it brought
+
+        def follow(inc):
+            got = []
+            for cand in _header_candidates(self.tree, inc.strip(), rel):
+                if os.path.exists(cand):
+                    got = self._read(cand, os.path.relpath(cand, self.tree))
+                    break
+            included.append(got)
+
+        items = ctokens.split_items(text, rel, self.macros, on_include=follow)
+        out = []
+        nth = 0
+        for it in items:
+            if it.kind == "include":
+                out.extend(included[nth])
+                nth += 1
+            else:
+                out.append(it)
+        return out
 
 
 def tree_version(tree):

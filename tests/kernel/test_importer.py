@@ -712,3 +712,23 @@ def test_a_function_declared_with_a_compile_time_error(tmp_path):
     __bad_copy_from(void);`: the attribute is not the declared name."""
     items = ctokens.split_items('extern void __compiletime_error("too small") __bad_copy_from(void);\n', "t.h", {})
     assert items[0].names == ["__bad_copy_from"] and items[0].is_proto
+
+
+def test_an_include_is_read_where_it_stands(tmp_path):
+    """uapi/linux/in.h tests `#if __UAPI_DEF_IN_ADDR` after including
+    linux/libc-compat.h, which defines it: the included header is read at
+    its #include, before the rest of the file. include/net/ headers
+    (net/netmem.h, which linux/skbuff.h includes) are the tree's too."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/uapi/linux/compat_defs.h": "#ifndef __UAPI_DEF_ADDR\n#define __UAPI_DEF_ADDR 1\n#endif\n",
+        "include/uapi/linux/addr.h": "#include <linux/compat_defs.h>\n#include <net/ref.h>\n"
+                                     "#if __UAPI_DEF_ADDR\nstruct addr { unsigned int a; };\n#endif\n",
+        "include/net/ref.h": "typedef unsigned long addr_ref;\n",
+        "net/addr.c": "#include <uapi/linux/addr.h>\n"
+                      "unsigned int addr_of(struct addr *p, addr_ref r) { return p->a + r; }\n",
+    })
+    unit = importer.import_files(tree, [("net/addr.c", ["addr_of"])], "strict", extra_tags=["struct addr"])
+    assert "struct addr {" in unit.text and "typedef unsigned long addr_ref;" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
