@@ -36,6 +36,7 @@
 #include <linux/math64.h>
 #include <asm/byteorder.h>
 #include <linux/seqlock.h>
+#include <linux/cache.h>
 
 struct obj {
 	int val;
@@ -334,6 +335,21 @@ static_assert(offsetof(struct grouped, a) == offsetof(struct grouped, body) &&
 	      sizeof_field(struct grouped, body) == 8, "group");
 static_assert(_AC(1, UL) << 63 != 0 && UL(1) == 1, "_AC");
 
+/* linux/cache.h's group markers take no room and bound their members */
+struct hot_cold {
+	__cacheline_group_begin(hot);
+	int a;
+	long b;
+	__cacheline_group_end(hot);
+	int cold;
+};
+static_assert(sizeof(struct hot_cold) == 24, "markers");
+static void hot_cold_layout(void)
+{
+	CACHELINE_ASSERT_GROUP_MEMBER(struct hot_cold, hot, b);
+	CACHELINE_ASSERT_GROUP_SIZE(struct hot_cold, hot, 16);
+}
+
 struct item {
 	int val;
 	struct list_head node;
@@ -428,6 +444,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 		}
 	}
 	list_helpers();
+	hot_cold_layout();
 	dwork.cpu = 7;
 	schedule_delayed_work(&dwork, HZ);
 	flush_delayed_work(&dwork);
