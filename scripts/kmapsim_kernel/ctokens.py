@@ -218,12 +218,45 @@ def split_items(text, origin, macros, on_include=None):
         elif t.text in ("}", ")", "]"):
             depth -= 1
             if depth == 0 and t.text == "}" and _is_function(cur):
-                items.append(_make_item(cur, text, origin, len(items), "func"))
+                items.append(_pasted_uses(_renamed(_make_item(cur, text, origin, len(items), "func"), macros),
+                                          macros))
                 cur = []
         elif t.text == ";" and depth == 0:
-            items.append(_drop_macro_names(_make_item(cur, text, origin, len(items), "decl"), macros))
+            items.append(_pasted_uses(_drop_macro_names(_make_item(cur, text, origin, len(items), "decl"), macros),
+                                      macros))
             cur = []
     return items
+
+
+def _renamed(it, macros):
+    """A function whose name is an object-like macro for another word is
+    that word's definition (fs/hfsplus/bnode.c defines hfs_bnode_find(),
+    which hfsplus_fs.h makes hfsplus_bnode_find()); it keeps the name it
+    is written with, by which it is asked for."""
+    for n in list(it.names):
+        mac = macros.get(n)
+        if mac is not None and mac.params is None and re.match(r"^[A-Za-z_]\w*$", mac.body.strip()):
+            it.names.append(mac.body.strip())
+            it.uses.add(n)
+    return it
+
+
+def _pasted_uses(it, macros):
+    """Names an item uses only through a macro that pastes them together
+    from its arguments: hfs's `hfs_dbg(BNODE_MOD, ...)` tests
+    `DBG_##flg`, so the item uses DBG_BNODE_MOD (fs/hfs/hfs_fs.h)."""
+    toks = it.toks
+    for j, t in enumerate(toks):
+        mac = macros.get(t.text) if t.kind == "ident" else None
+        if mac is None or mac.params is None or "##" not in mac.body or \
+                j + 1 >= len(toks) or toks[j + 1].text != "(":
+            continue
+        end = _matching(toks, j + 1)
+        if end >= len(toks):
+            continue
+        _, pasted = _substitute(toks[j:end + 1], mac)
+        it.uses |= {n for n in pasted if re.match(r"^[A-Za-z_]\w*$", n)}
+    return it
 
 
 def _drop_macro_names(it, macros):
@@ -254,6 +287,11 @@ def _drop_macro_names(it, macros):
             continue
         it.names.remove(n)
         it.uses.add(n)
+        if it.is_proto and re.match(r"^[A-Za-z_]\w*$", body):
+            # hfsplus_fs.h's "#define hfs_bnode_find hfsplus_bnode_find"
+            # before its prototype: cpp declares hfsplus_bnode_find()
+            it.names.append(body)
+            continue
         t = [x.text for x in it.toks]
         if body.startswith("{") and len(t) == 4 and t[0] in ("struct", "union") and t[2] == n and t[3] == ";":
             it.names.append(t[0] + " " + t[1])
@@ -295,15 +333,18 @@ def _defines_things(mac):
     """A function-like macro whose body defines functions or types, used at
     file scope: fs/buffer_head.h's BUFFER_FNS(Dirty, dirty), nilfs2's
     NILFS_CHECKPOINT_FNS(), bcachefs's BITMASK() (a body with braces)."""
-    return mac is not None and mac.params is not None and "{" in mac.body and mac.body.rstrip().endswith("}")
+    if mac is None or mac.params is None:
+        return False
+    body = mac.body.rstrip()
+    # a body with braces, or prototypes (btrfs's DECLARE_BTRFS_SETGET_BITS(8)
+    # declares btrfs_get_8() and friends, invoked with no ';' after it)
+    return ("{" in body and body.endswith("}")) or ("(" in body and body.endswith(";"))
 
 
-def _expand_definitions(call, macros, origin, index):
-    """The items a file-scope invocation of such a macro defines: its body
-    with the arguments substituted (# and ## applied, as cpp does), split
-    into items again, so set_buffer_dirty() is found by its name. Each item
-    carries the invocation's line."""
-    mac = macros[call[0].text]
+def _substitute(call, mac):
+    """The text of a macro call (the name, '(', the arguments, ')') with
+    the arguments substituted into the body, # and ## applied as cpp does;
+    and the words ## made."""
     args = _split_args(call[2:-1])
     params = list(mac.params)
     variadic = bool(params) and params[-1] == "..."
@@ -322,7 +363,17 @@ def _expand_definitions(call, macros, origin, index):
             continue
         out.append(text_of.get(t.text, t.text) if t.kind == "ident" else t.text)
         i += 1
+    pasted = set(m.group(0) for m in re.finditer(r"[\w]*(?:\s*##\s*[\w]*)+", " ".join(out)) if "##" in m.group(0))
     expanded = re.sub(r"\s*##\s*", "", " ".join(out))
+    return expanded, {re.sub(r"\s*##\s*", "", p) for p in pasted}
+
+
+def _expand_definitions(call, macros, origin, index):
+    """The items a file-scope invocation of such a macro defines: its body
+    with the arguments substituted (# and ## applied, as cpp does), split
+    into items again, so set_buffer_dirty() is found by its name. Each item
+    carries the invocation's line."""
+    expanded, _ = _substitute(call, macros[call[0].text])
     items = []
     for it in split_items(expanded, origin, macros):
         if it.kind in ("func", "decl"):

@@ -732,3 +732,29 @@ def test_an_include_is_read_where_it_stands(tmp_path):
     assert "struct addr {" in unit.text and "typedef unsigned long addr_ref;" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_names_made_by_macros(tmp_path):
+    """Three ways a macro makes the name the code needs: hfs_dbg(BNODE_MOD,
+    ...) tests DBG_##flg (DBG_BNODE_MOD, fs/hfs/hfs_fs.h);
+    DECLARE_BTRFS_SETGET_BITS(32) declares btrfs_get_32() (its body is
+    prototypes, with no ';' after the call); hfsplus_fs.h's `#define
+    hfs_bnode_find hfsplus_bnode_find` renames the prototype and the
+    function, which is still asked for as hfs_bnode_find."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/hx/hx.h": "#define DBG_MOD 0x2\n#define DBG_MASK 0\n"
+                      "#define hx_dbg(flg, fmt, ...) do { if (DBG_##flg & DBG_MASK) pr_info(fmt, ##__VA_ARGS__); } while (0)\n"
+                      "#define DECLARE_GET(bits) \\\nu##bits hx_get_##bits(const void *p);\n"
+                      "DECLARE_GET(16)\nDECLARE_GET(32)\n"
+                      "#define hx_find hxplus_find\n#define hx_peek hxplus_peek\n"
+                      "int hx_find(int n);\n",
+        "fs/hx/hx.c": '#include "hx.h"\n'
+                      "int hx_peek(const void *p, int n)\n{\n\thx_dbg(MOD, \"peek %d\\n\", n);\n"
+                      "\treturn hx_get_32(p) + hx_find(n);\n}\n",
+    })
+    unit = importer.import_files(tree, [("fs/hx/hx.c", ["hx_peek"])], "strict")
+    assert "#define DBG_MOD" in unit.text
+    assert sorted(unit.traps) == ["hx_get_32", "hxplus_find"]
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
