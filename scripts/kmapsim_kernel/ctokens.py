@@ -374,8 +374,14 @@ def _expand_definitions(call, macros, origin, index):
     into items again, so set_buffer_dirty() is found by its name. Each item
     carries the invocation's line."""
     expanded, _ = _substitute(call, macros[call[0].text])
+    got = split_items(expanded, origin, macros)
+    end = got[-1].toks[-1].end if got and got[-1].toks else 0
+    if expanded[end:].strip():
+        # a type's body with the ';' after the call (erofs's
+        # "__Z_EROFS_BVSET(z_erofs_bvset,);" defines struct z_erofs_bvset)
+        got = split_items(expanded + " ;", origin, macros)
     items = []
-    for it in split_items(expanded, origin, macros):
+    for it in got:
         if it.kind in ("func", "decl"):
             it.line = call[0].line
             it.index = index + len(items)

@@ -122,6 +122,49 @@ def config_macros(profile):
     return macros
 
 
+_KBUILD_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)-(?:\$\((CONFIG_\w+)\)|y|objs)\s*[:+]?=\s*(.*)$")
+
+
+def kbuild_gates(tree, relfile):
+    """The CONFIG_ symbols kbuild builds relfile under, from the Makefiles
+    of its directory and of each directory above it (the tree's top
+    Makefile aside): fs/erofs/zdata.c is in `erofs-$(CONFIG_EROFS_FS_ZIP)`,
+    erofs.o in `obj-$(CONFIG_EROFS_FS)`. A kernel that compiles the file
+    has each of them on, so the import does too: its #ifs, and those of
+    the subsystem's headers, take the branch that kernel takes (erofs's
+    internal.h declares the decompressor's helpers under
+    CONFIG_EROFS_FS_ZIP)."""
+    gates = []
+    d, base = os.path.split(relfile)
+    if not base.endswith(".c"):
+        return gates
+    target = base[:-2] + ".o"
+    while d:
+        lines = []
+        for name in ("Makefile", "Kbuild"):
+            path = os.path.join(tree, d, name)
+            if os.path.isfile(path):
+                lines = open(path, errors="replace").read().replace("\\\n", " ").splitlines()
+                break
+        seen = set()
+        while target not in seen:   # a composite object (zram-y := zram_drv.o) is built as zram.o
+            seen.add(target)
+            composite = None
+            for line in lines:
+                m = _KBUILD_LINE.match(line.split("#", 1)[0])
+                if not m or target not in m.group(3).split():
+                    continue
+                if m.group(2) and m.group(2) not in gates:
+                    gates.append(m.group(2))
+                if m.group(1) not in ("obj", "lib", "core", "subdir", "always", "targets", "extra"):
+                    composite = m.group(1) + ".o"
+            if composite is None:
+                break
+            target = composite
+        d, target = os.path.dirname(d), os.path.basename(d) + "/"
+    return gates
+
+
 _known_cache = {}
 
 
@@ -280,6 +323,11 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     """wanted: [(file, [function...])], the first file first. A name several
     files define is taken from the first that does."""
     macros = config_macros(profile)
+    gates = []
+    for relfile, _ in wanted:
+        gates += [g for g in kbuild_gates(tree, relfile) if g not in macros and g not in gates]
+    for g in gates:
+        macros[g] = ctokens.Macro(g, None, "1", "", "")
     idx = Index(tree, macros)
     texts = []
     for relfile, _ in wanted:
@@ -481,6 +529,11 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
                " * Kernel text is read from the tree at check time and never stored in kmapsim. */"
                % (", ".join(f for f, _ in wanted), tree, profile))
     out.append("#include <kmapsim/config/%s.h>" % profile)
+    if gates:
+        # the kbuild gates of the imported files (kbuild_gates()): on in
+        # any kernel that builds them, for the #ifs inside the bodies too
+        out.append("/* kbuild builds %s only with these on */" % ", ".join(f for f, _ in wanted))
+        out.extend("#define %s 1" % g for g in gates)
     out.append("#define KERNEL_VERSION(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))")
     out.append("#define LINUX_VERSION_CODE KERNEL_VERSION(%d, %d, %d)" % tree_version(tree))
     out.append("#include <kmapsim/kernel.h>")

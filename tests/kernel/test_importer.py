@@ -758,3 +758,27 @@ def test_names_made_by_macros(tmp_path):
     assert sorted(unit.traps) == ["hx_get_32", "hxplus_find"]
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_file_kbuild_builds_under_a_config_sees_it_on(tmp_path):
+    """fs/erofs/zdata.c is built only with CONFIG_EROFS_FS_ZIP (its
+    Makefile's `erofs-$(CONFIG_EROFS_FS_ZIP) += ... zdata.o`), and erofs.o
+    only with CONFIG_EROFS_FS (fs/Makefile): the import has both on, its
+    unit too; and "__Z_EROFS_BVSET(z_erofs_bvset,);", a struct's body
+    from a macro with the ';' after the call, defines the struct."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/Makefile": "obj-$(CONFIG_ZZ_FS)\t\t+= zz/\n",
+        "fs/zz/Makefile": "obj-$(CONFIG_ZZ_FS) += zz.o\nzz-objs := super.o\n"
+                          "zz-$(CONFIG_ZZ_FS_ZIP) += \\\n\tdecomp.o zdata.o\n",
+        "fs/zz/internal.h": "#ifdef CONFIG_ZZ_FS_ZIP\nint zz_gbuf(int n);\n#endif\n"
+                            "#define ZZ_SET(name, total) \\\nstruct name { \\\n\tint nr; \\\n\tint vec[total]; \\\n}\n",
+        "fs/zz/zdata.c": '#include "internal.h"\nZZ_SET(zz_set, 4);\n'
+                         "int zz_first(struct zz_set *s)\n{\n#ifdef CONFIG_ZZ_FS\n\treturn s->vec[0] + zz_gbuf(s->nr);\n"
+                         "#else\n\treturn missing;\n#endif\n}\n",
+    })
+    assert importer.kbuild_gates(tree, "fs/zz/zdata.c") == ["CONFIG_ZZ_FS_ZIP", "CONFIG_ZZ_FS"]
+    unit = importer.import_files(tree, [("fs/zz/zdata.c", ["zz_first"])], "strict")
+    assert unit.traps == ["zz_gbuf"] and "#define CONFIG_ZZ_FS 1" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
