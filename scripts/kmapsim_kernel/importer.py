@@ -641,6 +641,12 @@ def _deps(it, work, tag_work, fwd_tags):
 def _by_value(it, tag):
     kw, name = tag.split(" ", 1)
     toks = it.toks
+    texts = [t.text for t in toks]
+    if texts and texts[0] == "typedef" and "{" not in texts and "[" not in texts and kw != "enum":
+        # "typedef struct transaction_s transaction_t;" names a type that
+        # may stay incomplete: the typedef needs no definition before it
+        # (linux/journal-head.h's, which struct journal_s then uses)
+        return False
     for j in range(len(toks) - 2):
         if toks[j].text == kw and toks[j + 1].text == name:
             nxt = toks[j + 2].text

@@ -782,3 +782,24 @@ def test_a_file_kbuild_builds_under_a_config_sees_it_on(tmp_path):
     assert unit.traps == ["zz_gbuf"] and "#define CONFIG_ZZ_FS 1" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_typedef_of_a_struct_needs_no_definition_first(tmp_path):
+    """linux/journal-head.h's `typedef struct transaction_s transaction_t;`
+    names a type the definition of struct journal_s then uses while struct
+    transaction_s points back at the journal: the typedef comes first,
+    without pulling struct transaction_s in ahead of it."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/jh.h": "typedef struct txn_s txn_t;\n",
+        "include/linux/jrnl.h": "#include <linux/jh.h>\ntypedef struct jrnl_s jrnl_t;\n"
+                                "struct txn_s { jrnl_t *t_journal; int t_tid; };\n"
+                                "struct jrnl_s { txn_t *j_running; int j_flags; };\n",
+        "fs/jr.c": "#include <linux/jrnl.h>\nint jr_tid(jrnl_t *j) { return j->j_running->t_tid + j->j_flags; }\n",
+    })
+    unit = importer.import_files(tree, [("fs/jr.c", ["jr_tid"])], "strict",
+                                 extra_tags=["struct jrnl_s", "struct txn_s"])
+    text = unit.text
+    assert text.index("typedef struct txn_s txn_t;") < text.index("struct jrnl_s {")
+    r = compile_unit(tmp_path, text)
+    assert r.returncode == 0, r.stderr
