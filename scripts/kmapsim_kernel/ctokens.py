@@ -222,10 +222,43 @@ def split_items(text, origin, macros, on_include=None):
                                           macros))
                 cur = []
         elif t.text == ";" and depth == 0:
-            items.append(_pasted_uses(_drop_macro_names(_make_item(cur, text, origin, len(items), "decl"), macros),
-                                      macros))
+            items.append(_macro_enumerators(_pasted_uses(
+                _drop_macro_names(_make_item(cur, text, origin, len(items), "decl"), macros), macros), macros))
             cur = []
     return items
+
+
+def _macro_enumerators(it, macros):
+    """Enumerators a macro call in an enum's body writes: btrfs's
+    `enum { ENUM_BIT(EXTENT_LOCKED), ... }` (fs/btrfs/misc.h's ENUM_BIT()
+    pastes __EXTENT_LOCKED_BIT, EXTENT_LOCKED and __EXTENT_LOCKED_SEQ):
+    the item defines them, and uses the macro."""
+    toks = it.toks
+    for j, t in enumerate(toks):
+        if t.text != "enum" or _tag_with_body(toks, j)[1] is None:
+            continue
+        brace = _tag_with_body(toks, j)[1]
+        close = _matching(toks, brace)
+        k = brace + 1
+        while k < close:
+            a = toks[k]
+            mac = macros.get(a.text) if a.kind == "ident" else None
+            if toks[k - 1].text in ("{", ",") and mac is not None and mac.params is not None and \
+                    k + 1 < close and toks[k + 1].text == "(":
+                end = _matching(toks, k + 1)
+                expanded, _ = _substitute(toks[k:end + 1], mac)
+                for part in _split_args(tokenize_expr(expanded)):
+                    if part and part[0].kind == "ident" and part[0].text not in it.names:
+                        it.names.append(part[0].text)
+                if a.text in it.names:
+                    it.names.remove(a.text)
+                it.uses.add(a.text)
+                k = end
+            elif a.text in ("(", "[", "{"):
+                k = _matching(toks, k)
+            k += 1
+        break
+    return it
 
 
 def _renamed(it, macros):

@@ -803,3 +803,20 @@ def test_a_typedef_of_a_struct_needs_no_definition_first(tmp_path):
     assert text.index("typedef struct txn_s txn_t;") < text.index("struct jrnl_s {")
     r = compile_unit(tmp_path, text)
     assert r.returncode == 0, r.stderr
+
+
+def test_enumerators_a_macro_writes(tmp_path):
+    """fs/btrfs/extent-io-tree.h's `enum { ENUM_BIT(EXTENT_LOCKED), ... }`:
+    misc.h's ENUM_BIT() pastes three enumerators per call; the enum
+    defines EXTENT_LOCKED and comes with its macro."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/bt/misc.h": "#define ENUM_BIT(name) \\\n\t__ ## name ## _BIT, \\\n\tname = (1U << __ ## name ## _BIT), \\\n"
+                        "\t__ ## name ## _SEQ = __ ## name ## _BIT\n",
+        "fs/bt/tree.h": '#include "misc.h"\nenum {\n\tENUM_BIT(EXT_DIRTY),\n\tENUM_BIT(EXT_LOCKED),\n};\n',
+        "fs/bt/tree.c": '#include "tree.h"\nint bt_locked(unsigned int bits) { return bits & EXT_LOCKED; }\n',
+    })
+    unit = importer.import_files(tree, [("fs/bt/tree.c", ["bt_locked"])], "strict")
+    assert "ENUM_BIT(EXT_LOCKED)" in unit.text and "#define ENUM_BIT" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
