@@ -84,7 +84,7 @@ def _header_candidates(tree, inc, including=None):
         if local.startswith(os.path.join(os.path.normpath(tree), "")) and os.path.isfile(local):
             return [local]
     if not (path.startswith("linux/") or path.startswith("uapi/linux/") or path.startswith("crypto/")
-            or path.startswith("net/")) \
+            or path.startswith("net/") or path.startswith("trace/events/")) \
             or path in MODEL_OWNED \
             or path.startswith("linux/sched/"):
         return []
@@ -231,13 +231,18 @@ class Index:
             included.append(got)
 
         items = ctokens.split_items(text, rel, self.macros, on_include=follow)
+        # a tracepoint header's TRACE_EVENT()s are not read (its calls are
+        # off, see import_files), but what it includes is the kernel's
+        # (trace/events/block.h brings linux/blktrace_api.h, whose
+        # blk_add_trace_msg() drivers/md calls)
+        own = not rel.startswith("include/trace/")
         out = []
         nth = 0
         for it in items:
             if it.kind == "include":
                 out.extend(included[nth])
                 nth += 1
-            else:
+            elif own:
                 out.append(it)
         return out
 

@@ -820,3 +820,21 @@ def test_enumerators_a_macro_writes(tmp_path):
     assert "ENUM_BIT(EXT_LOCKED)" in unit.text and "#define ENUM_BIT" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_tracepoint_header_brings_its_includes(tmp_path):
+    """drivers/md/md-bitmap.c gets linux/blktrace_api.h (blk_add_trace_msg)
+    only through trace/events/block.h: its includes are followed, its
+    TRACE_EVENT()s are not read and its trace_*() calls stay off."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/trace/events/blk.h": "#include <linux/blkmsg.h>\n"
+                                      "TRACE_EVENT(blk_thing, TP_PROTO(int x), TP_ARGS(x));\n",
+        "include/linux/blkmsg.h": "#define blk_msg(q, fmt, ...) do { } while (0)\n",
+        "drivers/md/bm.c": "#include <trace/events/blk.h>\n"
+                           "int bm_work(int q)\n{\n\tblk_msg(q, \"work\");\n\ttrace_blk_thing(q);\n\treturn q;\n}\n",
+    })
+    unit = importer.import_files(tree, [("drivers/md/bm.c", ["bm_work"])], "strict")
+    assert "#define blk_msg(" in unit.text and "TRACE_EVENT" not in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
