@@ -406,6 +406,19 @@ static void list_helpers(void)
 	kvfree(tmp);
 }
 
+/* strscpy(): the length copied, or -E2BIG with dst cut and terminated */
+static void string_helpers(void)
+{
+	char small[4], big[8];
+
+	BUG_ON(strscpy(small, "abc") != 3 || strcmp(small, "abc"));
+	BUG_ON(strscpy(small, "abcd") != -E2BIG || strcmp(small, "abc"));
+	BUG_ON(strscpy(big, "xy", 0) != -E2BIG || strscpy(big, "xy", 3) != 2);
+	memset(big, 'z', sizeof(big));
+	BUG_ON(strscpy_pad(big, "q") != 1 || big[1] || big[7]);
+	BUG_ON(DIV_ROUND_UP_SECTOR_T((sector_t)1 << 40, 3) != (((sector_t)1 << 40) + 2) / 3);
+}
+
 static void delayed_fn(struct work_struct *work)
 {
 	BUG_ON(to_delayed_work(work)->cpu != 7);
@@ -445,6 +458,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 	}
 	list_helpers();
 	hot_cold_layout();
+	string_helpers();
 	dwork.cpu = 7;
 	schedule_delayed_work(&dwork, HZ);
 	flush_delayed_work(&dwork);
