@@ -419,6 +419,19 @@ static void string_helpers(void)
 	BUG_ON(DIV_ROUND_UP_SECTOR_T((sector_t)1 << 40, 3) != (((sector_t)1 << 40) + 2) / 3);
 }
 
+/* a page by its address: lowmem, zeroed by get_zeroed_page(), 0 frees nothing */
+static void free_page_helpers(void)
+{
+	unsigned long addr = get_zeroed_page(GFP_KERNEL | __GFP_HIGHMEM);
+
+	if (addr) {
+		BUG_ON(PageHighMem(virt_to_page((void *)addr)) || memchr_inv((void *)addr, 0, PAGE_SIZE));
+		((char *)addr)[PAGE_SIZE - 1] = 1;
+		free_page(addr);
+	}
+	free_pages(0, 1);
+}
+
 static void delayed_fn(struct work_struct *work)
 {
 	BUG_ON(to_delayed_work(work)->cpu != 7);
@@ -459,6 +472,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 	list_helpers();
 	hot_cold_layout();
 	string_helpers();
+	free_page_helpers();
 	dwork.cpu = 7;
 	schedule_delayed_work(&dwork, HZ);
 	flush_delayed_work(&dwork);

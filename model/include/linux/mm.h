@@ -40,7 +40,26 @@ KMAPSIM_EXTERN_C_END
 
 #define alloc_page(gfp) alloc_pages((gfp), 0)
 #define __free_page(page) __free_pages((page), 0)
-#define free_page(addr) __free_pages(virt_to_page((void *)(addr)), 0)
+
+/*
+ * linux/gfp.h's pages by their kernel address: always lowmem (the highmem
+ * flag is dropped, as page_alloc.c does), 0 when the allocation fails;
+ * freeing address 0 does nothing.
+ */
+static inline unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_pages(gfp & ~__GFP_HIGHMEM, order);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+#define __get_free_page(gfp) __get_free_pages((gfp), 0)
+#define get_zeroed_page(gfp) __get_free_pages((gfp) | __GFP_ZERO, 0)
+static inline void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr)
+		__free_pages(virt_to_page((void *)addr), order);
+}
+#define free_page(addr) free_pages((unsigned long)(addr), 0)
 
 /*
  * A struct page is read only inside mem_map. An index computed past either
