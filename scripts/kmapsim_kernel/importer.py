@@ -381,6 +381,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     tracepoints = set()   # trace_NAME() of a TRACE_EVENT the unit does not see
     traps = {}
     weak_vars = []
+    weak_decls = {}
     hdr_order = []
     fwd_tags = set()
     visited = set()
@@ -450,6 +451,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
                 # a variable the tree defines in another .c file: a weak,
                 # zeroed definition so the unit links
                 weak_vars.append(name)
+                weak_decls[name] = it
             continue
         proto = cands[0]
         traps[name] = proto
@@ -563,9 +565,22 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     out.append("")
     if any(n in MODEL_VARS for n in weak_vars):
         out.append(_PIPE_OPS)
+    defined_tags = set(known_tags) | {n for it in emitted for n in it.names if n.startswith(("struct ", "union "))}
     for name in sorted(weak_vars):  # the work list follows set order, which varies by process
         if name in MODEL_VARS:
             out.append(MODEL_VARS[name])
+            continue
+        decl = weak_decls[name]
+        if any(t.startswith(("struct ", "union ")) and t not in defined_tags and _by_value(decl, t)
+               for t in decl.tags_used):
+            # a variable of a type the tree keeps opaque (fs code passes
+            # &nop_mnt_idmap, whose struct mnt_idmap only fs/mnt_idmapping.c
+            # defines): no definition of an incomplete type can be written,
+            # so the name is a weak alias of zeroed storage of its own, a
+            # distinct non-NULL address as the kernel's object has
+            out.append("static char kmapsim_var_%s[256] __attribute__((aligned(64)));" % name)
+            out.append('extern __typeof__(%s) %s __attribute__((weak, alias("kmapsim_var_%s")));'
+                       % (name, name, name))
             continue
         out.append("__typeof__(%s) %s __attribute__((weak));" % (name, name))
     for name in sorted(traps):

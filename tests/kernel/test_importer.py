@@ -838,3 +838,22 @@ def test_a_tracepoint_header_brings_its_includes(tmp_path):
     assert "#define blk_msg(" in unit.text and "TRACE_EVENT" not in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_variable_of_an_opaque_type_defined_elsewhere(tmp_path):
+    """fs code passes &nop_mnt_idmap, whose struct mnt_idmap only
+    fs/mnt_idmapping.c defines: the weak stand-in for such a variable
+    cannot be a definition of its incomplete type; it is a distinct
+    non-NULL address all the same."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/idm.h": "struct idmap;\nextern struct idmap nop_idmap;\nstruct counter { int n; };\n"
+                               "extern struct counter hits;\n",
+        "fs/idm.c": "#include <linux/idm.h>\n"
+                    "int idm_is_nop(struct idmap *m) { return m == &nop_idmap && hits.n == 0; }\n",
+    })
+    unit = importer.import_files(tree, [("fs/idm.c", ["idm_is_nop"])], "strict", extra_tags=["struct counter"])
+    assert 'alias("kmapsim_var_nop_idmap")' in unit.text
+    assert "__typeof__(hits) hits __attribute__((weak));" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
