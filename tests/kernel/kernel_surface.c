@@ -37,6 +37,7 @@
 #include <asm/byteorder.h>
 #include <linux/seqlock.h>
 #include <linux/cache.h>
+#include <asm/ioctl.h>
 
 struct obj {
 	int val;
@@ -334,6 +335,9 @@ static_assert(offsetof(struct grouped, a) == offsetof(struct grouped, body) &&
 	      offsetofend(struct grouped, b) == offsetof(struct grouped, body) + 6 &&
 	      sizeof_field(struct grouped, body) == 8, "group");
 static_assert(_AC(1, UL) << 63 != 0 && UL(1) == 1, "_AC");
+/* the generic ioctl encoding of x86 and ARM */
+static_assert(_IOC_SIZE(_IOWR('f', 3, u64)) == 8 && _IOC_DIR(_IOR('f', 3, u32)) == _IOC_READ &&
+	      _IOC_NR(_IOW('f', 3, u32)) == 3, "ioctl");
 
 /* linux/cache.h's group markers take no room and bound their members */
 struct hot_cold {

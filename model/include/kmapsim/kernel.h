@@ -39,6 +39,7 @@
 #include <asm/byteorder.h>
 #include <asm/device.h>
 #include <asm/unaligned.h>
+#include <asm/ioctl.h>
 #include <linux/refcount.h>
 #include <linux/overflow.h>
 #include <linux/cache.h>
