@@ -38,6 +38,7 @@
 #include <linux/seqlock.h>
 #include <linux/cache.h>
 #include <asm/ioctl.h>
+#include <linux/lockdep.h>
 
 struct obj {
 	int val;
@@ -423,6 +424,36 @@ static void string_helpers(void)
 	BUG_ON(DIV_ROUND_UP_SECTOR_T((sector_t)1 << 40, 3) != (((sector_t)1 << 40) + 2) / 3);
 }
 
+/* xchg()/cmpxchg()/try_cmpxchg() on plain scalars, the page-size helpers, byte swaps in place */
+static void scalar_helpers(void)
+{
+	static struct lock_class_key key;
+	void *slot = NULL, *seen;
+	u64 word = 7, expect = 6;
+	u32 be = 0x11223344;
+	char page[2 * PAGE_SIZE];
+
+	BUG_ON(xchg(&slot, (void *)&word) != NULL || slot != &word);
+	seen = cmpxchg(&slot, NULL, (void *)&be);	/* fails: slot is &word */
+	BUG_ON(seen != &word || slot != &word);
+	BUG_ON(cmpxchg(&slot, (void *)&word, NULL) != &word || slot);
+	BUG_ON(try_cmpxchg(&word, &expect, 9) || expect != 7 || word != 7);
+	BUG_ON(!try_cmpxchg(&word, &expect, 9) || word != 9);
+	BUG_ON(get_order(1) != 0 || get_order(PAGE_SIZE) != 0 || get_order(PAGE_SIZE + 1) != 1 ||
+	       get_order(4 * PAGE_SIZE) != 2 || !PAGE_ALIGNED(PAGE_SIZE) || PAGE_ALIGNED(1));
+	memset(page, 1, sizeof(page));
+	clear_page(page + PAGE_SIZE);
+	copy_page(page, page + PAGE_SIZE);
+	BUG_ON(memchr_inv(page, 0, sizeof(page)));
+	cpu_to_be32s(&be);
+	BUG_ON(*(u8 *)&be != 0x11);
+	le32_to_cpus(&be);
+	BUG_ON(be != 0x44332211);
+	BUILD_BUG_ON_INVALID(*(u64 *)NULL);	/* checked, never evaluated */
+	lockdep_assert_held(&word);
+	lockdep_set_class(&word, &key);
+}
+
 /* a page by its address: lowmem, zeroed by get_zeroed_page(), 0 frees nothing */
 static void free_page_helpers(void)
 {
@@ -477,6 +508,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 	hot_cold_layout();
 	string_helpers();
 	free_page_helpers();
+	scalar_helpers();
 	dwork.cpu = 7;
 	schedule_delayed_work(&dwork, HZ);
 	flush_delayed_work(&dwork);

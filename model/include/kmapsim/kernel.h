@@ -46,6 +46,7 @@
 #include <linux/ratelimit.h>
 #include <linux/math64.h>
 #include <linux/seqlock.h>
+#include <linux/lockdep.h>
 
 KMAPSIM_EXTERN_C_BEGIN
 /* A kernel function kmapsim does not model was reached: stops the run. */

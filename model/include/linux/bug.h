@@ -33,6 +33,9 @@ KMAPSIM_EXTERN_C_END
 #define WARN_ONCE(cond, ...) __KMAPSIM_WARN(cond, #cond, __VA_ARGS__)
 #define VM_BUG_ON(cond) __KMAPSIM_BUG_ON(cond, #cond)
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
+#define BUILD_BUG_ON_MSG(cond, msg) _Static_assert(!(cond), msg)
+/* an expression the compiler checks but never evaluates */
+#define BUILD_BUG_ON_INVALID(e) ((void)(sizeof((__force long)(e))))
 #ifndef __cplusplus
 /* linux/build_bug.h's static_assert(): the message is optional */
 #undef static_assert

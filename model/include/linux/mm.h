@@ -18,6 +18,24 @@
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
 #define offset_in_page(p) ((unsigned long)(p) & ~PAGE_MASK)
 #define PAGE_ALIGN(x) ALIGN((x), PAGE_SIZE)
+#define PAGE_ALIGNED(addr) IS_ALIGNED((unsigned long)(addr), PAGE_SIZE)
+
+/* asm/page.h: a whole page through its kernel address, in the caller's code */
+#define clear_page(page) memset((page), 0, PAGE_SIZE)
+#define copy_page(to, from) memcpy((to), (from), PAGE_SIZE)
+
+/* asm-generic/getorder.h: the smallest order whose pages hold size bytes (size > 0) */
+static inline int get_order(unsigned long size)
+{
+	int order = 0;
+
+	size = (size - 1) >> PAGE_SHIFT;
+	while (size) {
+		order++;
+		size >>= 1;
+	}
+	return order;
+}
 #define MAX_PAGE_ORDER	9
 
 KMAPSIM_EXTERN_C_BEGIN
@@ -60,6 +78,10 @@ static inline void free_pages(unsigned long addr, unsigned int order)
 		__free_pages(virt_to_page((void *)addr), order);
 }
 #define free_page(addr) free_pages((unsigned long)(addr), 0)
+/* 6.12's allocation-profiling names (see linux/slab.h): profiling is off */
+#define alloc_pages_noprof(gfp, order) alloc_pages((gfp), (order))
+#define folio_alloc_noprof(gfp, order) folio_alloc((gfp), (order))
+#define __get_free_pages_noprof(gfp, order) __get_free_pages((gfp), (order))
 
 /*
  * A struct page is read only inside mem_map. An index computed past either

@@ -66,6 +66,15 @@ typedef struct {
 } atomic64_t;
 
 /*
+ * A reference count for RCU-managed objects (linux/rcuref.h has the
+ * operations): the count is stored one below the number of references.
+ */
+typedef struct {
+	atomic_t refcnt;
+} rcuref_t;
+#define RCUREF_INIT(i) { .refcnt = ATOMIC_INIT((i) - 1) }
+
+/*
  * A task waiting on a condition without a wait queue (percpu_rw_semaphore
  * holds one, so struct super_block does): the type, as the kernel's
  * <linux/types.h> declares it; kmapsim models no rcuwait_wait_event().
