@@ -281,6 +281,11 @@ def _pasted_uses(it, macros):
     toks = it.toks
     for j, t in enumerate(toks):
         mac = macros.get(t.text) if t.kind == "ident" else None
+        if mac is not None and mac.params is None and j > 0 and toks[j - 1].text in (".", "->"):
+            # a member name that is a macro for a path into the struct:
+            # dcache.h's "#define d_lock d_lockref.lock" (dentry->d_lock)
+            it.uses.add(t.text)
+            continue
         if mac is None or mac.params is None or "##" not in mac.body or \
                 j + 1 >= len(toks) or toks[j + 1].text != "(":
             continue

@@ -857,3 +857,18 @@ def test_a_variable_of_an_opaque_type_defined_elsewhere(tmp_path):
     assert "__typeof__(hits) hits __attribute__((weak));" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_member_name_that_is_a_macro(tmp_path):
+    """dcache.h's `#define d_lock d_lockref.lock`: dentry->d_lock is a
+    member path the macro spells, so the macro comes with the code."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/dent.h": "struct lockref { int lock; int count; };\n"
+                                "struct dent { struct lockref d_lockref; };\n#define d_lock d_lockref.lock\n",
+        "fs/dent.c": "#include <linux/dent.h>\nint dent_locked(struct dent *d) { return d->d_lock; }\n",
+    })
+    unit = importer.import_files(tree, [("fs/dent.c", ["dent_locked"])], "strict", extra_tags=["struct dent"])
+    assert "#define d_lock d_lockref.lock" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
