@@ -70,11 +70,19 @@ linux/rwlock.h linux/rwlock_types.h linux/spinlock_types_raw.h
 """.split())
 
 
-def _header_candidates(tree, inc, including=None):
+def _header_candidates(tree, inc, including=None, inc_dirs=()):
     m = re.match(r'[<"]([^>"]+)[>"]', inc)
     if not m:
         return []
     path = m.group(1)
+    # a directory the subsystem's Makefile adds with -I (kbuild_inc_dirs():
+    # ocfs2's <cluster/masklog.h> is fs/ocfs2/cluster/masklog.h), searched
+    # before the tree's include/, as cpp searches -I directories first
+    for d in inc_dirs:
+        cand = os.path.normpath(os.path.join(tree, d, path))
+        if cand.startswith(os.path.join(os.path.normpath(tree), "")) and os.path.isfile(cand) \
+                and path.endswith(".h"):
+            return [cand]
     # A quoted include is the subsystem's own header first, next to the file
     # that includes it (fs/ext2/ext2.h, mm/internal.h), as cpp searches: its
     # types, macros and inline helpers are the code under test's own, and
@@ -165,6 +173,27 @@ def kbuild_gates(tree, relfile):
     return gates
 
 
+def kbuild_inc_dirs(tree, relfile):
+    """The directories the Makefile of relfile's directory adds to the
+    include path (`ccflags-y := -I$(src)`, `-I $(srctree)/fs/xfs/libxfs`),
+    relative to the tree."""
+    d = os.path.dirname(relfile)
+    path = os.path.join(tree, d, "Makefile")
+    if not d or not os.path.isfile(path):
+        return []
+    out = []
+    for line in open(path, errors="replace").read().replace("\\\n", " ").splitlines():
+        line = line.split("#", 1)[0]
+        if not re.match(r"^\s*(subdir-)?ccflags(-y)?\s*[:+]?=", line):
+            continue
+        for m in re.finditer(r"-I\s*(\S+)", line):
+            inc = m.group(1).replace("$(srctree)/", "").replace("$(srctree)", "")
+            inc = inc.replace("$(src)", d)
+            if "$" not in inc and os.path.isdir(os.path.join(tree, inc)) and inc not in out:
+                out.append(os.path.normpath(inc))
+    return out
+
+
 _known_cache = {}
 
 
@@ -196,9 +225,10 @@ def kmapsim_names():
 class Index:
     """Top-level items of the tree's headers reachable from a file."""
 
-    def __init__(self, tree, macros):
+    def __init__(self, tree, macros, inc_dirs=()):
         self.tree = tree
         self.macros = macros
+        self.inc_dirs = list(inc_dirs)
         self.by_name = {}
         self.seen = set()
         self.order = 0
@@ -224,7 +254,7 @@ class Index:
 
         def follow(inc):
             got = []
-            for cand in _header_candidates(self.tree, inc.strip(), rel):
+            for cand in _header_candidates(self.tree, inc.strip(), rel, self.inc_dirs):
                 if os.path.exists(cand):
                     got = self._read(cand, os.path.relpath(cand, self.tree))
                     break
@@ -333,7 +363,10 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         gates += [g for g in kbuild_gates(tree, relfile) if g not in macros and g not in gates]
     for g in gates:
         macros[g] = ctokens.Macro(g, None, "1", "", "")
-    idx = Index(tree, macros)
+    inc_dirs = []
+    for relfile, _ in wanted:
+        inc_dirs += [d for d in kbuild_inc_dirs(tree, relfile) if d not in inc_dirs]
+    idx = Index(tree, macros, inc_dirs)
     texts = []
     for relfile, _ in wanted:
         path = os.path.join(tree, relfile)
@@ -345,7 +378,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         for it in ctokens.split_items(text, relfile, dict(macros)):
             if it.kind == "include":
                 inc = re.sub(r"^#\s*include\s*", "", it.text).strip()
-                for cand in _header_candidates(tree, inc, relfile):
+                for cand in _header_candidates(tree, inc, relfile, inc_dirs):
                     if os.path.exists(cand):
                         idx.add_file(cand, os.path.relpath(cand, tree))
                         break

@@ -872,3 +872,19 @@ def test_a_member_name_that_is_a_macro(tmp_path):
     assert "#define d_lock d_lockref.lock" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_subsystems_include_directory(tmp_path):
+    """fs/ocfs2/Makefile's `ccflags-y := -I$(src)` lets its files write
+    `#include <cluster/masklog.h>` for fs/ocfs2/cluster/masklog.h."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/oc/Makefile": "ccflags-y := -I$(src)\nobj-y += oc.o\n",
+        "fs/oc/cluster/mlog.h": "#define mlog_errno(st) (st)\n",
+        "fs/oc/oc.c": "#include <cluster/mlog.h>\nint oc_status(int st) { return mlog_errno(st); }\n",
+    })
+    assert importer.kbuild_inc_dirs(tree, "fs/oc/oc.c") == ["fs/oc"]
+    unit = importer.import_files(tree, [("fs/oc/oc.c", ["oc_status"])], "strict")
+    assert "#define mlog_errno(st)" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
