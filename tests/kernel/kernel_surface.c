@@ -39,6 +39,7 @@
 #include <linux/cache.h>
 #include <asm/ioctl.h>
 #include <linux/lockdep.h>
+#include <asm/local64.h>
 
 struct obj {
 	int val;
@@ -454,6 +455,22 @@ static void scalar_helpers(void)
 	lockdep_set_class(&word, &key);
 }
 
+/* atomic_dec_and_lock(): the lock only for the last reference, and held then */
+static DEFINE_SPINLOCK(last_ref_lock);
+
+static void counting_helpers(void)
+{
+	atomic_t refs = ATOMIC_INIT(2);
+	local64_t events = LOCAL64_INIT(5);
+
+	BUG_ON(atomic_dec_and_lock(&refs, &last_ref_lock) || atomic_read(&refs) != 1);
+	BUG_ON(!atomic_dec_and_lock(&refs, &last_ref_lock) || atomic_read(&refs) != 0);
+	spin_unlock(&last_ref_lock);
+	local64_add(3, &events);
+	BUG_ON(local64_read(&events) != 8 || local64_inc_return(&events) != 9);
+	BUG_ON(hweight8(0xff) != 8 || hweight32(0xf0f0) != 8 || hweight64(~0ULL) != 64 || hweight_long(6) != 2);
+}
+
 /* a page by its address: lowmem, zeroed by get_zeroed_page(), 0 frees nothing */
 static void free_page_helpers(void)
 {
@@ -509,6 +526,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 	string_helpers();
 	free_page_helpers();
 	scalar_helpers();
+	counting_helpers();
 	dwork.cpu = 7;
 	schedule_delayed_work(&dwork, HZ);
 	flush_delayed_work(&dwork);

@@ -40,6 +40,7 @@
 #include <asm/device.h>
 #include <asm/unaligned.h>
 #include <asm/ioctl.h>
+#include <asm/local64.h>
 #include <linux/refcount.h>
 #include <linux/overflow.h>
 #include <linux/cache.h>
