@@ -40,6 +40,7 @@
 #include <asm/ioctl.h>
 #include <linux/lockdep.h>
 #include <asm/local64.h>
+#include <linux/minmax.h>
 
 struct obj {
 	int val;
@@ -471,6 +472,44 @@ static void counting_helpers(void)
 	BUG_ON(hweight8(0xff) != 8 || hweight32(0xf0f0) != 8 || hweight64(~0ULL) != 64 || hweight_long(6) != 2);
 }
 
+/* hash lists, and the page and number helpers around them */
+struct hnode {
+	int val;
+	struct hlist_node link;
+};
+
+static void hlist_and_page_helpers(void)
+{
+	struct hnode a = { 1 }, b = { 2 }, *pos;
+	struct hlist_node *tmp;
+	HLIST_HEAD(head);
+	struct folio *folio = folio_alloc(GFP_KERNEL, 2);
+	DEFINE_RATELIMIT_STATE(rs, HZ, 1);
+	sector_t sec = 1003;
+	int sum = 0;
+
+	INIT_HLIST_NODE(&a.link);
+	BUG_ON(!hlist_unhashed(&a.link) || !hlist_empty(&head));
+	hlist_add_head(&a.link, &head);
+	hlist_add_head(&b.link, &head);		/* b first */
+	hlist_for_each_entry(pos, &head, link)
+		sum = sum * 10 + pos->val;
+	BUG_ON(sum != 21 || hlist_unhashed_lockless(&a.link));
+	hlist_del_init(&b.link);
+	BUG_ON(!hlist_unhashed(&b.link) || head.first != &a.link || a.link.pprev != &head.first);
+	hlist_for_each_entry_safe(pos, tmp, &head, link)
+		hlist_del(&pos->link);
+	BUG_ON(!hlist_empty(&head));
+	if (folio) {
+		BUG_ON(compound_nr(&folio->page) != 4 || compound_nr(&folio->page + 1) != 1);
+		if (!PageHighMem(&folio->page))
+			BUG_ON(virt_to_folio((char *)folio_address(folio) + 3 * PAGE_SIZE) != folio);
+		folio_put(folio);
+	}
+	BUG_ON(MIN(3, 4) != 3 || MAX(3, 4) != 4 || sector_div(sec, 10) != 3 || sec != 100);
+	BUG_ON(!WARN_ON_RATELIMIT(true, &rs) || WARN_ON_RATELIMIT(false, &rs));
+}
+
 /* a page by its address: lowmem, zeroed by get_zeroed_page(), 0 frees nothing */
 static void free_page_helpers(void)
 {
@@ -527,6 +566,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 	free_page_helpers();
 	scalar_helpers();
 	counting_helpers();
+	hlist_and_page_helpers();
 	dwork.cpu = 7;
 	schedule_delayed_work(&dwork, HZ);
 	flush_delayed_work(&dwork);

@@ -135,8 +135,16 @@ static inline size_t page_size(const struct page *page)
 	return PAGE_SIZE << compound_order(page);
 }
 
+/* the pages of page's compound page when page is its head; 1 for a tail */
+static inline unsigned long compound_nr(const struct page *page)
+{
+	return 1UL << compound_order(page);
+}
+
 #define nth_page(page, n) ((page) + (n))
 #define page_folio(p) ((struct folio *)compound_head(p))
+/* the folio a kernel (lowmem) address lies in */
+#define virt_to_folio(x) page_folio(virt_to_page(x))
 #define folio_page(folio, n) (&(folio)->page + (n))
 
 static inline unsigned int folio_order(const struct folio *folio)
