@@ -93,7 +93,7 @@ class Item:
     declaration ('decl': prototype, extern, variable, type), a macro
     ('macro') or an #include ('include')."""
     __slots__ = ("kind", "names", "toks", "text", "origin", "index", "uses", "tags_used",
-                 "is_static", "is_proto", "body_start", "line", "macro")
+                 "is_static", "is_proto", "body_start", "line", "macro", "held")
 
     def __init__(self, kind, toks, text, origin, index, line):
         self.kind, self.toks, self.text, self.origin, self.index, self.line = kind, toks, text, origin, index, line
@@ -104,6 +104,7 @@ class Item:
         self.is_proto = False
         self.body_start = None
         self.macro = None
+        self.held = set()   # tags held by value through a macro's body (see _drop_macro_names)
 
     def __repr__(self):
         return "Item(%s %s %s:%d)" % (self.kind, self.names, self.origin, self.line)
@@ -217,12 +218,135 @@ def split_items(text, origin, macros, on_include=None):
         elif t.text in ("}", ")", "]"):
             depth -= 1
             if depth == 0 and t.text == "}" and _is_function(cur):
-                items.append(_make_item(cur, text, origin, len(items), "func"))
+                items.append(_pasted_uses(_renamed(_make_item(cur, text, origin, len(items), "func"), macros),
+                                          macros))
                 cur = []
         elif t.text == ";" and depth == 0:
-            items.append(_make_item(cur, text, origin, len(items), "decl"))
+            items.append(_macro_enumerators(_pasted_uses(
+                _drop_macro_names(_make_item(cur, text, origin, len(items), "decl"), macros), macros), macros))
             cur = []
     return items
+
+
+def _macro_enumerators(it, macros):
+    """Enumerators a macro call in an enum's body writes: btrfs's
+    `enum { ENUM_BIT(EXTENT_LOCKED), ... }` (fs/btrfs/misc.h's ENUM_BIT()
+    pastes __EXTENT_LOCKED_BIT, EXTENT_LOCKED and __EXTENT_LOCKED_SEQ):
+    the item defines them, and uses the macro."""
+    toks = it.toks
+    for j, t in enumerate(toks):
+        if t.text != "enum" or _tag_with_body(toks, j)[1] is None:
+            continue
+        brace = _tag_with_body(toks, j)[1]
+        close = _matching(toks, brace)
+        k = brace + 1
+        while k < close:
+            a = toks[k]
+            mac = macros.get(a.text) if a.kind == "ident" else None
+            if toks[k - 1].text in ("{", ",") and mac is not None and mac.params is not None and \
+                    k + 1 < close and toks[k + 1].text == "(":
+                end = _matching(toks, k + 1)
+                expanded, _ = _substitute(toks[k:end + 1], mac)
+                for part in _split_args(tokenize_expr(expanded)):
+                    if part and part[0].kind == "ident" and part[0].text not in it.names:
+                        it.names.append(part[0].text)
+                if a.text in it.names:
+                    it.names.remove(a.text)
+                it.uses.add(a.text)
+                k = end
+            elif a.text in ("(", "[", "{"):
+                k = _matching(toks, k)
+            k += 1
+        break
+    return it
+
+
+def _renamed(it, macros):
+    """A function whose name is an object-like macro for another word is
+    that word's definition (fs/hfsplus/bnode.c defines hfs_bnode_find(),
+    which hfsplus_fs.h makes hfsplus_bnode_find()); it keeps the name it
+    is written with, by which it is asked for."""
+    for n in list(it.names):
+        mac = macros.get(n)
+        if mac is not None and mac.params is None and re.match(r"^[A-Za-z_]\w*$", mac.body.strip()):
+            it.names.append(mac.body.strip())
+            it.uses.add(n)
+    return it
+
+
+def _pasted_uses(it, macros):
+    """Names an item uses only through a macro that pastes them together
+    from its arguments: hfs's `hfs_dbg(BNODE_MOD, ...)` tests
+    `DBG_##flg`, so the item uses DBG_BNODE_MOD (fs/hfs/hfs_fs.h)."""
+    toks = it.toks
+    for j, t in enumerate(toks):
+        mac = macros.get(t.text) if t.kind == "ident" else None
+        if mac is not None and mac.params is None and j > 0 and toks[j - 1].text in (".", "->"):
+            # a member name that is a macro for a path into the struct:
+            # dcache.h's "#define d_lock d_lockref.lock" (dentry->d_lock)
+            it.uses.add(t.text)
+            continue
+        if mac is None or mac.params is None or "##" not in mac.body or \
+                j + 1 >= len(toks) or toks[j + 1].text != "(":
+            continue
+        end = _matching(toks, j + 1)
+        if end >= len(toks):
+            continue
+        _, pasted = _substitute(toks[j:end + 1], mac)
+        it.uses |= {n for n in pasted if re.match(r"^[A-Za-z_]\w*$", n)}
+    return it
+
+
+def _drop_macro_names(it, macros):
+    """A word that is an object-like macro at this point is expanded by
+    cpp, never a declarator: "struct crypto_alg { ... }
+    CRYPTO_MINALIGN_ATTR;" (linux/crypto.h, dm-crypt.c) defines the type
+    and no variable of that name; the macro is a use. A macro whose body
+    is a brace-enclosed member list is a type's body: crypto/hash.h's
+    "struct hash_alg_common HASH_ALG_COMMON;" defines struct
+    hash_alg_common, and "struct HASH_ALG_COMMON;" inside struct shash_alg
+    is an anonymous struct member, not a tag. What such a body holds by
+    value is held by the item (it.held), for the order of definitions."""
+    def body_of(name):
+        mac = macros.get(name)
+        return mac.body.strip() if mac is not None and mac.params is None else None
+
+    for tag in list(it.tags_used):
+        kw, name = tag.split(" ", 1)
+        body = body_of(name)
+        if body is not None and kw != "enum":
+            it.tags_used.discard(tag)
+            it.uses.add(name)
+            if body.startswith("{"):
+                _hold_body(it, body)
+    for n in list(it.names):
+        body = body_of(n)
+        if body is None or " " in n:
+            continue
+        it.names.remove(n)
+        it.uses.add(n)
+        if it.is_proto and re.match(r"^[A-Za-z_]\w*$", body):
+            # hfsplus_fs.h's "#define hfs_bnode_find hfsplus_bnode_find"
+            # before its prototype: cpp declares hfsplus_bnode_find()
+            it.names.append(body)
+            continue
+        t = [x.text for x in it.toks]
+        if body.startswith("{") and len(t) == 4 and t[0] in ("struct", "union") and t[2] == n and t[3] == ";":
+            it.names.append(t[0] + " " + t[1])
+            _hold_body(it, body)
+    return it
+
+
+def _hold_body(it, body):
+    """The tags a member list (a macro's body) names: used by the item,
+    and held by value unless only pointed to."""
+    toks = tokenize_expr(body)
+    for j in range(len(toks) - 2):
+        if toks[j].text in ("struct", "union", "enum") and toks[j + 1].kind == "ident":
+            tag = toks[j].text + " " + toks[j + 1].text
+            it.tags_used.add(tag)
+            if toks[j + 2].text != "*":
+                it.held.add(tag)
 
 
 def _split_args(toks):
@@ -247,15 +371,18 @@ def _defines_things(mac):
     """A function-like macro whose body defines functions or types, used at
     file scope: fs/buffer_head.h's BUFFER_FNS(Dirty, dirty), nilfs2's
     NILFS_CHECKPOINT_FNS(), bcachefs's BITMASK() (a body with braces)."""
-    return mac is not None and mac.params is not None and "{" in mac.body and mac.body.rstrip().endswith("}")
+    if mac is None or mac.params is None:
+        return False
+    body = mac.body.rstrip()
+    # a body with braces, or prototypes (btrfs's DECLARE_BTRFS_SETGET_BITS(8)
+    # declares btrfs_get_8() and friends, invoked with no ';' after it)
+    return ("{" in body and body.endswith("}")) or ("(" in body and body.endswith(";"))
 
 
-def _expand_definitions(call, macros, origin, index):
-    """The items a file-scope invocation of such a macro defines: its body
-    with the arguments substituted (# and ## applied, as cpp does), split
-    into items again, so set_buffer_dirty() is found by its name. Each item
-    carries the invocation's line."""
-    mac = macros[call[0].text]
+def _substitute(call, mac):
+    """The text of a macro call (the name, '(', the arguments, ')') with
+    the arguments substituted into the body, # and ## applied as cpp does;
+    and the words ## made."""
     args = _split_args(call[2:-1])
     params = list(mac.params)
     variadic = bool(params) and params[-1] == "..."
@@ -274,9 +401,25 @@ def _expand_definitions(call, macros, origin, index):
             continue
         out.append(text_of.get(t.text, t.text) if t.kind == "ident" else t.text)
         i += 1
+    pasted = set(m.group(0) for m in re.finditer(r"[\w]*(?:\s*##\s*[\w]*)+", " ".join(out)) if "##" in m.group(0))
     expanded = re.sub(r"\s*##\s*", "", " ".join(out))
+    return expanded, {re.sub(r"\s*##\s*", "", p) for p in pasted}
+
+
+def _expand_definitions(call, macros, origin, index):
+    """The items a file-scope invocation of such a macro defines: its body
+    with the arguments substituted (# and ## applied, as cpp does), split
+    into items again, so set_buffer_dirty() is found by its name. Each item
+    carries the invocation's line."""
+    expanded, _ = _substitute(call, macros[call[0].text])
+    got = split_items(expanded, origin, macros)
+    end = got[-1].toks[-1].end if got and got[-1].toks else 0
+    if expanded[end:].strip():
+        # a type's body with the ';' after the call (erofs's
+        # "__Z_EROFS_BVSET(z_erofs_bvset,);" defines struct z_erofs_bvset)
+        got = split_items(expanded + " ;", origin, macros)
     items = []
-    for it in split_items(expanded, origin, macros):
+    for it in got:
         if it.kind in ("func", "decl"):
             it.line = call[0].line
             it.index = index + len(items)
@@ -296,7 +439,7 @@ _ATTRS = {"__attribute__", "__printf", "__scanf", "__aligned", "__section", "__a
           "__refdata", "__init", "__exit", "__meminit", "__ref", "__cold", "__hot", "__pure", "__noreturn",
           "__always_unused", "__always_inline", "noinline", "noinline_for_stack", "notrace", "noinstr",
           "__sched", "__cpuidle", "__kprobes", "__flatten", "__visible", "__latent_entropy", "__data_racy",
-          "__attribute_const__"}
+          "__attribute_const__", "__compiletime_error", "__compiletime_warning"}
 _KEYWORDS = {"if", "while", "for", "switch", "return", "sizeof", "typeof", "__typeof__",
              "_Static_assert", "static_assert", "__builtin_offsetof", "offsetof",
              "struct", "union", "enum", "_Alignof", "__alignof__", "do", "else", "case", "goto"}
@@ -631,31 +774,43 @@ def _member_names(cur):
     parenthesis depth 0 in a brace that opens a struct or union body
     ("struct tag {", "union {"). The braces of an initializer ("= { .release
     = fn, }") and of an enum body ("X = RWH_X,") hold values, not members:
-    the names there are uses."""
+    the names there are uses.
+
+    A declarator names one member: a word after it ("void *ctx[]
+    CRYPTO_MINALIGN_ATTR;") is an attribute macro, a use. So is a word
+    standing alone as a whole member declaration (dcache.h's
+    "HASH_LEN_DECLARE;"), a macro that expands to members: a member
+    needs a type in front of its name."""
     out = set()
     kinds = []  # per open brace: True if it opens a struct/union body
     pd = 0
     width = False  # after a bit-field's ':'
+    named = False  # this declarator's name is already taken
     for j, t in enumerate(cur):
         if t.text == "{":
             kinds.append(_opens_tag_body(cur, j, ("struct", "union")))
+            named = False
         elif t.text == "}":
             if kinds:
                 kinds.pop()
+            named = False
         elif t.text == "(":
             pd += 1
             if kinds and kinds[-1] and pd == 1 and j + 2 < len(cur) and cur[j + 1].text == "*" \
                     and cur[j + 2].kind == "ident":
                 out.add(cur[j + 2].text)
+                named = True
         elif t.text == ")":
             pd -= 1
         elif kinds and kinds[-1] and pd == 0 and t.text in (";", ",", "[", ":"):
             # "unsigned int x : WIDTH;": the name before ':' is the member,
-            # the width after it a value. A lone identifier ("{ NAME; }",
-            # dcache.h's HASH_LEN_DECLARE) declares no member: it is a
-            # macro that expands to members, so it is a use.
-            lone = j > 1 and cur[j - 2].text in ("{", ";") and t.text == ";"
-            if j > 0 and cur[j - 1].kind == "ident" and not width and not lone:
+            # the width after it a value
+            alone = j > 1 and cur[j - 2].text in ("{", ";")
+            if j > 0 and cur[j - 1].kind == "ident" and not width and not named and \
+                    not (t.text == ";" and alone):
                 out.add(cur[j - 1].text)
+                named = True
             width = t.text == ":"
+            if t.text in (";", ","):
+                named = False
     return out

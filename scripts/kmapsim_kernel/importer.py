@@ -76,11 +76,19 @@ linux/rwlock.h linux/rwlock_types.h linux/spinlock_types_raw.h
 """.split())
 
 
-def _header_candidates(tree, inc, including=None):
+def _header_candidates(tree, inc, including=None, inc_dirs=()):
     m = re.match(r'[<"]([^>"]+)[>"]', inc)
     if not m:
         return []
     path = m.group(1)
+    # a directory the subsystem's Makefile adds with -I (kbuild_inc_dirs():
+    # ocfs2's <cluster/masklog.h> is fs/ocfs2/cluster/masklog.h), searched
+    # before the tree's include/, as cpp searches -I directories first
+    for d in inc_dirs:
+        cand = os.path.normpath(os.path.join(tree, d, path))
+        if cand.startswith(os.path.join(os.path.normpath(tree), "")) and os.path.isfile(cand) \
+                and path.endswith(".h"):
+            return [cand]
     # A quoted include is the subsystem's own header first, next to the file
     # that includes it (fs/ext2/ext2.h, mm/internal.h), as cpp searches: its
     # types, macros and inline helpers are the code under test's own, and
@@ -89,7 +97,8 @@ def _header_candidates(tree, inc, including=None):
         local = os.path.normpath(os.path.join(tree, os.path.dirname(including), path))
         if local.startswith(os.path.join(os.path.normpath(tree), "")) and os.path.isfile(local):
             return [local]
-    if not (path.startswith("linux/") or path.startswith("uapi/linux/") or path.startswith("crypto/")) \
+    if not (path.startswith("linux/") or path.startswith("uapi/linux/") or path.startswith("crypto/")
+            or path.startswith("net/") or path.startswith("trace/events/")) \
             or path in MODEL_OWNED \
             or path.startswith("linux/sched/"):
         return []
@@ -108,6 +117,13 @@ def config_macros(profile):
     # common.h first, as the profile header's #include reads it
     ctokens.split_items(open(os.path.join(MODEL_INCLUDE, "kmapsim", "config", "common.h")).read(), "common.h", macros)
     ctokens.split_items(open(path).read(), path, macros)
+    # (common.h defines __KERNEL__, as kbuild's -D__KERNEL__ does: headers
+    # shared with user space keep their kernel-only part under it, and
+    # linux/rculist.h is all of it)
+    # the word size the unit is compiled with (kmapsim's linux/bits.h:
+    # BITS_PER_LONG is 64 on every profile, see docs/kernel-import.md), for
+    # `#if BITS_PER_LONG == 64` (linux/fs.h's MAX_LFS_FILESIZE)
+    ctokens.split_items(open(os.path.join(MODEL_INCLUDE, "linux", "bits.h")).read(), "linux/bits.h", macros)
     # the arch's asm/cacheflush.h says whether flush_dcache_page() does
     # anything, for `#if ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE` (net/sunrpc's
     # svc_flush_bvec()); kmapsim's linux/cacheflush.h derives it the same way
@@ -115,6 +131,70 @@ def config_macros(profile):
         v = "1" if "CONFIG_ARCH_HAS_CPU_CACHE_ALIASING" in macros else "0"
         macros["ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE"] = ctokens.Macro("ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE", None, v, "", "")
     return macros
+
+
+_KBUILD_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)-(?:\$\((CONFIG_\w+)\)|y|objs)\s*[:+]?=\s*(.*)$")
+
+
+def kbuild_gates(tree, relfile):
+    """The CONFIG_ symbols kbuild builds relfile under, from the Makefiles
+    of its directory and of each directory above it (the tree's top
+    Makefile aside): fs/erofs/zdata.c is in `erofs-$(CONFIG_EROFS_FS_ZIP)`,
+    erofs.o in `obj-$(CONFIG_EROFS_FS)`. A kernel that compiles the file
+    has each of them on, so the import does too: its #ifs, and those of
+    the subsystem's headers, take the branch that kernel takes (erofs's
+    internal.h declares the decompressor's helpers under
+    CONFIG_EROFS_FS_ZIP)."""
+    gates = []
+    d, base = os.path.split(relfile)
+    if not base.endswith(".c"):
+        return gates
+    target = base[:-2] + ".o"
+    while d:
+        lines = []
+        for name in ("Makefile", "Kbuild"):
+            path = os.path.join(tree, d, name)
+            if os.path.isfile(path):
+                lines = open(path, errors="replace").read().replace("\\\n", " ").splitlines()
+                break
+        seen = set()
+        while target not in seen:   # a composite object (zram-y := zram_drv.o) is built as zram.o
+            seen.add(target)
+            composite = None
+            for line in lines:
+                m = _KBUILD_LINE.match(line.split("#", 1)[0])
+                if not m or target not in m.group(3).split():
+                    continue
+                if m.group(2) and m.group(2) not in gates:
+                    gates.append(m.group(2))
+                if m.group(1) not in ("obj", "lib", "core", "subdir", "always", "targets", "extra"):
+                    composite = m.group(1) + ".o"
+            if composite is None:
+                break
+            target = composite
+        d, target = os.path.dirname(d), os.path.basename(d) + "/"
+    return gates
+
+
+def kbuild_inc_dirs(tree, relfile):
+    """The directories the Makefile of relfile's directory adds to the
+    include path (`ccflags-y := -I$(src)`, `-I $(srctree)/fs/xfs/libxfs`),
+    relative to the tree."""
+    d = os.path.dirname(relfile)
+    path = os.path.join(tree, d, "Makefile")
+    if not d or not os.path.isfile(path):
+        return []
+    out = []
+    for line in open(path, errors="replace").read().replace("\\\n", " ").splitlines():
+        line = line.split("#", 1)[0]
+        if not re.match(r"^\s*(subdir-)?ccflags(-y)?\s*[:+]?=", line):
+            continue
+        for m in re.finditer(r"-I\s*(\S+)", line):
+            inc = m.group(1).replace("$(srctree)/", "").replace("$(srctree)", "")
+            inc = inc.replace("$(src)", d)
+            if "$" not in inc and os.path.isdir(os.path.join(tree, inc)) and inc not in out:
+                out.append(os.path.normpath(inc))
+    return out
 
 
 _known_cache = {}
@@ -148,34 +228,56 @@ def kmapsim_names():
 class Index:
     """Top-level items of the tree's headers reachable from a file."""
 
-    def __init__(self, tree, macros):
+    def __init__(self, tree, macros, inc_dirs=()):
         self.tree = tree
         self.macros = macros
+        self.inc_dirs = list(inc_dirs)
         self.by_name = {}
         self.seen = set()
         self.order = 0
 
     def add_file(self, path, rel):
-        if path in self.seen or not os.path.exists(path):
-            return
-        self.seen.add(path)
-        text = open(path, errors="replace").read()
-        pending = []
-        items = ctokens.split_items(text, rel, self.macros, on_include=pending.append)
-        # follow includes where they appear, as cpp would, so macros defined
-        # by an included header are known to the #ifs after it
-        for it in items:
-            if it.kind == "include":
-                inc = re.sub(r"^#\s*include\s*", "", it.text).strip()
-                for cand in _header_candidates(self.tree, inc, rel):
-                    if os.path.exists(cand):
-                        self.add_file(cand, os.path.relpath(cand, self.tree))
-                        break
-                continue
+        for it in self._read(path, rel):
             self.order += 1
             it.index = self.order
             for n in it.names:
                 self.by_name.setdefault(n, []).append(it)
+
+    def _read(self, path, rel):
+        """The items of a header and of what it includes, in the order cpp
+        reads them. An #include is followed where it appears, while the
+        file is being read, as cpp does: the macros it defines are known to
+        the #ifs after it (uapi/linux/in.h's `#if __UAPI_DEF_IN_ADDR`, which
+        linux/libc-compat.h, included above it, defines)."""
+        if path in self.seen or not os.path.exists(path):
+            return []
+        self.seen.add(path)
+        text = open(path, errors="replace").read()
+        included = []   # per #include line read, the items it brought
+
+        def follow(inc):
+            got = []
+            for cand in _header_candidates(self.tree, inc.strip(), rel, self.inc_dirs):
+                if os.path.exists(cand):
+                    got = self._read(cand, os.path.relpath(cand, self.tree))
+                    break
+            included.append(got)
+
+        items = ctokens.split_items(text, rel, self.macros, on_include=follow)
+        # a tracepoint header's TRACE_EVENT()s are not read (its calls are
+        # off, see import_files), but what it includes is the kernel's
+        # (trace/events/block.h brings linux/blktrace_api.h, whose
+        # blk_add_trace_msg() drivers/md calls)
+        own = not rel.startswith("include/trace/")
+        out = []
+        nth = 0
+        for it in items:
+            if it.kind == "include":
+                out.extend(included[nth])
+                nth += 1
+            elif own:
+                out.append(it)
+        return out
 
 
 def tree_version(tree):
@@ -260,7 +362,15 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     """wanted: [(file, [function...])], the first file first. A name several
     files define is taken from the first that does."""
     macros = config_macros(profile)
-    idx = Index(tree, macros)
+    gates = []
+    for relfile, _ in wanted:
+        gates += [g for g in kbuild_gates(tree, relfile) if g not in macros and g not in gates]
+    for g in gates:
+        macros[g] = ctokens.Macro(g, None, "1", "", "")
+    inc_dirs = []
+    for relfile, _ in wanted:
+        inc_dirs += [d for d in kbuild_inc_dirs(tree, relfile) if d not in inc_dirs]
+    idx = Index(tree, macros, inc_dirs)
     texts = []
     for relfile, _ in wanted:
         path = os.path.join(tree, relfile)
@@ -272,7 +382,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         for it in ctokens.split_items(text, relfile, dict(macros)):
             if it.kind == "include":
                 inc = re.sub(r"^#\s*include\s*", "", it.text).strip()
-                for cand in _header_candidates(tree, inc, relfile):
+                for cand in _header_candidates(tree, inc, relfile, inc_dirs):
                     if os.path.exists(cand):
                         idx.add_file(cand, os.path.relpath(cand, tree))
                         break
@@ -310,6 +420,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     tracepoints = set()   # trace_NAME() of a TRACE_EVENT the unit does not see
     traps = {}
     weak_vars = []
+    weak_decls = {}
     hdr_order = []
     fwd_tags = set()
     visited = set()
@@ -393,6 +504,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
                 # a variable the tree defines in another .c file: a weak,
                 # zeroed definition so the unit links
                 weak_vars.append(name)
+                weak_decls[name] = it
             continue
         proto = cands[0]
         traps[name] = proto
@@ -436,7 +548,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         # cycles (struct super_block -> quota_info -> ... -> super_block)
         # that could put it before one it holds
         tags = sorted(it.tags_used) if it.kind in ("func", "macro") else \
-            [t for t in sorted(it.tags_used) if _by_value(it, t)]
+            [t for t in sorted(it.tags_used) if _by_value(it, t) or t in it.held]
         for u in sorted(it.uses) + tags:
             dep = name_to_hdr.get(u) or file_protos.get(u)
             if dep is not None and dep is not it:
@@ -477,6 +589,11 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
                " * Kernel text is read from the tree at check time and never stored in kmapsim. */"
                % (", ".join(f for f, _ in wanted), tree, profile))
     out.append("#include <kmapsim/config/%s.h>" % profile)
+    if gates:
+        # the kbuild gates of the imported files (kbuild_gates()): on in
+        # any kernel that builds them, for the #ifs inside the bodies too
+        out.append("/* kbuild builds %s only with these on */" % ", ".join(f for f, _ in wanted))
+        out.extend("#define %s 1" % g for g in gates)
     out.append("#define KERNEL_VERSION(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))")
     out.append("#define LINUX_VERSION_CODE KERNEL_VERSION(%d, %d, %d)" % tree_version(tree))
     out.append("#include <kmapsim/kernel.h>")
@@ -501,9 +618,22 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     out.append("")
     if any(n in MODEL_VARS for n in weak_vars):
         out.append(_PIPE_OPS)
+    defined_tags = set(known_tags) | {n for it in emitted for n in it.names if n.startswith(("struct ", "union "))}
     for name in sorted(weak_vars):  # the work list follows set order, which varies by process
         if name in MODEL_VARS:
             out.append(MODEL_VARS[name])
+            continue
+        decl = weak_decls[name]
+        if any(t.startswith(("struct ", "union ")) and t not in defined_tags and _by_value(decl, t)
+               for t in decl.tags_used):
+            # a variable of a type the tree keeps opaque (fs code passes
+            # &nop_mnt_idmap, whose struct mnt_idmap only fs/mnt_idmapping.c
+            # defines): no definition of an incomplete type can be written,
+            # so the name is a weak alias of zeroed storage of its own, a
+            # distinct non-NULL address as the kernel's object has
+            out.append("static char kmapsim_var_%s[256] __attribute__((aligned(64)));" % name)
+            out.append('extern __typeof__(%s) %s __attribute__((weak, alias("kmapsim_var_%s")));'
+                       % (name, name, name))
             continue
         out.append("__typeof__(%s) %s __attribute__((weak));" % (name, name))
     for name in sorted(traps):
@@ -600,7 +730,7 @@ def _deps(it, work, tag_work, fwd_tags):
         else:
             # a member of a type: its definition is needed unless only
             # pointers to it are used
-            if _by_value(it, tag):
+            if _by_value(it, tag) or tag in it.held:
                 tag_work.append(tag)
     if it.kind == "macro":
         # struct tags named in a macro body
@@ -614,6 +744,12 @@ def _deps(it, work, tag_work, fwd_tags):
 def _by_value(it, tag):
     kw, name = tag.split(" ", 1)
     toks = it.toks
+    texts = [t.text for t in toks]
+    if texts and texts[0] == "typedef" and "{" not in texts and "[" not in texts and kw != "enum":
+        # "typedef struct transaction_s transaction_t;" names a type that
+        # may stay incomplete: the typedef needs no definition before it
+        # (linux/journal-head.h's, which struct journal_s then uses)
+        return False
     for j in range(len(toks) - 2):
         if toks[j].text == kw and toks[j + 1].text == name:
             nxt = toks[j + 2].text

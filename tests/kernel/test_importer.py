@@ -733,5 +733,268 @@ def test_kbuild_defines_kernel_and_the_block_layer_is_configured(tmp_path):
     unit = importer.import_files(tree, [("fs/jb/commit.c", ["jb_sum"])], "strict")
     assert "struct bh { int count; };" in unit.text
     # the function body's #ifdef is clang's: the unit's config header says __KERNEL__
+
+
+def test_a_macro_that_declares_members_is_a_use(tmp_path):
+    """dcache.h's struct qstr holds `HASH_LEN_DECLARE;`, a macro standing
+    for its members, and crypto.h's `void *__crt_ctx[]
+    CRYPTO_MINALIGN_ATTR;` has an attribute macro after its member's name:
+    neither word is a member, both macros come with the struct."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/qs.h": "#ifdef __LITTLE_ENDIAN\n #define PAIR_DECLARE u32 lo; u32 hi\n#else\n"
+                              " #define PAIR_DECLARE u32 hi; u32 lo\n#endif\n"
+                              "#define QS_ALIGN_ATTR __attribute__((__aligned__(8)))\n"
+                              "struct qs { union { struct { PAIR_DECLARE; }; u64 both; };\n"
+                              "\tunsigned int w : 3, v : 2; void *ctx[] QS_ALIGN_ATTR; };\n",
+        "fs/qs.c": "#include <linux/qs.h>\nu32 qs_lo(struct qs *q) { return q->lo + q->w; }\n",
+    })
+    qs = [it for it in ctokens.split_items(open(os.path.join(tree, "include/linux/qs.h")).read(), "qs.h",
+                                           importer.config_macros("strict"))
+          if "struct qs" in it.names][0]
+    assert {"PAIR_DECLARE", "QS_ALIGN_ATTR"} <= qs.uses
+    assert not {"ctx", "w", "v", "both"} & qs.uses
+    unit = importer.import_files(tree, [("fs/qs.c", ["qs_lo"])], "strict")
+    assert "u32 lo; u32 hi" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_if_sees_the_kernel_build_and_the_word_size(tmp_path):
+    """kbuild's -D__KERNEL__ (linux/rculist.h is all under #ifdef
+    __KERNEL__) and kmapsim's BITS_PER_LONG (linux/fs.h's
+    MAX_LFS_FILESIZE is defined for 32 and 64 only) decide the tree's #ifs."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/walk.h": "#ifdef __KERNEL__\n#define walk_next(p) ((p) + 1)\n#endif\n"
+                                "#if BITS_PER_LONG == 32\n#define WALK_MAX 32L\n"
+                                "#elif BITS_PER_LONG == 64\n#define WALK_MAX 64L\n#endif\n",
+        "fs/walk.c": "#include <linux/walk.h>\nlong walk(long p) { return walk_next(p) + WALK_MAX; }\n",
+    })
+    unit = importer.import_files(tree, [("fs/walk.c", ["walk"])], "x86-32")
+    assert "#define walk_next(p)" in unit.text and "#define WALK_MAX 64L" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_an_attribute_macro_after_a_struct_body_is_no_variable(tmp_path):
+    """dm-crypt.c's `struct iv_benbi_private { ... } CRYPTO_MINALIGN_ATTR;`:
+    the word after the body is a macro linux/crypto.h defines, not a
+    variable of the file, so the macro comes from the header."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/algn.h": "#define ALGN_ATTR __attribute__((__aligned__(16)))\n",
+        "drivers/algn.c": "#include <linux/algn.h>\nstruct algn_ctx { int x; } ALGN_ATTR;\n"
+                          "int algn_x(struct algn_ctx *c) { return c->x; }\n",
+    })
+    unit = importer.import_files(tree, [("drivers/algn.c", ["algn_x"])], "strict")
+    assert "#define ALGN_ATTR" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_struct_body_from_a_macro(tmp_path):
+    """crypto/hash.h writes struct hash_alg_common's members once, in a
+    macro, and uses them twice: `struct hash_alg_common HASH_ALG_COMMON;`
+    defines the type, `struct HASH_ALG_COMMON;` in struct shash_alg is an
+    anonymous member. What the body holds by value comes first."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/alg.h": "struct alg_base { int prio; };\n"
+                               "#define ALG_COMMON {\t\\\n\tunsigned int size;\t\\\n\tstruct alg_base base;\t\\\n}\n"
+                               "struct alg_common ALG_COMMON;\n"
+                               "struct alg_full { int extra; union { struct ALG_COMMON; struct alg_common common; }; };\n"
+                               "#undef ALG_COMMON\n",
+        "crypto/alg.c": "#include <linux/alg.h>\n"
+                        "int alg_prio(struct alg_full *a) { return a->base.prio + a->common.size; }\n",
+    })
+    unit = importer.import_files(tree, [("crypto/alg.c", ["alg_prio"])], "strict")
+    text = unit.text
+    assert text.index("struct alg_base {") < text.index("struct alg_common ALG_COMMON;") < \
+        text.index("struct alg_full {")
+    assert "struct ALG_COMMON;\n" not in text.split("#line")[0]   # no such tag declared
+    r = compile_unit(tmp_path, text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_function_declared_with_a_compile_time_error(tmp_path):
+    """linux/thread_info.h declares `extern void __compiletime_error("...")
+    __bad_copy_from(void);`: the attribute is not the declared name."""
+    items = ctokens.split_items('extern void __compiletime_error("too small") __bad_copy_from(void);\n', "t.h", {})
+    assert items[0].names == ["__bad_copy_from"] and items[0].is_proto
+
+
+def test_an_include_is_read_where_it_stands(tmp_path):
+    """uapi/linux/in.h tests `#if __UAPI_DEF_IN_ADDR` after including
+    linux/libc-compat.h, which defines it: the included header is read at
+    its #include, before the rest of the file. include/net/ headers
+    (net/netmem.h, which linux/skbuff.h includes) are the tree's too."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/uapi/linux/compat_defs.h": "#ifndef __UAPI_DEF_ADDR\n#define __UAPI_DEF_ADDR 1\n#endif\n",
+        "include/uapi/linux/addr.h": "#include <linux/compat_defs.h>\n#include <net/ref.h>\n"
+                                     "#if __UAPI_DEF_ADDR\nstruct addr { unsigned int a; };\n#endif\n",
+        "include/net/ref.h": "typedef unsigned long addr_ref;\n",
+        "net/addr.c": "#include <uapi/linux/addr.h>\n"
+                      "unsigned int addr_of(struct addr *p, addr_ref r) { return p->a + r; }\n",
+    })
+    unit = importer.import_files(tree, [("net/addr.c", ["addr_of"])], "strict", extra_tags=["struct addr"])
+    assert "struct addr {" in unit.text and "typedef unsigned long addr_ref;" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_names_made_by_macros(tmp_path):
+    """Three ways a macro makes the name the code needs: hfs_dbg(BNODE_MOD,
+    ...) tests DBG_##flg (DBG_BNODE_MOD, fs/hfs/hfs_fs.h);
+    DECLARE_BTRFS_SETGET_BITS(32) declares btrfs_get_32() (its body is
+    prototypes, with no ';' after the call); hfsplus_fs.h's `#define
+    hfs_bnode_find hfsplus_bnode_find` renames the prototype and the
+    function, which is still asked for as hfs_bnode_find."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/hx/hx.h": "#define DBG_MOD 0x2\n#define DBG_MASK 0\n"
+                      "#define hx_dbg(flg, fmt, ...) do { if (DBG_##flg & DBG_MASK) pr_info(fmt, ##__VA_ARGS__); } while (0)\n"
+                      "#define DECLARE_GET(bits) \\\nu##bits hx_get_##bits(const void *p);\n"
+                      "DECLARE_GET(16)\nDECLARE_GET(32)\n"
+                      "#define hx_find hxplus_find\n#define hx_peek hxplus_peek\n"
+                      "int hx_find(int n);\n",
+        "fs/hx/hx.c": '#include "hx.h"\n'
+                      "int hx_peek(const void *p, int n)\n{\n\thx_dbg(MOD, \"peek %d\\n\", n);\n"
+                      "\treturn hx_get_32(p) + hx_find(n);\n}\n",
+    })
+    unit = importer.import_files(tree, [("fs/hx/hx.c", ["hx_peek"])], "strict")
+    assert "#define DBG_MOD" in unit.text
+    assert sorted(unit.traps) == ["hx_get_32", "hxplus_find"]
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_file_kbuild_builds_under_a_config_sees_it_on(tmp_path):
+    """fs/erofs/zdata.c is built only with CONFIG_EROFS_FS_ZIP (its
+    Makefile's `erofs-$(CONFIG_EROFS_FS_ZIP) += ... zdata.o`), and erofs.o
+    only with CONFIG_EROFS_FS (fs/Makefile): the import has both on, its
+    unit too; and "__Z_EROFS_BVSET(z_erofs_bvset,);", a struct's body
+    from a macro with the ';' after the call, defines the struct."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/Makefile": "obj-$(CONFIG_ZZ_FS)\t\t+= zz/\n",
+        "fs/zz/Makefile": "obj-$(CONFIG_ZZ_FS) += zz.o\nzz-objs := super.o\n"
+                          "zz-$(CONFIG_ZZ_FS_ZIP) += \\\n\tdecomp.o zdata.o\n",
+        "fs/zz/internal.h": "#ifdef CONFIG_ZZ_FS_ZIP\nint zz_gbuf(int n);\n#endif\n"
+                            "#define ZZ_SET(name, total) \\\nstruct name { \\\n\tint nr; \\\n\tint vec[total]; \\\n}\n",
+        "fs/zz/zdata.c": '#include "internal.h"\nZZ_SET(zz_set, 4);\n'
+                         "int zz_first(struct zz_set *s)\n{\n#ifdef CONFIG_ZZ_FS\n\treturn s->vec[0] + zz_gbuf(s->nr);\n"
+                         "#else\n\treturn missing;\n#endif\n}\n",
+    })
+    assert importer.kbuild_gates(tree, "fs/zz/zdata.c") == ["CONFIG_ZZ_FS_ZIP", "CONFIG_ZZ_FS"]
+    unit = importer.import_files(tree, [("fs/zz/zdata.c", ["zz_first"])], "strict")
+    assert unit.traps == ["zz_gbuf"] and "#define CONFIG_ZZ_FS 1" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_typedef_of_a_struct_needs_no_definition_first(tmp_path):
+    """linux/journal-head.h's `typedef struct transaction_s transaction_t;`
+    names a type the definition of struct journal_s then uses while struct
+    transaction_s points back at the journal: the typedef comes first,
+    without pulling struct transaction_s in ahead of it."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/jh.h": "typedef struct txn_s txn_t;\n",
+        "include/linux/jrnl.h": "#include <linux/jh.h>\ntypedef struct jrnl_s jrnl_t;\n"
+                                "struct txn_s { jrnl_t *t_journal; int t_tid; };\n"
+                                "struct jrnl_s { txn_t *j_running; int j_flags; };\n",
+        "fs/jr.c": "#include <linux/jrnl.h>\nint jr_tid(jrnl_t *j) { return j->j_running->t_tid + j->j_flags; }\n",
+    })
+    unit = importer.import_files(tree, [("fs/jr.c", ["jr_tid"])], "strict",
+                                 extra_tags=["struct jrnl_s", "struct txn_s"])
+    text = unit.text
+    assert text.index("typedef struct txn_s txn_t;") < text.index("struct jrnl_s {")
+    r = compile_unit(tmp_path, text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_enumerators_a_macro_writes(tmp_path):
+    """fs/btrfs/extent-io-tree.h's `enum { ENUM_BIT(EXTENT_LOCKED), ... }`:
+    misc.h's ENUM_BIT() pastes three enumerators per call; the enum
+    defines EXTENT_LOCKED and comes with its macro."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/bt/misc.h": "#define ENUM_BIT(name) \\\n\t__ ## name ## _BIT, \\\n\tname = (1U << __ ## name ## _BIT), \\\n"
+                        "\t__ ## name ## _SEQ = __ ## name ## _BIT\n",
+        "fs/bt/tree.h": '#include "misc.h"\nenum {\n\tENUM_BIT(EXT_DIRTY),\n\tENUM_BIT(EXT_LOCKED),\n};\n',
+        "fs/bt/tree.c": '#include "tree.h"\nint bt_locked(unsigned int bits) { return bits & EXT_LOCKED; }\n',
+    })
+    unit = importer.import_files(tree, [("fs/bt/tree.c", ["bt_locked"])], "strict")
+    assert "ENUM_BIT(EXT_LOCKED)" in unit.text and "#define ENUM_BIT" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_tracepoint_header_brings_its_includes(tmp_path):
+    """drivers/md/md-bitmap.c gets linux/blktrace_api.h (blk_add_trace_msg)
+    only through trace/events/block.h: its includes are followed, its
+    TRACE_EVENT()s are not read and its trace_*() calls stay off."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/trace/events/blk.h": "#include <linux/blkmsg.h>\n"
+                                      "TRACE_EVENT(blk_thing, TP_PROTO(int x), TP_ARGS(x));\n",
+        "include/linux/blkmsg.h": "#define blk_msg(q, fmt, ...) do { } while (0)\n",
+        "drivers/md/bm.c": "#include <trace/events/blk.h>\n"
+                           "int bm_work(int q)\n{\n\tblk_msg(q, \"work\");\n\ttrace_blk_thing(q);\n\treturn q;\n}\n",
+    })
+    unit = importer.import_files(tree, [("drivers/md/bm.c", ["bm_work"])], "strict")
+    assert "#define blk_msg(" in unit.text and "TRACE_EVENT" not in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_variable_of_an_opaque_type_defined_elsewhere(tmp_path):
+    """fs code passes &nop_mnt_idmap, whose struct mnt_idmap only
+    fs/mnt_idmapping.c defines: the weak stand-in for such a variable
+    cannot be a definition of its incomplete type; it is a distinct
+    non-NULL address all the same."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/idm.h": "struct idmap;\nextern struct idmap nop_idmap;\nstruct counter { int n; };\n"
+                               "extern struct counter hits;\n",
+        "fs/idm.c": "#include <linux/idm.h>\n"
+                    "int idm_is_nop(struct idmap *m) { return m == &nop_idmap && hits.n == 0; }\n",
+    })
+    unit = importer.import_files(tree, [("fs/idm.c", ["idm_is_nop"])], "strict", extra_tags=["struct counter"])
+    assert 'alias("kmapsim_var_nop_idmap")' in unit.text
+    assert "__typeof__(hits) hits __attribute__((weak));" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_member_name_that_is_a_macro(tmp_path):
+    """dcache.h's `#define d_lock d_lockref.lock`: dentry->d_lock is a
+    member path the macro spells, so the macro comes with the code."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/dent.h": "struct lockref { int lock; int count; };\n"
+                                "struct dent { struct lockref d_lockref; };\n#define d_lock d_lockref.lock\n",
+        "fs/dent.c": "#include <linux/dent.h>\nint dent_locked(struct dent *d) { return d->d_lock; }\n",
+    })
+    unit = importer.import_files(tree, [("fs/dent.c", ["dent_locked"])], "strict", extra_tags=["struct dent"])
+    assert "#define d_lock d_lockref.lock" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_subsystems_include_directory(tmp_path):
+    """fs/ocfs2/Makefile's `ccflags-y := -I$(src)` lets its files write
+    `#include <cluster/masklog.h>` for fs/ocfs2/cluster/masklog.h."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/oc/Makefile": "ccflags-y := -I$(src)\nobj-y += oc.o\n",
+        "fs/oc/cluster/mlog.h": "#define mlog_errno(st) (st)\n",
+        "fs/oc/oc.c": "#include <cluster/mlog.h>\nint oc_status(int st) { return mlog_errno(st); }\n",
+    })
+    assert importer.kbuild_inc_dirs(tree, "fs/oc/oc.c") == ["fs/oc"]
+    unit = importer.import_files(tree, [("fs/oc/oc.c", ["oc_status"])], "strict")
+    assert "#define mlog_errno(st)" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr

@@ -44,6 +44,38 @@
 #define __be32_to_cpu(x) __swab32((__force __u32)(__be32)(x))
 #define __be64_to_cpu(x) __swab64((__force __u64)(__be64)(x))
 
+/*
+ * In place, through a pointer: nothing to do for the little-endian forms
+ * (the pointer is still evaluated), a swap for the big-endian ones.
+ */
+#define __cpu_to_le16s(p) do { (void)(p); } while (0)
+#define __cpu_to_le32s(p) do { (void)(p); } while (0)
+#define __cpu_to_le64s(p) do { (void)(p); } while (0)
+#define __le16_to_cpus(p) do { (void)(p); } while (0)
+#define __le32_to_cpus(p) do { (void)(p); } while (0)
+#define __le64_to_cpus(p) do { (void)(p); } while (0)
+#define __swab16s(p) do { __u16 *__kmapsim_s = (p); *__kmapsim_s = __swab16(*__kmapsim_s); } while (0)
+#define __swab32s(p) do { __u32 *__kmapsim_s = (p); *__kmapsim_s = __swab32(*__kmapsim_s); } while (0)
+#define __swab64s(p) do { __u64 *__kmapsim_s = (p); *__kmapsim_s = __swab64(*__kmapsim_s); } while (0)
+#define __cpu_to_be16s(p) __swab16s((__u16 *)(p))
+#define __cpu_to_be32s(p) __swab32s((__u32 *)(p))
+#define __cpu_to_be64s(p) __swab64s((__u64 *)(p))
+#define __be16_to_cpus(p) __swab16s((__u16 *)(p))
+#define __be32_to_cpus(p) __swab32s((__u32 *)(p))
+#define __be64_to_cpus(p) __swab64s((__u64 *)(p))
+#define cpu_to_le16s __cpu_to_le16s
+#define cpu_to_le32s __cpu_to_le32s
+#define cpu_to_le64s __cpu_to_le64s
+#define le16_to_cpus __le16_to_cpus
+#define le32_to_cpus __le32_to_cpus
+#define le64_to_cpus __le64_to_cpus
+#define cpu_to_be16s __cpu_to_be16s
+#define cpu_to_be32s __cpu_to_be32s
+#define cpu_to_be64s __cpu_to_be64s
+#define be16_to_cpus __be16_to_cpus
+#define be32_to_cpus __be32_to_cpus
+#define be64_to_cpus __be64_to_cpus
+
 #define cpu_to_le16 __cpu_to_le16
 #define cpu_to_le32 __cpu_to_le32
 #define cpu_to_le64 __cpu_to_le64

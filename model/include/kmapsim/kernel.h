@@ -39,12 +39,15 @@
 #include <asm/byteorder.h>
 #include <asm/device.h>
 #include <asm/unaligned.h>
+#include <asm/ioctl.h>
+#include <asm/local64.h>
 #include <linux/refcount.h>
 #include <linux/overflow.h>
 #include <linux/cache.h>
 #include <linux/ratelimit.h>
 #include <linux/math64.h>
 #include <linux/seqlock.h>
+#include <linux/lockdep.h>
 
 KMAPSIM_EXTERN_C_BEGIN
 /* A kernel function kmapsim does not model was reached: stops the run. */

@@ -115,6 +115,19 @@ static inline ctype pfx##_cmpxchg(atype *v, ctype old, ctype n)		\
 				      KMAPSIM_SHARED_PROGRESS,		\
 				      #pfx "_cmpxchg");			\
 	return cur;							\
+}									\
+/* cmpxchg that says whether it stored; on failure *old is the value */	\
+static inline bool pfx##_try_cmpxchg(atype *v, ctype *old, ctype n)	\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_READ,		\
+			      #pfx "_try_cmpxchg");			\
+	if (!__atomic_compare_exchange_n(&v->counter, old, n, false,	\
+					 __ATOMIC_SEQ_CST,		\
+					 __ATOMIC_SEQ_CST))		\
+		return false;						\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_PROGRESS,	\
+			      #pfx "_try_cmpxchg");			\
+	return true;							\
 }
 
 KMAPSIM_ATOMIC_OPS(atomic, atomic_t, int)
@@ -122,5 +135,56 @@ KMAPSIM_ATOMIC_OPS(atomic_long, atomic_long_t, long)
 KMAPSIM_ATOMIC_OPS(atomic64, atomic64_t, s64)
 
 #undef KMAPSIM_ATOMIC_OPS
+
+/*
+ * xchg(), cmpxchg() and try_cmpxchg() on any naturally aligned scalar (a
+ * pointer, a u32, a u64), fully ordered as the kernel's: a scheduling
+ * point before they act, as for atomic_t; a value they store is handed
+ * over like WRITE_ONCE()'s (a pointer into a live local mapping escapes).
+ * The _relaxed/_acquire/_release forms are the fully ordered ones.
+ */
+#define xchg(ptr, v)								\
+	({									\
+		__typeof__(ptr) __kmapsim_xp = (ptr);				\
+		__typeof__(*__kmapsim_xp) __kmapsim_xv = (v);			\
+		kmapsim_shared_access(__kmapsim_xp, KMAPSIM_SHARED_WRITE, "xchg"); \
+		__kmapsim_xv = __atomic_exchange_n(__kmapsim_xp, __kmapsim_xv, __ATOMIC_SEQ_CST); \
+		kmapsim_shared_stored(__kmapsim_xp, sizeof(*__kmapsim_xp), "xchg"); \
+		__kmapsim_xv;							\
+	})
+/* A failed compare-and-exchange only read: a loop of them spins. */
+#define __kmapsim_try_cmpxchg(ptr, oldp, n, api)				\
+	({									\
+		__typeof__(ptr) __kmapsim_cp = (ptr);				\
+		__typeof__(*__kmapsim_cp) __kmapsim_cn = (n);			\
+		bool __kmapsim_ok;						\
+		kmapsim_shared_access(__kmapsim_cp, KMAPSIM_SHARED_READ, api);	\
+		__kmapsim_ok = __atomic_compare_exchange_n(__kmapsim_cp, (oldp), __kmapsim_cn, false, \
+							   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+		if (__kmapsim_ok) {						\
+			kmapsim_shared_access(__kmapsim_cp, KMAPSIM_SHARED_PROGRESS, api); \
+			kmapsim_shared_stored(__kmapsim_cp, sizeof(*__kmapsim_cp), api); \
+		}								\
+		__kmapsim_ok;							\
+	})
+#define try_cmpxchg(ptr, oldp, n) __kmapsim_try_cmpxchg(ptr, oldp, n, "try_cmpxchg")
+/* the value found: old when it stored */
+#define cmpxchg(ptr, old, n)							\
+	({									\
+		__typeof__(*(ptr)) __kmapsim_old = (old);			\
+		(void)__kmapsim_try_cmpxchg(ptr, &__kmapsim_old, n, "cmpxchg"); \
+		__kmapsim_old;							\
+	})
+#define xchg_relaxed xchg
+#define xchg_acquire xchg
+#define xchg_release xchg
+#define cmpxchg_relaxed cmpxchg
+#define cmpxchg_acquire cmpxchg
+#define cmpxchg_release cmpxchg
+#define cmpxchg64 cmpxchg
+#define try_cmpxchg_relaxed try_cmpxchg
+#define try_cmpxchg_acquire try_cmpxchg
+#define try_cmpxchg_release try_cmpxchg
+#define try_cmpxchg64 try_cmpxchg
 
 #endif /* _LINUX_ATOMIC_H */

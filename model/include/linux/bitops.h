@@ -102,6 +102,13 @@ static inline unsigned long __fls(unsigned long word) { return BITS_PER_LONG - 1
 static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
 static inline int fls64(u64 x) { return x ? 64 - __builtin_clzll(x) : 0; }
 
+/* the number of bits set (asm-generic/bitops/const_hweight.h) */
+#define hweight8(w) ((unsigned int)__builtin_popcount((u8)(w)))
+#define hweight16(w) ((unsigned int)__builtin_popcount((u16)(w)))
+#define hweight32(w) ((unsigned int)__builtin_popcount((u32)(w)))
+#define hweight64(w) ((unsigned int)__builtin_popcountll((u64)(w)))
+#define hweight_long(w) ((unsigned long)__builtin_popcountl((unsigned long)(w)))
+
 /* bitmap searches (lib/find_bit.c): the first set or clear bit at or after offset, size when none */
 static inline unsigned long find_next_bit(const unsigned long *addr, unsigned long size, unsigned long offset)
 {

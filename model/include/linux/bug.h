@@ -19,6 +19,12 @@ void kmapsim_subject_warn(const char *file, int line, const char *cond);
 KMAPSIM_EXTERN_C_END
 
 #define BUG() kmapsim_subject_bug(__FILE__, __LINE__, "BUG()")
+/*
+ * kernel/panic.c's panic(): the message, then the machine stops; the run
+ * ends there as at a BUG() (a subject-bug), never silently.
+ */
+#define panic(...) ({ printk(KERN_EMERG "Kernel panic - not syncing: " __VA_ARGS__); \
+	kmapsim_subject_bug(__FILE__, __LINE__, "panic()"); })
 /* The condition's text as written (not macro-expanded) names the check. */
 #define __KMAPSIM_BUG_ON(cond, text) do { if (__builtin_expect(!!(cond), 0)) \
 	kmapsim_subject_bug(__FILE__, __LINE__, text); } while (0)
@@ -33,6 +39,9 @@ KMAPSIM_EXTERN_C_END
 #define WARN_ONCE(cond, ...) __KMAPSIM_WARN(cond, #cond, __VA_ARGS__)
 #define VM_BUG_ON(cond) __KMAPSIM_BUG_ON(cond, #cond)
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
+#define BUILD_BUG_ON_MSG(cond, msg) _Static_assert(!(cond), msg)
+/* an expression the compiler checks but never evaluates */
+#define BUILD_BUG_ON_INVALID(e) ((void)(sizeof((__force long)(e))))
 #ifndef __cplusplus
 /* linux/build_bug.h's static_assert(): the message is optional */
 #undef static_assert

@@ -18,6 +18,12 @@
 #define __must_be_array(a) 0
 #define __is_constexpr(x) __builtin_constant_p(x)
 #define barrier() __asm__ __volatile__("" ::: "memory")
+/*
+ * barrier() that also makes the compiler assume ptr's memory is read:
+ * memzero_explicit() uses it so the clearing stores are not dropped as
+ * dead. Not a scheduling point, as barrier() is not.
+ */
+#define barrier_data(ptr) __asm__ __volatile__("" : : "r"(ptr) : "memory")
 
 /*
  * Shared memory. Every marked access (READ_ONCE, WRITE_ONCE, the acquire/

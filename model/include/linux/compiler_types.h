@@ -246,6 +246,25 @@
 #define __counted_by_be(member)
 #endif
 
+/*
+ * A call the optimizer must prove dead, or the build fails with msg
+ * (check_copy_size()'s __bad_copy_to()): where the compiler has no error
+ * attribute (clang 14) nothing checks it at build time, as in the kernel
+ * built with it, and the call is an unmodelled function if a run reaches it.
+ */
+#if __has_attribute(__error__)
+#define __compiletime_error(msg) __attribute__((__error__(msg)))
+#else
+#ifndef __compiletime_error
+#define __compiletime_error(msg)
+#endif
+#endif
+
+/* an integer type of the given machine mode: "enum e { ... } __mode(byte);" */
+#ifndef __mode
+#define __mode(x) __attribute__((__mode__(x)))
+#endif
+
 /* the statement a switch case falls through with */
 #if __has_attribute(__fallthrough__)
 #define fallthrough __attribute__((__fallthrough__))

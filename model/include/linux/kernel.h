@@ -28,6 +28,16 @@
 #define rounddown(x, y) ({ __typeof__(x) __rd_x = (x); __rd_x - (__rd_x % (y)); })
 #define DIV_ROUND_DOWN_ULL(ll, d) ({ unsigned long long _tmp = (ll); _tmp / (d); })
 #define DIV_ROUND_UP_ULL(ll, d) DIV_ROUND_DOWN_ULL((unsigned long long)(ll) + (d) - 1, (d))
+/* A user pointer an ioctl passes as a u64, which it must be (warns otherwise). */
+#define u64_to_user_ptr(x)						\
+	({								\
+		u64 __kmapsim_u64;					\
+		__typeof__(x) __kmapsim_arg;				\
+		(void)(&__kmapsim_u64 == &__kmapsim_arg);		\
+		(void __user *)(uintptr_t)(x);				\
+	})
+/* linux/math.h: a sector_t is 64 bits on every profile, so either form divides it */
+#define DIV_ROUND_UP_SECTOR_T(ll, d) DIV_ROUND_UP(ll, d)
 #define ALIGN(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 
@@ -46,5 +56,40 @@ static inline void *memchr_inv(const void *start, int c, size_t bytes)
 			return (void *)(p + i);
 	return NULL;
 }
+
+/*
+ * lib/string.c's strscpy(): copies src into dst of size bytes, always
+ * NUL-terminated unless size is 0, and returns the length copied, or
+ * -E2BIG when src did not fit (dst then holds its first size - 1 bytes).
+ * Byte by byte in the caller's code, so every read of src and write of dst
+ * is checked; the kernel reads src a word at a time where alignment allows,
+ * never past the page its NUL is in. strscpy(dst, src) sizes an array dst
+ * itself; the _pad forms zero the rest of dst.
+ */
+static inline ssize_t kmapsim_strscpy(char *dst, const char *src, size_t size, bool pad)
+{
+	size_t i;
+
+	if (size == 0)
+		return -E2BIG;
+	for (i = 0; i < size; i++) {
+		dst[i] = src[i];
+		if (!src[i]) {
+			if (pad)
+				memset(dst + i, 0, size - i);
+			return (ssize_t)i;
+		}
+	}
+	dst[size - 1] = '\0';
+	return -E2BIG;
+}
+#define __kmapsim_strscpy_args(_1, _2, _3, name, ...) name
+#define __kmapsim_strscpy2(dst, src) kmapsim_strscpy(dst, src, sizeof(dst), false)
+#define __kmapsim_strscpy3(dst, src, size) kmapsim_strscpy(dst, src, size, false)
+#define strscpy(...) __kmapsim_strscpy_args(__VA_ARGS__, __kmapsim_strscpy3, __kmapsim_strscpy2, _)(__VA_ARGS__)
+#define __kmapsim_strscpy_pad2(dst, src) kmapsim_strscpy(dst, src, sizeof(dst), true)
+#define __kmapsim_strscpy_pad3(dst, src, size) kmapsim_strscpy(dst, src, size, true)
+#define strscpy_pad(...) \
+	__kmapsim_strscpy_args(__VA_ARGS__, __kmapsim_strscpy_pad3, __kmapsim_strscpy_pad2, _)(__VA_ARGS__)
 
 #endif /* _LINUX_KERNEL_H */

@@ -78,4 +78,7 @@ static inline u64 mul_u64_u64_div_u64(u64 a, u64 mul, u64 div)
 
 static inline u64 roundup_u64(u64 x, u32 y) { return DIV_U64_ROUND_UP(x, y) * y; }
 
+/* linux/math.h: divides a sector_t in place, returns the remainder */
+#define sector_div(a, b) do_div(a, b)
+
 #endif /* _LINUX_MATH64_H */

@@ -18,6 +18,24 @@
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
 #define offset_in_page(p) ((unsigned long)(p) & ~PAGE_MASK)
 #define PAGE_ALIGN(x) ALIGN((x), PAGE_SIZE)
+#define PAGE_ALIGNED(addr) IS_ALIGNED((unsigned long)(addr), PAGE_SIZE)
+
+/* asm/page.h: a whole page through its kernel address, in the caller's code */
+#define clear_page(page) memset((page), 0, PAGE_SIZE)
+#define copy_page(to, from) memcpy((to), (from), PAGE_SIZE)
+
+/* asm-generic/getorder.h: the smallest order whose pages hold size bytes (size > 0) */
+static inline int get_order(unsigned long size)
+{
+	int order = 0;
+
+	size = (size - 1) >> PAGE_SHIFT;
+	while (size) {
+		order++;
+		size >>= 1;
+	}
+	return order;
+}
 #define MAX_PAGE_ORDER	9
 
 KMAPSIM_EXTERN_C_BEGIN
@@ -40,7 +58,30 @@ KMAPSIM_EXTERN_C_END
 
 #define alloc_page(gfp) alloc_pages((gfp), 0)
 #define __free_page(page) __free_pages((page), 0)
-#define free_page(addr) __free_pages(virt_to_page((void *)(addr)), 0)
+
+/*
+ * linux/gfp.h's pages by their kernel address: always lowmem (the highmem
+ * flag is dropped, as page_alloc.c does), 0 when the allocation fails;
+ * freeing address 0 does nothing.
+ */
+static inline unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_pages(gfp & ~__GFP_HIGHMEM, order);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+#define __get_free_page(gfp) __get_free_pages((gfp), 0)
+#define get_zeroed_page(gfp) __get_free_pages((gfp) | __GFP_ZERO, 0)
+static inline void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr)
+		__free_pages(virt_to_page((void *)addr), order);
+}
+#define free_page(addr) free_pages((unsigned long)(addr), 0)
+/* 6.12's allocation-profiling names (see linux/slab.h): profiling is off */
+#define alloc_pages_noprof(gfp, order) alloc_pages((gfp), (order))
+#define folio_alloc_noprof(gfp, order) folio_alloc((gfp), (order))
+#define __get_free_pages_noprof(gfp, order) __get_free_pages((gfp), (order))
 
 /*
  * A struct page is read only inside mem_map. An index computed past either
@@ -94,8 +135,16 @@ static inline size_t page_size(const struct page *page)
 	return PAGE_SIZE << compound_order(page);
 }
 
+/* the pages of page's compound page when page is its head; 1 for a tail */
+static inline unsigned long compound_nr(const struct page *page)
+{
+	return 1UL << compound_order(page);
+}
+
 #define nth_page(page, n) ((page) + (n))
 #define page_folio(p) ((struct folio *)compound_head(p))
+/* the folio a kernel (lowmem) address lies in */
+#define virt_to_folio(x) page_folio(virt_to_page(x))
 #define folio_page(folio, n) (&(folio)->page + (n))
 
 static inline unsigned int folio_order(const struct folio *folio)

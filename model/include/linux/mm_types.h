@@ -22,6 +22,17 @@ struct address_space;
 #define __KMAPSIM_PRIVATE private
 #endif
 
+/*
+ * mm_types_task.h: a piece of a page handed out by a page-fragment
+ * allocator (skb data, netfs): where in which page, and how much.
+ * 32-bit fields, as on a kernel whose long has 64 bits (kmapsim's host).
+ */
+struct page_frag {
+	struct page *page;
+	__u32 offset;
+	__u32 size;
+};
+
 struct page {
 	unsigned long flags;		/* KMAPSIM_PG_* bits below */
 	unsigned long compound_head;	/* head page | 1 on tail pages, as in the kernel */

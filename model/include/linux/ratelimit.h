@@ -87,4 +87,18 @@ static inline int ___ratelimit(struct ratelimit_state *rs, const char *func)
 
 #define __ratelimit(state) ___ratelimit(state, __func__)
 
+/* a warning that state allows; the condition's value either way */
+#define WARN_ON_RATELIMIT(condition, state)				\
+	({								\
+		bool __kmapsim_rtn = !!(condition);			\
+		WARN_ON(__kmapsim_rtn && __ratelimit(state));		\
+		__kmapsim_rtn;						\
+	})
+/*
+ * The kernel keeps a static state per call site; as pr_*_ratelimited()
+ * here, each occurrence warns (simulated time does not pass, so every run
+ * is one interval, and its burst is what a short run reaches).
+ */
+#define WARN_RATELIMIT(condition, ...) WARN(condition, __VA_ARGS__)
+
 #endif /* _LINUX_RATELIMIT_H */

@@ -49,4 +49,12 @@ KMAPSIM_EXTERN_C_END
 #define task_tgid_vnr(tsk) ((tsk)->tgid)
 #define yield() schedule()
 
+/*
+ * Allocation profiling (CONFIG_MEM_ALLOC_PROFILING) is off, so the tag an
+ * allocation would be charged to is never swapped into current: 6.12's
+ * alloc_hooks() (linux/slab.h) and its callers save and restore nothing.
+ */
+#define alloc_tag_save(_tag) NULL
+#define alloc_tag_restore(_tag, _old) do { } while (0)
+
 #endif /* _LINUX_SCHED_H */

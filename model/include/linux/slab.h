@@ -15,6 +15,36 @@ KMAPSIM_EXTERN_C_END
 
 #define kmalloc_array(n, size, flags) kcalloc((n), (size), (flags))
 
+/*
+ * 6.12 names each allocator's body NAME_noprof() and NAME() wraps it in
+ * alloc_hooks(), which charges the allocation to its call site when
+ * CONFIG_MEM_ALLOC_PROFILING is on (linux/alloc_tag.h). It is off here:
+ * the tree's inline helpers that call the _noprof forms directly
+ * (crypto/skcipher.h's skcipher_request_alloc_noprof()) reach kmapsim's
+ * allocators, and alloc_hooks() is the allocation itself.
+ */
+#define alloc_hooks(_do_alloc) (_do_alloc)
+#define kmalloc_noprof(size, flags) kmalloc((size), (flags))
+#define kzalloc_noprof(size, flags) kzalloc((size), (flags))
+#define kcalloc_noprof(n, size, flags) kcalloc((n), (size), (flags))
+#define kmalloc_array_noprof(n, size, flags) kmalloc_array((n), (size), (flags))
+
+/*
+ * kvmalloc() tries kmalloc() first and falls back to vmalloc() for what
+ * the slab cannot give; kmapsim models no vmalloc space, so every kv
+ * allocation is a kmalloc() one (which may fail as the run decides, as
+ * the fallback may in the kernel), and kvfree() is kfree().
+ */
+#define kvmalloc(size, flags) kmalloc((size), (flags))
+#define kvzalloc(size, flags) kzalloc((size), (flags))
+#define kvcalloc(n, size, flags) kcalloc((n), (size), (flags))
+#define kvmalloc_array(n, size, flags) kmalloc_array((n), (size), (flags))
+#define kvmalloc_noprof(size, flags) kmalloc((size), (flags))
+static inline void kvfree(const void *ptr)
+{
+	kfree(ptr);
+}
+
 /* slab's free-pointer type (6.12 struct file holds one) */
 typedef struct {
 	unsigned long v;

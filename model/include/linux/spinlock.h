@@ -4,6 +4,7 @@
 
 #include <linux/types.h>
 #include <linux/preempt.h>
+#include <linux/atomic.h>
 
 /* owner is the holding task (model-private); 0 when free. */
 typedef struct spinlock {
@@ -83,6 +84,26 @@ KMAPSIM_EXTERN_C_END
 #define read_unlock_irqrestore(lock, flags) kmapsim_read_unlock(lock, 2, flags)
 #define write_lock_irqsave(lock, flags) ((flags) = kmapsim_write_lock(lock, 2))
 #define write_unlock_irqrestore(lock, flags) kmapsim_write_unlock(lock, 2, flags)
+/*
+ * lib/dec_and_lock.c: drops a reference, and takes lock only to drop the
+ * last one (returns true with lock held then). A count above one is
+ * decremented without the lock, so the final decrement is always made
+ * under it.
+ */
+static inline int atomic_dec_and_lock(atomic_t *atomic, spinlock_t *lock)
+{
+	int c = atomic_read(atomic);
+
+	while (c != 1)
+		if (atomic_try_cmpxchg(atomic, &c, c - 1))
+			return 0;
+	spin_lock(lock);
+	if (atomic_dec_and_test(atomic))
+		return 1;
+	spin_unlock(lock);
+	return 0;
+}
+
 /* softirqs are not modelled apart from preemption: _bh is the plain lock */
 #define read_lock_bh(lock) read_lock(lock)
 #define read_unlock_bh(lock) read_unlock(lock)

@@ -15,6 +15,8 @@
 #endif
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/stddef.h>
+#include <linux/bits.h>	/* BITS_TO_LONGS() for DECLARE_BITMAP() */
 #ifndef __cplusplus
 #include <stdbool.h>
 #endif
@@ -49,6 +51,9 @@ typedef __int128 s128;
 typedef unsigned __int128 u128;
 #endif
 
+/* A bitmap of BITS bits, in longs as the bitmap and bitops helpers take it. */
+#define DECLARE_BITMAP(name, bits) unsigned long name[BITS_TO_LONGS(bits)]
+
 /* The atomic types live here, as in the kernel; <linux/atomic.h> has the operations. */
 typedef struct {
 	int counter;
@@ -59,6 +64,15 @@ typedef struct {
 typedef struct {
 	s64 counter;
 } atomic64_t;
+
+/*
+ * A reference count for RCU-managed objects (linux/rcuref.h has the
+ * operations): the count is stored one below the number of references.
+ */
+typedef struct {
+	atomic_t refcnt;
+} rcuref_t;
+#define RCUREF_INIT(i) { .refcnt = ATOMIC_INIT((i) - 1) }
 
 /*
  * A task waiting on a condition without a wait queue (percpu_rw_semaphore
