@@ -10,6 +10,7 @@
 #define __GFP_FS		0x80u
 #define __GFP_ZERO		0x100u
 #define __GFP_DIRECT_RECLAIM	0x400u
+#define __GFP_WRITE		0x1000u	/* a dirty-page balancing hint: kmapsim does not balance */
 #define __GFP_KSWAPD_RECLAIM	0x800u
 #define __GFP_NOFAIL		0x8000u
 #define __GFP_HARDWALL		0x100000u
