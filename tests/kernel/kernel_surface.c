@@ -677,3 +677,10 @@ static void pair_reader(bool retry)
 
 KMAPSIM_SUBJECT(seqlock_ok) { pair_reader(true); }
 KMAPSIM_SUBJECT(seqlock_no_retry) { pair_reader(false); }
+
+/* panic() prints its message and ends the run as a BUG() does */
+KMAPSIM_SUBJECT(panic_called)
+{
+	if (kmapsim_pick(0, 1))
+		panic("kmapsim: %s\n", "a reason");
+}

@@ -27,7 +27,9 @@ void kmapsim_subject_bug(const char *file, int line, const char *cond) {
     snprintf(where, sizeof where, "%s:%d", rel.empty() ? "?" : rel.c_str(), line);
   }
   m.reporter().note_kernel_bug(where);
-  if (cond && strcmp(cond, "BUG()") == 0) m.report(BugClass::SubjectBug, -1, -1, "the subject's own BUG() fired at %s", where);
+  // BUG() and panic() (linux/bug.h) have no condition to show
+  if (cond && (strcmp(cond, "BUG()") == 0 || strcmp(cond, "panic()") == 0))
+    m.report(BugClass::SubjectBug, -1, -1, "the subject's own %s fired at %s", cond, where);
   m.report(BugClass::SubjectBug, -1, -1, "the subject's own BUG_ON(%s) fired at %s", cond, where);
 }
 void kmapsim_subject_warn(const char *file, int line, const char *cond) {
