@@ -185,11 +185,33 @@ static struct folio *kmapsim_cached_folio(struct address_space *mapping, pgoff_t
 	return folio;
 }
 
+/*
+ * A new order-0 folio, locked in the cache at index; ERR_PTR(-EEXIST) when
+ * another task cached one there first (look it up again), or the
+ * allocation's or the insertion's error.
+ */
+static struct folio *kmapsim_new_cached_folio(struct address_space *mapping, pgoff_t index,
+					      gfp_t gfp, bool accessed)
+{
+	struct folio *folio = folio_alloc(gfp, 0);
+	int err;
+
+	if (!folio)
+		return ERR_PTR(-ENOMEM);
+	if (accessed)
+		__folio_set_referenced(folio);
+	err = filemap_add_folio(mapping, folio, index, gfp);
+	if (err) {
+		folio_put(folio);
+		return ERR_PTR(err);
+	}
+	return folio;
+}
+
 struct folio *__filemap_get_folio(struct address_space *mapping, pgoff_t index,
 				  kmapsim_fgf_t fgp_flags, gfp_t gfp)
 {
 	struct folio *folio;
-	int err;
 
 repeat:
 	folio = kmapsim_cached_folio(mapping, index);
@@ -222,17 +244,11 @@ repeat:
 		gfp &= ~__GFP_FS;
 	if (fgp_flags & FGP_NOWAIT)
 		gfp &= ~__GFP_DIRECT_RECLAIM;
-	folio = folio_alloc(gfp, 0);
-	if (!folio)
-		return kmapsim_no_folio(-ENOMEM);
-	if (fgp_flags & FGP_ACCESSED)
-		__folio_set_referenced(folio);
-	err = filemap_add_folio(mapping, folio, index, gfp);
-	if (err) {
-		folio_put(folio);
-		if (err == -EEXIST)
+	folio = kmapsim_new_cached_folio(mapping, index, gfp, fgp_flags & FGP_ACCESSED);
+	if (IS_ERR(folio)) {
+		if (PTR_ERR(folio) == -EEXIST)
 			goto repeat;
-		return kmapsim_no_folio(err);
+		return kmapsim_no_folio(PTR_ERR(folio));
 	}
 	if (!(fgp_flags & FGP_LOCK))
 		folio_unlock(folio);
@@ -266,16 +282,11 @@ static struct folio *kmapsim_read_cache(struct address_space *mapping, pgoff_t i
 repeat:
 	folio = kmapsim_cached_folio(mapping, index);
 	if (!folio) {
-		folio = folio_alloc(gfp, 0);
-		if (!folio)
-			return ERR_PTR(-ENOMEM);
-		err = filemap_add_folio(mapping, folio, index, gfp);
-		if (err) {
-			folio_put(folio);
-			if (err == -EEXIST)
-				goto repeat;
-			return ERR_PTR(err);
-		}
+		folio = kmapsim_new_cached_folio(mapping, index, gfp, false);
+		if (IS_ERR(folio) && PTR_ERR(folio) == -EEXIST)
+			goto repeat;
+		if (IS_ERR(folio))
+			return folio;
 		goto read;
 	}
 	if (folio_test_uptodate(folio))
