@@ -20,7 +20,12 @@ named functions' text unchanged, and with them, transitively, what they use:
    (model/tree_c/*.c: the page cache of mm/filemap.c, whose struct
    address_space is the tree's), kmapsim's definition, compiled into the
    unit after the tree's types and checked against the tree's prototype;
-5. a function the tree only declares and
+5. else, for a function the tree only declares whose prototype says it
+   is a message (a variadic `void` function with a printf format
+   attribute: a filesystem's ext2_error(), __nilfs_error()), the message:
+   a call checks and reads its arguments as printk() does and returns, as
+   the kernel does under errors=continue, so an error path runs on;
+6. a function the tree only declares and
    kmapsim does not model becomes a weak stub that stops the run with
    "kmapsim: unmodelled kernel function NAME" when it is reached: it
    compiles, it never silently succeeds.
@@ -314,6 +319,7 @@ class Unit:
         self.from_headers = []    # names taken from the tree's headers
         self.traps = []           # declared-only functions turned into traps
         self.modelled = []        # declared-only functions kmapsim implements (model/tree_c)
+        self.messages = []        # declared-only printf-like functions taken as printk() (see 5. above)
         self.signatures = {}      # requested function -> its Item
 
 
@@ -611,10 +617,23 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     # __FILE__ then carry the same path wherever the tree or this unit lives
     # (subject_cache compiles with -fdebug-compilation-dir=., so nothing
     # joins a directory to it), and reports print it as it is.
+    messages = {}
+    for name, proto in traps.items():
+        fmt = _message_format(proto, name) if proto.is_proto else None
+        if fmt:
+            messages[name] = fmt
     for it in emitted:
         out.append('#line %d "%s"' % (it.line, it.origin))
         out.append(it.text if it.kind != "decl" or it.text.rstrip().endswith(";") else it.text + ";")
         unit.from_headers.extend(n for n in it.names if n not in unit.from_headers)
+        for n in it.names:
+            if n in messages:
+                # a call, from here on: the arguments before the format
+                # evaluated, the format and its arguments to printk(); the
+                # name alone (an address taken) still means the trap below
+                before = ["kmapsim_a%d" % i for i in range(1, messages[n])]
+                out.append("#define %s(%s) ((void)0%s, (void)printk(__VA_ARGS__))"
+                           % (n, ", ".join(before + ["..."]), "".join(", (void)(%s)" % a for a in before)))
     out.append("")
     if any(n in MODEL_VARS for n in weak_vars):
         out.append(_PIPE_OPS)
@@ -644,7 +663,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
                        % (name, name, name))
         else:
             out.append("__typeof__(%s) %s __attribute__((weak));" % (name, name))
-        unit.traps.append(name)
+        (unit.messages if name in messages else unit.traps).append(name)
     out.append("")
     # kmapsim's bodies over the tree's types, in their files' order
     for it in model_items:
@@ -706,6 +725,54 @@ def _prototype(it):
         return None
     decls[0].line = it.line
     return decls[0]
+
+
+def _message_format(it, name):
+    """The 1-based position of the format parameter when prototype IT
+    declares NAME as a message function: `void`, variadic, and
+    __printf(fmt, fmt + 1) or format(printf, fmt, fmt + 1) with the
+    variadic part right after the format. None otherwise (a va_list
+    variant, __printf(n, 0), or anything that returns a value or does not
+    return: those stay traps)."""
+    texts = [t.text for t in it.toks]
+    at = next((i for i in range(len(texts) - 1) if texts[i] == name and texts[i + 1] == "("), None)
+    if at is None:
+        return None
+    head = texts[:at]
+    if "void" not in head or "*" in head or any(t in ("__noreturn", "noreturn", "__no_return") for t in texts):
+        return None
+    fmt = first = None
+    for i, t in enumerate(texts):
+        if t == "__printf" and texts[i + 1:i + 2] == ["("]:
+            nums = texts[i + 2:i + 5]
+        elif t in ("format", "__format__") and texts[i + 1:i + 4] in (["(", "printf", ","], ["(", "__printf__", ","]):
+            nums = texts[i + 4:i + 7]
+        else:
+            continue
+        if len(nums) == 3 and nums[1] == "," and nums[0].isdigit() and nums[2].isdigit():
+            fmt, first = int(nums[0]), int(nums[2])
+    if not fmt or first != fmt + 1:
+        return None
+    # the parameters: the format's position, then "..." right after it
+    depth, params, cur = 0, [], []
+    for t in texts[at + 1:]:
+        if t == "(":
+            depth += 1
+            if depth == 1:
+                continue
+        elif t == ")":
+            depth -= 1
+            if depth == 0:
+                params.append(cur)
+                break
+        if depth == 1 and t == ",":
+            params.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+    if len(params) != first or params[-1] != ["..."]:
+        return None
+    return fmt
 
 
 def _forward_decl(it):

@@ -31,19 +31,47 @@
  *                   page through its own mapping and unlocks it): the
  *                   lookup sleeps on the folio lock until then, killably
  *                   (a fatal signal ends it with -EINTR)
+ *   dir_corrupt     as dir_read_error, and a page read from the disk may
+ *                   hold a bad entry (too short, misaligned, too short for
+ *                   its name, an inode past the last), or the directory's
+ *                   size may not be a whole number of blocks: the check
+ *                   reports it through ext2_error() (a message: kmapsim
+ *                   takes a declared-only printf-like void function as
+ *                   printk()) and the lookup unmaps the page and returns
+ *                   -EIO
  * A page-cache allocation may fail in any: the lookup returns -ENOMEM.
  */
 #include <kmapsim/subject.h>
 
 KMAPSIM_IMPORT("fs/ext2/dir.c", ext2_find_entry);
 
-static bool disk_can_fail, disk_keeps_lock, disk_async;
+static bool disk_can_fail, disk_keeps_lock, disk_async, disk_corrupt;
+
+/* one entry of a page made bad in one of the ways ext2_check_folio() names */
+static void corrupt_entry(ext2_dirent *de)
+{
+	switch (kmapsim_pick(0, 3)) {
+	case 0:
+		de->rec_len = ext2_rec_len_to_disk(8);			/* shorter than any entry */
+		break;
+	case 1:
+		de->rec_len = ext2_rec_len_to_disk(ext2_rec_len_from_disk(de->rec_len) - 2);	/* unaligned */
+		break;
+	case 2:
+		de->name_len = 255;					/* longer than its record */
+		break;
+	default:
+		de->inode = cpu_to_le32(65);				/* past s_inodes_count */
+		break;
+	}
+}
 
 /* the disk's contents: one page of entries, each chunk (block) filled exactly */
 static void fill_dir_page(struct folio *folio)
 {
 	unsigned int offs = 0, chunk = 1024;
 	char *kaddr = kmap_local_folio(folio, 0);
+	ext2_dirent *bad = NULL;
 
 	while (offs < PAGE_SIZE) {
 		ext2_dirent *de = (ext2_dirent *)(kaddr + offs);
@@ -55,8 +83,12 @@ static void fill_dir_page(struct folio *folio)
 		de->name_len = 1;
 		de->file_type = 0;
 		de->name[0] = 'a' + kmapsim_pick(0, 2);
+		if (disk_corrupt && !bad && kmapsim_pick(0, 3) == 0)
+			bad = de;
 		offs += len;
 	}
+	if (bad)
+		corrupt_entry(bad);
 	kunmap_local(kaddr);
 }
 
@@ -143,7 +175,7 @@ static int lookup_thread(void *data)
 	return 0;
 }
 
-static void directory(bool can_fail, bool keeps_lock, bool concurrent, bool async)
+static void directory(bool can_fail, bool keeps_lock, bool concurrent, bool async, bool corrupt)
 {
 	struct lookup_work w;
 	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL | __GFP_NOFAIL);
@@ -156,12 +188,15 @@ static void directory(bool can_fail, bool keeps_lock, bool concurrent, bool asyn
 	disk_can_fail = can_fail;
 	disk_keeps_lock = keeps_lock;
 	disk_async = async;
+	disk_corrupt = corrupt;
 	es->s_inodes_count = cpu_to_le32(64);
 	sbi->s_es = es;
 	sb->s_fs_info = sbi;
 	sb->s_blocksize = 1024;
 	dir->i_sb = sb;
 	dir->i_size = pages * PAGE_SIZE;
+	if (corrupt && kmapsim_pick(0, 3) == 0)
+		dir->i_size -= 512;	/* the last page ends inside a block */
 	dir->i_blocks = pages << (PAGE_SHIFT - 9);
 	dir->i_data.host = dir;
 	dir->i_data.a_ops = &dir_aops;
@@ -187,8 +222,9 @@ static void directory(bool can_fail, bool keeps_lock, bool concurrent, bool asyn
 	kfree(sb);
 }
 
-KMAPSIM_SUBJECT(dir_lookup) { directory(false, false, false, false); }
-KMAPSIM_SUBJECT(dir_read_error) { directory(true, false, false, false); }
-KMAPSIM_SUBJECT(dir_read_error_keeps_lock) { directory(true, true, false, false); }
-KMAPSIM_SUBJECT(dir_lookup_concurrent) { directory(true, false, true, false); }
-KMAPSIM_SUBJECT(dir_read_async) { directory(true, false, true, true); }
+KMAPSIM_SUBJECT(dir_lookup) { directory(false, false, false, false, false); }
+KMAPSIM_SUBJECT(dir_read_error) { directory(true, false, false, false, false); }
+KMAPSIM_SUBJECT(dir_read_error_keeps_lock) { directory(true, true, false, false, false); }
+KMAPSIM_SUBJECT(dir_lookup_concurrent) { directory(true, false, true, false, false); }
+KMAPSIM_SUBJECT(dir_read_async) { directory(true, false, true, true, false); }
+KMAPSIM_SUBJECT(dir_corrupt) { directory(true, false, false, false, true); }

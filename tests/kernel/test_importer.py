@@ -998,3 +998,49 @@ def test_a_subsystems_include_directory(tmp_path):
     assert "#define mlog_errno(st)" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_declared_only_printf_like_void_function_is_a_message(tmp_path):
+    """ext2_error() and __nilfs_error() live in the filesystem's super.c:
+    a file under test only declares them, and its error paths call them.
+    A variadic void function with a printf format attribute is taken as a
+    message (its arguments evaluated, the format and the rest to
+    printk()), so the error path runs on; a va_list variant, one that
+    returns a value, one that does not return and one without a format
+    stay traps."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/fs/fs.h": "#include <linux/types.h>\n#include <linux/compiler_types.h>\n#include <stdarg.h>\n"
+                      "struct sb { int errors; };\n"
+                      "extern __printf(3, 4)\nvoid fs_error(struct sb *, const char *, const char *, ...);\n"
+                      "void fs_msg(struct sb *sb, const char *level, const char *fmt, ...)"
+                      " __attribute__((format(printf, 3, 4)));\n"
+                      "__printf(2, 0) void fs_verror(struct sb *sb, const char *fmt, va_list ap);\n"
+                      "__printf(2, 3) int fs_log(struct sb *sb, const char *fmt, ...);\n"
+                      "__printf(2, 3) __noreturn void fs_panic(struct sb *sb, const char *fmt, ...);\n"
+                      "void fs_plain(struct sb *sb, const char *fmt, ...);\n",
+        "fs/fs/dir.c": "#include \"fs.h\"\n"
+                       "int fs_check(struct sb *sb, int bad, va_list ap)\n{\n"
+                       "\tif (bad == 1)\n\t\tfs_error(sb, __func__, \"bad entry %d in %s\", sb->errors++, \"dir\");\n"
+                       "\tif (bad == 2)\n\t\tfs_msg(sb, \"warn\", \"odd\");\n"
+                       "\tif (bad == 3)\n\t\tfs_verror(sb, \"%d\", ap);\n"
+                       "\tif (bad == 4)\n\t\treturn fs_log(sb, \"%d\", bad);\n"
+                       "\tif (bad == 5)\n\t\tfs_panic(sb, \"%d\", bad);\n"
+                       "\tif (bad == 6)\n\t\tfs_plain(sb, \"%d\", bad);\n"
+                       "\treturn bad ? -5 : 0;\n}\n",
+    })
+    unit = importer.import_files(tree, [("fs/fs/dir.c", ["fs_check"])], "strict")
+    assert sorted(unit.messages) == ["fs_error", "fs_msg"]
+    assert sorted(unit.traps) == ["fs_log", "fs_panic", "fs_plain", "fs_verror"]
+    assert "#define fs_error(kmapsim_a1, kmapsim_a2, ...) " in unit.text
+    # the format is still checked against its arguments (-Werror), and
+    # every argument before it is evaluated (sb->errors++ is no unused value)
+    src = tmp_path / "unit.c"
+    src.write_text(unit.text + "\nKMAPSIM_SUBJECT(t) { }\n")
+    flags = ["clang", "-std=gnu11", "-fsyntax-only", "-Wall", "-Werror", "-Wno-unused-function",
+             "-I", os.path.join(ROOT, "model", "include")]
+    r = subprocess.run(flags + [str(src)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    src.write_text(unit.text.replace('"bad entry %d in %s"', '"bad entry %s in %s"') + "\nKMAPSIM_SUBJECT(t) { }\n")
+    r = subprocess.run(flags + [str(src)], capture_output=True, text=True)
+    assert r.returncode != 0 and "format specifies type" in r.stderr
