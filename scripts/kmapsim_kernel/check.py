@@ -41,7 +41,9 @@ def resolve_tree(arg):
 # Files a unit takes besides its targets' own (build_unit): a scatterlist
 # harness walks the list with lib/scatterlist.c's sg_next() and friends.
 SCATTERLIST = "lib/scatterlist.c"
-COMPANIONS = (SCATTERLIST,)
+# the files a unit may take besides its targets': the scatterlist above and
+# the tree's library files (importer.LIBRARY, which holds it)
+COMPANIONS = importer.LIBRARY
 
 
 def build_unit(tree, targets, profile, iter_types=None, tags=()):

@@ -20,12 +20,15 @@ named functions' text unchanged, and with them, transitively, what they use:
    (model/tree_c/*.c: the page cache of mm/filemap.c, whose struct
    address_space is the tree's), kmapsim's definition, compiled into the
    unit after the tree's types and checked against the tree's prototype;
-5. else, for a function the tree only declares whose prototype says it
+5. else, for a function the tree only declares that one of its library
+   files defines (LIBRARY: lib/xxhash.c, lib/rbtree.c, ...), that file's
+   definition, as if the file were imported too;
+6. else, for a function the tree only declares whose prototype says it
    is a message (a variadic `void` function with a printf format
    attribute: a filesystem's ext2_error(), __nilfs_error()), the message:
    a call checks and reads its arguments as printk() does and returns, as
    the kernel does under errors=continue, so an error path runs on;
-6. a function the tree only declares and
+7. a function the tree only declares and
    kmapsim does not model becomes a weak stub that stops the run with
    "kmapsim: unmodelled kernel function NAME" when it is reached: it
    compiles, it never silently succeeds.
@@ -319,8 +322,9 @@ class Unit:
         self.from_headers = []    # names taken from the tree's headers
         self.traps = []           # declared-only functions turned into traps
         self.modelled = []        # declared-only functions kmapsim implements (model/tree_c)
-        self.messages = []        # declared-only printf-like functions taken as printk() (see 5. above)
+        self.messages = []        # declared-only printf-like functions taken as printk() (see 6. above)
         self.signatures = {}      # requested function -> its Item
+        self.file_names = {}      # imported file -> (names it defines, names only it sees)
 
 
 def import_functions(tree, relfile, funcs, profile, extra=()):
@@ -364,9 +368,61 @@ MODEL_VARS = {
 }
 
 
+# The tree's own library files a unit takes a function from when the files
+# it imports only declare it (instead of a trap): plain C over plain data
+# (lists of pages, red-black trees, error sequences, checksums, sorting),
+# which kmapsim's headers compile on both trees; tests/kernel/tree_lib.c
+# runs one function of each. A library file whose file-local names (static
+# functions and variables, macros) clash with a name the unit's other files
+# define is not taken: its functions stay traps.
+LIBRARY = ("lib/scatterlist.c", "lib/rbtree.c", "lib/errseq.c", "lib/crypto/utils.c",
+           "lib/sort.c", "lib/crc16.c", "lib/memweight.c", "lib/xxhash.c")
+_library_cache = {}
+
+
+def library_functions(tree, profile):
+    """{function name: LIBRARY file} for the functions the tree's library
+    files define (not static) under the profile's config."""
+    key = (os.path.realpath(tree), profile)
+    if key not in _library_cache:
+        names = {}
+        macros = config_macros(profile)
+        for f in LIBRARY:
+            path = os.path.join(tree, f)
+            if not os.path.isfile(path):
+                continue
+            for it in ctokens.split_items(open(path, errors="replace").read(), f, dict(macros)):
+                if it.kind == "func" and not it.is_static:
+                    for n in it.names:
+                        names.setdefault(n, f)
+        _library_cache[key] = names
+    return _library_cache[key]
+
+
 def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     """wanted: [(file, [function...])], the first file first. A name several
-    files define is taken from the first that does."""
+    files define is taken from the first that does. A function the files
+    only declare and a LIBRARY file defines comes from that file."""
+    lib = library_functions(tree, profile)
+    unit = _import_files(tree, wanted, profile, extra, extra_tags)
+    taken = {f for f, _ in wanted}
+    refused = set()
+    while True:
+        add = sorted({lib[n] for n in unit.traps if n in lib} - taken - refused)
+        if not add:
+            return unit
+        more = _import_files(tree, list(wanted) + [(f, []) for f in add], profile, extra, extra_tags)
+        mine = set().union(*(more.file_names[f][0] for f, _ in wanted))
+        clash = [f for f in add if more.file_names[f][1] & mine]
+        if clash:
+            refused.update(clash)
+            continue
+        wanted = list(wanted) + [(f, []) for f in add]
+        taken.update(add)
+        unit = more
+
+
+def _import_files(tree, wanted, profile, extra=(), extra_tags=()):
     macros = config_macros(profile)
     gates = []
     for relfile, _ in wanted:
@@ -395,15 +451,20 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
     # re-split each file with the headers' macros known (cpp order)
     files = []
     by_name = {}
+    file_names = {}
     for (relfile, _), text in zip(wanted, texts):
         items = ctokens.split_items(text, relfile, dict(idx.macros))
         files.append((relfile, items))
         mine = {}
+        local = set()   # names only this file sees: static ones and macros
         for it in items:
             if it.kind == "include" or _skip_item(it):
                 continue
             for n in it.names:
                 mine.setdefault(n, []).append(it)
+                if it.is_static or it.kind == "macro":
+                    local.add(n)
+        file_names[relfile] = (set(mine), local)
         for n, its in mine.items():
             by_name.setdefault(n, its)
     funcs = [f for _, fs in wanted for f in fs]
@@ -412,6 +473,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
 
     known, known_tags = kmapsim_names()
     unit = Unit()
+    unit.file_names = file_names
     for (fname, fs), (_, items) in zip(wanted, files):
         for f in fs:
             defs = [it for it in items if it.kind == "func" and f in it.names]

@@ -1044,3 +1044,29 @@ def test_a_declared_only_printf_like_void_function_is_a_message(tmp_path):
     src.write_text(unit.text.replace('"bad entry %d in %s"', '"bad entry %s in %s"') + "\nKMAPSIM_SUBJECT(t) { }\n")
     r = subprocess.run(flags + [str(src)], capture_output=True, text=True)
     assert r.returncode != 0 and "format specifies type" in r.stderr
+
+
+def test_a_function_a_library_file_defines_comes_from_the_tree(tmp_path):
+    """mm/ksm.c only declares xxh64() (linux/xxhash.h): the unit takes it
+    from the tree's lib/xxhash.c, one of importer.LIBRARY, with the static
+    helpers it calls, instead of a trap. A library file whose own static
+    names clash with the file under test's is not taken (its functions
+    would call the wrong helper): those stay traps."""
+    lib = ("#include <linux/sortlib.h>\n"
+           "static void swap_bytes(char *a, char *b) { char t = *a; *a = *b; *b = t; }\n"
+           "void sort2(char *p) { if (p[0] > p[1]) swap_bytes(p, p + 1); }\n")
+    hdr = "void sort2(char *p);\n"
+    user = "#include <linux/sortlib.h>\nint first(char *p)\n{\n\tsort2(p);\n\treturn p[0];\n}\n"
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {"lib/sort.c": lib, "include/linux/sortlib.h": hdr, "mm/user.c": user})
+    unit = importer.import_files(tree, [("mm/user.c", ["first"])], "strict")
+    assert unit.traps == [] and "lib/sort.c" in unit.file_names
+    assert "void sort2(char *p) {" in unit.text and "static void swap_bytes" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+    clash = str(tmp_path / "clash")
+    _small_tree(clash, {"lib/sort.c": lib, "include/linux/sortlib.h": hdr,
+                        "mm/user.c": user + "static int swap_bytes;\nint last(char *p) { return p[1] + swap_bytes; }\n"})
+    unit = importer.import_files(clash, [("mm/user.c", ["first"])], "strict")
+    assert unit.traps == ["sort2"] and "lib/sort.c" not in unit.file_names
