@@ -384,3 +384,14 @@ void truncate_inode_pages_final(struct address_space *mapping)
 {
 	truncate_inode_pages(mapping, 0);
 }
+
+/*
+ * mapping_set_error()'s out-of-line half: the writeback error is recorded
+ * in the mapping's errseq_t (the tree's own lib/errseq.c, which the unit
+ * takes as a library file), where fsync() and filemap_check_wb_err()
+ * find it, each sampler once.
+ */
+void __filemap_set_wb_err(struct address_space *mapping, int err)
+{
+	errseq_set(&mapping->wb_err, err);
+}

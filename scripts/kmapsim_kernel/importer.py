@@ -734,11 +734,13 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=()):
             out.append(it.text)
     out.append("")
     # prototypes: a function may call one defined later in its file (the
-    # tree declares those in a header) or in a later file
+    # tree declares those in a header) or in a later file. Not of static
+    # ones: only their own file calls them, in its own order (with its own
+    # forward declarations), and their heads may use the file's typedefs
+    # (ext2's ext2_dirent), which come later.
     for _, items in files:
         for it in items:
-            if it in need_file and it.kind == "func" and it.body_start and \
-                    (len(files) > 1 or not it.is_static):
+            if it in need_file and it.kind == "func" and it.body_start and not it.is_static:
                     head = it.text[:it.toks[it.body_start].start - it.toks[0].start].rstrip()
                     out.append('#line %d "%s"' % (it.line, it.origin))
                     out.append(head + ";")

@@ -13,7 +13,9 @@
  *             read_cache_page_gfp() with the mapping's read_folio(), which
  *             ends its read with folio_end_read();
  *             truncate_inode_pages() from a picked byte zeroes the rest of
- *             its page and drops the pages after it
+ *             its page and drops the pages after it; a writeback error
+ *             set with mapping_set_error() is seen once by a sampler
+ *             (errseq_t, from the tree's lib/errseq.c)
  */
 #include <kmapsim/subject.h>
 
@@ -58,6 +60,7 @@ KMAPSIM_SUBJECT(lookups)
 	struct folio *folio, *again;
 	struct page *page;
 	loff_t cut = kmapsim_pick(1, PAGE_SIZE - 1);
+	errseq_t since;
 	char *kaddr;
 
 	xa_init(&mapping->i_pages);
@@ -112,6 +115,14 @@ KMAPSIM_SUBJECT(lookups)
 	kunmap_local(kaddr);
 	truncate_inode_pages_final(mapping);
 	BUG_ON(mapping->nrpages != 0 || folio->mapping);
+
+	since = filemap_sample_wb_err(mapping);
+	BUG_ON(filemap_check_wb_err(mapping, since));
+	mapping_set_error(mapping, -EIO);
+	BUG_ON(!test_bit(AS_EIO, &mapping->flags));
+	BUG_ON(filemap_check_wb_err(mapping, since) != -EIO);
+	BUG_ON(errseq_check_and_advance(&mapping->wb_err, &since) != -EIO);
+	BUG_ON(errseq_check_and_advance(&mapping->wb_err, &since) != 0);	/* seen once */
 	folio_put(folio);
 	kfree(mapping);
 }

@@ -40,6 +40,7 @@ KMAPSIM_EXTERN_C_END
 #define VM_BUG_ON(cond) __KMAPSIM_BUG_ON(cond, #cond)
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
 #define BUILD_BUG_ON_MSG(cond, msg) _Static_assert(!(cond), msg)
+#define BUILD_BUG_ON_NOT_POWER_OF_2(n) _Static_assert((n) != 0 && ((n) & ((n) - 1)) == 0, #n " is a power of 2")
 /* an expression the compiler checks but never evaluates */
 #define BUILD_BUG_ON_INVALID(e) ((void)(sizeof((__force long)(e))))
 #ifndef __cplusplus
