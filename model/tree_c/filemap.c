@@ -395,3 +395,54 @@ void __filemap_set_wb_err(struct address_space *mapping, int err)
 {
 	errseq_set(&mapping->wb_err, err);
 }
+
+/*
+ * Writeback: folio_start_writeback() (linux/page-flags.h) sets the flag;
+ * ending it clears the flag and wakes whoever waits for it. Ending a
+ * writeback that never started is the kernel's BUG.
+ */
+void folio_end_writeback(struct folio *folio)
+{
+	BUG_ON(!folio_test_clear_writeback(folio));
+	wake_up_all(&kmapsim_folio_waitq);
+}
+
+void end_page_writeback(struct page *page)
+{
+	folio_end_writeback(page_folio(page));
+}
+
+void folio_wait_writeback(struct folio *folio)
+{
+	while (folio_test_writeback(folio))
+		folio_wait_bit(folio, PG_writeback);
+}
+
+int folio_wait_writeback_killable(struct folio *folio)
+{
+	while (folio_test_writeback(folio))
+		if (folio_wait_bit_killable(folio, PG_writeback))
+			return -EINTR;
+	return 0;
+}
+
+void wait_on_page_writeback(struct page *page)
+{
+	folio_wait_writeback(page_folio(page));
+}
+
+/*
+ * A file's size changes: the page cache past it goes, and the page it ends
+ * in is zeroed past it. Nothing maps a file into user space here, so there
+ * is no mapping to unmap first and no partial page of a mapping to fix up.
+ */
+void truncate_pagecache(struct inode *inode, loff_t newsize)
+{
+	truncate_inode_pages(inode->i_mapping, newsize);
+}
+
+void truncate_setsize(struct inode *inode, loff_t newsize)
+{
+	i_size_write(inode, newsize);
+	truncate_pagecache(inode, newsize);
+}

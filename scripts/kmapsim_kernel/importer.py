@@ -539,10 +539,13 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=()):
             for it in by_name[name]:
                 _need(it, need_file, work, tag_work, fwd_tags)
             continue
-        if name in known:
-            continue
         cands = idx.by_name.get(name)
+        if name in known and name not in model_by_name:
+            # kmapsim's headers define it, or declare it for the model library
+            continue
         if name in model_by_name and not any(c.kind in ("func", "macro") or not c.is_proto for c in cands or []):
+            # (kmapsim's headers may declare it too, where the tree's
+            # declaration is in a header kmapsim owns: mm.h's truncate_*)
             # kmapsim's own body; the tree's prototype, if any, goes with the
             # headers (before the inline helpers that call it), so a body
             # whose signature differs from this tree's does not compile

@@ -24,7 +24,8 @@
  *                       sees a torn pair (subject-bug: its BUG_ON)
  * helpers_ok checks the values of the small helpers imported code leans
  * on (byte order, 64-bit division, bit locks and searches, page flags,
- * delayed work, list splicing and moving, try_cmpxchg, member groups):
+ * delayed work, list splicing and moving, try_cmpxchg, member groups,
+ * snprintf() and scnprintf(), ksize() and kfree_sensitive()):
  * a wrong one fires its BUG_ON.
  */
 #include <kmapsim/subject.h>
@@ -424,6 +425,21 @@ static void string_helpers(void)
 	memset(big, 'z', sizeof(big));
 	BUG_ON(strscpy_pad(big, "q") != 1 || big[1] || big[7]);
 	BUG_ON(DIV_ROUND_UP_SECTOR_T((sector_t)1 << 40, 3) != (((sector_t)1 << 40) + 2) / 3);
+	/* snprintf() returns what it would have written, scnprintf() what it wrote */
+	BUG_ON(snprintf(small, sizeof(small), "%d-%s", 12, "ab") != 5 || strcmp(small, "12-"));
+	BUG_ON(scnprintf(small, sizeof(small), "%d-%s", 12, "ab") != 3 || scnprintf(small, 0, "x") != 0);
+	BUG_ON(sprintf(big, "%02x", 0xa) != 2 || strcmp(big, "0a"));
+}
+
+/* ksize() covers the allocation; kfree_sensitive() zeroes it, then frees */
+static void slab_helpers(void)
+{
+	char *key = kmalloc(24, GFP_KERNEL | __GFP_NOFAIL);
+
+	BUG_ON(ksize(key) < 24 || ksize(NULL) != 0);
+	memset(key, 0x5a, ksize(key));
+	kfree_sensitive(key);
+	kfree_sensitive(NULL);
 }
 
 /* xchg()/cmpxchg()/try_cmpxchg() on plain scalars, the page-size helpers, byte swaps in place */
@@ -502,6 +518,9 @@ static void hlist_and_page_helpers(void)
 	BUG_ON(!hlist_empty(&head));
 	if (folio) {
 		BUG_ON(compound_nr(&folio->page) != 4 || compound_nr(&folio->page + 1) != 1);
+		/* writeback on the head; no swap cache */
+		BUG_ON(folio_start_writeback(folio) || !PageWriteback(&folio->page + 2) || !folio_start_writeback(folio));
+		BUG_ON(!folio_test_clear_writeback(folio) || folio_test_writeback(folio) || folio_test_swapcache(folio));
 		if (!PageHighMem(&folio->page))
 			BUG_ON(virt_to_folio((char *)folio_address(folio) + 3 * PAGE_SIZE) != folio);
 		folio_put(folio);
@@ -542,6 +561,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 	BUG_ON(be16_to_cpu(cpu_to_be16(0x1234)) != 0x1234 || *(u8 *)&(__be16){ cpu_to_be16(0x1234) } != 0x12);
 	rem = do_div(n, 1000);
 	BUG_ON(n != 1000000 || rem != 7);
+	slab_helpers();
 	BUG_ON(div64_ul(10, 3) != 3 || div_u64_rem(10, 4, &rem) != 2 || rem != 2 || DIV64_U64_ROUND_UP(7, 2) != 4);
 	BUG_ON(test_and_set_bit_lock(70, bits) || !test_and_set_bit_lock(70, bits) || !test_bit_acquire(70, bits));
 	clear_bit_unlock(70, bits);

@@ -16,6 +16,12 @@
  *             its page and drops the pages after it; a writeback error
  *             set with mapping_set_error() is seen once by a sampler
  *             (errseq_t, from the tree's lib/errseq.c)
+ *   writeback another task waits in folio_wait_writeback() until the
+ *             writer's folio_end_writeback(); truncate_setsize() shrinks
+ *             the file and its page cache
+ *   writeback_never_ends
+ *             a writer that never ends its writeback: the waiter sleeps
+ *             for ever (reported as a deadlock at folio_wait_bit())
  */
 #include <kmapsim/subject.h>
 
@@ -52,6 +58,10 @@ static void __maybe_unused other_bodies(void)
 	crc32_be(0, NULL, 0);
 	__crc32c_le(0, NULL, 0);
 	crc32c(0, NULL, 0);
+	end_page_writeback(NULL);
+	folio_wait_writeback_killable(NULL);
+	wait_on_page_writeback(NULL);
+	truncate_setsize(NULL, 0);
 }
 
 KMAPSIM_SUBJECT(lookups)
@@ -126,3 +136,68 @@ KMAPSIM_SUBJECT(lookups)
 	folio_put(folio);
 	kfree(mapping);
 }
+
+struct writer {
+	struct folio *folio;
+	struct completion started;
+	bool ends;
+};
+
+static int write_back(void *data)
+{
+	struct writer *w = data;
+	char *kaddr;
+
+	folio_lock(w->folio);
+	BUG_ON(folio_start_writeback(w->folio));	/* not under writeback yet */
+	folio_unlock(w->folio);
+	complete(&w->started);
+	kaddr = kmap_local_folio(w->folio, 0);	/* the "device" reads the page */
+	BUG_ON(kaddr[0] != 'w');
+	kunmap_local(kaddr);
+	if (w->ends)
+		folio_end_writeback(w->folio);
+	return 0;
+}
+
+static void writeback(bool ends)
+{
+	struct inode *inode = kzalloc(sizeof(*inode), GFP_KERNEL | __GFP_NOFAIL);
+	struct address_space *mapping = &inode->i_data;
+	struct writer w;
+	struct folio *folio;
+	char *kaddr;
+
+	xa_init(&mapping->i_pages);
+	mapping_set_gfp_mask(mapping, GFP_HIGHUSER);
+	mapping->host = inode;
+	inode->i_mapping = mapping;
+	folio = __filemap_get_folio(mapping, 0, FGP_CREAT | FGP_LOCK, GFP_HIGHUSER | __GFP_NOFAIL);
+	kaddr = kmap_local_folio(folio, 0);
+	memset(kaddr, 'w', PAGE_SIZE);
+	kunmap_local(kaddr);
+	folio_mark_uptodate(folio);
+	folio_unlock(folio);
+	inode->i_size = PAGE_SIZE;
+
+	w.folio = folio;
+	w.ends = ends;
+	init_completion(&w.started);
+	kthread_run(write_back, &w, "writeback");
+	wait_for_completion(&w.started);
+	folio_wait_writeback(folio);
+	BUG_ON(folio_test_writeback(folio));
+
+	truncate_setsize(inode, 100);
+	BUG_ON(i_size_read(inode) != 100 || mapping->nrpages != 1);
+	kaddr = kmap_local_folio(folio, 0);
+	BUG_ON(kaddr[99] != 'w' || kaddr[100] != 0);
+	kunmap_local(kaddr);
+	truncate_setsize(inode, 0);
+	BUG_ON(mapping->nrpages != 0);
+	folio_put(folio);
+	kfree(inode);
+}
+
+KMAPSIM_SUBJECT(writeback) { writeback(true); }
+KMAPSIM_SUBJECT(writeback_never_ends) { writeback(false); }

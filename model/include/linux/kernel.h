@@ -92,4 +92,36 @@ static inline ssize_t kmapsim_strscpy(char *dst, const char *src, size_t size, b
 #define strscpy_pad(...) \
 	__kmapsim_strscpy_args(__VA_ARGS__, __kmapsim_strscpy_pad3, __kmapsim_strscpy_pad2, _)(__VA_ARGS__)
 
+#ifndef __cplusplus
+#include <stdarg.h>
+/*
+ * lib/vsprintf.c's formatting into a buffer, as the C library's (kernel
+ * code includes no <stdio.h>, and taking it whole would bring names kernel
+ * code defines itself). The kernel's %p extensions print as pointers.
+ * scnprintf() returns what it wrote, not what it would have.
+ */
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list args) __attribute__((format(printf, 3, 0)));
+int sprintf(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sscanf(const char *buf, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
+static inline __attribute__((format(printf, 3, 0))) int vscnprintf(char *buf, size_t size, const char *fmt, va_list args)
+{
+	int i = vsnprintf(buf, size, fmt, args);
+
+	if (i < 0 || size == 0)
+		return 0;
+	return (size_t)i < size ? i : (int)size - 1;
+}
+static inline __attribute__((format(printf, 3, 4))) int scnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list args;
+	int i;
+
+	va_start(args, fmt);
+	i = vscnprintf(buf, size, fmt, args);
+	va_end(args);
+	return i;
+}
+#endif
+
 #endif /* _LINUX_KERNEL_H */

@@ -54,6 +54,19 @@ void *page_address(const struct page *page);
 unsigned long page_to_pfn(const struct page *page);
 struct page *pfn_to_page(unsigned long pfn);
 struct page *virt_to_page(const void *addr);
+
+/*
+ * mm/truncate.c's, which the tree declares here (in mm.h, which is
+ * kmapsim's): the bodies are kmapsim's C over the tree's struct inode and
+ * struct address_space (model/tree_c/filemap.c), compiled into an
+ * imported unit that calls them.
+ */
+struct address_space;
+struct inode;
+void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
+void truncate_inode_pages_final(struct address_space *mapping);
+void truncate_pagecache(struct inode *inode, loff_t newsize);
+void truncate_setsize(struct inode *inode, loff_t newsize);
 KMAPSIM_EXTERN_C_END
 
 #define alloc_page(gfp) alloc_pages((gfp), 0)

@@ -2,7 +2,7 @@
 /*
  * kmapsim: the page flags filesystem and page-cache code keeps for itself
  * (locked, uptodate, dirty, checked, error, referenced, mappedtodisk,
- * private),
+ * private, writeback),
  * with the kernel's accessors. They live on the folio's head page, as in
  * the kernel; a page's accessors look at its head. The allocator clears
  * them; the model itself never reads them.
@@ -27,6 +27,7 @@
  */
 enum pageflags {
 	PG_locked = 15,
+	PG_writeback = 16,
 };
 
 static inline unsigned long *folio_flags(struct folio *folio, unsigned int n)
@@ -79,6 +80,7 @@ KMAPSIM_PAGEFLAG(referenced, Referenced, KMAPSIM_PG_REFERENCED)
 KMAPSIM_PAGEFLAG(mappedtodisk, MappedToDisk, KMAPSIM_PG_MAPPEDTODISK)
 KMAPSIM_PAGEFLAG(private, Private, KMAPSIM_PG_PRIVATE)
 KMAPSIM_PAGEFLAG(locked, Locked, 1UL << PG_locked)
+KMAPSIM_PAGEFLAG(writeback, Writeback, 1UL << PG_writeback)
 
 #undef KMAPSIM_PAGEFLAG
 
@@ -99,6 +101,23 @@ static inline bool folio_mark_dirty(struct folio *folio)
 }
 
 #define set_page_dirty(page) folio_mark_dirty(page_folio(page))
+
+/*
+ * Writeback starts with the folio locked and ends in the page cache's
+ * folio_end_writeback() (model/tree_c/filemap.c), which wakes
+ * folio_wait_writeback(). true when the folio was under writeback already
+ * (6.1's __folio_start_writeback() result; 6.12's callers ignore it).
+ */
+#define folio_start_writeback(folio) folio_test_set_writeback(folio)
+#define folio_start_writeback_keepwrite(folio) folio_test_set_writeback(folio)
+#define set_page_writeback(page) folio_start_writeback(page_folio(page))
+
+/* no swap: nothing is in the swap cache */
+static inline bool folio_test_swapcache(const struct folio *folio)
+{
+	return (void)folio, false;
+}
+#define PageSwapCache(page) folio_test_swapcache(page_folio(page))
 
 /* SetPageUptodate()'s barrier: the contents are visible before the flag */
 static inline void folio_mark_uptodate(struct folio *folio)

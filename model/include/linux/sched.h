@@ -26,6 +26,7 @@ struct task_struct {
 	struct mm_struct *mm;
 	struct mm_struct *active_mm;
 	char comm[TASK_COMM_LEN];
+	void *journal_info;	/* a filesystem's running transaction (jbd2, reiserfs) */
 };
 
 KMAPSIM_EXTERN_C_BEGIN

@@ -13,6 +13,23 @@ void *kcalloc(size_t n, size_t size, gfp_t flags);
 void kfree(const void *ptr);
 KMAPSIM_EXTERN_C_END
 
+/*
+ * The usable size of a kmalloc() allocation (the host heap's: the size
+ * asked for under ASan, which reports a use past it), and kfree_sensitive(),
+ * which zeroes all of it before freeing, as for keys.
+ */
+size_t malloc_usable_size(void *ptr);
+static inline size_t ksize(const void *ptr)
+{
+	return ptr ? malloc_usable_size((void *)ptr) : 0;
+}
+static inline void kfree_sensitive(const void *ptr)
+{
+	if (ptr)
+		__builtin_memset((void *)ptr, 0, ksize(ptr));
+	kfree(ptr);
+}
+
 #define kmalloc_array(n, size, flags) kcalloc((n), (size), (flags))
 
 /*
