@@ -189,7 +189,9 @@ TEST(FaultInject, ContendedMutexLockInterruptibleMayFailWithEintr) {
   src.push(Site::Inject, 1);
   ASSERT_TRUE(Clean(run("strict", contended_lock, src)));
   EXPECT_EQ(g_rc[0], -EINTR);
-  EXPECT_EQ(g_rc[1], 0);
+  // The fatal signal stays pending: the next sleep on the still-held
+  // mutex, an interruptible one, ends at once as well.
+  EXPECT_EQ(g_rc[1], -EINTR);
   // Without a signal the same run is a real deadlock: the holder waits for
   // a completion main only signals after it got the lock.
   ScriptSource none;
@@ -210,6 +212,56 @@ TEST(FaultInject, InterruptibleAndKillableWaitsMayBeInterrupted) {
   EXPECT_EQ(g_rc[0], -ERESTARTSYS);
   EXPECT_EQ(g_rc[1], -ERESTARTSYS);
   EXPECT_EQ(g_rc[2], 0);
+}
+
+// signal_pending()/fatal_signal_pending(): a signal arrives when the run
+// decides and then stays pending; only the current task's count.
+int g_sig[8];
+// linux/wait.h's task states, which signal_pending_state() names (wait.h
+// is a C header)
+constexpr unsigned TASK_INTERRUPTIBLE = 0x0001, TASK_UNINTERRUPTIBLE = 0x0002, TASK_WAKEKILL = 0x0100,
+                   TASK_KILLABLE = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE;
+
+void signal_checks() {
+  init_completion(&g_done);
+  g_sig[0] = signal_pending(kmapsim_current());        // Inject #1
+  g_sig[1] = fatal_signal_pending(kmapsim_current());  // #2
+  g_sig[2] = fatal_signal_pending(kmapsim_current());  // #3
+  g_sig[3] = signal_pending(kmapsim_current());        // #4
+  g_sig[4] = wait_for_completion_killable(&g_done);  // #5
+  struct task_struct *other = kthread_run(+[](void *) -> int { return 0; }, nullptr, "other");
+  g_sig[5] = fatal_signal_pending(other);    // no decision: not the current task
+  g_sig[6] = signal_pending_state(TASK_UNINTERRUPTIBLE, kmapsim_current());  // never
+  g_sig[7] = signal_pending_state(TASK_KILLABLE, kmapsim_current());
+}
+
+TEST(FaultInject, SignalsStayPendingOnceTheyArrive) {
+  // nothing sent: nothing pending, and the killable wait nobody completes
+  // is a deadlock
+  EXPECT_TRUE(Reported(run("strict", signal_checks), BugClass::PkmapDeadlock, {"every task is blocked"}));
+  EXPECT_EQ(g_sig[0] | g_sig[1] | g_sig[2] | g_sig[3], 0);
+
+  // a plain signal at the first check: signal_pending() stays true, a
+  // fatal one arrives only at the third check, and from then on killable
+  // sleeps end at once
+  ScriptSource src;
+  src.push(Site::Inject, 1).push(Site::Inject, 3);
+  ASSERT_TRUE(Clean(run("strict", signal_checks, src)));
+  EXPECT_EQ(g_sig[0], 1);
+  EXPECT_EQ(g_sig[1], 0);
+  EXPECT_EQ(g_sig[2], 1);
+  EXPECT_EQ(g_sig[3], 1);
+  EXPECT_EQ(g_sig[4], -ERESTARTSYS);
+  EXPECT_EQ(g_sig[5], 0);
+  EXPECT_EQ(g_sig[6], 0);
+  EXPECT_EQ(g_sig[7], 1);
+
+  // a plain signal does not end a killable sleep
+  ScriptSource plain;
+  plain.push(Site::Inject, 1);
+  EXPECT_TRUE(Reported(run("strict", signal_checks, plain), BugClass::PkmapDeadlock, {"every task is blocked"}));
+  EXPECT_EQ(g_sig[0], 1);
+  EXPECT_EQ(g_sig[2], 0);
 }
 
 unsigned long g_left_jiffies[3];

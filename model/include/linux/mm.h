@@ -158,6 +158,13 @@ static inline unsigned long compound_nr(const struct page *page)
 #define page_folio(p) ((struct folio *)compound_head(p))
 /* the folio a kernel (lowmem) address lies in */
 #define virt_to_folio(x) page_folio(virt_to_page(x))
+
+/* the references held on a folio (its head page's count), as the allocator keeps them */
+static inline int folio_ref_count(const struct folio *folio)
+{
+	return __atomic_load_n(&folio->__kmapsim_refcount, __ATOMIC_RELAXED);
+}
+#define page_count(page) folio_ref_count(page_folio(page))
 #define folio_page(folio, n) (&(folio)->page + (n))
 
 static inline unsigned int folio_order(const struct folio *folio)

@@ -39,8 +39,22 @@ int smp_processor_id(void);
 int raw_smp_processor_id(void);
 int num_online_cpus(void);
 struct task_struct *kmapsim_current(void);
+int kmapsim_signal_pending(const struct task_struct *p, int fatal);
 const char *kmapsim_task_comm(const struct task_struct *task);
 KMAPSIM_EXTERN_C_END
+
+/*
+ * A signal for the current task arrives when the run decides, and stays
+ * pending (model/src/kernel/signal.cc): a loop that checks
+ * fatal_signal_pending(current) takes its -EINTR path where a SIGKILL
+ * could arrive. Other tasks have none.
+ */
+#define signal_pending(p) kmapsim_signal_pending((p), 0)
+#define fatal_signal_pending(p) kmapsim_signal_pending((p), 1)
+#define __fatal_signal_pending(p) kmapsim_signal_pending((p), 1)
+/* the task states are linux/wait.h's (expanded where this is used) */
+#define signal_pending_state(state, p) \
+	(((state) & TASK_INTERRUPTIBLE) ? signal_pending(p) : ((state) & TASK_WAKEKILL) ? fatal_signal_pending(p) : 0)
 
 #define current kmapsim_current()
 #define get_current() kmapsim_current()

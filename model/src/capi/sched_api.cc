@@ -116,6 +116,13 @@ struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, c
   return kmapsim::kernel_task(m, id);
 }
 
+// ---- sched.h: signal_pending(), fatal_signal_pending() (kernel/signal.cc)
+int kmapsim_signal_pending(const struct task_struct *p, int fatal) {
+  KMAPSIM_API;
+  if (!p || m.cur_task() < 0 || p != kmapsim::kernel_task(m, m.cur_task())) return 0;
+  return m.signal_arrives(fatal != 0, fatal ? "fatal_signal_pending: SIGKILL" : "signal_pending: a signal");
+}
+
 // ---- percpu.h
 void *kmapsim_this_cpu_ptr(void *base, size_t size) {
   KMAPSIM_API;

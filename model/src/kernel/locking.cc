@@ -78,7 +78,7 @@ int Locking::mutex_lock_mode(struct mutex *mx, WaitMode mode, const char *api) {
     if (mx->owner == owner_id(m_))
       m_.report(BugClass::PkmapDeadlock, -1, -1, "%s(%s): %s already holds it (recursive locking deadlock)", api, mx->name ? mx->name : "?",
              m_.cur().name.c_str());
-    if (mode != WaitMode::Uninterruptible && m_.fallible(Fault::Interrupted, mode == WaitMode::Killable ? "mutex_lock_killable: fatal signal, -EINTR" : "mutex_lock_interruptible: signal, -EINTR"))
+    if (mode != WaitMode::Uninterruptible && m_.signal_arrives(mode == WaitMode::Killable, mode == WaitMode::Killable ? "mutex_lock_killable: fatal signal, -EINTR" : "mutex_lock_interruptible: signal, -EINTR"))
       return -EINTR;
     m_.block(Wait::Mutex, mx, api);
   }
@@ -125,7 +125,7 @@ long Locking::wait_for_completion_mode(struct completion *c, WaitMode mode, cons
     bool killable = mode == WaitMode::Killable || mode == WaitMode::KillableTimeout;
     bool signals = killable || mode == WaitMode::Interruptible || mode == WaitMode::InterruptibleTimeout;
     bool timed = mode == WaitMode::Timeout || mode == WaitMode::InterruptibleTimeout || mode == WaitMode::KillableTimeout;
-    if (signals && m_.fallible(Fault::Interrupted, killable ? "killable wait: fatal signal, -ERESTARTSYS" : "interruptible wait: signal, -ERESTARTSYS"))
+    if (signals && m_.signal_arrives(killable, killable ? "killable wait: fatal signal, -ERESTARTSYS" : "interruptible wait: signal, -ERESTARTSYS"))
       return -ERESTARTSYS_VALUE;
     if (timed && m_.fallible(Fault::Timeout, "timed wait: the timeout expired"))
       return 1;

@@ -27,7 +27,7 @@ int Locking::down_read(struct rw_semaphore *s, WaitMode mode, const char *api) {
       m_.report(BugClass::PkmapDeadlock, -1, -1, "%s(%s): %s already holds it for writing (recursive locking deadlock)", api, name_of(s),
                 m_.cur().name.c_str());
     if (mode != WaitMode::Uninterruptible &&
-        m_.fallible(Fault::Interrupted, mode == WaitMode::Killable ? "down_read_killable: fatal signal, -EINTR" : "down_read_interruptible: signal, -EINTR"))
+        m_.signal_arrives(mode == WaitMode::Killable, mode == WaitMode::Killable ? "down_read_killable: fatal signal, -EINTR" : "down_read_interruptible: signal, -EINTR"))
       return -EINTR;
     m_.block(Wait::Rwsem, s, api);
   }
@@ -54,7 +54,7 @@ int Locking::down_write(struct rw_semaphore *s, WaitMode mode, const char *api) 
   while (s->count != 0) {
     if (s->owner == owner_id(m_))
       m_.report(BugClass::PkmapDeadlock, -1, -1, "%s(%s): %s already holds it (recursive locking deadlock)", api, name_of(s), m_.cur().name.c_str());
-    if (mode != WaitMode::Uninterruptible && m_.fallible(Fault::Interrupted, "down_write_killable: fatal signal, -EINTR")) return -EINTR;
+    if (mode != WaitMode::Uninterruptible && m_.signal_arrives(true, "down_write_killable: fatal signal, -EINTR")) return -EINTR;
     s->writers_waiting++;
     m_.block(Wait::Rwsem, s, api);
     s->writers_waiting--;

@@ -48,6 +48,7 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.spin_api = nullptr;
   t.timed_wait = t.timed_out = false;
   t.wq_interruptible = false;
+  t.signal = Signal::None;
   t.api_depth = 0;
   t.irq = 0;
   // Nobody waits for a task that did not exist when they yielded.

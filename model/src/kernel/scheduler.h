@@ -29,6 +29,9 @@ enum class TaskState : uint8_t { Runnable, Blocked, Dead };
 // How a sleeping wait may end early (locking.h): by a signal, a fatal
 // signal, its timeout.
 enum class WaitMode : uint8_t { Uninterruptible, Interruptible, Killable, Timeout, InterruptibleTimeout, KillableTimeout };
+// A signal pending for a task (signal.cc): none, one that interrupts
+// interruptible sleeps, or a fatal one (SIGKILL) that also ends killable ones.
+enum class Signal : uint8_t { None, Pending, Fatal };
 // IrqSync: free_irq() waiting, as synchronize_irq() does, for a handler of
 // its line still running on another CPU; it spins (keeps its CPU) like Spin.
 enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem };
@@ -100,6 +103,7 @@ struct Task {
   bool timed_wait = false;
   bool timed_out = false;
   bool wq_interruptible = false;  // sleeps on a wait queue interruptibly (wait_queue.cc)
+  Signal signal = Signal::None;   // a signal pending for the task (signal.cc)
   int api_depth = 0;  // Machine::api_depth_ while another fiber runs
   int irq = 0;        // the interrupt instance it is in while another fiber runs (a handler spinning on a lock)
   ApiSite site;       // where the subject called the API it is in (report.h)

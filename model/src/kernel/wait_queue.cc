@@ -98,7 +98,7 @@ long kmapsim_wait_queue_sleep(struct wait_queue_head *wq, const unsigned int *en
   if (*entry_flags & kWoken) return 0;
   bool killable = (state & kWakeKill) != 0;
   if ((state & kInterruptible) || killable) {
-    if (m.fallible(kmapsim::Fault::Interrupted, killable ? "killable wait: fatal signal, -ERESTARTSYS" : "interruptible wait: signal, -ERESTARTSYS"))
+    if (m.signal_arrives(killable, killable ? "killable wait: fatal signal, -ERESTARTSYS" : "interruptible wait: signal, -ERESTARTSYS"))
       return -kErestartsys;
   }
   if (timed && m.fallible(kmapsim::Fault::Timeout, "timed wait: the timeout expired")) return 1;

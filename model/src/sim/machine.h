@@ -163,6 +163,9 @@ class Machine {
   // A fallible call of kind f: true when the run makes it fail (the decision
   // source says so; recorded as Site::Inject with the call's ordinal).
   bool fallible(Fault f, const char *api);
+  // Whether a signal interrupts the current task here (signal.cc): one
+  // already pending (a fatal one when fatal_only), or one the run sends now.
+  bool signal_arrives(bool fatal_only, const char *api);
   // Fairness (sched_fair.cc): cond_resched/schedule/cpu_relax, and the
   // shared-memory API.
   void yield_point(const char *api) { sched_.yield_point(api); }
