@@ -25,6 +25,7 @@ const char *fault_name(Fault f) {
     case Fault::Interrupted: return "interrupted";
     case Fault::Timeout: return "timeout";
     case Fault::FaultIn: return "fault-in";
+    case Fault::Resched: return "resched";
     case Fault::kCount: break;
   }
   return "?";

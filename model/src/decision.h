@@ -39,7 +39,8 @@ enum class Fault : uint8_t {
   Interrupted = 1,  // mutex_lock_interruptible/_killable, wait_for_completion_interruptible/_killable: a signal
   Timeout = 2,      // wait_for_completion_timeout: the timeout expires first
   FaultIn = 3,      // fault_in_readable/_writeable: a bad user address
-  kCount = 4,
+  Resched = 4,      // need_resched(): the scheduler wants the CPU back (sched.cc)
+  kCount = 5,
 };
 
 const char *fault_name(Fault f);

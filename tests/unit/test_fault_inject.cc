@@ -264,6 +264,29 @@ TEST(FaultInject, SignalsStayPendingOnceTheyArrive) {
   EXPECT_EQ(g_sig[2], 0);
 }
 
+// need_resched(): true where the run decides, until the task next goes
+// through the scheduler.
+int g_resched[4];
+
+TEST(FaultInject, NeedReschedHoldsUntilTheNextCondResched) {
+  auto body = +[] {
+    g_resched[0] = need_resched();  // Inject #1
+    g_resched[1] = need_resched();  // #2
+    cond_resched();
+    g_resched[2] = need_resched();  // #3
+    g_resched[3] = need_resched();  // #4
+  };
+  ASSERT_TRUE(Clean(run("strict", body)));
+  EXPECT_EQ(g_resched[0] | g_resched[1] | g_resched[2] | g_resched[3], 0);
+  ScriptSource src;
+  src.push(Site::Inject, 1);
+  ASSERT_TRUE(Clean(run("strict", body, src)));
+  EXPECT_EQ(g_resched[0], 1);
+  EXPECT_EQ(g_resched[1], 1);  // still set: nothing rescheduled
+  EXPECT_EQ(g_resched[2], 0);  // cond_resched() rescheduled
+  EXPECT_EQ(g_resched[3], 0);
+}
+
 unsigned long g_left_jiffies[3];
 
 TEST(FaultInject, TimedWaits) {

@@ -33,6 +33,8 @@ KMAPSIM_EXTERN_C_BEGIN
 void might_sleep(void);
 void might_fault(void);
 void cond_resched(void);
+/* true where the run decides, until the next cond_resched(), sleep or switch */
+bool need_resched(void);
 void schedule(void);
 void msleep(unsigned int msecs);
 int smp_processor_id(void);

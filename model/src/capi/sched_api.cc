@@ -65,6 +65,10 @@ void might_fault(void) {
   KMAPSIM_API;
   if (!m.cur().pagefault_disabled) might_sleep();
 }
+bool need_resched(void) {
+  KMAPSIM_API;
+  return m.need_resched();
+}
 void cond_resched(void) {
   KMAPSIM_API;
   m.might_sleep("cond_resched");

@@ -49,6 +49,7 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.timed_wait = t.timed_out = false;
   t.wq_interruptible = false;
   t.signal = Signal::None;
+  t.resched = false;
   t.api_depth = 0;
   t.irq = 0;
   // Nobody waits for a task that did not exist when they yielded.
@@ -194,9 +195,23 @@ void Sched::choose_next(bool can_continue, const char *api) {
   switch_to_task(next);
 }
 
+// need_resched(): whether the scheduler wants the CPU back. It becomes true
+// where the run decides (a fallible call of kind Fault::Resched, so the
+// fault sweep and exhaustive enumeration reach every check of it, and a
+// loop's "drop the locks and mappings, cond_resched(), take them again"
+// branch runs) and stays true until the task next goes through the
+// scheduler: cond_resched(), schedule(), a sleep, or a switch away.
+bool Sched::need_resched() {
+  if (cur_task_ < 0) return false;
+  Task &t = cur();
+  if (m_.fallible(Fault::Resched, "need_resched: the scheduler wants the CPU")) t.resched = true;
+  return t.resched;
+}
+
 void Sched::switch_to_task(int next) {
   int prev = cur_task_;
   if (next == prev) return;
+  tasks_[prev]->resched = false;
   rearm_access_budget();  // the next task's step (a switch at a block has no scheduling point of its own)
   m_.event(Ev::Switch, static_cast<uint64_t>(next), 0, "run");
   tasks_[prev]->api_depth = m_.api_depth_;

@@ -140,6 +140,7 @@ void Sched::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
 void Sched::yield_point(const char *api) {
   if (!m_.in_run() || !m_.policy().decides_schedule || m_.in_irq()) return;
   Task &t = cur();
+  t.resched = false;  // the task went through the scheduler (need_resched(), sched.cc)
   if (t.progress == t.progress_at_yield) {
     spin_iteration(t, api, false);
   } else {

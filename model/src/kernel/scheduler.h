@@ -104,6 +104,7 @@ struct Task {
   bool timed_out = false;
   bool wq_interruptible = false;  // sleeps on a wait queue interruptibly (wait_queue.cc)
   Signal signal = Signal::None;   // a signal pending for the task (signal.cc)
+  bool resched = false;           // need_resched() said so; cleared by the next pass through the scheduler
   int api_depth = 0;  // Machine::api_depth_ while another fiber runs
   int irq = 0;        // the interrupt instance it is in while another fiber runs (a handler spinning on a lock)
   ApiSite site;       // where the subject called the API it is in (report.h)
@@ -154,6 +155,7 @@ class Sched {
   void wake(Wait why, const void *obj, bool all);
   void might_sleep(const char *api);
   bool preemptible() const;
+  bool need_resched();
   void preempt_disable();
   void preempt_enable(bool resched);
   void migrate_disable();

@@ -169,6 +169,7 @@ class Machine {
   // Fairness (sched_fair.cc): cond_resched/schedule/cpu_relax, and the
   // shared-memory API.
   void yield_point(const char *api) { sched_.yield_point(api); }
+  bool need_resched() { return in_run() && sched_.need_resched(); }
   void shared_access(const volatile void *addr, Shared kind, const char *api) { sched_.shared_access(addr, kind, api); }
   void note_progress() { sched_.note_progress(); }
   // The host-time watchdog (watchdog.cc): a context that runs this long
