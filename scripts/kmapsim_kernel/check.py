@@ -80,7 +80,25 @@ def build_unit(tree, targets, profile, iter_types=None, tags=()):
     path = os.path.join(d, "%s.c" % "_".join(funcs))
     with open(path, "w") as f:
         f.write(body)
+    _write_summary(path, unit)
     return path
+
+
+def _write_summary(path, unit):
+    """What the unit holds besides the code under test, one line for the
+    user (build_checked prints it once the unit compiles): the files it
+    took functions from, kmapsim's bodies, messages, and the functions
+    that stop the run when reached."""
+    files = ["%s (%d function%s)" % (f, n, "" if n == 1 else "s") for f, n in unit.file_counts]
+    parts = ["from the tree: " + ", ".join(files)] if files else []
+    if unit.modelled:
+        parts.append("kmapsim's C over the tree's types: " + ", ".join(sorted({n for n in unit.modelled if not n.startswith("kmapsim_")})))
+    if unit.messages:
+        parts.append("messages (printk): " + ", ".join(sorted(unit.messages)))
+    if unit.traps:
+        parts.append("not modelled, a call stops the run: " + ", ".join(sorted(unit.traps)))
+    with open(path[:-2] + ".summary", "w") as f:
+        f.write("; ".join(parts) + "\n")
 
 
 _IMPORT = re.compile(r'KMAPSIM_IMPORT\s*\(\s*"([^"]+)"\s*((?:,\s*\w+\s*)+)\)\s*;', re.S)
@@ -114,6 +132,7 @@ def build_harness_file(tree, harness_path, profile, more_tags=()):
     path = os.path.join(d, os.path.basename(harness_path))
     with open(path, "w") as f:
         f.write(body)
+    _write_summary(path, unit)
     return path
 
 
@@ -157,6 +176,9 @@ def build_checked(tree, targets, profile, iter_types=None):
             path = build_unit(tree, targets, profile, iter_types, tags)
         log = precompile(path, diagnose_errors=False)
         if log is None:
+            summary = path[:-2] + ".summary"
+            if os.path.isfile(summary):
+                print("kmapsim: unit: " + open(summary).read().strip(), file=sys.stderr)
             return path
         new = [t for t in incomplete_tags(log) if t not in tags]
         if not new:

@@ -325,6 +325,7 @@ class Unit:
         self.messages = []        # declared-only printf-like functions taken as printk() (see 6. above)
         self.signatures = {}      # requested function -> its Item
         self.file_names = {}      # imported file -> (names it defines, names only it sees)
+        self.file_counts = []     # [(imported file, functions taken from it)], in file order
 
 
 def import_functions(tree, relfile, funcs, profile, extra=()):
@@ -747,6 +748,7 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=()):
                     head = it.text[:it.toks[it.body_start].start - it.toks[0].start].rstrip()
                     out.append('#line %d "%s"' % (it.line, it.origin))
                     out.append(head + ";")
+    counts = {}
     for fname, items in files:
         for it in items:
             if it in need_file:
@@ -754,7 +756,9 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=()):
                 out.append(it.text)
                 if it.kind == "func":
                     unit.functions.extend(it.names)
+                    counts[fname] = counts.get(fname, 0) + 1
     unit.text = "\n".join(out) + "\n"
+    unit.file_counts = [(f, counts[f]) for f, _ in files if f in counts]
     return unit
 
 

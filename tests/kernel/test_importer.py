@@ -1070,3 +1070,28 @@ def test_a_function_a_library_file_defines_comes_from_the_tree(tmp_path):
                         "mm/user.c": user + "static int swap_bytes;\nint last(char *p) { return p[1] + swap_bytes; }\n"})
     unit = importer.import_files(clash, [("mm/user.c", ["first"])], "strict")
     assert unit.traps == ["sort2"] and "lib/sort.c" not in unit.file_names
+
+
+def test_check_names_what_the_unit_took_and_what_stops_it(tmp_path, monkeypatch, capsys):
+    """Once the unit compiles, check says in one line where its functions
+    came from (the file, the tree's library), which declared-only functions
+    are messages, and which are not modelled: a call to one of those stops
+    the run, so a harness can keep away from them."""
+    from kmapsim_kernel import check
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "lib/sort.c": "#include <linux/fsx.h>\nvoid sort2(char *p) { if (p[0] > p[1]) { char t = p[0]; p[0] = p[1]; p[1] = t; } }\n",
+        "include/linux/fsx.h": "#include <linux/compiler_types.h>\nvoid sort2(char *p);\n"
+                               "__printf(2, 3) void fsx_error(const char *where, const char *fmt, ...);\n"
+                               "int fsx_read_block(int nr);\n",
+        "fs/fsx/dir.c": "#include <linux/fsx.h>\nint fsx_first(char *p)\n{\n\tsort2(p);\n"
+                        "\tif (p[0] < 0)\n\t\tfsx_error(__func__, \"bad %d\", p[0]);\n"
+                        "\treturn p[0] ? fsx_read_block(p[0]) : 0;\n}\n",
+    })
+    h = tmp_path / "h.c"
+    h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/fsx/dir.c", fsx_first);\nKMAPSIM_SUBJECT(s) { }\n')
+    check.build_checked(tree, str(h), "strict")
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("kmapsim: unit: ")]
+    assert lines == ["kmapsim: unit: from the tree: fs/fsx/dir.c (1 function), lib/sort.c (1 function); "
+                     "messages (printk): fsx_error; not modelled, a call stops the run: fsx_read_block"]
