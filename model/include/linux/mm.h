@@ -54,6 +54,8 @@ void *page_address(const struct page *page);
 unsigned long page_to_pfn(const struct page *page);
 struct page *pfn_to_page(unsigned long pfn);
 struct page *virt_to_page(const void *addr);
+/* the shared zero page: lowmem, all zeroes for the whole run (writing it is a subject bug) */
+struct page *kmapsim_zero_page(void);
 
 /*
  * mm/truncate.c's, which the tree declares here (in mm.h, which is
@@ -165,6 +167,10 @@ static inline int folio_ref_count(const struct folio *folio)
 	return __atomic_load_n(&folio->__kmapsim_refcount, __ATOMIC_RELAXED);
 }
 #define page_count(page) folio_ref_count(page_folio(page))
+
+#define ZERO_PAGE(vaddr) ((void)(vaddr), kmapsim_zero_page())
+#define is_zero_page(page) ((page) == kmapsim_zero_page())
+#define is_zero_folio(folio) (&(folio)->page == kmapsim_zero_page())
 #define folio_page(folio, n) (&(folio)->page + (n))
 
 static inline unsigned int folio_order(const struct folio *folio)

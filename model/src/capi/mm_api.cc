@@ -52,6 +52,11 @@ void flush_dcache_page(struct page *page) { KMAPSIM_API; m.user().flush_dcache_p
 void flush_dcache_folio(struct folio *folio) { KMAPSIM_API; m.user().flush_dcache_page(&folio->page); }
 
 // ---- slab.h: host memory, freed at the end of the run if the subject did not.
+struct page *kmapsim_zero_page(void) {
+  KMAPSIM_API;
+  return m.mem().zero_page();
+}
+
 void *kmalloc(size_t size, gfp_t flags) {
   KMAPSIM_API;
   if (gfpflags_allow_blocking(flags)) m.might_sleep("kmalloc");

@@ -115,7 +115,34 @@ PhysMem::~PhysMem() {
 }
 
 // Only the pages this run allocated go back to pristine.
+struct page *PhysMem::zero_page() {
+  if (zero_pfn_ >= 0) return &mem_map_[zero_pfn_];
+  Pfn pfn = lowmem_pages_ - 1;
+  if (allocated_[pfn])
+    m_.report(BugClass::SubjectBug, -1, pfn, "ZERO_PAGE(): the last lowmem frame, which the zero page takes, is allocated (pages not freed?)");
+  allocated_[pfn] = 1;
+  touched_.push_back(pfn);
+  struct page &pg = mem_map_[pfn];
+  pg = (struct page){};
+  pg.flags = KMAPSIM_PG_ALLOCATED;
+  pg._refcount = 1 << 30;
+  raw_fill(phys(pfn), 0, kPage);
+  zero_pfn_ = pfn;
+  return &pg;
+}
+
+void PhysMem::check_zero_page() {
+  if (zero_pfn_ < 0) return;
+  const unsigned char *z = reinterpret_cast<const unsigned char *>(phys(static_cast<Pfn>(zero_pfn_)));
+  for (size_t i = 0; i < kPage; i++)
+    if (z[i])
+      m_.report(BugClass::SubjectBug, -1, zero_pfn_,
+                "the kernel's shared zero page (ZERO_PAGE(), pfn %u) was written: byte %zu is 0x%02x, and every reader of zeroes reads it",
+                static_cast<Pfn>(zero_pfn_), i, z[i]);
+}
+
 void PhysMem::reset() {
+  zero_pfn_ = -1;
   for (Pfn p : touched_) {
     mem_map_[p] = (struct page){};
     mem_map_[p].flags = is_highmem(p) ? KMAPSIM_PG_HIGHMEM : 0;

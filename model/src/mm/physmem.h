@@ -62,6 +62,13 @@ class PhysMem {
   // Torture mode, where a run lasts long: the list without repeats.
   void dedupe_touched();
   void reset();
+  // The kernel's shared zero page (ZERO_PAGE()): the last lowmem frame,
+  // zeroed and held for the run on first use (so runs that never ask for
+  // it number their pages as before). A reference count that never drops
+  // to zero: get_page()/put_page() on it are legal.
+  struct page *zero_page();
+  // End of run: the zero page still holds zeroes (subject-bug otherwise).
+  void check_zero_page();
 
  private:
   Machine &m_;
@@ -74,6 +81,7 @@ class PhysMem {
   struct page *mem_map_ = nullptr;
   std::vector<uint8_t> allocated_;  // per pfn: allocated (any page of a block)
   std::vector<Pfn> touched_;
+  int64_t zero_pfn_ = -1;  // this run's zero page, once asked for
 };
 
 }  // namespace kmapsim

@@ -181,6 +181,9 @@ bool Machine::forget_kmalloc(const void *p) {
 }
 
 // What must hold when the run ends: every kmap() kunmap()ed (kmap-leak).
-void Machine::end_run_checks() { pkmap_.check_leaks(); }
+void Machine::end_run_checks() {
+  pkmap_.check_leaks();
+  mem_.check_zero_page();
+}
 
 }  // namespace kmapsim
