@@ -27,7 +27,8 @@ named functions' text unchanged, and with them, transitively, what they use:
    is a message (a variadic `void` function with a printf format
    attribute: a filesystem's ext2_error(), __nilfs_error()), the message:
    a call checks and reads its arguments as printk() does and returns, as
-   the kernel does under errors=continue, so an error path runs on;
+   the kernel does under errors=continue, so an error path runs on (one
+   marked __noreturn, a filesystem's panic, stops the run as panic() does);
 7. a function the tree only declares and
    kmapsim does not model becomes a weak stub that stops the run with
    "kmapsim: unmodelled kernel function NAME" when it is reached: it
@@ -697,9 +698,13 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=()):
                 # a call, from here on: the arguments before the format
                 # evaluated, the format and its arguments to printk(); the
                 # name alone (an address taken) still means the trap below
-                before = ["kmapsim_a%d" % i for i in range(1, messages[n])]
-                out.append("#define %s(%s) ((void)0%s, (void)printk(__VA_ARGS__))"
-                           % (n, ", ".join(before + ["..."]), "".join(", (void)(%s)" % a for a in before)))
+                fmt, dies = messages[n]
+                before = ["kmapsim_a%d" % i for i in range(1, fmt)]
+                # one that does not return (reiserfs's __reiserfs_panic())
+                # stops the run as panic() does
+                end = ', kmapsim_subject_bug(__FILE__, __LINE__, "panic:%s()")' % n if dies else ""
+                out.append("#define %s(%s) ((void)0%s, (void)printk(__VA_ARGS__)%s)"
+                           % (n, ", ".join(before + ["..."]), "".join(", (void)(%s)" % a for a in before), end))
     out.append("")
     if any(n in MODEL_VARS for n in weak_vars):
         out.append(_PIPE_OPS)
@@ -799,19 +804,20 @@ def _prototype(it):
 
 
 def _message_format(it, name):
-    """The 1-based position of the format parameter when prototype IT
-    declares NAME as a message function: `void`, variadic, and
-    __printf(fmt, fmt + 1) or format(printf, fmt, fmt + 1) with the
-    variadic part right after the format. None otherwise (a va_list
-    variant, __printf(n, 0), or anything that returns a value or does not
-    return: those stay traps)."""
+    """(the 1-based position of the format parameter, whether it never
+    returns) when prototype IT declares NAME as a message function: `void`,
+    variadic, and __printf(fmt, fmt + 1) or format(printf, fmt, fmt + 1)
+    with the variadic part right after the format. None otherwise (a
+    va_list variant, __printf(n, 0), or one that returns a value: those
+    stay traps)."""
     texts = [t.text for t in it.toks]
     at = next((i for i in range(len(texts) - 1) if texts[i] == name and texts[i + 1] == "("), None)
     if at is None:
         return None
     head = texts[:at]
-    if "void" not in head or "*" in head or any(t in ("__noreturn", "noreturn", "__no_return") for t in texts):
+    if "void" not in head or "*" in head:
         return None
+    dies = any(t in ("__noreturn", "noreturn", "__no_return") for t in texts)
     fmt = first = None
     for i, t in enumerate(texts):
         if t == "__printf" and texts[i + 1:i + 2] == ["("]:
@@ -843,7 +849,7 @@ def _message_format(it, name):
             cur.append(t)
     if len(params) != first or params[-1] != ["..."]:
         return None
-    return fmt
+    return fmt, dies
 
 
 def _forward_decl(it):

@@ -1005,9 +1005,9 @@ def test_a_declared_only_printf_like_void_function_is_a_message(tmp_path):
     a file under test only declares them, and its error paths call them.
     A variadic void function with a printf format attribute is taken as a
     message (its arguments evaluated, the format and the rest to
-    printk()), so the error path runs on; a va_list variant, one that
-    returns a value, one that does not return and one without a format
-    stay traps."""
+    printk()), so the error path runs on; one marked __noreturn stops the
+    run as panic() does; a va_list variant, one that returns a value and
+    one without a format stay traps."""
     tree = str(tmp_path / "tree")
     _small_tree(tree, {
         "fs/fs/fs.h": "#include <linux/types.h>\n#include <linux/compiler_types.h>\n#include <stdarg.h>\n"
@@ -1030,9 +1030,11 @@ def test_a_declared_only_printf_like_void_function_is_a_message(tmp_path):
                        "\treturn bad ? -5 : 0;\n}\n",
     })
     unit = importer.import_files(tree, [("fs/fs/dir.c", ["fs_check"])], "strict")
-    assert sorted(unit.messages) == ["fs_error", "fs_msg"]
-    assert sorted(unit.traps) == ["fs_log", "fs_panic", "fs_plain", "fs_verror"]
+    assert sorted(unit.messages) == ["fs_error", "fs_msg", "fs_panic"]
+    assert sorted(unit.traps) == ["fs_log", "fs_plain", "fs_verror"]
     assert "#define fs_error(kmapsim_a1, kmapsim_a2, ...) " in unit.text
+    # the one that does not return stops the run as panic() does
+    assert 'kmapsim_subject_bug(__FILE__, __LINE__, "panic:fs_panic()")' in unit.text
     # the format is still checked against its arguments (-Werror), and
     # every argument before it is evaluated (sb->errors++ is no unused value)
     src = tmp_path / "unit.c"
@@ -1095,3 +1097,27 @@ def test_check_names_what_the_unit_took_and_what_stops_it(tmp_path, monkeypatch,
     lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("kmapsim: unit: ")]
     assert lines == ["kmapsim: unit: from the tree: fs/fsx/dir.c (1 function), lib/sort.c (1 function); "
                      "messages (printk): fsx_error; not modelled, a call stops the run: fsx_read_block"]
+
+
+def test_a_message_function_that_does_not_return_stops_the_run(tmp_path, monkeypatch):
+    """A filesystem's __noreturn printf-like panic prints and ends the run
+    as panic() does, named, at its caller's line; a run that never calls
+    it stays clean."""
+    from kmapsim_kernel import check
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/fsy.h": "#include <linux/compiler_types.h>\n"
+                               "__printf(2, 3) __noreturn void fsy_panic(const char *id, const char *fmt, ...);\n",
+        "fs/fsy/dir.c": "#include <linux/fsy.h>\nint fsy_check(int v)\n{\n"
+                        "\tif (v > 3)\n\t\tfsy_panic(\"fsy-1\", \"bad value %d\", v);\n\treturn v;\n}\n",
+    })
+    h = tmp_path / "h.c"
+    h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/fsy/dir.c", fsy_check);\n'
+                 'KMAPSIM_SUBJECT(ok) { BUG_ON(fsy_check(kmapsim_pick(0, 3)) > 3); }\n'
+                 'KMAPSIM_SUBJECT(dies) { fsy_check(kmapsim_pick(0, 5)); }\n')
+    path = check.build_checked(tree, str(h), "strict")
+    rc, out, err = check.run_check(path, "strict", 2, subject="ok")
+    assert rc == 0 and "BUG: kmapsim" not in out + err, out + err
+    rc, out, err = check.run_check(path, "strict", 2, subject="dies")
+    assert rc == 1 and "BUG: kmapsim: subject-bug: the subject's own fsy_panic() fired at fs/fsy/dir.c:5" in out + err, out + err

@@ -27,9 +27,12 @@ void kmapsim_subject_bug(const char *file, int line, const char *cond) {
     snprintf(where, sizeof where, "%s:%d", rel.empty() ? "?" : rel.c_str(), line);
   }
   m.reporter().note_kernel_bug(where);
-  // BUG() and panic() (linux/bug.h) have no condition to show
+  // BUG() and panic() (linux/bug.h) have no condition to show, nor has an
+  // imported filesystem's own panic function ("panic:NAME()", importer.py)
   if (cond && (strcmp(cond, "BUG()") == 0 || strcmp(cond, "panic()") == 0))
     m.report(BugClass::SubjectBug, -1, -1, "the subject's own %s fired at %s", cond, where);
+  if (cond && strncmp(cond, "panic:", 6) == 0)
+    m.report(BugClass::SubjectBug, -1, -1, "the subject's own %s fired at %s", cond + 6, where);
   m.report(BugClass::SubjectBug, -1, -1, "the subject's own BUG_ON(%s) fired at %s", cond, where);
 }
 void kmapsim_subject_warn(const char *file, int line, const char *cond) {
