@@ -1060,18 +1060,18 @@ def test_a_function_a_library_file_defines_comes_from_the_tree(tmp_path):
     hdr = "void sort2(char *p);\n"
     user = "#include <linux/sortlib.h>\nint first(char *p)\n{\n\tsort2(p);\n\treturn p[0];\n}\n"
     tree = str(tmp_path / "tree")
-    _small_tree(tree, {"lib/sort.c": lib, "include/linux/sortlib.h": hdr, "mm/user.c": user})
+    _small_tree(tree, {"lib/memweight.c": lib, "include/linux/sortlib.h": hdr, "mm/user.c": user})
     unit = importer.import_files(tree, [("mm/user.c", ["first"])], "strict")
-    assert unit.traps == [] and "lib/sort.c" in unit.file_names
+    assert unit.traps == [] and "lib/memweight.c" in unit.file_names
     assert "void sort2(char *p) {" in unit.text and "static void swap_bytes" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
 
     clash = str(tmp_path / "clash")
-    _small_tree(clash, {"lib/sort.c": lib, "include/linux/sortlib.h": hdr,
+    _small_tree(clash, {"lib/memweight.c": lib, "include/linux/sortlib.h": hdr,
                         "mm/user.c": user + "static int swap_bytes;\nint last(char *p) { return p[1] + swap_bytes; }\n"})
     unit = importer.import_files(clash, [("mm/user.c", ["first"])], "strict")
-    assert unit.traps == ["sort2"] and "lib/sort.c" not in unit.file_names
+    assert unit.traps == ["sort2"] and "lib/memweight.c" not in unit.file_names
 
 
 def test_check_names_what_the_unit_took_and_what_stops_it(tmp_path, monkeypatch, capsys):
@@ -1083,7 +1083,7 @@ def test_check_names_what_the_unit_took_and_what_stops_it(tmp_path, monkeypatch,
     monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
     tree = str(tmp_path / "tree")
     _small_tree(tree, {
-        "lib/sort.c": "#include <linux/fsx.h>\nvoid sort2(char *p) { if (p[0] > p[1]) { char t = p[0]; p[0] = p[1]; p[1] = t; } }\n",
+        "lib/memweight.c": "#include <linux/fsx.h>\nvoid sort2(char *p) { if (p[0] > p[1]) { char t = p[0]; p[0] = p[1]; p[1] = t; } }\n",
         "include/linux/fsx.h": "#include <linux/compiler_types.h>\nvoid sort2(char *p);\n"
                                "__printf(2, 3) void fsx_error(const char *where, const char *fmt, ...);\n"
                                "int fsx_read_block(int nr);\n",
@@ -1095,7 +1095,7 @@ def test_check_names_what_the_unit_took_and_what_stops_it(tmp_path, monkeypatch,
     h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/fsx/dir.c", fsx_first);\nKMAPSIM_SUBJECT(s) { }\n')
     check.build_checked(tree, str(h), "strict")
     lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("kmapsim: unit: ")]
-    assert lines == ["kmapsim: unit: from the tree: fs/fsx/dir.c (1 function), lib/sort.c (1 function); "
+    assert lines == ["kmapsim: unit: from the tree: fs/fsx/dir.c (1 function), lib/memweight.c (1 function); "
                      "messages (printk): fsx_error; not modelled, a call stops the run: fsx_read_block"]
 
 

@@ -11,14 +11,19 @@ void *kmalloc(size_t size, gfp_t flags);
 void *kzalloc(size_t size, gfp_t flags);
 void *kcalloc(size_t n, size_t size, gfp_t flags);
 void kfree(const void *ptr);
+#ifndef __cplusplus
+size_t malloc_usable_size(void *ptr);	/* the C library's */
+#endif
 KMAPSIM_EXTERN_C_END
+#ifdef __cplusplus
+#include <malloc.h>
+#endif
 
 /*
  * The usable size of a kmalloc() allocation (the host heap's: the size
  * asked for under ASan, which reports a use past it), and kfree_sensitive(),
  * which zeroes all of it before freeing, as for keys.
  */
-size_t malloc_usable_size(void *ptr);
 static inline size_t ksize(const void *ptr)
 {
 	return ptr ? malloc_usable_size((void *)ptr) : 0;

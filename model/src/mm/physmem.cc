@@ -114,7 +114,6 @@ PhysMem::~PhysMem() {
   mem_map_free(mem_map_, total_pages_);
 }
 
-// Only the pages this run allocated go back to pristine.
 struct page *PhysMem::zero_page() {
   if (zero_pfn_ >= 0) return &mem_map_[zero_pfn_];
   Pfn pfn = lowmem_pages_ - 1;
@@ -141,6 +140,7 @@ void PhysMem::check_zero_page() {
                 static_cast<Pfn>(zero_pfn_), i, z[i]);
 }
 
+// Only the pages this run allocated go back to pristine.
 void PhysMem::reset() {
   zero_pfn_ = -1;
   for (Pfn p : touched_) {
