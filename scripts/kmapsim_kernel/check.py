@@ -95,6 +95,8 @@ def _write_summary(path, unit):
         parts.append("kmapsim's C over the tree's types: " + ", ".join(sorted({n for n in unit.modelled if not n.startswith("kmapsim_")})))
     if unit.messages:
         parts.append("messages (printk): " + ", ".join(sorted(unit.messages)))
+    if unit.own:
+        parts.append("the harness's own: " + ", ".join(sorted(unit.own)))
     if unit.traps:
         parts.append("not modelled, a call stops the run: " + ", ".join(sorted(unit.traps)))
     with open(path[:-2] + ".summary", "w") as f:
@@ -122,8 +124,13 @@ def build_harness_file(tree, harness_path, profile, more_tags=()):
              ((i + 1 < len(htoks) and htoks[i + 1].text == "(") or re.match(r"^[A-Z][A-Z0-9_]+$", t.text))}
     tags = {a.text + " " + b.text for a, b in zip(htoks, htoks[1:])
             if a.text in ("struct", "union", "enum") and b.kind == "ident"}
+    # what the harness defines itself (a function the unit would stop at,
+    # given a body: romfs_dev_read() for fs/romfs/super.c): the unit
+    # declares it and calls the harness's
+    own = {n for it in ctokens.split_items(_IMPORT.sub("", text), harness_path, {})
+           if it.kind == "func" and it.body_start for n in it.names}
     unit = importer.import_files(tree, list(wanted.items()), profile, extra=sorted(extra),
-                                extra_tags=sorted(tags) + list(more_tags))
+                                extra_tags=sorted(tags) + list(more_tags), own=own)
     blanked = _IMPORT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     body = "\n".join(PRAGMAS + [unit.text, '#line 1 "%s"' % os.path.abspath(harness_path), blanked])
     key = hashlib.sha256(("%s\0%s\0%s" % (tree, profile, body)).encode()).hexdigest()[:16]

@@ -327,6 +327,8 @@ class Unit:
         self.signatures = {}      # requested function -> its Item
         self.file_names = {}      # imported file -> (names it defines, names only it sees)
         self.file_counts = []     # [(imported file, functions taken from it)], in file order
+        self.calls = {}           # imported function -> the names its body uses
+        self.own = []             # functions the unit calls that the harness defines
 
 
 def import_functions(tree, relfile, funcs, profile, extra=()):
@@ -404,21 +406,152 @@ def library_functions(tree, profile):
     return _library_cache[key]
 
 
-def import_files(tree, wanted, profile, extra=(), extra_tags=()):
+def _kbuild_listed(tree, relfile):
+    """Whether the Makefile of relfile's directory names its object (a file
+    it does not name is not built on its own: an #included .c, a leftover)."""
+    d, base = os.path.split(relfile)
+    obj = base[:-2] + ".o"
+    for name in ("Makefile", "Kbuild"):
+        path = os.path.join(tree, d, name)
+        if os.path.isfile(path):
+            for line in open(path, errors="replace").read().replace("\\\n", " ").splitlines():
+                m = _KBUILD_LINE.match(line.split("#", 1)[0])
+                if m and obj in m.group(3).split():
+                    return True
+            return False
+    return False
+
+
+_defines_cache = {}
+
+
+def _file_defines(tree, relfile, macros):
+    """The functions relfile defines (not static) under the given config."""
+    key = (os.path.realpath(tree), relfile, tuple(sorted(macros)))
+    if key not in _defines_cache:
+        names = set()
+        for it in ctokens.split_items(open(os.path.join(tree, relfile), errors="replace").read(), relfile, dict(macros)):
+            if it.kind == "func" and not it.is_static and it.body_start:
+                names.update(it.names)
+        _defines_cache[key] = names
+    return _defines_cache[key]
+
+
+def subsystem_functions(tree, files, names, profile):
+    """{name: file} for those of `names` that another .c file of a
+    subsystem directory of `files` defines: fs/nilfs2/mdt.c's
+    nilfs_mdt_get_block() for a check of fs/nilfs2/sufile.c. A subsystem
+    directory is one below the top level (fs/nilfs2, drivers/md, lib/crypto,
+    not fs or mm, whose files are the rest of the kernel). Only a file
+    kbuild builds with the config the files under test already have (the
+    profile's and their own Makefile gates) qualifies: taking one built
+    only under another option would turn that option on for the whole unit
+    and change the code under test."""
+    macros = config_macros(profile)
+    on = set(macros)
+    dirs = []
+    for f in files:
+        on.update(kbuild_gates(tree, f))
+        d = os.path.dirname(f)
+        if "/" in d and not d.startswith(("include/", "arch/", "tools/", "scripts/")) and d not in dirs:
+            dirs.append(d)
+    out = {}
+    for d in dirs:
+        full = os.path.join(tree, d)
+        if not os.path.isdir(full):
+            continue
+        for base in sorted(os.listdir(full)):
+            rel = d + "/" + base
+            if not base.endswith(".c") or rel in files:
+                continue
+            left = [n for n in names if n not in out]
+            if not left:
+                return out
+            text = open(os.path.join(full, base), errors="replace").read()
+            # a cheap look first: the name at a line's start or after a
+            # type, followed by "(" (most files define none of them)
+            if not any(re.search(r"\b%s\s*\(" % re.escape(n), text) for n in left):
+                continue
+            gates = kbuild_gates(tree, rel)
+            if not _kbuild_listed(tree, rel) or any(g not in on for g in gates):
+                continue
+            # user-space code built beside the kernel's (UML's hostfs_user.c
+            # calls the C library on host files): an <unistd.h>-like include
+            if re.search(r"^\s*#\s*include\s*<[^/>]+>", text, re.M):
+                continue
+            m = dict(macros)
+            for g in gates:
+                m.setdefault(g, ctokens.Macro(g, None, "1", "", ""))
+            defined = _file_defines(tree, rel, m)
+            for n in left:
+                if n in defined:
+                    out[n] = rel
+    return out
+
+
+# How many times a unit looks again in its subsystem for what the functions
+# it took from there call (each look re-imports the unit): nilfs2's
+# metadata-file code reaches the whole filesystem in five.
+SUBSYSTEM_ROUNDS = 3
+
+
+def _complete_only(tree, wanted, profile, extra, extra_tags, unit, from_subsystem, own):
+    """The unit with only those functions of the subsystem's other files
+    whose code reaches no trap: one that stops the run somewhere below
+    stays a trap itself, where the files under test call it, so the unit
+    holds no more of the subsystem than what runs and the report names the
+    function the code under test called."""
+    def stops(name, seen):
+        if name in unit.traps:
+            return True
+        if name in seen or name not in unit.calls:
+            return False
+        seen.add(name)
+        return any(stops(u, seen) for u in unit.calls[name])
+    taken = {n: f for n, f in from_subsystem.items() if n in unit.calls}
+    hide = frozenset(n for n in taken if stops(n, set()))
+    if not hide:
+        return unit
+    keep = {f for n, f in taken.items() if n not in hide}
+    wanted = [(f, fs) for f, fs in wanted if fs or f not in set(taken.values()) or f in keep]
+    return _import_files(tree, wanted, profile, extra, extra_tags, hide, own)
+
+
+def import_files(tree, wanted, profile, extra=(), extra_tags=(), subsystem=True, own=()):
     """wanted: [(file, [function...])], the first file first. A name several
     files define is taken from the first that does. A function the files
-    only declare and a LIBRARY file defines comes from that file."""
+    only declare and a LIBRARY file defines comes from that file; with
+    `subsystem`, one another file of their subsystem defines
+    (subsystem_functions()) comes from that file. `own`: functions the
+    harness defines, which the unit only declares."""
+    own = frozenset(own)
     lib = library_functions(tree, profile)
-    unit = _import_files(tree, wanted, profile, extra, extra_tags)
+    unit = _import_files(tree, wanted, profile, extra, extra_tags, own=own)
     taken = {f for f, _ in wanted}
+    targets = [f for f, fs in wanted if fs]
     refused = set()
+    from_subsystem = {}   # function -> the subsystem file it comes from
+    rounds = 0
     while True:
-        add = sorted({lib[n] for n in unit.traps if n in lib} - taken - refused)
+        add = {lib[n] for n in unit.traps if n in lib}
+        if subsystem and rounds < SUBSYSTEM_ROUNDS:
+            found = subsystem_functions(tree, targets, [n for n in unit.traps if n not in lib], profile)
+            from_subsystem.update(found)
+            add |= set(found.values())
+        rounds += 1
+        add = sorted(add - taken - refused)
         if not add:
-            return unit
-        more = _import_files(tree, list(wanted) + [(f, []) for f in add], profile, extra, extra_tags)
-        mine = set().union(*(more.file_names[f][0] for f, _ in wanted))
-        clash = [f for f in add if more.file_names[f][1] & mine]
+            return _complete_only(tree, wanted, profile, extra, extra_tags, unit, from_subsystem, own)
+        more = _import_files(tree, list(wanted) + [(f, []) for f in add], profile, extra, extra_tags, own=own)
+        # a file-local name (static, macro) of one file that another file
+        # defines too would resolve to the wrong one of the two
+        names = more.file_names
+        clash = []
+        for f in add:
+            others = [g for g, _ in wanted] + [g for g in add if g != f]
+            if names[f][1] & set().union(*(names[g][0] for g in others)) or \
+                    names[f][0] & set().union(*(names[g][1] for g in others)):
+                clash.append(f)
         if clash:
             refused.update(clash)
             continue
@@ -427,7 +560,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=()):
         unit = more
 
 
-def _import_files(tree, wanted, profile, extra=(), extra_tags=()):
+def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset(), own=frozenset()):
     macros = config_macros(profile)
     gates = []
     for relfile, _ in wanted:
@@ -457,7 +590,7 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=()):
     files = []
     by_name = {}
     file_names = {}
-    for (relfile, _), text in zip(wanted, texts):
+    for (relfile, fs), text in zip(wanted, texts):
         items = ctokens.split_items(text, relfile, dict(idx.macros))
         files.append((relfile, items))
         mine = {}
@@ -465,6 +598,8 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=()):
         for it in items:
             if it.kind == "include" or _skip_item(it):
                 continue
+            if not fs and it.kind == "func" and (hide | own) & set(it.names):
+                continue   # a companion's function left a trap (import_files)
             for n in it.names:
                 mine.setdefault(n, []).append(it)
                 if it.is_static or it.kind == "macro":
@@ -547,6 +682,16 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=()):
         cands = idx.by_name.get(name)
         if name in known and name not in model_by_name:
             # kmapsim's headers define it, or declare it for the model library
+            continue
+        if name in own and cands and not any(c.kind in ("func", "macro") or not c.is_proto for c in cands):
+            # the harness defines it (after the unit): the tree's prototype
+            # only, neither a stub nor another body
+            unit.own.append(name)
+            for proto in (cands or [])[:1]:
+                if proto not in need_hdr:
+                    need_hdr.add(proto)
+                    hdr_order.append(proto)
+                _deps(proto, work, tag_work, fwd_tags)
             continue
         if name in model_by_name and not any(c.kind in ("func", "macro") or not c.is_proto for c in cands or []):
             # (kmapsim's headers may declare it too, where the tree's
@@ -765,6 +910,8 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=()):
                 if it.kind == "func":
                     unit.functions.extend(it.names)
                     counts[fname] = counts.get(fname, 0) + 1
+                    for n in it.names:
+                        unit.calls[n] = it.uses
     unit.text = "\n".join(out) + "\n"
     unit.file_counts = [(f, counts[f]) for f, _ in files if f in counts]
     return unit

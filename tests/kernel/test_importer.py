@@ -1121,3 +1121,74 @@ def test_a_message_function_that_does_not_return_stops_the_run(tmp_path, monkeyp
     assert rc == 0 and "BUG: kmapsim" not in out + err, out + err
     rc, out, err = check.run_check(path, "strict", 2, subject="dies")
     assert rc == 1 and "BUG: kmapsim: subject-bug: the subject's own fsy_panic() fired at fs/fsy/dir.c:5" in out + err, out + err
+
+
+def _zz_tree(tree, dir_extra=""):
+    """A filesystem of four files: dir.c under test; block.c built with it;
+    extra.c built only under an option the profile leaves off; host.c
+    user-space code built beside it (UML's hostfs_user.c)."""
+    _small_tree(tree, {
+        "fs/Makefile": "obj-$(CONFIG_ZZ_FS)\t\t+= zz/\n",
+        "fs/zz/Makefile": "obj-$(CONFIG_ZZ_FS) += zz.o\nzz-objs := dir.o block.o\n"
+                          "zz-$(CONFIG_ZZ_EXTRA) += extra.o\nobj-y += host.o\n",
+        "fs/zz/zz.h": "int zz_block(int n);\nint zz_deep(int n);\nint zz_extra(int n);\n"
+                      "int zz_host(int n);\nint zz_stop(int n);\nint other(int n);\n",
+        "fs/zz/block.c": '#include "zz.h"\nstatic int scale(int n) { return n * 2; }\n'
+                         "int zz_block(int n) { return scale(n); }\n"
+                         "int zz_deep(int n) { return zz_stop(n); }\n",
+        "fs/zz/extra.c": '#include "zz.h"\nint zz_extra(int n) { return n; }\n',
+        "fs/zz/host.c": '#include <stdio.h>\n#include "zz.h"\nint zz_host(int n) { return printf("%d", n); }\n',
+        "fs/zz/dir.c": '#include "zz.h"\n' + dir_extra +
+                       "int zz_first(int n)\n{\n\treturn zz_block(n) + (n > 9 ? zz_deep(n) + zz_extra(n) + zz_host(n) : 0);\n}\n",
+        "mm/user.c": '#include "../fs/zz/zz.h"\nint user_first(int n) { return other(n); }\n',
+        "mm/other.c": "int other(int n) { return n; }\n",
+    })
+
+
+def test_a_function_another_file_of_the_subsystem_defines_comes_from_the_tree(tmp_path):
+    """fs/nilfs2/dat.c only declares nilfs_palloc_block_get_entry(), which
+    fs/nilfs2/alloc.c defines: the unit takes it from there, with its
+    static helpers. Not taken, so they stay traps: a function whose own
+    code stops somewhere (zz_deep() calls the declared-only zz_stop()), one
+    from a file built only under an option that is off (taking it would
+    turn the option on for the code under test), one from user-space code
+    built beside the kernel's, one from a file of a top-level directory
+    (mm/, the rest of the kernel), and one from a file whose static names
+    clash with the file under test's."""
+    tree = str(tmp_path / "tree")
+    _zz_tree(tree)
+    unit = importer.import_files(tree, [("fs/zz/dir.c", ["zz_first"])], "strict")
+    assert sorted(unit.traps) == ["zz_deep", "zz_extra", "zz_host"]
+    assert unit.file_counts == [("fs/zz/dir.c", 1), ("fs/zz/block.c", 2)]
+    assert "int zz_block(int n) { return scale(n); }" in unit.text and "int zz_deep(int n) {" not in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+    assert importer.import_files(tree, [("mm/user.c", ["user_first"])], "strict").traps == ["other"]
+    assert importer.import_files(tree, [("fs/zz/dir.c", ["zz_first"])], "strict", subsystem=False).traps[0] == "zz_block"
+
+    clash = str(tmp_path / "clash")
+    _zz_tree(clash, "static int scale;\n")
+    unit = importer.import_files(clash, [("fs/zz/dir.c", ["zz_first"])], "strict")
+    assert "zz_block" in unit.traps and "fs/zz/block.c" not in unit.file_names
+
+
+def test_a_function_the_harness_defines_is_only_declared(tmp_path, monkeypatch, capsys):
+    """A harness gives a function the unit would stop at a body of its own
+    (the summary named it as not modelled): the unit declares it with the
+    tree's prototype and calls the harness's, which check names."""
+    from kmapsim_kernel import check
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    tree = str(tmp_path / "tree")
+    _zz_tree(tree)
+    h = tmp_path / "h.c"
+    h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/zz/dir.c", zz_first);\n'
+                 "int zz_deep(int n)\n{\n\treturn -n;\n}\n"
+                 "KMAPSIM_SUBJECT(s) { BUG_ON(zz_first(10) != 20 - 10 + 0); }\n")
+    path = check.build_checked(tree, str(h), "strict")
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("kmapsim: unit: ")]
+    assert lines == ["kmapsim: unit: from the tree: fs/zz/dir.c (1 function), fs/zz/block.c (2 functions); "
+                     "the harness's own: zz_deep; not modelled, a call stops the run: zz_extra, zz_host"]
+    text = open(path).read()
+    assert text.count("int zz_deep(int n)") == 2   # the tree's prototype, the harness's body
+    assert "int zz_deep(int n);" in text
