@@ -23,16 +23,22 @@ named functions' text unchanged, and with them, transitively, what they use:
 5. else, for a function the tree only declares that one of its library
    files defines (LIBRARY: lib/xxhash.c, lib/rbtree.c, ...), that file's
    definition, as if the file were imported too;
+5b. else, for a function the tree only declares that another .c file of
+   the subsystem defines (fs/nilfs2/alloc.c for fs/nilfs2/dat.c), that
+   file's definition, if nothing it reaches stops the run
+   (subsystem_functions(), _complete_only());
 6. else, for a function the tree only declares whose prototype says it
    is a message (a variadic `void` function with a printf format
    attribute: a filesystem's ext2_error(), __nilfs_error()), the message:
    a call checks and reads its arguments as printk() does and returns, as
    the kernel does under errors=continue, so an error path runs on (one
    marked __noreturn, a filesystem's panic, stops the run as panic() does);
-7. a function the tree only declares and
-   kmapsim does not model becomes a weak stub that stops the run with
+7. a function the tree only declares and kmapsim does not model becomes
+   a weak stub that stops the run with
    "kmapsim: unmodelled kernel function NAME" when it is reached: it
    compiles, it never silently succeeds.
+A function the tree only declares and the harness defines (`own`) is
+declared and no more, before 4 to 7: the harness's body is the one called.
 
 Conditionals are evaluated with the profile's CONFIG_ symbols
 (model/include/kmapsim/config/<profile>.h), so the result is per profile.
