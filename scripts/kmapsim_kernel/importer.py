@@ -517,10 +517,10 @@ def _complete_only(tree, wanted, profile, extra, extra_tags, unit, from_subsyste
     taken = {n: f for n, f in from_subsystem.items() if n in unit.calls}
     hide = frozenset(n for n in taken if stops(n, set()))
     if not hide:
-        return unit
+        return unit, wanted, hide
     keep = {f for n, f in taken.items() if n not in hide}
     wanted = [(f, fs) for f, fs in wanted if fs or f not in set(taken.values()) or f in keep]
-    return _import_files(tree, wanted, profile, extra, extra_tags, hide, own)
+    return _import_files(tree, wanted, profile, extra, extra_tags, hide, own), wanted, hide
 
 
 def import_files(tree, wanted, profile, extra=(), extra_tags=(), subsystem=True, own=()):
@@ -531,6 +531,22 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=(), subsystem=True,
     (subsystem_functions()) comes from that file. `own`: functions the
     harness defines, which the unit only declares."""
     own = frozenset(own)
+    # Which files a unit takes and which of their functions it leaves as
+    # stubs depends on the functions it follows, not on the types: check's
+    # rounds that add struct definitions (build_checked) reuse it.
+    key = (os.path.realpath(tree), tuple((f, tuple(fs)) for f, fs in wanted), profile, tuple(extra), own, subsystem)
+    if key in _plan_cache:
+        files, hide = _plan_cache[key]
+        return _import_files(tree, files, profile, extra, extra_tags, hide, own)
+    unit, files, hide = _plan(tree, wanted, profile, extra, extra_tags, subsystem, own)
+    _plan_cache[key] = (files, hide)
+    return unit
+
+
+_plan_cache = {}
+
+
+def _plan(tree, wanted, profile, extra, extra_tags, subsystem, own):
     lib = library_functions(tree, profile)
     unit = _import_files(tree, wanted, profile, extra, extra_tags, own=own)
     taken = {f for f, _ in wanted}
