@@ -327,10 +327,10 @@ static bool inject_one(BugClass cls, int v, unsigned off) {
         g_force.user_fault = true;
         words({"copy_to_user()", "inside kmap_atomic()"});
         copy_to_user(u + off, a, n);
-      } else {
-        pagefault_disable();
+      } else {  // a lowmem page: kmap_atomic() disables page faults all the same
+        kmap_atomic(fresh_page(false));
         g_force.user_fault = true;
-        words({"copy_from_user()", "pagefault_disable()"});
+        words({"copy_from_user()", "inside kmap_atomic()"});
         copy_from_user(g_snip.buf, u + off, n);
       }
       return false;

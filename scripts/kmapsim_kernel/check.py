@@ -314,6 +314,9 @@ def main(argv):
     ap.add_argument("--no-plain-accesses", dest="plain_accesses", action="store_false")
     ap.add_argument("--iter-types", metavar="T,T...",
                     help="the generated harness builds only these iov_iter types (%s)" % ",".join(harness.ITER_KINDS))
+    ap.add_argument("--config", action="append", default=[], metavar="CONFIG_NAME[=VALUE]",
+                    help="an option your kernel has on besides the profile's (repeatable): the imported code's "
+                         "#ifs see it (not the machine's: HIGHMEM, SMP, PREEMPT and the like are the profile's)")
     ap.add_argument("targets", nargs="+", metavar="FILE:FUNCTION|SUBJECT.c")
     try:
         a = ap.parse_args(argv)
@@ -329,6 +332,7 @@ def main(argv):
             raise errors.BadInput("--iter-types %s: not an iov_iter type kmapsim builds (%s)"
                                   % (a.iter_types, ",".join(harness.ITER_KINDS)))
     check_args = {True: ["--plain-accesses"], False: ["--no-plain-accesses"], None: []}[a.plain_accesses]
+    importer.set_user_config(a.config)
     tree = resolve_tree(a.kernel)
     if len(a.targets) == 1 and a.targets[0].endswith(".c") and os.path.isfile(a.targets[0]) \
             and ":" not in a.targets[0]:

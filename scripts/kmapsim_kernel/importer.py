@@ -123,8 +123,51 @@ def _header_candidates(tree, inc, including=None, inc_dirs=()):
     return out
 
 
+# Options the user's kernel has on besides the profile's (check --config
+# CONFIG_NAME[=VALUE]): the import's #ifs see them and the unit defines them
+# after the profile's header. Set once per check, before anything is
+# imported; the caches below key on it.
+USER_CONFIG = {}
+
+
+def model_config_names():
+    """The CONFIG_ symbols some profile header (or common.h) defines: the
+    machine kmapsim models (HIGHMEM, SMP, PREEMPT, the arch, the debug
+    options), which a profile chooses and --config may not change."""
+    names = set()
+    d = os.path.join(MODEL_INCLUDE, "kmapsim", "config")
+    for f in sorted(os.listdir(d)):
+        if f.endswith(".h"):
+            names.update(re.findall(r"^\s*#\s*define\s+(CONFIG_\w+)", open(os.path.join(d, f)).read(), re.M))
+    return names
+
+
+def set_user_config(items):
+    """items: ["CONFIG_NAME", "CONFIG_NAME=VALUE", ...] (check --config)."""
+    USER_CONFIG.clear()
+    model = model_config_names()
+    for item in items:
+        name, _, value = item.partition("=")
+        name, value = name.strip(), value.strip() or "1"
+        if not re.match(r"^CONFIG_\w+$", name):
+            raise errors.BadInput("--config %s: not CONFIG_NAME or CONFIG_NAME=VALUE" % item)
+        if name in model:
+            profiles = sorted(f[:-2] for f in os.listdir(os.path.join(MODEL_INCLUDE, "kmapsim", "config"))
+                              if f.endswith(".h") and f != "common.h")
+            raise errors.BadInput("--config %s: %s is part of the machine a profile models; choose a profile that "
+                                  "has it with --profile (%s)" % (item, name, ", ".join(profiles)))
+        if value in ("n", "0"):
+            raise errors.BadInput("--config %s: an option is off by not naming it" % item)
+        USER_CONFIG[name] = "1" if value in ("y", "m") else value
+
+
+def config_key():
+    return tuple(sorted(USER_CONFIG.items()))
+
+
 def config_macros(profile):
-    """The CONFIG_ macros (and the few arch macros) of a profile's header."""
+    """The CONFIG_ macros (and the few arch macros) of a profile's header,
+    and the user's --config options."""
     path = os.path.join(MODEL_INCLUDE, "kmapsim", "config", "%s.h" % profile)
     if not os.path.exists(path):
         raise errors.BadInput("unknown profile '%s' (no %s)" % (profile, os.path.relpath(path, REPO)))
@@ -142,6 +185,8 @@ def config_macros(profile):
     # the arch's asm/cacheflush.h says whether flush_dcache_page() does
     # anything, for `#if ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE` (net/sunrpc's
     # svc_flush_bvec()); kmapsim's linux/cacheflush.h derives it the same way
+    for name, value in USER_CONFIG.items():
+        macros[name] = ctokens.Macro(name, None, value, "", "")
     if "ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE" not in macros:
         v = "1" if "CONFIG_ARCH_HAS_CPU_CACHE_ALIASING" in macros else "0"
         macros["ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE"] = ctokens.Macro("ARCH_IMPLEMENTS_FLUSH_DCACHE_PAGE", None, v, "", "")
@@ -396,7 +441,7 @@ _library_cache = {}
 def library_functions(tree, profile):
     """{function name: LIBRARY file} for the functions the tree's library
     files define (not static) under the profile's config."""
-    key = (os.path.realpath(tree), profile)
+    key = (os.path.realpath(tree), profile, config_key())
     if key not in _library_cache:
         names = {}
         macros = config_macros(profile)
@@ -433,7 +478,7 @@ _defines_cache = {}
 
 def _file_defines(tree, relfile, macros):
     """The functions relfile defines (not static) under the given config."""
-    key = (os.path.realpath(tree), relfile, tuple(sorted(macros)))
+    key = (os.path.realpath(tree), relfile, tuple(sorted(macros)), config_key())
     if key not in _defines_cache:
         names = set()
         for it in ctokens.split_items(open(os.path.join(tree, relfile), errors="replace").read(), relfile, dict(macros)):
@@ -534,7 +579,7 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=(), subsystem=True,
     # Which files a unit takes and which of their functions it leaves as
     # stubs depends on the functions it follows, not on the types: check's
     # rounds that add struct definitions (build_checked) reuse it.
-    key = (os.path.realpath(tree), tuple((f, tuple(fs)) for f, fs in wanted), profile, tuple(extra), own, subsystem)
+    key = (os.path.realpath(tree), tuple((f, tuple(fs)) for f, fs in wanted), profile, config_key(), tuple(extra), own, subsystem)
     if key in _plan_cache:
         files, hide = _plan_cache[key]
         return _import_files(tree, files, profile, extra, extra_tags, hide, own)
@@ -580,6 +625,50 @@ def _plan(tree, wanted, profile, extra, extra_tags, subsystem, own):
         wanted = list(wanted) + [(f, []) for f in add]
         taken.update(add)
         unit = more
+
+
+_COND = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
+
+
+def gating_conditions(text, func):
+    """The preprocessor conditions around func's definition in text, as
+    [(line number, directive text)], outermost first; None when the text
+    has no definition of it at all."""
+    stack = []
+    head = re.compile(r"(^|[\s*])%s\s*\(" % re.escape(func))
+    lines = text.splitlines()
+    for n, line in enumerate(lines, 1):
+        m = _COND.match(line)
+        if m:
+            kind, rest = m.group(1), m.group(2).strip()
+            if kind in ("if", "ifdef", "ifndef"):
+                stack.append((n, "#%s %s" % (kind, rest)))
+            elif kind in ("elif", "else") and stack:
+                first = stack[-1][1]
+                stack[-1] = (n, "#%s %s (of %s)" % (kind, rest, first) if rest else "#else (of %s)" % first)
+            elif kind == "endif" and stack:
+                stack.pop()
+            continue
+        if line[:1] in ("", " ", "\t", "#", "/", "*", "}") or line.rstrip().endswith(";"):
+            continue
+        if head.search(line):
+            # a definition's head: its body's "{" follows before any ";"
+            rest = "\n".join(lines[n - 1:n + 8])
+            brace, semi = rest.find("{"), rest.find(";")
+            if brace >= 0 and (semi < 0 or brace < semi):
+                return list(stack)
+    return None
+
+
+def _not_defined(fname, func, profile, text):
+    conds = gating_conditions(text, func)
+    if not conds:
+        return "%s: no function %s() in %s (under profile %s's config)" % (fname, func, fname, profile)
+    where = "; ".join("%s (line %d)" % (c, n) for n, c in conds)
+    names = sorted({c for _, d in conds for c in re.findall(r"\bCONFIG_\w+", d)} - model_config_names())
+    hint = (": with those of your kernel's options, e.g. %s" % " ".join("--config " + c for c in names)) if names else ""
+    return ("%s: %s() is defined only under %s, which profile %s's config%s leaves out%s"
+            % (fname, func, where, profile, " and --config" if USER_CONFIG else "", hint))
 
 
 def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset(), own=frozenset()):
@@ -640,8 +729,7 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
         for f in fs:
             defs = [it for it in items if it.kind == "func" and f in it.names]
             if not defs:
-                raise errors.BadInput("%s: no function %s() in %s (under profile %s's config)"
-                                      % (fname, f, fname, profile))
+                raise errors.BadInput(_not_defined(fname, f, profile, texts[[w for w, _ in wanted].index(fname)]))
             unit.signatures[f] = defs[0]
 
     need_file = set()
@@ -832,6 +920,9 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
                " * Kernel text is read from the tree at check time and never stored in kmapsim. */"
                % (", ".join(f for f, _ in wanted), tree, profile))
     out.append("#include <kmapsim/config/%s.h>" % profile)
+    if USER_CONFIG:
+        out.append("/* check --config */")
+        out.extend("#define %s %s" % kv for kv in USER_CONFIG.items())
     if gates:
         # the kbuild gates of the imported files (kbuild_gates()): on in
         # any kernel that builds them, for the #ifs inside the bodies too

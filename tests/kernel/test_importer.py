@@ -12,7 +12,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
-from kmapsim_kernel import ctokens, diagnose, importer  # noqa: E402
+from kmapsim_kernel import ctokens, diagnose, errors, importer  # noqa: E402
 
 FILE = r'''
 #include <linux/widget.h>
@@ -1192,3 +1192,31 @@ def test_a_function_the_harness_defines_is_only_declared(tmp_path, monkeypatch, 
     text = open(path).read()
     assert text.count("int zz_deep(int n)") == 2   # the tree's prototype, the harness's body
     assert "int zz_deep(int n);" in text
+
+
+def test_a_function_under_an_option_the_profile_leaves_off(tmp_path):
+    """mm/memory.c's copy_folio_from_user() exists only with
+    CONFIG_TRANSPARENT_HUGEPAGE or CONFIG_HUGETLBFS: the error names the
+    condition and its line, and --config turns the user's option on for the
+    import and the unit; the machine's own options are the profile's."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {"mm/big.c": "int plain(int n) { return n; }\n"
+                                   "#ifdef CONFIG_ZZ_BIG\n#if defined(CONFIG_ZZ_A) || defined(CONFIG_HIGHMEM)\n"
+                                   "#else\nint\nbig_copy(int n)\n{\n\treturn n + 1;\n}\n#endif\n#endif\n"})
+    assert importer.gating_conditions(open(os.path.join(tree, "mm/big.c")).read(), "big_copy") == \
+        [(2, "#ifdef CONFIG_ZZ_BIG"), (4, "#else (of #if defined(CONFIG_ZZ_A) || defined(CONFIG_HIGHMEM))")]
+    with pytest.raises(errors.BadInput) as e:
+        importer.import_files(tree, [("mm/big.c", ["big_copy"])], "x86-64")
+    assert str(e.value) == ("mm/big.c: big_copy() is defined only under #ifdef CONFIG_ZZ_BIG (line 2); #else (of #if "
+                            "defined(CONFIG_ZZ_A) || defined(CONFIG_HIGHMEM)) (line 4), which profile x86-64's config "
+                            "leaves out: with those of your kernel's options, e.g. --config CONFIG_ZZ_A --config CONFIG_ZZ_BIG")
+    try:
+        importer.set_user_config(["CONFIG_ZZ_BIG=y"])
+        unit = importer.import_files(tree, [("mm/big.c", ["big_copy"])], "x86-64")
+        assert "/* check --config */\n#define CONFIG_ZZ_BIG 1\n" in unit.text and "return n + 1;" in unit.text
+        for bad in ("CONFIG_HIGHMEM", "CONFIG_SMP", "ZZ_BIG", "CONFIG_ZZ_BIG=n"):
+            with pytest.raises(errors.BadInput):
+                importer.set_user_config([bad])
+    finally:
+        importer.set_user_config([])
+    assert importer.USER_CONFIG == {}

@@ -71,10 +71,16 @@ unsigned long UserMem::copy_user(void *dst, const void *src, unsigned long n, bo
       if (!b->present[pg]) {
         if (t.pagefault_disabled) {
           if (inatomic) return n - done;  // (never short of `want`: faults here are real ones)
+          // Code that disabled page faults itself asked for this short
+          // copy (the kernel's might_fault() allows the copy there): mm/
+          // memory.c's copy_folio_from_user(..., false) hands it back for
+          // mfill_atomic_pte_copy() to retry with faults on. Only faults
+          // disabled as kmap_atomic()'s side effect are the conversion bug.
+          if (t.pagefault_disabled > t.atomic_maps) break;
           m_.report(BugClass::FaultInAtomic, -1, -1,
-                 "%s() touched a user page that is not present with page faults disabled (%s): the copy comes back short with %lu of %lu "
-                 "bytes not copied, where a preemptible section would have faulted the page in",
-                 api, t.atomic_maps ? "inside kmap_atomic()" : "pagefault_disable()", n - done, n);
+                 "%s() touched a user page that is not present with page faults disabled (inside kmap_atomic()): the copy comes back short "
+                 "with %lu of %lu bytes not copied, where a preemptible section would have faulted the page in",
+                 api, n - done, n);
         }
         b->present[pg] = 1;
         m_.event(Ev::UserCopy, pg, 0, "user page fault serviced");
