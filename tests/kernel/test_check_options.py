@@ -63,3 +63,13 @@ def test_json_discarded_is_every_explore_rounds(tmp_path):
                   p.stdout)
     assert len(first) == 1 and m and int(m.group(1)) >= 2, p.stdout
     assert doc["discarded"] == int(m.group(3)) > int(first[0])
+
+
+@pytest.mark.parametrize("flag", ["CONFIG_HIGHMEM", "HUGETLBFS", "CONFIG_HUGETLBFS=n"])
+def test_config_refuses_the_machines_options_and_bad_forms(tmp_path, flag):
+    """--config names an option of the user's kernel; the machine's options
+    are the profile's: a clear one-line error and exit code 2."""
+    p = subprocess.run([os.path.join(ROOT, "scripts", "kmapsim"), "check", "--kernel", str(tmp_path), "--config", flag,
+                        "mm/memory.c:copy_folio_from_user"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode == 2 and p.stdout.startswith("kmapsim: --config %s: " % flag), p.stdout
+    assert len(p.stdout.strip().splitlines()) == 1
