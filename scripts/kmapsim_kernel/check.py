@@ -46,7 +46,7 @@ SCATTERLIST = "lib/scatterlist.c"
 COMPANIONS = importer.LIBRARY
 
 
-def build_unit(tree, targets, profile, iter_types=None, tags=()):
+def build_unit(tree, targets, profile, iter_types=None, tags=(), refuse=()):
     """Writes the unit for targets [(file, func)] and returns its path; tags
     are struct/union types whose definitions the code needs in full."""
     by_file = {}
@@ -55,7 +55,7 @@ def build_unit(tree, targets, profile, iter_types=None, tags=()):
     wanted = list(by_file.items())
     relfile = wanted[0][0]
     funcs = [fn for _, fn in targets]
-    unit = importer.import_files(tree, wanted, profile, extra_tags=tags)
+    unit = importer.import_files(tree, wanted, profile, extra_tags=tags, refuse=refuse)
     extra = []
     for fn in funcs:
         extra += harness.constructors_needed(unit.signatures[fn])
@@ -65,7 +65,7 @@ def build_unit(tree, targets, profile, iter_types=None, tags=()):
         if any(harness.LISTS.get(harness._norm(t)) == "sg" for fn in funcs for t, _ in harness.params(unit.signatures[fn])) \
                 and SCATTERLIST not in by_file and os.path.isfile(os.path.join(tree, SCATTERLIST)):
             wanted.append((SCATTERLIST, []))
-        unit = importer.import_files(tree, wanted, profile, extra=extra, extra_tags=tags)
+        unit = importer.import_files(tree, wanted, profile, extra=extra, extra_tags=tags, refuse=refuse)
     text = PRAGMAS + [unit.text]
     for f, fn in targets:
         h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, f, iter_types)
@@ -106,7 +106,7 @@ def _write_summary(path, unit):
 _IMPORT = re.compile(r'KMAPSIM_IMPORT\s*\(\s*"([^"]+)"\s*((?:,\s*\w+\s*)+)\)\s*;', re.S)
 
 
-def build_harness_file(tree, harness_path, profile, more_tags=()):
+def build_harness_file(tree, harness_path, profile, more_tags=(), refuse=()):
     """A subject file with KMAPSIM_IMPORT lines: the imported unit, then the
     file itself with those lines blanked (line numbers kept)."""
     text = open(harness_path).read()
@@ -130,7 +130,7 @@ def build_harness_file(tree, harness_path, profile, more_tags=()):
     own = {n for it in ctokens.split_items(_IMPORT.sub("", text), harness_path, {})
            if it.kind == "func" and it.body_start for n in it.names}
     unit = importer.import_files(tree, list(wanted.items()), profile, extra=sorted(extra),
-                                extra_tags=sorted(tags) + list(more_tags), own=own)
+                                extra_tags=sorted(tags) + list(more_tags), own=own, refuse=refuse)
     blanked = _IMPORT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     body = "\n".join(PRAGMAS + [unit.text, '#line 1 "%s"' % os.path.abspath(harness_path), blanked])
     key = hashlib.sha256(("%s\0%s\0%s" % (tree, profile, body)).encode()).hexdigest()[:16]
@@ -176,11 +176,13 @@ def build_checked(tree, targets, profile, iter_types=None):
     ext2_super_block, so such a definition is missing until clang says
     which; each round adds the types it names, until none is new."""
     tags = []
-    for _ in range(8):
+    refuse = []
+    mine = {f for f, _ in _IMPORT.findall(open(targets).read())} if isinstance(targets, str) else {f for f, _ in targets}
+    for _ in range(12):
         if isinstance(targets, str):
-            path = build_harness_file(tree, targets, profile, tags)
+            path = build_harness_file(tree, targets, profile, tags, refuse)
         else:
-            path = build_unit(tree, targets, profile, iter_types, tags)
+            path = build_unit(tree, targets, profile, iter_types, tags, refuse)
         log = precompile(path, diagnose_errors=False)
         if log is None:
             summary = path[:-2] + ".summary"
@@ -188,11 +190,28 @@ def build_checked(tree, targets, profile, iter_types=None):
                 print("kmapsim: unit: " + open(summary).read().strip(), file=sys.stderr)
             return path
         new = [t for t in incomplete_tags(log) if t not in tags]
-        if not new:
+        if new:
+            tags += new
+            continue
+        # A library or subsystem file the unit took for functions the code
+        # under test only declares, whose own code does not compile against
+        # kmapsim's headers (fs/btrfs/ctree.c's kmem_cache_zalloc()): not
+        # taken, its functions stop the run instead.
+        bad = sorted(f for f in companion_errors(log) if f not in mine and f not in refuse)
+        if not bad:
             break
-        tags += new
+        refuse += bad
     precompile(path)
     return path
+
+
+_ERROR_FILE = re.compile(r"^([\w./+-]+\.c):\d+:\d+: error: ", re.M)
+
+
+def companion_errors(log):
+    """The tree's .c files (paths relative to the tree, as the unit's #line
+    directives name them) a compile log has errors in."""
+    return set(f for f in _ERROR_FILE.findall(open(log, errors="replace").read()) if not os.path.isabs(f))
 
 
 def run_check(path, profile, seconds, subject=None, check_args=(), json_path=None):

@@ -568,22 +568,25 @@ def _complete_only(tree, wanted, profile, extra, extra_tags, unit, from_subsyste
     return _import_files(tree, wanted, profile, extra, extra_tags, hide, own), wanted, hide
 
 
-def import_files(tree, wanted, profile, extra=(), extra_tags=(), subsystem=True, own=()):
+def import_files(tree, wanted, profile, extra=(), extra_tags=(), subsystem=True, own=(), refuse=()):
     """wanted: [(file, [function...])], the first file first. A name several
     files define is taken from the first that does. A function the files
     only declare and a LIBRARY file defines comes from that file; with
     `subsystem`, one another file of their subsystem defines
     (subsystem_functions()) comes from that file. `own`: functions the
-    harness defines, which the unit only declares."""
+    harness defines, which the unit only declares. `refuse`: library and
+    subsystem files not to take (check's: they did not compile)."""
     own = frozenset(own)
     # Which files a unit takes and which of their functions it leaves as
     # stubs depends on the functions it follows, not on the types: check's
     # rounds that add struct definitions (build_checked) reuse it.
-    key = (os.path.realpath(tree), tuple((f, tuple(fs)) for f, fs in wanted), profile, config_key(), tuple(extra), own, subsystem)
+    refuse = frozenset(refuse)
+    key = (os.path.realpath(tree), tuple((f, tuple(fs)) for f, fs in wanted), profile, config_key(), tuple(extra), own,
+           subsystem, refuse)
     if key in _plan_cache:
         files, hide = _plan_cache[key]
         return _import_files(tree, files, profile, extra, extra_tags, hide, own)
-    unit, files, hide = _plan(tree, wanted, profile, extra, extra_tags, subsystem, own)
+    unit, files, hide = _plan(tree, wanted, profile, extra, extra_tags, subsystem, own, refuse)
     _plan_cache[key] = (files, hide)
     return unit
 
@@ -591,12 +594,12 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=(), subsystem=True,
 _plan_cache = {}
 
 
-def _plan(tree, wanted, profile, extra, extra_tags, subsystem, own):
+def _plan(tree, wanted, profile, extra, extra_tags, subsystem, own, refuse):
     lib = library_functions(tree, profile)
     unit = _import_files(tree, wanted, profile, extra, extra_tags, own=own)
     taken = {f for f, _ in wanted}
     targets = [f for f, fs in wanted if fs]
-    refused = set()
+    refused = set(refuse)
     from_subsystem = {}   # function -> the subsystem file it comes from
     rounds = 0
     while True:

@@ -1220,3 +1220,23 @@ def test_a_function_under_an_option_the_profile_leaves_off(tmp_path):
     finally:
         importer.set_user_config([])
     assert importer.USER_CONFIG == {}
+
+
+def test_a_subsystem_file_that_does_not_compile_is_left_out(tmp_path, monkeypatch, capsys):
+    """A subsystem file whose own code does not compile against kmapsim's
+    headers (fs/btrfs/ctree.c calls kmem_cache_zalloc(), which kmapsim does
+    not declare) is not taken once the compiler says so: its function stops
+    the run instead, and the unit compiles."""
+    from kmapsim_kernel import check
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    tree = str(tmp_path / "tree")
+    _zz_tree(tree)
+    block = os.path.join(tree, "fs/zz/block.c")
+    text = open(block).read().replace("return scale(n);", "return scale(n) + undeclared_helper(n);")
+    open(block, "w").write(text)
+    h = tmp_path / "h.c"
+    h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/zz/dir.c", zz_first);\nKMAPSIM_SUBJECT(s) { }\n')
+    check.build_checked(tree, str(h), "strict")
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("kmapsim: unit: ")]
+    assert lines == ["kmapsim: unit: from the tree: fs/zz/dir.c (1 function); "
+                     "not modelled, a call stops the run: zz_block, zz_deep, zz_extra, zz_host"]
