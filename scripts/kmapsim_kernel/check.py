@@ -174,7 +174,10 @@ def build_checked(tree, targets, profile, iter_types=None):
     importer follows names, not types: `dir->i_sb->s_blocksize` names no
     struct super_block, and fs/ext2's EXT2_SB(sb)->s_es->... no struct
     ext2_super_block, so such a definition is missing until clang says
-    which; each round adds the types it names, until none is new."""
+    which; each round adds the types it names, until none is new. Then a
+    library or subsystem file with errors of its own is left out
+    (importer.import_files()'s `refuse`), until the unit compiles or the
+    errors are in the files under test."""
     tags = []
     refuse = []
     mine = {f for f, _ in _IMPORT.findall(open(targets).read())} if isinstance(targets, str) else {f for f, _ in targets}
