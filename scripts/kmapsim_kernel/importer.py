@@ -749,6 +749,14 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
     work = list(funcs) + list(extra)
     tag_work = list(extra_tags)
 
+    def take_prototype(proto):
+        # the tree's declaration of a function whose body is elsewhere (the
+        # harness's, kmapsim's, a stub): with the headers, after what it uses
+        if proto not in need_hdr:
+            need_hdr.add(proto)
+            hdr_order.append(proto)
+        _deps(proto, work, tag_work, fwd_tags)
+
     def want_tag(tag, it):
         fwd_tags.add(tag)
         tag_work.append(tag)
@@ -797,17 +805,14 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
         if name in known and name not in model_by_name:
             # kmapsim's headers define it, or declare it for the model library
             continue
-        if name in own and cands and not any(c.kind in ("func", "macro") or not c.is_proto for c in cands):
+        declared_only = not any(c.kind in ("func", "macro") or not c.is_proto for c in cands or [])
+        if name in own and cands and declared_only:
             # the harness defines it (after the unit): the tree's prototype
             # only, neither a stub nor another body
             unit.own.append(name)
-            for proto in cands[:1]:
-                if proto not in need_hdr:
-                    need_hdr.add(proto)
-                    hdr_order.append(proto)
-                _deps(proto, work, tag_work, fwd_tags)
+            take_prototype(cands[0])
             continue
-        if name in model_by_name and not any(c.kind in ("func", "macro") or not c.is_proto for c in cands or []):
+        if name in model_by_name and declared_only:
             # (kmapsim's headers may declare it too, where the tree's
             # declaration is in a header kmapsim owns: mm.h's truncate_*)
             # kmapsim's own body; the tree's prototype, if any, goes with the
@@ -815,11 +820,8 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
             # whose signature differs from this tree's does not compile
             for it in model_by_name[name]:
                 _need(it, need_model, work, tag_work, fwd_tags)
-            for proto in (cands or [])[:1]:
-                if proto not in need_hdr:
-                    need_hdr.add(proto)
-                    hdr_order.append(proto)
-                _deps(proto, work, tag_work, fwd_tags)
+            if cands:
+                take_prototype(cands[0])
             unit.modelled.append(name)
             continue
         if not cands:
@@ -841,12 +843,8 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
                 weak_vars.append(name)
                 weak_decls[name] = it
             continue
-        proto = cands[0]
-        traps[name] = proto
-        if proto not in need_hdr:
-            need_hdr.add(proto)
-            hdr_order.append(proto)
-        _deps(proto, work, tag_work, fwd_tags)
+        traps[name] = cands[0]
+        take_prototype(cands[0])
 
     # header items: each after what it uses (depth-first post-order over the
     # dependency graph restricted to the chosen items)

@@ -1074,12 +1074,21 @@ def test_a_function_a_library_file_defines_comes_from_the_tree(tmp_path):
     assert unit.traps == ["sort2"] and "lib/memweight.c" not in unit.file_names
 
 
+def _unit_line(tmp_path, tree, harness_text, capsys):
+    """check.build_checked() of a harness file over tree: the path, and the
+    "kmapsim: unit: " lines it printed."""
+    from kmapsim_kernel import check
+    h = tmp_path / "h.c"
+    h.write_text(harness_text)
+    path = check.build_checked(tree, str(h), "strict")
+    return path, [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("kmapsim: unit: ")]
+
+
 def test_check_names_what_the_unit_took_and_what_stops_it(tmp_path, monkeypatch, capsys):
     """Once the unit compiles, check says in one line where its functions
     came from (the file, the tree's library), which declared-only functions
     are messages, and which are not modelled: a call to one of those stops
     the run, so a harness can keep away from them."""
-    from kmapsim_kernel import check
     monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
     tree = str(tmp_path / "tree")
     _small_tree(tree, {
@@ -1091,10 +1100,8 @@ def test_check_names_what_the_unit_took_and_what_stops_it(tmp_path, monkeypatch,
                         "\tif (p[0] < 0)\n\t\tfsx_error(__func__, \"bad %d\", p[0]);\n"
                         "\treturn p[0] ? fsx_read_block(p[0]) : 0;\n}\n",
     })
-    h = tmp_path / "h.c"
-    h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/fsx/dir.c", fsx_first);\nKMAPSIM_SUBJECT(s) { }\n')
-    check.build_checked(tree, str(h), "strict")
-    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("kmapsim: unit: ")]
+    _, lines = _unit_line(tmp_path, tree, '#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/fsx/dir.c", fsx_first);\n'
+                          'KMAPSIM_SUBJECT(s) { }\n', capsys)
     assert lines == ["kmapsim: unit: from the tree: fs/fsx/dir.c (1 function), lib/memweight.c (1 function); "
                      "messages (printk): fsx_error; not modelled, a call stops the run: fsx_read_block"]
 
@@ -1177,16 +1184,12 @@ def test_a_function_the_harness_defines_is_only_declared(tmp_path, monkeypatch, 
     """A harness gives a function the unit would stop at a body of its own
     (the summary named it as not modelled): the unit declares it with the
     tree's prototype and calls the harness's, which check names."""
-    from kmapsim_kernel import check
     monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
     tree = str(tmp_path / "tree")
     _zz_tree(tree)
-    h = tmp_path / "h.c"
-    h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/zz/dir.c", zz_first);\n'
-                 "int zz_deep(int n)\n{\n\treturn -n;\n}\n"
-                 "KMAPSIM_SUBJECT(s) { BUG_ON(zz_first(10) != 20 - 10 + 0); }\n")
-    path = check.build_checked(tree, str(h), "strict")
-    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("kmapsim: unit: ")]
+    path, lines = _unit_line(tmp_path, tree, '#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/zz/dir.c", zz_first);\n'
+                             "int zz_deep(int n)\n{\n\treturn -n;\n}\n"
+                             "KMAPSIM_SUBJECT(s) { BUG_ON(zz_first(10) != 20 - 10 + 0); }\n", capsys)
     assert lines == ["kmapsim: unit: from the tree: fs/zz/dir.c (1 function), fs/zz/block.c (2 functions); "
                      "the harness's own: zz_deep; not modelled, a call stops the run: zz_extra, zz_host"]
     text = open(path).read()
@@ -1227,16 +1230,13 @@ def test_a_subsystem_file_that_does_not_compile_is_left_out(tmp_path, monkeypatc
     headers (fs/btrfs/ctree.c calls kmem_cache_zalloc(), which kmapsim does
     not declare) is not taken once the compiler says so: its function stops
     the run instead, and the unit compiles."""
-    from kmapsim_kernel import check
     monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
     tree = str(tmp_path / "tree")
     _zz_tree(tree)
     block = os.path.join(tree, "fs/zz/block.c")
     text = open(block).read().replace("return scale(n);", "return scale(n) + undeclared_helper(n);")
     open(block, "w").write(text)
-    h = tmp_path / "h.c"
-    h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/zz/dir.c", zz_first);\nKMAPSIM_SUBJECT(s) { }\n')
-    check.build_checked(tree, str(h), "strict")
-    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("kmapsim: unit: ")]
+    _, lines = _unit_line(tmp_path, tree, '#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/zz/dir.c", zz_first);\n'
+                          'KMAPSIM_SUBJECT(s) { }\n', capsys)
     assert lines == ["kmapsim: unit: from the tree: fs/zz/dir.c (1 function); "
                      "not modelled, a call stops the run: zz_block, zz_deep, zz_extra, zz_host"]
