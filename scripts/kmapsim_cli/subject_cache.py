@@ -230,7 +230,7 @@ def prune(cache_root, keep=KEEP_BINARIES, keep_seconds=KEEP_SECONDS):
         binary = os.path.join(cache_root, name, "subject")
         try:
             entries.append((os.stat(binary).st_mtime, name))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # no binary, or a failed step's log (failed())
             continue
     entries.sort(reverse=True)
     for mtime, name in entries[keep:]:

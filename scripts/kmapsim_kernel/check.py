@@ -78,10 +78,19 @@ def build_unit(tree, targets, profile, iter_types=None, tags=(), refuse=()):
     d = os.path.join(cache_root(), key)
     os.makedirs(d, exist_ok=True)
     path = os.path.join(d, "%s.c" % "_".join(funcs))
-    with open(path, "w") as f:
-        f.write(body)
+    _write_unit(path, body)
     _write_summary(path, unit)
     return path
+
+
+def _write_unit(path, body):
+    """Writes the unit whole under its name: two checks of one harness
+    (another --subject) run at once share the path, and rewriting it in
+    place under the other's compiler crashed that compiler (SIGBUS)."""
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    with open(tmp, "w") as f:
+        f.write(body)
+    os.replace(tmp, path)
 
 
 def _write_summary(path, unit):
@@ -137,8 +146,7 @@ def build_harness_file(tree, harness_path, profile, more_tags=(), refuse=()):
     d = os.path.join(cache_root(), key)
     os.makedirs(d, exist_ok=True)
     path = os.path.join(d, os.path.basename(harness_path))
-    with open(path, "w") as f:
-        f.write(body)
+    _write_unit(path, body)
     _write_summary(path, unit)
     return path
 

@@ -41,6 +41,11 @@ def test_old_binaries_go_the_rest_stays(tmp_path):
     (tmp_path / "failed" / "link-failed.log").write_text("ld: ...")
     subject_cache.prune(str(tmp_path))
     assert (tmp_path / "failed" / "link-failed.log").exists()
+    # A step that failed before the entry was known (preprocessing) keeps
+    # its log in the cache root itself: a file there is no entry.
+    (tmp_path / "preprocess-failed.log").write_text("clang: error: ...")
+    subject_cache.prune(str(tmp_path))
+    assert (tmp_path / "preprocess-failed.log").exists()
 
 
 def test_a_pruned_entry_is_rebuilt_in_place(tmp_path):
