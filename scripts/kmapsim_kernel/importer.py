@@ -547,7 +547,7 @@ def subsystem_functions(tree, files, names, profile):
 SUBSYSTEM_ROUNDS = 3
 
 
-def _complete_only(tree, wanted, profile, extra, extra_tags, unit, from_subsystem, own):
+def _complete_only(tree, wanted, profile, extra, extra_tags, unit, from_subsystem, own, headers):
     """The unit with only those functions of the subsystem's other files
     whose code reaches no trap: one that stops the run somewhere below
     stays a trap itself, where the files under test call it, so the unit
@@ -566,28 +566,31 @@ def _complete_only(tree, wanted, profile, extra, extra_tags, unit, from_subsyste
         return unit, wanted, hide
     keep = {f for n, f in taken.items() if n not in hide}
     wanted = [(f, fs) for f, fs in wanted if fs or f not in set(taken.values()) or f in keep]
-    return _import_files(tree, wanted, profile, extra, extra_tags, hide, own), wanted, hide
+    return _import_files(tree, wanted, profile, extra, extra_tags, hide, own, headers), wanted, hide
 
 
-def import_files(tree, wanted, profile, extra=(), extra_tags=(), subsystem=True, own=(), refuse=()):
+def import_files(tree, wanted, profile, extra=(), extra_tags=(), subsystem=True, own=(), refuse=(), headers=()):
     """wanted: [(file, [function...])], the first file first. A name several
     files define is taken from the first that does. A function the files
     only declare and a LIBRARY file defines comes from that file; with
     `subsystem`, one another file of their subsystem defines
     (subsystem_functions()) comes from that file. `own`: functions the
     harness defines, which the unit only declares. `refuse`: library and
-    subsystem files not to take (check's: they did not compile)."""
+    subsystem files not to take (check's: they did not compile).
+    `headers`: #include lines of the harness, whose items the harness's
+    own names are looked up in too (<linux/local_lock.h>)."""
     own = frozenset(own)
     # Which files a unit takes and which of their functions it leaves as
     # stubs depends on the functions it follows, not on the types: check's
     # rounds that add struct definitions (build_checked) reuse it.
     refuse = frozenset(refuse)
+    headers = tuple(headers)
     key = (os.path.realpath(tree), tuple((f, tuple(fs)) for f, fs in wanted), profile, config_key(), tuple(extra), own,
-           subsystem, refuse)
+           subsystem, refuse, headers)
     if key in _plan_cache:
         files, hide = _plan_cache[key]
-        return _import_files(tree, files, profile, extra, extra_tags, hide, own)
-    unit, files, hide = _plan(tree, wanted, profile, extra, extra_tags, subsystem, own, refuse)
+        return _import_files(tree, files, profile, extra, extra_tags, hide, own, headers)
+    unit, files, hide = _plan(tree, wanted, profile, extra, extra_tags, subsystem, own, refuse, headers)
     _plan_cache[key] = (files, hide)
     return unit
 
@@ -595,9 +598,9 @@ def import_files(tree, wanted, profile, extra=(), extra_tags=(), subsystem=True,
 _plan_cache = {}
 
 
-def _plan(tree, wanted, profile, extra, extra_tags, subsystem, own, refuse):
+def _plan(tree, wanted, profile, extra, extra_tags, subsystem, own, refuse, headers):
     lib = library_functions(tree, profile)
-    unit = _import_files(tree, wanted, profile, extra, extra_tags, own=own)
+    unit = _import_files(tree, wanted, profile, extra, extra_tags, own=own, headers=headers)
     taken = {f for f, _ in wanted}
     targets = [f for f, fs in wanted if fs]
     refused = set(refuse)
@@ -612,8 +615,8 @@ def _plan(tree, wanted, profile, extra, extra_tags, subsystem, own, refuse):
         rounds += 1
         add = sorted(add - taken - refused)
         if not add:
-            return _complete_only(tree, wanted, profile, extra, extra_tags, unit, from_subsystem, own)
-        more = _import_files(tree, list(wanted) + [(f, []) for f in add], profile, extra, extra_tags, own=own)
+            return _complete_only(tree, wanted, profile, extra, extra_tags, unit, from_subsystem, own, headers)
+        more = _import_files(tree, list(wanted) + [(f, []) for f in add], profile, extra, extra_tags, own=own, headers=headers)
         # a file-local name (static, macro) of one file that another file
         # defines too would resolve to the wrong one of the two
         names = more.file_names
@@ -675,7 +678,7 @@ def _not_defined(fname, func, profile, text):
             % (fname, func, where, profile, " and --config" if USER_CONFIG else "", hint))
 
 
-def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset(), own=frozenset()):
+def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset(), own=frozenset(), headers=()):
     macros = config_macros(profile)
     gates = []
     for relfile, _ in wanted:
@@ -701,6 +704,12 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
                     if os.path.exists(cand):
                         idx.add_file(cand, os.path.relpath(cand, tree))
                         break
+    # the harness's own includes after them (the names it uses itself)
+    for inc in headers:
+        for cand in _header_candidates(tree, inc, None, inc_dirs):
+            if os.path.exists(cand):
+                idx.add_file(cand, os.path.relpath(cand, tree))
+                break
     # re-split each file with the headers' macros known (cpp order)
     files = []
     by_name = {}
@@ -819,7 +828,14 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
             # headers (before the inline helpers that call it), so a body
             # whose signature differs from this tree's does not compile
             for it in model_by_name[name]:
-                _need(it, need_model, work, tag_work, fwd_tags)
+                if it.kind == "decl" and not it.is_proto and not cands:
+                    # a variable the tree declares only where the importer
+                    # does not see it (DECLARE_PER_CPU): its definition goes
+                    # with the headers, before the tree's inlines that use it
+                    # (radix-tree.h's radix_tree_preload_end())
+                    take_prototype(it)
+                else:
+                    _need(it, need_model, work, tag_work, fwd_tags)
             if cands:
                 take_prototype(cands[0])
             unit.modelled.append(name)

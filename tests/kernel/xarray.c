@@ -7,7 +7,9 @@
  *   loads at every index of an entry, walks from inside an entry and
  *   bounded by max, a store into an entry replacing all of it, xa_erase(),
  *   value entries, -ENOMEM from xa_store() when its allocation fails,
- *   xa_destroy();
+ *   xa_insert()'s -EBUSY at any index of an entry, xa_for_each() and
+ *   xa_for_each_start() (each entry once, at its first index or the start
+ *   inside it), xa_destroy();
  * - xarray_walk_ok / xarray_walk_overrun: a walk of page-cache folios that
  *   zeroes each page through kmap_local_folio() is clean; one that zeroes
  *   the whole folio through one page's mapping is a kmap-overrun wherever
@@ -38,6 +40,7 @@ KMAPSIM_SUBJECT(xarray_api)
 	unsigned long idx[3], n = 0, i;
 	struct folio *seen[3], *f;
 	void *ret;
+	int err;
 
 	xa_init(&xa);
 	BUG_ON(!xa_empty(&xa) || xa_load(&xa, 0));
@@ -76,6 +79,35 @@ KMAPSIM_SUBJECT(xarray_api)
 		}
 		BUG_ON(k != n);
 	}
+
+	/* xa_insert(): -EBUSY at any index an entry covers; a hole takes it
+	 * (or -ENOMEM when the allocation fails) */
+	BUG_ON(xa_insert(&xa, kmapsim_pick(4, 7), xa_mk_value(1), GFP_KERNEL) != -EBUSY);
+	BUG_ON(xa_load(&xa, 4) != f2 || xa_load(&xa, 7) != f2);
+	err = xa_insert(&xa, 3, xa_mk_value(9), GFP_KERNEL);
+	BUG_ON(err && err != -ENOMEM);
+	BUG_ON((xa_load(&xa, 3) == xa_mk_value(9)) != !err);
+	/* xa_for_each(): each entry once, in order, at its first index */
+	{
+		unsigned long want_idx[4] = { 0, 2, 3, 4 }, k = 0;
+		void *want[4] = { f0, f1, xa_mk_value(9), f2 }, *e;
+
+		xa_for_each(&xa, i, e) {
+			if (k == 2 && err)
+				k++;	/* no value at 3 */
+			BUG_ON(k == 4 || i != want_idx[k] || e != want[k]);
+			k++;
+		}
+		BUG_ON(k != 4);
+		/* from inside an entry: that entry, at the index it started from */
+		k = 0;
+		xa_for_each_start(&xa, i, e, 5) {
+			BUG_ON(k++ || i != 5 || e != f2);
+		}
+		BUG_ON(k != 1);
+	}
+	if (!err)
+		BUG_ON(xa_erase(&xa, 3) != xa_mk_value(9));
 
 	/* a value entry in the hole; the allocation may fail (-ENOMEM) */
 	ret = xa_store(&xa, 3, xa_mk_value(7), GFP_KERNEL);

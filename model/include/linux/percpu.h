@@ -13,6 +13,20 @@
 
 #define KMAPSIM_NR_CPUS_MAX 8
 
+#if defined(KMAPSIM_KERNEL_IMPORT) && !defined(__cplusplus)
+/*
+ * Imported kernel code: as in the kernel, a per-CPU variable is one object
+ * of its type, the template, in its own section (kmapsim_percpu, the
+ * kernel's .data..percpu), so `static DEFINE_PER_CPU(T, v) = { ... };`,
+ * `&v.member` and `local_lock(&v.lock)` are what they are in the kernel.
+ * Each CPU's instance is a copy of the template made at the start of every
+ * run (the kernel's setup_per_cpu_areas()); this_cpu_ptr() of an address
+ * inside the template is the same place in the CPU's copy.
+ */
+#define DEFINE_PER_CPU(type, name) \
+	__attribute__((section("kmapsim_percpu"))) __typeof__(type) name
+#define DECLARE_PER_CPU(type, name) extern __typeof__(type) name
+#else
 /*
  * `static DEFINE_PER_CPU(...)` works: static applies to the array; the
  * constructor registers the variable's name for reports.
@@ -25,6 +39,7 @@
 	}								\
 	extern char kmapsim_percpu_anchor
 #define DECLARE_PER_CPU(type, name) extern __typeof__(type) name[KMAPSIM_NR_CPUS_MAX]
+#endif
 
 KMAPSIM_EXTERN_C_BEGIN
 void kmapsim_register_percpu(const void *base, const char *name);
@@ -36,22 +51,28 @@ KMAPSIM_EXTERN_C_END
 /*
  * Imported kernel code also uses dynamic per-CPU data: alloc_percpu()
  * returns a pointer to CPU 0's instance, the others follow it, and
- * this_cpu_ptr()/per_cpu_ptr() take that pointer as well as &var of a
- * DEFINE_PER_CPU array. (0 ? *p : *p) decays an array to its element
- * pointer and leaves a struct alone, which tells the two apart.
+ * this_cpu_ptr()/per_cpu_ptr() take that pointer as well as the address of
+ * (a member of) a DEFINE_PER_CPU variable, and of an array a subject
+ * defined. ((void)0, *p) decays an array to its element pointer and leaves
+ * anything else its own type (a conditional would promote a u8 to int),
+ * which tells the two apart.
  */
 #define kmapsim_pcpu_is_array(ptr) \
-	(!__builtin_types_compatible_p(__typeof__(0 ? *(ptr) : *(ptr)), __typeof__(*(ptr))))
+	(!__builtin_types_compatible_p(__typeof__(((void)0, *(ptr))), __typeof__(*(ptr))))
 #define kmapsim_pcpu_elem_t(ptr) \
-	__typeof__(__builtin_choose_expr(kmapsim_pcpu_is_array(ptr), (0 ? *(ptr) : *(ptr)), (ptr)))
+	__typeof__(__builtin_choose_expr(kmapsim_pcpu_is_array(ptr), ((void)0, *(ptr)), (ptr)))
 #define kmapsim_pcpu_size(ptr) \
 	(kmapsim_pcpu_is_array(ptr) ? sizeof(*(ptr)) / KMAPSIM_NR_CPUS_MAX : sizeof(*(ptr)))
+/* The expression's text names a DEFINE_PER_CPU variable in reports
+ * (`&v.lock` is v's), which has no constructor to register it. */
 #define this_cpu_ptr(ptr) \
-	((kmapsim_pcpu_elem_t(ptr))kmapsim_this_cpu_ptr((void *)(ptr), kmapsim_pcpu_size(ptr)))
+	((kmapsim_pcpu_elem_t(ptr))kmapsim_this_cpu_ptr_named((void *)(ptr), kmapsim_pcpu_size(ptr), #ptr))
 #define per_cpu_ptr(ptr, cpu) \
-	((kmapsim_pcpu_elem_t(ptr))kmapsim_per_cpu_ptr((void *)(ptr), kmapsim_pcpu_size(ptr), (cpu)))
+	((kmapsim_pcpu_elem_t(ptr))kmapsim_per_cpu_ptr_named((void *)(ptr), kmapsim_pcpu_size(ptr), (cpu), #ptr))
 #define raw_cpu_ptr(ptr) this_cpu_ptr(ptr)
 KMAPSIM_EXTERN_C_BEGIN
+void *kmapsim_this_cpu_ptr_named(void *base, size_t size, const char *expr);
+void *kmapsim_per_cpu_ptr_named(void *base, size_t size, int cpu, const char *expr);
 void *kmapsim_alloc_percpu(size_t size, gfp_t gfp);
 void free_percpu(void *ptr);
 KMAPSIM_EXTERN_C_END

@@ -46,6 +46,18 @@ const char *kmapsim_task_comm(const struct task_struct *task);
 KMAPSIM_EXTERN_C_END
 
 /*
+ * The CPU masks of linux/cpumask.h, for the loops code makes over CPUs:
+ * every CPU of the profile is possible, present and online, and none
+ * comes or goes during a run.
+ */
+#define num_possible_cpus()		num_online_cpus()
+#define num_present_cpus()		num_online_cpus()
+#define nr_cpu_ids			((unsigned int)num_online_cpus())
+#define for_each_possible_cpu(cpu)	for ((cpu) = 0; (cpu) < num_online_cpus(); (cpu)++)
+#define for_each_online_cpu(cpu)	for_each_possible_cpu(cpu)
+#define for_each_present_cpu(cpu)	for_each_possible_cpu(cpu)
+
+/*
  * A signal for the current task arrives when the run decides, and stays
  * pending (model/src/kernel/signal.cc): a loop that checks
  * fatal_signal_pending(current) takes its -EINTR path where a SIGKILL

@@ -15,7 +15,10 @@
  * any index of a multi-index entry replaces the whole entry. Records come
  * from kmalloc(): a store under the lock uses GFP_NOWAIT and may fail with
  * -ENOMEM, and xas_nomem() allocates with the caller's gfp, as in the kernel.
- * Marks are not modelled (no name for them is defined).
+ * xa_find(), xa_find_after() and xa_for_each*() walk every entry
+ * (XA_PRESENT); __xa_insert()/xa_insert() say -EBUSY for an index that
+ * holds an entry. Marks are not modelled (no mark but XA_PRESENT is
+ * defined; a walk by another stops the run).
  */
 #ifndef _LINUX_XARRAY_H
 #define _LINUX_XARRAY_H
@@ -128,6 +131,10 @@ static inline bool xa_is_advanced(const void *entry)
 {
 	return xa_is_internal(entry) && (entry <= XA_RETRY_ENTRY);
 }
+
+/* Walks take a filter; only XA_PRESENT (every entry) is modelled. */
+typedef unsigned int xa_mark_t;
+#define XA_PRESENT	((xa_mark_t)8U)
 
 typedef void (*xa_update_node_t)(struct xa_node *node);
 
@@ -248,7 +255,36 @@ void *xa_load(struct xarray *xa, unsigned long index);
 void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp);
 void *xa_erase(struct xarray *xa, unsigned long index);
 void xa_destroy(struct xarray *xa);
+void *xa_find(struct xarray *xa, unsigned long *indexp, unsigned long max, xa_mark_t filter);
+void *xa_find_after(struct xarray *xa, unsigned long *indexp, unsigned long max, xa_mark_t filter);
+/* Under the xa_lock (dropped around a blocking allocation, as the kernel's). */
+void *__xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp);
+int __xa_insert(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp);
+void *__xa_erase(struct xarray *xa, unsigned long index);
+/* A record for xas->xa_alloc, kmalloc()ed with gfp (model/tree_c's radix
+ * tree keeps one per CPU as its preload). */
+struct xa_node *kmapsim_xa_node_alloc(gfp_t gfp);
 KMAPSIM_EXTERN_C_END
+
+/* 0, or -EBUSY when the index holds an entry, -ENOMEM, -EINVAL. */
+static inline int xa_insert(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
+{
+	int err;
+
+	xa_lock(xa);
+	err = __xa_insert(xa, index, entry, gfp);
+	xa_unlock(xa);
+	return err;
+}
+
+#define xa_for_each_range(xa, index, entry, start, last)		\
+	for (index = start,						\
+	     entry = xa_find(xa, &index, last, XA_PRESENT);		\
+	     entry;							\
+	     entry = xa_find_after(xa, &index, last, XA_PRESENT))
+#define xa_for_each_start(xa, index, entry, start) \
+	xa_for_each_range(xa, index, entry, start, ULONG_MAX)
+#define xa_for_each(xa, index, entry) xa_for_each_start(xa, index, entry, 0)
 
 /* The next present entry after the one the walk is at. */
 static inline void *xas_next_entry(struct xa_state *xas, unsigned long max)

@@ -134,5 +134,13 @@ void *kmapsim_this_cpu_ptr(void *base, size_t size) {
 }
 void kmapsim_register_percpu(const void *base, const char *name) { kmapsim::percpu_names()[base] = name; }
 void *kmapsim_per_cpu_ptr(void *base, size_t size, int cpu) { KMAPSIM_API; return m.percpu().percpu_ptr(base, size, cpu, true); }
+void *kmapsim_this_cpu_ptr_named(void *base, size_t size, const char *expr) {
+  KMAPSIM_API;
+  return m.percpu().percpu_ptr(base, size, -1, false, expr);
+}
+void *kmapsim_per_cpu_ptr_named(void *base, size_t size, int cpu, const char *expr) {
+  KMAPSIM_API;
+  return m.percpu().percpu_ptr(base, size, cpu, true, expr);
+}
 
 }  // extern "C"

@@ -10,28 +10,51 @@
 // version it last saw.
 #include "percpu.h"
 
+#include <cctype>
+
 #include "machine.h"
 
 namespace kmapsim {
+
+void *subject_percpu_instance(const void *p, int cpu);  // subject_data.cc
 
 std::map<const void *, std::string> &percpu_names() {
   static std::map<const void *, std::string> names;
   return names;
 }
 
+static const char *variable_name(Machine &m, const void *base) {
+  auto it = percpu_names().find(base);
+  return it != percpu_names().end() ? it->second.c_str() : m.addr_str(base);
+}
+
+// The variable an imported accessor's text names: `&v`, `&v.lock`,
+// `&(v).buf[0]` are all v's.
+static std::string named_by(const char *expr) {
+  const char *p = expr;
+  while (*p == '&' || *p == '(' || *p == ' ') p++;
+  const char *q = p;
+  while (isalnum(static_cast<unsigned char>(*q)) || *q == '_') q++;
+  return std::string(p, q);
+}
+
 static void lost(Machine &m, const Task &t, const PcpuUse &u, const Percpu::Stamp &st) {
-  auto it = percpu_names().find(u.base);
   m.report(BugClass::LostAtomicity, -1, -1,
            "%s used cpu %d's instance of the per-CPU variable %s inside a preemptible kmap_local section, and %s used the same instance "
            "before the section ended: the code relied on kmap_atomic() disabling preemption",
-           t.name.c_str(), u.cpu, it != percpu_names().end() ? it->second.c_str() : m.addr_str(u.base), m.task_label(st.last_task, 0));
+           t.name.c_str(), u.cpu, variable_name(m, u.base), m.task_label(st.last_task, 0));
 }
 
 // Every per-CPU access is a scheduling point: kmap_atomic() sections were
 // preemption-free, so this is where a converted section can lose its CPU.
-void *Percpu::percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu) {
+void *Percpu::percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu, const char *expr) {
   m_.sched_point(explicit_cpu ? "per_cpu_ptr" : "this_cpu_ptr");
   if (!explicit_cpu) cpu = m_.cur().cpu;
+  void *inst = subject_percpu_instance(base, 0);  // an imported DEFINE_PER_CPU
+  if (inst && expr && !percpu_names().count(base)) {
+    std::string name = named_by(expr);
+    if (!name.empty()) percpu_names()[base] = name;
+  }
   if (cpu < 0 || static_cast<unsigned>(cpu) >= m_.profile().nr_cpus)
     m_.report(BugClass::SubjectBug, -1, -1, "per_cpu_ptr(): cpu %d is not online (%u cpus)", cpu, m_.profile().nr_cpus);
   Task &t = m_.cur();
@@ -50,6 +73,7 @@ void *Percpu::percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu) {
     mine->version = st.version;
   else if (in_section)
     t.pcpu_uses.push_back({base, cpu, st.version});
+  if (inst) return subject_percpu_instance(base, cpu);
   return static_cast<char *>(base) + static_cast<size_t>(cpu) * size;
 }
 

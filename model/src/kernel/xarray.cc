@@ -160,6 +160,8 @@ bool xas_nomem(struct xa_state *xas, gfp_t gfp) {
   return true;
 }
 
+struct xa_node *kmapsim_xa_node_alloc(gfp_t gfp) { return static_cast<xa_node *>(kmalloc(sizeof(xa_node), gfp)); }
+
 void *xa_load(struct xarray *xa, unsigned long index) {
   XA_STATE(xas, xa, index);
   rcu_read_lock();
@@ -169,11 +171,18 @@ void *xa_load(struct xarray *xa, unsigned long index) {
 }
 
 // xas_store() under the lock, retried after an allocation with gfp (the
-// lock dropped around it when gfp may block), as __xa_store() does.
-static void *store_locked(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp) {
+// lock dropped around it when gfp may block), as __xa_store() does. With
+// `exclusive` (__xa_insert), an index already holding an entry is -EBUSY,
+// looked at again on every try: another task may have stored one while
+// the lock was dropped for the allocation.
+static void *store_locked(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp, bool exclusive = false) {
   XA_STATE(xas, xa, index);
   void *curr;
   for (;;) {
+    if (exclusive && xas_load(&xas)) {
+      xas_set_err(&xas, -EBUSY);
+      break;
+    }
     curr = xas_store(&xas, entry);
     if (xas.xa_node != XA_ERROR(-ENOMEM)) break;
     bool blocking = gfpflags_allow_blocking(gfp);
@@ -188,19 +197,66 @@ static void *store_locked(struct xarray *xa, unsigned long index, void *entry, g
   return curr;
 }
 
-void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp) {
+void *__xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp) {
   if (xa_is_advanced(entry)) return XA_ERROR(-EINVAL);
+  return store_locked(xa, index, entry, gfp);
+}
+
+void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp) {
   xa_lock(xa);
-  void *curr = store_locked(xa, index, entry, gfp);
+  void *curr = __xa_store(xa, index, entry, gfp);
   xa_unlock(xa);
   return curr;
 }
 
+// A NULL insert reserves the index with XA_ZERO_ENTRY in the kernel; this
+// model stores no internal entries, so that use stops the run.
+int __xa_insert(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp) {
+  if (xa_is_advanced(entry)) return -EINVAL;
+  if (!entry) kmapsim_unmodelled("xa_insert() of NULL (reserving an index)");
+  return xa_err(store_locked(xa, index, entry, gfp, true));
+}
+
+void *__xa_erase(struct xarray *xa, unsigned long index) {
+  return store_locked(xa, index, nullptr, 0);
+}
+
 void *xa_erase(struct xarray *xa, unsigned long index) {
   xa_lock(xa);
-  void *curr = store_locked(xa, index, nullptr, 0);
+  void *curr = __xa_erase(xa, index);
   xa_unlock(xa);
   return curr;
+}
+
+// Only XA_PRESENT: marks are not modelled, so a walk by mark stops the run.
+static void check_filter(xa_mark_t filter, const char *api) {
+  if (filter != XA_PRESENT) kmapsim_unmodelled(api);
+}
+
+void *xa_find(struct xarray *xa, unsigned long *indexp, unsigned long max, xa_mark_t filter) {
+  check_filter(filter, "xa_find() by mark");
+  XA_STATE(xas, xa, *indexp);
+  rcu_read_lock();
+  void *entry = xas_find(&xas, max);
+  rcu_read_unlock();
+  // as the kernel's: past the end the index is left where it was
+  if (entry) *indexp = xas.xa_index;
+  return entry;
+}
+
+// The entry after the one at *indexp: records never overlap, so the next
+// record starting above *indexp is past the whole entry covering it (a
+// multi-index entry is returned once, as the kernel skips its siblings).
+void *xa_find_after(struct xarray *xa, unsigned long *indexp, unsigned long max, xa_mark_t filter) {
+  check_filter(filter, "xa_find_after() by mark");
+  if (*indexp == ULONG_MAX) return nullptr;
+  rcu_read_lock();
+  xa_node *r = head(xa);
+  while (r && r->first <= *indexp) r = r->next;
+  void *entry = r && r->first <= max ? r->entry : nullptr;
+  rcu_read_unlock();
+  if (entry) *indexp = r->first;
+  return entry;
 }
 
 void xa_destroy(struct xarray *xa) {
