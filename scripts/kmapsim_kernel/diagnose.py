@@ -116,7 +116,23 @@ def report(log_path, what, out=sys.stderr, limit=20):
     names = unknown_names(text)
     if names:
         print("kmapsim: kernel names kmapsim does not know: %s" % ", ".join(names), file=out)
+    options = config_values(names)
+    if options:
+        for o in options:
+            m = re.match(r"^(CONFIG_\w*[A-Z0-9])(ULL|UL)$", o)
+            name = m.group(1) if m else o
+            what = ("%s is most likely %s(%s) with %s undefined (the macro pastes its suffix)"
+                    % (o, m.group(2), name, name)) if m else o
+            print("kmapsim: %s: an option of your kernel's configuration that the profile does not set; "
+                  "give its value with --config %s=VALUE" % (what, name), file=out)
     print("kmapsim: full log: %s" % log_path, file=out)
+
+
+def config_values(names):
+    """The configuration options among unknown names: a CONFIG_ symbol used
+    as a value (`1UL << CONFIG_ZSMALLOC_CHAIN_SIZE`), which a profile leaves
+    undefined when it is not about the machine."""
+    return [n for n in names if n.startswith("CONFIG_")]
 
 
 def main(argv):

@@ -54,6 +54,28 @@ def test_a_full_disk_is_named(tmp_path):
     assert "disk is full" not in out.getvalue()
 
 
+def test_an_undefined_config_value_names_the_option(tmp_path):
+    """A Kconfig value the profile does not set (a chain size, a table
+    length) is an undeclared CONFIG_ name: the diagnosis says to give it
+    with --config, naming the option under UL()'s pasted suffix too. A
+    log with no CONFIG_ name says nothing of the kind."""
+    log = tmp_path / "compile-failed.log"
+    log.write_text("mm/zsmalloc.c:224:32: error: use of undeclared identifier 'CONFIG_ZSMALLOC_CHAIN_SIZEUL'\n"
+                   "fs/x.c:3:9: error: use of undeclared identifier 'CONFIG_X_SLOTS'\n")
+    out = io.StringIO()
+    diagnose.report(str(log), "x.c does not compile", out=out)
+    lines = out.getvalue().splitlines()
+    assert ("kmapsim: CONFIG_ZSMALLOC_CHAIN_SIZEUL is most likely UL(CONFIG_ZSMALLOC_CHAIN_SIZE) with "
+            "CONFIG_ZSMALLOC_CHAIN_SIZE undefined (the macro pastes its suffix): an option of your kernel's "
+            "configuration that the profile does not set; give its value with --config CONFIG_ZSMALLOC_CHAIN_SIZE=VALUE") in lines
+    assert ("kmapsim: CONFIG_X_SLOTS: an option of your kernel's configuration that the profile does not set; "
+            "give its value with --config CONFIG_X_SLOTS=VALUE") in lines
+    log.write_text("x.c:1:1: error: use of undeclared identifier 'slots'\n")
+    out = io.StringIO()
+    diagnose.report(str(log), "x.c does not compile", out=out)
+    assert "--config" not in out.getvalue()
+
+
 def test_check_names_the_linkers_line(run_kmapsim, tmp_path):
     """A subject calling a function nobody defines: exit 2, the undefined
     reference named, the log kept."""

@@ -1,9 +1,9 @@
 /*
  * Per-CPU variables in imported code, written as the kernel writes them:
- * `static DEFINE_PER_CPU(T, v) = { ... };` with an initializer, a member's
- * address (`this_cpu_ptr(&v.buf)`, `local_lock(&v.lock)`, the tree's
- * local_lock.h) and per_cpu_ptr() of every CPU. Each CPU's instance starts
- * every run as a copy of the initialized template.
+ * `static DEFINE_PER_CPU_ALIGNED(T, v) = { ... };` with an initializer, a
+ * member's address (`this_cpu_ptr(&v.buf)`, `local_lock(&v.lock)`, the
+ * tree's local_lock.h) and per_cpu_ptr() of every CPU. Each CPU's instance
+ * starts every run as a copy of the initialized template.
  *   initialized     every CPU's instance holds the initializer's values at
  *                   the start of the run; a run then changes its own
  *                   CPU's, which the next run must not see
@@ -30,7 +30,7 @@ struct scratch {
 	u8 buf[SCRATCH_LEN];
 };
 
-static DEFINE_PER_CPU(struct scratch, pcpu_scratch) = {
+static DEFINE_PER_CPU_ALIGNED(struct scratch, pcpu_scratch) = {
 	.lock = INIT_LOCAL_LOCK(lock),
 	.magic = SCRATCH_MAGIC,
 };

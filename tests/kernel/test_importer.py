@@ -1240,3 +1240,79 @@ def test_a_subsystem_file_that_does_not_compile_is_left_out(tmp_path, monkeypatc
                           'KMAPSIM_SUBJECT(s) { }\n', capsys)
     assert lines == ["kmapsim: unit: from the tree: fs/zz/dir.c (1 function); "
                      "not modelled, a call stops the run: zz_block, zz_deep, zz_extra, zz_host"]
+
+
+def test_a_tree_header_the_harness_includes_is_looked_up(tmp_path, monkeypatch, capsys):
+    """A harness that uses a tree header's names the files under test do not
+    include (<linux/local_lock.h> for its own per-CPU lock) includes it: the
+    importer looks the harness's names up there too, and the line is blanked
+    in the unit (kmapsim has no such file), keeping the harness's line
+    numbers. An include kmapsim has a file for stays; without the include
+    the names are unknown."""
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    tree = str(tmp_path / "tree")
+    _zz_tree(tree)
+    os.makedirs(os.path.join(tree, "include/linux"), exist_ok=True)
+    with open(os.path.join(tree, "include/linux/zz_gadget.h"), "w") as f:
+        f.write("#define ZZ_GADGET_MAX 7\nstatic inline int zz_gadget(int n) { return n < ZZ_GADGET_MAX ? n : 0; }\n")
+    harness = ('#include <kmapsim/subject.h>\n#include <linux/zz_gadget.h>\n#include <linux/xarray.h>\n'
+               'KMAPSIM_IMPORT("fs/zz/dir.c", zz_first);\n'
+               'KMAPSIM_SUBJECT(s) { BUG_ON(zz_gadget(3) != 3 || zz_first(1) != 2); }\n')
+    path, _ = _unit_line(tmp_path, tree, harness, capsys)
+    text = open(path).read()
+    body = text[text.rindex('#line 1 "'):]
+    assert "#include <linux/zz_gadget.h>" not in body and "#include <linux/xarray.h>" in body
+    assert body.splitlines()[5].startswith("KMAPSIM_SUBJECT(s)")   # line 5 of the harness, after the #line
+    assert "static inline int zz_gadget(int n)" in text
+    from kmapsim_kernel import check
+    (tmp_path / "bare.c").write_text(harness.replace("#include <linux/zz_gadget.h>\n", ""))
+    with pytest.raises(errors.BadInput):
+        check.build_checked(tree, str(tmp_path / "bare.c"), "strict")
+
+
+RADIX_H = r'''
+#include <linux/xarray.h>
+#include <linux/local_lock.h>
+#define radix_tree_root xarray
+struct radix_tree_preload {
+	local_lock_t lock;
+	unsigned nr;
+	struct xa_node *nodes;
+};
+DECLARE_PER_CPU(struct radix_tree_preload, radix_tree_preloads);
+int radix_tree_maybe_preload(gfp_t gfp_mask);
+static inline void radix_tree_preload_end(void)
+{
+	local_unlock(&radix_tree_preloads.lock);
+}
+'''
+
+LOCAL_LOCK_H = r'''
+typedef struct { int owner; } local_lock_t;
+#define INIT_LOCAL_LOCK(lockname) { 0 }
+#define local_lock(lock) do { preempt_disable(); (void)this_cpu_ptr(lock); } while (0)
+#define local_unlock(lock) do { (void)this_cpu_ptr(lock); preempt_enable(); } while (0)
+'''
+
+
+def test_a_per_cpu_variable_kmapsim_defines_comes_before_the_inlines_using_it(tmp_path):
+    """model/tree_c/radix_tree.c defines radix_tree_preloads, which the
+    tree's header declares with DECLARE_PER_CPU and uses in an inline
+    (radix_tree_preload_end()): the definition goes with the headers, after
+    its type and before that inline, and the unit compiles."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/radix-tree.h": RADIX_H,
+        "include/linux/local_lock.h": LOCAL_LOCK_H,
+        "fs/rr/file.c": "#include <linux/radix-tree.h>\nint rr_add(void)\n{\n"
+                        "\tif (radix_tree_maybe_preload(GFP_KERNEL))\n\t\treturn -ENOMEM;\n"
+                        "\tradix_tree_preload_end();\n\treturn 0;\n}\n",
+    })
+    unit = importer.import_files(tree, [("fs/rr/file.c", ["rr_add"])], "strict")
+    text = unit.text
+    assert "radix_tree_preloads" in unit.modelled and "radix_tree_maybe_preload" in unit.modelled
+    assert text.index("struct radix_tree_preload {") < \
+        text.index("DEFINE_PER_CPU(struct radix_tree_preload, radix_tree_preloads)") < \
+        text.index("static inline void radix_tree_preload_end(void)")
+    r = compile_unit(tmp_path, text)
+    assert r.returncode == 0, r.stderr

@@ -40,6 +40,19 @@
 	extern char kmapsim_percpu_anchor
 #define DECLARE_PER_CPU(type, name) extern __typeof__(type) name[KMAPSIM_NR_CPUS_MAX]
 #endif
+/* The placement variants (cache-line or page alignment, read-mostly, the
+ * first in the area) are plain per-CPU variables here: nothing the model
+ * checks depends on where an instance lies. */
+#define DEFINE_PER_CPU_ALIGNED(type, name)		DEFINE_PER_CPU(type, name)
+#define DEFINE_PER_CPU_SHARED_ALIGNED(type, name)	DEFINE_PER_CPU(type, name)
+#define DEFINE_PER_CPU_PAGE_ALIGNED(type, name)		DEFINE_PER_CPU(type, name)
+#define DEFINE_PER_CPU_READ_MOSTLY(type, name)		DEFINE_PER_CPU(type, name)
+#define DEFINE_PER_CPU_FIRST(type, name)		DEFINE_PER_CPU(type, name)
+#define DECLARE_PER_CPU_ALIGNED(type, name)		DECLARE_PER_CPU(type, name)
+#define DECLARE_PER_CPU_SHARED_ALIGNED(type, name)	DECLARE_PER_CPU(type, name)
+#define DECLARE_PER_CPU_PAGE_ALIGNED(type, name)	DECLARE_PER_CPU(type, name)
+#define DECLARE_PER_CPU_READ_MOSTLY(type, name)		DECLARE_PER_CPU(type, name)
+#define DECLARE_PER_CPU_FIRST(type, name)		DECLARE_PER_CPU(type, name)
 
 KMAPSIM_EXTERN_C_BEGIN
 void kmapsim_register_percpu(const void *base, const char *name);
