@@ -67,6 +67,83 @@ static inline void kvfree(const void *ptr)
 	kfree(ptr);
 }
 
+/*
+ * Slab caches (mm/slab_common.c's API): a cache is its object size and
+ * constructor, and its objects come from kmalloc(), so an allocation may
+ * fail, is poisoned (or zeroed with __GFP_ZERO, as kmem_cache_zalloc()
+ * asks) and is checked like any other. The constructor runs on every
+ * object handed out: the kernel runs it when a slab is made and expects
+ * objects back in their constructed state, so a fresh constructed object
+ * is what code may rely on. The cache itself is kmalloc()ed and
+ * kmem_cache_create() may fail; flags, alignment and usercopy windows
+ * change nothing the model checks.
+ */
+typedef unsigned int slab_flags_t;
+#define SLAB_HWCACHE_ALIGN	((slab_flags_t)0x00002000u)
+#define SLAB_CACHE_DMA		((slab_flags_t)0x00004000u)
+#define SLAB_PANIC		((slab_flags_t)0x00040000u)
+#define SLAB_TYPESAFE_BY_RCU	((slab_flags_t)0x00080000u)
+#define SLAB_MEM_SPREAD		((slab_flags_t)0x00100000u)
+#define SLAB_NOLEAKTRACE	((slab_flags_t)0x00800000u)
+#define SLAB_ACCOUNT		((slab_flags_t)0x04000000u)
+#define SLAB_RECLAIM_ACCOUNT	((slab_flags_t)0x00020000u)
+#define SLAB_NO_MERGE		((slab_flags_t)0x01000000u)
+#define SLAB_TEMPORARY		SLAB_RECLAIM_ACCOUNT
+
+struct kmem_cache {
+	const char *name;
+	unsigned int size;
+	void (*ctor)(void *);
+};
+
+static inline struct kmem_cache *kmapsim_kmem_cache_create(const char *name, unsigned int size, void (*ctor)(void *))
+{
+	struct kmem_cache *c = (struct kmem_cache *)kmalloc(sizeof(*c), GFP_KERNEL);
+
+	if (c) {
+		c->name = name;
+		c->size = size;
+		c->ctor = ctor;
+	}
+	return c;
+}
+#define kmem_cache_create(name, size, align, flags, ctor) \
+	kmapsim_kmem_cache_create((name), (size), (ctor))
+#define kmem_cache_create_usercopy(name, size, align, flags, useroffset, usersize, ctor) \
+	kmapsim_kmem_cache_create((name), (size), (ctor))
+#define KMEM_CACHE(__struct, __flags) \
+	kmapsim_kmem_cache_create(#__struct, sizeof(struct __struct), NULL)
+#define KMEM_CACHE_USERCOPY(__struct, __flags, __field) KMEM_CACHE(__struct, __flags)
+
+static inline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t flags)
+{
+	void *p = kmalloc(c->size, flags);
+
+	if (p && c->ctor)
+		c->ctor(p);
+	return p;
+}
+static inline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t flags)
+{
+	return kmem_cache_alloc(c, flags | __GFP_ZERO);
+}
+#define kmem_cache_alloc_noprof(c, flags) kmem_cache_alloc((c), (flags))
+#define kmem_cache_alloc_lru(c, lru, flags) kmem_cache_alloc((c), (flags))
+#define kmem_cache_alloc_node(c, flags, node) kmem_cache_alloc((c), (flags))
+static inline void kmem_cache_free(struct kmem_cache *c, void *p)
+{
+	(void)c;
+	kfree(p);
+}
+static inline void kmem_cache_destroy(struct kmem_cache *c)
+{
+	kfree(c);
+}
+static inline unsigned int kmem_cache_size(struct kmem_cache *c)
+{
+	return c->size;
+}
+
 /* slab's free-pointer type (6.12 struct file holds one) */
 typedef struct {
 	unsigned long v;
