@@ -73,6 +73,11 @@ memcpy memmove memset memcmp strlen strcmp strncmp strcpy strncpy strscpy strchr
 # user access, RCU and the compiler's helpers. A name from one of these that
 # kmapsim does not define is a compile error naming it (never the tree's
 # version, which would bypass the model).
+# Tree headers read as if every file included them: the kernel's mm.h and
+# fs.h include them, kmapsim's versions of those do not (zsmalloc's SZ_16M,
+# is_power_of_2()).
+PRELUDE = ("linux/log2.h", "linux/sizes.h")
+
 MODEL_OWNED = set("""
 linux/mm_types.h linux/mm.h linux/mm_types_task.h linux/mmzone.h linux/page-flags.h
 linux/highmem.h linux/highmem-internal.h linux/gfp.h linux/gfp_types.h linux/slab.h
@@ -704,8 +709,10 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
                     if os.path.exists(cand):
                         idx.add_file(cand, os.path.relpath(cand, tree))
                         break
-    # the harness's own includes after them (the names it uses itself)
-    for inc in headers:
+    # the harness's own includes after them (the names it uses itself), and
+    # the small utility headers the kernel's mm.h, fs.h, ... bring to every
+    # file, which kmapsim's own versions of those headers do not
+    for inc in list(headers) + ["<%s>" % h for h in PRELUDE]:
         for cand in _header_candidates(tree, inc, None, inc_dirs):
             if os.path.exists(cand):
                 idx.add_file(cand, os.path.relpath(cand, tree))

@@ -6,7 +6,8 @@
  * starts every run as a copy of the initialized template.
  *   initialized     every CPU's instance holds the initializer's values at
  *                   the start of the run; a run then changes its own
- *                   CPU's, which the next run must not see
+ *                   CPU's, which the next run must not see; the
+ *                   this_cpu operations change one instance
  *   scratch_local   a record staged in this CPU's scratch buffer inside a
  *                   kmap_local_page() section (was kmap_atomic()): another
  *                   task on the CPU uses the same buffer meanwhile:
@@ -35,14 +36,26 @@ static DEFINE_PER_CPU_ALIGNED(struct scratch, pcpu_scratch) = {
 	.magic = SCRATCH_MAGIC,
 };
 
+static DEFINE_PER_CPU(long, pcpu_count) = 3;
+
 KMAPSIM_SUBJECT(initialized)
 {
+	long sum = 0;
 	int cpu;
 
 	for (cpu = 0; cpu < num_possible_cpus(); cpu++) {
 		BUG_ON(per_cpu_ptr(&pcpu_scratch, cpu)->magic != SCRATCH_MAGIC);
 		BUG_ON(memchr_inv(per_cpu_ptr(&pcpu_scratch, cpu)->buf, 0, SCRATCH_LEN));
 	}
+	/* the this_cpu operations, on one CPU's instance each */
+	preempt_disable();
+	this_cpu_inc(pcpu_count);
+	this_cpu_add(pcpu_count, 2);
+	BUG_ON(this_cpu_read(pcpu_count) != 6 || this_cpu_dec_return(pcpu_count) != 5);
+	preempt_enable();
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(pcpu_count, cpu);
+	BUG_ON(sum != 3 * num_possible_cpus() + 2);
 	/* this run's changes, gone when the next run starts */
 	this_cpu_ptr(&pcpu_scratch)->magic = kmapsim_pick(0, 1);
 	memset(this_cpu_ptr(&pcpu_scratch)->buf, 0xff, SCRATCH_LEN);

@@ -99,6 +99,35 @@ KMAPSIM_EXTERN_C_END
 	((__typeof__(&(*(ptr))[0]))kmapsim_per_cpu_ptr((ptr), sizeof((*(ptr))[0]), (cpu)))
 #endif
 #define per_cpu(var, cpu) (*per_cpu_ptr(&(var), (cpu)))
+/*
+ * The this_cpu operations (linux/percpu-defs.h): one access to this CPU's
+ * instance. The scheduling point is this_cpu_ptr()'s, before the access,
+ * so the read-modify-write itself is not interrupted, as the kernel's are
+ * not. The __ and raw_ forms, which the kernel leaves to a caller that
+ * keeps its CPU, are the same here.
+ */
+#define this_cpu_read(pcp)		(*this_cpu_ptr(&(pcp)))
+#define this_cpu_write(pcp, val)	do { *this_cpu_ptr(&(pcp)) = (val); } while (0)
+#define this_cpu_add(pcp, val)		do { *this_cpu_ptr(&(pcp)) += (val); } while (0)
+#define this_cpu_sub(pcp, val)		do { *this_cpu_ptr(&(pcp)) -= (val); } while (0)
+#define this_cpu_inc(pcp)		this_cpu_add(pcp, 1)
+#define this_cpu_dec(pcp)		this_cpu_sub(pcp, 1)
+#define this_cpu_add_return(pcp, val)	({ __auto_type __p = this_cpu_ptr(&(pcp)); *__p += (val); })
+#define this_cpu_inc_return(pcp)	this_cpu_add_return(pcp, 1)
+#define this_cpu_dec_return(pcp)	this_cpu_add_return(pcp, -1)
+#define __this_cpu_read(pcp)		this_cpu_read(pcp)
+#define __this_cpu_write(pcp, val)	this_cpu_write(pcp, val)
+#define __this_cpu_add(pcp, val)	this_cpu_add(pcp, val)
+#define __this_cpu_sub(pcp, val)	this_cpu_sub(pcp, val)
+#define __this_cpu_inc(pcp)		this_cpu_inc(pcp)
+#define __this_cpu_dec(pcp)		this_cpu_dec(pcp)
+#define __this_cpu_add_return(pcp, val)	this_cpu_add_return(pcp, val)
+#define __this_cpu_inc_return(pcp)	this_cpu_inc_return(pcp)
+#define raw_cpu_read(pcp)		this_cpu_read(pcp)
+#define raw_cpu_write(pcp, val)		this_cpu_write(pcp, val)
+#define raw_cpu_add(pcp, val)		this_cpu_add(pcp, val)
+#define raw_cpu_inc(pcp)		this_cpu_inc(pcp)
+#define raw_cpu_dec(pcp)		this_cpu_dec(pcp)
 #define get_cpu_ptr(ptr) ({ preempt_disable(); this_cpu_ptr(ptr); })
 #define put_cpu_ptr(ptr) do { (void)(ptr); preempt_enable(); } while (0)
 #define get_cpu_var(var) (*({ preempt_disable(); this_cpu_ptr(&(var)); }))
