@@ -141,9 +141,11 @@ def build_harness_file(tree, harness_path, profile, more_tags=(), refuse=()):
            if it.kind == "func" and it.body_start for n in it.names}
     # a tree header the harness includes that kmapsim has no file for
     # (<linux/local_lock.h>): the importer looks the harness's names up in
-    # it, and the line is blanked, as the unit holds what it needs
+    # it, and the line is blanked, as the unit holds what it needs (one
+    # the tree has not, a C library header, is left to the compiler)
     headers = [m.group(1) for m in _INCLUDE.finditer(text)
-               if not os.path.isfile(os.path.join(REPO, "model", "include", m.group(2)))]
+               if not os.path.isfile(os.path.join(REPO, "model", "include", m.group(2)))
+               and importer.tree_header(tree, m.group(1))]
     unit = importer.import_files(tree, list(wanted.items()), profile, extra=sorted(extra),
                                 extra_tags=sorted(tags) + list(more_tags), own=own, refuse=refuse, headers=headers)
     blanked = _IMPORT.sub(lambda m: "\n" * m.group(0).count("\n"), text)

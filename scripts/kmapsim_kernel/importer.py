@@ -96,6 +96,12 @@ linux/rwlock.h linux/rwlock_types.h linux/spinlock_types_raw.h
 """.split())
 
 
+def tree_header(tree, inc):
+    """The tree's file for `#include <...>` line text inc, as the importer
+    reads it from a file at the tree's top; None if the tree has none."""
+    return next((c for c in _header_candidates(tree, inc) if os.path.isfile(c)), None)
+
+
 def _header_candidates(tree, inc, including=None, inc_dirs=()):
     m = re.match(r'[<"]([^>"]+)[>"]', inc)
     if not m:

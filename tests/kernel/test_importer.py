@@ -1247,8 +1247,9 @@ def test_a_tree_header_the_harness_includes_is_looked_up(tmp_path, monkeypatch, 
     include (<linux/local_lock.h> for its own per-CPU lock) includes it: the
     importer looks the harness's names up there too, and the line is blanked
     in the unit (kmapsim has no such file), keeping the harness's line
-    numbers. An include kmapsim has a file for stays; without the include
-    the names are unknown."""
+    numbers. An include kmapsim has a file for stays, and so does one the
+    tree has not (the C library's); without the include the names are
+    unknown."""
     monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
     tree = str(tmp_path / "tree")
     _zz_tree(tree)
@@ -1256,13 +1257,14 @@ def test_a_tree_header_the_harness_includes_is_looked_up(tmp_path, monkeypatch, 
     with open(os.path.join(tree, "include/linux/zz_gadget.h"), "w") as f:
         f.write("#define ZZ_GADGET_MAX 7\nstatic inline int zz_gadget(int n) { return n < ZZ_GADGET_MAX ? n : 0; }\n")
     harness = ('#include <kmapsim/subject.h>\n#include <linux/zz_gadget.h>\n#include <linux/xarray.h>\n'
-               'KMAPSIM_IMPORT("fs/zz/dir.c", zz_first);\n'
-               'KMAPSIM_SUBJECT(s) { BUG_ON(zz_gadget(3) != 3 || zz_first(1) != 2); }\n')
+               '#include <limits.h>\nKMAPSIM_IMPORT("fs/zz/dir.c", zz_first);\n'
+               'KMAPSIM_SUBJECT(s) { BUG_ON(zz_gadget(3) != 3 || zz_first(1) != 2 || INT_MAX < 0); }\n')
     path, _ = _unit_line(tmp_path, tree, harness, capsys)
     text = open(path).read()
     body = text[text.rindex('#line 1 "'):]
     assert "#include <linux/zz_gadget.h>" not in body and "#include <linux/xarray.h>" in body
-    assert body.splitlines()[5].startswith("KMAPSIM_SUBJECT(s)")   # line 5 of the harness, after the #line
+    assert "#include <limits.h>" in body    # the C library's, not the tree's
+    assert body.splitlines()[6].startswith("KMAPSIM_SUBJECT(s)")   # line 6 of the harness, after the #line
     assert "static inline int zz_gadget(int n)" in text
     from kmapsim_kernel import check
     (tmp_path / "bare.c").write_text(harness.replace("#include <linux/zz_gadget.h>\n", ""))
