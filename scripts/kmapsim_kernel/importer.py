@@ -97,9 +97,11 @@ linux/rwlock.h linux/rwlock_types.h linux/spinlock_types_raw.h
 
 
 def tree_header(tree, inc):
-    """The tree's file for `#include <...>` line text inc, as the importer
-    reads it from a file at the tree's top; None if the tree has none."""
-    return next((c for c in _header_candidates(tree, inc) if os.path.isfile(c)), None)
+    """Whether the tree has a header for `#include <...>` line text inc
+    (include/ or include/uapi/), read by the importer or one whose names
+    kmapsim's headers give (MODEL_OWNED, such as linux/cpumask.h)."""
+    m = re.match(r"<([^>]+)>", inc)
+    return bool(m) and any(os.path.isfile(os.path.join(tree, d, m.group(1))) for d in ("include", "include/uapi"))
 
 
 def _header_candidates(tree, inc, including=None, inc_dirs=()):
