@@ -1318,3 +1318,28 @@ def test_a_per_cpu_variable_kmapsim_defines_comes_before_the_inlines_using_it(tm
         text.index("static inline void radix_tree_preload_end(void)")
     r = compile_unit(tmp_path, text)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_lockdep_map_member_and_annotations_compile(tmp_path):
+    """A structure with lockdep maps as members (btrfs's fs_info) and the
+    annotations over them (lock_map_acquire(), rwsem_acquire_read()) are
+    what a kernel without CONFIG_LOCKDEP makes of them: they compile and do
+    nothing; a slab cache and the this_cpu operations in the same file are
+    kmapsim's."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/ll/ll.h": "struct ll_info {\n\tstruct lockdep_map writers_map;\n\tint writers;\n};\n",
+        "fs/ll/file.c": '#include <linux/lockdep.h>\n#include <linux/slab.h>\n#include <linux/percpu.h>\n'
+                        '#include "ll.h"\nstatic DEFINE_PER_CPU(int, ll_count);\n'
+                        "static struct kmem_cache *ll_cache;\n"
+                        "int ll_write(struct ll_info *info)\n{\n"
+                        "\tint *p = kmem_cache_zalloc(ll_cache, GFP_NOFS);\n\n"
+                        "\tlock_map_acquire(&info->writers_map);\n\tinfo->writers++;\n"
+                        "\trwsem_acquire_read(&info->writers_map, 0, 0, _RET_IP_);\n"
+                        "\tlock_map_release(&info->writers_map);\n\tthis_cpu_inc(ll_count);\n"
+                        "\tkmem_cache_free(ll_cache, p);\n\treturn this_cpu_read(ll_count);\n}\n",
+    })
+    unit = importer.import_files(tree, [("fs/ll/file.c", ["ll_write"])], "strict")
+    assert unit.traps == []
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
