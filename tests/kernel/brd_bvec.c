@@ -15,7 +15,8 @@
  *   write_read  clean on 6.1 and 6.12. Found when patched in: a second
  *               page's copy at the first page's offset (kmap-overrun), a
  *               lost insert race returned as an error (the harness's
- *               BUG_ON: only an allocation may fail a write).
+ *               BUG_ON: only an allocation may fail a write), 6.1's
+ *               radix-tree preload never ended (sleep-in-atomic).
  */
 #include <kmapsim/subject.h>
 
