@@ -68,16 +68,16 @@ memcpy memmove memset memcmp strlen strcmp strncmp strcpy strncpy strscpy strchr
 """.split())
 
 
-# The tree's headers whose subject kmapsim models itself: pages, folios and
-# the allocator, mappings, contexts, scheduling, locks, atomics, per-CPU data,
-# user access, RCU and the compiler's helpers. A name from one of these that
-# kmapsim does not define is a compile error naming it (never the tree's
-# version, which would bypass the model).
 # Tree headers read as if every file included them: the kernel's mm.h and
 # fs.h include them, kmapsim's versions of those do not (zsmalloc's SZ_16M,
 # is_power_of_2()).
 PRELUDE = ("linux/log2.h", "linux/sizes.h")
 
+# The tree's headers whose subject kmapsim models itself: pages, folios and
+# the allocator, mappings, contexts, scheduling, locks, atomics, per-CPU data,
+# user access, RCU and the compiler's helpers. A name from one of these that
+# kmapsim does not define is a compile error naming it (never the tree's
+# version, which would bypass the model).
 MODEL_OWNED = set("""
 linux/mm_types.h linux/mm.h linux/mm_types_task.h linux/mmzone.h linux/page-flags.h
 linux/highmem.h linux/highmem-internal.h linux/gfp.h linux/gfp_types.h linux/slab.h
