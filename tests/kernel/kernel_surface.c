@@ -22,6 +22,15 @@
  *                       reading: it spins forever (recursive locking)
  *   seqlock_no_retry    a seqlock reader that never checks read_seqretry()
  *                       sees a torn pair (subject-bug: its BUG_ON)
+ *   lock_break_stale    a holder that breaks its spinlock when
+ *                       spin_is_contended() says another task spins on it,
+ *                       and uses a value it read before the break: the
+ *                       waiter changed it meanwhile (subject-bug: its
+ *                       BUG_ON); lock_break_ok reads it again
+ *   kstrdup_past_end    a byte written past a kasprintf()ed string:
+ *                       memory-error (strings_ok: kstrdup(), kstrndup(),
+ *                       kmemdup_nul(), kasprintf(), the page-type and
+ *                       VM-statistics calls)
  * The small helpers are checked in tests/kernel/kernel_helpers.c.
  */
 #include <kmapsim/subject.h>
@@ -423,3 +432,77 @@ KMAPSIM_SUBJECT(panic_called)
 	if (kmapsim_pick(0, 1))
 		panic("kmapsim: %s\n", "a reason");
 }
+
+/* A holder that breaks its lock when another task spins on it. */
+static DEFINE_SPINLOCK(break_lock);
+static int break_gen;
+
+static int lock_waiter(void *data)
+{
+	spin_lock(&break_lock);
+	break_gen++;
+	spin_unlock(&break_lock);
+	complete(data);
+	return 0;
+}
+
+static void lock_breaker(bool reread)
+{
+	struct completion done;
+	int i, gen;
+
+	init_completion(&done);
+	break_gen = 0;
+	kthread_run(lock_waiter, &done, "waiter");
+	spin_lock(&break_lock);
+	gen = break_gen;
+	for (i = 0; i < 4; i++) {
+		if (spin_is_contended(&break_lock)) {
+			spin_unlock(&break_lock);
+			cond_resched();
+			spin_lock(&break_lock);
+			assert_spin_locked(&break_lock);
+			if (reread)
+				gen = break_gen;
+		}
+		BUG_ON(gen != break_gen);	/* what the loop relies on */
+	}
+	spin_unlock(&break_lock);
+	wait_for_completion(&done);
+	BUG_ON(spin_is_locked(&break_lock));
+}
+
+KMAPSIM_SUBJECT(lock_break_ok) { lock_breaker(true); }
+KMAPSIM_SUBJECT(lock_break_stale) { lock_breaker(false); }
+
+static void strings(bool past_end)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_NOFAIL);
+	char *a = kstrdup("zspool", GFP_KERNEL);
+	char *b = kstrndup("zspool", 2, GFP_KERNEL);
+	char *c = kasprintf(GFP_KERNEL, "mm-%s:%d", "zspool", 7);
+	char *d = kmemdup_nul("abc", 2, GFP_KERNEL);
+
+	BUG_ON(a && strcmp(a, "zspool"));
+	BUG_ON(b && strcmp(b, "zs"));
+	BUG_ON(c && strcmp(c, "mm-zspool:7"));
+	BUG_ON(d && strcmp(d, "ab"));
+	if (c && past_end)
+		c[strlen(c) + 1] = 'x';
+	kfree(a);
+	kfree(b);
+	kfree(c);
+	kfree(d);
+	BUG_ON(PageZsmalloc(page));
+	__SetPageZsmalloc(page);
+	page->page_type |= 0x123;	/* the owner's low bits */
+	BUG_ON(!PageZsmalloc(page) || PageTable(page));
+	__ClearPageZsmalloc(page);
+	BUG_ON(PageZsmalloc(page));
+	inc_zone_page_state(page, NR_ZSPAGES);
+	dec_zone_page_state(page, NR_ZSPAGES);
+	__free_page(page);
+}
+
+KMAPSIM_SUBJECT(strings_ok) { strings(false); }
+KMAPSIM_SUBJECT(kstrdup_past_end) { strings(true); }

@@ -230,4 +230,66 @@ static inline void dump_page(const struct page *page, const char *reason)
 	(void)reason;
 }
 
+/*
+ * The VM's statistics (linux/mmzone.h's items, linux/vmstat.h's updates):
+ * the model keeps no counters, so an update evaluates its arguments and
+ * does nothing. The items are the names of both trees' enums.
+ */
+enum zone_stat_item {
+	NR_FREE_PAGES,
+	NR_ZONE_LRU_BASE,
+	NR_ZONE_INACTIVE_ANON = NR_ZONE_LRU_BASE,
+	NR_ZONE_ACTIVE_ANON,
+	NR_ZONE_INACTIVE_FILE,
+	NR_ZONE_ACTIVE_FILE,
+	NR_ZONE_UNEVICTABLE,
+	NR_ZONE_WRITE_PENDING,
+	NR_MLOCK,
+	NR_BOUNCE,
+	NR_ZSPAGES,
+	NR_FREE_CMA_PAGES,
+	NR_VM_ZONE_STAT_ITEMS
+};
+enum node_stat_item {
+	NR_LRU_BASE,
+	NR_INACTIVE_ANON = NR_LRU_BASE,
+	NR_ACTIVE_ANON,
+	NR_INACTIVE_FILE,
+	NR_ACTIVE_FILE,
+	NR_UNEVICTABLE,
+	NR_SLAB_RECLAIMABLE_B,
+	NR_SLAB_UNRECLAIMABLE_B,
+	NR_ISOLATED_ANON,
+	NR_ISOLATED_FILE,
+	NR_ANON_MAPPED,
+	NR_FILE_MAPPED,
+	NR_FILE_PAGES,
+	NR_FILE_DIRTY,
+	NR_WRITEBACK,
+	NR_WRITEBACK_TEMP,
+	NR_SHMEM,
+	NR_FILE_THPS,
+	NR_ANON_THPS,
+	NR_VMSCAN_WRITE,
+	NR_DIRTIED,
+	NR_WRITTEN,
+	NR_KERNEL_STACK_KB,
+	NR_PAGETABLE,
+	NR_VM_NODE_STAT_ITEMS
+};
+#define kmapsim_vmstat(page, item, delta) ((void)(page), (void)(item), (void)(delta))
+#define inc_zone_page_state(page, item)		kmapsim_vmstat(page, item, 1)
+#define dec_zone_page_state(page, item)		kmapsim_vmstat(page, item, -1)
+#define __inc_zone_page_state(page, item)	kmapsim_vmstat(page, item, 1)
+#define __dec_zone_page_state(page, item)	kmapsim_vmstat(page, item, -1)
+#define inc_node_page_state(page, item)		kmapsim_vmstat(page, item, 1)
+#define dec_node_page_state(page, item)		kmapsim_vmstat(page, item, -1)
+#define __inc_node_page_state(page, item)	kmapsim_vmstat(page, item, 1)
+#define __dec_node_page_state(page, item)	kmapsim_vmstat(page, item, -1)
+#define mod_lruvec_page_state(page, item, d)	kmapsim_vmstat(page, item, d)
+#define __mod_lruvec_page_state(page, item, d)	kmapsim_vmstat(page, item, d)
+#define node_stat_mod_folio(folio, item, d)	kmapsim_vmstat(folio, item, d)
+#define node_stat_add_folio(folio, item)	kmapsim_vmstat(folio, item, 1)
+#define node_stat_sub_folio(folio, item)	kmapsim_vmstat(folio, item, -1)
+
 #endif /* _LINUX_MM_H */

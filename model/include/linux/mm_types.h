@@ -39,7 +39,7 @@ struct page {
 	unsigned int order;		/* compound order, valid on the head page */
 	int _refcount;			/* on the head page */
 	int _mapcount;			/* > 0 when kmapsim_user_map()ped */
-	unsigned int _pad;
+	unsigned int page_type;		/* the owning allocator's type (page-flags.h) */
 	/*
 	 * The owner's fields, as filesystem and page-cache code sets and reads
 	 * them (folio->mapping->host, folio->index, folio->private): NULL and

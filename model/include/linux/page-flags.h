@@ -126,4 +126,29 @@ static inline void folio_mark_uptodate(struct folio *folio)
 	folio_set_uptodate(folio);
 }
 
+/*
+ * Page types: which allocator owns a page that no one maps (zsmalloc, page
+ * tables, ballooned pages), with the kernel's accessors. As 6.12 encodes
+ * them: the type in page_type's top byte, all ones for none (what the
+ * allocator hands out), and the low 24 bits the owner's (zsmalloc keeps
+ * its first object's offset there). The model never reads them.
+ */
+#define KMAPSIM_PAGE_TYPE_OPS(uname, code)					\
+static inline int Page##uname(const struct page *page)			\
+{									\
+	return (page->page_type >> 24) == (code);			\
+}									\
+static inline void __SetPage##uname(struct page *page)			\
+{									\
+	page->page_type = (unsigned int)(code) << 24;			\
+}									\
+static inline void __ClearPage##uname(struct page *page)		\
+{									\
+	page->page_type = ~0u;						\
+}
+KMAPSIM_PAGE_TYPE_OPS(Offline, 0xf1)
+KMAPSIM_PAGE_TYPE_OPS(Table, 0xf2)
+KMAPSIM_PAGE_TYPE_OPS(Guard, 0xf3)
+KMAPSIM_PAGE_TYPE_OPS(Zsmalloc, 0xf6)
+
 #endif /* _LINUX_PAGE_FLAGS_H */

@@ -144,6 +144,72 @@ static inline unsigned int kmem_cache_size(struct kmem_cache *c)
 	return c->size;
 }
 
+#ifndef __cplusplus
+#include <stdarg.h>
+/*
+ * mm/util.c's copies into fresh kmalloc() memory: they fail as kmalloc()
+ * does, and the copy is checked like any other.
+ */
+static inline void *kmemdup(const void *src, size_t len, gfp_t gfp)
+{
+	void *p = kmalloc(len, gfp);
+
+	if (p)
+		__builtin_memcpy(p, src, len);
+	return p;
+}
+static inline char *kmemdup_nul(const char *s, size_t len, gfp_t gfp)
+{
+	char *p = s ? (char *)kmalloc(len + 1, gfp) : NULL;
+
+	if (p) {
+		__builtin_memcpy(p, s, len);
+		p[len] = 0;
+	}
+	return p;
+}
+static inline char *kstrndup(const char *s, size_t max, gfp_t gfp)
+{
+	size_t len = 0;
+
+	if (!s)
+		return NULL;
+	while (len < max && s[len])
+		len++;
+	return kmemdup_nul(s, len, gfp);
+}
+static inline char *kstrdup(const char *s, gfp_t gfp)
+{
+	return s ? kmemdup_nul(s, __builtin_strlen(s), gfp) : NULL;
+}
+#define kstrdup_const(s, gfp) kstrdup((s), (gfp))
+#define kfree_const(p) kfree(p)
+static inline __attribute__((format(printf, 2, 0))) char *kvasprintf(gfp_t gfp, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int len;
+	char *p;
+
+	va_copy(aq, ap);
+	len = __builtin_vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	p = len < 0 ? NULL : (char *)kmalloc(len + 1, gfp);
+	if (p)
+		__builtin_vsnprintf(p, len + 1, fmt, ap);
+	return p;
+}
+static inline __attribute__((format(printf, 2, 3))) char *kasprintf(gfp_t gfp, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = kvasprintf(gfp, fmt, ap);
+	va_end(ap);
+	return p;
+}
+#endif
+
 /* slab's free-pointer type (6.12 struct file holds one) */
 typedef struct {
 	unsigned long v;

@@ -29,6 +29,18 @@ KMAPSIM_EXTERN_C_END
 #define spin_lock_irqsave(lock, flags) \
 	((flags) = kmapsim_spin_lock_irqsave(lock))
 
+KMAPSIM_EXTERN_C_BEGIN
+int kmapsim_lock_contended(const void *lock, const char *api);
+KMAPSIM_EXTERN_C_END
+/*
+ * Whether a lock is held (by anyone: assertions use it), and whether
+ * another context spins on it now, which code that holds a lock long asks
+ * to break it (a scheduling point: the waiter may get there first).
+ */
+#define spin_is_locked(lock)		((lock)->owner != 0)
+#define assert_spin_locked(lock)	BUG_ON(!spin_is_locked(lock))
+#define spin_is_contended(lock)		kmapsim_lock_contended((lock), "spin_is_contended")
+
 /*
  * Raw spinlocks are spinlocks that stay spinning under PREEMPT_RT; the
  * model's spinlocks always spin (preemption off while held), so they are
@@ -45,6 +57,8 @@ typedef spinlock_t raw_spinlock_t;
 #define raw_spin_lock_irqsave(lock, flags) spin_lock_irqsave(lock, flags)
 #define raw_spin_unlock_irqrestore(lock, flags) spin_unlock_irqrestore(lock, flags)
 #define raw_spin_trylock(lock) spin_trylock(lock)
+#define raw_spin_is_locked(lock) spin_is_locked(lock)
+#define assert_raw_spin_locked(lock) assert_spin_locked(lock)
 
 /*
  * Reader-writer spinlocks (rwlock_t): readers share the lock, a writer has
@@ -70,6 +84,7 @@ void kmapsim_write_unlock(rwlock_t *lock, int irq, unsigned long flags);
 int read_trylock(rwlock_t *lock);
 int write_trylock(rwlock_t *lock);
 KMAPSIM_EXTERN_C_END
+#define rwlock_is_contended(lock)	kmapsim_lock_contended((lock), "rwlock_is_contended")
 
 /* irq: 0 plain, 1 _irq, 2 _irqsave (the flags come back) */
 #define read_lock(lock) ((void)kmapsim_read_lock(lock, 0))

@@ -59,6 +59,7 @@ unsigned long kmapsim_write_lock(rwlock_t *lock, int irq) {
 }
 void kmapsim_write_unlock(rwlock_t *lock, int irq, unsigned long flags) { KMAPSIM_API; m.locking().rw_write_unlock(lock, irq != 0, irq == 2 ? flags : 0); }
 int read_trylock(rwlock_t *lock) { KMAPSIM_API; return m.locking().rw_read_trylock(lock); }
+int kmapsim_lock_contended(const void *lock, const char *api) { KMAPSIM_API; return m.locking().contended(lock, api); }
 int write_trylock(rwlock_t *lock) { KMAPSIM_API; return m.locking().rw_write_trylock(lock); }
 void init_rwsem(struct rw_semaphore *sem) {
   sem->count = 0;

@@ -66,6 +66,18 @@ bool Locking::spin_trylock(struct spinlock *l) {
   return true;
 }
 
+// A scheduling point first, so that a waiter on another CPU can have
+// reached its spin: the holder's lock-break path (drop the lock, let the
+// waiter in, take it again) is then a choice of the schedule.
+bool Locking::contended(const void *lock, const char *api) {
+  m_.sched_point(api);
+  for (size_t i = 0; i < m_.ntasks(); i++) {
+    const Task &t = m_.task(static_cast<int>(i));
+    if (t.state == TaskState::Blocked && t.wait == Wait::Spin && t.wait_obj == lock) return true;
+  }
+  return false;
+}
+
 void Locking::mutex_lock(struct mutex *mx) { mutex_lock_mode(mx, WaitMode::Uninterruptible, "mutex_lock"); }
 
 // mutex_lock and its _interruptible/_killable forms: as in the kernel, a

@@ -26,6 +26,9 @@ class Locking {
   void spin_lock(struct spinlock *l, bool irq, unsigned long *flags);
   void spin_unlock(struct spinlock *l, bool irq, unsigned long flags);
   bool spin_trylock(struct spinlock *l);
+  // spin_is_contended()/rwlock_is_contended(): whether another context
+  // spins on the lock now.
+  bool contended(const void *lock, const char *api);
   void mutex_lock(struct mutex *m);
   // mutex_lock and its _interruptible/_killable forms: 0 or -EINTR.
   int mutex_lock_mode(struct mutex *m, WaitMode mode, const char *api);

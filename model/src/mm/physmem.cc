@@ -225,6 +225,7 @@ struct page *PhysMem::alloc_pages(unsigned gfp, unsigned order, const char *api)
     pg.order = 0;
     pg._refcount = 0;
     pg._mapcount = 0;
+    pg.page_type = UINT_MAX;  // no type
     pg.mapping = nullptr;
     pg.index = 0;
     pg.private_ = 0;
