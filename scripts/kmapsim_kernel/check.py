@@ -144,7 +144,7 @@ def build_harness_file(tree, harness_path, profile, more_tags=(), refuse=()):
     # it, and the line is blanked, as the unit holds what it needs (one
     # the tree has not, a C library header, is left to the compiler)
     headers = [m.group(1) for m in _INCLUDE.finditer(text)
-               if not os.path.isfile(os.path.join(REPO, "model", "include", m.group(2)))
+               if not os.path.isfile(os.path.join(importer.MODEL_INCLUDE, m.group(2)))
                and importer.tree_header(tree, m.group(1))]
     unit = importer.import_files(tree, list(wanted.items()), profile, extra=sorted(extra),
                                 extra_tags=sorted(tags) + list(more_tags), own=own, refuse=refuse, headers=headers)

@@ -36,22 +36,26 @@ def test_undefined_reference_before_its_context_line():
     assert subject_cache.first_error(log) == "u.c:(.text+0x10): undefined reference to `nowhere'"
 
 
-def test_a_full_disk_is_named(tmp_path):
-    log = tmp_path / "link-failed.log"
-    log.write_text("/usr/bin/ld: final link failed: No space left on device\n"
-                   "clang: error: linker command failed with exit code 1 (use -v to see invocation)\n")
+def diagnosis(tmp_path, name, log_text, what):
+    """The lines diagnose.report() prints for a log holding log_text."""
+    log = tmp_path / name
+    log.write_text(log_text)
     out = io.StringIO()
-    diagnose.report(str(log), "x.c does not link", out=out)
-    err = out.getvalue().splitlines()
+    diagnose.report(str(log), what, out=out)
+    return out.getvalue().splitlines()
+
+
+def test_a_full_disk_is_named(tmp_path):
+    err = diagnosis(tmp_path, "link-failed.log",
+                    "/usr/bin/ld: final link failed: No space left on device\n"
+                    "clang: error: linker command failed with exit code 1 (use -v to see invocation)\n",
+                    "x.c does not link")
     assert err[0] == "kmapsim: x.c does not link; the errors (2, first 2 shown):"
     assert err[1] == "  /usr/bin/ld: final link failed: No space left on device"
     assert any(l.startswith("kmapsim: the disk is full (") and "MiB free now where kmapsim builds" in l
                for l in err), err
-    ok = tmp_path / "compile-failed.log"
-    ok.write_text("x.c:1:1: error: unknown type name 'foo'\n")
-    out = io.StringIO()
-    diagnose.report(str(ok), "x.c does not compile", out=out)
-    assert "disk is full" not in out.getvalue()
+    ok = diagnosis(tmp_path, "compile-failed.log", "x.c:1:1: error: unknown type name 'foo'\n", "x.c does not compile")
+    assert not any("disk is full" in l for l in ok)
 
 
 def test_an_undefined_config_value_names_the_option(tmp_path):
@@ -59,21 +63,16 @@ def test_an_undefined_config_value_names_the_option(tmp_path):
     length) is an undeclared CONFIG_ name: the diagnosis says to give it
     with --config, naming the option under UL()'s pasted suffix too. A
     log with no CONFIG_ name says nothing of the kind."""
-    log = tmp_path / "compile-failed.log"
-    log.write_text("mm/zsmalloc.c:224:32: error: use of undeclared identifier 'CONFIG_ZSMALLOC_CHAIN_SIZEUL'\n"
-                   "fs/x.c:3:9: error: use of undeclared identifier 'CONFIG_X_SLOTS'\n")
-    out = io.StringIO()
-    diagnose.report(str(log), "x.c does not compile", out=out)
-    lines = out.getvalue().splitlines()
+    lines = diagnosis(tmp_path, "compile-failed.log",
+                      "mm/zsmalloc.c:224:32: error: use of undeclared identifier 'CONFIG_ZSMALLOC_CHAIN_SIZEUL'\n"
+                      "fs/x.c:3:9: error: use of undeclared identifier 'CONFIG_X_SLOTS'\n", "x.c does not compile")
     assert ("kmapsim: CONFIG_ZSMALLOC_CHAIN_SIZEUL is most likely UL(CONFIG_ZSMALLOC_CHAIN_SIZE) with "
             "CONFIG_ZSMALLOC_CHAIN_SIZE undefined (the macro pastes its suffix): an option of your kernel's "
             "configuration that the profile does not set; give its value with --config CONFIG_ZSMALLOC_CHAIN_SIZE=VALUE") in lines
     assert ("kmapsim: CONFIG_X_SLOTS: an option of your kernel's configuration that the profile does not set; "
             "give its value with --config CONFIG_X_SLOTS=VALUE") in lines
-    log.write_text("x.c:1:1: error: use of undeclared identifier 'slots'\n")
-    out = io.StringIO()
-    diagnose.report(str(log), "x.c does not compile", out=out)
-    assert "--config" not in out.getvalue()
+    none = diagnosis(tmp_path, "plain.log", "x.c:1:1: error: use of undeclared identifier 'slots'\n", "x.c does not compile")
+    assert not any("--config" in l for l in none)
 
 
 def test_check_names_the_linkers_line(run_kmapsim, tmp_path):

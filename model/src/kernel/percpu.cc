@@ -50,13 +50,13 @@ static void lost(Machine &m, const Task &t, const PcpuUse &u, const Percpu::Stam
 void *Percpu::percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu, const char *expr) {
   m_.sched_point(explicit_cpu ? "per_cpu_ptr" : "this_cpu_ptr");
   if (!explicit_cpu) cpu = m_.cur().cpu;
-  void *inst = subject_percpu_instance(base, 0);  // an imported DEFINE_PER_CPU
+  if (cpu < 0 || static_cast<unsigned>(cpu) >= m_.profile().nr_cpus)
+    m_.report(BugClass::SubjectBug, -1, -1, "per_cpu_ptr(): cpu %d is not online (%u cpus)", cpu, m_.profile().nr_cpus);
+  void *inst = subject_percpu_instance(base, cpu);  // an imported DEFINE_PER_CPU's copy, or null
   if (inst && expr && !percpu_names().count(base)) {
     std::string name = named_by(expr);
     if (!name.empty()) percpu_names()[base] = name;
   }
-  if (cpu < 0 || static_cast<unsigned>(cpu) >= m_.profile().nr_cpus)
-    m_.report(BugClass::SubjectBug, -1, -1, "per_cpu_ptr(): cpu %d is not online (%u cpus)", cpu, m_.profile().nr_cpus);
   Task &t = m_.cur();
   Stamp &st = stamps_[std::make_pair(static_cast<const void *>(base), cpu)];
   bool in_section = t.local_sections > 0 && m_.preemptible() && !explicit_cpu;
@@ -73,8 +73,7 @@ void *Percpu::percpu_ptr(void *base, size_t size, int cpu, bool explicit_cpu, co
     mine->version = st.version;
   else if (in_section)
     t.pcpu_uses.push_back({base, cpu, st.version});
-  if (inst) return subject_percpu_instance(base, cpu);
-  return static_cast<char *>(base) + static_cast<size_t>(cpu) * size;
+  return inst ? inst : static_cast<char *>(base) + static_cast<size_t>(cpu) * size;
 }
 
 void Percpu::check_section_end(Task &t) {

@@ -130,7 +130,7 @@ void *xas_store(struct xa_state *xas, void *entry) {
   }
   xa_node *rec = xas->xa_alloc;
   xas->xa_alloc = nullptr;
-  if (!rec) rec = static_cast<xa_node *>(kmalloc(sizeof(*rec), GFP_NOWAIT | __GFP_NOWARN));
+  if (!rec) rec = kmapsim_xa_node_alloc(GFP_NOWAIT | __GFP_NOWARN);
   if (!rec) {
     xas_set_err(xas, -ENOMEM);
     return nullptr;
@@ -149,18 +149,18 @@ void xas_destroy(struct xa_state *xas) {
   xas->xa_alloc = nullptr;
 }
 
+struct xa_node *kmapsim_xa_node_alloc(gfp_t gfp) { return static_cast<xa_node *>(kmalloc(sizeof(xa_node), gfp)); }
+
 bool xas_nomem(struct xa_state *xas, gfp_t gfp) {
   if (xas->xa_node != XA_ERROR(-ENOMEM)) {
     xas_destroy(xas);
     return false;
   }
-  xas->xa_alloc = static_cast<xa_node *>(kmalloc(sizeof(xa_node), gfp));
+  xas->xa_alloc = kmapsim_xa_node_alloc(gfp);
   if (!xas->xa_alloc) return false;
   xas->xa_node = XAS_RESTART;
   return true;
 }
-
-struct xa_node *kmapsim_xa_node_alloc(gfp_t gfp) { return static_cast<xa_node *>(kmalloc(sizeof(xa_node), gfp)); }
 
 void *xa_load(struct xarray *xa, unsigned long index) {
   XA_STATE(xas, xa, index);
@@ -187,7 +187,7 @@ static void *store_locked(struct xarray *xa, unsigned long index, void *entry, g
     if (xas.xa_node != XA_ERROR(-ENOMEM)) break;
     bool blocking = gfpflags_allow_blocking(gfp);
     if (blocking) xa_unlock(xa);
-    xas.xa_alloc = static_cast<xa_node *>(kmalloc(sizeof(xa_node), gfp));
+    xas.xa_alloc = kmapsim_xa_node_alloc(gfp);
     if (blocking) xa_lock(xa);
     if (!xas.xa_alloc) break;
     xas.xa_node = XAS_RESTART;

@@ -29,21 +29,18 @@ namespace kmapsim {
 namespace {
 std::vector<char> g_data;
 std::vector<char> g_percpu_template;
-// The CPUs' areas, made once so that their addresses are the same in every run.
+// The CPUs' areas, made once so that their addresses are the same in every
+// run, each the section's size (0: no imported per-CPU variable).
 char *g_percpu_areas = nullptr;
+std::size_t g_percpu_size = 0;
 constexpr int kNrCpusMax = 8;  // KMAPSIM_NR_CPUS_MAX
 bool g_snapshotted = false;
 
-std::size_t percpu_size() {
-  return __start_kmapsim_percpu && +__stop_kmapsim_percpu > +__start_kmapsim_percpu
-             ? static_cast<std::size_t>(__stop_kmapsim_percpu - __start_kmapsim_percpu)
-             : 0;
-}
-
 void percpu_restore() {
-  std::size_t n = percpu_size();
-  if (!n) return;
+  if (!__start_kmapsim_percpu || +__stop_kmapsim_percpu <= +__start_kmapsim_percpu) return;
+  std::size_t n = static_cast<std::size_t>(__stop_kmapsim_percpu - __start_kmapsim_percpu);
   if (!g_percpu_areas) {
+    g_percpu_size = n;
     g_percpu_template.resize(n);
     raw_copy(g_percpu_template.data(), __start_kmapsim_percpu, n);
     g_percpu_areas = new char[n * kNrCpusMax];
@@ -56,9 +53,8 @@ void percpu_restore() {
 
 void *subject_percpu_instance(const void *p, int cpu) {
   const char *c = static_cast<const char *>(p);
-  std::size_t n = percpu_size();
-  if (!n || !g_percpu_areas || c < __start_kmapsim_percpu || c >= __stop_kmapsim_percpu || cpu < 0 || cpu >= kNrCpusMax) return nullptr;
-  return g_percpu_areas + static_cast<std::size_t>(cpu) * n + static_cast<std::size_t>(c - __start_kmapsim_percpu);
+  if (!g_percpu_size || c < __start_kmapsim_percpu || c >= __stop_kmapsim_percpu || cpu < 0 || cpu >= kNrCpusMax) return nullptr;
+  return g_percpu_areas + static_cast<std::size_t>(cpu) * g_percpu_size + static_cast<std::size_t>(c - __start_kmapsim_percpu);
 }
 
 void subject_data_restore() {
