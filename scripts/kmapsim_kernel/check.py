@@ -116,6 +116,23 @@ _IMPORT = re.compile(r'KMAPSIM_IMPORT\s*\(\s*"([^"]+)"\s*((?:,\s*\w+\s*)+)\)\s*;
 _INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*(<([^>]+)>)', re.M)
 
 
+def _taken_for_unit(tree, profile, text, wanted):
+    """TEXT with the #if branches the unit's compiler will not take blanked,
+    where the condition tests only what the unit fixes before the harness:
+    the tree's version (LINUX_VERSION_CODE, KERNEL_VERSION()), the profile's
+    machine and the user's --config options. A condition on anything else
+    (a macro of a tree header, an option a file's Makefile turns on) keeps
+    every branch, as before."""
+    macros = importer.config_macros(profile)
+    for m in ("#define KERNEL_VERSION(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))",
+              "#define LINUX_VERSION_CODE KERNEL_VERSION(%d, %d, %d)" % importer.tree_version(tree)):
+        mac = ctokens.parse_define(m)
+        macros[mac.name] = mac
+    gates = {g for f in wanted for g in importer.kbuild_gates(tree, f)}
+    fixed = (importer.model_config_names() | set(importer.USER_CONFIG) | {"LINUX_VERSION_CODE", "KERNEL_VERSION"}) - gates
+    return ctokens.taken_lines(text, macros, lambda n: n in fixed)
+
+
 def build_harness_file(tree, harness_path, profile, more_tags=(), refuse=()):
     """A subject file with KMAPSIM_IMPORT lines: the imported unit, then the
     file itself with those lines blanked (line numbers kept)."""
@@ -128,8 +145,10 @@ def build_harness_file(tree, harness_path, profile, more_tags=(), refuse=()):
     for f, names in imports:
         wanted.setdefault(f, []).extend(n.strip() for n in names.split(",") if n.strip())
     # what the harness itself calls or names from the tree (sg_set_page,
-    # SG_MITER_ATOMIC, struct scatterlist, ...)
-    htoks = ctokens.tokenize_expr(_IMPORT.sub("", text))
+    # SG_MITER_ATOMIC, struct scatterlist, ...), in the branches the
+    # compiler will take
+    scan = _taken_for_unit(tree, profile, _IMPORT.sub("", text), wanted)
+    htoks = ctokens.tokenize_expr(scan)
     extra = {t.text for i, t in enumerate(htoks) if t.kind == "ident" and
              ((i + 1 < len(htoks) and htoks[i + 1].text == "(") or re.match(r"^[A-Z][A-Z0-9_]+$", t.text))}
     tags = {a.text + " " + b.text for a, b in zip(htoks, htoks[1:])
@@ -137,7 +156,7 @@ def build_harness_file(tree, harness_path, profile, more_tags=(), refuse=()):
     # what the harness defines itself (a function the unit would stop at,
     # given a body: romfs_dev_read() for fs/romfs/super.c): the unit
     # declares it and calls the harness's
-    own = {n for it in ctokens.split_items(_IMPORT.sub("", text), harness_path, {})
+    own = {n for it in ctokens.split_items(scan, harness_path, {})
            if it.kind == "func" and it.body_start for n in it.names}
     # a tree header the harness includes that kmapsim has no file for
     # (<linux/local_lock.h>): the importer looks the harness's names up in

@@ -85,7 +85,7 @@ def tokenize_expr(text):
     return [t for t in tokenize(text) if t.kind != "pp"]
 
 
-from .cpp_if import Macro, eval_if, parse_define  # noqa: E402  (#if evaluation)
+from .cpp_if import Macro, eval_if, parse_define, taken_lines  # noqa: E402,F401  (#if evaluation)
 
 
 class Item:

@@ -1343,3 +1343,68 @@ def test_a_lockdep_map_member_and_annotations_compile(tmp_path):
     assert unit.traps == []
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_harness_branch_the_compiler_drops_names_nothing(tmp_path, monkeypatch, capsys):
+    """A harness written for several trees (`#if LINUX_VERSION_CODE <
+    KERNEL_VERSION(6, 9, 0)`) names, in the branch its tree's version does
+    not take, functions the unit does not need: they are not looked up and
+    not reported as stopping the run. The profile's machine (CONFIG_HIGHMEM)
+    decides a branch too; a condition on anything else (a macro of a tree
+    header, a file's kbuild option) keeps every branch."""
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    tree = str(tmp_path / "tree")
+    _zz_tree(tree)
+    with open(os.path.join(tree, "fs/zz/zz.h"), "a") as f:
+        f.write("int zz_new(int n);\nint zz_old(int n);\nint zz_lowmem(int n);\n"
+                "int zz_tree_macro(int n);\nint zz_gate(int n);\n")
+    harness = ('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/zz/dir.c", zz_first);\n'
+               'KMAPSIM_SUBJECT(s)\n{\n'
+               '#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)\n\tzz_old(1);\n'
+               '#elif defined(CONFIG_HIGHMEM) && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)\n\tzz_new(1);\n'
+               '#else\n\tzz_old(2);\n#endif\n'
+               '#ifndef CONFIG_HIGHMEM\n\tzz_lowmem(1);\n#endif\n'
+               '#ifdef ZZ_FROM_A_HEADER\n\tzz_tree_macro(1);\n#endif\n'
+               '#ifndef CONFIG_ZZ_FS\n\tzz_gate(1);\n#endif\n'
+               '\tzz_first(1);\n}\n')
+
+    def stops():
+        lines = _unit_line(tmp_path, tree, harness, capsys)[1]
+        return lines[0].split("stops the run: ")[1].split(", ")
+
+    on_612 = stops()
+    assert "zz_new" in on_612 and "zz_old" not in on_612 and "zz_lowmem" not in on_612
+    assert "zz_tree_macro" in on_612 and "zz_gate" in on_612
+    open(os.path.join(tree, "Makefile"), "w").write("VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n")
+    on_61 = stops()
+    assert "zz_old" in on_61 and "zz_new" not in on_61 and "zz_lowmem" not in on_61
+
+
+def test_if_expressions_as_cpp_evaluates_them():
+    """#if with function-like macros (KERNEL_VERSION(), _BITUL()'s pasted
+    suffix), ?:, octal and character constants, C's division, and what has
+    no value (a stringizing macro, an unclosed parenthesis, a division by
+    zero) counting as 0."""
+    macros = {}
+    for d in ("#define KERNEL_VERSION(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))",
+              "#define LINUX_VERSION_CODE KERNEL_VERSION(6, 12, 300)",
+              "#define __AC(X, Y) (X##Y)", "#define _AC(X, Y) __AC(X, Y)", "#define _BITUL(x) (_AC(1, UL) << (x))",
+              "#define SELF SELF + 1", "#define STR(x) #x", "#define SUM(a, ...) (a + (__VA_ARGS__))",
+              "#define CONFIG_ON 1"):
+        m = ctokens.parse_define(d)
+        macros[m.name] = m
+    cases = {
+        "LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)": 1,
+        "LINUX_VERSION_CODE == KERNEL_VERSION(6, 12, 255)": 1,
+        "LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)": 0,
+        "_BITUL(4) == 16 && 010 == 8 && 'a' == 97 && '\\n' == 10": 1,
+        "-7 / 2 == -3 && -7 % 2 == -1": 1,
+        "0 ? 1 : CONFIG_ON ? 2 : 3": 2,
+        "defined CONFIG_ON && !defined(CONFIG_OFF) && IS_ENABLED(CONFIG_ON) && !IS_ENABLED(CONFIG_OFF)": 1,
+        "SELF == 1": 1,         # not expanded again inside itself: 0 + 1
+        "SUM(1, 2, 3) == 4": 1,  # (1 + (2, 3)): the comma operator
+        "UNKNOWN_NAME + 1 == 1": 1,
+        "STR(a)": 0, "(1": 0, "1 / 0": 0, "__has_builtin(__builtin_foo)": 0,
+    }
+    for expr, want in cases.items():
+        assert ctokens.eval_if(expr, macros) == bool(want), expr
