@@ -214,10 +214,10 @@ def make_ops_tree(tmp):
     return tmp
 
 
-def compile_unit(tmp_path, text):
+def compile_unit(tmp_path, text, flags=()):
     src = tmp_path / "unit.c"
     src.write_text(text + "\nKMAPSIM_SUBJECT(t) { }\n")
-    return subprocess.run(["clang", "-std=gnu11", "-fsyntax-only", "-Werror=implicit-function-declaration",
+    return subprocess.run(["clang", "-std=gnu11", "-fsyntax-only", "-Werror=implicit-function-declaration", *flags,
                            "-I", os.path.join(ROOT, "model", "include"), str(src)], capture_output=True, text=True)
 
 
@@ -1408,3 +1408,32 @@ def test_if_expressions_as_cpp_evaluates_them():
     }
     for expr, want in cases.items():
         assert ctokens.eval_if(expr, macros) == bool(want), expr
+
+
+def test_kernel_types_and_build_checks_as_the_kernel_has_them(tmp_path):
+    """loff_t is long long (fs/hostfs passes &pos as unsigned long long *);
+    BUILD_BUG_ON() of a static inline's parameter is left to the optimiser
+    (linux/random.h), of a constant is checked, and KM_MAX_IDX is the
+    profile's (fs/verity's check against it); the allocation scopes keep
+    their flag; 6.1's page_index() and a dev_err()-style printk index entry
+    compile."""
+    tree = str(tmp_path / "tree")
+    body = ("#include <linux/highmem.h>\n#include <linux/sched.h>\n#include <linux/printk.h>\n"
+            "int io_at(unsigned long long *offset);\n"
+            "static inline unsigned below(unsigned ceil)\n{\n"
+            "\tBUILD_BUG_ON_MSG(!ceil, \"ceil > 0\");\n\treturn ceil - 1;\n}\n"
+            "int hh_write(struct page *page, loff_t pos)\n{\n"
+            "\tunsigned int flags = memalloc_nofs_save();\n\tint nofs = !!(current->flags & PF_MEMALLOC_NOFS);\n\n"
+            "\tBUILD_BUG_ON(1 + 8 > KM_MAX_IDX);\n"
+            "\tprintk_index_subsys_emit(\"%s: \", KERN_ERR, \"bad\");\n"
+            "\tmemalloc_nofs_restore(flags);\n"
+            "\treturn io_at(&pos) + below(3) + nofs + (int)page_index(page);\n}\n")
+    _small_tree(tree, {"fs/hh/file.c": body})
+    unit = importer.import_files(tree, [("fs/hh/file.c", ["hh_write"])], "strict")
+    r = compile_unit(tmp_path, unit.text, ["-Werror=incompatible-pointer-types"])
+    assert r.returncode == 0, r.stderr
+    bad = body.replace("1 + 8 > KM_MAX_IDX", "1 + 40 > KM_MAX_IDX")
+    _small_tree(tree, {"fs/hh/file.c": bad})
+    unit = importer.import_files(tree, [("fs/hh/file.c", ["hh_write"])], "strict")
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode != 0 and "KM_MAX_IDX" in r.stderr

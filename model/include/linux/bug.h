@@ -38,8 +38,19 @@ KMAPSIM_EXTERN_C_END
 #define WARN(cond, ...) __KMAPSIM_WARN(cond, #cond, __VA_ARGS__)
 #define WARN_ONCE(cond, ...) __KMAPSIM_WARN(cond, #cond, __VA_ARGS__)
 #define VM_BUG_ON(cond) __KMAPSIM_BUG_ON(cond, #cond)
-#define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
-#define BUILD_BUG_ON_MSG(cond, msg) _Static_assert(!(cond), msg)
+#ifdef __cplusplus
+#define BUILD_BUG_ON(cond) static_assert(!(cond), #cond)
+#define BUILD_BUG_ON_MSG(cond, msg) static_assert(!(cond), msg)
+#else
+/* As in the kernel, a condition the compiler folds is checked here; one
+ * that is constant only once a static inline is inlined (a parameter:
+ * linux/random.h's get_random_u32_below(ceil) checks ceil) is the
+ * optimiser's business in the kernel, and is not checked. */
+#define __KMAPSIM_BUILD_BUG(cond, msg) \
+	_Static_assert(__builtin_choose_expr(__builtin_constant_p(cond), !(cond), 1), msg)
+#define BUILD_BUG_ON(cond) __KMAPSIM_BUILD_BUG(cond, #cond)
+#define BUILD_BUG_ON_MSG(cond, msg) __KMAPSIM_BUILD_BUG(cond, msg)
+#endif
 #define BUILD_BUG_ON_NOT_POWER_OF_2(n) _Static_assert((n) != 0 && ((n) & ((n) - 1)) == 0, #n " is a power of 2")
 /* an expression the compiler checks but never evaluates */
 #define BUILD_BUG_ON_INVALID(e) ((void)(sizeof((__force long)(e))))

@@ -12,6 +12,15 @@
 #include <linux/cacheflush.h>
 #include <linux/preempt.h>
 
+/* asm-generic/kmap_size.h: the kmap_local stack's slots per task; with
+ * DEBUG_KMAP_LOCAL each map has a guard slot beside it (16 maps either way,
+ * as the model counts them: profile.cc's km_max_idx()) */
+#ifdef CONFIG_DEBUG_KMAP_LOCAL
+#define KM_MAX_IDX	33
+#else
+#define KM_MAX_IDX	16
+#endif
+
 #define PAGE_KERNEL	((pgprot_t)0x63)
 #define PAGE_KERNEL_RO	((pgprot_t)0x61)
 

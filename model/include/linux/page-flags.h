@@ -118,6 +118,16 @@ static inline bool folio_test_swapcache(const struct folio *folio)
 	return (void)folio, false;
 }
 #define PageSwapCache(page) folio_test_swapcache(page_folio(page))
+/* 6.1's linux/mm.h: a page's index in its mapping, the swap cache's
+ * (__page_file_index()) never needed here */
+static inline pgoff_t __page_file_index(struct page *page)
+{
+	return page->index;
+}
+static inline pgoff_t page_index(struct page *page)
+{
+	return page->index;
+}
 
 /* SetPageUptodate()'s barrier: the contents are visible before the flag */
 static inline void folio_mark_uptodate(struct folio *folio)

@@ -151,6 +151,10 @@ static inline __attribute__((format(printf, 1, 2))) int printk(const char *fmt, 
 #ifndef pr_fmt
 #define pr_fmt(fmt) fmt
 #endif
+/* the printk index (CONFIG_PRINTK_INDEX) is off: its entries, which
+ * linux/dev_printk.h's dev_err() and friends emit, are nothing */
+#define __printk_index_emit(...) do { } while (0)
+#define printk_index_subsys_emit(subsys_fmt_prefix, level, fmt, ...) do { } while (0)
 #define pr_emerg(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_alert(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_crit(fmt, ...) printk(pr_fmt(fmt), ##__VA_ARGS__)

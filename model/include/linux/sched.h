@@ -7,6 +7,8 @@
 
 #define TASK_COMM_LEN 16
 #define PF_KTHREAD 0x00200000	/* a kernel thread (kthread_run, a worker) */
+#define PF_MEMALLOC_NOFS 0x00040000	/* in a memalloc_nofs_save() scope */
+#define PF_MEMALLOC_NOIO 0x00080000	/* in a memalloc_noio_save() scope */
 
 struct mm_struct;
 
@@ -44,6 +46,34 @@ struct task_struct *kmapsim_current(void);
 int kmapsim_signal_pending(const struct task_struct *p, int fatal);
 const char *kmapsim_task_comm(const struct task_struct *task);
 KMAPSIM_EXTERN_C_END
+
+/*
+ * linux/sched/mm.h's allocation scopes: a flag of current that the kernel's
+ * allocator reads as GFP_NOFS/GFP_NOIO. The model's allocator takes every
+ * allocation as it comes, so the scope is only kept, for code that reads it.
+ */
+static inline unsigned int memalloc_nofs_save(void)
+{
+	unsigned int flags = kmapsim_current()->flags & PF_MEMALLOC_NOFS;
+
+	kmapsim_current()->flags |= PF_MEMALLOC_NOFS;
+	return flags;
+}
+static inline void memalloc_nofs_restore(unsigned int flags)
+{
+	kmapsim_current()->flags = (kmapsim_current()->flags & ~PF_MEMALLOC_NOFS) | flags;
+}
+static inline unsigned int memalloc_noio_save(void)
+{
+	unsigned int flags = kmapsim_current()->flags & PF_MEMALLOC_NOIO;
+
+	kmapsim_current()->flags |= PF_MEMALLOC_NOIO;
+	return flags;
+}
+static inline void memalloc_noio_restore(unsigned int flags)
+{
+	kmapsim_current()->flags = (kmapsim_current()->flags & ~PF_MEMALLOC_NOIO) | flags;
+}
 
 /*
  * The CPU masks of linux/cpumask.h, for the loops code makes over CPUs:

@@ -20,7 +20,20 @@
 #ifndef __cplusplus
 #include <stdbool.h>
 #endif
+/* The kernel's loff_t is long long (__kernel_loff_t), glibc's is long on a
+ * 64-bit host: kernel code passes `&pos` where `unsigned long long *` is
+ * taken (fs/hostfs's write_file()). In C, glibc's name is set aside while
+ * <sys/types.h> is read, unless something read it first (a subject that
+ * includes the C library before kmapsim). The model's C++ keeps glibc's:
+ * both are 64-bit, passed alike. */
+#if !defined(__cplusplus) && !defined(_SYS_TYPES_H)
+#define loff_t __kmapsim_glibc_loff_t
 #include <sys/types.h>
+#undef loff_t
+typedef long long loff_t;
+#else
+#include <sys/types.h>
+#endif
 
 typedef uint8_t u8;
 typedef uint16_t u16;
