@@ -3,6 +3,9 @@
 // preemption, migration, page faults and interrupts disabled, scheduling
 // points and sleeping, work items, interrupt handlers, kthreads, per-CPU
 // data. Each adapts the signature and calls the scheduler or the part.
+#include <cstdarg>
+#include <cstdio>
+
 #include "api_entry.h"
 
 using kmapsim::BugClass;
@@ -100,7 +103,57 @@ bool schedule_work(struct work_struct *work) {
 }
 bool flush_work(struct work_struct *work) { KMAPSIM_API; return m.workqueue().flush_work(work); }
 bool cancel_work_sync(struct work_struct *work) { KMAPSIM_API; return m.workqueue().cancel_work_sync(work); }
+bool cancel_work(struct work_struct *work) { KMAPSIM_API; return m.workqueue().cancel_work(work); }
 void flush_scheduled_work(void) { KMAPSIM_API; m.workqueue().flush_scheduled_work(); }
+
+// The system workqueue under each of its kernel names (index 0); a queue
+// alloc_workqueue() makes is a handle the model keeps until the run ends.
+static struct workqueue_struct system_queue = {kmapsim::Workqueue::kSystem};
+struct workqueue_struct *system_wq = &system_queue, *system_highpri_wq = &system_queue, *system_long_wq = &system_queue,
+                        *system_unbound_wq = &system_queue, *system_freezable_wq = &system_queue,
+                        *system_power_efficient_wq = &system_queue, *system_freezable_power_efficient_wq = &system_queue;
+
+static int queue_of(kmapsim::Machine &m, struct workqueue_struct *wq, const char *api) {
+  if (!wq || !m.workqueue().valid(wq->kmapsim_wq)) {
+    m.report(kmapsim::BugClass::SubjectBug, -1, -1, "%s() on %s", api, wq ? "a destroyed workqueue" : "a NULL workqueue");
+    return -1;
+  }
+  return wq->kmapsim_wq;
+}
+
+struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int, int max_active, ...) {
+  KMAPSIM_API;
+  m.might_sleep("alloc_workqueue");
+  m.sched_point("alloc_workqueue");
+  if (m.decide(kmapsim::Site::AllocFail)) return nullptr;
+  char name[64];
+  va_list ap;
+  va_start(ap, max_active);
+  vsnprintf(name, sizeof name, fmt, ap);
+  va_end(ap);
+  return m.workqueue().alloc(name);
+}
+void destroy_workqueue(struct workqueue_struct *wq) {
+  KMAPSIM_API;
+  int q = queue_of(m, wq, "destroy_workqueue");
+  if (q >= 0 && !m.workqueue().destroy(q)) m.report(kmapsim::BugClass::SubjectBug, -1, -1, "destroy_workqueue() of the system workqueue");
+}
+bool queue_work(struct workqueue_struct *wq, struct work_struct *work) {
+  KMAPSIM_API;
+  int q = queue_of(m, wq, "queue_work");
+  m.note_handover(work, "queue_work");
+  return q >= 0 && m.workqueue().queue_work(q, work);
+}
+void flush_workqueue(struct workqueue_struct *wq) {
+  KMAPSIM_API;
+  int q = queue_of(m, wq, "flush_workqueue");
+  if (q >= 0) m.workqueue().flush(q, "flush_workqueue");
+}
+void drain_workqueue(struct workqueue_struct *wq) {
+  KMAPSIM_API;
+  int q = queue_of(m, wq, "drain_workqueue");
+  if (q >= 0) m.workqueue().flush(q, "drain_workqueue");
+}
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long, const char *name, void *dev_id) {
   KMAPSIM_API;
   m.note_handover(dev_id, "request_irq");

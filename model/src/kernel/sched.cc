@@ -25,7 +25,7 @@ void Sched::reset() {
   last_api_ = "";
 }
 
-int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker) {
+int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, int worker_wq) {
   int id = m_.executor().claim_task_slot();  // torture mode: a dead task's slot, once its host thread is gone
   Task &t = *tasks_[id];
   t.id = id;
@@ -34,7 +34,8 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.wait = Wait::None;
   t.wait_obj = nullptr;
   t.cpu = cur_task_ >= 0 ? tasks_[cur_task_]->cpu : 0;
-  t.is_worker = worker;
+  t.is_worker = worker_wq >= 0;
+  t.worker_wq = worker_wq;
   t.preempt_count = t.pagefault_disabled = t.migrate_disabled = t.irqs_off = 0;
   t.atomic_maps = t.local_sections = 0;
   t.kmap_ctrl.clear();
@@ -58,7 +59,7 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.subject = subject;
   t.threadfn = fn;
   t.data = data;
-  if (id) m_.event(Ev::TaskStart, static_cast<uint64_t>(id), 0, worker ? "kworker" : "kthread_run");
+  if (id) m_.event(Ev::TaskStart, static_cast<uint64_t>(id), 0, worker_wq >= 0 ? "kworker" : "kthread_run");
   m_.executor().start_task(t);  // a fiber, or its own host thread
   return id;
 }
@@ -70,7 +71,7 @@ void Sched::task_entry(void *arg) {
   if (t.subject)
     t.subject();
   else if (t.is_worker)
-    m.workqueue().worker_loop();
+    m.workqueue().worker_loop(t.worker_wq);
   else
     t.threadfn(t.data);
   s.task_exit_checks(t);

@@ -72,6 +72,7 @@ struct Task {
   Fiber fiber;
   int cpu = 0;
   bool is_worker = false;
+  int worker_wq = -1;  // a kworker's workqueue (workqueue.h)
   // Per-task context state, as in task_struct and thread_info.
   int preempt_count = 0;
   int pagefault_disabled = 0;
@@ -123,7 +124,8 @@ class Sched {
   void reset();
 
   // ---- tasks (sched.cc)
-  int create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker);
+  // worker_wq: the workqueue whose kworker the task is, or -1
+  int create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, int worker_wq);
   // An executor's new task slot: the next id, its record made on first use.
   int add_task_slot() {
     if (tasks_.size() <= ntasks_) tasks_.push_back(std::make_unique<Task>());

@@ -1,10 +1,14 @@
-// The system workqueue: one kworker task, created on first use, runs work
-// items in order. A work item is its own context: it must not use a local
+// The workqueues: the system workqueue and each alloc_workqueue()'s, each
+// with one kworker task, created on first use, that runs its items in order
+// (fewer items at once than a kernel workqueue may run: a restriction of
+// the schedules, never a false report). A work item is its own context: it must not use a local
 // mapping its submitter made, and must return holding none. As in the
 // kernel, an item is no longer pending once its function starts, and the
 // function may queue it again or free it: the worker never touches the
 // item after the call (which item runs is the worker's own record).
 #include <linux/workqueue.h>
+
+#include <cstddef>
 
 #include "workqueue.h"
 
@@ -12,30 +16,40 @@
 
 namespace kmapsim {
 
-constexpr unsigned long kWorkPending = 1;
+constexpr unsigned long kWorkPending = 1;  // WORK_STRUCT_PENDING_BIT's value, as work_pending() reads it
 
-bool Workqueue::schedule_work(struct work_struct *w) {
+static_assert(sizeof(struct workqueue_struct) == sizeof(int) && offsetof(struct workqueue_struct, kmapsim_wq) == 0,
+              "struct workqueue_struct is Queue::handle");
+
+struct workqueue_struct *Workqueue::alloc(const std::string &name) {
+  queues_.push_back({static_cast<int>(queues_.size()), name, {}, -1, nullptr, false});
+  return reinterpret_cast<struct workqueue_struct *>(&queues_.back().handle);
+}
+
+bool Workqueue::queue_work(int wq, struct work_struct *w) {
+  Queue &q = queues_[wq];
   if (w->state & kWorkPending) return false;
   w->state |= kWorkPending;
-  queue_.push_back(w);
-  if (worker_ < 0) worker_ = m_.create_task("kworker/0:1", nullptr, nullptr, nullptr, true);
-  m_.wake(Wait::IdleWorker, nullptr, true);
-  m_.sched_point("schedule_work");
+  q.items.push_back(w);
+  if (q.worker < 0) q.worker = m_.create_task(wq == kSystem ? "kworker/0:1" : "kworker/u:" + q.name, nullptr, nullptr, nullptr, wq);
+  m_.wake(Wait::IdleWorker, &q, true);
+  m_.sched_point(wq == kSystem ? "schedule_work" : "queue_work");
   return true;
 }
 
-void Workqueue::worker_loop() {
+void Workqueue::worker_loop(int wq) {
   Task &t = m_.cur();
   for (;;) {
-    if (queue_.empty()) {
+    Queue &q = queues_[wq];
+    if (q.items.empty()) {
       if (m_.executor().stopping()) return;  // torture mode ends the worker's host thread
-      m_.block(Wait::IdleWorker, nullptr, "worker_thread");
+      m_.block(Wait::IdleWorker, &q, "worker_thread");
       continue;
     }
-    struct work_struct *w = queue_.front();
-    queue_.erase(queue_.begin());
+    struct work_struct *w = q.items.front();
+    q.items.erase(q.items.begin());
     w->state &= ~kWorkPending;
-    running_ = w;
+    q.running = w;
     m_.event(Ev::Note, 0, 0, "work item starts");
     // Subject code (torture mode: without the model lock).
     m_.executor().run_subject(nullptr, [](void *arg) { static_cast<struct work_struct *>(arg)->func(static_cast<struct work_struct *>(arg)); }, w);
@@ -48,32 +62,62 @@ void Workqueue::worker_loop() {
     if (t.preempt_count || t.irqs_off)
       m_.report(BugClass::SleepInAtomic, -1, -1, "work item returned with preempt_count %d%s", t.preempt_count, t.irqs_off ? " and interrupts off" : "");
     t.local_sections = 0;
-    running_ = nullptr;
+    queues_[wq].running = nullptr;
     m_.wake(Wait::Work, w, true);  // the address only: the item may be gone
+    m_.wake(Wait::Work, &queues_[wq], true);
     m_.sched_point("worker_thread");
   }
 }
 
+bool Workqueue::running(const struct work_struct *w) const {
+  for (const Queue &q : queues_)
+    if (q.running == w) return true;
+  return false;
+}
+
+bool Workqueue::idle() const {
+  for (const Queue &q : queues_)
+    if (!q.items.empty()) return false;
+  return true;
+}
+
+bool Workqueue::cancel_work(struct work_struct *w) {
+  for (Queue &q : queues_)
+    for (size_t i = 0; i < q.items.size(); i++)
+      if (q.items[i] == w) {
+        q.items.erase(q.items.begin() + static_cast<long>(i));
+        w->state = 0;
+        return true;
+      }
+  return false;
+}
+
 bool Workqueue::cancel_work_sync(struct work_struct *w) {
-  for (size_t i = 0; i < queue_.size(); i++)
-    if (queue_[i] == w) {
-      queue_.erase(queue_.begin() + static_cast<long>(i));
-      w->state = 0;
-      return true;
-    }
+  if (cancel_work(w)) return true;
   flush_work(w);
   return false;
 }
 
-void Workqueue::flush_scheduled_work() {
-  while (!queue_.empty()) flush_work(queue_.back());
+void Workqueue::flush(int wq, const char *api) {
+  m_.might_sleep(api);
+  m_.sched_point(api);
+  // Waits on the queue itself: a work item of this queue that flushes it
+  // waits for its own worker, which is the kernel's deadlock too.
+  while (!queues_[wq].items.empty() || queues_[wq].running) m_.block(Wait::Work, &queues_[wq], api);
+}
+
+bool Workqueue::destroy(int wq) {
+  if (!valid(wq) || wq == kSystem) return false;
+  flush(wq, "destroy_workqueue");
+  queues_[wq].destroyed = true;
+  return true;
 }
 
 bool Workqueue::flush_work(struct work_struct *w) {
   m_.might_sleep("flush_work");
   m_.sched_point("flush_work");
   bool waited = false;
-  while ((w->state & kWorkPending) || running_ == w) {
+  while ((w->state & kWorkPending) || running(w)) {
     waited = true;
     m_.block(Wait::Work, w, "flush_work");
   }

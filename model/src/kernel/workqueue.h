@@ -1,10 +1,15 @@
-// The system workqueue (workqueue.cc): one kworker task, created on first
-// use, runs work items in order, each as its own context.
+// The workqueues (workqueue.cc): the system workqueue, which every
+// system_*_wq and schedule_work() use, and each one alloc_workqueue()
+// makes. Each has one kworker task of its own, created on first use, that
+// runs its items in order, each as its own context.
 #pragma once
 
+#include <deque>
+#include <string>
 #include <vector>
 
 struct work_struct;
+struct workqueue_struct;
 
 namespace kmapsim {
 
@@ -12,27 +17,50 @@ class Machine;
 
 class Workqueue {
  public:
-  explicit Workqueue(Machine &m) : m_(m) {}
-  bool schedule_work(struct work_struct *w);
+  static constexpr int kSystem = 0;  // the system workqueue's index
+
+  explicit Workqueue(Machine &m) : m_(m) { reset(); }
+  // A new workqueue, its handle the model's until the run ends (its
+  // kworker starts with its first item).
+  struct workqueue_struct *alloc(const std::string &name);
+  bool queue_work(int wq, struct work_struct *w);
+  bool schedule_work(struct work_struct *w) { return queue_work(kSystem, w); }
   bool flush_work(struct work_struct *w);
   // cancel_work_sync(): a pending item is dropped (true); a running one is
-  // waited for.
+  // waited for. cancel_work(): dropped if pending, not waited for.
   bool cancel_work_sync(struct work_struct *w);
-  void flush_scheduled_work();
-  // The kworker's body.
-  void worker_loop();
-  bool idle() const { return queue_.empty(); }
+  bool cancel_work(struct work_struct *w);
+  // flush_workqueue(): until every item queued on wq, and what those items
+  // queue there again, has run.
+  void flush(int wq, const char *api);
+  // destroy_workqueue(): drained; its kworker stays idle. false when it was
+  // destroyed already.
+  bool destroy(int wq);
+  bool valid(int wq) const { return wq >= 0 && static_cast<size_t>(wq) < queues_.size() && !queues_[wq].destroyed; }
+  void flush_scheduled_work() { flush(kSystem, "flush_scheduled_work"); }
+  // A kworker's body.
+  void worker_loop(int wq);
+  bool idle() const;
   void reset() {
-    queue_.clear();
-    worker_ = -1;
-    running_ = nullptr;
+    queues_.clear();
+    queues_.push_back({kSystem, "events", {}, -1, nullptr, false});
   }
 
  private:
+  struct Queue {
+    // What alloc_workqueue() returns: linux/workqueue.h's struct
+    // workqueue_struct is this int (headers of the model's own C++ do not
+    // see the kernel's; workqueue.cc checks the layout).
+    int handle;
+    std::string name;
+    std::vector<struct work_struct *> items;
+    int worker = -1;                         // its kworker's task, -1 before the first item
+    struct work_struct *running = nullptr;  // the item whose function runs now
+    bool destroyed = false;
+  };
+  bool running(const struct work_struct *w) const;
   Machine &m_;
-  std::vector<struct work_struct *> queue_;
-  int worker_ = -1;  // the kworker's task, -1 before the first item
-  struct work_struct *running_ = nullptr;  // the item whose function runs now
+  std::deque<Queue> queues_;
 };
 
 }  // namespace kmapsim

@@ -131,8 +131,8 @@ class Machine {
   // A scheduling point of the running task (machine.cc): the executor's.
   void sched_point(const char *api);
   void might_sleep(const char *api) { sched_.might_sleep(api); }
-  int create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, bool worker = false) {
-    return sched_.create_task(name, subject, fn, data, worker);
+  int create_task(const std::string &name, void (*subject)(), int (*fn)(void *), void *data, int worker_wq = -1) {
+    return sched_.create_task(name, subject, fn, data, worker_wq);
   }
   void block(Wait why, const void *obj, const char *api) { sched_.block(why, obj, api); }
   void wake(Wait why, const void *obj, bool all) { sched_.wake(why, obj, all); }

@@ -91,7 +91,7 @@ void Torture::task_main(int id) {
   unlock();
   if (t.is_worker) {
     lock();
-    m_.workqueue().worker_loop();  // model code: returns when the run stops
+    m_.workqueue().worker_loop(t.worker_wq);  // model code: returns when the run stops
     unlock();
   } else if (t.subject) {
     t.subject();
