@@ -1415,8 +1415,8 @@ def test_kernel_types_and_build_checks_as_the_kernel_has_them(tmp_path):
     BUILD_BUG_ON() of a static inline's parameter is left to the optimiser
     (linux/random.h), of a constant is checked, and KM_MAX_IDX is the
     profile's (fs/verity's check against it); the allocation scopes keep
-    their flag; 6.1's page_index() and a dev_err()-style printk index entry
-    compile."""
+    their flag; 6.1's page_index(), a dev_err()-style printk index entry
+    and a chain of pages through page->lru and folio->lru compile."""
     tree = str(tmp_path / "tree")
     body = ("#include <linux/highmem.h>\n#include <linux/sched.h>\n#include <linux/printk.h>\n"
             "int io_at(unsigned long long *offset);\n"
@@ -1427,6 +1427,8 @@ def test_kernel_types_and_build_checks_as_the_kernel_has_them(tmp_path):
             "\tBUILD_BUG_ON(1 + 8 > KM_MAX_IDX);\n"
             "\tprintk_index_subsys_emit(\"%s: \", KERN_ERR, \"bad\");\n"
             "\tmemalloc_nofs_restore(flags);\n"
+            "\t{\n\t\tLIST_HEAD(chain);\n\n\t\tlist_add(&page->lru, &chain);\n"
+            "\t\tlist_move_tail(&page_folio(page)->lru, &chain);\n\t\tlist_del(&page->lru);\n\t}\n"
             "\treturn io_at(&pos) + below(3) + nofs + (int)page_index(page);\n}\n")
     _small_tree(tree, {"fs/hh/file.c": body})
     unit = importer.import_files(tree, [("fs/hh/file.c", ["hh_write"])], "strict")

@@ -5,17 +5,7 @@
 
 #include <linux/kernel.h>
 
-struct list_head {
-	struct list_head *next, *prev;
-};
-
-struct hlist_node {
-	struct hlist_node *next, **pprev;
-};
-
-struct hlist_head {
-	struct hlist_node *first;
-};
+/* struct list_head, hlist_head and hlist_node: linux/types.h, as in the kernel */
 
 #define LIST_HEAD_INIT(name) { &(name), &(name) }
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)

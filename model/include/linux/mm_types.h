@@ -48,6 +48,12 @@ struct page {
 	struct address_space *mapping;
 	pgoff_t index;
 	unsigned long __KMAPSIM_PRIVATE;
+	/*
+	 * The owner's list of pages or folios (page->lru, folio->lru: a
+	 * driver's page chain, btrfs's compressed folios); empty pointers when
+	 * the page is allocated.
+	 */
+	struct list_head lru;
 };
 
 /*
@@ -66,6 +72,7 @@ struct folio {
 			struct address_space *mapping;
 			pgoff_t index;
 			void *__KMAPSIM_PRIVATE;
+			struct list_head lru;
 		};
 		struct page page;
 	};

@@ -64,6 +64,21 @@ typedef __int128 s128;
 typedef unsigned __int128 u128;
 #endif
 
+/* The list heads, here as in the kernel (linux/list.h has the operations):
+ * struct page's lru needs them where linux/list.h cannot be read (the
+ * model's C++). */
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+struct hlist_node {
+	struct hlist_node *next, **pprev;
+};
+
+struct hlist_head {
+	struct hlist_node *first;
+};
+
 /* A bitmap of BITS bits, in longs as the bitmap and bitops helpers take it. */
 #define DECLARE_BITMAP(name, bits) unsigned long name[BITS_TO_LONGS(bits)]
 

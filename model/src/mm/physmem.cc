@@ -229,6 +229,7 @@ struct page *PhysMem::alloc_pages(unsigned gfp, unsigned order, const char *api)
     pg.mapping = nullptr;
     pg.index = 0;
     pg.private_ = 0;
+    pg.lru.next = pg.lru.prev = nullptr;
     if (order && i) pg.compound_head = reinterpret_cast<unsigned long>(&mem_map_[pfn]) | 1;
   }
   // Deterministic contents: a freshly allocated block holds a poison
