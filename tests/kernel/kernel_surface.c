@@ -33,7 +33,9 @@
  *                       VM-statistics calls)
  *   workqueue_flush_self an item flushes its own workqueue: it waits for
  *                       itself (every task is blocked; workqueue_ok: a
- *                       queue of one's own, the system one, delayed items)
+ *                       queue of one's own, the system one, delayed items;
+ *                       workqueue_requeue_ok: a flush while an item queues
+ *                       itself again returns)
  *   workqueue_item_leak an item of one's own queue returns holding its
  *                       kmap_local_page() mapping: kmap-leak
  * The small helpers are checked in tests/kernel/kernel_helpers.c.
@@ -629,4 +631,34 @@ KMAPSIM_SUBJECT(workqueue_item_leak)
 	queue_work(own, &a.work);
 	destroy_workqueue(own);
 	page_count_of(&a);
+}
+
+/* An item that queues itself again until told to stop: flush_workqueue()
+ * waits for what was queued before it only, and destroy_workqueue() drains
+ * the chain once it ends. */
+static struct workqueue_struct *chain_wq;
+static int chain_stop, chain_runs;
+
+static void chain_fn(struct work_struct *work)
+{
+	chain_runs++;
+	if (!READ_ONCE(chain_stop))
+		queue_work(chain_wq, work);
+}
+
+KMAPSIM_SUBJECT(workqueue_requeue_ok)
+{
+	struct work_struct w;
+
+	chain_wq = alloc_workqueue("chain", WQ_UNBOUND, 0);
+	if (!chain_wq)
+		return;
+	chain_stop = chain_runs = 0;
+	INIT_WORK(&w, chain_fn);
+	queue_work(chain_wq, &w);
+	flush_workqueue(chain_wq);
+	BUG_ON(chain_runs < 1);
+	WRITE_ONCE(chain_stop, 1);
+	destroy_workqueue(chain_wq);
+	BUG_ON(work_pending(&w));
 }

@@ -68,8 +68,9 @@ __attribute__((__format__(printf, 1, 4))) struct workqueue_struct *alloc_workque
 /* drains the queue (sleeps), then it is gone */
 void destroy_workqueue(struct workqueue_struct *wq);
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work);
-/* until every item queued on wq, and what those items queue there, has run */
+/* until every item queued on wq before the call has run */
 void flush_workqueue(struct workqueue_struct *wq);
+/* until wq is empty, what its items queue there meanwhile included */
 void drain_workqueue(struct workqueue_struct *wq);
 KMAPSIM_EXTERN_C_END
 

@@ -152,7 +152,7 @@ void flush_workqueue(struct workqueue_struct *wq) {
 void drain_workqueue(struct workqueue_struct *wq) {
   KMAPSIM_API;
   int q = queue_of(m, wq, "drain_workqueue");
-  if (q >= 0) m.workqueue().flush(q, "drain_workqueue");
+  if (q >= 0) m.workqueue().drain(q, "drain_workqueue");
 }
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long, const char *name, void *dev_id) {
   KMAPSIM_API;

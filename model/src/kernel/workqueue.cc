@@ -1,8 +1,9 @@
 // The workqueues: the system workqueue and each alloc_workqueue()'s, each
 // with one kworker task, created on first use, that runs its items in order
 // (fewer items at once than a kernel workqueue may run: a restriction of
-// the schedules, never a false report). A work item is its own context: it must not use a local
-// mapping its submitter made, and must return holding none. As in the
+// the schedules, never a false report). A work item is its own context: it
+// must not use a local mapping its submitter made, and must return holding
+// none. As in the
 // kernel, an item is no longer pending once its function starts, and the
 // function may queue it again or free it: the worker never touches the
 // item after the call (which item runs is the worker's own record).
@@ -22,7 +23,7 @@ static_assert(sizeof(struct workqueue_struct) == sizeof(int) && offsetof(struct 
               "struct workqueue_struct is Queue::handle");
 
 struct workqueue_struct *Workqueue::alloc(const std::string &name) {
-  queues_.push_back({static_cast<int>(queues_.size()), name, {}, -1, nullptr, false});
+  queues_.push_back({static_cast<int>(queues_.size()), name});
   return reinterpret_cast<struct workqueue_struct *>(&queues_.back().handle);
 }
 
@@ -30,7 +31,7 @@ bool Workqueue::queue_work(int wq, struct work_struct *w) {
   Queue &q = queues_[wq];
   if (w->state & kWorkPending) return false;
   w->state |= kWorkPending;
-  q.items.push_back(w);
+  q.items.push_back({w, ++q.queued});
   if (q.worker < 0) q.worker = m_.create_task(wq == kSystem ? "kworker/0:1" : "kworker/u:" + q.name, nullptr, nullptr, nullptr, wq);
   m_.wake(Wait::IdleWorker, &q, true);
   m_.sched_point(wq == kSystem ? "schedule_work" : "queue_work");
@@ -46,7 +47,8 @@ void Workqueue::worker_loop(int wq) {
       m_.block(Wait::IdleWorker, &q, "worker_thread");
       continue;
     }
-    struct work_struct *w = q.items.front();
+    struct work_struct *w = q.items.front().work;
+    q.running_seq = q.items.front().seq;
     q.items.erase(q.items.begin());
     w->state &= ~kWorkPending;
     q.running = w;
@@ -64,7 +66,7 @@ void Workqueue::worker_loop(int wq) {
     t.local_sections = 0;
     queues_[wq].running = nullptr;
     m_.wake(Wait::Work, w, true);  // the address only: the item may be gone
-    m_.wake(Wait::Work, &queues_[wq], true);
+    m_.wake(Wait::Work, &queues_[wq], true);  // flush_workqueue()'s waiters
     m_.sched_point("worker_thread");
   }
 }
@@ -81,12 +83,20 @@ bool Workqueue::idle() const {
   return true;
 }
 
+bool Workqueue::Queue::holds_upto(uint64_t seq) const {
+  if (running && running_seq <= seq) return true;
+  for (const Item &it : items)
+    if (it.seq <= seq) return true;
+  return false;
+}
+
 bool Workqueue::cancel_work(struct work_struct *w) {
   for (Queue &q : queues_)
     for (size_t i = 0; i < q.items.size(); i++)
-      if (q.items[i] == w) {
+      if (q.items[i].work == w) {
         q.items.erase(q.items.begin() + static_cast<long>(i));
         w->state = 0;
+        m_.wake(Wait::Work, &q, true);  // a flush may have waited for it
         return true;
       }
   return false;
@@ -98,17 +108,24 @@ bool Workqueue::cancel_work_sync(struct work_struct *w) {
   return false;
 }
 
+// Both wait on the queue itself: a work item of this queue that flushes or
+// drains it waits for its own run to end, which is the kernel's deadlock too.
 void Workqueue::flush(int wq, const char *api) {
   m_.might_sleep(api);
   m_.sched_point(api);
-  // Waits on the queue itself: a work item of this queue that flushes it
-  // waits for its own worker, which is the kernel's deadlock too.
+  uint64_t upto = queues_[wq].queued;
+  while (queues_[wq].holds_upto(upto)) m_.block(Wait::Work, &queues_[wq], api);
+}
+
+void Workqueue::drain(int wq, const char *api) {
+  m_.might_sleep(api);
+  m_.sched_point(api);
   while (!queues_[wq].items.empty() || queues_[wq].running) m_.block(Wait::Work, &queues_[wq], api);
 }
 
 bool Workqueue::destroy(int wq) {
   if (!valid(wq) || wq == kSystem) return false;
-  flush(wq, "destroy_workqueue");
+  drain(wq, "destroy_workqueue");
   queues_[wq].destroyed = true;
   return true;
 }

@@ -4,6 +4,7 @@
 // runs its items in order, each as its own context.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <vector>
@@ -30,11 +31,14 @@ class Workqueue {
   // waited for. cancel_work(): dropped if pending, not waited for.
   bool cancel_work_sync(struct work_struct *w);
   bool cancel_work(struct work_struct *w);
-  // flush_workqueue(): until every item queued on wq, and what those items
-  // queue there again, has run.
+  // flush_workqueue(): until every item queued on wq before the call has
+  // run (or was cancelled); what they queue meanwhile is not waited for.
   void flush(int wq, const char *api);
-  // destroy_workqueue(): drained; its kworker stays idle. false when it was
-  // destroyed already.
+  // drain_workqueue(): until wq is empty, what its items queue again
+  // included.
+  void drain(int wq, const char *api);
+  // destroy_workqueue(): drained; its kworker stays idle. false for the
+  // system workqueue.
   bool destroy(int wq);
   bool valid(int wq) const { return wq >= 0 && static_cast<size_t>(wq) < queues_.size() && !queues_[wq].destroyed; }
   void flush_scheduled_work() { flush(kSystem, "flush_scheduled_work"); }
@@ -43,7 +47,7 @@ class Workqueue {
   bool idle() const;
   void reset() {
     queues_.clear();
-    queues_.push_back({kSystem, "events", {}, -1, nullptr, false});
+    queues_.push_back({kSystem, "events"});
   }
 
  private:
@@ -53,10 +57,18 @@ class Workqueue {
     // see the kernel's; workqueue.cc checks the layout).
     int handle;
     std::string name;
-    std::vector<struct work_struct *> items;
+    struct Item {
+      struct work_struct *work;
+      uint64_t seq;  // the queue's count of queueings, for flush_workqueue()
+    };
+    std::vector<Item> items;
     int worker = -1;                         // its kworker's task, -1 before the first item
     struct work_struct *running = nullptr;  // the item whose function runs now
+    uint64_t running_seq = 0;
+    uint64_t queued = 0;  // items queued so far
     bool destroyed = false;
+    // An item queued at or before seq is queued or running still.
+    bool holds_upto(uint64_t seq) const;
   };
   bool running(const struct work_struct *w) const;
   Machine &m_;
