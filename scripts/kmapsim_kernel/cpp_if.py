@@ -82,7 +82,7 @@ def _substitute(mac, args):
         va = va[:-3].strip() or "__VA_ARGS__"
         rest = args[len(params):]
         named[va] = [t for k, a in enumerate(rest) for t in ([_Comma] if k else []) + a]
-    if len(args) < len(params) and not (len(params) == 1 and args == [[]]):
+    if len(args) < len(params):   # F() is one empty argument
         raise _Undecidable()
     for p, a in zip(params, args):
         named[p] = a

@@ -15,11 +15,12 @@
  * (fsverity_hash_block() and the algorithm lookup are defined below; the
  * kernel's go through the crypto API), 32 bytes of four FNV-1a lanes.
  *   verify_one  a file of a picked size and block size (1 KiB: a bitmap of
- *               verified blocks; 4 KiB: PG_checked), one folio of it (one
- *               past EOF too), verified twice; a picked corruption (a data
- *               byte, a byte of a tree block on the path, a tree page read
- *               failing) must fail the first verification and only it, and
- *               a clean one pass both
+ *               verified blocks; 4 KiB: PG_checked), one folio of it at an
+ *               edge of the tree (or wholly past EOF); a picked corruption
+ *               (a data byte, a byte of a tree block on the path, a tree
+ *               page read failing) must fail the verification, and an
+ *               intact folio pass it twice (the second time from the
+ *               verified marks)
  *   verify_two  two tasks verify two folios of one file at once, sharing
  *               the tree's pages (and their verified marks); both pass
  */
