@@ -31,14 +31,8 @@
  *                       memory-error (strings_ok: kstrdup(), kstrndup(),
  *                       kmemdup_nul(), kasprintf(), the page-type and
  *                       VM-statistics calls)
- *   workqueue_flush_self an item flushes its own workqueue: it waits for
- *                       itself (every task is blocked; workqueue_ok: a
- *                       queue of one's own, the system one, delayed items;
- *                       workqueue_requeue_ok: a flush while an item queues
- *                       itself again returns)
- *   workqueue_item_leak an item of one's own queue returns holding its
- *                       kmap_local_page() mapping: kmap-leak
- * The small helpers are checked in tests/kernel/kernel_helpers.c.
+ * The small helpers are checked in tests/kernel/kernel_helpers.c, the
+ * workqueues in tests/kernel/workqueue.c.
  */
 #include <kmapsim/subject.h>
 #include <linux/rcupdate.h>
@@ -48,7 +42,6 @@
 #include <linux/highmem.h>
 #include <linux/seqlock.h>
 #include <linux/lockdep.h>
-#include <linux/workqueue.h>
 
 struct obj {
 	int val;
@@ -514,151 +507,3 @@ static void strings(bool past_end)
 
 KMAPSIM_SUBJECT(strings_ok) { strings(false); }
 KMAPSIM_SUBJECT(kstrdup_past_end) { strings(true); }
-
-/* ---- workqueues of one's own: alloc_workqueue(), queue_work(), flush, destroy */
-struct page_work {
-	struct work_struct work;
-	struct page *page;
-	int done;
-	bool keep_mapped;	/* return holding the mapping */
-	struct workqueue_struct *flush_own;	/* flush this queue from the item */
-};
-
-static void page_work_fn(struct work_struct *work)
-{
-	struct page_work *pw = container_of(work, struct page_work, work);
-	int *p = kmap_local_page(pw->page);
-
-	p[0]++;
-	pw->done++;
-	if (pw->flush_own)
-		flush_workqueue(pw->flush_own);
-	if (!pw->keep_mapped)
-		kunmap_local(p);
-}
-
-static void init_page_work(struct page_work *pw)
-{
-	INIT_WORK(&pw->work, page_work_fn);
-	pw->page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL | __GFP_ZERO);
-	pw->done = 0;
-	pw->keep_mapped = false;
-	pw->flush_own = NULL;
-}
-
-static int page_count_of(struct page_work *pw)
-{
-	int *p = kmap_local_page(pw->page);
-	int n = p[0];
-
-	kunmap_local(p);
-	__free_page(pw->page);
-	return n;
-}
-
-static int delayed_runs;
-
-static void delayed_fn(struct work_struct *work)
-{
-	delayed_runs++;
-}
-
-/* Two items on a queue of one's own, one on the system workqueue and a
- * delayed one cancelled or changed: each has run exactly once when its
- * flush returns, a queued item is not queued again, and a queue that could
- * not be allocated is handled. */
-KMAPSIM_SUBJECT(workqueue_ok)
-{
-	struct workqueue_struct *own = alloc_ordered_workqueue("kmapsim-%d", WQ_MEM_RECLAIM, 7);
-	struct page_work a, b, sys;
-	struct delayed_work dw;
-	bool pending, again;
-	int i, before;
-
-	if (!own)
-		return;		/* -ENOMEM */
-	delayed_runs = 0;
-	init_page_work(&a);
-	init_page_work(&b);
-	init_page_work(&sys);
-	INIT_DELAYED_WORK(&dw, delayed_fn);
-	BUG_ON(!queue_work(own, &a.work));
-	again = queue_work(own, &a.work);	/* false while still pending */
-	BUG_ON(!queue_work_on(1, own, &b.work));
-	BUG_ON(!queue_work(system_wq, &sys.work));
-	BUG_ON(mod_delayed_work(own, &dw, 10));	/* idle: queued now */
-	pending = delayed_work_pending(&dw);	/* or started already */
-	BUG_ON(mod_delayed_work(own, &dw, 20) != pending);
-	cancel_delayed_work_sync(&dw);
-	BUG_ON(delayed_work_pending(&dw) || delayed_runs > 2);
-	flush_workqueue(own);
-	BUG_ON(a.done != 1 + again || b.done != 1 || work_pending(&a.work) || work_pending(&b.work));
-	flush_work(&sys.work);
-	BUG_ON(sys.done != 1);
-	before = a.done;
-	for (i = 0; i < 2; i++)
-		queue_work(own, &a.work);
-	destroy_workqueue(own);			/* drains */
-	BUG_ON(a.done < before + 1 || a.done > before + 2);
-	BUG_ON(page_count_of(&a) != a.done || page_count_of(&b) != 1 || page_count_of(&sys) != 1);
-}
-
-/* An item of an ordered queue flushes that queue: it waits for itself */
-KMAPSIM_SUBJECT(workqueue_flush_self)
-{
-	struct workqueue_struct *own = alloc_workqueue("kmapsim", 0, 0);
-	struct page_work a;
-
-	if (!own)
-		return;
-	init_page_work(&a);
-	a.flush_own = own;
-	queue_work(own, &a.work);
-	destroy_workqueue(own);
-	page_count_of(&a);
-}
-
-/* An item of one's own queue returns holding its local mapping */
-KMAPSIM_SUBJECT(workqueue_item_leak)
-{
-	struct workqueue_struct *own = create_singlethread_workqueue("kmapsim");
-	struct page_work a;
-
-	if (!own)
-		return;
-	init_page_work(&a);
-	a.keep_mapped = true;
-	queue_work(own, &a.work);
-	destroy_workqueue(own);
-	page_count_of(&a);
-}
-
-/* An item that queues itself again until told to stop: flush_workqueue()
- * waits for what was queued before it only, and destroy_workqueue() drains
- * the chain once it ends. */
-static struct workqueue_struct *chain_wq;
-static int chain_stop, chain_runs;
-
-static void chain_fn(struct work_struct *work)
-{
-	chain_runs++;
-	if (!READ_ONCE(chain_stop))
-		queue_work(chain_wq, work);
-}
-
-KMAPSIM_SUBJECT(workqueue_requeue_ok)
-{
-	struct work_struct w;
-
-	chain_wq = alloc_workqueue("chain", WQ_UNBOUND, 0);
-	if (!chain_wq)
-		return;
-	chain_stop = chain_runs = 0;
-	INIT_WORK(&w, chain_fn);
-	queue_work(chain_wq, &w);
-	flush_workqueue(chain_wq);
-	BUG_ON(chain_runs < 1);
-	WRITE_ONCE(chain_stop, 1);
-	destroy_workqueue(chain_wq);
-	BUG_ON(work_pending(&w));
-}

@@ -52,28 +52,21 @@ KMAPSIM_EXTERN_C_END
  * allocator reads as GFP_NOFS/GFP_NOIO. The model's allocator takes every
  * allocation as it comes, so the scope is only kept, for code that reads it.
  */
-static inline unsigned int memalloc_nofs_save(void)
+static inline unsigned int kmapsim_memalloc_save(unsigned int flag)
 {
-	unsigned int flags = kmapsim_current()->flags & PF_MEMALLOC_NOFS;
+	unsigned int was = kmapsim_current()->flags & flag;
 
-	kmapsim_current()->flags |= PF_MEMALLOC_NOFS;
-	return flags;
+	kmapsim_current()->flags |= flag;
+	return was;
 }
-static inline void memalloc_nofs_restore(unsigned int flags)
+static inline void kmapsim_memalloc_restore(unsigned int flag, unsigned int was)
 {
-	kmapsim_current()->flags = (kmapsim_current()->flags & ~PF_MEMALLOC_NOFS) | flags;
+	kmapsim_current()->flags = (kmapsim_current()->flags & ~flag) | was;
 }
-static inline unsigned int memalloc_noio_save(void)
-{
-	unsigned int flags = kmapsim_current()->flags & PF_MEMALLOC_NOIO;
-
-	kmapsim_current()->flags |= PF_MEMALLOC_NOIO;
-	return flags;
-}
-static inline void memalloc_noio_restore(unsigned int flags)
-{
-	kmapsim_current()->flags = (kmapsim_current()->flags & ~PF_MEMALLOC_NOIO) | flags;
-}
+#define memalloc_nofs_save() kmapsim_memalloc_save(PF_MEMALLOC_NOFS)
+#define memalloc_nofs_restore(flags) kmapsim_memalloc_restore(PF_MEMALLOC_NOFS, (flags))
+#define memalloc_noio_save() kmapsim_memalloc_save(PF_MEMALLOC_NOIO)
+#define memalloc_noio_restore(flags) kmapsim_memalloc_restore(PF_MEMALLOC_NOIO, (flags))
 
 /*
  * The CPU masks of linux/cpumask.h, for the loops code makes over CPUs:
