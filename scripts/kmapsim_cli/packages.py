@@ -5,6 +5,7 @@ the standard library, dpkg-query and apt-get. Every other subcommand runs
 ensure() first, which is quiet when nothing is missing.
 """
 import os
+import re
 import shutil
 import subprocess
 
@@ -23,7 +24,13 @@ Quiet when nothing is missing. Every other subcommand runs it first."""
 def clang_rt_package():
     """The sanitizer/libFuzzer runtime package of the installed clang (14 on Debian 12)."""
     major = "14"
-    if shutil.which("clang"):
+    path = shutil.which("clang")
+    if path:
+        # Debian's clang is a link into /usr/lib/llvm-N/: its major version
+        # without starting the compiler (every subcommand asks)
+        m = re.search(r"/llvm-(\d+)/", os.path.realpath(path))
+        if m:
+            return "libclang-rt-%s-dev" % m.group(1)
         try:
             out = subprocess.run(["clang", "-dumpversion"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                  text=True).stdout.strip()
@@ -33,13 +40,15 @@ def clang_rt_package():
     return "libclang-rt-%s-dev" % major
 
 
-def installed(package):
+def installed_packages(packages):
+    """The ones of PACKAGES dpkg has installed, in one dpkg-query."""
     try:
-        out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True).stdout
+        out = subprocess.run(["dpkg-query", "-W", "-f=${Package} ${Status}\n"] + list(packages),
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
     except OSError:
-        return False
-    return out == "install ok installed"
+        return set()
+    return {line.split(" ", 1)[0].split(":")[0] for line in out.splitlines()
+            if line.endswith(" install ok installed")}
 
 
 def python_module(name):
@@ -51,11 +60,18 @@ def python_module(name):
 # (package, test): a package is missing when its test fails.
 def requirements():
     rt = clang_rt_package()
+    dpkg = [rt, "librapidcheck-dev", "libgtest-dev"]  # asked of dpkg at once, when first needed
+    have = []
+
+    def from_dpkg(package):
+        if not have:
+            have.append(installed_packages(dpkg))
+        return package in have[0]
     return [
         ("clang", lambda: shutil.which("clang") and shutil.which("clang++")),
-        (rt, lambda: installed(rt)),
-        ("librapidcheck-dev", lambda: installed("librapidcheck-dev")),
-        ("libgtest-dev", lambda: installed("libgtest-dev")),
+        (rt, lambda: from_dpkg(rt)),
+        ("librapidcheck-dev", lambda: from_dpkg("librapidcheck-dev")),
+        ("libgtest-dev", lambda: from_dpkg("libgtest-dev")),
         ("cmake", lambda: shutil.which("cmake")),
         ("ninja-build", lambda: shutil.which("ninja")),
         ("python3-matplotlib", lambda: python_module("matplotlib")),

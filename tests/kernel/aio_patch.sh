@@ -39,7 +39,7 @@ if [[ $(grep -c '^+[^+]' "$tmp/flush.patch") != 1 ]]; then
 	exit 1
 fi
 grep '^+[^+]' "$tmp/flush.patch"
-out=$("$ROOT/scripts/kmapsim" check --kernel "$version" --profile "$profile" --seconds "${KMAPSIM_KERNEL_SECONDS:-6}" \
+out=$("$ROOT/scripts/kmapsim" check --kernel "$version" --profile "$profile" --seconds "$(kernel_seconds "$expect")" \
 	--patch "$tmp/flush.patch" "$HERE/aio_ring.c" 2>&1)
 echo "$out" | grep -E '^BUG: kmapsim|^kmapsim: ' | head -20
 case $expect in

@@ -29,7 +29,7 @@ if [[ $(grep -c '^+[^+]' "$tmp/break.patch") != 1 ]]; then
 	exit 1
 fi
 grep '^+[^+]' "$tmp/break.patch"
-out=$("$ROOT/scripts/kmapsim" check --kernel "$version" --profile "$profile" --seconds "${KMAPSIM_KERNEL_SECONDS:-6}" \
+out=$("$ROOT/scripts/kmapsim" check --kernel "$version" --profile "$profile" --seconds "$(kernel_seconds "$expect")" \
 	--patch "$tmp/break.patch" "$@" "$target" 2>&1)
 echo "$out" | grep -E '^BUG: kmapsim|^kmapsim: ' | head -20
 grep -q "verdict on $profile: $expect " <<<"$out"

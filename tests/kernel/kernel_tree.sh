@@ -15,6 +15,22 @@ kernel_tree() {
 	echo "$out"
 }
 
+# kernel_seconds EXPECT: the check budget of a test expecting EXPECT, or
+# KMAPSIM_KERNEL_SECONDS when set. A run that must stay clean spends all of
+# it: 3 s, a first explore round and a coverage-guided one, as in every
+# check. A run that must report stops at the report, so it gets 6 s of
+# margin at no cost when it passes. A verdict over two versions
+# (introduced, fixed, unchanged) has a clean side, and both sides get the
+# same budget: 3 s (the reporting sides of these tests report within a
+# second; checked with KMAPSIM_KERNEL_SECONDS=1). The label runs about 330
+# checks, so this budget is most of the suite's time.
+kernel_seconds() {
+	case $1 in
+	clean | discarded | introduced | fixed | unchanged | unchanged-clean) echo "${KMAPSIM_KERNEL_SECONDS:-3}" ;;
+	*) echo "${KMAPSIM_KERNEL_SECONDS:-6}" ;;
+	esac
+}
+
 # patch_in_function FILE FUNCTION OLD NEW: FILE on stdout with OLD replaced
 # by NEW on the first line of FUNCTION's body holding it (FUNCTION may be a
 # function-like macro or a header's inline); the number of the changed line

@@ -18,8 +18,8 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 version=$1 profile=$2 file=$3 func=$4 old=$5 new=$6
-seconds=${KMAPSIM_KERNEL_SECONDS:-6}
 . "$HERE/kernel_tree.sh"
+seconds=$(kernel_seconds clean)
 tree=$(kernel_tree "$version") || { echo "$tree"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -12,13 +12,13 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 version=$1 profile=$2 target=$3 expect=$4
 shift 4
 kernel=(--kernel "$version")
+. "$(dirname "$0")/kernel_tree.sh"
 if [[ $version == none ]]; then
 	kernel=()
 else
-	. "$(dirname "$0")/kernel_tree.sh"
 	skip=$(kernel_tree "$version") || { echo "$skip"; exit 77; }
 fi
-out=$("$ROOT/scripts/kmapsim" check "${kernel[@]}" --profile "$profile" --seconds "${KMAPSIM_KERNEL_SECONDS:-6}" "$@" "$target" 2>&1)
+out=$("$ROOT/scripts/kmapsim" check "${kernel[@]}" --profile "$profile" --seconds "$(kernel_seconds "$expect")" "$@" "$target" 2>&1)
 rc=$?
 echo "$out" | grep -E '^BUG: kmapsim|^kmapsim: ' | head -20
 case $expect in
