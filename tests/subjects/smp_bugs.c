@@ -1,8 +1,10 @@
 /*
  * The buggy counterparts of smp_legal.c, each found with its class: a
  * plain infinite loop (no scheduling point at all: the watchdog), a spin on
- * a flag nobody sets, and a kmap() leaked on the copy_from_user() -EFAULT
- * path (only the fault sweep or an injected fault takes that path).
+ * a flag nobody sets, a kmap() leaked on the copy_from_user() -EFAULT
+ * path (only the fault sweep or an injected fault takes that path), and a
+ * work item that queues itself again forever while destroy_workqueue()
+ * waits for its queue to empty (the fair scheduler runs main, which waits).
  */
 #include <kmapsim/subject.h>
 
@@ -40,4 +42,23 @@ KMAPSIM_SUBJECT(efault_leak)
 
 	if (store_user(page, ubuf + PAGE_SIZE / 2, len) == 0)
 		__free_page(page);
+}
+
+static struct workqueue_struct *chain_wq;
+
+static void chain_fn(struct work_struct *work)
+{
+	queue_work(chain_wq, work);
+}
+
+KMAPSIM_SUBJECT(requeue_forever)
+{
+	struct work_struct w;
+
+	chain_wq = alloc_workqueue("chain", WQ_UNBOUND, 0);
+	if (!chain_wq)
+		return;
+	INIT_WORK(&w, chain_fn);
+	queue_work(chain_wq, &w);
+	destroy_workqueue(chain_wq);
 }

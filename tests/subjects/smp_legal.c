@@ -2,8 +2,9 @@
  * Legal SMP code around kmap calls that must stay clean under every
  * exploration (exhaustive K <= 2, PCT, random, the fault sweep): waiting for
  * a kthread with smp_load_acquire() and cond_resched(), a READ_ONCE() flag
- * hand-off with cpu_relax(), and a kmap() that is released on the
- * copy_from_user() -EFAULT path too.
+ * hand-off with cpu_relax(), a kmap() that is released on the
+ * copy_from_user() -EFAULT path too, and a work item that queues itself
+ * again until told to stop.
  */
 #include <kmapsim/subject.h>
 
@@ -80,4 +81,39 @@ KMAPSIM_SUBJECT(efault_fixed)
 	if (store_user(page, ubuf + PAGE_SIZE / 2, len) == -EFAULT)
 		WARN_ON_ONCE(0);
 	__free_page(page);
+}
+
+/*
+ * A work item that queues itself again until main tells it to stop, as a
+ * polling item does. flush_workqueue() waits only for what was queued
+ * before it. Then the kworker never blocks: main, runnable on the kworker's
+ * CPU (or queued on the other), runs only because the scheduler is fair to
+ * a task that keeps making progress (CFS's slice). Without that, the
+ * schedules without a preemption run the chain to the step bound.
+ */
+static struct workqueue_struct *chain_wq;
+static int chain_stop, chain_runs;
+
+static void chain_fn(struct work_struct *work)
+{
+	chain_runs++;
+	if (!READ_ONCE(chain_stop))
+		queue_work(chain_wq, work);
+}
+
+KMAPSIM_SUBJECT(requeue_chain)
+{
+	struct work_struct w;
+
+	chain_wq = alloc_workqueue("chain", WQ_UNBOUND, 0);
+	if (!chain_wq)
+		return;
+	chain_stop = chain_runs = 0;
+	INIT_WORK(&w, chain_fn);
+	queue_work(chain_wq, &w);
+	flush_workqueue(chain_wq);
+	BUG_ON(chain_runs < 1);
+	WRITE_ONCE(chain_stop, 1);
+	destroy_workqueue(chain_wq);	/* drains the chain's last item */
+	BUG_ON(work_pending(&w));
 }

@@ -22,6 +22,7 @@ void Sched::reset() {
   steps_ = 0;
   progress_total_ = spin_progress_ = idle_spins_ = 0;
   waiters_ = 0;
+  slice_start_ = 0;
   last_api_ = "";
 }
 
@@ -115,6 +116,7 @@ void Sched::decided_sched_point(const char *api) {
     m_.report(BugClass::SoftLockup, -1, -1, "no progress: the run exceeded %llu scheduling points (livelock?) at %s() in %s",
               static_cast<unsigned long long>(step_bound_), api, cur().name.c_str());
   }
+  if (steps_ - slice_start_ >= kSliceSteps) slice_expired();
   m_.irq().maybe_fire();
   Task &t = cur();
   const Profile &prof = m_.profile();
@@ -222,6 +224,7 @@ void Sched::switch_to_task(int next) {
   tasks_[prev]->irq = m_.cur_irq();
   m_.enter_irq(tasks_[next]->irq);
   cur_task_ = next;
+  slice_start_ = steps_;
   m_.local().sched_out_in(next, tasks_[next]->irq);
   Fiber::switch_to(&tasks_[prev]->fiber, &tasks_[next]->fiber);
   // Resumed: whoever switched here set cur_task_ to us and activated us.

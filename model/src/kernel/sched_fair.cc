@@ -48,6 +48,29 @@ void Sched::fair_filter(bool can_continue) {
     for (Candidate &c : cands_) c.preempts = false;
 }
 
+// A task that keeps making progress never spins, so the rule above never
+// moves it, yet a kernel would: the fair class preempts a task that has used
+// its slice while others wait on its CPU, and a task on another CPU runs at
+// the same time, not only when the explorer picks it. Without this, an
+// explored schedule may keep a kworker whose item queues itself again
+// running until the step bound, while the task that would stop the chain
+// waits runnable, on the kworker's CPU or on an idle one: a soft-lockup no
+// kernel has. So once the current task has passed kSliceSteps scheduling
+// points in a row, it waits, as a spinner does, until every other runnable
+// task has run a step. The switch is then the fair one, not a preemption
+// the bound counts; a task queued on its CPU takes it at the next
+// preemptible point (only there is it a candidate).
+void Sched::slice_expired() {
+  slice_start_ = steps_;
+  Task &t = cur();
+  uint64_t others = 0;
+  for (size_t i = 0; i < ntasks_; i++)
+    if (tasks_[i]->id != t.id && tasks_[i]->state == TaskState::Runnable) others |= 1ull << i;
+  if (!others) return;
+  t.must_wait |= others;
+  waiters_ |= 1ull << t.id;
+}
+
 bool Sched::idle_balance() {
   for (size_t c = 0; c < cpus_.size(); c++) {
     if (cpus_[c].curr >= 0) continue;

@@ -192,6 +192,7 @@ class Sched {
   void decided_sched_point(const char *api);
   void choose_next(bool current_can_continue, const char *api);
   void switch_to_task(int next);
+  void slice_expired();
   static void task_entry(void *arg);
   void fair_filter(bool can_continue);
   bool idle_balance();
@@ -223,6 +224,12 @@ class Sched {
   uint64_t spin_progress_ = 0;   // progress_total_ when idle_spins_ started counting
   uint64_t idle_spins_ = 0;      // spin iterations since anything made progress
   static constexpr uint64_t kSpinLimit = 5000;
+  // CFS's time slice, in scheduling points (sched_fair.cc, slice_expired()):
+  // the current task ran this many in a row while another task waited on
+  // its CPU. Far more than any zoo or kernel-test run takes in a row; far
+  // fewer than the step bound, so the waiting task runs before the bound.
+  static constexpr uint64_t kSliceSteps = 10000;
+  uint64_t slice_start_ = 0;     // steps_ when the current task last took the CPU
   static constexpr uint64_t kIrqAfterSpins = 16;  // a lone spinner lets interrupts in after this many
 };
 
