@@ -92,10 +92,12 @@ def subject_binary(args):
     if not is_source(f):
         raise Unusable("%s: not a C or C++ source file (.c, .cc, .cpp)" % f)
     src = os.path.abspath(f)
+    if args.plain_accesses is None:
+        # decided from the object's undefined symbols, before anything is
+        # linked: one link, of the binary the check runs
+        _, cache = subject_cache.build_subject(src, link=False)
+        args.plain_accesses = True if subject_cache.starts_other_contexts(cache) else None
     binary, cache = subject_cache.build_subject(src, plain_accesses=args.plain_accesses is True)
-    if args.plain_accesses is None and subject_cache.starts_other_contexts(cache):
-        args.plain_accesses = True
-        binary, cache = subject_cache.build_subject(src, plain_accesses=True)
     return binary, cache, src, rel(src)
 
 

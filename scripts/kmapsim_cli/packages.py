@@ -17,7 +17,8 @@ first; as root, or through sudo): clang, libclang-rt-N-dev (libFuzzer and the
 sanitizer runtimes for clang N), librapidcheck-dev, libgtest-dev, cmake,
 ninja-build, python3-matplotlib (overnight's plot), python3-pytest (the CLI's
 tests), python3-yaml (the ci/ files' test), python3-jsonschema (the report
-schema's test), patch (check --kernel --patch).
+schema's test), patch (check --kernel --patch), lld (subject binaries link
+with it).
 Quiet when nothing is missing. Every other subcommand runs it first."""
 
 
@@ -79,6 +80,7 @@ def requirements():
         ("python3-yaml", lambda: python_module("yaml")),  # tests/ci: the workflow files parse
         ("python3-jsonschema", lambda: python_module("jsonschema")),  # tests: --json reports match docs/report.schema.json
         ("patch", lambda: shutil.which("patch")),  # check --kernel --patch
+        ("lld", lambda: shutil.which("ld.lld")),  # subject binaries link with it (subject_cache.LLD)
     ]
 
 

@@ -52,6 +52,11 @@ class Flavour:
             builds.build_preset(self.preset, "kmapsim_model", "kmapsim_driver")
 
 
+# LLVM's linker (Debian's lld, which setup installs): a subject binary
+# links the model, libFuzzer and the sanitizer runtimes, and BFD ld took
+# most of a kernel check's build.
+LLD = "-fuse-ld=lld"
+
 # Flags a subject is compiled with: every access written in the source must
 # happen (-O0, no builtin memcpy folding), and the UBSan checks that would
 # fire before kmapsim sees the access are off (a NULL from page_address()).
@@ -63,7 +68,7 @@ CHECK = Flavour("check", "fuzz",
                  # model/src/sim/asan_window_callbacks.cc).
                  "-mllvm", "-asan-instrumentation-with-call-threshold=0",
                  "-mllvm", "-asan-memory-access-callback-prefix=__kmapsim_asan_"],
-                ["-fsanitize=address,undefined", "-Wl,-u,LLVMFuzzerRunDriver"] +
+                ["-fsanitize=address,undefined", "-Wl,-u,LLVMFuzzerRunDriver", LLD] +
                 # libFuzzer's comparison callbacks do work only while its loop
                 # runs (fuzz/trace_cmp_gate.cc; the list is fuzz/CMakeLists.txt's).
                 ["-Wl,--wrap=__sanitizer_cov_trace_" + cb for cb in
@@ -92,7 +97,7 @@ def starts_other_contexts(cache):
     return any(n in names for n in CONTEXT_STARTERS)
 
 
-TORTURE = Flavour("torture", "tsan", ["-g", "-O0", "-fno-builtin", "-fsanitize=thread"], ["-fsanitize=thread"],
+TORTURE = Flavour("torture", "tsan", ["-g", "-O0", "-fno-builtin", "-fsanitize=thread"], ["-fsanitize=thread", LLD],
                   os.path.join(STATE, "torture"), "kmapsim-torture-cache 1")
 
 
@@ -103,9 +108,32 @@ def compilers(src):
     return "clang", "-std=gnu11"
 
 
+def toolchain(cc, *args):
+    """What `CC ARGS...` prints, remembered under .kmapsim/toolchain/ for
+    this compiler binary (its resolved path, size and mtime: an upgraded
+    clang is another binary), so a check does not start the compiler to ask
+    again."""
+    path = os.path.realpath(shutil.which(cc) or cc)
+    st = os.stat(path)
+    ident = "%s\0%d\0%d\0%s" % (path, st.st_size, st.st_mtime_ns, "\0".join(args))
+    memo = os.path.join(STATE, "toolchain", hashlib.sha256(ident.encode()).hexdigest()[:16])
+    try:
+        with open(memo) as f:
+            return f.read()
+    except FileNotFoundError:
+        pass
+    out = subprocess.run([cc] + list(args), stdout=subprocess.PIPE, text=True).stdout
+    os.makedirs(os.path.dirname(memo), exist_ok=True)
+    tmp = "%s.%d" % (memo, os.getpid())
+    with open(tmp, "w") as f:
+        f.write(out)
+    os.replace(tmp, memo)
+    return out
+
+
 @functools.lru_cache(maxsize=None)
 def fuzzer_lib():
-    d = subprocess.run(["clang++", "-print-runtime-dir"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    d = toolchain("clang++", "-print-runtime-dir").strip()
     lib = os.path.join(d, "libclang_rt.fuzzer_no_main-x86_64.a")
     if not os.path.isfile(lib):
         from kmapsim_cli.packages import clang_rt_package
@@ -161,7 +189,7 @@ def sha256_file(path, h):
 def compiler_version(cc):
     """The compiler's first --version line (part of every cache key: a new
     clang is a new binary); asked once per process."""
-    return subprocess.run([cc, "--version"], stdout=subprocess.PIPE, text=True).stdout.splitlines()[:1]
+    return toolchain(cc, "--version").splitlines()[:1]
 
 
 def cache_key(flavour, cc, cflags, ldflags, deps, extra):
@@ -187,10 +215,15 @@ def failed(cache, step, log, what):
     kernel.diagnose(path, what)
 
 
-def build_subject(src, flavour=CHECK, plain_accesses=False):
+def build_subject(src, flavour=CHECK, plain_accesses=False, link=True):
     """The binary of subject file SRC (absolute) in FLAVOUR, built if needed,
     with the plain-access hooks when PLAIN_ACCESSES (check flavour only).
-    Returns (binary, cache directory)."""
+    Returns (binary, cache directory); with LINK false, only the entry's
+    object is made (starts_other_contexts() reads it) and the binary is None.
+
+    Each entry has a lock of its own, so two checks build two subjects at
+    once (the kernel tests run two at a time); the flavour's lock is held
+    only while prune() runs."""
     flavour.ensure_libs()
     cc, std = compilers(src)
     # A relative #line path (imported kernel code names lib/iov_iter.c) stays
@@ -200,41 +233,48 @@ def build_subject(src, flavour=CHECK, plain_accesses=False):
     if plain_accesses and flavour is CHECK:
         cflags += PLAIN_ACCESS_CFLAGS
     extra = [fuzzer_lib()] if flavour is CHECK else []
-    with locked(os.path.join(STATE, flavour.name + ".lock")):
-        # the files the source includes do not depend on the hooks' flags
-        deps = dependencies(cc, [c for c in cflags if c not in PLAIN_ACCESS_CFLAGS], src)
-        key = cache_key(flavour, cc, cflags, flavour.ldflags, deps, extra)
-        cache = os.path.join(flavour.cache, key)
-        binary = os.path.join(cache, "subject")
+    # the files the source includes do not depend on the hooks' flags
+    deps = dependencies(cc, [c for c in cflags if c not in PLAIN_ACCESS_CFLAGS], src)
+    key = cache_key(flavour, cc, cflags, flavour.ldflags, deps, extra)
+    cache = os.path.join(flavour.cache, key)
+    binary = os.path.join(cache, "subject")
+    obj = os.path.join(cache, "subject.o")
+    os.makedirs(cache, exist_ok=True)
+    built = False
+    with locked(os.path.join(cache, BUILD_LOCK)):
         if os.access(binary, os.X_OK):
             os.utime(binary)  # used: pruning keeps the most recently used
             return binary, cache
-        os.makedirs(cache, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix="build.", dir=cache)
         try:
-            with open(os.path.join(cache, "source"), "w") as f:
-                f.write(src + "\n")
-            obj = os.path.join(tmp, "subject.o")
-            p = subprocess.run([cc] + cflags + ["-c", src, "-o", obj], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, errors="replace")
-            if p.returncode != 0:
-                failed(cache, "compile", p.stdout, "%s does not compile" % rel(src))
-                raise Unusable("%s does not compile: %s" % (rel(src), first_error(p.stdout)))
-            compile_log = p.stdout
-            p = subprocess.run(["clang++"] + flavour.ldflags + [obj] + flavour.libs() + extra +
-                               ["-o", os.path.join(tmp, "subject")], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, errors="replace")
-            if p.returncode != 0:
-                failed(cache, "link", p.stdout, "%s does not link" % rel(src))
-                raise Unusable("%s does not link: %s" % (rel(src), first_error(p.stdout)))
-            os.replace(obj, os.path.join(cache, "subject.o"))
-            with open(os.path.join(cache, "compile.log"), "w") as f:
-                f.write(compile_log)
-            os.replace(os.path.join(tmp, "subject"), binary)
+            if not os.path.isfile(obj):
+                with open(os.path.join(cache, "source"), "w") as f:
+                    f.write(src + "\n")
+                p = subprocess.run([cc] + cflags + ["-c", src, "-o", os.path.join(tmp, "subject.o")],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+                if p.returncode != 0:
+                    failed(cache, "compile", p.stdout, "%s does not compile" % rel(src))
+                    raise Unusable("%s does not compile: %s" % (rel(src), first_error(p.stdout)))
+                with open(os.path.join(cache, "compile.log"), "w") as f:
+                    f.write(p.stdout)
+                os.replace(os.path.join(tmp, "subject.o"), obj)
+            if link:
+                p = subprocess.run(["clang++"] + flavour.ldflags + [obj] + flavour.libs() + extra +
+                                   ["-o", os.path.join(tmp, "subject")], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, errors="replace")
+                if p.returncode != 0:
+                    failed(cache, "link", p.stdout, "%s does not link" % rel(src))
+                    raise Unusable("%s does not link: %s" % (rel(src), first_error(p.stdout)))
+                os.replace(os.path.join(tmp, "subject"), binary)
+                built = True
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        prune(flavour.cache)
-        return binary, cache
+    if not link:
+        return None, cache
+    if built:
+        with locked(os.path.join(STATE, flavour.name + ".lock")):
+            prune(flavour.cache)
+    return binary, cache
 
 
 # Every edit of a checked file is a new cache entry, and its binary (the
@@ -249,24 +289,28 @@ KEEP_BINARIES = 32
 KEEP_SECONDS = 24 * 3600
 BUILT_FILES = ("subject", "subject.o")
 IN_USE = "in-use"
+BUILD_LOCK = "build.lock"  # held while the entry's object or binary is made
 
 
 def prune(cache_root, keep=KEEP_BINARIES, keep_seconds=KEEP_SECONDS):
-    """Removes the binaries of CACHE_ROOT's entries beyond the KEEP most
-    recently used (the binary's mtime: built or used) and unused for
-    KEEP_SECONDS. Called with the flavour's lock held, so no build is in
-    flight; a process running a removed binary keeps running it."""
+    """Removes the built files of CACHE_ROOT's entries beyond the KEEP most
+    recently used (the mtime of the binary, or of the object of an entry
+    never linked: built or used) and unused for KEEP_SECONDS. Called with
+    the flavour's lock held; an entry being built (its build lock held) is
+    left alone, and a process running a removed binary keeps running it."""
     old = time.time() - keep_seconds
     entries = []
     for name in os.listdir(cache_root):
-        binary = os.path.join(cache_root, name, "subject")
-        try:
-            entries.append((os.stat(binary).st_mtime, name))
-        except (FileNotFoundError, NotADirectoryError):  # no binary, or a failed step's log (failed())
-            continue
+        for f in BUILT_FILES:
+            try:
+                entries.append((os.stat(os.path.join(cache_root, name, f)).st_mtime, name))
+                break
+            except (FileNotFoundError, NotADirectoryError):  # nothing built, or a failed step's log (failed())
+                continue
     entries.sort(reverse=True)
     for mtime, name in entries[keep:]:
-        if mtime > old or in_use(os.path.join(cache_root, name)):
+        entry = os.path.join(cache_root, name)
+        if mtime > old or in_use(entry) or _held(os.path.join(entry, BUILD_LOCK)):
             continue
         for f in BUILT_FILES:
             try:
@@ -286,10 +330,10 @@ def using(cache):
         yield
 
 
-def in_use(cache):
-    """Whether a process holds cache entry CACHE through using()."""
+def _held(path):
+    """Whether some process holds a lock on the file PATH (using(), locked())."""
     try:
-        f = open(os.path.join(cache, IN_USE))
+        f = open(path)
     except FileNotFoundError:
         return False
     with f:
@@ -299,6 +343,11 @@ def in_use(cache):
             return True
         fcntl.flock(f, fcntl.LOCK_UN)
         return False
+
+
+def in_use(cache):
+    """Whether a process holds cache entry CACHE through using()."""
+    return _held(os.path.join(cache, IN_USE))
 
 
 def source_path(path, base=None):

@@ -48,6 +48,28 @@ def test_old_binaries_go_the_rest_stays(tmp_path):
     assert (tmp_path / "preprocess-failed.log").exists()
 
 
+def test_objects_never_linked_and_entries_being_built(tmp_path):
+    """check compiles a file's object first to decide on the plain-access
+    hooks, and links only the binary it runs: an entry may hold an object
+    alone, aged by the object's mtime. An entry whose build lock is held is
+    being built by another check and keeps what it has."""
+    week = 7 * subject_cache.KEEP_SECONDS
+    entries = [entry(tmp_path, "e%02d" % i, week + i * 3600) for i in range(32)]
+    lone = tmp_path / "object-only"
+    lone.mkdir()
+    (lone / "subject.o").write_text("built")
+    t = time.time() - 2 * week
+    os.utime(lone / "subject.o", (t, t))
+    building = entry(tmp_path, "building", 3 * week)
+    with subject_cache.locked(str(building / subject_cache.BUILD_LOCK)):
+        subject_cache.prune(str(tmp_path))
+        assert (building / "subject").exists()
+    assert not (lone / "subject.o").exists()
+    assert all((d / "subject").exists() for d in entries)
+    subject_cache.prune(str(tmp_path))
+    assert not (building / "subject").exists()
+
+
 def test_a_pruned_entry_is_rebuilt_in_place(tmp_path):
     src = tmp_path / "prune_me.c"
     src.write_text('#include <kmapsim/subject.h>\nKMAPSIM_SUBJECT(prune_me) { }\n')
