@@ -16,6 +16,25 @@ WORK=${WORK:-$(mktemp -d)}
 OBJ=$WORK/kmapsim-obj
 mkdir -p "$OBJ"
 
+# The compiles and the targets' builds run $JOBS at a time (every core);
+# settle waits for them all, and the first that fails fails the build.
+JOBS=${KMAPSIM_BUILD_JOBS:-$(nproc)}
+running=0
+in_parallel() { # CMD...: in the background
+	if ((running >= JOBS)); then
+		wait -n || exit 1
+		running=$((running - 1))
+	fi
+	"$@" &
+	running=$((running + 1))
+}
+settle() {
+	while ((running > 0)); do
+		wait -n || exit 1
+		running=$((running - 1))
+	done
+}
+
 # Subjects: every access written must happen (-O0, no builtins), and the UBSan
 # checks that fire before kmapsim sees a NULL page_address() are off.
 SUBJECT_FLAGS="-O0 -fno-builtin -fno-sanitize=null,nonnull-attribute,pointer-overflow,alignment -Imodel/include"
@@ -25,7 +44,7 @@ MODEL_OBJS=()
 MODEL_INC="-Imodel/src -Imodel/src/capi -Imodel/src/mm -Imodel/src/kernel -Imodel/src/sim -Imodel/src/torture"
 for src in model/src/*.cc model/src/*/*.cc fuzz/crash_file.cc; do
 	o=$OBJ/$(basename "$src" .cc).o
-	$CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_NO_SUBJECT_SECTIONS $MODEL_INC -Ifuzz -Imodel/include -c "$src" -o "$o"
+	in_parallel $CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_NO_SUBJECT_SECTIONS $MODEL_INC -Ifuzz -Imodel/include -c "$src" -o "$o"
 	MODEL_OBJS+=("$o")
 done
 # model/include only for the model's C API file: it shadows the system's
@@ -33,9 +52,10 @@ done
 DRIVER_OBJS=()
 for src in fuzz/subject_driver.cc fuzz/driver_*.cc; do
 	o=$OBJ/$(basename "$src" .cc).o
-	$CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_LIBFUZZER_ENTRY $MODEL_INC -Ifuzz -c "$src" -o "$o"
+	in_parallel $CXX $CXXFLAGS -std=gnu++20 -DKMAPSIM_LIBFUZZER_ENTRY $MODEL_INC -Ifuzz -c "$src" -o "$o"
 	DRIVER_OBJS+=("$o")
 done
+settle
 
 emit() { # NAME: seeds, dictionary and options beside $OUT/NAME
 	local name=$1
@@ -43,17 +63,22 @@ emit() { # NAME: seeds, dictionary and options beside $OUT/NAME
 		(cd "corpus/$name/seeds" && zip -q -j "$OUT/${name}_seed_corpus.zip" ./*)
 	else
 		# An empty corpus still gets its zip: libFuzzer starts from nothing.
-		(cd "$WORK" && rm -f empty && : >empty && zip -q "$OUT/${name}_seed_corpus.zip" empty)
+		# (A directory per target: targets are built at the same time.)
+		mkdir -p "$WORK/empty.$name" && : >"$WORK/empty.$name/empty"
+		zip -q -j "$OUT/${name}_seed_corpus.zip" "$WORK/empty.$name/empty"
 	fi
 	cp fuzz/kmapsim.dict "$OUT/$name.dict"
 	printf '[libfuzzer]\nmax_len = 4096\ndict = %s.dict\n' "$name" >"$OUT/$name.options"
 }
 
-subject_target() { # NAME SOURCE
+build_subject_target() { # NAME SOURCE
 	local name=$1 src=$2
 	$CC $CFLAGS -std=gnu11 $SUBJECT_FLAGS -c "$src" -o "$OBJ/$name.o"
 	$CXX $CXXFLAGS "$OBJ/$name.o" "${DRIVER_OBJS[@]}" "${MODEL_OBJS[@]}" $LIB_FUZZING_ENGINE -o "$OUT/$name"
 	emit "$name"
+}
+subject_target() { # NAME SOURCE
+	in_parallel build_subject_target "$1" "$2"
 }
 
 for t in api_sequence nesting_irq pkmap_pressure; do
@@ -86,6 +111,8 @@ if [ -f "$SUBJECTS_LIST" ]; then
 		subject_target "subject_${name//[^A-Za-z0-9]/_}" "$path"
 	done <"$SUBJECTS_LIST"
 fi
+
+settle
 
 # Engine targets: LLVMFuzzerTestOneInput of their own.
 $CC $CFLAGS -std=gnu11 $SUBJECT_FLAGS -c fuzz/diff_program.c -o "$OBJ/diff_program.o"

@@ -8,6 +8,7 @@ definitions, declarations, type definitions, macros). Conditionals (#if,
 seen so far, the way cpp would, so only the active branch is kept.
 """
 
+import functools
 import re
 
 _TOKEN = re.compile(r"""
@@ -35,7 +36,14 @@ class Tok:
 
 def tokenize(text):
     """Tokens of text; a preprocessor directive is one 'pp' token (its text
-    without comments, continuations joined)."""
+    without comments, continuations joined). The list and its tokens are
+    shared, never changed: a check imports twice (a generated harness, both
+    sides of --patch) and reads the same headers each time."""
+    return _tokenize(text)
+
+
+@functools.lru_cache(maxsize=None)
+def _tokenize(text):
     toks = []
     line = 1
     pos = 0

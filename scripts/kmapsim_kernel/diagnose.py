@@ -14,7 +14,8 @@ _UNKNOWN = [
     r"incomplete definition of type '(?:struct|union) (\w+)'",
     r"variable has incomplete type '(?:struct|union) (\w+)'",
     r"field has incomplete type '(?:struct|union) (\w+)'",
-    r"undefined reference to `(\w+)'",
+    r"undefined reference to `(\w+)'",  # GNU ld
+    r"undefined symbol: (\w+)",  # lld
     r"no member named '(\w+)' in",
 ]
 

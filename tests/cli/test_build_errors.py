@@ -83,5 +83,5 @@ def test_check_names_the_linkers_line(run_kmapsim, tmp_path):
                    'KMAPSIM_SUBJECT(calls_nowhere) { (void)nowhere(); }\n')
     p = run_kmapsim("check", str(src), "--seconds", "1", timeout=600)
     assert p.returncode == 2, p.stderr
-    assert "undefined reference to `nowhere'" in p.stderr.splitlines()[-1], p.stderr
+    assert "ld.lld: error: undefined symbol: nowhere" in p.stderr.splitlines()[-1], p.stderr
     assert "kmapsim: full log: " in p.stderr

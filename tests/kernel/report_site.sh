@@ -26,21 +26,20 @@ trap 'rm -rf "$tmp"' EXIT
 
 # mirror DEST: DEST is the tree with every entry a link, but the directories
 # on FILE's way (real directories of links) and FILE itself (the patched copy).
+# (One ln per directory: include/linux has over a thousand entries.)
 mirror() {
-	local dest=$1 src=$tree dir part e
+	local dest=$1 src=$tree dir part
 	mkdir -p "$dest"
 	dir=$dest
 	IFS=/ read -ra parts <<<"$file"
 	for part in "${parts[@]:0:${#parts[@]}-1}"; do
-		for e in "$src"/*; do
-			[[ $(basename "$e") == "$part" ]] || ln -s "$e" "$dir/$(basename "$e")"
-		done
+		ln -s -t "$dir" "$src"/*
+		rm "$dir/$part"
 		dir=$dir/$part src=$src/$part
 		mkdir "$dir"
 	done
-	for e in "$src"/*; do
-		[[ $(basename "$e") == "${parts[-1]}" ]] || ln -s "$e" "$dir/$(basename "$e")"
-	done
+	ln -s -t "$dir" "$src"/*
+	rm "$dir/${parts[-1]}"
 	cp "$tmp/patched" "$dir/${parts[-1]}"
 }
 

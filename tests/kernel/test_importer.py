@@ -103,8 +103,9 @@ def test_import_closure(tmp_path):
 def test_unknown_names_summary():
     log = ("a.c:1:2: error: use of undeclared identifier 'foo_bar'\n"
            "a.c:3:4: error: unknown type name 'baz_t'\n"
-           "x.c:9: undefined reference to `qux'\n")
-    assert diagnose.unknown_names(log) == ["foo_bar", "baz_t", "qux"]
+           "x.c:9: undefined reference to `qux'\n"
+           "ld.lld: error: undefined symbol: quux\n")
+    assert diagnose.unknown_names(log) == ["foo_bar", "baz_t", "qux", "quux"]
 
 
 def test_before_rev_and_patch_trees(tmp_path, monkeypatch):
