@@ -225,9 +225,9 @@ class Sched {
   uint64_t idle_spins_ = 0;      // spin iterations since anything made progress
   static constexpr uint64_t kSpinLimit = 5000;
   // CFS's time slice, in scheduling points (sched_fair.cc, slice_expired()):
-  // the current task ran this many in a row while another task waited on
-  // its CPU. Far more than any zoo or kernel-test run takes in a row; far
-  // fewer than the step bound, so the waiting task runs before the bound.
+  // after this many in a row, the current task waits for every other
+  // runnable task. Large enough that no corpus replay changed; far below
+  // the step bound, so the others run before the bound ends the run.
   static constexpr uint64_t kSliceSteps = 10000;
   uint64_t slice_start_ = 0;     // steps_ when the current task last took the CPU
   static constexpr uint64_t kIrqAfterSpins = 16;  // a lone spinner lets interrupts in after this many
