@@ -85,6 +85,17 @@ std::vector<RawFrame> symbolize_raw(uintptr_t pc) {
   return v;
 }
 
+// The sanitizer runtime and libFuzzer, linked in, have no line tables of
+// their own; a linker may place them where the symbolizer reads another
+// object's (lld: "__sanitizer::Die() crtstuff.c:0"), so they are known by
+// name. A subject's own function cannot have such a name (reserved).
+bool runtime_function(const std::string &fn) {
+  static const char *const kPrefixes[] = {"__sanitizer", "__asan", "__ubsan", "__lsan", "__tsan", "__interceptor_", "__sancov", "fuzzer::"};
+  for (const char *p : kPrefixes)
+    if (fn.rfind(p, 0) == 0) return true;
+  return false;
+}
+
 // The subject frames of pc's inline chain, paths made relative.
 const std::vector<Frame> &frames_at(uintptr_t pc) {
   auto it = g_cache.find(pc);
@@ -101,6 +112,7 @@ const std::vector<Frame> &frames_at(uintptr_t pc) {
   if (self && dladdr(reinterpret_cast<void *>(pc - 1), &info) && info.dli_fname && strcmp(info.dli_fname, self) != 0)
     return g_cache.emplace(pc, std::move(v)).first->second;
   for (RawFrame &r : symbolize_raw(pc)) {
+    if (runtime_function(r.function)) continue;
     std::string rel = report_path(r.file);
     if (rel.empty()) continue;
     v.push_back({r.function, rel, r.line});
