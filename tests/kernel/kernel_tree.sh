@@ -23,7 +23,7 @@ kernel_tree() {
 # (introduced, fixed, unchanged) has a clean side, and both sides get the
 # same budget: 3 s (the reporting sides of these tests report within a
 # second; checked with KMAPSIM_KERNEL_SECONDS=1). The label runs about 330
-# checks, so this budget is most of the suite's time.
+# checks, so this budget is a large part of the suite's time.
 kernel_seconds() {
 	case $1 in
 	clean | discarded | introduced | fixed | unchanged | unchanged-clean) echo "${KMAPSIM_KERNEL_SECONDS:-3}" ;;
