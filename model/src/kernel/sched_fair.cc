@@ -60,12 +60,17 @@ void Sched::fair_filter(bool can_continue) {
 // task has run a step. The switch is then the fair one, not a preemption
 // the bound counts; a task queued on its CPU takes it at the next
 // preemptible point (only there is it a candidate).
+uint64_t Sched::runnable_others(const Task &t) const {
+  uint64_t mask = 0;
+  for (size_t i = 0; i < ntasks_; i++)
+    if (static_cast<int>(i) != t.id && tasks_[i]->state == TaskState::Runnable) mask |= 1ull << i;
+  return mask;
+}
+
 void Sched::slice_expired() {
   slice_start_ = steps_;
   Task &t = cur();
-  uint64_t others = 0;
-  for (size_t i = 0; i < ntasks_; i++)
-    if (tasks_[i]->id != t.id && tasks_[i]->state == TaskState::Runnable) others |= 1ull << i;
+  uint64_t others = runnable_others(t);
   if (!others) return;
   t.must_wait |= others;
   waiters_ |= 1ull << t.id;
@@ -135,9 +140,7 @@ void Sched::soft_lockup(const char *why) {
 // stays legal however long it runs.
 void Sched::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
   t.spin_api = api;
-  t.must_wait = 0;
-  for (size_t i = 0; i < ntasks_; i++)
-    if (static_cast<int>(i) != t.id && tasks_[i]->state == TaskState::Runnable) t.must_wait |= 1ull << i;
+  t.must_wait = runnable_others(t);
   if (t.must_wait)
     waiters_ |= 1ull << t.id;
   else

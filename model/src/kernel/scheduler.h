@@ -193,6 +193,7 @@ class Sched {
   void choose_next(bool current_can_continue, const char *api);
   void switch_to_task(int next);
   void slice_expired();
+  uint64_t runnable_others(const Task &t) const;  // one bit per runnable task but t: whom a spinner or a spent slice waits for
   static void task_entry(void *arg);
   void fair_filter(bool can_continue);
   bool idle_balance();
