@@ -192,8 +192,11 @@ class Rounds:
             if left < 1:
                 break
             length = min(first if rnd == 0 else slice_, left)
-            if rnd % 2 == 0:
-                out, result = self.explore_round(length, rnd // 2 + 1)
+            # A coverage-guided round lasts at least 2 s (fuzz_round): a
+            # last second left over is explored instead, so the check ends
+            # on time.
+            if rnd % 2 == 0 or length < 2:
+                out, result = self.explore_round(length, explore_rounds + 1)
                 explore_rounds += 1
                 if explore_rounds == 1:
                     verdict = out
@@ -210,15 +213,16 @@ class Rounds:
                 fuzz_seconds += length
             rnd += 1
         sys.stdout.write(verdict)
-        if fuzz_rounds:
+        if fuzz_rounds or explore_rounds > 1:
             # The first round's verdict counts its own runs; this line counts
             # every explore round's, and so does --json's "discarded".
-            inputs = sum(len(files) for _, _, files in os.walk(self.corpus))
             discarded = ", %d of them discarded at the entry check" % self.discarded if self.discarded else ""
-            print("kmapsim: clean: %s on %s: no report in %ds: %d explore round(s), %d runs in all%s; "
-                  "%d coverage-guided round(s), %ds, corpus of %d input(s)" % (
-                      self.label, self.profile, self.seconds, explore_rounds, runs, discarded, fuzz_rounds,
-                      fuzz_seconds, inputs))
+            fuzzed = ""
+            if fuzz_rounds:
+                inputs = sum(len(files) for _, _, files in os.walk(self.corpus))
+                fuzzed = "; %d coverage-guided round(s), %ds, corpus of %d input(s)" % (fuzz_rounds, fuzz_seconds, inputs)
+            print("kmapsim: clean: %s on %s: no report in %ds: %d explore round(s), %d runs in all%s%s" % (
+                self.label, self.profile, self.seconds, explore_rounds, runs, discarded, fuzzed))
         sys.stdout.flush()
         return 0
 
@@ -244,8 +248,10 @@ class Rounds:
         json_path = os.path.join(self.tmp, "fuzz.json")
         if os.path.exists(json_path):
             os.remove(json_path)
+        # libFuzzer stops once its whole elapsed seconds exceed
+        # -max_total_time, so N runs for N + 1 s: ask one second less.
         cmd = [self.bin] + self.common + driver.json_args(json_path) + [
-            "--fuzz", "-max_total_time=%d" % length, "-artifact_prefix=%s/" % self.artifacts, "-print_final_stats=0",
+            "--fuzz", "-max_total_time=%d" % (length - 1), "-artifact_prefix=%s/" % self.artifacts, "-print_final_stats=0",
             self.corpus]
         if is_tty():
             sys.stderr.write("\r\033[Kkmapsim: coverage-guided fuzzing for %ds" % length)
