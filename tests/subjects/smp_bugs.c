@@ -4,7 +4,8 @@
  * a flag nobody sets, a kmap() leaked on the copy_from_user() -EFAULT
  * path (only the fault sweep or an injected fault takes that path), and a
  * work item that queues itself again forever while destroy_workqueue()
- * waits for its queue to empty (the fair scheduler runs main, which waits).
+ * waits for its queue to empty (the fair scheduler runs main, which waits),
+ * and two work items running at once sharing a local mapping's address.
  */
 #include <kmapsim/subject.h>
 
@@ -61,4 +62,53 @@ KMAPSIM_SUBJECT(requeue_forever)
 	INIT_WORK(&w, chain_fn);
 	queue_work(chain_wq, &w);
 	destroy_workqueue(chain_wq);
+}
+
+/*
+ * smp_legal.c's work_shared_kmap converted to kmap_local_page(): the first
+ * item's local address, published in the structure, is read by the second
+ * item, another context (kmap-escape once the two run at once).
+ */
+struct shared_buf {
+	struct work_struct fill, read;
+	struct page *page;
+	char *vaddr;
+	struct completion mapped, used;
+	char seen;
+};
+
+static void fill_local(struct work_struct *work)
+{
+	struct shared_buf *b = container_of(work, struct shared_buf, fill);
+
+	b->vaddr = kmap_local_page(b->page);
+	b->vaddr[0] = 5;
+	complete(&b->mapped);
+	wait_for_completion(&b->used);
+	kunmap_local(b->vaddr);
+}
+
+static void read_local(struct work_struct *work)
+{
+	struct shared_buf *b = container_of(work, struct shared_buf, read);
+
+	wait_for_completion(&b->mapped);
+	b->seen = b->vaddr[0];		/* the fill item's local address */
+	complete(&b->used);
+}
+
+KMAPSIM_SUBJECT(work_shared_local_addr)
+{
+	struct shared_buf b;
+
+	b.page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	init_completion(&b.mapped);
+	init_completion(&b.used);
+	INIT_WORK(&b.fill, fill_local);
+	INIT_WORK(&b.read, read_local);
+	schedule_work(&b.fill);
+	schedule_work(&b.read);
+	flush_work(&b.fill);
+	flush_work(&b.read);
+	__free_page(b.page);
 }

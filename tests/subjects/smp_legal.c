@@ -3,8 +3,9 @@
  * exploration (exhaustive K <= 2, PCT, random, the fault sweep): waiting for
  * a kthread with smp_load_acquire() and cond_resched(), a READ_ONCE() flag
  * hand-off with cpu_relax(), a kmap() that is released on the
- * copy_from_user() -EFAULT path too, and a work item that queues itself
- * again until told to stop.
+ * copy_from_user() -EFAULT path too, a work item that queues itself
+ * again until told to stop, two work items sharing a kmap() address while
+ * one waits for the other, and a work item queued again while it runs.
  */
 #include <kmapsim/subject.h>
 
@@ -116,4 +117,99 @@ KMAPSIM_SUBJECT(requeue_chain)
 	WRITE_ONCE(chain_stop, 1);
 	destroy_workqueue(chain_wq);	/* drains the chain's last item */
 	BUG_ON(work_pending(&w));
+}
+
+/*
+ * Two items of the system workqueue share a page's kmap() address through
+ * a structure: the first maps the page, publishes the address and waits
+ * until the second has read through it. A kmap() address is valid in every
+ * context, and the first item's sleep does not hold up the second (a
+ * kernel pool runs it on another worker), so this is legal; with
+ * kmap_local_page() it is smp_bugs.c's work_shared_local_addr.
+ */
+struct shared_buf {
+	struct work_struct fill, read;
+	struct page *page;
+	char *vaddr;
+	struct completion mapped, used;
+	char seen;
+};
+
+static void fill_kmap(struct work_struct *work)
+{
+	struct shared_buf *b = container_of(work, struct shared_buf, fill);
+
+	b->vaddr = kmap(b->page);
+	b->vaddr[0] = 5;
+	complete(&b->mapped);
+	wait_for_completion(&b->used);
+	kunmap(b->page);
+}
+
+static void read_kmap(struct work_struct *work)
+{
+	struct shared_buf *b = container_of(work, struct shared_buf, read);
+
+	wait_for_completion(&b->mapped);
+	b->seen = b->vaddr[0];
+	complete(&b->used);
+}
+
+KMAPSIM_SUBJECT(work_shared_kmap)
+{
+	struct shared_buf b;
+
+	b.page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	init_completion(&b.mapped);
+	init_completion(&b.used);
+	INIT_WORK(&b.fill, fill_kmap);
+	INIT_WORK(&b.read, read_kmap);
+	schedule_work(&b.fill);
+	schedule_work(&b.read);
+	flush_work(&b.fill);
+	flush_work(&b.read);
+	BUG_ON(b.seen != 5);
+	__free_page(b.page);
+}
+
+/*
+ * An item is never run twice at once: queued again from its own function,
+ * its next run waits for this one to end, even with another kworker free
+ * (a second item keeps one busy at first). Code relies on that to keep
+ * per-item state without a lock.
+ */
+static struct work_struct again_w, other_w;
+static int again_in_flight, again_runs;
+
+static void again_fn(struct work_struct *work)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	char *kaddr;
+
+	BUG_ON(++again_in_flight != 1);
+	if (++again_runs < 3)
+		schedule_work(work);
+	kaddr = kmap_local_page(page);
+	cond_resched();
+	kaddr[0] = (char)again_runs;
+	kunmap_local(kaddr);
+	__free_page(page);
+	again_in_flight--;
+}
+
+static void other_fn(struct work_struct *work)
+{
+	cond_resched();
+}
+
+KMAPSIM_SUBJECT(work_not_reentrant)
+{
+	again_in_flight = again_runs = 0;
+	INIT_WORK(&again_w, again_fn);
+	INIT_WORK(&other_w, other_fn);
+	schedule_work(&again_w);
+	schedule_work(&other_w);
+	flush_work(&again_w);
+	flush_work(&other_w);
+	BUG_ON(again_runs != 3);
 }

@@ -113,23 +113,84 @@ TEST(Workqueue, WorkItemMappingThePageItselfIsClean) {
   EXPECT_EQ(g_job.seen, 'e');
 }
 
-TEST(Workqueue, ItemsRunInOrderAndPendingItemsAreNotQueuedTwice) {
+// An ordered queue runs its items one at a time, in order (the second
+// item may not start before the first returns); a pending item is not
+// queued twice.
+TEST(Workqueue, OrderedItemsRunInOrderAndPendingItemsAreNotQueuedTwice) {
   static struct work_struct w1, w2;
   static bool requeued;
   RunResult r = run("strict", +[] {
     g_order_n = 0;
-    INIT_WORK(&w1, +[](struct work_struct *) { g_order[g_order_n++] = 1; });
+    struct workqueue_struct *wq = alloc_ordered_workqueue("ordered", 0);
+    ASSERT_NE(wq, nullptr);
+    INIT_WORK(&w1, +[](struct work_struct *) {
+      g_order[g_order_n++] = 1;
+      msleep(1);  // the second item still waits
+      g_order[g_order_n++] = 1;
+    });
     INIT_WORK(&w2, +[](struct work_struct *) { g_order[g_order_n++] = 2; });
-    schedule_work(&w1);
-    schedule_work(&w2);
-    requeued = schedule_work(&w1);
+    queue_work(wq, &w1);
+    queue_work(wq, &w2);
+    requeued = queue_work(wq, &w1);
     flush_work(&w2);
+    destroy_workqueue(wq);
   });
-  ASSERT_TRUE(Clean(r));
+  ASSERT_TRUE(Clean(r)) << r.report.text;
   EXPECT_FALSE(requeued);
-  ASSERT_EQ(g_order_n, 2);
+  ASSERT_EQ(g_order_n, 3);
   EXPECT_EQ(g_order[0], 1);
-  EXPECT_EQ(g_order[1], 2);
+  EXPECT_EQ(g_order[1], 1);
+  EXPECT_EQ(g_order[2], 2);
+}
+
+// On the system workqueue an item that sleeps does not hold up the next:
+// a kernel pool starts another worker for it. So an item may wait for one
+// queued after it (legal kernel code); on an ordered queue that wait never
+// ends.
+struct pair {
+  struct work_struct first, second;
+  struct completion done;
+  int order[2];
+  int n;
+};
+struct pair g_pair;
+
+void queue_pair(struct workqueue_struct *wq) {
+  g_pair.n = 0;
+  init_completion(&g_pair.done);
+  INIT_WORK(&g_pair.first, +[](struct work_struct *w) {
+    struct pair *p = container_of(w, struct pair, first);
+    wait_for_completion(&p->done);
+    p->order[p->n++] = 1;
+  });
+  INIT_WORK(&g_pair.second, +[](struct work_struct *w) {
+    struct pair *p = container_of(w, struct pair, second);
+    p->order[p->n++] = 2;
+    complete(&p->done);
+  });
+  queue_work(wq, &g_pair.first);
+  queue_work(wq, &g_pair.second);
+  flush_work(&g_pair.first);
+}
+
+TEST(Workqueue, AnItemMayWaitForTheNextOneOnTheSystemWorkqueue) {
+  RunResult r = run("strict", +[] { queue_pair(system_wq); });
+  ASSERT_TRUE(Clean(r)) << r.report.text;
+  ASSERT_EQ(g_pair.n, 2);
+  EXPECT_EQ(g_pair.order[0], 2);
+  EXPECT_EQ(g_pair.order[1], 1);
+}
+
+TEST(Workqueue, AnItemWaitingForTheNextOneOnAnOrderedQueueWaitsForever) {
+  for (bool ordered : {true, false}) {
+    static bool s_ordered;
+    s_ordered = ordered;
+    RunResult r = run("strict", +[] {
+      // alloc_workqueue() with max_active 1 is ordered here too
+      queue_pair(s_ordered ? alloc_ordered_workqueue("ordered", 0) : alloc_workqueue("one", 0, 1));
+    });
+    EXPECT_TRUE(Reported(r, BugClass::PkmapDeadlock, {"every task is blocked", "a completion", "a work item"})) << ordered;
+  }
 }
 
 // A work item may free itself (the kernel's process_one_work() never

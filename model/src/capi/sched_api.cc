@@ -121,7 +121,7 @@ static int queue_of(kmapsim::Machine &m, struct workqueue_struct *wq, const char
   return wq->kmapsim_wq;
 }
 
-struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int, int max_active, ...) {
+struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags, int max_active, ...) {
   KMAPSIM_API;
   m.might_sleep("alloc_workqueue");
   m.sched_point("alloc_workqueue");
@@ -131,7 +131,7 @@ struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int, int max_
   va_start(ap, max_active);
   vsnprintf(name, sizeof name, fmt, ap);
   va_end(ap);
-  return m.workqueue().alloc(name);
+  return m.workqueue().alloc(name, (flags & __WQ_ORDERED) || max_active == 1);
 }
 void destroy_workqueue(struct workqueue_struct *wq) {
   KMAPSIM_API;

@@ -1,12 +1,16 @@
-// The workqueues: the system workqueue and each alloc_workqueue()'s, each
-// with one kworker task, created on first use, that runs its items in order
-// (fewer items at once than a kernel workqueue may run: a restriction of
-// the schedules, never a false report). A work item is its own context: it
-// must not use a local mapping its submitter made, and must return holding
-// none. As in the
-// kernel, an item is no longer pending once its function starts, and the
-// function may queue it again or free it: the worker never touches the
-// item after the call (which item runs is the worker's own record).
+// The workqueues: the system workqueue and each alloc_workqueue()'s. An
+// ordered queue has one kworker task, which runs its items in order; any
+// other has up to two (workqueue.h, kMaxWorkers), so an item that sleeps
+// does not hold up the next one, and two items may touch shared state at
+// once, as under the kernel's concurrency-managed pools. A kworker starts
+// when an item is queued and more items could start than kworkers are free.
+// An item is not re-entrant: queued again while it runs, it waits until
+// that run ends, as the kernel's find_worker_executing_work() arranges.
+// A work item is its own context: it must not use a local mapping its
+// submitter made, and must return holding none. As in the kernel, an item
+// is no longer pending once its function starts, and the function may
+// queue it again or free it: the worker never touches the item after the
+// call (which item runs is the worker's own record).
 #include <linux/workqueue.h>
 
 #include <cstddef>
@@ -22,9 +26,27 @@ constexpr unsigned long kWorkPending = 1;  // WORK_STRUCT_PENDING_BIT's value, a
 static_assert(sizeof(struct workqueue_struct) == sizeof(int) && offsetof(struct workqueue_struct, kmapsim_wq) == 0,
               "struct workqueue_struct is Queue::handle");
 
-struct workqueue_struct *Workqueue::alloc(const std::string &name) {
+struct workqueue_struct *Workqueue::alloc(const std::string &name, bool ordered) {
   queues_.push_back({static_cast<int>(queues_.size()), name});
+  if (ordered) queues_.back().max_workers = 1;
   return reinterpret_cast<struct workqueue_struct *>(&queues_.back().handle);
+}
+
+bool Workqueue::Queue::busy() const {
+  for (const Worker &k : workers)
+    if (k.running) return true;
+  return false;
+}
+
+void Workqueue::start_worker(int wq) {
+  Queue &q = queues_[wq];
+  size_t n = q.workers.size() + 1;
+  // The first kworker keeps the name reports have always given it.
+  std::string name = wq == kSystem ? "kworker/0:" + std::to_string(n) : "kworker/u:" + q.name;
+  if (wq != kSystem && n > 1) name += "/" + std::to_string(n);
+  q.workers.push_back({-1});
+  int task = m_.create_task(name, nullptr, nullptr, nullptr, wq);
+  queues_[wq].workers[n - 1].task = task;
 }
 
 bool Workqueue::queue_work(int wq, struct work_struct *w) {
@@ -32,7 +54,13 @@ bool Workqueue::queue_work(int wq, struct work_struct *w) {
   if (w->state & kWorkPending) return false;
   w->state |= kWorkPending;
   q.items.push_back({w, ++q.queued});
-  if (q.worker < 0) q.worker = m_.create_task(wq == kSystem ? "kworker/0:1" : "kworker/u:" + q.name, nullptr, nullptr, nullptr, wq);
+  // A kworker more while the items that could start now outnumber the
+  // kworkers running none, as a kernel pool wakes another worker for work
+  // that waits (an item queued again while it runs waits for its kworker).
+  size_t idle = 0, ready = 0;
+  for (const Queue::Worker &k : q.workers) idle += k.running == nullptr;
+  for (const Queue::Item &it : q.items) ready += !running(it.work);
+  if (ready > idle && q.workers.size() < q.max_workers) start_worker(wq);
   m_.wake(Wait::IdleWorker, &q, true);
   m_.sched_point(wq == kSystem ? "schedule_work" : "queue_work");
   return true;
@@ -42,16 +70,22 @@ void Workqueue::worker_loop(int wq) {
   Task &t = m_.cur();
   for (;;) {
     Queue &q = queues_[wq];
-    if (q.items.empty()) {
+    size_t self = 0;
+    while (q.workers[self].task != t.id) self++;
+    // The first item no kworker runs now: an item queued again while it
+    // runs waits for that run to end.
+    size_t i = 0;
+    while (i < q.items.size() && running(q.items[i].work)) i++;
+    if (i == q.items.size()) {
       if (m_.executor().stopping()) return;  // torture mode ends the worker's host thread
       m_.block(Wait::IdleWorker, &q, "worker_thread");
       continue;
     }
-    struct work_struct *w = q.items.front().work;
-    q.running_seq = q.items.front().seq;
-    q.items.erase(q.items.begin());
+    struct work_struct *w = q.items[i].work;
+    q.workers[self].running_seq = q.items[i].seq;
+    q.items.erase(q.items.begin() + static_cast<long>(i));
     w->state &= ~kWorkPending;
-    q.running = w;
+    q.workers[self].running = w;
     m_.event(Ev::Note, 0, 0, "work item starts");
     // Subject code (torture mode: without the model lock).
     m_.executor().run_subject(nullptr, [](void *arg) { static_cast<struct work_struct *>(arg)->func(static_cast<struct work_struct *>(arg)); }, w);
@@ -64,7 +98,7 @@ void Workqueue::worker_loop(int wq) {
     if (t.preempt_count || t.irqs_off)
       m_.report(BugClass::SleepInAtomic, -1, -1, "work item returned with preempt_count %d%s", t.preempt_count, t.irqs_off ? " and interrupts off" : "");
     t.local_sections = 0;
-    queues_[wq].running = nullptr;
+    queues_[wq].workers[self].running = nullptr;
     m_.wake(Wait::Work, w, true);  // the address only: the item may be gone
     m_.wake(Wait::Work, &queues_[wq], true);  // flush_workqueue()'s waiters
     m_.sched_point("worker_thread");
@@ -73,7 +107,8 @@ void Workqueue::worker_loop(int wq) {
 
 bool Workqueue::running(const struct work_struct *w) const {
   for (const Queue &q : queues_)
-    if (q.running == w) return true;
+    for (const Queue::Worker &k : q.workers)
+      if (k.running == w) return true;
   return false;
 }
 
@@ -84,7 +119,8 @@ bool Workqueue::idle() const {
 }
 
 bool Workqueue::Queue::holds_upto(uint64_t seq) const {
-  if (running && running_seq <= seq) return true;
+  for (const Worker &k : workers)
+    if (k.running && k.running_seq <= seq) return true;
   for (const Item &it : items)
     if (it.seq <= seq) return true;
   return false;
@@ -120,7 +156,7 @@ void Workqueue::flush(int wq, const char *api) {
 void Workqueue::drain(int wq, const char *api) {
   m_.might_sleep(api);
   m_.sched_point(api);
-  while (!queues_[wq].items.empty() || queues_[wq].running) m_.block(Wait::Work, &queues_[wq], api);
+  while (!queues_[wq].items.empty() || queues_[wq].busy()) m_.block(Wait::Work, &queues_[wq], api);
 }
 
 bool Workqueue::destroy(int wq) {

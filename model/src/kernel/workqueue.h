@@ -1,7 +1,9 @@
 // The workqueues (workqueue.cc): the system workqueue, which every
 // system_*_wq and schedule_work() use, and each one alloc_workqueue()
-// makes. Each has one kworker task of its own, created on first use, that
-// runs its items in order, each as its own context.
+// makes. Each has kworker tasks of its own, created as its items need
+// them: one for an ordered queue (or max_active 1), which runs its items
+// in order; two for the others, so two items may run at once, as on a
+// kernel workqueue. An item is never run by two kworkers at once.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +25,8 @@ class Workqueue {
   explicit Workqueue(Machine &m) : m_(m) { reset(); }
   // A new workqueue, its handle the model's until the run ends (its
   // kworker starts with its first item).
-  struct workqueue_struct *alloc(const std::string &name);
+  // ordered: __WQ_ORDERED or max_active 1, one item at a time.
+  struct workqueue_struct *alloc(const std::string &name, bool ordered);
   bool queue_work(int wq, struct work_struct *w);
   bool schedule_work(struct work_struct *w) { return queue_work(kSystem, w); }
   bool flush_work(struct work_struct *w);
@@ -49,6 +52,11 @@ class Workqueue {
     queues_.clear();
     queues_.push_back({kSystem, "events"});
   }
+  // kworkers a queue that is not ordered may have: two items at once is
+  // what a bug between concurrent items needs, and each kworker more is a
+  // task the explorer must schedule. Fewer than the kernel's max_active:
+  // a restriction of the schedules, never a false report.
+  static constexpr size_t kMaxWorkers = 2;
 
  private:
   struct Queue {
@@ -62,15 +70,21 @@ class Workqueue {
       uint64_t seq;  // the queue's count of queueings, for flush_workqueue()
     };
     std::vector<Item> items;
-    int worker = -1;                         // its kworker's task, -1 before the first item
-    struct work_struct *running = nullptr;  // the item whose function runs now
-    uint64_t running_seq = 0;
+    struct Worker {
+      int task;                                // the kworker's task
+      struct work_struct *running = nullptr;  // the item whose function it runs now
+      uint64_t running_seq = 0;
+    };
+    std::vector<Worker> workers;  // made as items need them, kept until the run ends
+    size_t max_workers = kMaxWorkers;
     uint64_t queued = 0;  // items queued so far
     bool destroyed = false;
+    bool busy() const;  // an item is running
     // An item queued at or before seq is queued or running still.
     bool holds_upto(uint64_t seq) const;
   };
   bool running(const struct work_struct *w) const;
+  void start_worker(int wq);
   Machine &m_;
   std::deque<Queue> queues_;
 };
