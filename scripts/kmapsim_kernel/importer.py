@@ -109,14 +109,6 @@ def _header_candidates(tree, inc, including=None, inc_dirs=()):
     if not m:
         return []
     path = m.group(1)
-    # a directory the subsystem's Makefile adds with -I (kbuild_inc_dirs():
-    # ocfs2's <cluster/masklog.h> is fs/ocfs2/cluster/masklog.h), searched
-    # before the tree's include/, as cpp searches -I directories first
-    for d in inc_dirs:
-        cand = os.path.normpath(os.path.join(tree, d, path))
-        if cand.startswith(os.path.join(os.path.normpath(tree), "")) and os.path.isfile(cand) \
-                and path.endswith(".h"):
-            return [cand]
     # A quoted include is the subsystem's own header first, next to the file
     # that includes it (fs/ext2/ext2.h, mm/internal.h), as cpp searches: its
     # types, macros and inline helpers are the code under test's own, and
@@ -125,8 +117,17 @@ def _header_candidates(tree, inc, including=None, inc_dirs=()):
         local = os.path.normpath(os.path.join(tree, os.path.dirname(including), path))
         if local.startswith(os.path.join(os.path.normpath(tree), "")) and os.path.isfile(local):
             return [local]
+    # then a directory kbuild adds with -I (kbuild_inc_dirs(): ocfs2's
+    # <cluster/masklog.h> is fs/ocfs2/cluster/masklog.h, i915's gem/ files'
+    # "i915_drv.h" is drivers/gpu/drm/i915/i915_drv.h), searched before the
+    # tree's include/, as cpp searches -I directories first
+    for d in inc_dirs:
+        cand = os.path.normpath(os.path.join(tree, d, path))
+        if cand.startswith(os.path.join(os.path.normpath(tree), "")) and os.path.isfile(cand) \
+                and path.endswith(".h"):
+            return [cand]
     if not (path.startswith("linux/") or path.startswith("uapi/linux/") or path.startswith("crypto/")
-            or path.startswith("net/") or path.startswith("trace/events/")) \
+            or path.startswith("net/") or path.startswith("trace/events/") or path.startswith("drm/")) \
             or path in MODEL_OWNED \
             or path.startswith("linux/sched/"):
         return []
@@ -250,23 +251,34 @@ def kbuild_gates(tree, relfile):
 
 
 def kbuild_inc_dirs(tree, relfile):
-    """The directories the Makefile of relfile's directory adds to the
-    include path (`ccflags-y := -I$(src)`, `-I $(srctree)/fs/xfs/libxfs`),
-    relative to the tree."""
+    """The directories kbuild adds to relfile's include path with -I
+    (`ccflags-y := -I$(src)`, `-I $(srctree)/fs/xfs/libxfs`), relative to
+    the tree: from the Makefile of its directory, from each Makefile above
+    it that lists its object (drivers/gpu/drm/i915/Makefile builds
+    gem/i915_gem_object.o with its own flags), and the subdir-ccflags of
+    every Makefile above it, which kbuild applies to all subdirectories
+    (i915's `subdir-ccflags-y += -I$(src)`). $(src) is the directory of the
+    Makefile that says it; the nearest Makefile's directories come first."""
     d = os.path.dirname(relfile)
-    path = os.path.join(tree, d, "Makefile")
-    if not d or not os.path.isfile(path):
-        return []
     out = []
-    for line in open(path, errors="replace").read().replace("\\\n", " ").splitlines():
-        line = line.split("#", 1)[0]
-        if not re.match(r"^\s*(subdir-)?ccflags(-y)?\s*[:+]?=", line):
-            continue
-        for m in re.finditer(r"-I\s*(\S+)", line):
-            inc = m.group(1).replace("$(srctree)/", "").replace("$(srctree)", "")
-            inc = inc.replace("$(src)", d)
-            if "$" not in inc and os.path.isdir(os.path.join(tree, inc)) and inc not in out:
-                out.append(os.path.normpath(inc))
+    mk = d
+    while mk:
+        path = os.path.join(tree, mk, "Makefile")
+        if os.path.isfile(path):
+            text = open(path, errors="replace").read().replace("\\\n", " ")
+            obj = re.escape(os.path.relpath(relfile, mk)[:-2] + ".o")
+            own = mk == d or re.search(r"(^|[\s=])%s(\s|$)" % obj, text, re.M)
+            for line in text.splitlines():
+                line = line.split("#", 1)[0]
+                m = re.match(r"^\s*(subdir-)?ccflags(-y)?\s*[:+]?=", line)
+                if not m or not (m.group(1) or own):
+                    continue
+                for i in re.finditer(r"-I\s*(\S+)", line):
+                    inc = i.group(1).replace("$(srctree)/", "").replace("$(srctree)", "")
+                    inc = os.path.normpath(inc.replace("$(src)", mk))
+                    if "$" not in inc and os.path.isdir(os.path.join(tree, inc)) and inc not in out:
+                        out.append(inc)
+        mk = os.path.dirname(mk)
     return out
 
 

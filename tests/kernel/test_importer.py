@@ -1001,6 +1001,32 @@ def test_a_subsystems_include_directory(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+def test_include_directories_from_the_makefiles_above(tmp_path):
+    """drivers/gpu/drm/i915/Makefile's `subdir-ccflags-y += -I$(src)` lets
+    gem/i915_gem_object.c write "i915_drv.h" for the header one directory
+    up; a Makefile above that lists the file's object (gem/x_obj.o) gives
+    it its ccflags-y too, and one that does not list it gives none. A
+    quoted include is still the header beside the including file first."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "drivers/x/Makefile": "subdir-ccflags-y += -I$(src)\nccflags-y += -I$(src)/lib\nobj-y += gem/x_obj.o\n",
+        "drivers/Makefile": "ccflags-y += -I$(src)/other\nobj-y += x/\n",
+        "drivers/other/o.h": "#define O 1\n",
+        "drivers/x/lib/xl.h": "#define XL_SHIFT 3\n",
+        "drivers/x/x_drv.h": "#define X_PAGES(n) ((n) << XL_SHIFT)\n",
+        "drivers/x/x_local.h": "#define X_LOCAL 1\n",
+        "drivers/x/gem/x_local.h": "#define X_LOCAL 2\n",
+        "drivers/x/gem/x_obj.c": "#include <xl.h>\n#include \"x_drv.h\"\n#include \"x_local.h\"\n"
+                                 "int x_pages(int n) { return X_PAGES(n) + X_LOCAL; }\n",
+    })
+    assert importer.kbuild_inc_dirs(tree, "drivers/x/gem/x_obj.c") == ["drivers/x", "drivers/x/lib"]
+    unit = importer.import_files(tree, [("drivers/x/gem/x_obj.c", ["x_pages"])], "strict")
+    assert "#define X_PAGES(n)" in unit.text and "#define XL_SHIFT 3" in unit.text
+    assert "#define X_LOCAL 2" in unit.text and "#define X_LOCAL 1" not in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
 def test_a_declared_only_printf_like_void_function_is_a_message(tmp_path):
     """ext2_error() and __nilfs_error() live in the filesystem's super.c:
     a file under test only declares them, and its error paths call them.

@@ -22,4 +22,15 @@ static inline size_t size_add(size_t a, size_t b)
 #define flex_array_size(p, member, count) size_mul((count), sizeof(*(p)->member))
 #define struct_size(p, member, count) size_add(sizeof(*(p)), flex_array_size(p, member, count))
 #define struct_size_t(type, member, count) struct_size((type *)NULL, member, count)
+
+/*
+ * castable_to_type(n, T): whether n keeps its value as a T. A constant is
+ * checked by its value, anything else by its type, which must be T; either
+ * way a constant expression, as static_assert() needs (i915's
+ * i915_gem_object_get_page() asserts it of its page index).
+ */
+#define castable_to_type(n, T)							\
+	__builtin_choose_expr(__builtin_constant_p(n),				\
+			      ((T)(n) == (n) && ((n) > 0) == ((T)(n) > 0)),	\
+			      __builtin_types_compatible_p(__typeof__(n), T))
 #endif /* _KMAPSIM_LINUX_OVERFLOW_H */

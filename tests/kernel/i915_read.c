@@ -1,0 +1,74 @@
+/*
+ * drivers/gpu/drm/i915/gem/i915_gem_object.c's kmap read path,
+ * i915_gem_object_read_from_page_kmap(), unchanged: a driver file in a
+ * subdirectory whose headers come from the Makefile above it (i915's
+ * `subdir-ccflags-y += -I$(src)` for "i915_drv.h"), with include/drm/'s
+ * headers and the page index's castable_to_type() static assertion.
+ *
+ * It maps the object's page holding the offset with kmap_local_page(),
+ * flushes the range when the object is not coherent for reads, and copies
+ * it out. The harness gives the object's page lookup and the cache flush
+ * (which touches every cache line of the range, as clflush does) bodies
+ * of its own, and calls it as i915_gem_object_read_from_page() does: an
+ * offset anywhere in a 3-page object and a size that ends within its page.
+ *   read_ok  clean, and the bytes read are the page's; a copy patched to
+ *            one byte more is a kmap-overrun at the page's end
+ */
+#include <kmapsim/subject.h>
+
+KMAPSIM_IMPORT("drivers/gpu/drm/i915/gem/i915_gem_object.c", i915_gem_object_read_from_page_kmap);
+
+#define OBJ_PAGES 3
+
+static struct page *obj_pages[OBJ_PAGES];
+
+struct page *__i915_gem_object_get_page(struct drm_i915_gem_object *obj, pgoff_t n)
+{
+	BUG_ON(n >= OBJ_PAGES);
+	return obj_pages[n];
+}
+
+void drm_clflush_virt_range(void *addr, unsigned long length)
+{
+	volatile char *p = addr;
+	unsigned long i;
+
+	for (i = 0; i < length; i += 64)
+		(void)p[i];
+	if (length)
+		(void)p[length - 1];
+}
+
+static unsigned char pattern(unsigned long pos)
+{
+	return (pos * 13 + 5) & 0xff;
+}
+
+KMAPSIM_SUBJECT(read_ok)
+{
+	struct drm_i915_gem_object *obj = kzalloc(sizeof(*obj), GFP_KERNEL | __GFP_NOFAIL);
+	char *dst = kmalloc(PAGE_SIZE + 1, GFP_KERNEL | __GFP_NOFAIL);	/* room for a patched copy */
+	u64 offset = kmapsim_pick_named("offset", 0, OBJ_PAGES * PAGE_SIZE - 1);
+	int size = kmapsim_pick_named("size", 1, PAGE_SIZE - offset_in_page(offset));
+	int i, j;
+
+	for (i = 0; i < OBJ_PAGES; i++) {
+		char *k;
+
+		obj_pages[i] = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+		k = kmap_local_page(obj_pages[i]);
+		for (j = 0; j < PAGE_SIZE; j++)
+			k[j] = pattern(i * PAGE_SIZE + j);
+		kunmap_local(k);
+	}
+	obj->cache_coherent = kmapsim_pick(0, 1) ? I915_BO_CACHE_COHERENT_FOR_READ : 0;
+
+	i915_gem_object_read_from_page_kmap(obj, offset, dst, size);
+	for (j = 0; j < size; j++)
+		BUG_ON((unsigned char)dst[j] != pattern(offset + j));
+
+	for (i = 0; i < OBJ_PAGES; i++)
+		__free_page(obj_pages[i]);
+	kfree(dst);
+	kfree(obj);
+}
