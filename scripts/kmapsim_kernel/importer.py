@@ -126,13 +126,12 @@ def _header_candidates(tree, inc, including=None, inc_dirs=()):
         if cand.startswith(os.path.join(os.path.normpath(tree), "")) and os.path.isfile(cand) \
                 and path.endswith(".h"):
             return [cand]
-    if not (path.startswith("linux/") or path.startswith("uapi/linux/") or path.startswith("crypto/")
-            or path.startswith("net/") or path.startswith("trace/events/") or path.startswith("drm/")) \
+    if not path.startswith(("linux/", "uapi/linux/", "crypto/", "net/", "trace/events/", "drm/", "uapi/drm/")) \
             or path in MODEL_OWNED \
             or path.startswith("linux/sched/"):
         return []
     out = [os.path.join(tree, "include", path)]
-    if path.startswith("linux/"):
+    if path.startswith(("linux/", "drm/")):
         out.append(os.path.join(tree, "include", "uapi", path))
     return out
 

@@ -37,6 +37,7 @@ static inline int get_order(unsigned long size)
 	return order;
 }
 #define MAX_PAGE_ORDER	9
+#define NR_PAGE_ORDERS	(MAX_PAGE_ORDER + 1)	/* per-order arrays (ttm_pool.h) */
 
 KMAPSIM_EXTERN_C_BEGIN
 extern struct page *kmapsim_mem_map;

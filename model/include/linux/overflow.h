@@ -33,4 +33,11 @@ static inline size_t size_add(size_t a, size_t b)
 	__builtin_choose_expr(__builtin_constant_p(n),				\
 			      ((T)(n) == (n) && ((n) > 0) == ((T)(n) > 0)),	\
 			      __builtin_types_compatible_p(__typeof__(n), T))
+
+/* overflows_type(n, T): whether n's value does not fit in a T. */
+#define overflows_type(n, T)								\
+	({										\
+		__typeof__(T) __kmapsim_v;						\
+		__builtin_add_overflow((n), 0, &__kmapsim_v);				\
+	})
 #endif /* _KMAPSIM_LINUX_OVERFLOW_H */

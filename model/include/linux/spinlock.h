@@ -47,6 +47,7 @@ KMAPSIM_EXTERN_C_END
  * the same lock here.
  */
 typedef spinlock_t raw_spinlock_t;
+#define raw_spinlock spinlock	/* the tag too: a field of type struct raw_spinlock */
 #define __RAW_SPIN_LOCK_UNLOCKED(lockname) __SPIN_LOCK_UNLOCKED(lockname)
 #define DEFINE_RAW_SPINLOCK(x) raw_spinlock_t x = __RAW_SPIN_LOCK_UNLOCKED(x)
 #define raw_spin_lock_init(lock) spin_lock_init(lock)
