@@ -1,22 +1,25 @@
 /*
- * drivers/gpu/drm/i915/gem/i915_gem_object.c's kmap read path,
- * i915_gem_object_read_from_page_kmap(), unchanged: a driver file in a
+ * drivers/gpu/drm/i915/gem/i915_gem_object.c's
+ * i915_gem_object_read_from_page() unchanged: a driver file in a
  * subdirectory whose headers come from the Makefile above it (i915's
- * `subdir-ccflags-y += -I$(src)` for "i915_drv.h"), with include/drm/'s
- * headers and the page index's castable_to_type() static assertion.
+ * `subdir-ccflags-y += -I$(src)` for "i915_drv.h"), with include/drm/ and
+ * include/uapi/drm/'s headers, and the page index's castable_to_type()
+ * static assertion.
  *
- * It maps the object's page holding the offset with kmap_local_page(),
+ * The object is backed by pinned struct pages, so the function takes its
+ * kmap path: it maps the page holding the offset with kmap_local_page(),
  * flushes the range when the object is not coherent for reads, and copies
- * it out. The harness gives the object's page lookup and the cache flush
- * (which touches every cache line of the range, as clflush does) bodies
- * of its own, and calls it as i915_gem_object_read_from_page() does: an
- * offset anywhere in a 3-page object and a size that ends within its page.
+ * it out (its iomem path, an MMIO copy, stops the run if reached). The
+ * harness gives the object's page lookup and the cache flush (which
+ * touches every cache line of the range, as clflush does) bodies of its
+ * own, and asks for what the function's comment allows: an offset anywhere
+ * in a 3-page object and a size that ends within its page.
  *   read_ok  clean, and the bytes read are the page's; a copy patched to
  *            one byte more is a kmap-overrun at the page's end
  */
 #include <kmapsim/subject.h>
 
-KMAPSIM_IMPORT("drivers/gpu/drm/i915/gem/i915_gem_object.c", i915_gem_object_read_from_page_kmap);
+KMAPSIM_IMPORT("drivers/gpu/drm/i915/gem/i915_gem_object.c", i915_gem_object_read_from_page);
 
 #define OBJ_PAGES 3
 
@@ -61,9 +64,12 @@ KMAPSIM_SUBJECT(read_ok)
 			k[j] = pattern(i * PAGE_SIZE + j);
 		kunmap_local(k);
 	}
+	obj->base.size = OBJ_PAGES * PAGE_SIZE;
+	obj->mem_flags = I915_BO_FLAG_STRUCT_PAGE;	/* pinned struct pages */
+	atomic_set(&obj->mm.pages_pin_count, 1);
 	obj->cache_coherent = kmapsim_pick(0, 1) ? I915_BO_CACHE_COHERENT_FOR_READ : 0;
 
-	i915_gem_object_read_from_page_kmap(obj, offset, dst, size);
+	BUG_ON(i915_gem_object_read_from_page(obj, offset, dst, size) != 0);
 	for (j = 0; j < size; j++)
 		BUG_ON((unsigned char)dst[j] != pattern(offset + j));
 

@@ -63,6 +63,15 @@ KMAPSIM_EXTERN_C_END
 #define sched_annotate_sleep() do { } while (0)
 #define wake_up_process(task) kmapsim_unmodelled("wake_up_process")
 
+/*
+ * The arch's MMIO string copies (asm/io.h, which the importer does not
+ * read): no device memory is modelled, so a call stops the run, as any
+ * kernel function kmapsim does not model (i915's iomem read path).
+ */
+#define memcpy_fromio(dst, src, n) kmapsim_unmodelled("memcpy_fromio")
+#define memcpy_toio(dst, src, n) kmapsim_unmodelled("memcpy_toio")
+#define memset_io(dst, c, n) kmapsim_unmodelled("memset_io")
+
 #define might_alloc(gfp) might_sleep_if(gfpflags_allow_blocking(gfp))
 #define might_sleep_if(cond) do { if (cond) might_sleep(); } while (0)
 
