@@ -23,9 +23,9 @@ class Workqueue {
   static constexpr int kSystem = 0;  // the system workqueue's index
 
   explicit Workqueue(Machine &m) : m_(m) { reset(); }
-  // A new workqueue, its handle the model's until the run ends (its
-  // kworker starts with its first item).
-  // ordered: __WQ_ORDERED or max_active 1, one item at a time.
+  // A new workqueue, its handle the model's until the run ends (its first
+  // kworker starts with its first item). ordered: __WQ_ORDERED or
+  // max_active 1, one item at a time.
   struct workqueue_struct *alloc(const std::string &name, bool ordered);
   bool queue_work(int wq, struct work_struct *w);
   bool schedule_work(struct work_struct *w) { return queue_work(kSystem, w); }
