@@ -1,6 +1,6 @@
 """`--json FILE` of check and repro: the report as data for CI systems.
 
-    {"format": "kmapsim-report 1", "verdict": "report" | "clean",
+    {"format": "kmapsim-report 1", "verdict": "report" | "clean" | "inconclusive",
      "class", "first_line", "crash_file", "replay",
      "discarded": <runs that broke the entry check of the function under
                   test: the caller's contract, not reported; 0 if none.
@@ -13,6 +13,11 @@
                     (fuzz/driver_explore.cc); false otherwise>,
      "report": <docs/report.schema.json's object, or null when clean>,
      "text": <the report's text, or null>}
+
+check --kernel FILE:FUNCTION's "inconclusive" (exit 2) is a report of the
+harness kmapsim wrote that says what the harness could not give (a NULL or
+wild pointer, the 0x6b poison as an address); it keeps the report's fields
+and adds "reason".
 
 "report" is the driver's --json "details" (fuzz/driver_json.cc);
 report_text.render() of it is the text the command printed. FILE "-" is

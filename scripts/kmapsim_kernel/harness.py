@@ -57,8 +57,23 @@ from . import errors
 
 OFFSET_NAMES = {"offset", "off", "start", "pos", "offs", "page_offset", "poff", "skip", "seek", "pgbase", "page_base",
                 "pgto_base", "pgfrom_base"}
+# and any name ending so: dst_off, src_off, doff, buf_offset
+OFFSET_SUFFIX = re.compile(r"(_off|_offs|_offset|_pos|[a-z]off)$")
 PAGE_ARRAYS = ("struct page **", "struct page * *")
 LENGTH_NAMES = {"bytes", "len", "count", "size", "n", "length", "nbytes", "buflen"}
+# and any name ending so: buf_len, tlen, copy_bytes
+LENGTH_SUFFIX = re.compile(r"(len|_length|_bytes)$")
+# numbers any value of which is legal data: a checksum or hash to go on from
+SEED_NAMES = {"crc", "seed", "csum", "sum", "hash"}
+# A struct page * whose function (or an imported function it reaches) uses
+# one of these knows compound pages: an offset may lie past its first page
+# (copy_page_to_iter() checks offset + bytes against the compound page
+# through page_copy_sane()). Any other struct page * gets what a caller
+# passes a one-page function: an offset within the page, and with the
+# length an end within the page, or within the compound page when the
+# function steps the page pointer itself (write_pmem()'s page++).
+COMPOUND_NAMES = {"compound_head", "compound_order", "compound_nr", "page_size", "thp_size", "PageCompound", "PageHead",
+                  "PageTransHuge", "nth_page"}
 # the number of entries of a scatterlist or bio_vec parameter
 COUNT_NAMES = {"nents", "nr_ents", "nr_segs", "nr_vecs", "nr_bvecs", "nr", "sg_len", "nr_sg", "vcnt"}
 LISTS = {"struct scatterlist *": "sg", "struct bio_vec *": "bvec"}
@@ -150,7 +165,48 @@ def iter_kinds(unit_text, source):
     return kinds
 
 
-def generate(func, item, unit_text, relfile, only_kinds=None):
+def _is_offset(pname):
+    return pname in OFFSET_NAMES or bool(OFFSET_SUFFIX.search(pname))
+
+
+def _is_length(pname):
+    return pname in LENGTH_NAMES or bool(LENGTH_SUFFIX.search(pname))
+
+
+def _body(item):
+    """The function's body as one line of tokens."""
+    toks = item.toks[item.body_start:] if item.body_start is not None else item.toks
+    return " ".join(t.text for t in toks)
+
+
+def _opaque(item, pname):
+    """Whether a void * parameter is an object of some type the function
+    names (struct bitmap *bitmap = data;), not a buffer of bytes."""
+    body = _body(item)
+    p = re.escape(pname)
+    return bool(re.search(r"\bstruct \w+ \* \w+ = %s ;" % p, body)
+                or re.search(r"\( (const )?struct \w+ \* \) %s\b" % p, body)
+                or re.search(r"\bcontainer_of \( %s ," % p, body))
+
+
+def _steps(item, pname):
+    """Whether the function moves a page pointer on by itself (page++,
+    page += n, nth_page(page, i)): it walks a compound page page by page."""
+    body = _body(item)
+    p = re.escape(pname)
+    return bool(re.search(r"\b%s (\+\+|\+=)|\+\+ %s\b|\bnth_page \( %s\b" % (p, p, p), body))
+
+
+def _returns_pointer(item, func):
+    """Whether the function returns a pointer (the token before its name)."""
+    toks = item.toks
+    j = next(k for k in range(len(toks) - 1) if toks[k].text == func and toks[k + 1].text == "(")
+    return j > 0 and toks[j - 1].text == "*"
+
+
+def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None):
+    """The harness for func (its Item); reach_names: the names func and the
+    imported functions it reaches use (func's own when None)."""
     ps = params(item)
     lines = []
     decl = []
@@ -167,7 +223,7 @@ def generate(func, item, unit_text, relfile, only_kinds=None):
     # byte count (svc_flush_bvec()'s size and seek): it is built after the
     # picks, with enough segments to cover the offset and length
     has_count = any(pn in COUNT_NAMES for _, pn in ps)
-    has_length = any(pn in LENGTH_NAMES for _, pn in ps)
+    has_length = any(_is_length(pn) and pn not in COUNT_NAMES for _, pn in ps)
     by_bytes = [pn for pn, kind in lists if kind == "bvec" and has_length and not has_count]
     lists = [(pn, kind) for pn, kind in lists if pn not in by_bytes]
     # An array of pages with a length (net/sunrpc/xdr.c's _copy_to_pages(pages,
@@ -176,6 +232,17 @@ def generate(func, item, unit_text, relfile, only_kinds=None):
     page_arrays = [pn for t, pn in ps if _norm(t) in PAGE_ARRAYS] if has_length else []
     cover = []   # the offsets and the length such an array must cover
     in_lists = []   # offsets and lengths into the lists picked so far
+    # Offsets and lengths into a struct page * (with no list or array to
+    # walk): how far they may reach (COMPOUND_NAMES). kmapsim_room is what
+    # is left past the offsets and lengths picked so far.
+    pages = [pn for t, pn in ps if _norm(t) == "struct page *"]
+    page_limit = None
+    if pages and not lists and not page_arrays and not by_bytes:
+        names = reach_names if reach_names is not None else item.uses
+        if not names & COMPOUND_NAMES:
+            page_limit = "kmapsim_size" if any(_steps(item, pn) for pn in pages) else "PAGE_SIZE"
+            # the offsets may be into different pages: the furthest counts
+            lines.append("\tsize_t kmapsim_offmax = 0, kmapsim_lensum = 0;")
     for pname, kind in lists:   # first, so a count parameter before them can use theirs
         lines.extend(_list_setup(pname, kind, post))
     for ptype, pname in ps:
@@ -196,24 +263,44 @@ def generate(func, item, unit_text, relfile, only_kinds=None):
             lines.append("\tstruct folio *%s = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, kmapsim_order);" % pname)
             post.append("\tfolio_put(%s);" % pname)
             have_page = pname
-        elif pname in OFFSET_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|off_t|u32|u64|unsigned)$", t):
+        elif pname in SEED_NAMES and _INTEGER.match(t):
+            lines.append("\t%s %s = kmapsim_pick(0, (%s)~0ULL);" % (ptype, pname, "u32" if "32" in t or "int" in t else t))
+        elif page_limit and _is_offset(pname) and _INTEGER.match(t) and not t.startswith("s"):
+            # within the first page, and before what the lengths picked so far need
+            left = "%s - kmapsim_lensum" % page_limit
+            lines.append("\t%s %s = kmapsim_pick(0, %s < PAGE_SIZE ? %s : PAGE_SIZE - 1);" % (ptype, pname, left, left))
+            lines.append("\tif ((size_t)%s > kmapsim_offmax)\n\t\tkmapsim_offmax = %s;" % (pname, pname))
+            cover.append(pname)
+        elif page_limit and _is_length(pname) and _INTEGER.match(t) and not t.startswith("s"):
+            lines.append("\t%s %s = kmapsim_pick(0, %s - kmapsim_offmax - kmapsim_lensum);" % (ptype, pname, page_limit))
+            lines.append("\tkmapsim_lensum += %s;" % pname)
+            if "kmapsim_len =" not in "\n".join(lines):
+                lines.append("\tsize_t kmapsim_len = %s;" % pname)
+            cover.append(pname)
+        elif _is_offset(pname) and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|off_t|u32|u64|unsigned)$", t):
             if lists:   # where to start in the lists: their offsets and lengths end within them
                 lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, _room(lists, in_lists)))
                 in_lists.append(pname)
             else:
                 lines.append("\t%s %s = kmapsim_pick(0, kmapsim_size - 1);" % (ptype, pname))
             cover.append(pname)
-        elif pname in LENGTH_NAMES and re.match(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$", t):
+        elif _is_length(pname) and re.match(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$", t):
             lim = "kmapsim_size"
             if lists:   # what the lists hold past the offsets, at most (and the buffer's size)
                 room = _room(lists, in_lists)
                 lim = "(kmapsim_size < %s ? kmapsim_size : %s)" % (room, room) if has_buffer else room
                 in_lists.append(pname)
             lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, lim))
-            lines.append("\tsize_t kmapsim_len = %s;" % pname)
+            if "kmapsim_len =" not in "\n".join(lines):
+                lines.append("\tsize_t kmapsim_len = %s;" % pname)
             cover.append(pname)
         elif t == "struct iov_iter *":
             decl.append(pname)
+        elif t == "void *" and _opaque(item, pname):
+            raise errors.BadInput(
+                "%s:%s: parameter '%s %s' is an object the function casts to a type of its own, not a buffer: "
+                "kmapsim cannot write a harness for it; write one with KMAPSIM_IMPORT(\"%s\", %s) in a subject file "
+                "and check that (see docs/kernel-import.md)" % (relfile, func, ptype, pname, relfile, func))
         elif t in ("void *", "char *", "u8 *", "unsigned char *"):
             lines.append("\t%s %s = kmalloc(kmapsim_size, GFP_KERNEL | __GFP_NOFAIL);" % (ptype, pname))
             post.append("\tkfree(%s);" % pname)
@@ -245,7 +332,12 @@ def generate(func, item, unit_text, relfile, only_kinds=None):
         kinds = [k for k in kinds if k in only_kinds]
     for pname in decl:
         lines.extend(_iter_setup(pname, kinds, 1 if source else 0, post, unit_text))
-    call = "\tkmapsim_entry_begin(\"%s\");\n\t(void)%s(%s);\n\tkmapsim_entry_end();" % (func, func, ", ".join(args))
+    if _returns_pointer(item, func):
+        # a pointer into a mapping the function made is its caller's to unmap
+        call = ("\tkmapsim_entry_begin(\"%s\");\n\tconst void *kmapsim_ret = %s(%s);\n\tkmapsim_entry_end();\n"
+                "\tkmapsim_unmap_returned(kmapsim_ret);" % (func, func, ", ".join(args)))
+    else:
+        call = "\tkmapsim_entry_begin(\"%s\");\n\t(void)%s(%s);\n\tkmapsim_entry_end();" % (func, func, ", ".join(args))
     body = lines + [call] + post
     return ("\n/* The harness kmapsim wrote from %s()'s signature. */\n"
             "KMAPSIM_SUBJECT(%s)\n{\n%s\n}\n" % (func, func, "\n".join(body))), kinds

@@ -10,10 +10,11 @@
  * kmap path: it maps the page holding the offset with kmap_local_page(),
  * flushes the range when the object is not coherent for reads, and copies
  * it out (its iomem path, an MMIO copy, stops the run if reached). The
- * harness gives the object's page lookup and the cache flush (which
- * touches every cache line of the range, as clflush does) bodies of its
- * own, and asks for what the function's comment allows: an offset anywhere
- * in a 3-page object and a size that ends within its page.
+ * harness gives the object's page lookup a body of its own (the cache
+ * flush, which touches every cache line of the range as clflush does, is
+ * kmapsim's, model/tree_c/drm_cache.c), and asks for what the function's
+ * comment allows: an offset anywhere in a 3-page object and a size that
+ * ends within its page.
  *   read_ok  clean, and the bytes read are the page's; a copy patched to
  *            one byte more is a kmap-overrun at the page's end
  */
@@ -29,17 +30,6 @@ struct page *__i915_gem_object_get_page(struct drm_i915_gem_object *obj, pgoff_t
 {
 	BUG_ON(n >= OBJ_PAGES);
 	return obj_pages[n];
-}
-
-void drm_clflush_virt_range(void *addr, unsigned long length)
-{
-	volatile char *p = addr;
-	unsigned long i;
-
-	for (i = 0; i < length; i += 64)
-		(void)p[i];
-	if (length)
-		(void)p[length - 1];
 }
 
 static unsigned char pattern(unsigned long pos)

@@ -135,3 +135,104 @@ def test_page_array_covers_the_offset_and_the_length():
     it = item("void f(struct page **pages, size_t pgbase)")
     with pytest.raises(errors.BadInput, match="parameter 'struct page"):
         harness.generate("f", it, UNIT_612, "lib/f.c")
+
+
+def item_with(sig, body):
+    its = ctokens.split_items(sig + "\n{\n" + body + "\n}\n", "f.c", {})
+    return next(it for it in its if it.kind == "func")
+
+
+def test_one_page_function_gets_offsets_and_lengths_within_its_page():
+    """drivers/nvdimm/btt.c's zero_fill_data(page, off, len) maps one page
+    and writes len bytes at off: its callers pass a range within the page,
+    and so does the harness (an end past it would be the caller's bug)."""
+    it = item_with("static void zero_fill_data(struct page *page, unsigned int off, u32 len)",
+                   "void *mem = kmap_atomic(page); memset(mem + off, 0, len); kunmap_atomic(mem);")
+    text, _ = harness.generate("zero_fill_data", it, UNIT_612, "drivers/nvdimm/btt.c")
+    assert "unsigned int off = kmapsim_pick(0, PAGE_SIZE - kmapsim_lensum < PAGE_SIZE ? PAGE_SIZE - kmapsim_lensum " \
+           ": PAGE_SIZE - 1);" in text
+    assert "u32 len = kmapsim_pick(0, PAGE_SIZE - kmapsim_offmax - kmapsim_lensum);" in text
+    # two offsets into two pages (tifm_sd_copy_page()): the length ends
+    # within both pages, past the furthest offset
+    it = item_with("static void cp(struct page *dst, unsigned int dst_off, struct page *src, unsigned int src_off, "
+                   "unsigned int count)", "")
+    text, _ = harness.generate("cp", it, UNIT_612, "drivers/mmc/host/tifm_sd.c")
+    assert text.index("unsigned int src_off = kmapsim_pick(0,") < text.index("unsigned int count = kmapsim_pick(0, "
+                                                                              "PAGE_SIZE - kmapsim_offmax")
+
+
+def test_page_walking_function_gets_lengths_across_the_compound_page():
+    """drivers/nvdimm/pmem.c's write_pmem() steps its page pointer (page++):
+    an offset in the first page, a length to the end of the compound page."""
+    it = item_with("static void write_pmem(void *pmem_addr, struct page *page, unsigned int off, unsigned int len)",
+                   "while (len) { mem = kmap_atomic(page); kunmap_atomic(mem); len -= chunk; off = 0; page++; }")
+    text, _ = harness.generate("write_pmem", it, UNIT_612, "drivers/nvdimm/pmem.c")
+    assert "unsigned int off = kmapsim_pick(0, kmapsim_size - kmapsim_lensum < PAGE_SIZE" in text
+    assert "unsigned int len = kmapsim_pick(0, kmapsim_size - kmapsim_offmax - kmapsim_lensum);" in text
+
+
+def test_compound_aware_function_gets_offsets_anywhere():
+    """A function reaching page_copy_sane()'s compound_head()/compound_order()
+    takes offsets anywhere in the compound page and lengths up to its size
+    whatever the offset (the runs past it break the entry check)."""
+    it = item("size_t copy_page_to_iter(struct page *page, size_t offset, size_t bytes, struct iov_iter *i)")
+    text, _ = harness.generate("copy_page_to_iter", it, UNIT_612, "lib/iov_iter.c",
+                               reach_names={"page_copy_sane", "compound_head", "compound_order"})
+    assert "size_t offset = kmapsim_pick(0, kmapsim_size - 1);" in text
+    assert "size_t bytes = kmapsim_pick(0, kmapsim_size);" in text
+    assert "kmapsim_offmax" not in text
+
+
+def test_void_pointer_cast_to_a_type_is_not_a_buffer():
+    """drivers/md/md-bitmap.c's bitmap_update_sb(void *data) takes a struct
+    bitmap: a buffer of bytes there would be read as one (a false report)."""
+    it = item_with("static void bitmap_update_sb(void *data)", "struct bitmap *bitmap = data; (void)bitmap;")
+    with pytest.raises(errors.BadInput, match="'void \\* data' is an object the function casts"):
+        harness.generate("bitmap_update_sb", it, UNIT_612, "drivers/md/md-bitmap.c")
+    it = item_with("static void g(void *data)", "struct x *p = (struct x *) data; (void)p;")
+    with pytest.raises(errors.BadInput, match="casts"):
+        harness.generate("g", it, UNIT_612, "x.c")
+    it = item_with("static void h(void *buf, size_t len)", "memset(buf, 0, len);")
+    text, _ = harness.generate("h", it, UNIT_612, "x.c")
+    assert "void * buf = kmalloc(kmapsim_size, GFP_KERNEL | __GFP_NOFAIL);" in text
+
+
+def test_returned_mapping_is_the_callers_to_unmap():
+    """drivers/mmc/host/sdhci.c's sdhci_kmap_atomic() returns
+    kmap_local_page() + offset for its caller to unmap: the harness does."""
+    it = item("static char *sdhci_kmap_atomic(struct scatterlist *sg)")
+    text, _ = harness.generate("sdhci_kmap_atomic", it, UNIT_612, "drivers/mmc/host/sdhci.c")
+    call = text.index("const void *kmapsim_ret = sdhci_kmap_atomic(sg);")
+    assert call < text.index("kmapsim_unmap_returned(kmapsim_ret);") < text.index("__free_pages(sg_pg[i]")
+    it = item("static int f(struct page *page)")
+    assert "kmapsim_unmap_returned" not in harness.generate("f", it, UNIT_612, "x.c")[0]
+
+
+def test_names_by_their_ending_and_seeds():
+    it = item("u32 ceph_crc32c_page(u32 crc, struct page *page, unsigned int page_offset, unsigned int buf_len)")
+    text, _ = harness.generate("ceph_crc32c_page", it, UNIT_612, "net/ceph/messenger.c")
+    assert "u32 crc = kmapsim_pick(0, (u32)~0ULL);" in text
+    assert "unsigned int buf_len = kmapsim_pick(0, PAGE_SIZE - kmapsim_offmax - kmapsim_lensum);" in text
+    it = item("void f(struct folio *folio, size_t dst_off, size_t tlen)")
+    text, _ = harness.generate("f", it, UNIT_612, "x.c")
+    assert "size_t dst_off = kmapsim_pick(0, kmapsim_size - 1);" in text
+    assert "size_t tlen = kmapsim_pick(0, kmapsim_size);" in text
+
+
+def test_reports_a_generated_harness_caused():
+    """check --kernel's reading of a generated harness's report: a NULL or
+    wild pointer (a page's mapping, a pointer read from a fresh page) and the
+    0x6b poison named as an address are the harness's shortfall; every other
+    report stands."""
+    from kmapsim_kernel import check
+    short = check.harness_short
+    assert short({"class": "memory-error", "first_line": "AddressSanitizer: SEGV: read through a NULL pointer in f "
+                  "(f.c:1:2)"}) == "read through a NULL pointer"
+    assert short({"class": "memory-error", "first_line": "AddressSanitizer: SEGV: write through a wild pointer in f "
+                  "(f.c:1:2)"}) == "wrote through a wild pointer"
+    assert short({"class": "subject-bug", "first_line": "kfree(0x6b6b6b6b6b6b6b6b (the 0x6b poison of fresh memory)): "
+                  "not a live kmalloc() allocation"})
+    assert short({"class": "memory-error", "first_line": "AddressSanitizer: heap-buffer-overflow: write of size 1 in f "
+                  "(f.c:1:2)"}) is None
+    assert short({"class": "kunmap-order", "first_line": "kunmap_atomic(0x7e9002c0238b) unmaps ..."}) is None
+    assert short({"class": "kmap-leak", "first_line": "main returned holding 1 local mapping"}) is None

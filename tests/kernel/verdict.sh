@@ -2,7 +2,8 @@
 # One kernel-import check with its expected verdict (CTest label `kernel`):
 #   verdict.sh VERSION PROFILE FILE:FUNCTION EXPECT [--before VERSION]
 # EXPECT is `clean`, `discarded` (clean, with runs discarded for breaking
-# the function's entry check), a bug class (kmap-overrun, ...) or, with
+# the function's entry check), `inconclusive` (exit 2: the run needed what
+# the harness kmapsim wrote cannot give), a bug class (kmap-overrun, ...) or, with
 # --before, introduced/fixed/unchanged. VERSION `none` checks a subject file
 # with no tree. The tree comes from `scripts/kmapsim
 # kernel-src VERSION` (installed on first use); if the package cannot be
@@ -24,6 +25,7 @@ echo "$out" | grep -E '^BUG: kmapsim|^kmapsim: ' | head -20
 case $expect in
 clean) [[ $rc == 0 ]] && ! grep -q '^BUG: kmapsim' <<<"$out" ;;
 discarded) [[ $rc == 0 ]] && ! grep -q '^BUG: kmapsim' <<<"$out" && grep -q ' of the runs discarded: they broke the entry check of ' <<<"$out" ;;
+inconclusive) [[ $rc == 2 ]] && grep -q '^kmapsim: inconclusive: ' <<<"$out" && ! grep -q '^BUG: kmapsim' <<<"$out" ;;
 introduced | fixed | unchanged) grep -q "verdict on $profile: $expect " <<<"$out" ;;
 *) [[ $rc == 1 ]] && grep -q "^BUG: kmapsim: $expect:" <<<"$out" ;;
 esac

@@ -63,3 +63,51 @@ KMAPSIM_SUBJECT(null_checked)
 	r->done = 0;
 	kfree(r);
 }
+
+struct entry {
+	char *name;
+};
+
+/*
+ * A pointer read from memory nothing wrote: fresh kmalloc() memory holds
+ * 0x6b bytes, so the pointer is 0x6b6b6b6b6b6b6b6b, outside the address
+ * space. The report names the subject's line, not kmapsim's access check.
+ */
+KMAPSIM_SUBJECT(wild_pointer_read)
+{
+	struct entry *e = kmalloc(sizeof(*e), GFP_KERNEL | __GFP_NOFAIL);
+	char c = e->name[0];
+
+	(void)c;
+	kfree(e);
+}
+
+KMAPSIM_SUBJECT(pointer_written_read)
+{
+	static char name[] = "x";
+	struct entry *e = kmalloc(sizeof(*e), GFP_KERNEL | __GFP_NOFAIL);
+	char c;
+
+	e->name = name;
+	c = e->name[0];
+	(void)c;
+	kfree(e);
+}
+
+/* The same pointer freed: the report names the poison value. */
+KMAPSIM_SUBJECT(poison_pointer_freed)
+{
+	struct entry *e = kmalloc(sizeof(*e), GFP_KERNEL | __GFP_NOFAIL);
+
+	kfree(e->name);
+	kfree(e);
+}
+
+KMAPSIM_SUBJECT(written_pointer_freed)
+{
+	struct entry *e = kmalloc(sizeof(*e), GFP_KERNEL | __GFP_NOFAIL);
+
+	e->name = kmalloc(2, GFP_KERNEL | __GFP_NOFAIL);
+	kfree(e->name);
+	kfree(e);
+}

@@ -95,6 +95,16 @@ void kmapsim_user_read(struct page *page, size_t off, void *buf, size_t len);
  */
 void kmapsim_entry_begin(const char *fn);
 void kmapsim_entry_end(void);
+
+/*
+ * The caller's unmap of an address a function returned inside a mapping it
+ * made and left live for its caller (a helper returning kmap_local_page(page)
+ * + offset): released with the variant that made it (kunmap_local,
+ * kunmap_atomic, kunmap). Any other address (lowmem's direct map, a buffer,
+ * NULL) is left alone. The harnesses kmapsim writes call it on a returned
+ * pointer.
+ */
+void kmapsim_unmap_returned(const void *addr);
 KMAPSIM_EXTERN_C_END
 
 #define KMAPSIM_SUBJECT(name)						\

@@ -34,7 +34,27 @@ unsigned long raw_copy_from_user(void *to, const void __user *from, unsigned lon
 unsigned long __clear_user(void __user *to, unsigned long n);
 size_t fault_in_readable(const char __user *uaddr, size_t size);
 size_t fault_in_writeable(char __user *uaddr, size_t size);
+void might_fault(void);  /* linux/sched.h's, for the copies below */
 KMAPSIM_EXTERN_C_END
+
+/*
+ * The unchecked copies of linux/uaccess.h: no access_ok() and no zeroing of
+ * what a short copy_from leaves, but like copy_to_user() they may fault in
+ * a page, so they may sleep (might_fault(): a sleep-in-atomic report under
+ * kmap_atomic or a spinlock, as the kernel's might_fault() warns).
+ */
+
+static inline unsigned long __copy_from_user(void *to, const void __user *from, unsigned long n)
+{
+	might_fault();
+	return raw_copy_from_user(to, from, n);
+}
+
+static inline unsigned long __copy_to_user(void __user *to, const void *from, unsigned long n)
+{
+	might_fault();
+	return raw_copy_to_user(to, from, n);
+}
 
 /*
  * mm/maccess.c's copies that never sleep and never take a fault: page

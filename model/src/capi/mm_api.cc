@@ -46,6 +46,23 @@ struct page *kmap_to_page(void *addr) { KMAPSIM_API; return m.local().kmap_to_pa
 void kmap_flush_unused(void) { KMAPSIM_API; m.pkmap().flush_unused(); }
 bool is_kmap_addr(const void *addr) { KMAPSIM_API; return m.local().is_kmap_addr(addr); }
 bool folio_test_partial_kmap(const struct folio *folio) { KMAPSIM_API; return m.local().partial_kmap(folio); }
+// Only the newest local mapping can be the returned one: a function that
+// returns an older one while a newer stays live leaves its caller no way to
+// unmap both in order, and the newer one is then reported as leaked.
+void kmapsim_unmap_returned(const void *addr) {
+  KMAPSIM_API;
+  bool guard = false;
+  int w = m.arena().window_of(addr, &guard);
+  if (w < 0 || guard || m.arena().win(w).state != kmapsim::WinState::Live) return;
+  const kmapsim::Task &t = m.cur();
+  if (m.arena().is_local(w)) {
+    if (t.kmap_ctrl.empty() || t.kmap_ctrl.back().window != w) return;
+    bool atomic = t.kmap_ctrl.back().atomic;
+    m.local().kunmap_local_indexed(addr, atomic, atomic ? "kunmap_atomic" : "kunmap_local");
+  } else if (m.arena().is_pkmap(w)) {
+    m.pkmap().kunmap(m.mem().page(m.arena().win(w).pfn));
+  }
+}
 
 // ---- cacheflush.h
 void flush_dcache_page(struct page *page) { KMAPSIM_API; m.user().flush_dcache_page(page); }

@@ -99,6 +99,13 @@ const char *Reporter::addr_str(const void *p) const {
       snprintf(b, 64, "a stack address of %s", m_.task(static_cast<int>(i)).name.c_str());
       return b;
     }
+  // Fresh pages and kmalloc() memory hold 0x6b bytes (physmem.cc): a
+  // pointer made of them was read from memory nothing wrote. The value is
+  // the same every run, so it may be printed.
+  if ((reinterpret_cast<uintptr_t>(p) >> 16) == (UINTPTR_MAX / 0xff * 0x6b) >> 16) {
+    snprintf(b, 64, "%p (the 0x6b poison of fresh memory)", p);
+    return b;
+  }
   snprintf(b, 64, "a non-kmap address (heap, global or garbage)");
   return b;
 }
