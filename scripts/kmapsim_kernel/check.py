@@ -69,7 +69,8 @@ def build_unit(tree, targets, profile, iter_types=None, tags=(), refuse=()):
         unit = importer.import_files(tree, wanted, profile, extra=extra, extra_tags=tags, refuse=refuse)
     text = PRAGMAS + [unit.text]
     for f, fn in targets:
-        h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, f, iter_types, _reach(unit, fn))
+        h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, f, iter_types, _reach(unit, fn),
+                                    ALSO_CHECKED.get(fn, ()))
         if "struct iov_iter " in h:
             print("kmapsim: harness for %s: struct iov_iter of type %s" % (fn, ", ".join(kinds)), file=sys.stderr)
         text.append('#line 1 "<kmapsim harness for %s>"' % fn)
@@ -82,6 +83,24 @@ def build_unit(tree, targets, profile, iter_types=None, tags=(), refuse=()):
     _write_unit(path, body)
     _write_summary(path, unit)
     return path
+
+
+# function -> the names either side of a --patch/--before comparison checks
+# against its page (harness.generate()'s also_checked)
+ALSO_CHECKED = {}
+
+
+def _checked_in_tree(tree, targets):
+    """For each FILE:FUNCTION, the names its definition in tree checks
+    against its page (empty where the file or the function is not found)."""
+    for f, fn in targets:
+        path = os.path.join(tree, f)
+        if not os.path.isfile(path):
+            continue
+        items = ctokens.split_items(open(path, errors="replace").read(), f, {})
+        for it in items:
+            if it.kind == "func" and fn in it.names and it.body_start is not None:
+                ALSO_CHECKED.setdefault(fn, set()).update(harness._page_checked(it))
 
 
 def _reach(unit, fn):
@@ -491,6 +510,9 @@ def main(argv):
     if a.json == "-":
         json_after = os.path.join(cache_root(), "after-%d.json" % os.getpid())
         atexit.register(lambda: os.path.exists(json_after) and os.remove(json_after))
+    if not isinstance(targets, str):
+        for t in (before_tree, after_tree):
+            _checked_in_tree(t, targets)
     for label, t in (("before", before_tree), ("after", after_tree)):
         rc, out, err = side(t, targets, a.profile, a.seconds, a.subject, iter_types, check_args,
                             json_after if label == "after" else None)

@@ -79,6 +79,10 @@ COUNT_NAMES = {"nents", "nr_ents", "nr_segs", "nr_vecs", "nr_bvecs", "nr", "sg_l
 LISTS = {"struct scatterlist *": "sg", "struct bio_vec *": "bvec"}
 # a flag choosing the direction of a copy (scatterwalk_map_and_copy()'s out)
 DIRECTION_NAMES = {"out", "write", "rw", "dir", "to_buffer", "to_user"}
+# the integer types an offset or a length in a page comes as (not s32 or
+# ssize_t, which may be below 0 on purpose)
+_IN_PAGE = re.compile(r"^(unsigned( (char|short|int|long|long long))?|(__)?u(8|16|32|64)|size_t|loff_t|off_t|pgoff_t|"
+                       r"unsigned long long|int|long)$")
 _INTEGER = re.compile(r"^((un)?signed( (char|short|int|long|long long))?|char|short|int|long|long long|"
                       r"unsigned long long|(__)?[us](8|16|32|64)|size_t|ssize_t|loff_t|off_t|pgoff_t)$")
 
@@ -197,6 +201,34 @@ def _steps(item, pname):
     return bool(re.search(r"\b%s (\+\+|\+=)|\+\+ %s\b|\bnth_page \( %s\b" % (p, p, p), body))
 
 
+_CHECKS = {"if", "BUG_ON", "VM_BUG_ON", "VM_BUG_ON_PAGE", "WARN_ON", "WARN_ON_ONCE", "WARN", "WARN_ONCE"}
+_PAGE_WORDS = {"PAGE_SIZE", "PAGE_MASK", "PAGE_SHIFT", "offset_in_page", "page_size"}
+
+
+def _page_checked(item):
+    """The names in a condition of the function's own that also names the
+    page's size (`if (off >= PAGE_SIZE)`, `if (len > PAGE_SIZE - off)`,
+    `VM_BUG_ON(offset + len > PAGE_SIZE)`): the function takes care of
+    values past its page itself."""
+    toks = [t.text for t in (item.toks[item.body_start:] if item.body_start is not None else item.toks)]
+    out = set()
+    for i, t in enumerate(toks[:-1]):
+        if t not in _CHECKS or toks[i + 1] != "(":
+            continue
+        d, j = 0, i + 1
+        cond = []
+        while j < len(toks):
+            d += toks[j] == "("
+            d -= toks[j] == ")"
+            cond.append(toks[j])
+            if d == 0:
+                break
+            j += 1
+        if _PAGE_WORDS & set(cond):
+            out |= set(cond)
+    return out
+
+
 def _returns_pointer(item, func):
     """Whether the function returns a pointer (the token before its name)."""
     toks = item.toks
@@ -204,9 +236,12 @@ def _returns_pointer(item, func):
     return j > 0 and toks[j - 1].text == "*"
 
 
-def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None):
+def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, also_checked=()):
     """The harness for func (its Item); reach_names: the names func and the
-    imported functions it reaches use (func's own when None)."""
+    imported functions it reaches use (func's own when None); also_checked:
+    names another version of func checks against its page (check's
+    --patch/--before: both sides get one harness, so a check the patch
+    removes is found)."""
     ps = params(item)
     lines = []
     decl = []
@@ -233,16 +268,21 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None):
     cover = []   # the offsets and the length such an array must cover
     in_lists = []   # offsets and lengths into the lists picked so far
     # Offsets and lengths into a struct page * (with no list or array to
-    # walk): how far they may reach (COMPOUND_NAMES). kmapsim_room is what
-    # is left past the offsets and lengths picked so far.
+    # walk): how far they may reach (COMPOUND_NAMES). An offset or a length
+    # the function checks against the page itself (`if (off >= PAGE_SIZE)
+    # return;`, a BUG_ON) takes any value, as before; the others stay
+    # within what is left past the offsets (the furthest: they may be into
+    # different pages) and the lengths picked so far.
     pages = [pn for t, pn in ps if _norm(t) == "struct page *"]
     page_limit = None
+    checked = set()
     if pages and not lists and not page_arrays and not by_bytes:
         names = reach_names if reach_names is not None else item.uses
         if not names & COMPOUND_NAMES:
             page_limit = "kmapsim_size" if any(_steps(item, pn) for pn in pages) else "PAGE_SIZE"
-            # the offsets may be into different pages: the furthest counts
+            checked = _page_checked(item) | set(also_checked)
             lines.append("\tsize_t kmapsim_offmax = 0, kmapsim_lensum = 0;")
+    left = "(kmapsim_offmax + kmapsim_lensum < %s ? %s - kmapsim_offmax - kmapsim_lensum : 0)" % (page_limit, page_limit)
     for pname, kind in lists:   # first, so a count parameter before them can use theirs
         lines.extend(_list_setup(pname, kind, post))
     for ptype, pname in ps:
@@ -265,14 +305,17 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None):
             have_page = pname
         elif pname in SEED_NAMES and _INTEGER.match(t):
             lines.append("\t%s %s = kmapsim_pick(0, (%s)~0ULL);" % (ptype, pname, "u32" if "32" in t or "int" in t else t))
-        elif page_limit and _is_offset(pname) and _INTEGER.match(t) and not t.startswith("s"):
-            # within the first page, and before what the lengths picked so far need
-            left = "%s - kmapsim_lensum" % page_limit
-            lines.append("\t%s %s = kmapsim_pick(0, %s < PAGE_SIZE ? %s : PAGE_SIZE - 1);" % (ptype, pname, left, left))
-            lines.append("\tif ((size_t)%s > kmapsim_offmax)\n\t\tkmapsim_offmax = %s;" % (pname, pname))
+        elif page_limit and _is_offset(pname) and _IN_PAGE.match(t):
+            if pname in checked:
+                lines.append("\t%s %s = kmapsim_pick(0, kmapsim_size - 1);" % (ptype, pname))
+            else:   # within the first page, and before what the lengths picked so far need
+                room = "%s - kmapsim_lensum" % page_limit
+                lines.append("\t%s %s = kmapsim_pick(0, %s < PAGE_SIZE ? %s : PAGE_SIZE - 1);" % (ptype, pname, room, room))
+            lines.append("\tif ((size_t)%s > kmapsim_offmax)\n\t\tkmapsim_offmax = (size_t)%s < %s ? %s : %s;"
+                         % (pname, pname, page_limit, pname, page_limit))
             cover.append(pname)
-        elif page_limit and _is_length(pname) and _INTEGER.match(t) and not t.startswith("s"):
-            lines.append("\t%s %s = kmapsim_pick(0, %s - kmapsim_offmax - kmapsim_lensum);" % (ptype, pname, page_limit))
+        elif page_limit and _is_length(pname) and _IN_PAGE.match(t):
+            lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, "kmapsim_size" if pname in checked else left))
             lines.append("\tkmapsim_lensum += %s;" % pname)
             if "kmapsim_len =" not in "\n".join(lines):
                 lines.append("\tsize_t kmapsim_len = %s;" % pname)

@@ -142,6 +142,10 @@ def item_with(sig, body):
     return next(it for it in its if it.kind == "func")
 
 
+# what a length into a one-page function may reach past the offsets and lengths before it
+ROOM = "(kmapsim_offmax + kmapsim_lensum < PAGE_SIZE ? PAGE_SIZE - kmapsim_offmax - kmapsim_lensum : 0)"
+
+
 def test_one_page_function_gets_offsets_and_lengths_within_its_page():
     """drivers/nvdimm/btt.c's zero_fill_data(page, off, len) maps one page
     and writes len bytes at off: its callers pass a range within the page,
@@ -151,14 +155,14 @@ def test_one_page_function_gets_offsets_and_lengths_within_its_page():
     text, _ = harness.generate("zero_fill_data", it, UNIT_612, "drivers/nvdimm/btt.c")
     assert "unsigned int off = kmapsim_pick(0, PAGE_SIZE - kmapsim_lensum < PAGE_SIZE ? PAGE_SIZE - kmapsim_lensum " \
            ": PAGE_SIZE - 1);" in text
-    assert "u32 len = kmapsim_pick(0, PAGE_SIZE - kmapsim_offmax - kmapsim_lensum);" in text
+    assert "u32 len = kmapsim_pick(0, %s);" % ROOM in text
     # two offsets into two pages (tifm_sd_copy_page()): the length ends
     # within both pages, past the furthest offset
     it = item_with("static void cp(struct page *dst, unsigned int dst_off, struct page *src, unsigned int src_off, "
                    "unsigned int count)", "")
     text, _ = harness.generate("cp", it, UNIT_612, "drivers/mmc/host/tifm_sd.c")
-    assert text.index("unsigned int src_off = kmapsim_pick(0,") < text.index("unsigned int count = kmapsim_pick(0, "
-                                                                              "PAGE_SIZE - kmapsim_offmax")
+    assert text.index("unsigned int src_off = kmapsim_pick(0,") < text.index("unsigned int count = kmapsim_pick(0, %s);"
+                                                                              % ROOM)
 
 
 def test_page_walking_function_gets_lengths_across_the_compound_page():
@@ -168,7 +172,7 @@ def test_page_walking_function_gets_lengths_across_the_compound_page():
                    "while (len) { mem = kmap_atomic(page); kunmap_atomic(mem); len -= chunk; off = 0; page++; }")
     text, _ = harness.generate("write_pmem", it, UNIT_612, "drivers/nvdimm/pmem.c")
     assert "unsigned int off = kmapsim_pick(0, kmapsim_size - kmapsim_lensum < PAGE_SIZE" in text
-    assert "unsigned int len = kmapsim_pick(0, kmapsim_size - kmapsim_offmax - kmapsim_lensum);" in text
+    assert "unsigned int len = kmapsim_pick(0, %s);" % ROOM.replace("PAGE_SIZE", "kmapsim_size") in text
 
 
 def test_compound_aware_function_gets_offsets_anywhere():
@@ -212,7 +216,7 @@ def test_names_by_their_ending_and_seeds():
     it = item("u32 ceph_crc32c_page(u32 crc, struct page *page, unsigned int page_offset, unsigned int buf_len)")
     text, _ = harness.generate("ceph_crc32c_page", it, UNIT_612, "net/ceph/messenger.c")
     assert "u32 crc = kmapsim_pick(0, (u32)~0ULL);" in text
-    assert "unsigned int buf_len = kmapsim_pick(0, PAGE_SIZE - kmapsim_offmax - kmapsim_lensum);" in text
+    assert "unsigned int buf_len = kmapsim_pick(0, %s);" % ROOM in text
     it = item("void f(struct folio *folio, size_t dst_off, size_t tlen)")
     text, _ = harness.generate("f", it, UNIT_612, "x.c")
     assert "size_t dst_off = kmapsim_pick(0, kmapsim_size - 1);" in text
@@ -236,3 +240,21 @@ def test_reports_a_generated_harness_caused():
                   "(f.c:1:2)"}) is None
     assert short({"class": "kunmap-order", "first_line": "kunmap_atomic(0x7e9002c0238b) unmaps ..."}) is None
     assert short({"class": "kmap-leak", "first_line": "main returned holding 1 local mapping"}) is None
+
+
+def test_function_checking_against_its_page_takes_any_value():
+    """A function that checks an offset or a length against the page itself
+    (`if (off >= PAGE_SIZE) return;`, `if (len > PAGE_SIZE - off)`) takes
+    care of values past it: those get any value, the others stay within."""
+    it = item_with("void zap(struct page *page, size_t off, size_t len)",
+                   "if (off >= PAGE_SIZE) return; if (len > PAGE_SIZE - off) len = PAGE_SIZE - off;")
+    text, _ = harness.generate("zap", it, UNIT_612, "lib/zap.c")
+    assert "size_t off = kmapsim_pick(0, kmapsim_size - 1);" in text
+    assert "size_t len = kmapsim_pick(0, kmapsim_size);" in text
+    it = item_with("void zap(struct page *page, size_t off, size_t len)", "if (off >= PAGE_SIZE) return;")
+    text, _ = harness.generate("zap", it, UNIT_612, "lib/zap.c")
+    assert "size_t off = kmapsim_pick(0, kmapsim_size - 1);" in text
+    assert "size_t len = kmapsim_pick(0, %s);" % ROOM in text
+    it = item_with("void cp(struct page *page, size_t offset, size_t len)", "VM_BUG_ON(offset + len > PAGE_SIZE);")
+    text, _ = harness.generate("cp", it, UNIT_612, "x.c")
+    assert "size_t len = kmapsim_pick(0, kmapsim_size);" in text
