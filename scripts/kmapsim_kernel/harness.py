@@ -5,14 +5,22 @@ explorer walks boundary values, pages and zones:
 
   struct page *        a page of order 0..2 (lowmem or highmem, as the run
                        decides); a struct folio * likewise
-  offset-like integer  (offset, off, start, pos) 0 .. size of the page - 1
-  length-like integer  (bytes, len, count, size, n) 0 .. size of the page,
-                       whatever the offset: a run may break the function's
-                       entry check (page_copy_sane(), VM_BUG_ON, `if
-                       (WARN_ON_ONCE(...)) return`); the call is bracketed by
-                       kmapsim_entry_begin/end, so such a run is discarded as
-                       the caller's broken contract (entry_contract.cc), while
-                       a BUG/WARN after the function's first action is its own
+  offset-like integer  (offset, off, start, pos, *_off, ...) 0 .. size of the
+                       page - 1
+  length-like integer  (bytes, len, count, size, n, *len, ...) 0 .. size of
+                       the page, whatever the offset: a run may break the
+                       function's entry check (page_copy_sane(), VM_BUG_ON,
+                       `if (WARN_ON_ONCE(...)) return`); the call is bracketed
+                       by kmapsim_entry_begin/end, so such a run is discarded
+                       as the caller's broken contract (entry_contract.cc),
+                       while a BUG/WARN after the function's first action is
+                       its own. Into a struct page * of a function that does
+                       not know compound pages (COMPOUND_NAMES), only what
+                       its callers pass: within the page (within the compound
+                       page for a length, where the function steps the page
+                       pointer), except what the function checks against
+                       the page itself (_page_checked())
+  seed integer         (crc, seed, csum, sum, hash) any value
   struct iov_iter *    one of the iterator types this tree defines and kmapsim
                        can build (ITER_UBUF, ITER_IOVEC, ITER_KVEC, ITER_BVEC,
                        ITER_XARRAY, 6.12's ITER_FOLIOQ, and 6.1's ITER_PIPE
@@ -48,7 +56,10 @@ explorer walks boundary values, pages and zones:
   start and nbytes); a length with a buffer is also at most the buffer's
 
 Anything else is an unsupported parameter: one line saying how to write the
-harness with KMAPSIM_IMPORT.
+harness with KMAPSIM_IMPORT; so is a void * the function casts to a struct
+(an object, not a buffer). A returned pointer goes to
+kmapsim_unmap_returned(): a mapping the function made for its caller is
+unmapped as the caller would.
 """
 
 import re
