@@ -2,9 +2,9 @@
 /*
  * kmapsim: DRM's CPU cache flushes (drivers/gpu/drm/drm_cache.c), which
  * drivers call on a range they have mapped before copying it (i915's
- * shmem_pread(), i915_gem_object_read_from_page()). The kernel's flush
+ * shmem_pread(), i915_gem_object_read_from_page()). The kernel flushes
  * every cache line of the range with clflush, an access through the
- * mapping; these read one byte of each 64-byte line and the last byte, in
+ * mapping; this reads one byte of each 64-byte line and the last byte, in
  * the unit's own code, so a flush through a mapping that has gone, or past
  * its page, is reported at the flush like any other access. Whether the
  * CPU has clflush (the kernel falls back to wbinvd) is not modelled.

@@ -43,7 +43,6 @@ KMAPSIM_EXTERN_C_END
  * a page, so they may sleep (might_fault(): a sleep-in-atomic report under
  * kmap_atomic or a spinlock, as the kernel's might_fault() warns).
  */
-
 static inline unsigned long __copy_from_user(void *to, const void __user *from, unsigned long n)
 {
 	might_fault();
