@@ -17,6 +17,8 @@ import shutil
 import subprocess
 import sys
 
+from kmapsim_cli import report_json
+
 from . import ctokens, diagnose, errors, harness, importer, kernel_src
 
 REPO = importer.REPO
@@ -337,7 +339,7 @@ def side(tree, targets, profile, seconds, subject=None, iter_types=None, check_a
             err += "kmapsim: the run: %s\n" % replay
         doc.update({"verdict": "inconclusive", "reason": "%s() %s" % (fn, why)})
         if json_path:
-            report_json_write(json_path, doc)
+            report_json.write(json_path, doc)
         rc = 2
     elif json_path == "-" and os.path.exists(doc_path):
         out += open(doc_path).read()
@@ -363,15 +365,6 @@ def harness_short(doc):
     return None
 
 
-def report_json_write(path, doc):
-    text = json.dumps(doc, indent=1) + "\n"
-    if path == "-":
-        sys.stdout.write(text)
-        return
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def _patch_files(patch):

@@ -188,10 +188,14 @@ def _is_length(pname):
     return pname in LENGTH_NAMES or bool(LENGTH_SUFFIX.search(pname))
 
 
+def _body_toks(item):
+    """The texts of the tokens of the function's body."""
+    return [t.text for t in (item.toks[item.body_start:] if item.body_start is not None else item.toks)]
+
+
 def _body(item):
     """The function's body as one line of tokens."""
-    toks = item.toks[item.body_start:] if item.body_start is not None else item.toks
-    return " ".join(t.text for t in toks)
+    return " ".join(_body_toks(item))
 
 
 def _opaque(item, pname):
@@ -221,7 +225,7 @@ def _page_checked(item):
     page's size (`if (off >= PAGE_SIZE)`, `if (len > PAGE_SIZE - off)`,
     `VM_BUG_ON(offset + len > PAGE_SIZE)`): the function takes care of
     values past its page itself."""
-    toks = [t.text for t in (item.toks[item.body_start:] if item.body_start is not None else item.toks)]
+    toks = _body_toks(item)
     out = set()
     for i, t in enumerate(toks[:-1]):
         if t not in _CHECKS or toks[i + 1] != "(":
