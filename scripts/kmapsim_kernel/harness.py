@@ -20,7 +20,15 @@ explorer walks boundary values, pages and zones:
                        page for a length, where the function steps the page
                        pointer), except what the function checks against
                        the page itself (_page_checked())
-  seed integer         (crc, seed, csum, sum, hash) any value
+  end integer          (end, end1, ...) from its start (start, start1, ...)
+                       to as far as an offset may reach
+                       (zero_user_segments())
+  seed integer         (crc, seed, csum, sum, hash) any value; so is an
+                       integer the function only stores into a structure or
+                       compares for equality (nfs's cookies)
+  unsigned long        an address the function reads only the offset in the
+                       page of (offset_in_page(), & ~PAGE_MASK): that offset
+                       as for an offset, on a page of its own
   struct iov_iter *    one of the iterator types this tree defines and kmapsim
                        can build (ITER_UBUF, ITER_IOVEC, ITER_KVEC, ITER_BVEC,
                        ITER_XARRAY, 6.12's ITER_FOLIOQ, and 6.1's ITER_PIPE
@@ -68,8 +76,13 @@ from . import errors
 
 OFFSET_NAMES = {"offset", "off", "start", "pos", "offs", "page_offset", "poff", "skip", "seek", "pgbase", "page_base",
                 "pgto_base", "pgfrom_base"}
-# and any name ending so: dst_off, src_off, doff, buf_offset
-OFFSET_SUFFIX = re.compile(r"(_off|_offs|_offset|_pos|[a-z]off)$")
+# and any name ending so: dst_off, src_off, doff, buf_offset; and a
+# numbered start (zero_user_segments()'s start1, start2)
+OFFSET_SUFFIX = re.compile(r"(_off|_offs|_offset|_pos|[a-z]off|^start\d+)$")
+# The end of a range into the page, after its start of the same number
+# (zero_user_segments(page, start1, end1, start2, end2)): from the start to
+# as far as the start may reach.
+END_NAME = re.compile(r"^end(\d*)$")
 PAGE_ARRAYS = ("struct page **", "struct page * *")
 LENGTH_NAMES = {"bytes", "len", "count", "size", "n", "length", "nbytes", "buflen"}
 # and any name ending so: buf_len, tlen, copy_bytes
@@ -244,6 +257,43 @@ def _page_checked(item):
     return out
 
 
+def _occurrences(item, pname):
+    """(tokens, index) of each use of pname in the function's body."""
+    toks = _body_toks(item)
+    return toks, [i for i, t in enumerate(toks) if t == pname and (i == 0 or toks[i - 1] not in (".", "->"))]
+
+
+def _offset_in_page_only(item, pname):
+    """Whether the function reads only the offset in the page of an
+    address (uprobes' copy_from_page(page, vaddr, dst, len) maps the page
+    and copies at `vaddr & ~PAGE_MASK`): the address's page does not matter,
+    its offset is an offset into the page."""
+    toks, uses = _occurrences(item, pname)
+
+    def masked(i):
+        after = toks[i + 1:i + 7]
+        return (toks[i - 2:i] == ["offset_in_page", "("] and toks[i + 1:i + 2] == [")"]
+                or after[:3] == ["&", "~", "PAGE_MASK"] or toks[i - 3:i] == ["~", "PAGE_MASK", "&"]
+                or after == ["&", "(", "PAGE_SIZE", "-", "1", ")"])
+    return bool(uses) and all(masked(i) for i in uses)
+
+
+def _data_only(item, pname):
+    """Whether the function only stores a number into a structure
+    (`array->last_cookie = last_cookie;`) or compares it for equality
+    (`if (array->change_attr != change_attr)`): a value its callers carry
+    through, never a size, an index or an address, so any value is one a
+    caller may pass (fs/nfs/dir.c's cookies and change attributes)."""
+    toks, uses = _occurrences(item, pname)
+
+    def stored(i):
+        return toks[i - 1:i] == ["="] and toks[i + 1:i + 2] == [";"] and i >= 3 and toks[i - 3] in ("->", ".")
+
+    def compared(i):
+        return toks[i - 1:i] in (["=="], ["!="]) or toks[i + 1:i + 2] in (["=="], ["!="])
+    return bool(uses) and all(stored(i) or compared(i) for i in uses)
+
+
 def _returns_pointer(item, func):
     """Whether the function returns a pointer (the token before its name)."""
     toks = item.toks
@@ -320,6 +370,32 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             have_page = pname
         elif pname in SEED_NAMES and _INTEGER.match(t):
             lines.append("\t%s %s = kmapsim_pick(0, (%s)~0ULL);" % (ptype, pname, "u32" if "32" in t or "int" in t else t))
+        elif t in ("unsigned long", "u64", "uintptr_t") and not _is_offset(pname) and \
+                not _is_length(pname) and _offset_in_page_only(item, pname):
+            # an address of which the function reads the offset in the page:
+            # the offset as for an offset, on a page of its own
+            off = "kmapsim_%s_off" % pname
+            if page_limit:
+                room = "%s - kmapsim_lensum" % page_limit
+                lines.append("\tsize_t %s = kmapsim_pick(0, %s < PAGE_SIZE ? %s : PAGE_SIZE - 1);" % (off, room, room))
+                lines.append("\tif (%s > kmapsim_offmax)\n\t\tkmapsim_offmax = %s;" % (off, off))
+            else:
+                lines.append("\tsize_t %s = kmapsim_pick(0, PAGE_SIZE - 1);" % off)
+            lines.append("\t%s %s = 0x400000UL + %s;" % (ptype, pname, off))
+        elif END_NAME.match(pname) and _IN_PAGE.match(t) and not lists and not page_arrays and not by_bytes:
+            start = "start" + END_NAME.match(pname).group(1)
+            lo = start if start in args else "0"
+            if page_limit and pname not in checked:
+                lines.append("\t%s %s = kmapsim_pick(%s, %s);" % (ptype, pname, lo, page_limit))
+                lines.append("\tif ((size_t)%s > kmapsim_offmax)\n\t\tkmapsim_offmax = %s;" % (pname, pname))
+            else:
+                lines.append("\t%s %s = kmapsim_pick(%s, kmapsim_size);" % (ptype, pname, lo))
+        elif _INTEGER.match(t) and not _is_offset(pname) and not _is_length(pname) and _data_only(item, pname):
+            # a value the function only stores or compares: any value
+            if re.match(r"^(unsigned|u\d|__u\d|size_t|pgoff_t)", t):
+                lines.append("\t%s %s = kmapsim_pick(0, (%s)~0ULL);" % (ptype, pname, t))
+            else:
+                lines.append("\t%s %s = (%s)kmapsim_pick(0, ~0UL);" % (ptype, pname, t))
         elif page_limit and _is_offset(pname) and _IN_PAGE.match(t):
             if pname in checked:
                 lines.append("\t%s %s = kmapsim_pick(0, kmapsim_size - 1);" % (ptype, pname))

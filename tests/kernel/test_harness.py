@@ -258,3 +258,67 @@ def test_function_checking_against_its_page_takes_any_value():
     it = item_with("void cp(struct page *page, size_t offset, size_t len)", "VM_BUG_ON(offset + len > PAGE_SIZE);")
     text, _ = harness.generate("cp", it, UNIT_612, "x.c")
     assert "size_t len = kmapsim_pick(0, kmapsim_size);" in text
+
+
+def test_ranges_end_after_their_start():
+    """mm/highmem.c's zero_user_segments(page, start1, end1, start2, end2)
+    zeroes [start1, end1) and [start2, end2): each end is picked from its
+    start on, never before it (a caller's end below its start is its bug)."""
+    it = item_with("void zero_user_segments(struct page *page, unsigned start1, unsigned end1, unsigned start2, "
+                   "unsigned end2)", "BUG_ON(end1 > page_size(page) || end2 > page_size(page));")
+    text, _ = harness.generate("zero_user_segments", it, UNIT_612, "mm/highmem.c",
+                               reach_names={"page_size", "compound_nr"})
+    assert "unsigned start1 = kmapsim_pick(0, kmapsim_size - 1);" in text
+    assert "unsigned end1 = kmapsim_pick(start1, kmapsim_size);" in text
+    assert "unsigned end2 = kmapsim_pick(start2, kmapsim_size);" in text
+    # a one-page function: the end within the page, and past it for what follows
+    it = item_with("void zap(struct page *page, unsigned start, unsigned end)",
+                   "void *p = kmap_local_page(page); memset(p + start, 0, end - start); kunmap_local(p);")
+    text, _ = harness.generate("zap", it, UNIT_612, "x.c")
+    assert "unsigned end = kmapsim_pick(start, PAGE_SIZE);" in text
+    assert "kmapsim_offmax = end;" in text
+    # an end with no start of its own starts at 0
+    it = item_with("void z(struct page *page, unsigned end)", "")
+    assert "unsigned end = kmapsim_pick(0, PAGE_SIZE);" in harness.generate("z", it, UNIT_612, "x.c")[0]
+
+
+def test_address_read_only_for_its_offset_in_the_page():
+    """kernel/events/uprobes.c's copy_from_page(page, vaddr, dst, len) maps
+    the page and copies at `vaddr & ~PAGE_MASK`: the address is an offset in
+    the page on a page of its own; an address used otherwise is refused."""
+    it = item_with("static void copy_from_page(struct page *page, unsigned long vaddr, void *dst, int len)",
+                   "void *kaddr = kmap_atomic(page); memcpy(dst, kaddr + (vaddr & ~PAGE_MASK), len); "
+                   "kunmap_atomic(kaddr);")
+    text, _ = harness.generate("copy_from_page", it, UNIT_612, "kernel/events/uprobes.c")
+    assert "size_t kmapsim_vaddr_off = kmapsim_pick(0, PAGE_SIZE - kmapsim_lensum < PAGE_SIZE ? " in text
+    assert "unsigned long vaddr = 0x400000UL + kmapsim_vaddr_off;" in text
+    assert "int len = kmapsim_pick(0, %s);" % ROOM in text
+    it = item_with("void f(struct page *page, unsigned long vaddr)", "g(offset_in_page(vaddr));")
+    assert "0x400000UL + kmapsim_vaddr_off" in harness.generate("f", it, UNIT_612, "x.c")[0]
+    it = item_with("void f(struct page *page, unsigned long vaddr)",
+                   "g(offset_in_page(vaddr)); find_vma(mm, vaddr);")
+    with pytest.raises(errors.BadInput, match="parameter 'unsigned long vaddr'"):
+        harness.generate("f", it, UNIT_612, "x.c")
+
+
+def test_numbers_only_stored_or_compared_take_any_value():
+    """fs/nfs/dir.c's nfs_readdir_folio_init_array(folio, last_cookie,
+    change_attr) stores both into the mapped array and
+    nfs_readdir_folio_validate() compares them: data the callers carry, any
+    value. A number used any other way (an index, a count) is refused."""
+    it = item_with("static void init(struct folio *folio, u64 last_cookie, u64 change_attr)",
+                   "array = kmap_local_folio(folio, 0); array->change_attr = change_attr; "
+                   "array->last_cookie = last_cookie; kunmap_local(array);")
+    text, _ = harness.generate("init", it, UNIT_612, "fs/nfs/dir.c")
+    assert "u64 last_cookie = kmapsim_pick(0, (u64)~0ULL);" in text
+    assert "u64 change_attr = kmapsim_pick(0, (u64)~0ULL);" in text
+    it = item_with("static bool valid(struct folio *folio, u64 last_cookie, int tag)",
+                   "if (array->change_attr != tag) return false; if (last_cookie == array->c) return true;")
+    text, _ = harness.generate("valid", it, UNIT_612, "fs/nfs/dir.c")
+    assert "int tag = (int)kmapsim_pick(0, ~0UL);" in text
+    for body in ("array->cookies[index] = 0; array->x = index;",   # an index
+                 "unsigned int n = index; memcpy(p, q, n);",      # stored into a local, used as a length
+                 "if (index > 3) return;"):                       # compared for order
+        it = item_with("void f(struct folio *folio, unsigned int index)", body)
+        with pytest.raises(errors.BadInput, match="parameter 'unsigned int index'"):
+            harness.generate("f", it, UNIT_612, "x.c")
