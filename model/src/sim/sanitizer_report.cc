@@ -74,7 +74,13 @@ std::string basename_of(const std::string &path) {
 }
 
 // The first stack frame outside the sanitizer runtime: "fn (file.c:12:5)".
+// A frame with no source line ("memcpy (subject+0x9d473) (BuildId: ...)")
+// is the runtime's or libc's (an interceptor whose access ASan checked, as
+// memcpy's): subjects and kmapsim are built with line tables, so the first
+// frame with a source line is the code that asked for the access. Only when
+// there is none does the first other frame stand.
 std::string first_subject_frame(const std::string &text) {
+  std::string unsymbolized;
   size_t at = 0;
   while ((at = text.find("#", at)) != std::string::npos) {
     size_t eol = text.find('\n', at);
@@ -92,9 +98,13 @@ std::string first_subject_frame(const std::string &text) {
         fn.rfind("__kmapsim_asan", 0) == 0 || where.find("compiler-rt") != std::string::npos ||
         where.find("asan_window_callbacks") != std::string::npos)
       continue;
+    if (!where.empty() && where[0] == '(') {
+      if (unsymbolized.empty()) unsymbolized = fn;
+      continue;
+    }
     return where.empty() ? fn : fn + " (" + basename_of(where) + ")";
   }
-  return "";
+  return unsymbolized;
 }
 
 // The line after `key` up to the end of that line, or "".
