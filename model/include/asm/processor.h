@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kmapsim: cpu_relax(). The body of a busy-wait loop: a scheduling point
- * where the spinning task yields its turn (see <linux/compiler.h>), so the
- * task it waits for runs; a spin nothing can end is a soft-lockup.
+ * kmapsim: cpu_relax(), and on x86 boot_cpu_data. cpu_relax() is the body
+ * of a busy-wait loop: a scheduling point where the spinning task yields
+ * its turn (see <linux/compiler.h>), so the task it waits for runs; a spin
+ * nothing can end is a soft-lockup.
  */
 #ifndef _ASM_PROCESSOR_H
 #define _ASM_PROCESSOR_H
@@ -14,5 +15,22 @@ static inline void cpu_relax(void)
 	kmapsim_shared_access((const volatile void *)0, KMAPSIM_SHARED_RELAX,
 			      "cpu_relax");
 }
+
+#ifdef CONFIG_X86
+/*
+ * The boot CPU's description, as x86 code reads it: only the cache-line
+ * sizes (DRM's drm_clflush_page() steps through a page by
+ * x86_clflush_size). kmapsim's CPUs are all alike, with 64-byte lines.
+ */
+struct cpuinfo_x86 {
+	int x86_clflush_size;
+	int x86_cache_alignment;
+};
+
+static const struct cpuinfo_x86 boot_cpu_data __attribute__((unused)) = {
+	.x86_clflush_size = 64,
+	.x86_cache_alignment = 64,
+};
+#endif
 
 #endif /* _ASM_PROCESSOR_H */

@@ -41,6 +41,7 @@
 #include <asm/unaligned.h>
 #include <asm/ioctl.h>
 #include <asm/local64.h>
+#include <asm/special_insns.h>
 #include <linux/refcount.h>
 #include <linux/overflow.h>
 #include <linux/cache.h>

@@ -3,6 +3,7 @@
 #define _LINUX_UACCESS_H
 
 #include <errno.h>
+#include <string.h>
 #include <linux/types.h>
 #include <linux/preempt.h>
 
@@ -53,6 +54,18 @@ static inline unsigned long __copy_to_user(void __user *to, const void *from, un
 {
 	might_fault();
 	return raw_copy_to_user(to, from, n);
+}
+
+/*
+ * The copy that survives a machine check on the source (pmem reads, core
+ * dumps): linux/uaccess.h's fallback for architectures without
+ * ARCH_HAS_COPY_MC, which 32-bit x86 and ARM are. It is a plain copy that
+ * always completes, so it returns 0 bytes left.
+ */
+static inline unsigned long copy_mc_to_kernel(void *dst, const void *src, size_t cnt)
+{
+	memcpy(dst, src, cnt);
+	return 0;
 }
 
 /*
