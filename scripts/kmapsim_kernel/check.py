@@ -71,10 +71,12 @@ def build_unit(tree, targets, profile, iter_types=None, tags=(), refuse=()):
         unit = importer.import_files(tree, wanted, profile, extra=extra, extra_tags=tags, refuse=refuse)
     text = PRAGMAS + [unit.text]
     for f, fn in targets:
+        callers = _caller_kinds(tree, f, unit.signatures[fn], fn)
         h, kinds = harness.generate(fn, unit.signatures[fn], unit.text, f, iter_types, _reach(unit, fn),
-                                    ALSO_CHECKED.get(fn, ()))
+                                    ALSO_CHECKED.get(fn, ()), callers)
         if "struct iov_iter " in h:
-            print("kmapsim: harness for %s: struct iov_iter of type %s" % (fn, ", ".join(kinds)), file=sys.stderr)
+            print("kmapsim: harness for %s: struct iov_iter of type %s%s" % (
+                fn, ", ".join(kinds), " (all its callers pass)" if callers is not None else ""), file=sys.stderr)
         text.append('#line 1 "<kmapsim harness for %s>"' % fn)
         text.append(h)
     body = "\n".join(text)
@@ -103,6 +105,18 @@ def _checked_in_tree(tree, targets):
         for it in items:
             if it.kind == "func" and fn in it.names and it.body_start is not None:
                 ALSO_CHECKED.setdefault(fn, set()).update(harness._page_checked(it))
+
+
+def _caller_kinds(tree, f, item, fn):
+    """The iterator types a static function's callers, all in its file,
+    pass it (harness.caller_kinds()); None for a function other files may
+    call, or one taking no iterator."""
+    path = os.path.join(tree, f)
+    if not item.is_static or not os.path.isfile(path) or \
+            not any("iov_iter" in t for t, _ in harness.params(item)):
+        return None
+    with open(path, errors="replace") as fh:
+        return harness.caller_kinds(fh.read(), fn)
 
 
 def _reach(unit, fn):

@@ -169,6 +169,116 @@ def constructors_needed(item):
 ITER_KINDS = ("ubuf", "iovec", "kvec", "bvec", "xarray", "folioq", "pipe", "discard")
 
 
+# The tests of an iterator's type a caller may guard a call with, and the
+# types each lets through.
+ITER_TESTS = {"iov_iter_is_pipe": {"pipe"}, "iov_iter_is_bvec": {"bvec"}, "iov_iter_is_kvec": {"kvec"},
+              "iov_iter_is_discard": {"discard"}, "iov_iter_is_xarray": {"xarray"},
+              "iov_iter_is_folioq": {"folioq"}, "iter_is_iovec": {"iovec"}, "iter_is_ubuf": {"ubuf"},
+              "user_backed_iter": {"ubuf", "iovec"}}
+
+
+def caller_kinds(file_text, func):
+    """The iterator types the callers of a static function pass it, when
+    every call in its file is directly under an `if` testing the type
+    (6.1's iov_iter_zero(): `if (unlikely(iov_iter_is_pipe(i))) return
+    pipe_zero(bytes, i);`, and pipe_zero() reads i->pipe unchecked); None
+    when a call is not, or there is none."""
+    from . import ctokens
+    toks = [t.text for t in ctokens.tokenize(file_text) if t.kind != "pp"]
+    out = None
+    calls = 0
+    for k in range(1, len(toks) - 1):
+        if toks[k] != func or toks[k + 1] != "(":
+            continue
+        j = _matching_close(toks, k + 1)
+        if j is not None and j + 1 < len(toks) and toks[j + 1] == "{":
+            continue   # the definition
+        if toks[k - 1] in (".", "->"):
+            continue
+        cond = _controlling_if(toks, k)
+        kinds = _tested_kinds(cond) if cond is not None else None
+        if kinds is None:
+            return None
+        calls += 1
+        out = kinds if out is None else out & kinds
+    return out if calls else None
+
+
+def _matching_close(toks, j):
+    d = 0
+    for m in range(j, len(toks)):
+        d += toks[m] == "("
+        d -= toks[m] == ")"
+        if d == 0:
+            return m
+    return None
+
+
+def _matching_open(toks, j):
+    d = 0
+    for m in range(j, -1, -1):
+        d += toks[m] == ")"
+        d -= toks[m] == "("
+        if d == 0:
+            return m
+    return None
+
+
+def _if_condition(toks, close):
+    """The condition's tokens when toks[close] closes `if (...)`."""
+    o = _matching_open(toks, close)
+    if o is None or o == 0 or toks[o - 1] != "if":
+        return None
+    return toks[o + 1:close]
+
+
+def _controlling_if(toks, k):
+    """The condition of the `if` whose branch holds the statement calling
+    at toks[k] (`if (c) return f(x);`, `if (c) { ... n = f(x); ... }`)."""
+    j = k - 1
+    while j >= 0 and (re.match(r"^\w+$", toks[j]) or toks[j] in ("=", "+=", "-=", "->", ".", "*", "(")) \
+            and toks[j] not in ("if", "else", "while", "for"):
+        j -= 1
+    if j < 0:
+        return None
+    if toks[j] == ")":
+        return _if_condition(toks, j)
+    if toks[j] not in (";", "{", "}"):
+        return None
+    d = 0   # the innermost enclosing block
+    for m in range(j, -1, -1):
+        if toks[m] == "}":
+            d += 1
+        elif toks[m] == "{":
+            if d == 0:
+                return _if_condition(toks, m - 1) if m > 0 and toks[m - 1] == ")" else None
+            d -= 1
+    return None
+
+
+def _tested_kinds(cond):
+    """The types a condition lets through: each of its ||-parts must test
+    the type positively (`unlikely(iov_iter_is_pipe(i))`); None otherwise."""
+    parts, cur, d = [], [], 0
+    for t in cond:
+        d += t == "("
+        d -= t == ")"
+        if t == "||" and d == 0:
+            parts.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+    parts.append(cur)
+    out = set()
+    for part in parts:
+        tests = [i for i, t in enumerate(part) if t in ITER_TESTS]
+        if not tests or any(i > 0 and part[i - 1] == "!" for i in tests):
+            return None
+        got = set.intersection(*(ITER_TESTS[part[i]] for i in tests))
+        out |= got
+    return out
+
+
 def iter_kinds(unit_text, source):
     """The iterator types this tree defines and the harness can build."""
     kinds = []
@@ -301,12 +411,13 @@ def _returns_pointer(item, func):
     return j > 0 and toks[j - 1].text == "*"
 
 
-def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, also_checked=()):
+def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, also_checked=(), callers=None):
     """The harness for func (its Item); reach_names: the names func and the
     imported functions it reaches use (func's own when None); also_checked:
     names another version of func checks against its page (check's
     --patch/--before: both sides get one harness, so a check the patch
-    removes is found)."""
+    removes is found); callers: the iterator types func's callers pass it
+    (caller_kinds()), None for any."""
     ps = params(item)
     lines = []
     decl = []
@@ -458,6 +569,13 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
     if decl and "kmapsim_len" not in "\n".join(lines):
         lines.append("\tsize_t kmapsim_len = kmapsim_pick(0, kmapsim_size);")
     kinds = iter_kinds(unit_text, source)
+    if decl and callers is not None:
+        if not [k for k in kinds if k in callers]:
+            raise errors.BadInput("%s:%s: its callers pass it only an iov_iter of type %s, which kmapsim cannot build "
+                                  "here (this tree and direction give: %s); write a harness with KMAPSIM_IMPORT(\"%s\", "
+                                  "%s) (see docs/kernel-import.md)" % (relfile, func, ", ".join(sorted(callers)),
+                                                                       ", ".join(kinds), relfile, func))
+        kinds = [k for k in kinds if k in callers]
     if decl and only_kinds:
         missing = [k for k in only_kinds if k not in kinds]
         if missing:

@@ -322,3 +322,31 @@ def test_numbers_only_stored_or_compared_take_any_value():
         it = item_with("void f(struct folio *folio, unsigned int index)", body)
         with pytest.raises(errors.BadInput, match="parameter 'unsigned int index'"):
             harness.generate("f", it, UNIT_612, "x.c")
+
+
+def test_iterator_types_a_static_functions_callers_pass():
+    """6.1's pipe_zero() reads i->pipe unchecked: its one caller,
+    iov_iter_zero(), calls it only under iov_iter_is_pipe(). A static
+    function's iterator gets the types every call in its file is guarded by;
+    one unguarded, negated or mixed call leaves every type."""
+    guarded = ("static size_t pz(size_t bytes, struct iov_iter *i) { return bytes; }\n"
+               "size_t iz(size_t bytes, struct iov_iter *i)\n{\n"
+               "\tif (unlikely(iov_iter_is_pipe(i)))\n\t\treturn pz(bytes, i);\n\treturn 0;\n}\n")
+    assert harness.caller_kinds(guarded, "pz") == {"pipe"}
+    block = ("size_t a(struct iov_iter *i)\n{\n\tif (iov_iter_is_bvec(i) || iov_iter_is_kvec(i)) {\n"
+             "\t\tn = 1;\n\t\tn = pz(n, i);\n\t}\n\treturn n;\n}\n"
+             "size_t b(struct iov_iter *i)\n{\n\tif (iov_iter_is_kvec(i))\n\t\treturn pz(0, i);\n\treturn 0;\n}\n")
+    assert harness.caller_kinds(block, "pz") == {"kvec"}
+    assert harness.caller_kinds(block + "void c(struct iov_iter *i) { pz(0, i); }\n", "pz") is None
+    assert harness.caller_kinds("void c(struct iov_iter *i) { if (!iov_iter_is_pipe(i)) pz(0, i); }", "pz") is None
+    assert harness.caller_kinds("void c(struct iov_iter *i) { if (iov_iter_is_pipe(i) || n) pz(0, i); }", "pz") is None
+    assert harness.caller_kinds("void c(struct iov_iter *i) { if (pz(0, i)) return; }", "pz") is None
+    assert harness.caller_kinds("void c(struct iov_iter *i) { if (iov_iter_is_pipe(i)) x = 1; else pz(0, i); }",
+                                "pz") is None
+    assert harness.caller_kinds("static void pz(struct iov_iter *i) { }", "pz") is None   # no caller
+    it = item("static size_t pz(size_t bytes, struct iov_iter *i)")
+    text, kinds = harness.generate("pz", it, UNIT_61_PIPE, "lib/iov_iter.c", callers={"pipe"})
+    assert kinds == ["pipe"] and "iov_iter_pipe(" in text
+    it = item("static size_t pz_from_iter(size_t bytes, struct iov_iter *i)")   # a source: never a pipe
+    with pytest.raises(errors.BadInput, match="its callers pass it only an iov_iter of type pipe"):
+        harness.generate("pz_from_iter", it, UNIT_61_PIPE, "lib/iov_iter.c", callers={"pipe"})
