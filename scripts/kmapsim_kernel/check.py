@@ -107,6 +107,34 @@ def _checked_in_tree(tree, targets):
                 ALSO_CHECKED.setdefault(fn, set()).update(harness._page_checked(it))
 
 
+def write_harness(tree, target, profile, out, kernel_arg):
+    """--write-harness: the generated harness as a subject file of the
+    user's, for the parameters a signature does not give meaning to. Never
+    overwrites a file."""
+    f, fn = target
+    if os.path.exists(out):
+        raise errors.BadInput("--write-harness %s: the file exists (kmapsim never overwrites one); remove it or "
+                              "name another" % out)
+    unit = importer.import_files(tree, [(f, [fn])], profile)
+    item = unit.signatures[fn]
+    body, _ = harness.generate(fn, item, unit.text, f, None, _reach(unit, fn), (), _caller_kinds(tree, f, item, fn),
+                               fill_in=True)
+    todo = body.count("\n#error ")
+    head = ("/*\n * The harness `check --kernel --write-harness` wrote from the signature of\n"
+            " * %s() (%s).\n"
+            " * Each value is picked per run with kmapsim_pick(): narrow or widen it to\n"
+            " * what the callers pass. Check it with\n"
+            " *   scripts/kmapsim check --kernel %s --profile %s %s\n */\n"
+            "#include <kmapsim/subject.h>\n\nKMAPSIM_IMPORT(\"%s\", %s);\n"
+            % (fn, f, kernel_arg, profile, out, f, fn))
+    with open(out, "x") as fh:
+        fh.write(head + body.replace("\n/* The harness kmapsim wrote from %s()'s signature. */\n" % fn, "\n"))
+    print("kmapsim: wrote %s: the harness for %s()%s; then: scripts/kmapsim check --kernel %s --profile %s %s"
+          % (out, fn, ", with %d parameter(s) to fill in where the #error lines say" % todo if todo else "",
+             kernel_arg, profile, out))
+    return 0
+
+
 def _caller_kinds(tree, f, item, fn):
     """The iterator types a static function's callers, all in its file,
     pass it (harness.caller_kinds()); None for a function other files may
@@ -475,11 +503,20 @@ def main(argv):
     ap.add_argument("--config", action="append", default=[], metavar="CONFIG_NAME[=VALUE]",
                     help="an option your kernel has on besides the profile's (repeatable): the imported code's "
                          "#ifs see it (not the machine's: HIGHMEM, SMP, PREEMPT and the like are the profile's)")
+    ap.add_argument("--write-harness", metavar="FILE.c",
+                    help="write the harness kmapsim would write for FILE:FUNCTION to a subject file of yours "
+                         "(KMAPSIM_IMPORT), each parameter it cannot give a value marked to fill in, and stop")
     ap.add_argument("targets", nargs="+", metavar="FILE:FUNCTION|SUBJECT.c")
     try:
         a = ap.parse_args(argv)
     except SystemExit as e:
         return 0 if e.code == 0 else 2
+    if a.write_harness:
+        if a.before or a.patch or len(a.targets) != 1 or ":" not in a.targets[0]:
+            raise errors.BadInput("--write-harness takes one FILE:FUNCTION and no --before/--patch")
+        importer.set_user_config(a.config)
+        return write_harness(resolve_tree(a.kernel), parse_targets(a.targets)[0], a.profile, a.write_harness,
+                             a.kernel)
     if a.seconds <= 0:
         raise errors.BadInput("--seconds takes a whole number > 0")
     iter_types = None

@@ -411,13 +411,23 @@ def _returns_pointer(item, func):
     return j > 0 and toks[j - 1].text == "*"
 
 
-def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, also_checked=(), callers=None):
+def _fill_in(ptype, pname, what):
+    """The lines of a parameter the user fills in (--write-harness): an
+    #error that stops the compile until they have, and the declaration."""
+    return ['#error "kmapsim: %s, then delete this line"' % what.replace('"', "'"),
+            "\t%s %s = { 0 };" % (ptype, pname)]
+
+
+def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, also_checked=(), callers=None,
+             fill_in=False):
     """The harness for func (its Item); reach_names: the names func and the
     imported functions it reaches use (func's own when None); also_checked:
     names another version of func checks against its page (check's
     --patch/--before: both sides get one harness, so a check the patch
     removes is found); callers: the iterator types func's callers pass it
-    (caller_kinds()), None for any."""
+    (caller_kinds()), None for any; fill_in: a parameter it cannot give a
+    value gets an #error line for the user to replace (--write-harness)
+    instead of the BadInput."""
     ps = params(item)
     lines = []
     decl = []
@@ -542,10 +552,15 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
         elif t == "struct iov_iter *":
             decl.append(pname)
         elif t == "void *" and _opaque(item, pname):
-            raise errors.BadInput(
-                "%s:%s: parameter '%s %s' is an object the function casts to a type of its own, not a buffer: "
-                "kmapsim cannot write a harness for it; write one with KMAPSIM_IMPORT(\"%s\", %s) in a subject file "
-                "and check that (see docs/kernel-import.md)" % (relfile, func, ptype, pname, relfile, func))
+            if fill_in:
+                lines.extend(_fill_in(ptype, pname, "'%s %s' is an object %s() casts to a type of its own: set one "
+                                      "up as its callers do" % (ptype, pname, func)))
+            else:
+                raise errors.BadInput(
+                    "%s:%s: parameter '%s %s' is an object the function casts to a type of its own, not a buffer: "
+                    "kmapsim cannot write a harness for it; write one with KMAPSIM_IMPORT(\"%s\", %s) in a subject "
+                    "file (--write-harness FILE.c starts one) and check that (see docs/kernel-import.md)"
+                    % (relfile, func, ptype, pname, relfile, func))
         elif t in ("void *", "char *", "u8 *", "unsigned char *"):
             lines.append("\t%s %s = kmalloc(kmapsim_size, GFP_KERNEL | __GFP_NOFAIL);" % (ptype, pname))
             post.append("\tkfree(%s);" % pname)
@@ -556,11 +571,14 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             lines.append("\tgfp_t %s = GFP_KERNEL;" % pname)
         elif pname in DIRECTION_NAMES and _INTEGER.match(t):
             lines.append("\t%s %s = kmapsim_pick(0, 1);" % (ptype, pname))
+        elif fill_in:
+            lines.extend(_fill_in(ptype, pname, "give '%s %s' what the callers of %s() pass (a kmapsim_pick() over "
+                                  "the values they may pass, or set up what it points to)" % (ptype, pname, func)))
         else:
             raise errors.BadInput(
                 "%s:%s: kmapsim cannot write a harness for parameter '%s %s' yet; write one with "
-                "KMAPSIM_IMPORT(\"%s\", %s) in a subject file and check that (see docs/kernel-import.md)"
-                % (relfile, func, ptype, pname, relfile, func))
+                "KMAPSIM_IMPORT(\"%s\", %s) in a subject file (--write-harness FILE.c starts one) and check that "
+                "(see docs/kernel-import.md)" % (relfile, func, ptype, pname, relfile, func))
         args.append(pname)
     for pname in by_bytes:
         lines.extend(_bvec_cover_setup(pname, cover, post))

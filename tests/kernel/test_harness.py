@@ -350,3 +350,19 @@ def test_iterator_types_a_static_functions_callers_pass():
     it = item("static size_t pz_from_iter(size_t bytes, struct iov_iter *i)")   # a source: never a pipe
     with pytest.raises(errors.BadInput, match="its callers pass it only an iov_iter of type pipe"):
         harness.generate("pz_from_iter", it, UNIT_61_PIPE, "lib/iov_iter.c", callers={"pipe"})
+
+
+def test_parameters_to_fill_in():
+    """--write-harness: a parameter kmapsim gives no value gets an #error
+    line saying what to give it and a declaration; without it, the line
+    refusing the harness."""
+    it = item("int sq(struct page *page, u64 block, int bsize)")
+    text, _ = harness.generate("sq", it, UNIT_612, "fs/squashfs/file_direct.c", fill_in=True)
+    assert ('#error "kmapsim: give \'u64 block\' what the callers of sq() pass (a kmapsim_pick() over the values they '
+            'may pass, or set up what it points to), then delete this line"\n\tu64 block = { 0 };') in text
+    assert "\tint bsize = { 0 };" in text and "(void)sq(page, block, bsize);" in text
+    with pytest.raises(errors.BadInput, match="--write-harness FILE.c starts one"):
+        harness.generate("sq", it, UNIT_612, "fs/squashfs/file_direct.c")
+    it = item_with("static void bus(void *data)", "struct bitmap *bitmap = data; (void)bitmap;")
+    text, _ = harness.generate("bus", it, UNIT_612, "drivers/md/md-bitmap.c", fill_in=True)
+    assert "#error \"kmapsim: 'void * data' is an object bus() casts to a type of its own" in text
