@@ -184,7 +184,10 @@ def caller_kinds(file_text, func):
     pipe_zero(bytes, i);`, and pipe_zero() reads i->pipe unchecked); None
     when a call is not, or there is none."""
     from . import ctokens
-    toks = [t.text for t in ctokens.tokenize(file_text) if t.kind != "pp"]
+    all_toks = ctokens.tokenize(file_text)
+    if any(t.kind == "pp" and re.search(r"\b%s\b" % re.escape(func), t.text) for t in all_toks):
+        return None   # a macro calls it: where the macro is used is not read here
+    toks = [t.text for t in all_toks if t.kind != "pp"]
     out = None
     calls = 0
     for k in range(1, len(toks) - 1):
@@ -272,8 +275,8 @@ def _tested_kinds(cond):
     out = set()
     for part in parts:
         tests = [i for i, t in enumerate(part) if t in ITER_TESTS]
-        if not tests or any(i > 0 and part[i - 1] == "!" for i in tests):
-            return None
+        if not tests or any(i > 0 and part[i - 1] == "!" for i in tests) or "==" in part or "!=" in part:
+            return None   # no test, or one that may be negated
         got = set.intersection(*(ITER_TESTS[part[i]] for i in tests))
         out |= got
     return out

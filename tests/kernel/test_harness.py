@@ -344,6 +344,9 @@ def test_iterator_types_a_static_functions_callers_pass():
     assert harness.caller_kinds("void c(struct iov_iter *i) { if (iov_iter_is_pipe(i)) x = 1; else pz(0, i); }",
                                 "pz") is None
     assert harness.caller_kinds("static void pz(struct iov_iter *i) { }", "pz") is None   # no caller
+    assert harness.caller_kinds("void c(struct iov_iter *i) { if (iov_iter_is_pipe(i) == false) pz(0, i); }",
+                                "pz") is None
+    assert harness.caller_kinds(guarded + "#define PZ(i) pz(0, i)\n", "pz") is None   # a macro's calls are not read
     it = item("static size_t pz(size_t bytes, struct iov_iter *i)")
     text, kinds = harness.generate("pz", it, UNIT_61_PIPE, "lib/iov_iter.c", callers={"pipe"})
     assert kinds == ["pipe"] and "iov_iter_pipe(" in text
