@@ -52,23 +52,8 @@ COMPANIONS = importer.LIBRARY
 def build_unit(tree, targets, profile, iter_types=None, tags=(), refuse=()):
     """Writes the unit for targets [(file, func)] and returns its path; tags
     are struct/union types whose definitions the code needs in full."""
-    by_file = {}
-    for f, fn in targets:
-        by_file.setdefault(f, []).append(fn)
-    wanted = list(by_file.items())
-    relfile = wanted[0][0]
     funcs = [fn for _, fn in targets]
-    unit = importer.import_files(tree, wanted, profile, extra_tags=tags, refuse=refuse)
-    extra = []
-    for fn in funcs:
-        extra += harness.constructors_needed(unit.signatures[fn])
-    if extra:
-        # the scatterlist a harness builds is walked with lib/scatterlist.c's
-        # sg_next() and friends, wherever the function under test lives
-        if any(harness.LISTS.get(harness._norm(t)) == "sg" for fn in funcs for t, _ in harness.params(unit.signatures[fn])) \
-                and SCATTERLIST not in by_file and os.path.isfile(os.path.join(tree, SCATTERLIST)):
-            wanted.append((SCATTERLIST, []))
-        unit = importer.import_files(tree, wanted, profile, extra=extra, extra_tags=tags, refuse=refuse)
+    unit = import_unit(tree, targets, profile, tags, refuse)
     text = PRAGMAS + [unit.text]
     for f, fn in targets:
         callers = _caller_kinds(tree, f, unit.signatures[fn], fn)
@@ -87,6 +72,29 @@ def build_unit(tree, targets, profile, iter_types=None, tags=(), refuse=()):
     _write_unit(path, body)
     _write_summary(path, unit)
     return path
+
+
+def import_unit(tree, targets, profile, tags=(), refuse=()):
+    """The imported unit for targets [(file, func)], with what the harness
+    of each needs besides (the tree's iov_iter and scatterlist
+    constructors)."""
+    by_file = {}
+    for f, fn in targets:
+        by_file.setdefault(f, []).append(fn)
+    wanted = list(by_file.items())
+    funcs = [fn for _, fn in targets]
+    unit = importer.import_files(tree, wanted, profile, extra_tags=tags, refuse=refuse)
+    extra = []
+    for fn in funcs:
+        extra += harness.constructors_needed(unit.signatures[fn])
+    if extra:
+        # the scatterlist a harness builds is walked with lib/scatterlist.c's
+        # sg_next() and friends, wherever the function under test lives
+        if any(harness.LISTS.get(harness._norm(t)) == "sg" for fn in funcs for t, _ in harness.params(unit.signatures[fn])) \
+                and SCATTERLIST not in by_file and os.path.isfile(os.path.join(tree, SCATTERLIST)):
+            wanted.append((SCATTERLIST, []))
+        unit = importer.import_files(tree, wanted, profile, extra=extra, extra_tags=tags, refuse=refuse)
+    return unit
 
 
 # function -> the names either side of a --patch/--before comparison checks
@@ -115,7 +123,7 @@ def write_harness(tree, target, profile, out, kernel_arg):
     if os.path.exists(out):
         raise errors.BadInput("--write-harness %s: the file exists (kmapsim never overwrites one); remove it or "
                               "name another" % out)
-    unit = importer.import_files(tree, [(f, [fn])], profile)
+    unit = import_unit(tree, [target], profile)
     item = unit.signatures[fn]
     body, _ = harness.generate(fn, item, unit.text, f, None, _reach(unit, fn), (), _caller_kinds(tree, f, item, fn),
                                fill_in=True)

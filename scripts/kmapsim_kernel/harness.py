@@ -708,6 +708,9 @@ def _page_array_setup(p, cover, post):
 
 
 def _iter_setup(p, kinds, direction, post, unit_text):
+    if not kinds:   # the unit has none of the tree's constructors
+        raise errors.BadInput("parameter 'struct iov_iter *%s': the unit defines no iov_iter type kmapsim can "
+                              "build" % p)
     out = ["\tstruct iov_iter %s_s, *%s = &%s_s;" % (p, p, p)]
     if "pipe" in kinds:
         out.append("\tstruct pipe_inode_info *%s_pipe = NULL;" % p)

@@ -355,6 +355,14 @@ def test_iterator_types_a_static_functions_callers_pass():
         harness.generate("pz_from_iter", it, UNIT_61_PIPE, "lib/iov_iter.c", callers={"pipe"})
 
 
+def test_iterator_with_no_type_to_build_is_refused():
+    """A unit without the tree's constructors gives no iterator type: the
+    harness is refused rather than written with the iterator unset."""
+    it = item("size_t copy_page_to_iter(struct page *page, size_t offset, size_t bytes, struct iov_iter *i)")
+    with pytest.raises(errors.BadInput, match="the unit defines no iov_iter type kmapsim can build"):
+        harness.generate("copy_page_to_iter", it, "struct page;", "lib/iov_iter.c")
+
+
 def test_parameters_to_fill_in():
     """--write-harness: a parameter kmapsim gives no value gets an #error
     line saying what to give it and a declaration; without it, the line

@@ -65,3 +65,18 @@ def test_write_harness_takes_one_function(tree, tmp_path):
                 "--write-harness", str(tmp_path / "two.c"))
     assert p.returncode == 2 and "--write-harness takes one FILE:FUNCTION" in p.stderr
     assert not (tmp_path / "two.c").exists()
+
+
+def test_written_iterator_harness_builds_every_type(tree, tmp_path):
+    """The file holds the iterator of each type check's own harness builds
+    (the tree's constructors are imported with it), never an iterator left
+    unset."""
+    out = tmp_path / "cpti.c"
+    p = kmapsim("check", "--kernel", tree, "lib/iov_iter.c:copy_page_to_iter", "--write-harness", str(out))
+    assert p.returncode == 0, p.stderr
+    text = out.read_text()
+    for ctor in ("iov_iter_ubuf(", "iov_iter_init(", "iov_iter_kvec(", "iov_iter_bvec(", "iov_iter_xarray(",
+                 "iov_iter_folio_queue("):
+        assert ctor in text, ctor
+    p = kmapsim("check", "--kernel", tree, str(out), "--seconds", "2")
+    assert p.returncode == 0, p.stderr[-2000:]
