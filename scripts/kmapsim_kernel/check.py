@@ -278,7 +278,11 @@ def precompile(path, diagnose_errors=True):
         return None
     if not diagnose_errors:
         return log
-    diagnose.report(log, "the imported code does not compile against kmapsim's headers")
+    errs = diagnose.errors(open(log, errors="replace").read())
+    if errs and all('error: "kmapsim: ' in e for e in errs):   # --write-harness's lines, not yet replaced
+        diagnose.report(log, "the harness has parameters left to fill in")
+    else:
+        diagnose.report(log, "the imported code does not compile against kmapsim's headers")
     raise errors.BadInput("%s does not compile" % path)
 
 

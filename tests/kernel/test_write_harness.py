@@ -51,6 +51,7 @@ def test_parameters_to_fill_in_stop_the_compile(tree, tmp_path):
     assert "alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, kmapsim_order);" in text   # what kmapsim can give, it gives
     p = kmapsim("check", "--kernel", tree, str(out), "--seconds", "2")
     assert p.returncode == 2
+    assert "kmapsim: the harness has parameters left to fill in; the errors (3, first 3 shown):" in p.stderr
     assert "error: \"kmapsim: give 'u64 block' what the callers of squashfs_readpage_block() pass" in p.stderr
     # never overwritten; without --write-harness the line points at it
     p = kmapsim("check", "--kernel", tree, "fs/squashfs/file_direct.c:squashfs_readpage_block", "--write-harness",
