@@ -118,7 +118,8 @@ def _checked_in_tree(tree, targets):
 def write_harness(tree, target, profile, out, kernel_arg):
     """--write-harness: the generated harness as a subject file of the
     user's, for the parameters a signature does not give meaning to. Never
-    overwrites a file."""
+    overwrites a file. kernel_arg: --kernel's value and the --config options,
+    for the command that checks the file."""
     f, fn = target
     if os.path.exists(out):
         raise errors.BadInput("--write-harness %s: the file exists (kmapsim never overwrites one); remove it or "
@@ -528,7 +529,7 @@ def main(argv):
             raise errors.BadInput("--write-harness takes one FILE:FUNCTION and no --before/--patch")
         importer.set_user_config(a.config)
         return write_harness(resolve_tree(a.kernel), parse_targets(a.targets)[0], a.profile, a.write_harness,
-                             a.kernel)
+                             " ".join([a.kernel] + ["--config %s" % c for c in a.config]))
     if a.seconds <= 0:
         raise errors.BadInput("--seconds takes a whole number > 0")
     iter_types = None

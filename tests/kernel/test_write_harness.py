@@ -61,6 +61,17 @@ def test_parameters_to_fill_in_stop_the_compile(tree, tmp_path):
     assert p.returncode == 2 and "(--write-harness FILE.c starts one)" in p.stderr
 
 
+def test_check_command_keeps_the_options(tree, tmp_path):
+    """The file's check command repeats --config, so the import sees the
+    same #ifs as the harness was written for."""
+    out = tmp_path / "dump.c"
+    p = kmapsim("check", "--kernel", tree, "--config", "CONFIG_ELF_CORE", "fs/coredump.c:dump_page_copy",
+                "--write-harness", str(out))
+    assert p.returncode == 0, p.stderr
+    want = "scripts/kmapsim check --kernel %s --config CONFIG_ELF_CORE --profile strict %s" % (tree, out)
+    assert want in p.stdout and want in out.read_text()
+
+
 def test_write_harness_takes_one_function(tree, tmp_path):
     p = kmapsim("check", "--kernel", tree, "drivers/nvdimm/btt.c:zero_fill_data", "mm/highmem.c:zero_user_segments",
                 "--write-harness", str(tmp_path / "two.c"))
