@@ -69,6 +69,13 @@ CHECK = Flavour("check", "fuzz",
                  "-mllvm", "-asan-instrumentation-with-call-threshold=0",
                  "-mllvm", "-asan-memory-access-callback-prefix=__kmapsim_asan_"],
                 ["-fsanitize=address,undefined", "-Wl,-u,LLVMFuzzerRunDriver", LLD] +
+                # kmapsim's access callbacks and its memcpy()/memmove()/memset()
+                # (model/src/sim/asan_window_callbacks.cc) for every subject,
+                # not only one that makes an instrumented access of its own:
+                # a kernel function that only copies then gets the same
+                # windows (ASan's shadow, not mprotect()) and the same window
+                # check before the copy as any other
+                ["-Wl,-u,kmapsim_asan_window_callbacks"] +
                 # libFuzzer's comparison callbacks do work only while its loop
                 # runs (fuzz/trace_cmp_gate.cc; the list is fuzz/CMakeLists.txt's).
                 ["-Wl,--wrap=__sanitizer_cov_trace_" + cb for cb in

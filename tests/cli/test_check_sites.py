@@ -3,7 +3,7 @@ marked lines of a zoo buggy variant: the kworker's read of another task's
 kmap_local address (the trace walks from kmapsim's access check through
 ASan's callback into the subject), the map call and the schedule_work()
 that handed the address over. The fixed variant stays clean. A heap
-overflow in an intercepted memcpy() names the subject's call."""
+overflow in an intercepted strlen() names the subject's call."""
 import json
 import os
 
@@ -32,22 +32,20 @@ def test_escape_sites_in_check(run_kmapsim, tmp_path):
     assert fixed.returncode == 0, fixed.stderr[-2000:]
 
 
-def test_copy_overflow_names_the_subject_line(run_kmapsim, tmp_path):
-    """A subject file is compiled with -fno-builtin; one with no
-    instrumented access of its own does not link kmapsim's access callbacks,
-    so its memcpy() is ASan's interceptor, whose frame has no source line
-    ("memcpy (subject+0x9d473) (BuildId: ...)"), as in a kernel function
-    that only copies (uprobes' copy_to_page()): the report's first line
-    names the subject's call instead, and carries no build id. The
-    in-bounds twin is clean."""
-    src = os.path.join(ROOT, "tests", "subjects", "copy_overflow.c")
+def test_string_overflow_names_the_subject_line(run_kmapsim, tmp_path):
+    """A subject file is compiled with -fno-builtin, so its strlen() is
+    ASan's interceptor, whose frame has no source line ("strlen
+    (subject+0x9d473) (BuildId: ...)"): the report's first line names the
+    subject's call instead, and carries no build id. The terminated twin is
+    clean."""
+    src = os.path.join(ROOT, "tests", "subjects", "string_overflow.c")
     out = tmp_path / "r.json"
-    p = run_kmapsim("check", src, "--subject", "memcpy_overflow", "--seconds", "3", "--json", str(out), timeout=600)
+    p = run_kmapsim("check", src, "--subject", "strlen_overflow", "--seconds", "3", "--json", str(out), timeout=600)
     assert p.returncode == 1, p.stderr[-2000:]
     doc = json.loads(out.read_text())
     assert doc["class"] == "memory-error"
     first = doc["first_line"]
-    assert "heap-buffer-overflow: read of size 17 in kmapsim_subject_memcpy_overflow (copy_overflow.c:" in first, first
+    assert "heap-buffer-overflow: read of size 17 in name_len (string_overflow.c:" in first, first
     assert "BuildId" not in first and "subject+0x" not in first, first
-    clean = run_kmapsim("check", src, "--subject", "memcpy_in_bounds", "--seconds", "3", timeout=600)
+    clean = run_kmapsim("check", src, "--subject", "strlen_in_bounds", "--seconds", "3", timeout=600)
     assert clean.returncode == 0, clean.stderr[-2000:]
