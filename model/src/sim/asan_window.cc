@@ -18,10 +18,11 @@
 #endif
 
 // Defined by asan_window_callbacks.cc, which the linker takes from the
-// model's archive only when subject code calls the callbacks (compiled with
-// -asan-memory-access-callback-prefix=__kmapsim_asan_). A subject compiled
-// with ASan's inline checks instead would see ASan's report, not kmapsim's:
-// its windows keep mprotect().
+// model's archive when subject code calls the callbacks (compiled with
+// -asan-memory-access-callback-prefix=__kmapsim_asan_), and always for
+// check's subjects (scripts/kmapsim_cli/subject_cache.py links it by name).
+// A subject compiled with ASan's inline checks instead would see ASan's
+// report, not kmapsim's: its windows keep mprotect().
 extern "C" {
 __attribute__((weak)) extern const int kmapsim_asan_window_callbacks;
 }
