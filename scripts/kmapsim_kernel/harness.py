@@ -193,7 +193,7 @@ def caller_kinds(file_text, func):
     for k in range(1, len(toks) - 1):
         if toks[k] != func or toks[k + 1] != "(":
             continue
-        j = _matching_close(toks, k + 1)
+        j = _matching_paren(toks, k + 1)
         if j is not None and j + 1 < len(toks) and toks[j + 1] == "{":
             continue   # the definition
         if toks[k - 1] in (".", "->"):
@@ -207,21 +207,14 @@ def caller_kinds(file_text, func):
     return out if calls else None
 
 
-def _matching_close(toks, j):
+def _matching_paren(toks, j):
+    """The index of the parenthesis matching the one at toks[j] (forward
+    from '(', backward from ')'), or None."""
+    step, opening, closing = (1, "(", ")") if toks[j] == "(" else (-1, ")", "(")
     d = 0
-    for m in range(j, len(toks)):
-        d += toks[m] == "("
-        d -= toks[m] == ")"
-        if d == 0:
-            return m
-    return None
-
-
-def _matching_open(toks, j):
-    d = 0
-    for m in range(j, -1, -1):
-        d += toks[m] == ")"
-        d -= toks[m] == "("
+    for m in range(j, len(toks) if step > 0 else -1, step):
+        d += toks[m] == opening
+        d -= toks[m] == closing
         if d == 0:
             return m
     return None
@@ -229,7 +222,7 @@ def _matching_open(toks, j):
 
 def _if_condition(toks, close):
     """The condition's tokens when toks[close] closes `if (...)`."""
-    o = _matching_open(toks, close)
+    o = _matching_paren(toks, close)
     if o is None or o == 0 or toks[o - 1] != "if":
         return None
     return toks[o + 1:close]
