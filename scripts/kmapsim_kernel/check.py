@@ -124,7 +124,8 @@ def write_harness(tree, target, profile, out, kernel_arg):
     if os.path.exists(out):
         raise errors.BadInput("--write-harness %s: the file exists (kmapsim never overwrites one); remove it or "
                               "name another" % out)
-    unit = import_unit(tree, [target], profile)
+    unit = with_guards(import_unit, tree, [target], profile)
+    kernel_arg += "".join(" --config %s" % o for o in sorted(importer.GUARD_CONFIG))
     item = unit.signatures[fn]
     body, _ = harness.generate(fn, item, unit.text, f, None, _reach(unit, fn), (), _caller_kinds(tree, f, item, fn),
                                fill_in=True)
@@ -297,7 +298,29 @@ def incomplete_tags(log):
     return sorted(set(_INCOMPLETE.findall(open(log, errors="replace").read())))
 
 
+def with_guards(build, *args):
+    """build(*args), turning on the options a function under test is defined
+    only under when the profile's config leaves it out (importer.
+    guard_options(): #ifdef CONFIG_X, #if defined(CONFIG_A) || ...), as in
+    any kernel that has it, and saying so. The error stands when no option
+    would define it (an #ifndef, a machine option) or it still is not."""
+    while True:
+        try:
+            return build(*args)
+        except importer.NotDefined as e:
+            new = importer.turn_on_guards(e.options)
+            if not new:
+                raise
+            print("kmapsim: config: %s() is defined only under %s: %s on, as in any kernel that has it "
+                  "(--config turns on more of your kernel's options)"
+                  % (e.func, e.where, " and ".join(filter(None, [", ".join(new[:-1]), new[-1]]))), file=sys.stderr)
+
+
 def build_checked(tree, targets, profile, iter_types=None):
+    return with_guards(_build_checked, tree, targets, profile, iter_types)
+
+
+def _build_checked(tree, targets, profile, iter_types=None):
     """Builds the unit, or the harness file's unit, and compiles it. The
     importer follows names, not types: `dir->i_sb->s_blocksize` names no
     struct super_block, and fs/ext2's EXT2_SB(sb)->s_es->... no struct

@@ -158,6 +158,7 @@ def model_config_names():
 def set_user_config(items):
     """items: ["CONFIG_NAME", "CONFIG_NAME=VALUE", ...] (check --config)."""
     USER_CONFIG.clear()
+    GUARD_CONFIG.clear()
     model = model_config_names()
     for item in items:
         name, _, value = item.partition("=")
@@ -691,15 +692,89 @@ def gating_conditions(text, func):
     return None
 
 
-def _not_defined(fname, func, profile, text):
+class NotDefined(errors.BadInput):
+    """The function under test is not defined under the config. options:
+    the CONFIG_ symbols its #ifs test that would define it (guard_options()),
+    empty when none would; where: those #ifs, as the message names them."""
+
+    def __init__(self, msg, func, where, options):
+        super().__init__(msg)
+        self.func, self.where, self.options = func, where, options
+
+
+# A plain test of options: defined(), IS_ENABLED(), IS_BUILTIN(), joined
+# with || and && (no !, no comparison, no other macro).
+_PLAIN_TEST = re.compile(r"^(?:\s|\|\||&&|[()]|defined|IS_ENABLED|IS_BUILTIN|CONFIG_\w+)*$")
+
+
+def _plain_test(directive):
+    """The CONFIG_ symbols of an #ifdef or #if that is a plain test of
+    options ([] when it names none: #ifdef copy_mc_to_kernel), or None when
+    it is not one (#ifndef, #else, #elif, !, a comparison, another macro
+    beside the options)."""
+    m = re.match(r"^#(ifdef|if) (.*)$", directive)
+    if not m:
+        return None
+    expr = re.sub(r"/\*.*?\*/|//.*$", "", m.group(2)).strip()
+    names = re.findall(r"\bCONFIG_\w+", expr)
+    if names and (not _PLAIN_TEST.match(expr) or (m.group(1) == "ifdef" and not re.match(r"^CONFIG_\w+$", expr))):
+        return None
+    return names
+
+
+def guard_options(conds, on):
+    """The options to turn on so that the #ifs conds (gating_conditions())
+    hold, in any kernel that defines what they guard: every CONFIG_ symbol of
+    each plain test of options (#ifdef CONFIG_X, #if defined(CONFIG_A) ||
+    IS_ENABLED(CONFIG_B)) that is not on already (`on`). Of a disjunction all
+    are turned on: the kernel has one at least, and the body's own #ifs then
+    take the code of each. An #if naming no option (#ifdef copy_mc_to_kernel)
+    is left to the import. None when an #if is no such test (#ifndef, #else,
+    !), or needs a machine option the profile leaves off (CONFIG_HIGHMEM on
+    x86-64): turning options on cannot define it then."""
+    out = []
+    model = model_config_names()
+    for _, d in conds:
+        names = _plain_test(d)
+        if names is None:
+            return None
+        for n in names:
+            if n in on or n in out:
+                continue
+            if n in model:
+                return None
+            out.append(n)
+    return out
+
+
+# Options turned on because the function under test is defined only under
+# them (check's guard retry): a part of USER_CONFIG, named apart in the unit.
+GUARD_CONFIG = set()
+
+
+def turn_on_guards(options):
+    """Turns the options a NotDefined named on, as --config would. Returns
+    those that were off."""
+    new = [o for o in options if o not in USER_CONFIG]
+    for o in new:
+        USER_CONFIG[o] = "1"
+        GUARD_CONFIG.add(o)
+    return new
+
+
+def _not_defined(fname, func, profile, text, on=frozenset()):
     conds = gating_conditions(text, func)
     if not conds:
-        return "%s: no function %s() in %s (under profile %s's config)" % (fname, func, fname, profile)
+        return NotDefined("%s: no function %s() in %s (under profile %s's config)" % (fname, func, fname, profile),
+                          func, "", [])
     where = "; ".join("%s (line %d)" % (c, n) for n, c in conds)
-    names = sorted({c for _, d in conds for c in re.findall(r"\bCONFIG_\w+", d)} - model_config_names())
+    # the options a plain test names (an #ifndef's or an #else's would
+    # leave it out once on)
+    names = sorted({c for _, d in conds for c in _plain_test(d) or []} - model_config_names() - set(USER_CONFIG))
     hint = (": with those of your kernel's options, e.g. %s" % " ".join("--config " + c for c in names)) if names else ""
-    return ("%s: %s() is defined only under %s, which profile %s's config%s leaves out%s"
-            % (fname, func, where, profile, " and --config" if USER_CONFIG else "", hint))
+    return NotDefined("%s: %s() is defined only under %s, which profile %s's config%s leaves out%s"
+                      % (fname, func, where, profile, " and --config" if USER_CONFIG else "", hint),
+                      func, where, guard_options(conds, on) or [])
 
 
 def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset(), own=frozenset(), headers=()):
@@ -768,7 +843,7 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
         for f in fs:
             defs = [it for it in items if it.kind == "func" and f in it.names]
             if not defs:
-                raise errors.BadInput(_not_defined(fname, f, profile, texts[[w for w, _ in wanted].index(fname)]))
+                raise _not_defined(fname, f, profile, texts[[w for w, _ in wanted].index(fname)], set(macros))
             unit.signatures[f] = defs[0]
 
     need_file = set()
@@ -964,9 +1039,14 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
                " * Kernel text is read from the tree at check time and never stored in kmapsim. */"
                % (", ".join(f for f, _ in wanted), tree, profile))
     out.append("#include <kmapsim/config/%s.h>" % profile)
-    if USER_CONFIG:
+    if set(USER_CONFIG) - GUARD_CONFIG:
         out.append("/* check --config */")
-        out.extend("#define %s %s" % kv for kv in USER_CONFIG.items())
+        out.extend("#define %s %s" % kv for kv in USER_CONFIG.items() if kv[0] not in GUARD_CONFIG)
+    if GUARD_CONFIG & set(USER_CONFIG):
+        # check's guard retry (guard_options()): on in any kernel that has
+        # the function under test
+        out.append("/* the function under test is defined only with these on */")
+        out.extend("#define %s %s" % kv for kv in USER_CONFIG.items() if kv[0] in GUARD_CONFIG)
     if gates:
         # the kbuild gates of the imported files (kbuild_gates()): on in
         # any kernel that builds them, for the #ifs inside the bodies too

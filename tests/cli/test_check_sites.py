@@ -49,3 +49,22 @@ def test_string_overflow_names_the_subject_line(run_kmapsim, tmp_path):
     assert "BuildId" not in first and "subject+0x" not in first, first
     clean = run_kmapsim("check", src, "--subject", "strlen_in_bounds", "--seconds", "3", timeout=600)
     assert clean.returncode == 0, clean.stderr[-2000:]
+
+
+def test_overflow_in_kmapsims_copy_names_the_subject_line(run_kmapsim, tmp_path):
+    """copy_to_user() from a kernel buffer shorter than its length: the read
+    past the buffer is made by kmapsim's user copy (UserMem::copy_user, a
+    frame with a source line of kmapsim's, and a C++ signature with spaces
+    in it). The report's first line names the subject's call instead. The
+    bounded twin is clean."""
+    src = os.path.join(ROOT, "tests", "subjects", "user_copy_overflow.c")
+    out = tmp_path / "r.json"
+    p = run_kmapsim("check", src, "--subject", "user_copy_overflow", "--seconds", "3", "--json", str(out), timeout=600)
+    assert p.returncode == 1, p.stderr[-2000:]
+    doc = json.loads(out.read_text())
+    assert doc["class"] == "memory-error"
+    first = doc["first_line"]
+    assert "heap-buffer-overflow: read of size 17 in copy_record (user_copy_overflow.c:" in first, first
+    assert "kmapsim::" not in first and "uaccess.cc" not in first, first
+    clean = run_kmapsim("check", src, "--subject", "user_copy_in_bounds", "--seconds", "3", timeout=600)
+    assert clean.returncode == 0, clean.stderr[-2000:]

@@ -1239,7 +1239,7 @@ def test_a_function_under_an_option_the_profile_leaves_off(tmp_path):
         importer.import_files(tree, [("mm/big.c", ["big_copy"])], "x86-64")
     assert str(e.value) == ("mm/big.c: big_copy() is defined only under #ifdef CONFIG_ZZ_BIG (line 2); #else (of #if "
                             "defined(CONFIG_ZZ_A) || defined(CONFIG_HIGHMEM)) (line 4), which profile x86-64's config "
-                            "leaves out: with those of your kernel's options, e.g. --config CONFIG_ZZ_A --config CONFIG_ZZ_BIG")
+                            "leaves out: with those of your kernel's options, e.g. --config CONFIG_ZZ_BIG")
     try:
         importer.set_user_config(["CONFIG_ZZ_BIG=y"])
         unit = importer.import_files(tree, [("mm/big.c", ["big_copy"])], "x86-64")
@@ -1250,6 +1250,62 @@ def test_a_function_under_an_option_the_profile_leaves_off(tmp_path):
     finally:
         importer.set_user_config([])
     assert importer.USER_CONFIG == {}
+
+
+def test_guard_options_are_the_options_a_plain_test_names():
+    """The options that define a function guarded by plain tests of options
+    (#ifdef, defined(), IS_ENABLED(), || and &&) are each one the test names
+    and the config leaves off; an #ifndef, an #else, a `!`, a comparison or a
+    machine option the profile leaves off are not turned on by any."""
+    on = {"CONFIG_MMU", "CONFIG_HIGHMEM"}
+    g = importer.guard_options
+    assert g([(2, "#ifdef CONFIG_ZZ_BIG")], on) == ["CONFIG_ZZ_BIG"]
+    assert g([(2, "#if defined(CONFIG_ZZ_A) || defined(CONFIG_ZZ_B) /* why */")], on) == ["CONFIG_ZZ_A", "CONFIG_ZZ_B"]
+    assert g([(2, "#if IS_ENABLED(CONFIG_ZZ_A) && defined(CONFIG_MMU)"), (5, "#ifdef CONFIG_ZZ_A")], on) == ["CONFIG_ZZ_A"]
+    assert g([(2, "#ifdef CONFIG_ZZ_A"), (3, "#ifdef copy_mc_to_kernel")], on) == ["CONFIG_ZZ_A"]
+    assert g([(2, "#ifdef CONFIG_HIGHMEM")], on) == []
+    for bad in ([(2, "#ifndef CONFIG_ZZ_A")], [(2, "#else (of #ifdef CONFIG_ZZ_A)")],
+                [(2, "#elif defined(CONFIG_ZZ_A) (of #ifdef CONFIG_ZZ_B)")], [(2, "#if !defined(CONFIG_ZZ_A)")],
+                [(2, "#if CONFIG_ZZ_SHIFT > 12")], [(2, "#if defined(CONFIG_ZZ_A) || defined(ZZ_OTHER)")],
+                [(2, "#ifdef CONFIG_ZZ_A"), (3, "#ifdef CONFIG_X86_PAE")]):
+        assert g(bad, on) is None, bad
+
+
+def test_check_turns_on_the_options_a_function_is_defined_under(tmp_path, monkeypatch, capsys):
+    """mm/memory.c's copy_folio_from_user() exists only with
+    CONFIG_TRANSPARENT_HUGEPAGE or CONFIG_HUGETLBFS, so any kernel that has
+    it has one: check turns both on, says so, and the unit defines them
+    apart from --config's. One under #ifndef keeps the error."""
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    from kmapsim_kernel import check
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {"mm/big.c": "int plain(int n) { return n; }\n"
+                                   "#if defined(CONFIG_ZZ_A) || IS_ENABLED(CONFIG_ZZ_B)\nint\nbig_copy(int n)\n{\n"
+                                   "#ifdef CONFIG_ZZ_B\n\treturn n + 2;\n#else\n\treturn n + 1;\n#endif\n}\n#endif\n"
+                                   "#ifndef CONFIG_ZZ_C\nint\nsmall_copy(int n)\n{\n\treturn n;\n}\n#endif\n"})
+    try:
+        importer.set_user_config(["CONFIG_ZZ_D=4"])
+        with pytest.raises(importer.NotDefined) as e:
+            importer.import_files(tree, [("mm/big.c", ["big_copy"])], "strict")
+        assert e.value.options == ["CONFIG_ZZ_A", "CONFIG_ZZ_B"]
+        path = check.build_checked(tree, [("mm/big.c", "big_copy")], "strict")
+        err = capsys.readouterr().err
+        assert ("kmapsim: config: big_copy() is defined only under #if defined(CONFIG_ZZ_A) || IS_ENABLED(CONFIG_ZZ_B) "
+                "(line 2): CONFIG_ZZ_A and CONFIG_ZZ_B on, as in any kernel that has it") in err
+        text = open(path).read()
+        assert "/* check --config */\n#define CONFIG_ZZ_D 4\n" in text
+        assert "/* the function under test is defined only with these on */\n#define CONFIG_ZZ_A 1\n#define CONFIG_ZZ_B 1\n" in text
+        importer.set_user_config([])
+        assert importer.GUARD_CONFIG == set()
+        # without them the error names the condition, as before (CONFIG_ZZ_C
+        # is off: small_copy() is defined; turned on, nothing defines it)
+        importer.set_user_config(["CONFIG_ZZ_C"])
+        with pytest.raises(importer.NotDefined) as e:
+            check.build_checked(tree, [("mm/big.c", "small_copy")], "strict")
+        assert e.value.options == [] and str(e.value).endswith("is defined only under #ifndef CONFIG_ZZ_C (line 13), which profile strict's config and --config leaves out")
+        assert "kmapsim: config:" not in capsys.readouterr().err
+    finally:
+        importer.set_user_config([])
 
 
 def test_a_subsystem_file_that_does_not_compile_is_left_out(tmp_path, monkeypatch, capsys):

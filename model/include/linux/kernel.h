@@ -58,6 +58,17 @@ static inline void *memchr_inv(const void *start, int c, size_t bytes)
 }
 
 /*
+ * memcpy_flushcache(): a copy whose stores reach persistent memory. The
+ * kernel's generic one (an architecture without
+ * __HAVE_ARCH_MEMCPY_FLUSHCACHE, which 32-bit x86 and ARM are) is memcpy(),
+ * and so is this: the copy is checked as every memcpy().
+ */
+static inline void memcpy_flushcache(void *dst, const void *src, size_t cnt)
+{
+	memcpy(dst, src, cnt);
+}
+
+/*
  * lib/string.c's strscpy(): copies src into dst of size bytes, always
  * NUL-terminated unless size is 0, and returns the length copied, or
  * -E2BIG when src did not fit (dst then holds its first size - 1 bytes).

@@ -78,9 +78,20 @@ std::string basename_of(const std::string &path) {
 // is the runtime's or libc's (an interceptor whose access ASan checked, as
 // memcpy's): subjects and kmapsim are built with line tables, so the first
 // frame with a source line is the code that asked for the access. Only when
-// there is none does the first other frame stand.
+// there is none does the first other frame stand. kmapsim's own frames
+// (its model, and the inline helpers of its kernel headers) are passed over
+// the same way: a copy the model makes for copy_from_user() overruns in
+// UserMem::copy_user(), and the subject's line that called it is the place
+// to name; the first of them stands only when no subject frame follows.
 std::string first_subject_frame(const std::string &text) {
-  std::string unsymbolized;
+  // This file is model/src/sim/sanitizer_report.cc: the model's sources
+  // and headers are under the directory two above it.
+  static const std::string model_dir = [] {
+    std::string f = __FILE__;
+    for (int up = 0; up < 3; up++) f = f.substr(0, f.rfind('/') == std::string::npos ? 0 : f.rfind('/'));
+    return f.empty() ? std::string("model/") : f + "/";
+  }();
+  std::string unsymbolized, model;
   size_t at = 0;
   while ((at = text.find("#", at)) != std::string::npos) {
     size_t eol = text.find('\n', at);
@@ -88,8 +99,12 @@ std::string first_subject_frame(const std::string &text) {
     at = eol == std::string::npos ? text.size() : eol;
     size_t in = line.find(" in ");
     if (in == std::string::npos || line.size() < 2 || !isdigit(static_cast<unsigned char>(line[1]))) continue;
+    // "fn file:line:col", where fn may hold spaces (a C++ signature), or
+    // "fn (module+0x...) (BuildId: ...)" with no source line
     std::string rest = line.substr(in + 4);
-    size_t sp = rest.find(' ');
+    size_t sp = rest.find(" (");
+    bool no_line = sp != std::string::npos && rest.find("+0x", sp) != std::string::npos;
+    if (!no_line) sp = rest.rfind(' ');
     std::string fn = rest.substr(0, sp);
     std::string where = sp == std::string::npos ? "" : rest.substr(sp + 1);
     // kmapsim's own access callbacks (asan_window_callbacks.cc) fault first
@@ -102,9 +117,14 @@ std::string first_subject_frame(const std::string &text) {
       if (unsymbolized.empty()) unsymbolized = fn;
       continue;
     }
-    return where.empty() ? fn : fn + " (" + basename_of(where) + ")";
+    std::string named = where.empty() ? fn : fn + " (" + basename_of(where) + ")";
+    if (where.rfind(model_dir, 0) == 0) {
+      if (model.empty()) model = named;
+      continue;
+    }
+    return named;
   }
-  return unsymbolized;
+  return model.empty() ? unsymbolized : model;
 }
 
 // The line after `key` up to the end of that line, or "".
