@@ -5,7 +5,9 @@
  * path (only the fault sweep or an injected fault takes that path), and a
  * work item that queues itself again forever while destroy_workqueue()
  * waits for its queue to empty (the fair scheduler runs main, which waits),
- * and two work items running at once sharing a local mapping's address.
+ * two work items running at once sharing a local mapping's address, a
+ * kmap() (which may sleep) under spin_lock_bh(), and a return with bottom
+ * halves still disabled.
  */
 #include <kmapsim/subject.h>
 
@@ -111,4 +113,33 @@ KMAPSIM_SUBJECT(work_shared_local_addr)
 	flush_work(&b.fill);
 	flush_work(&b.read);
 	__free_page(b.page);
+}
+
+static DEFINE_SPINLOCK(bh_lock);
+
+KMAPSIM_SUBJECT(kmap_under_bh_lock)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	char *kaddr;
+
+	spin_lock_bh(&bh_lock);
+	kaddr = kmap(page);		/* may sleep for a PKMAP slot */
+	kaddr[0] = 1;
+	kunmap(page);
+	spin_unlock_bh(&bh_lock);
+	__free_page(page);
+}
+
+KMAPSIM_SUBJECT(bh_left_disabled)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	char *kaddr;
+
+	local_bh_disable();
+	kaddr = kmap_local_page(page);
+	kaddr[0] = 1;
+	kunmap_local(kaddr);
+	if (kmapsim_pick(0, 1))
+		local_bh_enable();	/* the other path forgets it */
+	__free_page(page);
 }

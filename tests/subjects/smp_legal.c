@@ -5,7 +5,9 @@
  * hand-off with cpu_relax(), a kmap() that is released on the
  * copy_from_user() -EFAULT path too, a work item that queues itself
  * again until told to stop, two work items sharing a kmap() address while
- * one waits for the other, and a work item queued again while it runs.
+ * one waits for the other, a work item queued again while it runs, and
+ * local and atomic mappings made under spin_lock_bh() and rcu_read_lock_bh()
+ * by two tasks sharing the lock.
  */
 #include <kmapsim/subject.h>
 
@@ -212,4 +214,55 @@ KMAPSIM_SUBJECT(work_not_reentrant)
 	flush_work(&again_w);
 	flush_work(&other_w);
 	BUG_ON(again_runs != 3);
+}
+
+/*
+ * Bottom halves off around a lock two tasks share, as networking code
+ * takes its socket and queue locks: a local or atomic mapping inside is
+ * legal (neither sleeps), in_softirq() holds there and only there, and a
+ * spin_trylock_bh() that fails leaves bottom halves on again.
+ */
+static DEFINE_SPINLOCK(bh_lock);
+static unsigned int bh_sum;
+
+static void bh_add(struct page *page)
+{
+	char *kaddr;
+
+	if (!spin_trylock_bh(&bh_lock))
+		spin_lock_bh(&bh_lock);
+	BUG_ON(!in_softirq() || !in_interrupt() || !in_task());
+	kaddr = kmap_local_page(page);
+	bh_sum += kaddr[0];
+	kunmap_local(kaddr);
+	kaddr = kmap_atomic(page);
+	kaddr[1]++;
+	kunmap_atomic(kaddr);
+	spin_unlock_bh(&bh_lock);
+	rcu_read_lock_bh();
+	kaddr = kmap_local_page(page);
+	bh_sum += kaddr[1];
+	kunmap_local(kaddr);
+	rcu_read_unlock_bh();
+	BUG_ON(in_softirq() || in_interrupt());
+}
+
+static struct page *bh_page;
+static struct completion bh_done;
+
+static int bh_thread(void *data)
+{
+	bh_add(bh_page);
+	complete(&bh_done);
+	return 0;
+}
+
+KMAPSIM_SUBJECT(bh_lock_map)
+{
+	bh_page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL | __GFP_ZERO);
+	init_completion(&bh_done);
+	kthread_run(bh_thread, NULL, "bh");
+	bh_add(bh_page);
+	wait_for_completion(&bh_done);
+	__free_page(bh_page);
 }

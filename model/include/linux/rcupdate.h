@@ -15,6 +15,7 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/preempt.h>
+#include <linux/bottom_half.h>
 
 #define __rcu
 
@@ -44,6 +45,9 @@ KMAPSIM_EXTERN_C_END
 #define RCU_INIT_POINTER(p, v) WRITE_ONCE((p), (v))
 #define RCU_POINTER_INITIALIZER(p, v) .p = (v)
 #define rcu_read_lock_held() kmapsim_rcu_read_lock_held()
+/* RCU-bh: a read-side section with bottom halves disabled */
+#define rcu_read_lock_bh() do { local_bh_disable(); rcu_read_lock(); } while (0)
+#define rcu_read_unlock_bh() do { rcu_read_unlock(); local_bh_enable(); } while (0)
 
 #define synchronize_rcu_expedited() synchronize_rcu()
 #define call_rcu_hurry(head, func) call_rcu(head, func)

@@ -5,6 +5,7 @@
 #include <linux/types.h>
 #include <linux/preempt.h>
 #include <linux/atomic.h>
+#include <linux/bottom_half.h>
 
 /* owner is the holding task (model-private); 0 when free. */
 typedef struct spinlock {
@@ -120,10 +121,26 @@ static inline int atomic_dec_and_lock(atomic_t *atomic, spinlock_t *lock)
 	return 0;
 }
 
-/* softirqs are not modelled apart from preemption: _bh is the plain lock */
-#define read_lock_bh(lock) read_lock(lock)
-#define read_unlock_bh(lock) read_unlock(lock)
-#define write_lock_bh(lock) write_lock(lock)
-#define write_unlock_bh(lock) write_unlock(lock)
+/*
+ * The _bh locks: bottom halves disabled around the lock, released in the
+ * reverse order (linux/bottom_half.h). Each half is its own call, so a
+ * sleep inside names the lock's line and a leak the missing release.
+ */
+#define spin_lock_bh(lock) do { local_bh_disable(); spin_lock(lock); } while (0)
+#define spin_unlock_bh(lock) do { spin_unlock(lock); local_bh_enable(); } while (0)
+static inline int spin_trylock_bh(spinlock_t *lock)
+{
+	local_bh_disable();
+	if (spin_trylock(lock))
+		return 1;
+	local_bh_enable();
+	return 0;
+}
+#define raw_spin_lock_bh(lock) spin_lock_bh(lock)
+#define raw_spin_unlock_bh(lock) spin_unlock_bh(lock)
+#define read_lock_bh(lock) do { local_bh_disable(); read_lock(lock); } while (0)
+#define read_unlock_bh(lock) do { read_unlock(lock); local_bh_enable(); } while (0)
+#define write_lock_bh(lock) do { local_bh_disable(); write_lock(lock); } while (0)
+#define write_unlock_bh(lock) do { write_unlock(lock); local_bh_enable(); } while (0)
 
 #endif /* _LINUX_SPINLOCK_H */

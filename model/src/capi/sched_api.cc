@@ -26,9 +26,14 @@ void pagefault_enable(void) {
 }
 bool pagefault_disabled(void) { KMAPSIM_API; return m.cur().pagefault_disabled > 0; }
 int preempt_count(void) { KMAPSIM_API; return m.cur().preempt_count; }
-bool in_interrupt(void) { KMAPSIM_API; return m.in_irq(); }
+// in_interrupt() is irq_count(): softirq_count() too, so it holds with
+// bottom halves disabled, as in the kernel (in_task() does not look at it).
+bool in_interrupt(void) { KMAPSIM_API; return m.in_irq() || m.cur().bh_disabled > 0; }
 bool in_irq(void) { KMAPSIM_API; return m.in_irq(); }
 bool in_task(void) { KMAPSIM_API; return !m.in_irq(); }
+void local_bh_disable(void) { KMAPSIM_API; m.sched().bh_disable(); }
+void local_bh_enable(void) { KMAPSIM_API; m.sched().bh_enable(); }
+bool in_softirq(void) { KMAPSIM_API; return m.cur().bh_disabled > 0; }  // softirq_count()
 bool in_atomic(void) {
   KMAPSIM_API;
   return m.cur().preempt_count > 0 || m.in_irq();

@@ -37,7 +37,7 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.cpu = cur_task_ >= 0 ? tasks_[cur_task_]->cpu : 0;
   t.is_worker = worker_wq >= 0;
   t.worker_wq = worker_wq;
-  t.preempt_count = t.pagefault_disabled = t.migrate_disabled = t.irqs_off = 0;
+  t.preempt_count = t.pagefault_disabled = t.migrate_disabled = t.irqs_off = t.bh_disabled = 0;
   t.atomic_maps = t.local_sections = 0;
   t.kmap_ctrl.clear();
   t.high_gets.clear();
@@ -97,6 +97,9 @@ void Sched::task_exit_checks(Task &t) {
   if (t.atomic_maps > 0)
     m_.report(BugClass::KmapLeak, -1, -1, "%s returned with %d kmap_atomic() mapping%s never kunmap_atomic()ed (preemption and page faults stay disabled)",
               t.name.c_str(), t.atomic_maps, t.atomic_maps > 1 ? "s" : "");
+  if (t.bh_disabled > 0)
+    m_.report(BugClass::SleepInAtomic, -1, -1, "%s returned with bottom halves disabled: local_bh_disable() or spin_lock_bh() without its release",
+              t.name.c_str());
   if (t.preempt_count > 0)
     m_.report(BugClass::SleepInAtomic, -1, -1, "%s returned with preempt_count %d: preempt_disable() or spin_lock() without its release",
               t.name.c_str(), t.preempt_count);
@@ -316,6 +319,8 @@ void Sched::might_sleep(const char *api) {
     why = "inside kmap_atomic() (preemption disabled)";
   else if (t.irqs_off)
     why = "with interrupts disabled";
+  else if (t.bh_disabled && !m_.profile().preempt_rt)  // PREEMPT_RT: a sleeping per-CPU lock
+    why = "with bottom halves disabled (spin_lock_bh or local_bh_disable)";
   else if (t.preempt_count)
     why = "with preemption disabled (spin_lock, preempt_disable or get_cpu_ptr)";
   if (why) m_.report(BugClass::SleepInAtomic, -1, -1, "%s() may sleep and was called %s (preempt_count %d)", api, why, t.preempt_count);
@@ -331,6 +336,29 @@ void Sched::preempt_enable(bool resched) {
 }
 
 void Sched::migrate_disable() { cur().migrate_disabled++; }
+
+// local_bh_disable()/local_bh_enable() (kernel/softirq.c): the model runs
+// no softirqs, so what remains is the count (in_softirq()) and the
+// preemption it disables; enabling again is where pending softirqs would
+// run and the task may be preempted (a scheduling point once preemptible).
+void Sched::bh_disable() {
+  Task &t = cur();
+  t.bh_disabled++;
+  if (m_.profile().preempt_rt)
+    migrate_disable();
+  else
+    preempt_disable();
+}
+
+void Sched::bh_enable() {
+  Task &t = cur();
+  if (t.bh_disabled <= 0) m_.report(BugClass::SubjectBug, -1, -1, "local_bh_enable() without local_bh_disable()");
+  t.bh_disabled--;
+  if (m_.profile().preempt_rt)
+    migrate_enable();
+  else
+    preempt_enable(true);
+}
 
 void Sched::migrate_enable() {
   Task &t = cur();

@@ -78,6 +78,11 @@ struct Task {
   int pagefault_disabled = 0;
   int migrate_disabled = 0;
   int irqs_off = 0;  // nesting of local_irq_save / spin_lock_irqsave
+  // Nesting of local_bh_disable / spin_lock_bh (softirq_count()): softirqs
+  // cannot run on the task's CPU meanwhile. Besides this count it disables
+  // preemption, as the kernel's SOFTIRQ_DISABLE_OFFSET in preempt_count
+  // does (PREEMPT_RT: migration, its per-CPU lock being a sleeping one).
+  int bh_disabled = 0;
   int atomic_maps = 0;  // kmap_atomic()s not yet unmapped, any page
   int local_sections = 0;  // kmap_local/atomic mappings not yet unmapped, any page
   std::vector<LocalMap> kmap_ctrl;
@@ -162,6 +167,8 @@ class Sched {
   void preempt_enable(bool resched);
   void migrate_disable();
   void migrate_enable();
+  void bh_disable();
+  void bh_enable();
   unsigned long irq_save();
   void irq_restore(unsigned long flags);
   // Scheduling points taken this run (torture mode counts its own).
