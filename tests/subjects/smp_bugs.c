@@ -6,8 +6,9 @@
  * work item that queues itself again forever while destroy_workqueue()
  * waits for its queue to empty (the fair scheduler runs main, which waits),
  * two work items running at once sharing a local mapping's address, a
- * kmap() (which may sleep) under spin_lock_bh(), and a return with bottom
- * halves still disabled.
+ * kmap() (which may sleep) under spin_lock_bh(), a return with bottom
+ * halves still disabled, and a kthread_stop() of a thread in an
+ * uninterruptible wait nobody ends (the stop never returns).
  */
 #include <kmapsim/subject.h>
 
@@ -142,4 +143,21 @@ KMAPSIM_SUBJECT(bh_left_disabled)
 	if (kmapsim_pick(0, 1))
 		local_bh_enable();	/* the other path forgets it */
 	__free_page(page);
+}
+
+static struct completion never_done;
+
+static int unstoppable(void *data)
+{
+	wait_for_completion(&never_done);	/* kthread_stop() cannot end this */
+	return 0;
+}
+
+KMAPSIM_SUBJECT(kthread_stop_uninterruptible)
+{
+	struct task_struct *t;
+
+	init_completion(&never_done);
+	t = kthread_run(unstoppable, NULL, "unstoppable");
+	kthread_stop(t);
 }

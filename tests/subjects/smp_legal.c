@@ -7,9 +7,11 @@
  * again until told to stop, two work items sharing a kmap() address while
  * one waits for the other, a work item queued again while it runs, and
  * local and atomic mappings made under spin_lock_bh() and rcu_read_lock_bh()
- * by two tasks sharing the lock.
+ * by two tasks sharing the lock, and kthreads ended by kthread_stop() in
+ * each way a thread waits for it.
  */
 #include <kmapsim/subject.h>
+#include <linux/wait.h>
 
 static bool ready;
 static int flag;
@@ -265,4 +267,56 @@ KMAPSIM_SUBJECT(bh_lock_map)
 	bh_add(bh_page);
 	wait_for_completion(&bh_done);
 	__free_page(bh_page);
+}
+
+/*
+ * kthread_stop() of a thread that polls kthread_should_stop() between
+ * sleeps, of one asleep in wait_event_interruptible() on it, and of one in
+ * an interruptible wait for a completion nobody signals (the stop's signal
+ * ends it with -ERESTARTSYS): each returns, and kthread_stop() gives its
+ * value.
+ */
+static DECLARE_WAIT_QUEUE_HEAD(stop_wq);
+static struct completion never_done;
+
+static int poller(void *data)
+{
+	struct page *page = data;
+	int rounds = 0;
+
+	while (!kthread_should_stop()) {
+		char *kaddr = kmap_local_page(page);
+
+		kaddr[0]++;
+		kunmap_local(kaddr);
+		rounds++;
+		schedule_timeout_interruptible(HZ);
+	}
+	return rounds >= 0 ? 3 : -1;
+}
+
+static int queue_sleeper(void *data)
+{
+	wait_event_interruptible(stop_wq, kthread_should_stop());
+	return 5;
+}
+
+static int completion_sleeper(void *data)
+{
+	return wait_for_completion_interruptible(&never_done) == -ERESTARTSYS ? 7 : -1;
+}
+
+KMAPSIM_SUBJECT(kthread_stop_each_wait)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	struct task_struct *a, *b, *c;
+
+	init_completion(&never_done);
+	a = kthread_run(poller, page, "poller");
+	b = kthread_run(queue_sleeper, NULL, "queue");
+	c = kthread_run(completion_sleeper, NULL, "completion");
+	BUG_ON(kthread_stop(a) != 3);
+	BUG_ON(kthread_stop(b) != 5);
+	BUG_ON(kthread_stop(c) != 7);
+	__free_page(page);
 }

@@ -9,7 +9,17 @@ KMAPSIM_EXTERN_C_BEGIN
 /* Creates and wakes a simulated task running threadfn(data). */
 struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data,
 				      const char *name);
+/*
+ * kthread_stop(): kthread_should_stop() becomes true for the thread, a
+ * signal is pending for it (its interruptible sleeps end), it is woken from
+ * a wait_event(), and the caller sleeps until it returns: the thread
+ * function's value. A thread that returned already gives its value.
+ */
+bool kthread_should_stop(void);
+int kthread_stop(struct task_struct *k);
 KMAPSIM_EXTERN_C_END
+
+#define kthread_stop_put(k) kthread_stop(k)
 
 #define kthread_run(threadfn, data, namefmt, ...) \
 	kthread_run_named((threadfn), (data), (namefmt))

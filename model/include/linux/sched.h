@@ -39,6 +39,9 @@ void cond_resched(void);
 bool need_resched(void);
 void schedule(void);
 void msleep(unsigned int msecs);
+unsigned long msleep_interruptible(unsigned int msecs);
+/* simulated time does not pass: a yield, the whole timeout spent (0 left) */
+long schedule_timeout(long timeout);
 int smp_processor_id(void);
 int raw_smp_processor_id(void);
 int num_online_cpus(void);
@@ -100,6 +103,10 @@ static inline void kmapsim_memalloc_restore(unsigned int flag, unsigned int was)
 #define task_pid_vnr(tsk) ((tsk)->pid)
 #define task_tgid_vnr(tsk) ((tsk)->tgid)
 #define yield() schedule()
+#define schedule_timeout_interruptible(t) schedule_timeout(t)
+#define schedule_timeout_killable(t) schedule_timeout(t)
+#define schedule_timeout_uninterruptible(t) schedule_timeout(t)
+#define schedule_timeout_idle(t) schedule_timeout(t)
 
 /*
  * Allocation profiling (CONFIG_MEM_ALLOC_PROFILING) is off, so the tag an

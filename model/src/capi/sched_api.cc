@@ -178,6 +178,40 @@ struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, c
   return kmapsim::kernel_task(m, id);
 }
 
+// kthread_should_stop() reads a flag another task sets: a shared read, so
+// a loop that polls it is a fair spin, never a livelock report.
+bool kthread_should_stop(void) {
+  KMAPSIM_API;
+  kmapsim::Task &t = m.cur();
+  m.shared_access(&t.should_stop, kmapsim::Shared::Read, "kthread_should_stop");
+  return m.cur().should_stop;
+}
+int kthread_stop(struct task_struct *k) {
+  KMAPSIM_API;
+  m.might_sleep("kthread_stop");
+  int id = k ? k->kmapsim_id : -1;
+  if (id < 0 || static_cast<size_t>(id) >= m.ntasks() || !m.task(id).threadfn)
+    m.report(BugClass::SubjectBug, -1, -1, "kthread_stop(%p): not a kernel thread kthread_run() started in this run", static_cast<void *>(k));
+  if (id == m.cur_task()) m.report(BugClass::PkmapDeadlock, -1, -1, "kthread_stop() of the calling thread itself: it waits for its own exit");
+  return m.sched().kthread_stop(id);
+}
+// Simulated time does not pass: a sleep for a while is a yield (as msleep()),
+// and it lasts its whole timeout (0 left), whoever wakes the task.
+long schedule_timeout(long) {
+  KMAPSIM_API;
+  m.might_sleep("schedule_timeout");
+  m.yield_point("schedule_timeout");
+  m.sched_point("schedule_timeout");
+  return 0;
+}
+unsigned long msleep_interruptible(unsigned int) {
+  KMAPSIM_API;
+  m.might_sleep("msleep_interruptible");
+  m.yield_point("msleep_interruptible");
+  m.sched_point("msleep_interruptible");
+  return 0;
+}
+
 // ---- sched.h: signal_pending(), fatal_signal_pending() (kernel/signal.cc)
 int kmapsim_signal_pending(const struct task_struct *p, int fatal) {
   KMAPSIM_API;

@@ -92,7 +92,10 @@ int Locking::mutex_lock_mode(struct mutex *mx, WaitMode mode, const char *api) {
              m_.cur().name.c_str());
     if (mode != WaitMode::Uninterruptible && m_.signal_arrives(mode == WaitMode::Killable, mode == WaitMode::Killable ? "mutex_lock_killable: fatal signal, -EINTR" : "mutex_lock_interruptible: signal, -EINTR"))
       return -EINTR;
+    Task &t = m_.cur();
+    t.sleep_interruptible = mode == WaitMode::Interruptible;  // kthread_stop() wakes it: the signal test above ends it
     m_.block(Wait::Mutex, mx, api);
+    t.sleep_interruptible = t.kicked = false;
   }
   mx->owner = owner_id(m_);
   return 0;
@@ -144,12 +147,15 @@ long Locking::wait_for_completion_mode(struct completion *c, WaitMode mode, cons
     Task &t = m_.cur();
     t.timed_wait = timed;
     t.timed_out = false;
+    t.sleep_interruptible = signals && !killable;  // what kthread_stop()'s signal ends
     while (!c->done) {
       m_.block(Wait::Completion, c, api);
-      if (t.timed_out) break;
+      if (t.timed_out || t.kicked) break;
     }
     bool timed_out = t.timed_out && !c->done;
-    t.timed_wait = t.timed_out = false;
+    bool stopped = t.kicked && !c->done;
+    t.timed_wait = t.timed_out = t.kicked = t.sleep_interruptible = false;
+    if (stopped) return -ERESTARTSYS_VALUE;
     if (timed_out) return 1;
   }
   if (c->done < (1u << 30)) c->done--;

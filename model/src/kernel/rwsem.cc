@@ -29,7 +29,10 @@ int Locking::down_read(struct rw_semaphore *s, WaitMode mode, const char *api) {
     if (mode != WaitMode::Uninterruptible &&
         m_.signal_arrives(mode == WaitMode::Killable, mode == WaitMode::Killable ? "down_read_killable: fatal signal, -EINTR" : "down_read_interruptible: signal, -EINTR"))
       return -EINTR;
+    Task &t = m_.cur();
+    t.sleep_interruptible = mode == WaitMode::Interruptible;  // kthread_stop() wakes it: the signal test above ends it
     m_.block(Wait::Rwsem, s, api);
+    t.sleep_interruptible = t.kicked = false;
   }
   s->count++;
   return 0;

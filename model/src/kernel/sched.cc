@@ -50,6 +50,8 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.spin_api = nullptr;
   t.timed_wait = t.timed_out = false;
   t.wq_interruptible = false;
+  t.should_stop = t.kicked = t.sleep_interruptible = false;
+  t.exit_code = 0;
   t.signal = Signal::None;
   t.resched = false;
   t.api_depth = 0;
@@ -74,11 +76,12 @@ void Sched::task_entry(void *arg) {
   else if (t.is_worker)
     m.workqueue().worker_loop(t.worker_wq);
   else
-    t.threadfn(t.data);
+    t.exit_code = t.threadfn(t.data);
   s.task_exit_checks(t);
   t.state = TaskState::Dead;
   if (s.cpus_[t.cpu].curr == t.id) s.cpus_[t.cpu].curr = -1;
   m.event(Ev::TaskExit, static_cast<uint64_t>(t.id), 0, "returned");
+  s.wake(Wait::Completion, &t, true);  // a kthread_stop() of it (kthread->exited)
   s.choose_next(false, "task exit");
   fprintf(stderr, "kmapsim: internal error: a dead task was resumed\n");
   abort();
@@ -307,6 +310,31 @@ bool Sched::describe_waiters(std::string &who) const {
     snprintf(line, sizeof line, "every task is blocked: %s", who.c_str());
   }
   m_.report(BugClass::PkmapDeadlock, -1, -1, "%s", line);
+}
+
+// kernel/kthread.c's kthread_stop(): sets KTHREAD_SHOULD_STOP, sets
+// TIF_NOTIFY_SIGNAL (signal_pending() is true for the thread from then on,
+// so its interruptible sleeps end) and wakes it with wake_up_process(),
+// then waits on its `exited` completion. The model wakes it from a
+// wait-queue sleep (wait_event() then tests its condition again) and from
+// an interruptible completion, mutex or rw_semaphore wait (which then ends
+// with the signal); an uninterruptible one of those would only sleep again,
+// so it is left asleep. A thread that already returned gives its value.
+int Sched::kthread_stop(int id) {
+  Task &k = *tasks_[id];
+  k.should_stop = true;
+  if (k.signal == Signal::None) k.signal = Signal::Pending;
+  note_progress();  // the flag a kthread_should_stop() loop reads
+  if (k.state == TaskState::Blocked && (k.wait == Wait::Queue || k.sleep_interruptible)) {
+    k.state = TaskState::Runnable;
+    k.wait = Wait::None;
+    k.wait_obj = nullptr;
+    k.kicked = true;
+    m_.event(Ev::Wake, static_cast<uint64_t>(id), 0, "kthread_stop");
+  }
+  m_.sched_point("kthread_stop");
+  while (tasks_[id]->state != TaskState::Dead) block(Wait::Completion, tasks_[id].get(), "kthread_stop");
+  return tasks_[id]->exit_code;
 }
 
 void Sched::might_sleep(const char *api) {

@@ -109,6 +109,14 @@ struct Task {
   bool timed_wait = false;
   bool timed_out = false;
   bool wq_interruptible = false;  // sleeps on a wait queue interruptibly (wait_queue.cc)
+  // kthread_stop() (sched.cc): the flag kthread_should_stop() reads, the
+  // thread function's value it returns, and the wake-up it gives a thread
+  // asleep where a signal would end the sleep (`kicked`: the sleeping loop
+  // looks at its condition and at signal_pending() again).
+  bool should_stop = false;
+  int exit_code = 0;
+  bool kicked = false;
+  bool sleep_interruptible = false;  // asleep in an interruptible completion, mutex or rw_semaphore wait
   Signal signal = Signal::None;   // a signal pending for the task (signal.cc)
   bool resched = false;           // need_resched() said so; cleared by the next pass through the scheduler
   int api_depth = 0;  // Machine::api_depth_ while another fiber runs
@@ -156,6 +164,11 @@ class Sched {
   void task_exit_checks(Task &t);
   // Every task is blocked: a pkmap-deadlock report.
   [[noreturn]] void deadlock();
+  // kthread_stop(): kthread_should_stop() becomes true for task id, a
+  // signal is pending for it (TIF_NOTIFY_SIGNAL), it is woken where that
+  // ends its sleep, and the caller waits until it has returned. Returns its
+  // thread function's value.
+  int kthread_stop(int id);
 
   // ---- scheduling points, sleeping, preemption (sched.cc)
   void block(Wait why, const void *obj, const char *api);

@@ -108,10 +108,10 @@ long kmapsim_wait_queue_sleep(struct wait_queue_head *wq, const unsigned int *en
   t.wq_interruptible = (state & kInterruptible) != 0;
   while (!(*entry_flags & kWoken)) {
     m.block(kmapsim::Wait::Queue, wq, api);
-    if (t.timed_out) break;
+    if (t.timed_out || t.kicked) break;  // kicked: kthread_stop()'s wake_up_process(); the caller tests again
   }
   bool timed_out = t.timed_out && !(*entry_flags & kWoken);
-  t.timed_wait = t.timed_out = false;
+  t.timed_wait = t.timed_out = t.kicked = false;
   t.wq_interruptible = false;
   return timed_out ? 1 : 0;
 }
