@@ -7,8 +7,9 @@
  * again until told to stop, two work items sharing a kmap() address while
  * one waits for the other, a work item queued again while it runs, and
  * local and atomic mappings made under spin_lock_bh() and rcu_read_lock_bh()
- * by two tasks sharing the lock, and kthreads ended by kthread_stop() in
- * each way a thread waits for it.
+ * by two tasks sharing the lock, kthreads ended by kthread_stop() in each
+ * way a thread waits for it, and kthread_create() threads started with
+ * wake_up_process(), one waiting open-coded with set_current_state().
  */
 #include <kmapsim/subject.h>
 #include <linux/wait.h>
@@ -274,7 +275,7 @@ KMAPSIM_SUBJECT(bh_lock_map)
  * sleeps, of one asleep in wait_event_interruptible() on it, and of one in
  * an interruptible wait for a completion nobody signals (the stop's signal
  * ends it with -ERESTARTSYS): each returns, and kthread_stop() gives its
- * value.
+ * value, or -EINTR when the stop came before the thread first ran.
  */
 static DECLARE_WAIT_QUEUE_HEAD(stop_wq);
 static struct completion never_done;
@@ -310,13 +311,72 @@ KMAPSIM_SUBJECT(kthread_stop_each_wait)
 {
 	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
 	struct task_struct *a, *b, *c;
+	int r;
 
 	init_completion(&never_done);
 	a = kthread_run(poller, page, "poller");
 	b = kthread_run(queue_sleeper, NULL, "queue");
 	c = kthread_run(completion_sleeper, NULL, "completion");
-	BUG_ON(kthread_stop(a) != 3);
-	BUG_ON(kthread_stop(b) != 5);
-	BUG_ON(kthread_stop(c) != 7);
+	/* a thread stopped before it first ran never runs its function */
+	r = kthread_stop(a);
+	BUG_ON(r != 3 && r != -EINTR);
+	r = kthread_stop(b);
+	BUG_ON(r != 5 && r != -EINTR);
+	r = kthread_stop(c);
+	BUG_ON(r != 7 && r != -EINTR);
+	__free_page(page);
+}
+
+/*
+ * kthread_create(): the thread runs once woken, here to wait open-coded
+ * (set_current_state(), test, schedule()) for a flag main sets before it
+ * wakes it again; one created and stopped before it was woken never runs
+ * its function (kthread_stop() gives -EINTR); one never woken is no waiter.
+ */
+static int wake_flag;
+static int never_ran = 1;
+static struct completion woke_done;
+
+static int open_coded_waiter(void *data)
+{
+	struct page *page = data;
+	char *kaddr;
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (READ_ONCE(wake_flag))
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	kaddr = kmap_local_page(page);
+	kaddr[0] = 1;
+	kunmap_local(kaddr);
+	complete(&woke_done);
+	return 0;
+}
+
+static int must_not_run(void *data)
+{
+	never_ran = 0;
+	return 0;
+}
+
+KMAPSIM_SUBJECT(kthread_create_wake)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	struct task_struct *t, *stopped;
+
+	WRITE_ONCE(wake_flag, 0);
+	never_ran = 1;
+	init_completion(&woke_done);
+	t = kthread_create(open_coded_waiter, page, "waiter");
+	stopped = kthread_create(must_not_run, NULL, "stopped");
+	kthread_create(must_not_run, NULL, "never woken");
+	wake_up_process(t);
+	WRITE_ONCE(wake_flag, 1);
+	wake_up_process(t);
+	wait_for_completion(&woke_done);
+	BUG_ON(kthread_stop(stopped) != -EINTR || !never_ran);
 	__free_page(page);
 }

@@ -62,7 +62,6 @@ KMAPSIM_EXTERN_C_END
 #endif
 
 #define sched_annotate_sleep() do { } while (0)
-#define wake_up_process(task) kmapsim_unmodelled("wake_up_process")
 
 /*
  * The arch's MMIO string copies (asm/io.h, which the importer does not

@@ -17,7 +17,17 @@ struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data,
  */
 bool kthread_should_stop(void);
 int kthread_stop(struct task_struct *k);
+/*
+ * kthread_create(): the thread sleeps until wake_up_process() starts it;
+ * stopped before that, its function never runs (kthread_stop() gives
+ * -EINTR).
+ */
+struct task_struct *kthread_create_named(int (*threadfn)(void *data), void *data,
+					 const char *name);
 KMAPSIM_EXTERN_C_END
+
+#define kthread_create(threadfn, data, namefmt, ...) \
+	kthread_create_named((threadfn), (data), (namefmt))
 
 #define kthread_stop_put(k) kthread_stop(k)
 

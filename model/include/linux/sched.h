@@ -42,6 +42,12 @@ void msleep(unsigned int msecs);
 unsigned long msleep_interruptible(unsigned int msecs);
 /* simulated time does not pass: a yield, the whole timeout spent (0 left) */
 long schedule_timeout(long timeout);
+/*
+ * wake_up_process(): a thread kthread_create() made starts; a task asleep in
+ * a wait_event() or an interruptible wait wakes and tests its condition (or
+ * for a signal) again. 1 when it was asleep there.
+ */
+int wake_up_process(struct task_struct *p);
 int smp_processor_id(void);
 int raw_smp_processor_id(void);
 int num_online_cpus(void);
@@ -103,6 +109,15 @@ static inline void kmapsim_memalloc_restore(unsigned int flag, unsigned int was)
 #define task_pid_vnr(tsk) ((tsk)->pid)
 #define task_tgid_vnr(tsk) ((tsk)->tgid)
 #define yield() schedule()
+/*
+ * The state a task sets before it tests its condition and calls schedule():
+ * kmapsim's schedule() is a yield that never sleeps (the loop tests its
+ * condition again, fairly), so the state is not kept and no wake-up can be
+ * lost; a lost wake-up in such an open-coded wait is not found.
+ */
+#define TASK_RUNNING 0x0000
+#define set_current_state(state) do { (void)(state); barrier(); } while (0)
+#define __set_current_state(state) do { (void)(state); } while (0)
 #define schedule_timeout_interruptible(t) schedule_timeout(t)
 #define schedule_timeout_killable(t) schedule_timeout(t)
 #define schedule_timeout_uninterruptible(t) schedule_timeout(t)

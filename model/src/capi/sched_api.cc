@@ -186,6 +186,22 @@ bool kthread_should_stop(void) {
   m.shared_access(&t.should_stop, kmapsim::Shared::Read, "kthread_should_stop");
   return m.cur().should_stop;
 }
+struct task_struct *kthread_create_named(int (*threadfn)(void *data), void *data, const char *name) {
+  KMAPSIM_API;
+  m.might_sleep("kthread_create");
+  m.note_handover(data, "kthread_create");
+  int id = m.create_task(name ? name : "kthread", nullptr, threadfn, data);
+  m.sched().kthread_created(id);
+  m.sched_point("kthread_create");
+  return kmapsim::kernel_task(m, id);
+}
+int wake_up_process(struct task_struct *p) {
+  KMAPSIM_API;
+  int id = p ? p->kmapsim_id : -1;
+  if (id < 0 || static_cast<size_t>(id) >= m.ntasks())
+    m.report(BugClass::SubjectBug, -1, -1, "wake_up_process(%p): not a task of this run", static_cast<void *>(p));
+  return m.sched().wake_up_process(id);
+}
 int kthread_stop(struct task_struct *k) {
   KMAPSIM_API;
   m.might_sleep("kthread_stop");

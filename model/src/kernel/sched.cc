@@ -75,6 +75,8 @@ void Sched::task_entry(void *arg) {
     t.subject();
   else if (t.is_worker)
     m.workqueue().worker_loop(t.worker_wq);
+  else if (t.should_stop)
+    t.exit_code = -EINTR;  // stopped before it was woken: kthread() never calls it
   else
     t.exit_code = t.threadfn(t.data);
   s.task_exit_checks(t);
@@ -176,7 +178,8 @@ void Sched::choose_next(bool can_continue, const char *api) {
       if (wake_timed_waiter()) continue;  // a timed wait expires: that task runs on
       for (size_t i = 0; i < ntasks_; i++) {
         const Task &q = *tasks_[i];
-        if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker) deadlock();
+        // (a kthread_create() thread nobody woke is no waiter: it never started)
+        if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker && !(q.wait == Wait::Queue && q.wait_obj == &q)) deadlock();
       }
       m_.finish_run();
     }
@@ -325,16 +328,41 @@ int Sched::kthread_stop(int id) {
   k.should_stop = true;
   if (k.signal == Signal::None) k.signal = Signal::Pending;
   note_progress();  // the flag a kthread_should_stop() loop reads
-  if (k.state == TaskState::Blocked && (k.wait == Wait::Queue || k.sleep_interruptible)) {
-    k.state = TaskState::Runnable;
-    k.wait = Wait::None;
-    k.wait_obj = nullptr;
-    k.kicked = true;
-    m_.event(Ev::Wake, static_cast<uint64_t>(id), 0, "kthread_stop");
-  }
+  kick(k, "kthread_stop");
   m_.sched_point("kthread_stop");
   while (tasks_[id]->state != TaskState::Dead) block(Wait::Completion, tasks_[id].get(), "kthread_stop");
   return tasks_[id]->exit_code;
+}
+
+// A thread kthread_create() made sleeps in the kthread() function before its
+// thread function (the wait named after kthread_create for reports).
+void Sched::kthread_created(int id) {
+  Task &k = *tasks_[id];
+  k.state = TaskState::Blocked;
+  k.wait = Wait::Queue;
+  k.wait_obj = &k;
+  k.wait_api = "kthread_create";
+  if (cpus_[k.cpu].curr == id) cpus_[k.cpu].curr = -1;
+}
+
+bool Sched::wake_up_process(int id) {
+  bool woke = kick(*tasks_[id], "wake_up_process");
+  m_.sched_point("wake_up_process");
+  return woke;
+}
+
+// try_to_wake_up() of a task asleep where the wake-up ends the sleep: a
+// wait-queue sleep (the loop tests its condition again: `kicked`), an
+// interruptible completion, mutex or rw_semaphore wait (it tests for a
+// signal again), or the sleep before a created kthread's function.
+bool Sched::kick(Task &k, const char *why) {
+  if (k.state != TaskState::Blocked || !(k.wait == Wait::Queue || k.sleep_interruptible)) return false;
+  k.kicked = !(k.wait == Wait::Queue && k.wait_obj == &k);
+  k.state = TaskState::Runnable;
+  k.wait = Wait::None;
+  k.wait_obj = nullptr;
+  m_.event(Ev::Wake, static_cast<uint64_t>(k.id), 0, why);
+  return true;
 }
 
 void Sched::might_sleep(const char *api) {

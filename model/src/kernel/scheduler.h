@@ -169,6 +169,13 @@ class Sched {
   // ends its sleep, and the caller waits until it has returned. Returns its
   // thread function's value.
   int kthread_stop(int id);
+  // kthread_create(): task id made asleep until wake_up_process() starts it.
+  void kthread_created(int id);
+  // wake_up_process(): a thread kthread_create() made starts; one asleep in
+  // a wait_event() or an interruptible wait is woken as kthread_stop()
+  // wakes it (its loop tests its condition again). Returns whether it was
+  // asleep.
+  bool wake_up_process(int id);
 
   // ---- scheduling points, sleeping, preemption (sched.cc)
   void block(Wait why, const void *obj, const char *api);
@@ -220,6 +227,7 @@ class Sched {
   bool wake_timed_waiter();
   [[noreturn]] void soft_lockup(const char *why);
   void spin_iteration(Task &t, const char *api, bool waits_on_memory);
+  bool kick(Task &k, const char *why);
   void clear_waits_for(int task) {  // `task` ran a step: nobody waits for it any more
     for (uint64_t w = waiters_; w; w &= w - 1) {
       Task &q = *tasks_[__builtin_ctzll(w)];
