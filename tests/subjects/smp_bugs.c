@@ -7,8 +7,9 @@
  * waits for its queue to empty (the fair scheduler runs main, which waits),
  * two work items running at once sharing a local mapping's address, a
  * kmap() (which may sleep) under spin_lock_bh(), a return with bottom
- * halves still disabled, and a kthread_stop() of a thread in an
- * uninterruptible wait nobody ends (the stop never returns).
+ * halves still disabled, a kthread_stop() of a thread in an
+ * uninterruptible wait nobody ends (the stop never returns), and an item of
+ * an ordered workqueue waiting for one queued behind it.
  */
 #include <kmapsim/subject.h>
 
@@ -160,4 +161,31 @@ KMAPSIM_SUBJECT(kthread_stop_uninterruptible)
 	init_completion(&never_done);
 	t = kthread_run(unstoppable, NULL, "unstoppable");
 	kthread_stop(t);
+}
+
+static struct completion later_done;
+static struct work_struct waiting_item, later_item;
+
+static void wait_for_later(struct work_struct *w)
+{
+	wait_for_completion(&later_done);	/* ordered: later_item runs after this */
+}
+
+static void later_fn(struct work_struct *w)
+{
+	complete_all(&later_done);
+}
+
+KMAPSIM_SUBJECT(ordered_waits_for_later_item)
+{
+	struct workqueue_struct *wq = alloc_ordered_workqueue("ordered", 0);
+
+	if (!wq)
+		return;
+	init_completion(&later_done);
+	INIT_WORK(&waiting_item, wait_for_later);
+	INIT_WORK(&later_item, later_fn);
+	queue_work(wq, &waiting_item);
+	queue_work(wq, &later_item);
+	destroy_workqueue(wq);
 }

@@ -8,8 +8,9 @@
  * one waits for the other, a work item queued again while it runs, and
  * local and atomic mappings made under spin_lock_bh() and rcu_read_lock_bh()
  * by two tasks sharing the lock, kthreads ended by kthread_stop() in each
- * way a thread waits for it, and kthread_create() threads started with
- * wake_up_process(), one waiting open-coded with set_current_state().
+ * way a thread waits for it, kthread_create() threads started with
+ * wake_up_process(), one waiting open-coded with set_current_state(), and
+ * two work items waiting for a third queued after them.
  */
 #include <kmapsim/subject.h>
 #include <linux/wait.h>
@@ -379,4 +380,42 @@ KMAPSIM_SUBJECT(kthread_create_wake)
 	wait_for_completion(&woke_done);
 	BUG_ON(kthread_stop(stopped) != -EINTR || !never_ran);
 	__free_page(page);
+}
+
+/*
+ * Two items of the system workqueue wait for a third queued after them: a
+ * kernel pool starts another kworker when every one it has sleeps, so the
+ * third runs. (On an ordered queue it is a deadlock: smp_bugs.c.)
+ */
+static struct completion third_done;
+static struct work_struct first_item, second_item, third_item;
+
+static void wait_for_third(struct work_struct *w)
+{
+	wait_for_completion(&third_done);
+}
+
+static void third_fn(struct work_struct *w)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	char *kaddr = kmap_local_page(page);
+
+	kaddr[0] = 3;
+	kunmap_local(kaddr);
+	__free_page(page);
+	complete_all(&third_done);
+}
+
+KMAPSIM_SUBJECT(work_waits_for_later_item)
+{
+	init_completion(&third_done);
+	INIT_WORK(&first_item, wait_for_third);
+	INIT_WORK(&second_item, wait_for_third);
+	INIT_WORK(&third_item, third_fn);
+	schedule_work(&first_item);
+	schedule_work(&second_item);
+	schedule_work(&third_item);
+	flush_work(&first_item);
+	flush_work(&second_item);
+	flush_work(&third_item);
 }

@@ -247,6 +247,8 @@ void Sched::block(Wait why, const void *obj, const char *api) {
   t.wait_api = api;
   // A spinning task keeps its CPU busy; a sleeping one gives it up.
   if (!keeps_cpu(why) && cpus_[t.cpu].curr == t.id) cpus_[t.cpu].curr = -1;
+  // A kworker that sleeps in its item may let the queue start another.
+  if (t.is_worker && why != Wait::IdleWorker && !keeps_cpu(why)) m_.workqueue().worker_sleeping(t.worker_wq);
   m_.event(Ev::Block, static_cast<uint64_t>(why), 0, api);
   m_.executor().sleep(t, why, api);  // another fiber runs, or a condition variable
 }

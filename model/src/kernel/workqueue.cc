@@ -49,6 +49,32 @@ void Workqueue::start_worker(int wq) {
   queues_[wq].workers[n - 1].task = task;
 }
 
+// Whether queue q starts a kworker for its items: while the items that
+// could start now outnumber its idle kworkers, up to kMaxWorkers; beyond
+// that when none of its kworkers runs (each sleeps in its item), as the
+// kernel's pool, whose nr_running is then 0, wakes its last idle worker to
+// start another (wq_worker_sleeping(), maybe_create_worker()). So an item
+// that waits for one queued behind it (two items waiting for a third) is
+// not stuck behind the sleepers. An ordered queue runs one item at a time,
+// sleeping or not: there such a wait is the kernel's deadlock too.
+bool Workqueue::needs_worker(const Queue &q) const {
+  size_t idle = 0, ready = 0;
+  for (const Queue::Worker &k : q.workers) idle += k.running == nullptr;
+  for (const Queue::Item &it : q.items) ready += !running(it.work);
+  if (ready <= idle) return false;
+  if (q.workers.size() < q.max_workers) return true;
+  if (q.max_workers == 1 || q.workers.size() >= kMaxActive) return false;
+  for (const Queue::Worker &k : q.workers) {
+    const Task &t = m_.task(k.task);
+    if (t.state != TaskState::Blocked || keeps_cpu(t.wait)) return false;  // it runs (or spins): nr_running > 0
+  }
+  return true;
+}
+
+void Workqueue::worker_sleeping(int wq) {
+  if (valid(wq) && needs_worker(queues_[wq])) start_worker(wq);
+}
+
 bool Workqueue::queue_work(int wq, struct work_struct *w) {
   Queue &q = queues_[wq];
   if (w->state & kWorkPending) return false;
@@ -57,10 +83,7 @@ bool Workqueue::queue_work(int wq, struct work_struct *w) {
   // A kworker more while the items that could start now outnumber the
   // kworkers running none, as a kernel pool wakes another worker for work
   // that waits (an item queued again while it runs waits for its kworker).
-  size_t idle = 0, ready = 0;
-  for (const Queue::Worker &k : q.workers) idle += k.running == nullptr;
-  for (const Queue::Item &it : q.items) ready += !running(it.work);
-  if (ready > idle && q.workers.size() < q.max_workers) start_worker(wq);
+  if (needs_worker(q)) start_worker(wq);
   m_.wake(Wait::IdleWorker, &q, true);
   m_.sched_point(wq == kSystem ? "schedule_work" : "queue_work");
   return true;

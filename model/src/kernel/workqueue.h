@@ -52,11 +52,18 @@ class Workqueue {
     queues_.clear();
     queues_.push_back({kSystem, "events"});
   }
-  // kworkers a queue that is not ordered may have: two items at once is
-  // what a bug between concurrent items needs, and each kworker more is a
-  // task the explorer must schedule. Fewer than the kernel's max_active:
-  // a restriction of the schedules, never a false report.
+  // A kworker of queue wq goes to sleep (Sched::block): another may start.
+  void worker_sleeping(int wq);
+  // kworkers a queue that is not ordered starts for items queued while
+  // the others run: two items at once is what a bug between concurrent
+  // items needs, and each kworker more is a task the explorer must
+  // schedule. Fewer than the kernel's max_active: a restriction of the
+  // schedules. One more starts whenever every kworker of the queue sleeps
+  // with an item waiting (needs_worker()), as the kernel's pool does, up
+  // to its max_active (WQ_DFL_ACTIVE): items that wait for one another are
+  // never a false deadlock.
   static constexpr size_t kMaxWorkers = 2;
+  static constexpr size_t kMaxActive = 256;
 
  private:
   struct Queue {
@@ -84,6 +91,7 @@ class Workqueue {
     bool holds_upto(uint64_t seq) const;
   };
   bool running(const struct work_struct *w) const;
+  bool needs_worker(const Queue &q) const;
   void start_worker(int wq);
   Machine &m_;
   std::deque<Queue> queues_;
