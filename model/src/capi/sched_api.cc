@@ -83,18 +83,15 @@ void cond_resched(void) {
   m.yield_point("cond_resched");
   m.sched_point("cond_resched");
 }
-void schedule(void) {
-  KMAPSIM_API;
-  m.might_sleep("schedule");
-  m.yield_point("schedule");
-  m.sched_point("schedule");
+// schedule() and the sleeps for a while: simulated time does not pass, so
+// each is a yield (the others run first, fairly) that may sleep.
+static void yield_sleep(kmapsim::Machine &m, const char *api) {
+  m.might_sleep(api);
+  m.yield_point(api);
+  m.sched_point(api);
 }
-void msleep(unsigned int) {
-  KMAPSIM_API;
-  m.might_sleep("msleep");
-  m.yield_point("msleep");
-  m.sched_point("msleep");
-}
+void schedule(void) { KMAPSIM_API; yield_sleep(m, "schedule"); }
+void msleep(unsigned int) { KMAPSIM_API; yield_sleep(m, "msleep"); }
 int smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int raw_smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int num_online_cpus(void) { KMAPSIM_API; return static_cast<int>(m.profile().nr_cpus); }
@@ -169,13 +166,20 @@ const void *free_irq(unsigned int irq, void *dev_id) {
   m.irq().free_irq(irq, dev_id);
   return nullptr;
 }
+// kthread_run(), or kthread_create() (asleep: the thread waits for
+// wake_up_process()).
+static struct task_struct *new_kthread(kmapsim::Machine &m, int (*threadfn)(void *), void *data, const char *name, bool asleep,
+                                       const char *api) {
+  m.might_sleep(api);
+  m.note_handover(data, api);
+  int id = m.create_task(name ? name : "kthread", nullptr, threadfn, data);
+  if (asleep) m.sched().kthread_created(id);
+  m.sched_point(api);
+  return kmapsim::kernel_task(m, id);
+}
 struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data, const char *name) {
   KMAPSIM_API;
-  m.might_sleep("kthread_run");
-  m.note_handover(data, "kthread_run");
-  int id = m.create_task(name ? name : "kthread", nullptr, threadfn, data);
-  m.sched_point("kthread_run");
-  return kmapsim::kernel_task(m, id);
+  return new_kthread(m, threadfn, data, name, false, "kthread_run");
 }
 
 // kthread_should_stop() reads a flag another task sets: a shared read, so
@@ -188,12 +192,7 @@ bool kthread_should_stop(void) {
 }
 struct task_struct *kthread_create_named(int (*threadfn)(void *data), void *data, const char *name) {
   KMAPSIM_API;
-  m.might_sleep("kthread_create");
-  m.note_handover(data, "kthread_create");
-  int id = m.create_task(name ? name : "kthread", nullptr, threadfn, data);
-  m.sched().kthread_created(id);
-  m.sched_point("kthread_create");
-  return kmapsim::kernel_task(m, id);
+  return new_kthread(m, threadfn, data, name, true, "kthread_create");
 }
 int wake_up_process(struct task_struct *p) {
   KMAPSIM_API;
@@ -215,16 +214,12 @@ int kthread_stop(struct task_struct *k) {
 // and it lasts its whole timeout (0 left), whoever wakes the task.
 long schedule_timeout(long) {
   KMAPSIM_API;
-  m.might_sleep("schedule_timeout");
-  m.yield_point("schedule_timeout");
-  m.sched_point("schedule_timeout");
+  yield_sleep(m, "schedule_timeout");
   return 0;
 }
 unsigned long msleep_interruptible(unsigned int) {
   KMAPSIM_API;
-  m.might_sleep("msleep_interruptible");
-  m.yield_point("msleep_interruptible");
-  m.sched_point("msleep_interruptible");
+  yield_sleep(m, "msleep_interruptible");
   return 0;
 }
 

@@ -67,6 +67,10 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   return id;
 }
 
+// A thread kthread_create() made that nobody has woken yet: it sleeps on
+// itself (kthread_created()).
+static bool never_woken(const Task &q) { return q.wait == Wait::Queue && q.wait_obj == &q; }
+
 void Sched::task_entry(void *arg) {
   Task &t = *static_cast<Task *>(arg);
   Machine &m = M();
@@ -179,7 +183,7 @@ void Sched::choose_next(bool can_continue, const char *api) {
       for (size_t i = 0; i < ntasks_; i++) {
         const Task &q = *tasks_[i];
         // (a kthread_create() thread nobody woke is no waiter: it never started)
-        if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker && !(q.wait == Wait::Queue && q.wait_obj == &q)) deadlock();
+        if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker && !never_woken(q)) deadlock();
       }
       m_.finish_run();
     }
@@ -359,7 +363,7 @@ bool Sched::wake_up_process(int id) {
 // signal again), or the sleep before a created kthread's function.
 bool Sched::kick(Task &k, const char *why) {
   if (k.state != TaskState::Blocked || !(k.wait == Wait::Queue || k.sleep_interruptible)) return false;
-  k.kicked = !(k.wait == Wait::Queue && k.wait_obj == &k);
+  k.kicked = !never_woken(k);
   k.state = TaskState::Runnable;
   k.wait = Wait::None;
   k.wait_obj = nullptr;
