@@ -664,8 +664,10 @@ _COND = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 
 def gating_conditions(text, func):
     """The preprocessor conditions around func's definition in text, as
-    [(line number, directive text)], outermost first; None when the text
-    has no definition of it at all."""
+    [(line number, directive text, earlier branches)], outermost first; None
+    when the text has no definition of it at all. An #elif's or #else's text
+    names the #if it belongs to; its earlier branches are the directives of
+    the #if and #elifs before it, as written ("#if X", "#elif Y")."""
     stack = []
     head = re.compile(r"(^|[\s*])%s\s*\(" % re.escape(func))
     lines = text.splitlines()
@@ -674,10 +676,12 @@ def gating_conditions(text, func):
         if m:
             kind, rest = m.group(1), m.group(2).strip()
             if kind in ("if", "ifdef", "ifndef"):
-                stack.append((n, "#%s %s" % (kind, rest)))
+                stack.append((n, "#%s %s" % (kind, rest), [], "#%s %s" % (kind, rest)))
             elif kind in ("elif", "else") and stack:
-                first = stack[-1][1]
-                stack[-1] = (n, "#%s %s (of %s)" % (kind, rest, first) if rest else "#else (of %s)" % first)
+                _, shown, earlier, raw = stack[-1]
+                first = earlier[0] if earlier else raw
+                shown = "#%s %s (of %s)" % (kind, rest, first) if rest else "#else (of %s)" % first
+                stack[-1] = (n, shown, earlier + [raw], "#%s %s" % (kind, rest))
             elif kind == "endif" and stack:
                 stack.pop()
             continue
@@ -688,7 +692,7 @@ def gating_conditions(text, func):
             rest = "\n".join(lines[n - 1:n + 8])
             brace, semi = rest.find("{"), rest.find(";")
             if brace >= 0 and (semi < 0 or brace < semi):
-                return list(stack)
+                return [(n, shown, earlier) for n, shown, earlier, _ in stack]
     return None
 
 
@@ -722,19 +726,38 @@ def _plain_test(directive):
     return names
 
 
+def _false_test(directive, on):
+    """Whether an earlier branch of an #if chain is false under the options
+    `on`: a plain test that is a disjunction (||, no &&) of options none of
+    which is on. Anything else (an #ifndef, an &&, a macro beside the
+    options) may be true: False."""
+    names = _plain_test(re.sub(r"^#elif ", "#if ", directive))
+    if not names or "&&" in directive:
+        return False
+    return not any(n in on for n in names)
+
+
 def guard_options(conds, on):
     """The options to turn on so that the #ifs conds (gating_conditions())
     hold, in any kernel that defines what they guard: every CONFIG_ symbol of
     each plain test of options (#ifdef CONFIG_X, #if defined(CONFIG_A) ||
     IS_ENABLED(CONFIG_B)) that is not on already (`on`). Of a disjunction all
     are turned on: the kernel has one at least, and the body's own #ifs then
-    take the code of each. An #if naming no option (#ifdef copy_mc_to_kernel)
-    is left to the import. None when an #if is no such test (#ifndef, #else,
-    !), or needs a machine option the profile leaves off (CONFIG_HIGHMEM on
-    x86-64): turning options on cannot define it then."""
+    take the code of each. An #elif's are turned on when every branch before
+    it is a disjunction of options that stay off, then as now (the #if
+    CONFIG_MODULE_COMPRESS_GZIP ... #elif CONFIG_MODULE_COMPRESS_XZ chain of
+    kernel/module/decompress.c): the kernel that defines the function has
+    the #elif's options on and those before it off. An #if naming no option
+    (#ifdef copy_mc_to_kernel) is left to the import. None when an #if is no
+    such test (#ifndef, #else, !), when an #elif's earlier branches could
+    hold, or when it needs a machine option the profile leaves off
+    (CONFIG_HIGHMEM on x86-64): turning options on cannot define it then."""
     out = []
     model = model_config_names()
-    for _, d in conds:
+    for cond in conds:
+        d, earlier = cond[1], cond[2] if len(cond) > 2 else None
+        if d.startswith("#elif ") and earlier:
+            d = "#if " + re.sub(r" \(of #.*\)$", "", d[len("#elif "):])
         names = _plain_test(d)
         if names is None:
             return None
@@ -744,6 +767,11 @@ def guard_options(conds, on):
             if n in model:
                 return None
             out.append(n)
+    # the branches before an #elif stay false with those on
+    now_on = set(on) | set(out)
+    for cond in conds:
+        if cond[1].startswith("#elif ") and not all(_false_test(e, now_on) for e in cond[2]):
+            return None
     return out
 
 
@@ -767,10 +795,10 @@ def _not_defined(fname, func, profile, text, on=frozenset()):
     if not conds:
         return NotDefined("%s: no function %s() in %s (under profile %s's config)" % (fname, func, fname, profile),
                           func, "", [])
-    where = "; ".join("%s (line %d)" % (c, n) for n, c in conds)
+    where = "; ".join("%s (line %d)" % (c, n) for n, c, _ in conds)
     # the options a plain test names (an #ifndef's or an #else's would
     # leave it out once on)
-    names = sorted({c for _, d in conds for c in _plain_test(d) or []} - model_config_names() - set(USER_CONFIG))
+    names = sorted({c for cond in conds for c in _plain_test(cond[1]) or []} - model_config_names() - set(USER_CONFIG))
     hint = (": with those of your kernel's options, e.g. %s" % " ".join("--config " + c for c in names)) if names else ""
     return NotDefined("%s: %s() is defined only under %s, which profile %s's config%s leaves out%s"
                       % (fname, func, where, profile, " and --config" if USER_CONFIG else "", hint),

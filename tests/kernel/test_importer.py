@@ -1234,7 +1234,8 @@ def test_a_function_under_an_option_the_profile_leaves_off(tmp_path):
                                    "#ifdef CONFIG_ZZ_BIG\n#if defined(CONFIG_ZZ_A) || defined(CONFIG_HIGHMEM)\n"
                                    "#else\nint\nbig_copy(int n)\n{\n\treturn n + 1;\n}\n#endif\n#endif\n"})
     assert importer.gating_conditions(open(os.path.join(tree, "mm/big.c")).read(), "big_copy") == \
-        [(2, "#ifdef CONFIG_ZZ_BIG"), (4, "#else (of #if defined(CONFIG_ZZ_A) || defined(CONFIG_HIGHMEM))")]
+        [(2, "#ifdef CONFIG_ZZ_BIG", []), (4, "#else (of #if defined(CONFIG_ZZ_A) || defined(CONFIG_HIGHMEM))",
+                                          ["#if defined(CONFIG_ZZ_A) || defined(CONFIG_HIGHMEM)"])]
     with pytest.raises(errors.BadInput) as e:
         importer.import_files(tree, [("mm/big.c", ["big_copy"])], "x86-64")
     assert str(e.value) == ("mm/big.c: big_copy() is defined only under #ifdef CONFIG_ZZ_BIG (line 2); #else (of #if "
@@ -1269,6 +1270,32 @@ def test_guard_options_are_the_options_a_plain_test_names():
                 [(2, "#if CONFIG_ZZ_SHIFT > 12")], [(2, "#if defined(CONFIG_ZZ_A) || defined(ZZ_OTHER)")],
                 [(2, "#ifdef CONFIG_ZZ_A"), (3, "#ifdef CONFIG_X86_PAE")]):
         assert g(bad, on) is None, bad
+
+
+def test_an_elif_guard_is_turned_on_when_the_branches_before_it_stay_off():
+    """kernel/module/decompress.c's #if CONFIG_MODULE_COMPRESS_GZIP ... #elif
+    CONFIG_MODULE_COMPRESS_XZ ... #elif CONFIG_MODULE_COMPRESS_ZSTD chain: a
+    function of the third branch is defined in a kernel with ZSTD on and the
+    two before it off, which they are; the chain's text names its #if. An
+    #elif after a branch that holds (an option on), that could hold (&&, a
+    macro beside the options, #ifndef), or that turning on would make hold is
+    refused, and so is an #else."""
+    text = ("#if defined(CONFIG_ZZ_GZ)\nint gz(int n)\n{\n\treturn n;\n}\n"
+            "#elif defined(CONFIG_ZZ_XZ) || IS_ENABLED(CONFIG_ZZ_LZ)\nint xz(int n)\n{\n\treturn n;\n}\n"
+            "#elif defined(CONFIG_ZZ_ZSTD)\nint zstd(int n)\n{\n\treturn n;\n}\n"
+            "#else\nint none(int n)\n{\n\treturn n;\n}\n#endif\n")
+    conds = importer.gating_conditions(text, "zstd")
+    assert conds == [(11, "#elif defined(CONFIG_ZZ_ZSTD) (of #if defined(CONFIG_ZZ_GZ))",
+                      ["#if defined(CONFIG_ZZ_GZ)", "#elif defined(CONFIG_ZZ_XZ) || IS_ENABLED(CONFIG_ZZ_LZ)"])]
+    g = importer.guard_options
+    assert g(conds, {"CONFIG_MMU"}) == ["CONFIG_ZZ_ZSTD"]
+    assert g(importer.gating_conditions(text, "xz"), set()) == ["CONFIG_ZZ_XZ", "CONFIG_ZZ_LZ"]
+    assert g(conds, {"CONFIG_ZZ_LZ"}) is None          # an earlier branch holds
+    assert g(importer.gating_conditions(text, "none"), set()) is None
+    for first in ("#ifndef CONFIG_ZZ_GZ", "#if defined(CONFIG_ZZ_GZ) && defined(CONFIG_ZZ_Q)", "#if defined(CONFIG_ZZ_GZ) || ZZ_OTHER",
+                  "#if defined(CONFIG_ZZ_ZSTD) && 0", "#ifdef CONFIG_ZZ_ZSTD"):
+        chain = importer.gating_conditions(text.replace("#if defined(CONFIG_ZZ_GZ)", first, 1), "zstd")
+        assert g(chain, set()) is None, first
 
 
 def test_check_turns_on_the_options_a_function_is_defined_under(tmp_path, monkeypatch, capsys):
