@@ -4,9 +4,10 @@
  * helpers_ok checks their values (byte order, 64-bit division, bit locks
  * and searches, page flags, delayed work, list splicing and moving,
  * try_cmpxchg, member groups, snprintf() and scnprintf(), ksize() and
- * kfree_sensitive(), hash lists, page and number helpers): a wrong one
- * fires its BUG_ON. The rest of the kernel surface (locks, waits, RCU,
- * printk) is tests/kernel/kernel_surface.c.
+ * kfree_sensitive(), hash lists, page and number helpers, a folio's
+ * large/mapped/private tests): a wrong one fires its BUG_ON. The rest of
+ * the kernel surface (locks, waits, RCU, printk) is
+ * tests/kernel/kernel_surface.c.
  */
 #include <kmapsim/subject.h>
 #include <linux/list.h>
@@ -240,6 +241,26 @@ static void free_page_helpers(void)
 	free_pages(0, 1);
 }
 
+/* mm/truncate.c's tests of a folio: large, mapped to user space, private */
+static void folio_state_helpers(void)
+{
+	struct folio *small = folio_alloc(GFP_KERNEL, 0), *big = folio_alloc(GFP_HIGHUSER, 2);
+
+	if (small) {
+		BUG_ON(folio_test_large(small) || folio_mapped(small) || folio_has_private(small));
+		folio_set_private(small);
+		BUG_ON(!folio_has_private(small) || !page_has_private(&small->page));
+		folio_clear_private(small);
+		folio_put(small);
+	}
+	if (big) {
+		BUG_ON(!folio_test_large(big) || folio_mapped(big) || page_mapped(folio_page(big, 3)));
+		kmapsim_user_map(folio_page(big, 2));
+		BUG_ON(!folio_mapped(big) || !page_mapped(folio_page(big, 0)));
+		folio_put(big);
+	}
+}
+
 static void delayed_fn(struct work_struct *work)
 {
 	BUG_ON(to_delayed_work(work)->cpu != 7);
@@ -278,6 +299,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 		}
 	}
 	list_helpers();
+	folio_state_helpers();
 	hot_cold_layout();
 	string_helpers();
 	slab_helpers();

@@ -196,6 +196,25 @@ static inline long folio_nr_pages(const struct folio *folio)
 	return 1L << folio_order(folio);
 }
 
+/* a folio of more than one page (the kernel tests PG_head) */
+static inline bool folio_test_large(const struct folio *folio)
+{
+	return folio_order(folio) > 0;
+}
+
+/* whether a page of the folio is mapped into a user page table: the
+ * model's user mappings are kmapsim_user_map()'s */
+static inline bool folio_mapped(const struct folio *folio)
+{
+	long i, n = folio_nr_pages(folio);
+
+	for (i = 0; i < n; i++)
+		if (kmapsim_page_read(folio_page(folio, i), "folio_mapped")->_mapcount > 0)
+			return true;
+	return false;
+}
+#define page_mapped(page) folio_mapped(page_folio(page))
+
 static inline bool folio_test_highmem(const struct folio *folio)
 {
 	return PageHighMem(&folio->page);

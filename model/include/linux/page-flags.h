@@ -88,6 +88,13 @@ KMAPSIM_PAGEFLAG(writeback, Writeback, 1UL << PG_writeback)
 #define page_private(page) ((page)->__KMAPSIM_PRIVATE)
 #define set_page_private(page, v) ((page)->__KMAPSIM_PRIVATE = (unsigned long)(v))
 
+/* private data to release: PG_private (kmapsim has no PG_private_2) */
+static inline bool folio_has_private(const struct folio *folio)
+{
+	return folio_test_private(folio);
+}
+#define page_has_private(page) folio_has_private(page_folio(page))
+
 static inline void *folio_get_private(struct folio *folio)
 {
 	return folio->__KMAPSIM_PRIVATE;
