@@ -8,8 +8,10 @@
  * two work items running at once sharing a local mapping's address, a
  * kmap() (which may sleep) under spin_lock_bh(), a return with bottom
  * halves still disabled, a kthread_stop() of a thread in an
- * uninterruptible wait nobody ends (the stop never returns), and an item of
- * an ordered workqueue waiting for one queued behind it.
+ * uninterruptible wait nobody ends (the stop never returns), an item of
+ * an ordered workqueue waiting for one queued behind it, a kmap() in a
+ * tasklet, a tasklet returning with its local mapping, and a
+ * tasklet_kill() of a queued tasklet that is disabled.
  */
 #include <kmapsim/subject.h>
 
@@ -188,4 +190,64 @@ KMAPSIM_SUBJECT(ordered_waits_for_later_item)
 	queue_work(wq, &waiting_item);
 	queue_work(wq, &later_item);
 	destroy_workqueue(wq);
+}
+
+/* kmap() in a tasklet: softirq context may not sleep for a PKMAP slot. */
+static struct page *tl_page;
+
+static void tl_kmap(struct tasklet_struct *t)
+{
+	char *kaddr = kmap(tl_page);	/* kmapsim: here */
+
+	kaddr[0] = 1;
+	kunmap(tl_page);
+}
+
+KMAPSIM_SUBJECT(kmap_in_tasklet)
+{
+	struct tasklet_struct tl;
+
+	tl_page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	tasklet_setup(&tl, tl_kmap);
+	tasklet_schedule(&tl);
+	tasklet_kill(&tl);
+	__free_page(tl_page);
+}
+
+/* A tasklet that returns on its early path with its local mapping made. */
+static void tl_leak(struct tasklet_struct *t)
+{
+	char *kaddr = kmap_local_page(tl_page);
+
+	if (kaddr[0] == 0x6b)
+		return;			/* kmapsim: here (kunmap_local() missing) */
+	kunmap_local(kaddr);
+}
+
+KMAPSIM_SUBJECT(tasklet_leaks_local_map)
+{
+	struct tasklet_struct tl;
+
+	tl_page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	tasklet_setup(&tl, tl_leak);
+	tasklet_schedule(&tl);
+	tasklet_kill(&tl);
+	__free_page(tl_page);
+}
+
+/* tasklet_kill() of a queued tasklet that is disabled waits for a run
+ * that never comes. */
+static void tl_nothing(struct tasklet_struct *t)
+{
+}
+
+KMAPSIM_SUBJECT(tasklet_kill_disabled)
+{
+	struct tasklet_struct tl;
+
+	tasklet_setup(&tl, tl_nothing);
+	tasklet_disable(&tl);
+	tasklet_schedule(&tl);
+	tasklet_kill(&tl);
+	tasklet_enable(&tl);
 }

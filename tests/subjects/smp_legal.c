@@ -9,8 +9,11 @@
  * local and atomic mappings made under spin_lock_bh() and rcu_read_lock_bh()
  * by two tasks sharing the lock, kthreads ended by kthread_stop() in each
  * way a thread waits for it, kthread_create() threads started with
- * wake_up_process(), one waiting open-coded with set_current_state(), and
- * two work items waiting for a third queued after them.
+ * wake_up_process(), one waiting open-coded with set_current_state(),
+ * two work items waiting for a third queued after them, and a tasklet that
+ * maps a page in softirq context, queues itself again and is disabled,
+ * enabled and killed, one an interrupt handler queues, and one a task
+ * spins for with preemption off on the tasklet's CPU.
  */
 #include <kmapsim/subject.h>
 #include <linux/wait.h>
@@ -418,4 +421,137 @@ KMAPSIM_SUBJECT(work_waits_for_later_item)
 	flush_work(&first_item);
 	flush_work(&second_item);
 	flush_work(&third_item);
+}
+
+/*
+ * A tasklet (softirq context) maps a highmem page with kmap_local_page(),
+ * queues itself again once (twice: the second queues nothing) and then
+ * completes what the task waits for. A disabled tasklet
+ * stays queued until tasklet_enable(), and tasklet_kill() waits for its
+ * run. tasklet_init()'s old form gets its data word.
+ */
+struct tl_ctx {
+	struct tasklet_struct tl;
+	struct completion done;
+	struct page *page;
+	int runs;
+	bool wrong_context;
+	u32 sum;
+};
+
+static void tl_map(struct tasklet_struct *t)
+{
+	struct tl_ctx *c = from_tasklet(c, t, tl);
+	char *kaddr = kmap_local_page(c->page);
+
+	if (!in_softirq() || !in_interrupt() || !in_serving_softirq() || in_task() || in_irq())
+		c->wrong_context = true;
+	c->sum += kaddr[0];
+	kunmap_local(kaddr);
+	if (++c->runs == 1) {
+		tasklet_schedule(t);
+		tasklet_schedule(t);	/* queued already: nothing */
+	} else
+		complete(&c->done);
+}
+
+static unsigned long old_data;
+
+static void tl_old(unsigned long data)
+{
+	old_data = data;
+}
+
+KMAPSIM_SUBJECT(tasklet_maps_in_softirq)
+{
+	struct tl_ctx c = { .runs = 0 };
+	struct tasklet_struct old;
+
+	c.page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	init_completion(&c.done);
+	tasklet_setup(&c.tl, tl_map);
+	tasklet_schedule(&c.tl);
+	wait_for_completion(&c.done);
+	tasklet_kill(&c.tl);
+	BUG_ON(c.runs != 2 || c.wrong_context || !in_task() || in_serving_softirq());
+
+	tasklet_disable(&c.tl);
+	tasklet_schedule(&c.tl);
+	cond_resched();
+	BUG_ON(c.runs != 2);		/* disabled: still queued */
+	reinit_completion(&c.done);
+	tasklet_enable(&c.tl);
+	tasklet_kill(&c.tl);
+	BUG_ON(c.runs != 3);
+	__free_page(c.page);
+
+	old_data = 0;
+	tasklet_init(&old, tl_old, 77);
+	tasklet_hi_schedule(&old);
+	tasklet_kill(&old);
+	BUG_ON(old_data != 77);
+}
+
+/* The driver pattern: the interrupt handler queues the tasklet, which does
+ * the mapping work in softirq context; free_irq() and tasklet_kill()
+ * before the device goes away. */
+static struct tasklet_struct irq_tl;
+static struct page *irq_tl_page;
+static int irq_tl_queued, irq_tl_runs;
+
+static void irq_tl_fn(struct tasklet_struct *t)
+{
+	char *kaddr = kmap_local_page(irq_tl_page);
+
+	kaddr[1] = 2;
+	kunmap_local(kaddr);
+	irq_tl_runs++;
+}
+
+static irqreturn_t irq_queues_tasklet(int irq, void *dev)
+{
+	irq_tl_queued = 1;
+	tasklet_schedule(&irq_tl);
+	return IRQ_HANDLED;
+}
+
+KMAPSIM_SUBJECT(irq_queues_tasklet)
+{
+	int i;
+
+	irq_tl_page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	irq_tl_queued = irq_tl_runs = 0;
+	tasklet_setup(&irq_tl, irq_tl_fn);
+	if (request_irq(5, irq_queues_tasklet, 0, "tl-dev", &irq_tl))
+		return;
+	for (i = 0; i < 3; i++)
+		cond_resched();
+	free_irq(5, &irq_tl);
+	tasklet_kill(&irq_tl);
+	BUG_ON(irq_tl_queued && !irq_tl_runs);
+	__free_page(irq_tl_page);
+}
+
+/* A task that spins with preemption off until a tasklet it queued on its
+ * own CPU has run (the kernel runs it at the next interrupt's end on top
+ * of the spinner): ksoftirqd runs it from another CPU. */
+static int tl_flag;
+
+static void tl_set_flag(struct tasklet_struct *t)
+{
+	WRITE_ONCE(tl_flag, 1);
+}
+
+KMAPSIM_SUBJECT(spin_waits_for_own_tasklet)
+{
+	struct tasklet_struct tl;
+
+	tl_flag = 0;
+	tasklet_setup(&tl, tl_set_flag);
+	preempt_disable();
+	tasklet_schedule(&tl);
+	while (!READ_ONCE(tl_flag))
+		cpu_relax();
+	preempt_enable();
+	tasklet_kill(&tl);
 }

@@ -4,6 +4,8 @@
 
 #include <linux/types.h>
 #include <linux/preempt.h>
+#include <linux/atomic.h>
+#include <linux/kernel.h>
 
 typedef enum irqreturn {
 	IRQ_NONE = 0,
@@ -25,5 +27,68 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
 		const char *name, void *dev_id);
 const void *free_irq(unsigned int irq, void *dev_id);
 KMAPSIM_EXTERN_C_END
+
+/*
+ * Tasklets (model/src/kernel/softirq.cc). tasklet_schedule() queues the
+ * tasklet on the calling CPU, once until it starts, and that CPU's
+ * ksoftirqd task (which may move to an idle CPU) runs it in softirq
+ * context: bottom halves and (but on
+ * PREEMPT_RT) preemption disabled, in_softirq() and in_interrupt() true,
+ * in_task() false. It must not sleep, and must return holding no mapping.
+ * A tasklet never runs on two CPUs at once; a disabled one stays queued
+ * until tasklet_enable(). tasklet_kill() waits until it is neither queued
+ * nor running. kmapsim runs softirqs only in ksoftirqd, not at the end of
+ * an interrupt or at local_bh_enable() on top of the interrupted task.
+ */
+enum {
+	TASKLET_STATE_SCHED,	/* queued to run */
+	TASKLET_STATE_RUN,	/* running on some CPU */
+};
+
+struct tasklet_struct {
+	struct tasklet_struct *next;
+	unsigned long state;
+	atomic_t count;		/* > 0: disabled */
+	bool use_callback;
+	union {
+		void (*func)(unsigned long data);
+		void (*callback)(struct tasklet_struct *t);
+	};
+	unsigned long data;
+};
+
+#define DECLARE_TASKLET(name, _callback)				\
+	struct tasklet_struct name = {					\
+		.count = ATOMIC_INIT(0),				\
+		.use_callback = true,					\
+		.callback = _callback,					\
+	}
+#define DECLARE_TASKLET_DISABLED(name, _callback)			\
+	struct tasklet_struct name = {					\
+		.count = ATOMIC_INIT(1),				\
+		.use_callback = true,					\
+		.callback = _callback,					\
+	}
+#define DECLARE_TASKLET_OLD(name, _func)				\
+	struct tasklet_struct name = {					\
+		.count = ATOMIC_INIT(0),				\
+		.func = _func,						\
+	}
+#define from_tasklet(var, callback_tasklet, tasklet_fieldname)		\
+	container_of(callback_tasklet, typeof(*var), tasklet_fieldname)
+
+KMAPSIM_EXTERN_C_BEGIN
+void tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data);
+void tasklet_setup(struct tasklet_struct *t, void (*callback)(struct tasklet_struct *));
+void tasklet_schedule(struct tasklet_struct *t);
+void tasklet_hi_schedule(struct tasklet_struct *t);
+void tasklet_kill(struct tasklet_struct *t);
+/* disabled (the count) and, but for _nosync, not running when it returns */
+void tasklet_disable(struct tasklet_struct *t);
+void tasklet_disable_nosync(struct tasklet_struct *t);
+void tasklet_enable(struct tasklet_struct *t);
+void tasklet_unlock_wait(struct tasklet_struct *t);
+KMAPSIM_EXTERN_C_END
+
 
 #endif /* _LINUX_INTERRUPT_H */

@@ -18,6 +18,7 @@ bool in_interrupt(void);
 bool in_irq(void);
 bool in_task(void);
 bool in_softirq(void);
+bool in_serving_softirq(void);
 bool in_atomic(void);
 bool irqs_disabled(void);
 unsigned long kmapsim_local_irq_save(void);

@@ -1,8 +1,8 @@
 // The C API's execution-context entry points (linux/preempt.h,
 // irqflags.h, sched.h, workqueue.h, interrupt.h, kthread.h, percpu.h):
 // preemption, migration, page faults and interrupts disabled, scheduling
-// points and sleeping, work items, interrupt handlers, kthreads, per-CPU
-// data. Each adapts the signature and calls the scheduler or the part.
+// points and sleeping, work items, interrupt handlers, tasklets, kthreads,
+// per-CPU data. Each adapts the signature and calls the scheduler or the part.
 #include <cstdarg>
 #include <cstdio>
 
@@ -27,10 +27,12 @@ void pagefault_enable(void) {
 bool pagefault_disabled(void) { KMAPSIM_API; return m.cur().pagefault_disabled > 0; }
 int preempt_count(void) { KMAPSIM_API; return m.cur().preempt_count; }
 // in_interrupt() is irq_count(): softirq_count() too, so it holds with
-// bottom halves disabled, as in the kernel (in_task() does not look at it).
+// bottom halves disabled, as in the kernel (in_task() looks only at a
+// softirq being served: a tasklet's).
 bool in_interrupt(void) { KMAPSIM_API; return m.in_irq() || m.cur().bh_disabled > 0; }
 bool in_irq(void) { KMAPSIM_API; return m.in_irq(); }
-bool in_task(void) { KMAPSIM_API; return !m.in_irq(); }
+bool in_task(void) { KMAPSIM_API; return !m.in_irq() && !m.cur().serving_softirq; }
+bool in_serving_softirq(void) { KMAPSIM_API; return !m.in_irq() && m.cur().serving_softirq > 0; }
 void local_bh_disable(void) { KMAPSIM_API; m.sched().bh_disable(); }
 void local_bh_enable(void) { KMAPSIM_API; m.sched().bh_enable(); }
 bool in_softirq(void) { KMAPSIM_API; return m.cur().bh_disabled > 0; }  // softirq_count()
@@ -107,6 +109,48 @@ bool flush_work(struct work_struct *work) { KMAPSIM_API; return m.workqueue().fl
 bool cancel_work_sync(struct work_struct *work) { KMAPSIM_API; return m.workqueue().cancel_work_sync(work); }
 bool cancel_work(struct work_struct *work) { KMAPSIM_API; return m.workqueue().cancel_work(work); }
 void flush_scheduled_work(void) { KMAPSIM_API; m.workqueue().flush_scheduled_work(); }
+
+// Tasklets (softirq.cc). Initialising one is plain stores, as in the kernel.
+void tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data) {
+  KMAPSIM_API;
+  *t = {};
+  t->func = func;
+  t->data = data;
+}
+void tasklet_setup(struct tasklet_struct *t, void (*callback)(struct tasklet_struct *)) {
+  KMAPSIM_API;
+  *t = {};
+  t->use_callback = true;
+  t->callback = callback;
+}
+void tasklet_schedule(struct tasklet_struct *t) {
+  KMAPSIM_API;
+  m.note_handover(t, "tasklet_schedule");
+  m.softirq().schedule(t, false);
+}
+void tasklet_hi_schedule(struct tasklet_struct *t) {
+  KMAPSIM_API;
+  m.note_handover(t, "tasklet_hi_schedule");
+  m.softirq().schedule(t, true);
+}
+void tasklet_kill(struct tasklet_struct *t) { KMAPSIM_API; m.softirq().kill(t); }
+void tasklet_disable_nosync(struct tasklet_struct *t) {
+  KMAPSIM_API;
+  m.sched_point("tasklet_disable_nosync");
+  __atomic_fetch_add(&t->count.counter, 1, __ATOMIC_SEQ_CST);
+}
+void tasklet_unlock_wait(struct tasklet_struct *t) { KMAPSIM_API; m.softirq().unlock_wait(t, "tasklet_unlock_wait"); }
+void tasklet_disable(struct tasklet_struct *t) {
+  KMAPSIM_API;
+  m.sched_point("tasklet_disable");
+  __atomic_fetch_add(&t->count.counter, 1, __ATOMIC_SEQ_CST);
+  m.softirq().unlock_wait(t, "tasklet_disable");
+}
+void tasklet_enable(struct tasklet_struct *t) {
+  KMAPSIM_API;
+  if (__atomic_load_n(&t->count.counter, __ATOMIC_SEQ_CST) <= 0) m.report(kmapsim::BugClass::SubjectBug, -1, -1, "tasklet_enable() of a tasklet that is not disabled");
+  m.softirq().enable(t);
+}
 
 // The system workqueue under each of its kernel names (index 0); a queue
 // alloc_workqueue() makes is a handle the model keeps until the run ends.

@@ -36,8 +36,9 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.wait_obj = nullptr;
   t.cpu = cur_task_ >= 0 ? tasks_[cur_task_]->cpu : 0;
   t.is_worker = worker_wq >= 0;
+  t.model_thread = false;
   t.worker_wq = worker_wq;
-  t.preempt_count = t.pagefault_disabled = t.migrate_disabled = t.irqs_off = t.bh_disabled = 0;
+  t.preempt_count = t.pagefault_disabled = t.migrate_disabled = t.irqs_off = t.bh_disabled = t.serving_softirq = 0;
   t.atomic_maps = t.local_sections = 0;
   t.kmap_ctrl.clear();
   t.high_gets.clear();
@@ -273,8 +274,8 @@ void Sched::wake(Wait why, const void *obj, bool all) {
 
 std::string wait_description(const Task &t) {
   static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue",
-                                     "a running interrupt handler in free_irq()", "an rw_semaphore"};
-  static_assert(sizeof kWhy / sizeof kWhy[0] == static_cast<size_t>(Wait::Rwsem) + 1, "one description per Wait");
+                                     "a running interrupt handler in free_irq()", "an rw_semaphore", "a tasklet"};
+  static_assert(sizeof kWhy / sizeof kWhy[0] == static_cast<size_t>(Wait::Tasklet) + 1, "one description per Wait");
   std::string why = kWhy[static_cast<int>(t.wait)];
   if (t.wait == Wait::Queue && t.wait_api) why = why + " (" + t.wait_api + ")";
   return why;
@@ -381,6 +382,8 @@ void Sched::might_sleep(const char *api) {
     why = "inside kmap_atomic() (preemption disabled)";
   else if (t.irqs_off)
     why = "with interrupts disabled";
+  else if (t.serving_softirq && !m_.profile().preempt_rt)  // PREEMPT_RT: softirqs run in task context
+    why = "in softirq context (a tasklet)";
   else if (t.bh_disabled && !m_.profile().preempt_rt)  // PREEMPT_RT: a sleeping per-CPU lock
     why = "with bottom halves disabled (spin_lock_bh or local_bh_disable)";
   else if (t.preempt_count)

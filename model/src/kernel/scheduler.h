@@ -34,7 +34,8 @@ enum class WaitMode : uint8_t { Uninterruptible, Interruptible, Killable, Timeou
 enum class Signal : uint8_t { None, Pending, Fatal };
 // IrqSync: free_irq() waiting, as synchronize_irq() does, for a handler of
 // its line still running on another CPU; it spins (keeps its CPU) like Spin.
-enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem };
+// Tasklet: tasklet_kill()/tasklet_disable() waiting for a tasklet to run or end.
+enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem, Tasklet };
 inline bool keeps_cpu(Wait w) { return w == Wait::Spin || w == Wait::IrqSync; }
 struct Task;
 // What a blocked task waits for, as deadlock and soft-lockup reports say it
@@ -72,6 +73,9 @@ struct Task {
   Fiber fiber;
   int cpu = 0;
   bool is_worker = false;
+  // threadfn is the model's own code (ksoftirqd): torture mode runs it
+  // under the model lock, as it runs a kworker's loop.
+  bool model_thread = false;
   int worker_wq = -1;  // a kworker's workqueue (workqueue.h)
   // Per-task context state, as in task_struct and thread_info.
   int preempt_count = 0;
@@ -83,6 +87,8 @@ struct Task {
   // preemption, as the kernel's SOFTIRQ_DISABLE_OFFSET in preempt_count
   // does (PREEMPT_RT: migration, its per-CPU lock being a sleeping one).
   int bh_disabled = 0;
+  // ksoftirqd running a tasklet (in_serving_softirq(): not in_task()).
+  int serving_softirq = 0;
   int atomic_maps = 0;  // kmap_atomic()s not yet unmapped, any page
   int local_sections = 0;  // kmap_local/atomic mappings not yet unmapped, any page
   std::vector<LocalMap> kmap_ctrl;

@@ -73,6 +73,7 @@ void Machine::reset() {
   irq_instance_ = 0;
   irq_.reset();
   wq_.reset();
+  softirq_.reset();
   percpu_.reset();
   for (void *p : kmallocs_) free(p);
   kmallocs_.clear();

@@ -11,6 +11,7 @@
 // kmap_local/kmap_atomic and the fixmap slots), UserMem (user_mem.h: user
 // buffers, copies, the aliasing data cache), Sched (scheduler.h: tasks, CPUs,
 // preemption, migration, fairness), Irq (irq.h), Workqueue (workqueue.h),
+// Softirq (softirq.h: tasklets and ksoftirqd),
 // Locking (locking.h), Percpu (percpu.h) and Reporter (reporter.h: the run's
 // events and the composing of reports). The parts reach each other and the
 // current context through Machine's public methods.
@@ -38,6 +39,7 @@
 #include "report.h"
 #include "reporter.h"
 #include "scheduler.h"
+#include "softirq.h"
 #include "user_mem.h"
 #include "workqueue.h"
 
@@ -101,6 +103,7 @@ class Machine {
   UserMem &user() { return user_; }
   Irq &irq() { return irq_; }
   Workqueue &workqueue() { return wq_; }
+  Softirq &softirq() { return softirq_; }
   Percpu &percpu() { return percpu_; }
   Locking &locking() { return locking_; }
   Sched &sched() { return sched_; }
@@ -239,6 +242,7 @@ class Machine {
   UserMem user_{*this};
   Irq irq_{*this};
   Workqueue wq_{*this};
+  Softirq softirq_{*this};
   Percpu percpu_{*this};
   Locking locking_{*this};
   Sched sched_{*this};  // tasks and CPUs

@@ -95,6 +95,10 @@ void Torture::task_main(int id) {
     unlock();
   } else if (t.subject) {
     t.subject();
+  } else if (t.model_thread) {
+    lock();
+    t.threadfn(t.data);  // model code (ksoftirqd): returns when the run stops
+    unlock();
   } else {
     t.threadfn(t.data);
   }
@@ -139,7 +143,7 @@ bool Torture::quiescent() const {
   for (size_t i = 0; i < m_.ntasks(); i++) {
     const Task &q = m_.task(static_cast<int>(i));
     if (q.state == TaskState::Dead) continue;
-    if (q.is_worker && q.state == TaskState::Blocked && q.wait == Wait::IdleWorker) continue;
+    if ((q.is_worker || q.model_thread) && q.state == TaskState::Blocked && q.wait == Wait::IdleWorker) continue;
     return false;
   }
   return true;
