@@ -1157,6 +1157,41 @@ def test_a_message_function_that_does_not_return_stops_the_run(tmp_path, monkeyp
     assert rc == 1 and "BUG: kmapsim: subject-bug: the subject's own fsy_panic() fired at fs/fsy/dir.c:5" in out + err, out + err
 
 
+
+def test_a_drivers_tasklet_runs_in_softirq_context(tmp_path, monkeypatch):
+    """A driver whose completion path is a tasklet (tasklet_setup(),
+    from_tasklet(), tasklet_schedule(), tasklet_kill()) imports against
+    kmapsim's interrupt.h: its tasklet runs in ksoftirqd, where
+    kmap_atomic() is clean and kmap(), which may sleep, is
+    sleep-in-atomic at the tasklet's line."""
+    from kmapsim_kernel import check
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    tree = str(tmp_path / "tree")
+    body = ("#include <linux/interrupt.h>\n#include <linux/highmem.h>\n"
+            "struct zz_dev {\n\tstruct tasklet_struct done_tl;\n\tstruct page *page;\n\tint sum;\n};\n"
+            "static void zz_done(struct tasklet_struct *t)\n{\n"
+            "\tstruct zz_dev *d = from_tasklet(d, t, done_tl);\n"
+            "\tchar *p = MAP(d->page);\n\n\td->sum += p[0];\n\tUNMAP;\n}\n"
+            "void zz_start(struct zz_dev *d)\n{\n\ttasklet_setup(&d->done_tl, zz_done);\n"
+            "\ttasklet_schedule(&d->done_tl);\n}\n")
+    harness = ('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("drivers/zz/dev.c", zz_start);\n'
+               'KMAPSIM_SUBJECT(dev) {\n\tstruct zz_dev *d = kzalloc(sizeof(*d), GFP_KERNEL | __GFP_NOFAIL);\n'
+               '\td->page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);\n\tzz_start(d);\n'
+               '\ttasklet_kill(&d->done_tl);\n\t__free_page(d->page);\n\tkfree(d);\n}\n')
+    verdicts = []
+    for name, mapping, unmap in (("atomic", "kmap_atomic", "kunmap_atomic(p)"), ("sleeping", "kmap", "kunmap(d->page)")):
+        t = os.path.join(tree, name)
+        _small_tree(t, {"drivers/zz/dev.c": body.replace("MAP(", mapping + "(").replace("UNMAP", unmap)})
+        h = tmp_path / ("%s.c" % name)
+        h.write_text(harness)
+        path = check.build_checked(t, str(h), "strict")
+        verdicts.append(check.run_check(path, "strict", 3, subject="dev"))
+    (rc, out, err), (rc2, out2, err2) = verdicts
+    assert rc == 0 and "BUG: kmapsim" not in out + err, out + err
+    assert rc2 == 1, out2 + err2
+    assert ("BUG: kmapsim: sleep-in-atomic: kmap() may sleep and was called in softirq context (a tasklet)" in out2 + err2
+            and "drivers/zz/dev.c:11" in out2 + err2), out2 + err2
+
 def _zz_tree(tree, dir_extra=""):
     """A filesystem of four files: dir.c under test; block.c built with it;
     extra.c built only under an option the profile leaves off; host.c
