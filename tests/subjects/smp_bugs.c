@@ -10,8 +10,9 @@
  * halves still disabled, a kthread_stop() of a thread in an
  * uninterruptible wait nobody ends (the stop never returns), an item of
  * an ordered workqueue waiting for one queued behind it, a kmap() in a
- * tasklet, a tasklet returning with its local mapping, and a
- * tasklet_kill() of a queued tasklet that is disabled.
+ * tasklet, a tasklet returning with its local mapping or with its
+ * spin_lock_bh() taken, and a tasklet_kill() of a queued tasklet that is
+ * disabled.
  */
 #include <kmapsim/subject.h>
 
@@ -250,4 +251,26 @@ KMAPSIM_SUBJECT(tasklet_kill_disabled)
 	tasklet_schedule(&tl);
 	tasklet_kill(&tl);
 	tasklet_enable(&tl);
+}
+
+/* A tasklet that returns with its bottom-half lock still taken. */
+static DEFINE_SPINLOCK(tl_lock);
+
+static void tl_keeps_lock(struct tasklet_struct *t)
+{
+	spin_lock_bh(&tl_lock);
+	if (READ_ONCE(tl_page) != NULL)
+		return;			/* kmapsim: here (spin_unlock_bh() missing) */
+	spin_unlock_bh(&tl_lock);
+}
+
+KMAPSIM_SUBJECT(tasklet_returns_with_bh_lock)
+{
+	struct tasklet_struct tl;
+
+	tl_page = alloc_page(GFP_KERNEL | __GFP_NOFAIL);
+	tasklet_setup(&tl, tl_keeps_lock);
+	tasklet_schedule(&tl);
+	tasklet_kill(&tl);
+	__free_page(tl_page);
 }

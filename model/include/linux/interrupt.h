@@ -32,9 +32,9 @@ KMAPSIM_EXTERN_C_END
  * Tasklets (model/src/kernel/softirq.cc). tasklet_schedule() queues the
  * tasklet on the calling CPU, once until it starts, and that CPU's
  * ksoftirqd task (which may move to an idle CPU) runs it in softirq
- * context: bottom halves and (but on
- * PREEMPT_RT) preemption disabled, in_softirq() and in_interrupt() true,
- * in_task() false. It must not sleep, and must return holding no mapping.
+ * context: bottom halves and (but on PREEMPT_RT) preemption disabled,
+ * in_softirq(), in_serving_softirq() and in_interrupt() true, in_task()
+ * false. It must not sleep, and must return holding no mapping.
  * A tasklet never runs on two CPUs at once; a disabled one stays queued
  * until tasklet_enable(). tasklet_kill() waits until it is neither queued
  * nor running. kmapsim runs softirqs only in ksoftirqd, not at the end of
@@ -89,6 +89,5 @@ void tasklet_disable_nosync(struct tasklet_struct *t);
 void tasklet_enable(struct tasklet_struct *t);
 void tasklet_unlock_wait(struct tasklet_struct *t);
 KMAPSIM_EXTERN_C_END
-
 
 #endif /* _LINUX_INTERRUPT_H */

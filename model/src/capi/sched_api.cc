@@ -32,7 +32,7 @@ int preempt_count(void) { KMAPSIM_API; return m.cur().preempt_count; }
 bool in_interrupt(void) { KMAPSIM_API; return m.in_irq() || m.cur().bh_disabled > 0; }
 bool in_irq(void) { KMAPSIM_API; return m.in_irq(); }
 bool in_task(void) { KMAPSIM_API; return !m.in_irq() && !m.cur().serving_softirq; }
-bool in_serving_softirq(void) { KMAPSIM_API; return !m.in_irq() && m.cur().serving_softirq > 0; }
+bool in_serving_softirq(void) { KMAPSIM_API; return m.cur().serving_softirq > 0; }  // an interrupt over a tasklet too
 void local_bh_disable(void) { KMAPSIM_API; m.sched().bh_disable(); }
 void local_bh_enable(void) { KMAPSIM_API; m.sched().bh_enable(); }
 bool in_softirq(void) { KMAPSIM_API; return m.cur().bh_disabled > 0; }  // softirq_count()
@@ -148,7 +148,8 @@ void tasklet_disable(struct tasklet_struct *t) {
 }
 void tasklet_enable(struct tasklet_struct *t) {
   KMAPSIM_API;
-  if (__atomic_load_n(&t->count.counter, __ATOMIC_SEQ_CST) <= 0) m.report(kmapsim::BugClass::SubjectBug, -1, -1, "tasklet_enable() of a tasklet that is not disabled");
+  if (__atomic_load_n(&t->count.counter, __ATOMIC_SEQ_CST) <= 0)
+    m.report(kmapsim::BugClass::SubjectBug, -1, -1, "tasklet_enable() of a tasklet that is not disabled");
   m.softirq().enable(t);
 }
 

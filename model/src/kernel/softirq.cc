@@ -106,7 +106,7 @@ void Softirq::run(struct tasklet_struct *t) {
     else
       tl->func(tl->data);
   }, t);
-  k.serving_softirq--;
+  // The checks at the return report in the tasklet's context.
   if (k.kmap_ctrl.size() > depth) {
     const LocalMap &m = k.kmap_ctrl.back();
     m_.report(BugClass::KmapLeak, m.window, m.pfn, "tasklet returned holding %s() of pfn %u", m.api, m.pfn);
@@ -114,9 +114,12 @@ void Softirq::run(struct tasklet_struct *t) {
   m_.pkmap().check_high_gets_at_return(k, 0, Pkmap::Returning::Task, "tasklet");  // ARM's kmap_high_get() mappings
   if (k.atomic_maps != am) m_.report(BugClass::KmapLeak, -1, -1, "tasklet returned with a kmap_atomic() never kunmap_atomic()ed");
   if (k.bh_disabled != bh)
-    m_.report(BugClass::SleepInAtomic, -1, -1, "tasklet returned with bottom halves %s", k.bh_disabled > bh ? "disabled: local_bh_disable() or spin_lock_bh() without its release" : "enabled once too often");
+    m_.report(BugClass::SleepInAtomic, -1, -1, "tasklet returned with bottom halves %s",
+              k.bh_disabled > bh ? "disabled: local_bh_disable() or spin_lock_bh() without its release" : "enabled once too often");
   if (k.preempt_count != pc || k.irqs_off != io)
-    m_.report(BugClass::SleepInAtomic, -1, -1, "tasklet returned with preempt_count %d%s", k.preempt_count - pc, k.irqs_off != io ? " and interrupts off" : "");
+    m_.report(BugClass::SleepInAtomic, -1, -1, "tasklet returned with preempt_count %d%s", k.preempt_count - pc,
+              k.irqs_off != io ? " and interrupts off" : "");
+  k.serving_softirq--;
   k.local_sections = 0;
   __atomic_fetch_and(&t->state, ~kRun, __ATOMIC_SEQ_CST);  // tasklet_unlock(): the function may have freed it, as in the kernel
   m_.wake(Wait::Tasklet, t, true);
