@@ -12,8 +12,10 @@
  * wake_up_process(), one waiting open-coded with set_current_state(),
  * two work items waiting for a third queued after them, and a tasklet that
  * maps a page in softirq context, queues itself again and is disabled,
- * enabled and killed, one an interrupt handler queues, and one a task
- * spins for with preemption off on the tasklet's CPU.
+ * enabled and killed, one an interrupt handler queues, one a task
+ * spins for with preemption off on the tasklet's CPU, one queued under
+ * local_bh_disable() (it runs at local_bh_enable(), not before) and one
+ * queued before such a section (ksoftirqd, bound to the CPU, waits too).
  */
 #include <kmapsim/subject.h>
 #include <linux/wait.h>
@@ -533,8 +535,8 @@ KMAPSIM_SUBJECT(irq_queues_tasklet)
 }
 
 /* A task that spins with preemption off until a tasklet it queued on its
- * own CPU has run (the kernel runs it at the next interrupt's end on top
- * of the spinner): ksoftirqd runs it from another CPU. */
+ * own CPU has run: ksoftirqd, bound to that CPU, cannot have it, and the
+ * timer tick's irq_exit() runs it on top of the spinner. */
 static int tl_flag;
 
 static void tl_set_flag(struct tasklet_struct *t)
@@ -554,4 +556,67 @@ KMAPSIM_SUBJECT(spin_waits_for_own_tasklet)
 		cpu_relax();
 	preempt_enable();
 	tasklet_kill(&tl);
+}
+
+/* A tasklet queued with bottom halves disabled runs neither on this CPU
+ * (softirqs are off here) nor on another (it is queued on this one) until
+ * local_bh_enable(), which runs it before returning. So does one queued
+ * from task context just before the section, on the section's CPU, unless
+ * it ran before the section began: the ksoftirqd it wakes is bound to that
+ * CPU, and stays there while the section spins for a kthread queued on the
+ * same CPU (which moves to the idle one). */
+static int bh_tl_ran, bh_flag;
+static DEFINE_PER_CPU(int, bh_tl_count);
+
+static void bh_tl_fn(struct tasklet_struct *t)
+{
+	WRITE_ONCE(bh_tl_ran, 1);
+}
+
+static int bh_setter(void *data)
+{
+	smp_store_release(&bh_flag, 1);
+	return 0;
+}
+
+KMAPSIM_SUBJECT(bh_section_defers_tasklet)
+{
+	struct tasklet_struct tl;
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	char *kaddr;
+	int ran;
+
+	tasklet_setup(&tl, bh_tl_fn);
+	tasklet_schedule(&tl);		/* task context: ksoftirqd runs it */
+	tasklet_kill(&tl);
+	bh_tl_ran = 0;
+	local_bh_disable();
+	tasklet_schedule(&tl);
+	kaddr = kmap_local_page(page);
+	kaddr[0] = 1;
+	(*this_cpu_ptr(&bh_tl_count))++;
+	BUG_ON(READ_ONCE(bh_tl_ran));
+	kunmap_local(kaddr);
+	BUG_ON(READ_ONCE(bh_tl_ran));
+	local_bh_enable();
+	BUG_ON(!READ_ONCE(bh_tl_ran));
+	tasklet_kill(&tl);
+
+	bh_tl_ran = bh_flag = 0;
+	kthread_run(bh_setter, NULL, "setter");
+	preempt_disable();		/* queued on the section's CPU */
+	tasklet_schedule(&tl);
+	local_bh_disable();		/* (a tick may have run it meanwhile) */
+	preempt_enable();
+	ran = READ_ONCE(bh_tl_ran);
+	kaddr = kmap_local_page(page);
+	(*this_cpu_ptr(&bh_tl_count))++;
+	kunmap_local(kaddr);
+	while (!smp_load_acquire(&bh_flag))
+		cpu_relax();
+	BUG_ON(READ_ONCE(bh_tl_ran) != ran);
+	local_bh_enable();
+	BUG_ON(!READ_ONCE(bh_tl_ran));
+	tasklet_kill(&tl);
+	__free_page(page);
 }

@@ -7,10 +7,12 @@
 #include <linux/atomic.h>
 #include <linux/bottom_half.h>
 
-/* owner is the holding task (model-private); 0 when free. */
+/* owner is the holding task (model-private); 0 when free. softirq: the
+ * holder's tasklet nesting when it took the lock. */
 typedef struct spinlock {
 	unsigned long owner;
 	const char *name;
+	int softirq;
 } spinlock_t;
 
 #define __SPIN_LOCK_UNLOCKED(lockname) { 0, #lockname }

@@ -6,7 +6,10 @@
 extern "C" {
 
 // ---- spinlock.h, mutex.h, completion.h
-void spin_lock_init(spinlock_t *lock) { lock->owner = 0; }
+void spin_lock_init(spinlock_t *lock) {
+  lock->owner = 0;
+  lock->softirq = 0;
+}
 void spin_lock(spinlock_t *lock) { KMAPSIM_API; m.locking().spin_lock(lock, false, nullptr); }
 void spin_unlock(spinlock_t *lock) { KMAPSIM_API; m.locking().spin_unlock(lock, false, 0); }
 void spin_lock_irq(spinlock_t *lock) {

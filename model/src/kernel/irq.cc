@@ -3,7 +3,8 @@
 // CPU, with current being that task, so its kmap_local pushes land on the
 // task's own kmap_ctrl stack — exactly as in the kernel. The handler runs as
 // its own context: the task's mappings are not accessible to it, and its
-// own must be gone when it returns.
+// own must be gone when it returns. At its end, pending tasklets run on top
+// of the task (softirq.cc).
 #include <linux/interrupt.h>
 
 #include "irq.h"
@@ -115,6 +116,10 @@ void Irq::fire(size_t which) {
   m_.event(Ev::IrqExit, h.irq, 0, h.name);
   m_.enter_irq(0);
   m_.local().sched_out_in(m_.cur_task(), 0);
+  // irq_exit(): the tasklets the handler (or anyone) queued on this CPU run
+  // now, on top of the interrupted task, unless it is in softirq context
+  // or has bottom halves disabled. PREEMPT_RT leaves them to ksoftirqd.
+  if (!m_.profile().preempt_rt) m_.softirq().do_softirq("softirqs at irq_exit");
 }
 
 }  // namespace kmapsim

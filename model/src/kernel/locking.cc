@@ -21,8 +21,19 @@ void Locking::spin_lock(struct spinlock *l, bool irq, unsigned long *flags) {
   m_.sched_point("spin_lock");
   if (irq) *flags = m_.irq_save();
   m_.preempt_disable();
-  while (l->owner) spin_wait(l, l->owner, l->name, "spin_lock");
+  Task &t = m_.cur();
+  while (l->owner) {
+    // A tasklet run on top of the holder (at an interrupt's end): the
+    // lock, shared with softirq context, was taken without spin_lock_bh().
+    if (l->owner == owner_id(m_) && !m_.in_irq() && t.serving_softirq > l->softirq)
+      m_.report(BugClass::PkmapDeadlock, -1, -1,
+                "spin_lock(%s) in a tasklet while %s holds it without disabling bottom halves: the tasklet runs on top of it "
+                "at an interrupt's end (spin_lock_bh() where the lock is shared with a tasklet)",
+                l->name ? l->name : "?", t.name.c_str());
+    spin_wait(l, l->owner, l->name, "spin_lock");
+  }
   l->owner = owner_id(m_);
+  l->softirq = t.serving_softirq;
 }
 
 // One turn of a spin on a lock held by the task owner - 1 (0: holders the
@@ -63,6 +74,7 @@ bool Locking::spin_trylock(struct spinlock *l) {
   if (l->owner) return false;
   m_.preempt_disable();
   l->owner = owner_id(m_);
+  l->softirq = m_.cur().serving_softirq;
   return true;
 }
 

@@ -37,6 +37,7 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.cpu = cur_task_ >= 0 ? tasks_[cur_task_]->cpu : 0;
   t.is_worker = worker_wq >= 0;
   t.model_thread = false;
+  t.bound = false;
   t.worker_wq = worker_wq;
   t.preempt_count = t.pagefault_disabled = t.migrate_disabled = t.irqs_off = t.bh_disabled = t.serving_softirq = 0;
   t.atomic_maps = t.local_sections = 0;
@@ -133,7 +134,7 @@ void Sched::decided_sched_point(const char *api) {
   m_.irq().maybe_fire();
   Task &t = cur();
   const Profile &prof = m_.profile();
-  if (prof.nr_cpus > 1 && t.migrate_disabled == 0 && preemptible() && m_.decide(Site::Migrate)) {
+  if (prof.nr_cpus > 1 && t.migrate_disabled == 0 && !t.bound && preemptible() && m_.decide(Site::Migrate)) {
     uint64_t k = m_.decisions_.ask({Site::MigrateTo, 0, prof.nr_cpus - 2u});
     int to = static_cast<int>(k) >= t.cpu ? static_cast<int>(k) + 1 : static_cast<int>(k);
     m_.event(Ev::Migrate, static_cast<uint64_t>(to), 0, api);
@@ -402,10 +403,11 @@ void Sched::preempt_enable(bool resched) {
 
 void Sched::migrate_disable() { cur().migrate_disabled++; }
 
-// local_bh_disable()/local_bh_enable() (kernel/softirq.c): the model runs
-// no softirqs, so what remains is the count (in_softirq()) and the
-// preemption it disables; enabling again is where pending softirqs would
-// run and the task may be preempted (a scheduling point once preemptible).
+// local_bh_disable()/local_bh_enable() (kernel/softirq.c): the count
+// (in_softirq()) and the preemption it disables. The outermost enable runs
+// the tasklets queued on this CPU meanwhile, on top of the task, before
+// preemption is enabled again (__local_bh_enable_ip()); then the task may
+// be preempted (a scheduling point once preemptible).
 void Sched::bh_disable() {
   Task &t = cur();
   t.bh_disabled++;
@@ -415,14 +417,15 @@ void Sched::bh_disable() {
     preempt_disable();
 }
 
-void Sched::bh_enable() {
+void Sched::bh_enable(bool softirqs, bool resched) {
   Task &t = cur();
   if (t.bh_disabled <= 0) m_.report(BugClass::SubjectBug, -1, -1, "local_bh_enable() without local_bh_disable()");
   t.bh_disabled--;
+  if (softirqs && t.bh_disabled == 0) m_.softirq().do_softirq("softirqs at local_bh_enable");
   if (m_.profile().preempt_rt)
     migrate_enable();
   else
-    preempt_enable(true);
+    preempt_enable(resched);
 }
 
 void Sched::migrate_enable() {

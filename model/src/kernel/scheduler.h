@@ -77,6 +77,8 @@ struct Task {
   // under the model lock, as it runs a kworker's loop.
   bool model_thread = false;
   int worker_wq = -1;  // a kworker's workqueue (workqueue.h)
+  // Bound to its CPU (kthread_bind(), ksoftirqd): never migrated.
+  bool bound = false;
   // Per-task context state, as in task_struct and thread_info.
   int preempt_count = 0;
   int pagefault_disabled = 0;
@@ -87,7 +89,8 @@ struct Task {
   // preemption, as the kernel's SOFTIRQ_DISABLE_OFFSET in preempt_count
   // does (PREEMPT_RT: migration, its per-CPU lock being a sleeping one).
   int bh_disabled = 0;
-  // ksoftirqd running a tasklet (in_serving_softirq(): not in_task()).
+  // Running a tasklet, in ksoftirqd or on top of the task (softirq.cc):
+  // in_serving_softirq(), not in_task().
   int serving_softirq = 0;
   int atomic_maps = 0;  // kmap_atomic()s not yet unmapped, any page
   int local_sections = 0;  // kmap_local/atomic mappings not yet unmapped, any page
@@ -194,7 +197,9 @@ class Sched {
   void migrate_disable();
   void migrate_enable();
   void bh_disable();
-  void bh_enable();
+  // softirqs: the outermost enable runs what is pending (do_softirq());
+  // resched: a scheduling point once preemptible again.
+  void bh_enable(bool softirqs = true, bool resched = true);
   unsigned long irq_save();
   void irq_restore(unsigned long flags);
   // Scheduling points taken this run (torture mode counts its own).

@@ -1,21 +1,28 @@
 // Tasklets, as kernel/softirq.c runs them. tasklet_schedule() sets
 // TASKLET_STATE_SCHED (a tasklet already queued is not queued again) and
-// queues the tasklet on the calling CPU; that CPU's ksoftirqd, a task
-// started at the CPU's first tasklet, takes the queue in order
-// (HI_SOFTIRQ's before TASKLET_SOFTIRQ's) and runs each tasklet in softirq
-// context. As in tasklet_action_common(), SCHED is cleared just before the
-// function runs (so it may queue itself again) and TASKLET_STATE_RUN is set
-// around it, so a tasklet never runs on two CPUs at once; a disabled one
-// (its count above 0) stays queued until tasklet_enable(). A tasklet is its
-// own context, as a work item is: it must not sleep, and must return
-// holding no mapping and with the bottom-half, preemption and interrupt
-// state it started with.
+// queues the tasklet on the calling CPU. As in tasklet_action_common(),
+// SCHED is cleared just before the function runs (so it may queue itself
+// again) and TASKLET_STATE_RUN is set around it, so a tasklet never runs on
+// two CPUs at once; a disabled one (its count above 0) stays queued until
+// tasklet_enable(). A tasklet is its own context, as a work item is: it
+// must not sleep, and must return holding no mapping and with the
+// bottom-half, preemption and interrupt state it started with.
 //
-// The kernel also runs pending softirqs at the end of an interrupt and at
-// local_bh_enable(), on top of the interrupted task; kmapsim runs them only
-// in ksoftirqd, whose schedules cover every scheduling point of the other
-// CPUs' tasks and the preemptible ones of its own CPU. (Not the kernel's
-// either: ksoftirqd may move to another CPU, see schedule().)
+// Where a queued tasklet runs is where the kernel runs pending softirqs:
+//  - do_softirq() on top of the current task: at the end of an interrupt
+//    (irq_exit(): irq.cc), at the outermost local_bh_enable() (sched.cc),
+//    and at the timer tick's irq_exit() of a CPU whose task spins
+//    (sched_fair.cc, torture.cc), each when the task is not in interrupt
+//    context, with bottom halves and interrupts enabled. Up to
+//    MAX_SOFTIRQ_RESTART passes over the queue; what is still queued then
+//    goes to ksoftirqd.
+//  - ksoftirqd/N, a task bound to CPU N (kthread_create_on_cpu()), woken
+//    where raise_softirq_irqoff() wakes it: a tasklet queued from task
+//    context with bottom halves enabled. It runs when CPU N is free or its
+//    task may be preempted. So a tasklet queued on a CPU whose task has
+//    bottom halves disabled does not run anywhere until that task enables
+//    them, as in the kernel.
+// PREEMPT_RT runs no softirq at an interrupt's end: ksoftirqd does.
 #include <linux/interrupt.h>
 
 #include <string>
@@ -40,21 +47,25 @@ void Softirq::schedule(struct tasklet_struct *t, bool hi) {
     // Sized once per run: idle ksoftirqds sleep on their Cpu's address.
     if (cpus_.empty()) cpus_.resize(m_.sched().nr_cpus());
     size_t cpu = static_cast<size_t>(m_.cpu_of_current());
-    Cpu &c = cpus_[cpu];
-    (hi ? c.hi : c.normal).push_back(t);
+    (hi ? cpus_[cpu].hi : cpus_[cpu].normal).push_back(t);
     m_.event(Ev::Note, cpu, 0, "tasklet queued");
-    if (c.ksoftirqd < 0) {
-      // kthread_run() of ksoftirqd/N, on this CPU. Not bound to it: where a
-      // task spins on this CPU with preemption off, the kernel would run
-      // the tasklet at an interrupt's end on top of it, which kmapsim does
-      // not; moving ksoftirqd to an idle CPU keeps that spin from hanging.
-      c.ksoftirqd = m_.create_task("ksoftirqd/" + std::to_string(cpu), nullptr, &Softirq::ksoftirqd_fn, reinterpret_cast<void *>(cpu));
-      m_.task(c.ksoftirqd).model_thread = true;  // set before it first runs: we hold the CPU (torture: the model lock)
-    } else {
-      m_.wake(Wait::IdleWorker, &c, true);
-    }
+    // raise_softirq_irqoff(): in an interrupt, or with bottom halves
+    // disabled, the softirq runs at that context's end; else ksoftirqd.
+    if (!m_.in_irq() && m_.cur().bh_disabled == 0) wakeup_softirqd(cpu);
+    else if (m_.profile().preempt_rt && m_.in_irq()) wakeup_softirqd(cpu);
   }
   m_.sched_point(api);
+}
+
+void Softirq::wakeup_softirqd(size_t cpu) {
+  Cpu &c = cpus_[cpu];
+  if (c.ksoftirqd >= 0) return m_.wake(Wait::IdleWorker, &c, true);
+  c.ksoftirqd = m_.create_task("ksoftirqd/" + std::to_string(cpu), nullptr, &Softirq::ksoftirqd_fn, reinterpret_cast<void *>(cpu));
+  // Set before it first runs: we hold the CPU (torture: the model lock).
+  Task &k = m_.task(c.ksoftirqd);
+  k.model_thread = true;
+  k.cpu = static_cast<int>(cpu);
+  k.bound = true;
 }
 
 int Softirq::ksoftirqd_fn(void *arg) {
@@ -70,7 +81,7 @@ void Softirq::ksoftirqd_loop(size_t cpu) {
       m_.block(Wait::IdleWorker, &cpus_[cpu], "ksoftirqd");
       continue;
     }
-    run(t);
+    run(t, false);
     m_.sched_point("ksoftirqd");
   }
 }
@@ -88,13 +99,49 @@ struct tasklet_struct *Softirq::take(Cpu &c) {
   return nullptr;
 }
 
-void Softirq::run(struct tasklet_struct *t) {
+bool Softirq::runnable(const Cpu &c) {
+  for (const std::vector<struct tasklet_struct *> *q : {&c.hi, &c.normal})
+    for (const struct tasklet_struct *t : *q)
+      if (!disabled(t) && !(state_of(t) & kRun)) return true;
+  return false;
+}
+
+bool Softirq::pending_here() const {
+  if (cpus_.empty() || m_.cur_task() < 0) return false;
+  return runnable(cpus_[static_cast<size_t>(m_.cpu_of_current())]);
+}
+
+// __do_softirq() on the current context. Not in an interrupt, nor with
+// bottom halves (which includes a softirq being served) or interrupts
+// disabled: the kernel's in_interrupt() test, and local_bh_enable()'s
+// with interrupts off is its WARN.
+void Softirq::do_softirq(const char *where) {
+  if (m_.in_irq() || !pending_here()) return;
+  Task &k = m_.cur();
+  if (k.bh_disabled || k.irqs_off) return;
+  size_t cpu = static_cast<size_t>(k.cpu);  // fixed meanwhile: softirq context is not preemptible
+  m_.event(Ev::Note, cpu, 0, where);
+  for (int pass = 0; pass < kMaxRestart; pass++) {
+    size_t n = cpus_[cpu].hi.size() + cpus_[cpu].normal.size();
+    bool ran = false;
+    for (size_t i = 0; i < n; i++) {
+      struct tasklet_struct *t = take(cpus_[cpu]);
+      if (!t) break;
+      run(t, true);
+      ran = true;
+    }
+    if (!ran) return;
+  }
+  wake_queued();
+}
+
+void Softirq::run(struct tasklet_struct *t, bool nested) {
   Task &k = m_.cur();
   __atomic_fetch_or(&t->state, kRun, __ATOMIC_SEQ_CST);
   __atomic_fetch_and(&t->state, ~kSched, __ATOMIC_SEQ_CST);
   m_.event(Ev::Note, 0, 0, "tasklet starts");
   size_t depth = k.kmap_ctrl.size();
-  int am = k.atomic_maps, io = k.irqs_off;
+  int am = k.atomic_maps, io = k.irqs_off, ls = k.local_sections;
   m_.sched().bh_disable();  // softirq context: in_softirq(), preemption off (PREEMPT_RT: migration)
   int pc = k.preempt_count, bh = k.bh_disabled;
   k.serving_softirq++;
@@ -120,13 +167,21 @@ void Softirq::run(struct tasklet_struct *t) {
     m_.report(BugClass::SleepInAtomic, -1, -1, "tasklet returned with preempt_count %d%s", k.preempt_count - pc,
               k.irqs_off != io ? " and interrupts off" : "");
   k.serving_softirq--;
-  k.local_sections = 0;
+  k.local_sections = ls;  // direct-mapped local maps are not on kmap_ctrl
   __atomic_fetch_and(&t->state, ~kRun, __ATOMIC_SEQ_CST);  // tasklet_unlock(): the function may have freed it, as in the kernel
   m_.wake(Wait::Tasklet, t, true);
-  // A tasklet queued on another CPU while it ran may run there now.
-  for (Cpu &c : cpus_)
-    if (!c.hi.empty() || !c.normal.empty()) m_.wake(Wait::IdleWorker, &c, true);
-  m_.sched().bh_enable();
+  // A tasklet queued again on another CPU while it ran may run there now
+  // (this CPU's: the loop or the pass that runs this one).
+  wake_queued(k.cpu);
+  // __local_bh_enable(SOFTIRQ_OFFSET): no softirq processing of its own
+  // (do_softirq()'s passes, ksoftirqd's loop), and nested, no preemption
+  // point: the interrupted or bh-enabling task's own comes next.
+  m_.sched().bh_enable(false, !nested);
+}
+
+void Softirq::wake_queued(int except_cpu) {
+  for (size_t cpu = 0; cpu < cpus_.size(); cpu++)
+    if (static_cast<int>(cpu) != except_cpu && runnable(cpus_[cpu])) wakeup_softirqd(cpu);
 }
 
 void Softirq::unlock_wait(struct tasklet_struct *t, const char *api) {
@@ -143,8 +198,7 @@ void Softirq::kill(struct tasklet_struct *t) {
 
 void Softirq::enable(struct tasklet_struct *t) {
   __atomic_fetch_sub(&t->count.counter, 1, __ATOMIC_SEQ_CST);
-  for (Cpu &c : cpus_)
-    if (!c.hi.empty() || !c.normal.empty()) m_.wake(Wait::IdleWorker, &c, true);
+  wake_queued();
   m_.sched_point("tasklet_enable");
 }
 

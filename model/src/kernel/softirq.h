@@ -1,5 +1,5 @@
-// Tasklets (softirq.cc): tasklet_schedule() and the per-CPU ksoftirqd
-// tasks that run them.
+// Tasklets (softirq.cc): tasklet_schedule(), the per-CPU ksoftirqd tasks,
+// and do_softirq() on top of the current task.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +22,13 @@ class Softirq {
   void unlock_wait(struct tasklet_struct *t, const char *api);
   // tasklet_enable(): a queued tasklet may run again.
   void enable(struct tasklet_struct *t);
+  // do_softirq() on the current context, where the kernel runs pending
+  // softirqs: at an interrupt's end (irq_exit()), at the outermost
+  // local_bh_enable(), and at a timer tick's end while a task spins.
+  // `where` names it in the run's events.
+  void do_softirq(const char *where);
+  // A tasklet queued on the current CPU could run now.
+  bool pending_here() const;
   void reset() { cpus_.clear(); }
 
  private:
@@ -30,11 +37,21 @@ class Softirq {
     std::vector<struct tasklet_struct *> hi, normal;
     int ksoftirqd = -1;
   };
+  // __do_softirq()'s MAX_SOFTIRQ_RESTART: passes over the queues before
+  // what is still pending is left to ksoftirqd.
+  static constexpr int kMaxRestart = 10;
   static int ksoftirqd_fn(void *arg);
   void ksoftirqd_loop(size_t cpu);
   // The first queued tasklet of cpu that may run now, taken off its queue.
   struct tasklet_struct *take(Cpu &c);
-  void run(struct tasklet_struct *t);
+  static bool runnable(const Cpu &c);
+  // Runs t in softirq context on the current task: ksoftirqd's, or nested
+  // on the interrupted or bh-enabling task (do_softirq()).
+  void run(struct tasklet_struct *t, bool nested);
+  // Starts cpu's ksoftirqd at its first use, or wakes it.
+  void wakeup_softirqd(size_t cpu);
+  // wakeup_softirqd() on every CPU (but except_cpu) with a tasklet that may run.
+  void wake_queued(int except_cpu = -1);
   Machine &m_;
   std::vector<Cpu> cpus_;
 };
