@@ -9,6 +9,10 @@
 
 #include "irq.h"
 
+#include <cstdio>
+
+#include "context_return.h"
+
 #include "machine.h"
 
 namespace kmapsim {
@@ -80,8 +84,7 @@ void Irq::fire_idle(size_t k) {
 void Irq::fire(size_t which) {
   Task &t = m_.cur();
   IrqHandler h = handlers_[which];
-  size_t depth = t.kmap_ctrl.size();
-  int pc = t.preempt_count, pf = t.pagefault_disabled, am = t.atomic_maps, ls = t.local_sections, io = t.irqs_off;
+  ContextEntry entry = ContextEntry::of(t);
   int instance = ++counter_;
   m_.enter_irq(instance);
   m_.event(Ev::IrqEnter, h.irq, 0, h.name);
@@ -102,17 +105,9 @@ void Irq::fire(size_t which) {
     }
   if (m_.blocked_on(Wait::IrqSync)) m_.wake(Wait::IrqSync, done_key(), true);  // synchronize_irq()
   t.irqs_off--;
-  if (t.kmap_ctrl.size() > depth) {
-    const LocalMap &m = t.kmap_ctrl.back();
-    m_.report(BugClass::KmapLeak, m.window, m.pfn, "interrupt handler %s returned holding %s() of pfn %u", h.name, m.api, m.pfn);
-  }
-  // ARM's kmap_high_get() mappings are not on kmap_ctrl.
-  m_.pkmap().check_high_gets_at_return(t, instance, Pkmap::Returning::IrqHandler, h.name);
-  if (t.atomic_maps != am)
-    m_.report(BugClass::KmapLeak, -1, -1, "interrupt handler %s returned with a kmap_atomic() never kunmap_atomic()ed", h.name);
-  if (t.preempt_count != pc || t.pagefault_disabled != pf || t.irqs_off != io)
-    m_.report(BugClass::SleepInAtomic, -1, -1, "interrupt handler %s returned with unbalanced preempt/pagefault/irq state", h.name);
-  t.local_sections = ls;  // direct-mapped local maps are not tracked by the kernel either
+  char who[128];  // not a std::string: a report leaves this frame without unwinding it
+  snprintf(who, sizeof who, "interrupt handler %s", h.name);
+  check_context_return(m_, t, entry, who, instance, Pkmap::Returning::IrqHandler, h.name);
   m_.event(Ev::IrqExit, h.irq, 0, h.name);
   m_.enter_irq(0);
   m_.local().sched_out_in(m_.cur_task(), 0);

@@ -29,6 +29,8 @@
 
 #include "softirq.h"
 
+#include "context_return.h"
+
 #include "machine.h"
 
 namespace kmapsim {
@@ -140,10 +142,8 @@ void Softirq::run(struct tasklet_struct *t, bool nested) {
   __atomic_fetch_or(&t->state, kRun, __ATOMIC_SEQ_CST);
   __atomic_fetch_and(&t->state, ~kSched, __ATOMIC_SEQ_CST);
   m_.event(Ev::Note, 0, 0, "tasklet starts");
-  size_t depth = k.kmap_ctrl.size();
-  int am = k.atomic_maps, io = k.irqs_off, ls = k.local_sections;
   m_.sched().bh_disable();  // softirq context: in_softirq(), preemption off (PREEMPT_RT: migration)
-  int pc = k.preempt_count, bh = k.bh_disabled;
+  ContextEntry entry = ContextEntry::of(k);
   k.serving_softirq++;
   // Subject code (torture mode: without the model lock).
   m_.executor().run_subject(nullptr, [](void *arg) {
@@ -154,20 +154,8 @@ void Softirq::run(struct tasklet_struct *t, bool nested) {
       tl->func(tl->data);
   }, t);
   // The checks at the return report in the tasklet's context.
-  if (k.kmap_ctrl.size() > depth) {
-    const LocalMap &m = k.kmap_ctrl.back();
-    m_.report(BugClass::KmapLeak, m.window, m.pfn, "tasklet returned holding %s() of pfn %u", m.api, m.pfn);
-  }
-  m_.pkmap().check_high_gets_at_return(k, 0, Pkmap::Returning::Task, "tasklet");  // ARM's kmap_high_get() mappings
-  if (k.atomic_maps != am) m_.report(BugClass::KmapLeak, -1, -1, "tasklet returned with a kmap_atomic() never kunmap_atomic()ed");
-  if (k.bh_disabled != bh)
-    m_.report(BugClass::SleepInAtomic, -1, -1, "tasklet returned with bottom halves %s",
-              k.bh_disabled > bh ? "disabled: local_bh_disable() or spin_lock_bh() without its release" : "enabled once too often");
-  if (k.preempt_count != pc || k.irqs_off != io)
-    m_.report(BugClass::SleepInAtomic, -1, -1, "tasklet returned with preempt_count %d%s", k.preempt_count - pc,
-              k.irqs_off != io ? " and interrupts off" : "");
+  check_context_return(m_, k, entry, "tasklet", 0, Pkmap::Returning::Task, "tasklet");
   k.serving_softirq--;
-  k.local_sections = ls;  // direct-mapped local maps are not on kmap_ctrl
   __atomic_fetch_and(&t->state, ~kRun, __ATOMIC_SEQ_CST);  // tasklet_unlock(): the function may have freed it, as in the kernel
   m_.wake(Wait::Tasklet, t, true);
   // A tasklet queued again on another CPU while it ran may run there now

@@ -17,6 +17,7 @@
 
 #include "workqueue.h"
 
+#include "context_return.h"
 #include "machine.h"
 
 namespace kmapsim {
@@ -110,17 +111,10 @@ void Workqueue::worker_loop(int wq) {
     w->state &= ~kWorkPending;
     q.workers[self].running = w;
     m_.event(Ev::Note, 0, 0, "work item starts");
+    ContextEntry entry = ContextEntry::of(t);
     // Subject code (torture mode: without the model lock).
     m_.executor().run_subject(nullptr, [](void *arg) { static_cast<struct work_struct *>(arg)->func(static_cast<struct work_struct *>(arg)); }, w);
-    if (!t.kmap_ctrl.empty()) {
-      const LocalMap &m = t.kmap_ctrl.back();
-      m_.report(BugClass::KmapLeak, m.window, m.pfn, "work item returned holding %s() of pfn %u", m.api, m.pfn);
-    }
-    m_.pkmap().check_high_gets_at_return(t, 0, Pkmap::Returning::WorkItem, nullptr);  // ARM's kmap_high_get() mappings
-    if (t.atomic_maps) m_.report(BugClass::KmapLeak, -1, -1, "work item returned with a kmap_atomic() never kunmap_atomic()ed");
-    if (t.preempt_count || t.irqs_off)
-      m_.report(BugClass::SleepInAtomic, -1, -1, "work item returned with preempt_count %d%s", t.preempt_count, t.irqs_off ? " and interrupts off" : "");
-    t.local_sections = 0;
+    check_context_return(m_, t, entry, "work item", 0, Pkmap::Returning::WorkItem, nullptr);
     queues_[wq].workers[self].running = nullptr;
     m_.wake(Wait::Work, w, true);  // the address only: the item may be gone
     m_.wake(Wait::Work, &queues_[wq], true);  // flush_workqueue()'s waiters
