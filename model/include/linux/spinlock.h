@@ -15,7 +15,7 @@ typedef struct spinlock {
 	int softirq;
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(lockname) { 0, #lockname }
+#define __SPIN_LOCK_UNLOCKED(lockname) { 0, #lockname, 0 }
 #define DEFINE_SPINLOCK(x) spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
 
 KMAPSIM_EXTERN_C_BEGIN
