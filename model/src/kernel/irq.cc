@@ -12,7 +12,6 @@
 #include <cstdio>
 
 #include "context_return.h"
-
 #include "machine.h"
 
 namespace kmapsim {
@@ -111,10 +110,10 @@ void Irq::fire(size_t which) {
   m_.event(Ev::IrqExit, h.irq, 0, h.name);
   m_.enter_irq(0);
   m_.local().sched_out_in(m_.cur_task(), 0);
-  // irq_exit(): the tasklets the handler (or anyone) queued on this CPU run
-  // now, on top of the interrupted task, unless it is in softirq context
-  // or has bottom halves disabled. PREEMPT_RT leaves them to ksoftirqd.
-  if (!m_.profile().preempt_rt) m_.softirq().do_softirq("softirqs at irq_exit");
+  // The tasklets the handler (or anyone) queued on this CPU run now, on top
+  // of the interrupted task, unless it is in softirq context or has bottom
+  // halves disabled.
+  m_.softirq().irq_exit("softirqs at irq_exit");
 }
 
 }  // namespace kmapsim

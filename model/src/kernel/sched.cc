@@ -134,7 +134,7 @@ void Sched::decided_sched_point(const char *api) {
   m_.irq().maybe_fire();
   Task &t = cur();
   const Profile &prof = m_.profile();
-  if (prof.nr_cpus > 1 && t.migrate_disabled == 0 && !t.bound && preemptible() && m_.decide(Site::Migrate)) {
+  if (prof.nr_cpus > 1 && !t.pinned() && preemptible() && m_.decide(Site::Migrate)) {
     uint64_t k = m_.decisions_.ask({Site::MigrateTo, 0, prof.nr_cpus - 2u});
     int to = static_cast<int>(k) >= t.cpu ? static_cast<int>(k) + 1 : static_cast<int>(k);
     m_.event(Ev::Migrate, static_cast<uint64_t>(to), 0, api);

@@ -81,7 +81,7 @@ bool Sched::idle_balance() {
     if (cpus_[c].curr >= 0) continue;
     for (size_t i = 0; i < ntasks_; i++) {
       Task &q = *tasks_[i];
-      if (q.state != TaskState::Runnable || q.id == cur_task_ || cpus_[q.cpu].curr == q.id || q.migrate_disabled || q.bound) continue;
+      if (q.state != TaskState::Runnable || q.id == cur_task_ || cpus_[q.cpu].curr == q.id || q.pinned()) continue;
       q.cpu = static_cast<int>(c);
       m_.event(Ev::Migrate, c, static_cast<uint64_t>(q.id), "idle balance");
       return true;
@@ -158,8 +158,8 @@ void Sched::spin_iteration(Task &t, const char *api, bool waits_on_memory) {
   // The timer tick too, whoever else is runnable: its irq_exit() runs what
   // is queued on this CPU (a tasklet the spinner waits for, while the
   // spinner keeps ksoftirqd off the CPU).
-  if (idle_spins_ % kIrqAfterSpins == kIrqAfterSpins / 2 && m_.softirq().pending_here() && !m_.profile().preempt_rt)
-    m_.softirq().do_softirq("softirqs at a timer tick's irq_exit");
+  if (idle_spins_ % kIrqAfterSpins == kIrqAfterSpins / 2 && m_.softirq().pending_here())
+    m_.softirq().irq_exit("softirqs at a timer tick's irq_exit");
   if (idle_spins_ >= kSpinLimit) {
     char why[200];
     snprintf(why, sizeof why, "%s spins at %s() on cpu %d and no fair schedule makes progress (%llu spin iterations with nothing changed)",

@@ -79,6 +79,7 @@ struct Task {
   int worker_wq = -1;  // a kworker's workqueue (workqueue.h)
   // Bound to its CPU (kthread_bind(), ksoftirqd): never migrated.
   bool bound = false;
+  bool pinned() const { return bound || migrate_disabled; }  // may not change CPU now
   // Per-task context state, as in task_struct and thread_info.
   int preempt_count = 0;
   int pagefault_disabled = 0;

@@ -30,7 +30,6 @@
 #include "softirq.h"
 
 #include "context_return.h"
-
 #include "machine.h"
 
 namespace kmapsim {
@@ -135,6 +134,10 @@ void Softirq::do_softirq(const char *where) {
     if (!ran) return;
   }
   wake_queued();
+}
+
+void Softirq::irq_exit(const char *where) {
+  if (!m_.profile().preempt_rt) do_softirq(where);
 }
 
 void Softirq::run(struct tasklet_struct *t, bool nested) {

@@ -27,6 +27,9 @@ class Softirq {
   // local_bh_enable(), and at a timer tick's end while a task spins.
   // `where` names it in the run's events.
   void do_softirq(const char *where);
+  // irq_exit()'s do_softirq() (an interrupt's end, a timer tick's):
+  // PREEMPT_RT leaves pending softirqs to ksoftirqd there.
+  void irq_exit(const char *where);
   // A tasklet queued on the current CPU could run now.
   bool pending_here() const;
   void reset() { cpus_.clear(); }

@@ -75,12 +75,12 @@ int Torture::grant(int id, bool want_other) const {
   for (int k = 0; k < n; k++) {
     int c = (t.cpu + (want_other ? 1 : 0) + k) % n;
     if (m_.sched().cpu_curr(c) >= 0) continue;
-    if ((t.migrate_disabled || t.bound) && c != t.cpu) continue;
+    if (t.pinned() && c != t.cpu) continue;
     bool older = false;
     for (int w : cpu_queue_) {
       if (w == id) break;
       const Task &o = m_.task(w);
-      if (!(o.migrate_disabled || o.bound) || o.cpu == c) {
+      if (!o.pinned() || o.cpu == c) {
         older = true;
         break;
       }
@@ -136,8 +136,7 @@ void Torture::sched_point(const char *api) {
   m_.irq().maybe_fire();
   // A timer tick's irq_exit(): tasklets queued on this CPU run on top of
   // the task, as sched_fair.cc lets them in for a spinner.
-  if (!m_.profile().preempt_rt && m_.softirq().pending_here() && c.rng.chance(1, 16))
-    m_.softirq().do_softirq("softirqs at a timer tick's irq_exit");
+  if (m_.softirq().pending_here() && c.rng.chance(1, 16)) m_.softirq().irq_exit("softirqs at a timer tick's irq_exit");
   if (c.rng.chance(1, 32)) {
     check_invariants();
     unsigned held = 0;
@@ -149,7 +148,7 @@ void Torture::sched_point(const char *api) {
     // Preempted: give the CPU to whoever waits for one, queue again, and
     // (unless migration is disabled) maybe come back on another CPU.
     stats_.preemptions++;
-    bool migrate = m_.sched().nr_cpus() > 1 && !t.migrate_disabled && !t.bound && c.rng.chance(1, 2);
+    bool migrate = m_.sched().nr_cpus() > 1 && !t.pinned() && c.rng.chance(1, 2);
     m_.event(Ev::Note, 0, 0, "preempted (torture)");
     m_.sched().set_cpu_curr(t.cpu, -1);
     cv_.notify_all();
