@@ -57,3 +57,40 @@ KMAPSIM_SUBJECT(torture_racy)
 	wait_for_completion(&racer_done);
 	__free_page(page);
 }
+
+/*
+ * publish_without_wmb: an object published with WRITE_ONCE() and no
+ * smp_wmb() before it, read through the pointer as in
+ * tests/subjects/memory_barriers.c's pointer_after_wmb. On a weakly
+ * ordered CPU the reader can see the pointer before the object's
+ * contents. TSan reports the race on the contents: the fixed twin's
+ * smp_wmb() is what makes the store a release (sched_api.cc).
+ */
+struct parcel {
+	int val;
+};
+
+static struct parcel *published;
+
+static int publisher(void *data)
+{
+	struct parcel *p = data;
+
+	p->val = 42;		/* no smp_wmb() after this */
+	WRITE_ONCE(published, p);
+	return 0;
+}
+
+KMAPSIM_SUBJECT(publish_without_wmb)
+{
+	struct parcel *p = kmalloc(sizeof(*p), GFP_KERNEL | __GFP_NOFAIL);
+	struct parcel *seen;
+
+	published = NULL;
+	kthread_run(publisher, p, "publisher");
+	while (!(seen = READ_ONCE(published)))
+		cpu_relax();
+	if (seen->val != 42)
+		pr_info("publish_without_wmb: saw %d\n", seen->val);
+	kfree(p);
+}

@@ -49,19 +49,76 @@ void kmapsim_shared_access(const volatile void *addr, int kind, const char *api)
 void kmapsim_shared_stored(const volatile void *addr, unsigned long size, const char *api);
 KMAPSIM_EXTERN_C_END
 
+/*
+ * The host access itself is atomic, as the kernel's is single-copy atomic
+ * for the sizes it allows (1, 2, 4, 8 bytes; any other is a build error,
+ * as there). Torture mode runs subjects on real threads under
+ * ThreadSanitizer, which counts a volatile access as plain: a flag handed
+ * over with WRITE_ONCE()/READ_ONCE() would be a data race to it, where
+ * the kernel's own race detector (KCSAN) counts marked accesses as none.
+ * A pointer's READ_ONCE() is an acquire load: the kernel orders what is
+ * read through the pointer after the load (an address dependency, what
+ * rcu_dereference() and lockless lists rely on), and TSan knows no
+ * weaker order that does that. A scalar's is relaxed, so a flag read
+ * without smp_rmb() before the data stays a race TSan can report.
+ * WRITE_ONCE() is relaxed; after an smp_wmb() or smp_mb() the model
+ * marks it as the release the fence makes it (sched_api.cc).
+ * The value goes through a union with an unsigned word of its size, so
+ * small structs (pte_t) and const objects work as in the kernel; the
+ * address goes through an integer, so the access assumes the natural
+ * alignment of its size, as the kernel's single-copy atomicity does.
+ */
+#ifdef __cplusplus
+template <unsigned long N> struct __kmapsim_once_word;
+template <> struct __kmapsim_once_word<1> { typedef unsigned char type; };
+template <> struct __kmapsim_once_word<2> { typedef unsigned short type; };
+template <> struct __kmapsim_once_word<4> { typedef unsigned int type; };
+template <> struct __kmapsim_once_word<8> { typedef unsigned long long type; };
+#define __kmapsim_once_word_t(x) __kmapsim_once_word<sizeof(x)>::type
+#define __kmapsim_once_assert static_assert
+#else
+#define __kmapsim_once_assert _Static_assert
+#define __kmapsim_once_word_t(x)					\
+	__typeof__(__builtin_choose_expr(sizeof(x) == 1, (unsigned char)0, \
+	__builtin_choose_expr(sizeof(x) == 2, (unsigned short)0,	\
+	__builtin_choose_expr(sizeof(x) == 4, (unsigned int)0,		\
+			      (unsigned long long)0))))
+#endif
+#define __kmapsim_once_size_ok(x)					\
+	__kmapsim_once_assert(sizeof(x) == 1 || sizeof(x) == 2 ||\
+		       sizeof(x) == 4 || sizeof(x) == 8,		\
+		       "Unsupported access size for {READ,WRITE}_ONCE().")
+/* __builtin_classify_type(): 5 is a pointer. */
+#define __kmapsim_once_load_order(x)					\
+	(__builtin_classify_type(x) == 5 ? __ATOMIC_ACQUIRE : __ATOMIC_RELAXED)
+
 #define READ_ONCE(x)							\
 	({								\
+		__kmapsim_once_size_ok(x);				\
 		kmapsim_shared_access((const volatile void *)&(x),	\
 				      KMAPSIM_SHARED_READ, "READ_ONCE"); \
-		*(const volatile __typeof__(x) *)&(x);			\
+		union {							\
+			__kmapsim_once_word_t(x) __w;			\
+			__typeof__(x) __v;				\
+		} __kmapsim_ro = { .__w = __atomic_load_n(		\
+			(const volatile __kmapsim_once_word_t(x) *)	\
+			(unsigned long)&(x),				\
+			__kmapsim_once_load_order(x)) };		\
+		__kmapsim_ro.__v;					\
 	})
 /* The value is computed first: a preemption may fall between it and the store. */
 #define WRITE_ONCE(x, val)						\
 	do {								\
-		__typeof__(x) __kmapsim_wo_val = (val);			\
+		__kmapsim_once_size_ok(x);				\
+		union {							\
+			__typeof__(x) __v;				\
+			__kmapsim_once_word_t(x) __w;			\
+		} __kmapsim_wo = { .__v = (val) };			\
 		kmapsim_shared_access((const volatile void *)&(x),	\
 				      KMAPSIM_SHARED_WRITE, "WRITE_ONCE"); \
-		*(volatile __typeof__(x) *)&(x) = __kmapsim_wo_val;	\
+		__atomic_store_n((volatile __kmapsim_once_word_t(x) *)	\
+				 (unsigned long)&(x),			\
+				 __kmapsim_wo.__w, __ATOMIC_RELAXED);	\
 		kmapsim_shared_stored((const volatile void *)&(x),	\
 				      sizeof(x), "WRITE_ONCE");		\
 	} while (0)

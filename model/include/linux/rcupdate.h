@@ -41,7 +41,9 @@ KMAPSIM_EXTERN_C_END
 #define rcu_dereference_check(p, c) READ_ONCE(p)
 #define rcu_dereference_protected(p, c) (p)
 #define rcu_access_pointer(p) READ_ONCE(p)
-#define rcu_assign_pointer(p, v) do { barrier(); WRITE_ONCE((p), (v)); } while (0)
+/* A release store, as the kernel's: the object's initialisation is seen by
+ * whoever finds it through rcu_dereference(). */
+#define rcu_assign_pointer(p, v) smp_store_release(&(p), (__typeof__(p))(v))
 #define RCU_INIT_POINTER(p, v) WRITE_ONCE((p), (v))
 #define RCU_POINTER_INITIALIZER(p, v) .p = (v)
 #define rcu_read_lock_held() kmapsim_rcu_read_lock_held()

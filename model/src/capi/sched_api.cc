@@ -5,10 +5,46 @@
 // per-CPU data. Each adapts the signature and calls the scheduler or the part.
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 
 #include "api_entry.h"
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define KMAPSIM_TSAN 1
+#endif
+#endif
+#ifdef KMAPSIM_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
 using kmapsim::BugClass;
+
+namespace {
+#ifdef KMAPSIM_TSAN
+// ThreadSanitizer (torture mode) does not model fences. In the kernel a
+// WRITE_ONCE() after smp_wmb() or smp_mb() is ordered after everything
+// before the fence, so a reader that sees the value and then reads through
+// it (an address dependency: READ_ONCE() of a pointer is an acquire load,
+// <linux/compiler.h>) sees those earlier stores. Tell TSan: once a host
+// thread (a torture task, with the handlers nested on it) has passed a
+// write fence, its marked stores are releases. That over-approximates
+// (stores after the fence are covered too), which can hide a race, never
+// invent one. A read fence needs nothing: the reader takes the model lock
+// at smp_rmb(), after the writer's store, and the lock orders the rest.
+thread_local bool t_write_fenced = false;
+
+void note_fence_for_tsan(const volatile void *addr, int kind, const char *api) {
+  if (kind == KMAPSIM_SHARED_BARRIER) {
+    if (std::strstr(api, "rmb") == nullptr) t_write_fenced = true;
+  } else if (kind == KMAPSIM_SHARED_WRITE && t_write_fenced && addr) {
+    __tsan_release(const_cast<void *>(addr));
+  }
+}
+#else
+void note_fence_for_tsan(const volatile void *, int, const char *) {}
+#endif
+}  // namespace
 
 extern "C" {
 
@@ -53,6 +89,7 @@ void might_sleep(void) {
   m.sched_point("might_sleep");
 }
 void kmapsim_shared_access(const volatile void *addr, int kind, const char *api) {
+  note_fence_for_tsan(addr, kind, api);
   kmapsim::Machine *mp = kmapsim::Machine::running();
   if (!mp) return;  // a subject's constructor or main(): no run, no scheduler
   kmapsim::ApiGuard guard(*mp);
@@ -68,7 +105,8 @@ void kmapsim_shared_stored(const volatile void *addr, unsigned long size, const 
   kmapsim::SiteGuard site(*mp, reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), api);
   // The value just stored, read back as a pointer (an aligned word the
   // subject wrote).
-  const void *v = reinterpret_cast<const void *>(*reinterpret_cast<const volatile uintptr_t *>(addr));
+  // An atomic load: in torture mode another task may be storing there now.
+  const void *v = reinterpret_cast<const void *>(__atomic_load_n(reinterpret_cast<const volatile uintptr_t *>(addr), __ATOMIC_RELAXED));
   mp->reporter().note_handover(v, api, false);
 }
 void might_fault(void) {
