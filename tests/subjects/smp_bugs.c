@@ -8,7 +8,10 @@
  * two work items running at once sharing a local mapping's address, a
  * kmap() (which may sleep) under spin_lock_bh(), a return with bottom
  * halves still disabled, a kthread_stop() of a thread in an
- * uninterruptible wait nobody ends (the stop never returns), an item of
+ * uninterruptible wait nobody ends (the stop never returns), a
+ * kthread_stop() of a thread that may have returned on its own, with no
+ * get_task_struct() reference (a use after free), a put_task_struct()
+ * with no reference to drop, an item of
  * an ordered workqueue waiting for one queued behind it, a kmap() in a
  * tasklet, a tasklet returning with its local mapping or with its
  * spin_lock_bh() taken, and a tasklet_kill() of a queued tasklet that is
@@ -164,6 +167,32 @@ KMAPSIM_SUBJECT(kthread_stop_uninterruptible)
 	init_completion(&never_done);
 	t = kthread_run(unstoppable, NULL, "unstoppable");
 	kthread_stop(t);
+}
+
+static DECLARE_COMPLETION(early_done);
+
+static int returns_early(void *data)
+{
+	complete(&early_done);
+	return 4;		/* on its own: nobody asked it to stop */
+}
+
+KMAPSIM_SUBJECT(kthread_stop_after_return)
+{
+	struct task_struct *t;
+
+	reinit_completion(&early_done);
+	t = kthread_run(returns_early, NULL, "returns_early");
+	wait_for_completion(&early_done);
+	kthread_stop(t);	/* it may be gone: no reference held */
+}
+
+KMAPSIM_SUBJECT(put_task_struct_unheld)
+{
+	struct task_struct *t = get_task_struct(kthread_run(returns_early, NULL, "returns_early"));
+
+	put_task_struct(t);
+	put_task_struct(t);	/* one more than was taken */
 }
 
 static struct completion later_done;

@@ -13,10 +13,14 @@ struct task_struct *kthread_run_named(int (*threadfn)(void *data), void *data,
  * kthread_stop(): kthread_should_stop() becomes true for the thread, a
  * signal is pending for it (its interruptible sleeps end), it is woken from
  * a wait_event(), and the caller sleeps until it returns: the thread
- * function's value. A thread that returned already gives its value.
+ * function's value. A thread that returned already gives its value if the
+ * caller holds a get_task_struct() reference; without one, its task_struct
+ * was freed at its exit and the stop is a use after free (memory-error).
+ * kthread_stop_put(): kthread_stop(), then put_task_struct().
  */
 bool kthread_should_stop(void);
 int kthread_stop(struct task_struct *k);
+int kthread_stop_put(struct task_struct *k);
 /*
  * kthread_create(): the thread sleeps until wake_up_process() starts it;
  * stopped before that, its function never runs (kthread_stop() gives
@@ -28,8 +32,6 @@ KMAPSIM_EXTERN_C_END
 
 #define kthread_create(threadfn, data, namefmt, ...) \
 	kthread_create_named((threadfn), (data), (namefmt))
-
-#define kthread_stop_put(k) kthread_stop(k)
 
 #define kthread_run(threadfn, data, namefmt, ...) \
 	kthread_run_named((threadfn), (data), (namefmt))

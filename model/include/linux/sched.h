@@ -54,6 +54,13 @@ int num_online_cpus(void);
 struct task_struct *kmapsim_current(void);
 int kmapsim_signal_pending(const struct task_struct *p, int fatal);
 const char *kmapsim_task_comm(const struct task_struct *task);
+/*
+ * linux/sched/task.h: a reference that keeps a task's task_struct after it
+ * exits (what kthread_stop() of a thread that may return on its own needs).
+ * get_task_struct() returns p.
+ */
+struct task_struct *get_task_struct(struct task_struct *p);
+void put_task_struct(struct task_struct *p);
 KMAPSIM_EXTERN_C_END
 
 /*

@@ -293,6 +293,35 @@ int kthread_stop(struct task_struct *k) {
   if (id == m.cur_task()) m.report(BugClass::PkmapDeadlock, -1, -1, "kthread_stop() of the calling thread itself: it waits for its own exit");
   return m.sched().kthread_stop(id);
 }
+// linux/sched/task.h's task_struct reference count, for the references a
+// subject holds (Task::usage): what decides whether a kthread that returned
+// on its own may still be stopped. Not scheduling points: atomic counts.
+static kmapsim::Task &referenced_task(kmapsim::Machine &m, struct task_struct *p, const char *api) {
+  int id = p ? p->kmapsim_id : -1;
+  if (id < 0 || static_cast<size_t>(id) >= m.ntasks())
+    m.report(BugClass::SubjectBug, -1, -1, "%s(%p): not a task of this run", api, static_cast<void *>(p));
+  return m.task(id);
+}
+struct task_struct *get_task_struct(struct task_struct *p) {
+  KMAPSIM_API;
+  referenced_task(m, p, "get_task_struct").usage++;
+  return p;
+}
+void put_task_struct(struct task_struct *p) {
+  KMAPSIM_API;
+  kmapsim::Task &t = referenced_task(m, p, "put_task_struct");
+  if (t.usage <= 0)
+    m.report(BugClass::MemoryError, -1, -1,
+             "put_task_struct(%s) without a get_task_struct(): the reference dropped is the task's own, its task_struct "
+             "is freed while it is in use",
+             t.name.c_str());
+  t.usage--;
+}
+int kthread_stop_put(struct task_struct *k) {
+  int ret = kthread_stop(k);
+  put_task_struct(k);
+  return ret;
+}
 // Simulated time does not pass: a sleep for a while is a yield (as msleep()),
 // and it lasts its whole timeout (0 left), whoever wakes the task.
 long schedule_timeout(long) {

@@ -23,12 +23,14 @@ void Locking::spin_lock(struct spinlock *l, bool irq, unsigned long *flags) {
   m_.preempt_disable();
   Task &t = m_.cur();
   while (l->owner) {
-    // A tasklet run on top of the holder (at an interrupt's end): the
-    // lock, shared with softirq context, was taken without spin_lock_bh().
+    // A tasklet run on top of the holder (where the CPU runs softirqs:
+    // softirq.h): the lock, shared with softirq context, was taken
+    // without spin_lock_bh().
     if (l->owner == owner_id(m_) && !m_.in_irq() && t.serving_softirq > l->softirq)
       m_.report(BugClass::PkmapDeadlock, -1, -1,
                 "spin_lock(%s) in a tasklet while %s holds it without disabling bottom halves: the tasklet runs on top of it "
-                "at an interrupt's end (spin_lock_bh() where the lock is shared with a tasklet)",
+                "where this CPU runs softirqs (an interrupt's end, local_bh_enable()); spin_lock_bh() where the lock is "
+                "shared with a tasklet",
                 l->name ? l->name : "?", t.name.c_str());
     spin_wait(l, l->owner, l->name, "spin_lock");
   }

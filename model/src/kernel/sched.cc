@@ -54,6 +54,7 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.wq_interruptible = false;
   t.should_stop = t.kicked = t.sleep_interruptible = false;
   t.exit_code = 0;
+  t.usage = 0;
   t.signal = Signal::None;
   t.resched = false;
   t.api_depth = 0;
@@ -330,9 +331,17 @@ bool Sched::describe_waiters(std::string &who) const {
 // wait-queue sleep (wait_event() then tests its condition again) and from
 // an interruptible completion, mutex or rw_semaphore wait (which then ends
 // with the signal); an uninterruptible one of those would only sleep again,
-// so it is left asleep. A thread that already returned gives its value.
+// so it is left asleep. A thread that already returned gives its value
+// when the caller holds a reference (get_task_struct()); without one its
+// task_struct was freed when it exited, and kthread_stop() is a use after
+// free (the kernel's kthread_stop() takes its own reference only on entry).
 int Sched::kthread_stop(int id) {
   Task &k = *tasks_[id];
+  if (k.state == TaskState::Dead && k.usage == 0)
+    m_.report(BugClass::MemoryError, -1, -1,
+              "kthread_stop(%s) after the thread returned on its own: use after free of its task_struct, freed at its "
+              "exit (get_task_struct() after kthread_run() keeps it, kthread_stop_put() drops that reference)",
+              k.name.c_str());
   k.should_stop = true;
   if (k.signal == Signal::None) k.signal = Signal::Pending;
   note_progress();  // the flag a kthread_should_stop() loop reads

@@ -125,6 +125,10 @@ struct Task {
   // looks at its condition and at signal_pending() again).
   bool should_stop = false;
   int exit_code = 0;
+  // References the subject took with get_task_struct() and has not put.
+  // A kthread that returned on its own is reaped at once (kthreadd does
+  // not wait for it): without one, its task_struct is freed memory.
+  int usage = 0;
   bool kicked = false;
   bool sleep_interruptible = false;  // asleep in an interruptible completion, mutex or rw_semaphore wait
   Signal signal = Signal::None;   // a signal pending for the task (signal.cc)

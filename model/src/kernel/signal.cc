@@ -6,6 +6,14 @@
 // arrived, fatal_signal_pending() stays true and every killable sleep
 // after it ends at once; a non-fatal one does the same for signal_pending()
 // and interruptible sleeps. Only the current task's signals are modelled.
+//
+// Only a user task gets one: the subject's own, which runs a system call.
+// Kernel threads and kworkers ignore every signal (kthreadd's
+// ignore_signals(), which the threads it creates inherit), so an
+// interruptible sleep of theirs ends only for kthread_stop(), whose pending
+// "signal" (TIF_NOTIFY_SIGNAL) sched.cc sets. Were one to arrive, a thread
+// waiting for its stop would return early and a correct kthread_stop()
+// would look like a use after free.
 #include "machine.h"
 
 namespace kmapsim {
@@ -16,7 +24,7 @@ namespace kmapsim {
 bool Machine::signal_arrives(bool fatal_only, const char *api) {
   if (!running_ || cur_task() < 0) return false;
   Task &t = cur();
-  if (fallible(Fault::Interrupted, api)) {
+  if (t.subject && fallible(Fault::Interrupted, api)) {
     Signal s = fatal_only ? Signal::Fatal : Signal::Pending;
     if (s > t.signal) t.signal = s;
   }

@@ -61,7 +61,7 @@ Torture::~Torture() {
 
 int Torture::claim_task_slot() {
   for (size_t i = 0; i < m_.ntasks(); i++)
-    if (m_.task(static_cast<int>(i)).state == TaskState::Dead) {
+    if (m_.task(static_cast<int>(i)).state == TaskState::Dead && m_.task(static_cast<int>(i)).usage == 0) {
       // Its thread marked it dead under the lock and touches nothing after
       // releasing it: the join is immediate.
       if (threads_[i].joinable()) threads_[i].join();
