@@ -11,7 +11,8 @@
  * uninterruptible wait nobody ends (the stop never returns), a
  * kthread_stop() of a thread that may have returned on its own, with no
  * get_task_struct() reference (a use after free), a put_task_struct()
- * with no reference to drop, an item of
+ * with no reference to drop, an open-coded wait that tests its condition
+ * before it sets its task state (the wake-up in between is lost), an item of
  * an ordered workqueue waiting for one queued behind it, a kmap() in a
  * tasklet, a tasklet returning with its local mapping or with its
  * spin_lock_bh() taken, and a tasklet_kill() of a queued tasklet that is
@@ -193,6 +194,33 @@ KMAPSIM_SUBJECT(put_task_struct_unheld)
 
 	put_task_struct(t);
 	put_task_struct(t);	/* one more than was taken */
+}
+
+static int go;
+static DECLARE_COMPLETION(sleeper_done);
+
+static int late_state_sleeper(void *data)
+{
+	if (!READ_ONCE(go)) {
+		/* the waker may set go and wake us right here: lost */
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	complete(&sleeper_done);
+	return 0;
+}
+
+KMAPSIM_SUBJECT(lost_wakeup)
+{
+	struct task_struct *t;
+
+	WRITE_ONCE(go, 0);
+	reinit_completion(&sleeper_done);
+	t = kthread_run(late_state_sleeper, NULL, "sleeper");
+	WRITE_ONCE(go, 1);
+	wake_up_process(t);
+	wait_for_completion(&sleeper_done);
 }
 
 static struct completion later_done;

@@ -11,8 +11,9 @@
  * way a thread waits for it, kthread_create() threads started with
  * wake_up_process(), one waiting open-coded with set_current_state(),
  * threads that may return before they are stopped, held with
- * get_task_struct(), and two work items waiting for a third queued after
- * them. Tasklets: softirq_legal.c.
+ * get_task_struct(), two work items waiting for a third queued after
+ * them, and open-coded waits on a wait queue (prepare_to_wait(), test,
+ * schedule()) and with schedule_timeout(). Tasklets: softirq_legal.c.
  */
 #include <kmapsim/subject.h>
 #include <linux/wait.h>
@@ -451,4 +452,69 @@ KMAPSIM_SUBJECT(work_waits_for_later_item)
 	flush_work(&first_item);
 	flush_work(&second_item);
 	flush_work(&third_item);
+}
+
+/*
+ * Open-coded waits that set their state before they test: a wake-up
+ * between the test and schedule() finds the state set and clears it, so
+ * schedule() returns. One waits on a wait queue (prepare_to_wait(),
+ * woken by wake_up()), one with schedule_timeout() under
+ * set_current_state() (woken by wake_up_process()), and one times out:
+ * nobody wakes it, and schedule_timeout() gives 0.
+ */
+static DECLARE_WAIT_QUEUE_HEAD(oc_wq);
+static int oc_ready, oc_flag;
+static DECLARE_COMPLETION(oc_done);
+
+static int oc_queue_waiter(void *data)
+{
+	DEFINE_WAIT(wait);
+
+	for (;;) {
+		prepare_to_wait(&oc_wq, &wait, TASK_UNINTERRUPTIBLE);
+		if (READ_ONCE(oc_ready))
+			break;
+		schedule();
+	}
+	finish_wait(&oc_wq, &wait);
+	complete(&oc_done);
+	return 0;
+}
+
+static int oc_timeout_waiter(void *data)
+{
+	long left = MAX_SCHEDULE_TIMEOUT;
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (READ_ONCE(oc_flag))
+			break;
+		left = schedule_timeout(left);
+	}
+	__set_current_state(TASK_RUNNING);
+	BUG_ON(!left);
+	complete(&oc_done);
+	return 0;
+}
+
+KMAPSIM_SUBJECT(open_coded_waits)
+{
+	struct task_struct *t;
+	long left;
+
+	WRITE_ONCE(oc_ready, 0);
+	WRITE_ONCE(oc_flag, 0);
+	reinit_completion(&oc_done);
+	kthread_run(oc_queue_waiter, NULL, "queue_waiter");
+	t = kthread_run(oc_timeout_waiter, NULL, "timeout_waiter");
+	WRITE_ONCE(oc_ready, 1);
+	wake_up(&oc_wq);
+	WRITE_ONCE(oc_flag, 1);
+	wake_up_process(t);
+	wait_for_completion(&oc_done);
+	wait_for_completion(&oc_done);
+	/* nobody wakes this one: it sleeps until its timeout */
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	left = schedule_timeout(HZ);
+	BUG_ON(left != 0);
 }

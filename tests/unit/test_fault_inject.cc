@@ -217,10 +217,6 @@ TEST(FaultInject, InterruptibleAndKillableWaitsMayBeInterrupted) {
 // signal_pending()/fatal_signal_pending(): a signal arrives when the run
 // decides and then stays pending; only the current task's count.
 int g_sig[8];
-// linux/wait.h's task states, which signal_pending_state() names (wait.h
-// is a C header)
-constexpr unsigned TASK_INTERRUPTIBLE = 0x0001, TASK_UNINTERRUPTIBLE = 0x0002, TASK_WAKEKILL = 0x0100,
-                   TASK_KILLABLE = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE;
 
 void signal_checks() {
   init_completion(&g_done);

@@ -105,7 +105,7 @@ static inline void kmapsim_memalloc_restore(unsigned int flag, unsigned int was)
 #define signal_pending(p) kmapsim_signal_pending((p), 0)
 #define fatal_signal_pending(p) kmapsim_signal_pending((p), 1)
 #define __fatal_signal_pending(p) kmapsim_signal_pending((p), 1)
-/* the task states are linux/wait.h's (expanded where this is used) */
+/* the task states are below (expanded where this is used) */
 #define signal_pending_state(state, p) \
 	(((state) & TASK_INTERRUPTIBLE) ? signal_pending(p) : ((state) & TASK_WAKEKILL) ? fatal_signal_pending(p) : 0)
 
@@ -117,18 +117,32 @@ static inline void kmapsim_memalloc_restore(unsigned int flag, unsigned int was)
 #define task_tgid_vnr(tsk) ((tsk)->tgid)
 #define yield() schedule()
 /*
- * The state a task sets before it tests its condition and calls schedule():
- * kmapsim's schedule() is a yield that never sleeps (the loop tests its
- * condition again, fairly), so the state is not kept and no wake-up can be
- * lost; a lost wake-up in such an open-coded wait is not found.
+ * The state a task sets before it tests its condition and calls schedule().
+ * schedule()
+ * with a state set sleeps until a wake-up for it: wake_up_process(), a
+ * wake_up() of a queue it is on (prepare_to_wait()), kthread_stop(). A
+ * wake-up before the state was set is lost, as in the kernel: an
+ * open-coded wait that tests its condition before it sets the state can
+ * sleep forever, and is reported when every task is blocked.
  */
-#define TASK_RUNNING 0x0000
-#define set_current_state(state) do { (void)(state); barrier(); } while (0)
-#define __set_current_state(state) do { (void)(state); } while (0)
-#define schedule_timeout_interruptible(t) schedule_timeout(t)
-#define schedule_timeout_killable(t) schedule_timeout(t)
-#define schedule_timeout_uninterruptible(t) schedule_timeout(t)
-#define schedule_timeout_idle(t) schedule_timeout(t)
+#define TASK_RUNNING		0x0000
+#define TASK_INTERRUPTIBLE	0x0001
+#define TASK_UNINTERRUPTIBLE	0x0002
+#define TASK_WAKEKILL		0x0100
+#define TASK_NOLOAD		0x0400
+#define TASK_KILLABLE		(TASK_WAKEKILL | TASK_UNINTERRUPTIBLE)
+#define TASK_IDLE		(TASK_UNINTERRUPTIBLE | TASK_NOLOAD)
+#define TASK_NORMAL		(TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+KMAPSIM_EXTERN_C_BEGIN
+void kmapsim_set_current_state(unsigned int state, int sched_point);
+long kmapsim_schedule_timeout_state(long timeout, unsigned int state);
+KMAPSIM_EXTERN_C_END
+#define set_current_state(state) kmapsim_set_current_state((state), 1)
+#define __set_current_state(state) kmapsim_set_current_state((state), 0)
+#define schedule_timeout_interruptible(t) kmapsim_schedule_timeout_state((t), TASK_INTERRUPTIBLE)
+#define schedule_timeout_killable(t) kmapsim_schedule_timeout_state((t), TASK_KILLABLE)
+#define schedule_timeout_uninterruptible(t) kmapsim_schedule_timeout_state((t), TASK_UNINTERRUPTIBLE)
+#define schedule_timeout_idle(t) kmapsim_schedule_timeout_state((t), TASK_IDLE)
 
 /*
  * Allocation profiling (CONFIG_MEM_ALLOC_PROFILING) is off, so the tag an

@@ -8,6 +8,7 @@
 #define _LINUX_WAIT_H
 
 #include <linux/list.h>
+#include <linux/sched.h>	/* kmapsim_set_current_state() */
 #include <linux/spinlock.h>
 #include <asm/barrier.h>
 
@@ -31,12 +32,6 @@ typedef struct wait_queue_entry wait_queue_entry_t;
 #define WQ_FLAG_EXCLUSIVE	0x01
 #define WQ_FLAG_WOKEN		0x02
 
-#define TASK_RUNNING		0x0000
-#define TASK_INTERRUPTIBLE	0x0001
-#define TASK_UNINTERRUPTIBLE	0x0002
-#define TASK_WAKEKILL		0x0100
-#define TASK_KILLABLE		(TASK_WAKEKILL | TASK_UNINTERRUPTIBLE)
-#define TASK_NORMAL		(TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
 
 static inline int waitqueue_active(struct wait_queue_head *wq)
 {
@@ -143,19 +138,29 @@ static inline void remove_wait_queue(struct wait_queue_head *wq, struct wait_que
 	kmapsim_wq_unlink(&wq_entry->entry);
 }
 
-/* Queues the entry (if it is not) and clears its woken mark: the task's
- * state is about to become `state`. */
-static inline void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *wq_entry, int state)
+/* Queues the entry (if it is not), clears its woken mark and sets the
+ * task's state. The public form is a scheduling point first, as taking
+ * wq->lock is: a wake_up() there finds the entry not yet queued (a wait
+ * that tests its condition before it prepares loses it). The wait_event()
+ * family tests after preparing, so its own calls take none. */
+static inline void __kmapsim_prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *wq_entry, int state)
 {
-	(void)state;
 	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
 	kmapsim_wq_link(&wq_entry->entry, &wq->head, 1);
 	wq_entry->flags &= ~WQ_FLAG_WOKEN;
+	kmapsim_set_current_state(state, 0);
+}
+
+static inline void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *wq_entry, int state)
+{
+	kmapsim_shared_access(&wq->head, KMAPSIM_SHARED_BARRIER, "prepare_to_wait");
+	__kmapsim_prepare_to_wait(wq, wq_entry, state);
 }
 
 static inline void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wq_entry)
 {
 	(void)wq;
+	kmapsim_set_current_state(TASK_RUNNING, 0);
 	kmapsim_wq_unlink(&wq_entry->entry);
 }
 
@@ -190,7 +195,7 @@ static inline void __wake_up(struct wait_queue_head *wq, unsigned int mode, int 
 	long __ret = 0;							\
 	init_wait_entry(&__wq_entry, 0);				\
 	for (;;) {							\
-		prepare_to_wait(&(wq_head), &__wq_entry, state);	\
+		__kmapsim_prepare_to_wait(&(wq_head), &__wq_entry, state); \
 		if (condition)						\
 			break;						\
 		__ret = kmapsim_wait_queue_sleep(&(wq_head), &__wq_entry.flags, state, timed, api); \

@@ -4,6 +4,7 @@
 // points and sleeping, work items, interrupt handlers, tasklets, kthreads,
 // per-CPU data. Each adapts the signature and calls the scheduler or the part.
 #include <cstdarg>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 
@@ -36,7 +37,9 @@ thread_local bool t_write_fenced = false;
 
 void note_fence_for_tsan(const volatile void *addr, int kind, const char *api) {
   if (kind == KMAPSIM_SHARED_BARRIER) {
-    if (std::strstr(api, "rmb") == nullptr) t_write_fenced = true;
+    // The fences pass no address (asm/barrier.h); a barrier point with one
+    // (prepare_to_wait()'s) orders nothing.
+    if (!addr && std::strstr(api, "rmb") == nullptr) t_write_fenced = true;
   } else if (kind == KMAPSIM_SHARED_WRITE && t_write_fenced && addr) {
     __tsan_release(const_cast<void *>(addr));
   }
@@ -130,7 +133,26 @@ static void yield_sleep(kmapsim::Machine &m, const char *api) {
   m.yield_point(api);
   m.sched_point(api);
 }
-void schedule(void) { KMAPSIM_API; yield_sleep(m, "schedule"); }
+// schedule(): the others may run first (a yield); then, with a task state
+// set (set_current_state(), prepare_to_wait()), it sleeps until a wake-up
+// for that state (Sched::schedule_state()).
+static bool state_set(kmapsim::Machine &m) { return m.in_run() && !m.in_irq() && m.cur_task() >= 0 && m.cur().sleep_state; }
+void schedule(void) {
+  KMAPSIM_API;
+  bool had_state = state_set(m);
+  yield_sleep(m, "schedule");
+  m.sched().schedule_state(0, false, had_state, "schedule");
+}
+// set_current_state() is a store and a full barrier (smp_store_mb()): a
+// scheduling point before the store, where another task may make the
+// condition true and wake this one before its state is set (the window a
+// lost wake-up needs). __set_current_state() is the store alone.
+void kmapsim_set_current_state(unsigned int state, int sched_point) {
+  KMAPSIM_API;
+  if (!m.in_run() || m.in_irq() || m.cur_task() < 0) return;
+  if (sched_point) m.sched_point("set_current_state");
+  m.cur().sleep_state = state;
+}
 void msleep(unsigned int) { KMAPSIM_API; yield_sleep(m, "msleep"); }
 int smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int raw_smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
@@ -322,12 +344,20 @@ int kthread_stop_put(struct task_struct *k) {
   put_task_struct(k);
   return ret;
 }
-// Simulated time does not pass: a sleep for a while is a yield (as msleep()),
-// and it lasts its whole timeout (0 left), whoever wakes the task.
-long schedule_timeout(long) {
+// Simulated time does not pass. With no task state set, a sleep for a
+// while is a yield (as msleep()) that lasts its whole timeout (0 left).
+// With one set, it sleeps until a wake-up for that state (the timeout it
+// was given is left: no time passed) or, once nothing else can run, its
+// timeout (0 left); MAX_SCHEDULE_TIMEOUT never times out.
+long schedule_timeout(long timeout) {
   KMAPSIM_API;
+  bool had_state = state_set(m);
   yield_sleep(m, "schedule_timeout");
-  return 0;
+  return m.sched().schedule_state(timeout, timeout != LONG_MAX, had_state, "schedule_timeout");
+}
+long kmapsim_schedule_timeout_state(long timeout, unsigned int state) {
+  kmapsim_set_current_state(state, 0);
+  return schedule_timeout(timeout);
 }
 unsigned long msleep_interruptible(unsigned int) {
   KMAPSIM_API;

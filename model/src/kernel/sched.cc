@@ -53,6 +53,7 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.timed_wait = t.timed_out = false;
   t.wq_interruptible = false;
   t.should_stop = t.kicked = t.sleep_interruptible = false;
+  t.sleep_state = 0;
   t.exit_code = 0;
   t.usage = 0;
   t.signal = Signal::None;
@@ -258,6 +259,7 @@ void Sched::block(Wait why, const void *obj, const char *api) {
   if (t.is_worker && why != Wait::IdleWorker && !keeps_cpu(why)) m_.workqueue().worker_sleeping(t.worker_wq);
   m_.event(Ev::Block, static_cast<uint64_t>(why), 0, api);
   m_.executor().sleep(t, why, api);  // another fiber runs, or a condition variable
+  if (why != Wait::State) t.sleep_state = 0;  // the kernel's sleeps end in TASK_RUNNING
 }
 
 void Sched::wake(Wait why, const void *obj, bool all) {
@@ -276,10 +278,13 @@ void Sched::wake(Wait why, const void *obj, bool all) {
 
 std::string wait_description(const Task &t) {
   static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue",
-                                     "a running interrupt handler in free_irq()", "an rw_semaphore", "a tasklet"};
-  static_assert(sizeof kWhy / sizeof kWhy[0] == static_cast<size_t>(Wait::Tasklet) + 1, "one description per Wait");
+                                     "a running interrupt handler in free_irq()", "an rw_semaphore", "a tasklet", "a wake-up"};
+  static_assert(sizeof kWhy / sizeof kWhy[0] == static_cast<size_t>(Wait::State) + 1, "one description per Wait");
   std::string why = kWhy[static_cast<int>(t.wait)];
   if (t.wait == Wait::Queue && t.wait_api) why = why + " (" + t.wait_api + ")";
+  if (t.wait == Wait::State && t.wait_api)
+    why = why + " in " + t.wait_api + "() with " + ((t.sleep_state & kTaskInterruptible) ? "TASK_INTERRUPTIBLE" : "TASK_UNINTERRUPTIBLE") +
+          " set (none came after it was set)";
   return why;
 }
 
@@ -373,13 +378,52 @@ bool Sched::wake_up_process(int id) {
 // interruptible completion, mutex or rw_semaphore wait (it tests for a
 // signal again), or the sleep before a created kthread's function.
 bool Sched::kick(Task &k, const char *why) {
-  if (k.state != TaskState::Blocked || !(k.wait == Wait::Queue || k.sleep_interruptible)) return false;
+  // TASK_NORMAL: wake_up_process() wakes either sleeping state (and a
+  // task asleep in schedule() with it is woken there).
+  bool matched = wake_state(k, kTaskNormal, why);
+  if (k.state != TaskState::Blocked || !(k.wait == Wait::Queue || k.sleep_interruptible)) return matched;
   k.kicked = !never_woken(k);
   k.state = TaskState::Runnable;
   k.wait = Wait::None;
   k.wait_obj = nullptr;
   m_.event(Ev::Wake, static_cast<uint64_t>(k.id), 0, why);
   return true;
+}
+
+bool Sched::wake_state(Task &k, unsigned mode, const char *why) {
+  if (!(k.sleep_state & mode)) return false;
+  k.sleep_state = 0;
+  if (k.state == TaskState::Blocked && k.wait == Wait::State) {
+    k.state = TaskState::Runnable;
+    k.wait = Wait::None;
+    k.wait_obj = nullptr;
+    k.timed_wait = false;
+    m_.executor().woke();
+    m_.event(Ev::Wake, static_cast<uint64_t>(k.id), 0, why);
+  }
+  return true;
+}
+
+long Sched::schedule_state(long timeout, bool timed, bool had_state, const char *api) {
+  if (!m_.in_run() || m_.in_irq()) return 0;
+  Task &t = cur();
+  unsigned s = t.sleep_state;
+  if (!s) return had_state ? timeout : 0;
+  // signal_pending_state(): a pending signal the state lets in means no
+  // sleep (for a kthread, only kthread_stop()'s; signal.cc).
+  bool interruptible = s & kTaskInterruptible, killable = s & kTaskWakeKill;
+  if ((interruptible || killable) &&
+      m_.signal_arrives(!interruptible, interruptible ? "interruptible sleep: signal" : "killable sleep: fatal signal")) {
+    t.sleep_state = 0;
+    return timeout;
+  }
+  t.timed_wait = timed;
+  t.timed_out = false;
+  while (t.sleep_state && !t.timed_out) block(Wait::State, &t, api);
+  bool woken = !t.sleep_state;
+  t.sleep_state = 0;
+  t.timed_wait = t.timed_out = false;
+  return woken ? timeout : 0;
 }
 
 void Sched::might_sleep(const char *api) {

@@ -35,7 +35,12 @@ enum class Signal : uint8_t { None, Pending, Fatal };
 // IrqSync: free_irq() waiting, as synchronize_irq() does, for a handler of
 // its line still running on another CPU; it spins (keeps its CPU) like Spin.
 // Tasklet: tasklet_kill()/tasklet_disable() waiting for a tasklet to run or end.
-enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem, Tasklet };
+// State: schedule() with a task state set (Task::sleep_state), until a
+// wake-up that matches the state.
+enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem, Tasklet, State };
+// The kernel's TASK_* bits (linux/wait.h) a task state holds.
+constexpr unsigned kTaskInterruptible = 0x0001, kTaskUninterruptible = 0x0002, kTaskWakeKill = 0x0100;
+constexpr unsigned kTaskNormal = kTaskInterruptible | kTaskUninterruptible;
 inline bool keeps_cpu(Wait w) { return w == Wait::Spin || w == Wait::IrqSync; }
 struct Task;
 // What a blocked task waits for, as deadlock and soft-lockup reports say it
@@ -130,6 +135,14 @@ struct Task {
   // not wait for it): without one, its task_struct is freed memory.
   int usage = 0;
   bool kicked = false;
+  // The task state set_current_state() or prepare_to_wait() stored (the
+  // kernel's __state: TASK_* bits, 0 for TASK_RUNNING). schedule() with one
+  // set sleeps until a wake-up whose mode matches it clears it
+  // (Sched::wake_state(), the kernel's try_to_wake_up()): a wake-up that
+  // came before the state was set finds nothing to clear and is lost, as in
+  // the kernel. Any other sleep ends with it cleared, as the kernel's
+  // blocking primitives leave TASK_RUNNING.
+  unsigned sleep_state = 0;
   bool sleep_interruptible = false;  // asleep in an interruptible completion, mutex or rw_semaphore wait
   Signal signal = Signal::None;   // a signal pending for the task (signal.cc)
   bool resched = false;           // need_resched() said so; cleared by the next pass through the scheduler
@@ -190,6 +203,19 @@ class Sched {
   // wakes it (its loop tests its condition again). Returns whether it was
   // asleep.
   bool wake_up_process(int id);
+  // try_to_wake_up() of a task state (Task::sleep_state): a task whose
+  // state has a bit of mode set goes back to TASK_RUNNING and, if it sleeps
+  // in schedule(), wakes. Whether its state matched.
+  bool wake_state(Task &k, unsigned mode, const char *why);
+  // schedule() and schedule_timeout() after the yield: with a task state
+  // set, sleeps until wake_state() clears it, a signal the state lets in is
+  // pending (signal_pending_state(): no sleep), or (timed) nothing else can
+  // run. had_state: a state was set when the caller entered (before its
+  // yield, where a wake-up may have cleared it). Returns timeout when woken
+  // (no time passed), 0 when the time ran out or no state was ever set (a
+  // plain yield lasts its whole timeout: simulated time does not pass, and
+  // a loop on the time left must end).
+  long schedule_state(long timeout, bool timed, bool had_state, const char *api);
 
   // ---- scheduling points, sleeping, preemption (sched.cc)
   void block(Wait why, const void *obj, const char *api);

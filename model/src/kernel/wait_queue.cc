@@ -39,6 +39,9 @@ int kmapsim_wake_entry(unsigned int *entry_flags, struct task_struct *task, unsi
   int id = task->kmapsim_id;
   if (id < 0 || static_cast<size_t>(id) >= m.ntasks()) return 0;
   kmapsim::Task &q = m.task(id);
+  // try_to_wake_up(): a task state that matches the mode goes back to
+  // TASK_RUNNING (an open-coded prepare_to_wait() + schedule() wakes here).
+  m.sched().wake_state(q, mode, "wake_up");
   // An interruptible-only wake-up (wake_up_interruptible) leaves an
   // uninterruptible sleeper asleep, as try_to_wake_up()'s state test does.
   bool interruptible_only = (mode & (kInterruptible | kUninterruptible)) == kInterruptible;
