@@ -118,9 +118,9 @@ static inline void kmapsim_memalloc_restore(unsigned int flag, unsigned int was)
 #define yield() schedule()
 /*
  * The state a task sets before it tests its condition and calls schedule().
- * schedule()
- * with a state set sleeps until a wake-up for it: wake_up_process(), a
- * wake_up() of a queue it is on (prepare_to_wait()), kthread_stop(). A
+ * schedule() with a state set sleeps until a wake-up for it:
+ * wake_up_process(), a wake_up() of a queue it is on (prepare_to_wait()),
+ * kthread_stop(). A
  * wake-up before the state was set is lost, as in the kernel: an
  * open-coded wait that tests its condition before it sets the state can
  * sleep forever, and is reported when every task is blocked.

@@ -32,7 +32,6 @@ typedef struct wait_queue_entry wait_queue_entry_t;
 #define WQ_FLAG_EXCLUSIVE	0x01
 #define WQ_FLAG_WOKEN		0x02
 
-
 static inline int waitqueue_active(struct wait_queue_head *wq)
 {
 	return !list_empty(&wq->head);

@@ -38,7 +38,7 @@ enum class Signal : uint8_t { None, Pending, Fatal };
 // State: schedule() with a task state set (Task::sleep_state), until a
 // wake-up that matches the state.
 enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem, Tasklet, State };
-// The kernel's TASK_* bits (linux/wait.h) a task state holds.
+// The kernel's TASK_* bits (linux/sched.h) a task state holds.
 constexpr unsigned kTaskInterruptible = 0x0001, kTaskUninterruptible = 0x0002, kTaskWakeKill = 0x0100;
 constexpr unsigned kTaskNormal = kTaskInterruptible | kTaskUninterruptible;
 inline bool keeps_cpu(Wait w) { return w == Wait::Spin || w == Wait::IrqSync; }
