@@ -74,6 +74,9 @@ void might_sleep(void);
  * linked); unlinks an entry and reinitialises it. */
 void kmapsim_wq_link(struct list_head *entry, struct list_head *head, int unlinked_only);
 void kmapsim_wq_unlink(struct list_head *entry);
+/* prepare_to_wait() in one step, as under wq->lock: clears the entry's
+ * exclusive and woken marks, links it if it is not, sets the task state. */
+void kmapsim_wq_prepare(struct list_head *entry, struct list_head *head, unsigned int *entry_flags, int state);
 void kmapsim_wake_up(struct list_head *head, size_t entry_offset, unsigned int mode, int nr_exclusive, void *key,
 		     int (*call)(void *entry, unsigned int mode, void *key, unsigned int *wflags));
 KMAPSIM_EXTERN_C_END
@@ -144,10 +147,7 @@ static inline void remove_wait_queue(struct wait_queue_head *wq, struct wait_que
  * family tests after preparing, so its own calls take none. */
 static inline void __kmapsim_prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *wq_entry, int state)
 {
-	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
-	kmapsim_wq_link(&wq_entry->entry, &wq->head, 1);
-	wq_entry->flags &= ~WQ_FLAG_WOKEN;
-	kmapsim_set_current_state(state, 0);
+	kmapsim_wq_prepare(&wq_entry->entry, &wq->head, &wq_entry->flags, state);
 }
 
 static inline void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *wq_entry, int state)

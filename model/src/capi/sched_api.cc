@@ -136,12 +136,10 @@ static void yield_sleep(kmapsim::Machine &m, const char *api) {
 // schedule(): the others may run first (a yield); then, with a task state
 // set (set_current_state(), prepare_to_wait()), it sleeps until a wake-up
 // for that state (Sched::schedule_state()).
-static bool state_set(kmapsim::Machine &m) { return m.in_run() && !m.in_irq() && m.cur_task() >= 0 && m.cur().sleep_state; }
 void schedule(void) {
   KMAPSIM_API;
-  bool had_state = state_set(m);
   yield_sleep(m, "schedule");
-  m.sched().schedule_state(0, false, had_state, "schedule");
+  m.sched().schedule_state(0, false, "schedule");
 }
 // set_current_state() is a store and a full barrier (smp_store_mb()): a
 // scheduling point before the store, where another task may make the
@@ -152,6 +150,7 @@ void kmapsim_set_current_state(unsigned int state, int sched_point) {
   if (!m.in_run() || m.in_irq() || m.cur_task() < 0) return;
   if (sched_point) m.sched_point("set_current_state");
   m.cur().sleep_state = state;
+  m.cur().state_woken = false;
 }
 void msleep(unsigned int) { KMAPSIM_API; yield_sleep(m, "msleep"); }
 int smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
@@ -347,13 +346,14 @@ int kthread_stop_put(struct task_struct *k) {
 // Simulated time does not pass. With no task state set, a sleep for a
 // while is a yield (as msleep()) that lasts its whole timeout (0 left).
 // With one set, it sleeps until a wake-up for that state (the timeout it
-// was given is left: no time passed) or, once nothing else can run, its
+// was given is left: no time passed; also when the wake-up came between
+// set_current_state() and this call) or, once nothing else can run, its
 // timeout (0 left); MAX_SCHEDULE_TIMEOUT never times out.
 long schedule_timeout(long timeout) {
   KMAPSIM_API;
-  bool had_state = state_set(m);
   yield_sleep(m, "schedule_timeout");
-  return m.sched().schedule_state(timeout, timeout != LONG_MAX, had_state, "schedule_timeout");
+  long left = m.sched().schedule_state(timeout, timeout != LONG_MAX, "schedule_timeout");
+  return timeout == LONG_MAX ? timeout : left;  // MAX_SCHEDULE_TIMEOUT: no timer, it comes back whole
 }
 long kmapsim_schedule_timeout_state(long timeout, unsigned int state) {
   kmapsim_set_current_state(state, 0);

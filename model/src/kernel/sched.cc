@@ -54,6 +54,7 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.wq_interruptible = false;
   t.should_stop = t.kicked = t.sleep_interruptible = false;
   t.sleep_state = 0;
+  t.state_woken = false;
   t.exit_code = 0;
   t.usage = 0;
   t.signal = Signal::None;
@@ -259,7 +260,10 @@ void Sched::block(Wait why, const void *obj, const char *api) {
   if (t.is_worker && why != Wait::IdleWorker && !keeps_cpu(why)) m_.workqueue().worker_sleeping(t.worker_wq);
   m_.event(Ev::Block, static_cast<uint64_t>(why), 0, api);
   m_.executor().sleep(t, why, api);  // another fiber runs, or a condition variable
-  if (why != Wait::State) t.sleep_state = 0;  // the kernel's sleeps end in TASK_RUNNING
+  if (why != Wait::State) {  // the kernel's sleeps end in TASK_RUNNING
+    t.sleep_state = 0;
+    t.state_woken = false;
+  }
 }
 
 void Sched::wake(Wait why, const void *obj, bool all) {
@@ -393,6 +397,7 @@ bool Sched::kick(Task &k, const char *why) {
 bool Sched::wake_state(Task &k, unsigned mode, const char *why) {
   if (!(k.sleep_state & mode)) return false;
   k.sleep_state = 0;
+  k.state_woken = true;
   if (k.state == TaskState::Blocked && k.wait == Wait::State) {
     k.state = TaskState::Runnable;
     k.wait = Wait::None;
@@ -404,11 +409,15 @@ bool Sched::wake_state(Task &k, unsigned mode, const char *why) {
   return true;
 }
 
-long Sched::schedule_state(long timeout, bool timed, bool had_state, const char *api) {
+long Sched::schedule_state(long timeout, bool timed, const char *api) {
   if (!m_.in_run() || m_.in_irq()) return 0;
   Task &t = cur();
   unsigned s = t.sleep_state;
-  if (!s) return had_state ? timeout : 0;
+  if (!s) {
+    bool woken = t.state_woken;
+    t.state_woken = false;
+    return woken ? timeout : 0;
+  }
   // signal_pending_state(): a pending signal the state lets in means no
   // sleep (for a kthread, only kthread_stop()'s; signal.cc).
   bool interruptible = s & kTaskInterruptible, killable = s & kTaskWakeKill;
@@ -422,6 +431,7 @@ long Sched::schedule_state(long timeout, bool timed, bool had_state, const char 
   while (t.sleep_state && !t.timed_out) block(Wait::State, &t, api);
   bool woken = !t.sleep_state;
   t.sleep_state = 0;
+  t.state_woken = false;
   t.timed_wait = t.timed_out = false;
   return woken ? timeout : 0;
 }

@@ -143,6 +143,7 @@ struct Task {
   // the kernel. Any other sleep ends with it cleared, as the kernel's
   // blocking primitives leave TASK_RUNNING.
   unsigned sleep_state = 0;
+  bool state_woken = false;  // a wake-up cleared the state set last (schedule_timeout()'s time left)
   bool sleep_interruptible = false;  // asleep in an interruptible completion, mutex or rw_semaphore wait
   Signal signal = Signal::None;   // a signal pending for the task (signal.cc)
   bool resched = false;           // need_resched() said so; cleared by the next pass through the scheduler
@@ -210,12 +211,11 @@ class Sched {
   // schedule() and schedule_timeout() after the yield: with a task state
   // set, sleeps until wake_state() clears it, a signal the state lets in is
   // pending (signal_pending_state(): no sleep), or (timed) nothing else can
-  // run. had_state: a state was set when the caller entered (before its
-  // yield, where a wake-up may have cleared it). Returns timeout when woken
-  // (no time passed), 0 when the time ran out or no state was ever set (a
-  // plain yield lasts its whole timeout: simulated time does not pass, and
-  // a loop on the time left must end).
-  long schedule_state(long timeout, bool timed, bool had_state, const char *api);
+  // run. Returns timeout when a wake-up cleared the state (before the
+  // sleep or during it: no time passed), 0 when the time ran out or no
+  // state was set (a plain yield lasts its whole timeout: simulated time
+  // does not pass, and a loop on the time left must end).
+  long schedule_state(long timeout, bool timed, const char *api);
 
   // ---- scheduling points, sleeping, preemption (sched.cc)
   void block(Wait why, const void *obj, const char *api);
@@ -242,6 +242,9 @@ class Sched {
   // ---- fairness (sched_fair.cc): cond_resched/schedule/cpu_relax, and the
   // shared-memory API.
   void yield_point(const char *api);
+  // A timed wait expires once nothing else can run (simulated time does not
+  // pass): the first blocked timed waiter is woken, timed out. Whether one was.
+  bool wake_timed_waiter();
   void shared_access(const volatile void *addr, Shared kind, const char *api);
   void note_progress() {
     if (cur_task_ >= 0) {
@@ -266,7 +269,6 @@ class Sched {
   static void task_entry(void *arg);
   void fair_filter(bool can_continue);
   bool idle_balance();
-  bool wake_timed_waiter();
   [[noreturn]] void soft_lockup(const char *why);
   void spin_iteration(Task &t, const char *api, bool waits_on_memory);
   bool kick(Task &k, const char *why);

@@ -58,7 +58,12 @@ int kmapsim_wake_entry(unsigned int *entry_flags, struct task_struct *task, unsi
   return 1;
 }
 
+// Under the model lock, as wq->lock is held in the kernel: in torture mode
+// a wake_up() walks the list while another task links or unlinks.
 void kmapsim_wq_link(struct list_head *entry, struct list_head *head, int unlinked_only) {
+  kmapsim::Machine *running = kmapsim::Machine::running();
+  std::optional<kmapsim::ApiGuard> g;
+  if (running) g.emplace(*running);
   if (unlinked_only && entry->next != entry) return;  // queued already
   entry->next = head->next;
   entry->prev = head;
@@ -67,10 +72,25 @@ void kmapsim_wq_link(struct list_head *entry, struct list_head *head, int unlink
 }
 
 void kmapsim_wq_unlink(struct list_head *entry) {
+  kmapsim::Machine *running = kmapsim::Machine::running();
+  std::optional<kmapsim::ApiGuard> g;
+  if (running) g.emplace(*running);
   if (entry->next == entry) return;
   entry->next->prev = entry->prev;
   entry->prev->next = entry->next;
   entry->next = entry->prev = entry;
+}
+
+void kmapsim_wq_prepare(struct list_head *entry, struct list_head *head, unsigned int *entry_flags, int state) {
+  kmapsim::Machine *running = kmapsim::Machine::running();
+  std::optional<kmapsim::ApiGuard> g;
+  if (running) g.emplace(*running);
+  *entry_flags &= ~(kExclusive | kWoken);
+  kmapsim_wq_link(entry, head, 1);
+  if (running && running->in_run() && !running->in_irq() && running->cur_task() >= 0) {
+    running->cur().sleep_state = static_cast<unsigned>(state);
+    running->cur().state_woken = false;
+  }
 }
 
 // __wake_up(): the walk runs inside this API call, so the wake functions'

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -100,13 +101,25 @@ void Torture::task_main(int id) {
     t.threadfn(t.data);  // model code (ksoftirqd): returns when the run stops
     unlock();
   } else {
-    t.threadfn(t.data);
+    // kthread(), as Sched::task_entry() runs it: a thread stopped before it
+    // first ran never calls its function; the value is kthread_stop()'s.
+    lock();
+    bool stopped = t.should_stop;
+    unlock();
+    int ret = stopped ? -EINTR : t.threadfn(t.data);
+    lock();
+    t.exit_code = ret;
+    unlock();
   }
   lock();
   m_.sched().task_exit_checks(t);
   t.state = TaskState::Dead;
   if (m_.sched().cpu_curr(t.cpu) == id) m_.sched().set_cpu_curr(t.cpu, -1);
   m_.event(Ev::TaskExit, static_cast<uint64_t>(id), 0, "returned");
+  m_.sched().wake(Wait::Completion, &t, true);  // a kthread_stop() of it
+  // The last task that could run has gone: a timed waiter's time runs
+  // out, or every task left is blocked for good.
+  check_all_blocked();
   if (lane_of_main_[id]) {
     lane_busy_[lane_of_main_[id] - 1] = 0;
     lane_of_main_[id] = 0;
