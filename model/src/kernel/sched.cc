@@ -88,14 +88,18 @@ void Sched::task_entry(void *arg) {
     t.exit_code = -EINTR;  // stopped before it was woken: kthread() never calls it
   else
     t.exit_code = t.threadfn(t.data);
-  s.task_exit_checks(t);
-  t.state = TaskState::Dead;
-  if (s.cpus_[t.cpu].curr == t.id) s.cpus_[t.cpu].curr = -1;
-  m.event(Ev::TaskExit, static_cast<uint64_t>(t.id), 0, "returned");
-  s.wake(Wait::Completion, &t, true);  // a kthread_stop() of it (kthread->exited)
+  s.task_exited(t);
   s.choose_next(false, "task exit");
   fprintf(stderr, "kmapsim: internal error: a dead task was resumed\n");
   abort();
+}
+
+void Sched::task_exited(Task &t) {
+  task_exit_checks(t);
+  t.state = TaskState::Dead;
+  if (cpus_[t.cpu].curr == t.id) cpus_[t.cpu].curr = -1;
+  m_.event(Ev::TaskExit, static_cast<uint64_t>(t.id), 0, "returned");
+  wake(Wait::Completion, &t, true);  // a kthread_stop() of it (kthread->exited)
 }
 
 // kmap-leak when a task returns holding mappings (the kernel's

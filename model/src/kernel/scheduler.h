@@ -190,6 +190,9 @@ class Sched {
   // kmap-leak and sleep-in-atomic when task t returns holding mappings, a
   // disabled preemption or disabled interrupts.
   void task_exit_checks(Task &t);
+  // Task t's function returned (any executor): the exit checks, t dead and
+  // off its CPU, and a kthread_stop() waiting for it woken.
+  void task_exited(Task &t);
   // Every task is blocked: a pkmap-deadlock report.
   [[noreturn]] void deadlock();
   // kthread_stop(): kthread_should_stop() becomes true for task id, a

@@ -112,11 +112,7 @@ void Torture::task_main(int id) {
     unlock();
   }
   lock();
-  m_.sched().task_exit_checks(t);
-  t.state = TaskState::Dead;
-  if (m_.sched().cpu_curr(t.cpu) == id) m_.sched().set_cpu_curr(t.cpu, -1);
-  m_.event(Ev::TaskExit, static_cast<uint64_t>(id), 0, "returned");
-  m_.sched().wake(Wait::Completion, &t, true);  // a kthread_stop() of it
+  m_.sched().task_exited(t);
   // The last task that could run has gone: a timed waiter's time runs
   // out, or every task left is blocked for good.
   check_all_blocked();
