@@ -72,9 +72,6 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   return id;
 }
 
-// A thread kthread_create() made that nobody has woken yet: it sleeps on
-// itself (kthread_created()).
-static bool never_woken(const Task &q) { return q.wait == Wait::Queue && q.wait_obj == &q; }
 
 void Sched::task_entry(void *arg) {
   Task &t = *static_cast<Task *>(arg);
@@ -191,8 +188,7 @@ void Sched::choose_next(bool can_continue, const char *api) {
       if (wake_timed_waiter()) continue;  // a timed wait expires: that task runs on
       for (size_t i = 0; i < ntasks_; i++) {
         const Task &q = *tasks_[i];
-        // (a kthread_create() thread nobody woke is no waiter: it never started)
-        if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker && !never_woken(q)) deadlock();
+        if (q.state == TaskState::Blocked && q.wait != Wait::IdleWorker && !q.created_asleep()) deadlock();
       }
       m_.finish_run();
     }
@@ -271,17 +267,21 @@ void Sched::block(Wait why, const void *obj, const char *api) {
 }
 
 void Sched::wake(Wait why, const void *obj, bool all) {
-  m_.executor().woke();  // torture mode: the woken re-check once the model lock is free
   for (size_t i = 0; i < ntasks_; i++) {
     Task &q = *tasks_[i];
     if (q.state == TaskState::Blocked && q.wait == why && (obj == nullptr || q.wait_obj == obj)) {
-      q.state = TaskState::Runnable;
-      q.wait = Wait::None;
-      q.wait_obj = nullptr;
-      m_.event(Ev::Wake, static_cast<uint64_t>(q.id), 0, "wake");
+      make_runnable(q, "wake");
       if (!all) return;
     }
   }
+}
+
+void Sched::make_runnable(Task &q, const char *why) {
+  q.state = TaskState::Runnable;
+  q.wait = Wait::None;
+  q.wait_obj = nullptr;
+  m_.executor().woke();  // torture mode: the woken re-check once the model lock is free
+  m_.event(Ev::Wake, static_cast<uint64_t>(q.id), 0, why);
 }
 
 std::string wait_description(const Task &t) {
@@ -390,11 +390,8 @@ bool Sched::kick(Task &k, const char *why) {
   // task asleep in schedule() with it is woken there).
   bool matched = wake_state(k, kTaskNormal, why);
   if (k.state != TaskState::Blocked || !(k.wait == Wait::Queue || k.sleep_interruptible)) return matched;
-  k.kicked = !never_woken(k);
-  k.state = TaskState::Runnable;
-  k.wait = Wait::None;
-  k.wait_obj = nullptr;
-  m_.event(Ev::Wake, static_cast<uint64_t>(k.id), 0, why);
+  k.kicked = !k.created_asleep();
+  make_runnable(k, why);
   return true;
 }
 
@@ -403,12 +400,8 @@ bool Sched::wake_state(Task &k, unsigned mode, const char *why) {
   k.sleep_state = 0;
   k.state_woken = true;
   if (k.state == TaskState::Blocked && k.wait == Wait::State) {
-    k.state = TaskState::Runnable;
-    k.wait = Wait::None;
-    k.wait_obj = nullptr;
     k.timed_wait = false;
-    m_.executor().woke();
-    m_.event(Ev::Wake, static_cast<uint64_t>(k.id), 0, why);
+    make_runnable(k, why);
   }
   return true;
 }

@@ -94,11 +94,8 @@ bool Sched::wake_timed_waiter() {
   for (size_t i = 0; i < ntasks_; i++) {
     Task &q = *tasks_[i];
     if (q.state == TaskState::Blocked && q.timed_wait) {
-      q.state = TaskState::Runnable;
-      q.wait = Wait::None;
-      q.wait_obj = nullptr;
       q.timed_out = true;
-      m_.event(Ev::Wake, static_cast<uint64_t>(q.id), 0, "timeout");
+      make_runnable(q, "timeout");
       return true;
     }
   }

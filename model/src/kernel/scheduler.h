@@ -85,6 +85,10 @@ struct Task {
   // Bound to its CPU (kthread_bind(), ksoftirqd): never migrated.
   bool bound = false;
   bool pinned() const { return bound || migrate_disabled; }  // may not change CPU now
+  // A thread kthread_create() made that nobody has woken: it sleeps in
+  // kthread() before its function, on itself (Sched::kthread_created()). It
+  // is no waiter a deadlock counts, and the end of a run does not wait for it.
+  bool created_asleep() const { return state == TaskState::Blocked && wait == Wait::Queue && wait_obj == this; }
   // Per-task context state, as in task_struct and thread_info.
   int preempt_count = 0;
   int pagefault_disabled = 0;
@@ -223,6 +227,9 @@ class Sched {
   // ---- scheduling points, sleeping, preemption (sched.cc)
   void block(Wait why, const void *obj, const char *api);
   void wake(Wait why, const void *obj, bool all);
+  // A blocked task goes back on its run queue, `why` naming the wake-up in
+  // the trace; torture mode's sleepers re-check (every wake-up ends here).
+  void make_runnable(Task &q, const char *why);
   void might_sleep(const char *api);
   bool preemptible() const;
   bool need_resched();

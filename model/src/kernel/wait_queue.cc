@@ -24,9 +24,6 @@ namespace {
 // `private`, so the model gets the entry's flags and task, not the entry)
 constexpr unsigned kExclusive = 0x01;       // WQ_FLAG_EXCLUSIVE
 constexpr unsigned kWoken = 0x02;           // WQ_FLAG_WOKEN
-constexpr int kInterruptible = 0x0001;      // TASK_INTERRUPTIBLE
-constexpr int kUninterruptible = 0x0002;    // TASK_UNINTERRUPTIBLE
-constexpr int kWakeKill = 0x0100;           // TASK_WAKEKILL
 constexpr long kErestartsys = 512;          // the kernel's ERESTARTSYS
 }  // namespace
 
@@ -44,16 +41,13 @@ int kmapsim_wake_entry(unsigned int *entry_flags, struct task_struct *task, unsi
   m.sched().wake_state(q, mode, "wake_up");
   // An interruptible-only wake-up (wake_up_interruptible) leaves an
   // uninterruptible sleeper asleep, as try_to_wake_up()'s state test does.
-  bool interruptible_only = (mode & (kInterruptible | kUninterruptible)) == kInterruptible;
+  bool interruptible_only = (mode & kmapsim::kTaskNormal) == kmapsim::kTaskInterruptible;
   bool asleep = q.state == kmapsim::TaskState::Blocked && q.wait == kmapsim::Wait::Queue;
   if (interruptible_only && asleep && !q.wq_interruptible) return 0;
   *entry_flags |= kWoken;
   if (asleep) {
-    q.state = kmapsim::TaskState::Runnable;
-    q.wait = kmapsim::Wait::None;
-    q.wait_obj = nullptr;
     q.timed_wait = false;
-    m.event(kmapsim::Ev::Wake, static_cast<uint64_t>(id), 0, "wake_up");
+    m.sched().make_runnable(q, "wake_up");
   }
   return 1;
 }
@@ -61,9 +55,7 @@ int kmapsim_wake_entry(unsigned int *entry_flags, struct task_struct *task, unsi
 // Under the model lock, as wq->lock is held in the kernel: in torture mode
 // a wake_up() walks the list while another task links or unlinks.
 void kmapsim_wq_link(struct list_head *entry, struct list_head *head, int unlinked_only) {
-  kmapsim::Machine *running = kmapsim::Machine::running();
-  std::optional<kmapsim::ApiGuard> g;
-  if (running) g.emplace(*running);
+  kmapsim::GuardIfRunning g;
   if (unlinked_only && entry->next != entry) return;  // queued already
   entry->next = head->next;
   entry->prev = head;
@@ -72,9 +64,7 @@ void kmapsim_wq_link(struct list_head *entry, struct list_head *head, int unlink
 }
 
 void kmapsim_wq_unlink(struct list_head *entry) {
-  kmapsim::Machine *running = kmapsim::Machine::running();
-  std::optional<kmapsim::ApiGuard> g;
-  if (running) g.emplace(*running);
+  kmapsim::GuardIfRunning g;
   if (entry->next == entry) return;
   entry->next->prev = entry->prev;
   entry->prev->next = entry->next;
@@ -82,9 +72,8 @@ void kmapsim_wq_unlink(struct list_head *entry) {
 }
 
 void kmapsim_wq_prepare(struct list_head *entry, struct list_head *head, unsigned int *entry_flags, int state) {
+  kmapsim::GuardIfRunning g;
   kmapsim::Machine *running = kmapsim::Machine::running();
-  std::optional<kmapsim::ApiGuard> g;
-  if (running) g.emplace(*running);
   *entry_flags &= ~(kExclusive | kWoken);
   kmapsim_wq_link(entry, head, 1);
   if (running && running->in_run() && !running->in_irq() && running->cur_task() >= 0) {
@@ -119,8 +108,8 @@ long kmapsim_wait_queue_sleep(struct wait_queue_head *wq, const unsigned int *en
   m.might_sleep(api);
   m.sched_point(api);
   if (*entry_flags & kWoken) return 0;
-  bool killable = (state & kWakeKill) != 0;
-  if ((state & kInterruptible) || killable) {
+  bool killable = (state & kmapsim::kTaskWakeKill) != 0;
+  if ((state & kmapsim::kTaskInterruptible) || killable) {
     if (m.signal_arrives(killable, killable ? "killable wait: fatal signal, -ERESTARTSYS" : "interruptible wait: signal, -ERESTARTSYS"))
       return -kErestartsys;
   }
@@ -128,7 +117,7 @@ long kmapsim_wait_queue_sleep(struct wait_queue_head *wq, const unsigned int *en
   kmapsim::Task &t = m.cur();
   t.timed_wait = timed != 0;
   t.timed_out = false;
-  t.wq_interruptible = (state & kInterruptible) != 0;
+  t.wq_interruptible = (state & kmapsim::kTaskInterruptible) != 0;
   while (!(*entry_flags & kWoken)) {
     m.block(kmapsim::Wait::Queue, wq, api);
     if (t.timed_out || t.kicked) break;  // kicked: kthread_stop()'s wake_up_process(); the caller tests again

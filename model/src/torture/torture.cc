@@ -88,6 +88,11 @@ void Torture::task_main(int id) {
   lock();
   c.rng.seed_with(opt_.seed * 0x9e3779b97f4a7c15ull + ++next_thread_seed_);
   Task &t = m_.task(id);
+  if (!created_sleep(t)) {  // never woken: it never runs its function
+    unlock();
+    Machine::bind_thread(nullptr);
+    return;
+  }
   acquire_cpu(id, false, true);
   unlock();
   if (t.is_worker) {
@@ -153,6 +158,7 @@ bool Torture::quiescent() const {
     const Task &q = m_.task(static_cast<int>(i));
     if (q.state == TaskState::Dead) continue;
     if ((q.is_worker || q.model_thread) && q.state == TaskState::Blocked && q.wait == Wait::IdleWorker) continue;
+    if (q.created_asleep()) continue;
     return false;
   }
   return true;

@@ -119,6 +119,9 @@ class Torture final : public Executor {
   void check_invariants();
   bool quiescent() const;
   void task_main(int id);
+  // Lock held: waits until a kthread_create() thread is woken (true) or the
+  // run stops first (false: the task is dead). True at once for others.
+  bool created_sleep(Task &t);
   void start_main(unsigned lane);
   void wait_coordinator();
   void tick(double now);
