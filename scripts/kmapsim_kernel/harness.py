@@ -400,6 +400,25 @@ def _data_only(item, pname):
     return bool(uses) and all(stored(i) or compared(i) for i in uses)
 
 
+_UNLOCKS = ("folio_unlock", "unlock_page", "folio_end_read")
+_LOCKS = ("folio_lock", "folio_trylock", "folio_lock_killable", "__folio_lock", "lock_page", "trylock_page",
+          "lock_page_killable", "__folio_set_locked", "__SetPageLocked")
+
+
+def _handed_over_locked(item, pname):
+    """Whether the function unlocks a page or folio parameter it never locks
+    (fs/nfs/read.c's nfs_return_empty_folio() ends a ->read_folio() with
+    folio_unlock()): its callers hand it over locked, as the page cache
+    does to a read, and an unlocked one would stop at folio_unlock()'s
+    check of a lock nobody took."""
+    body = _body(item)
+    p = re.escape(pname)
+
+    def called(names):
+        return re.search(r"\b(%s) \( %s\b" % ("|".join(names), p), body)
+    return bool(called(_UNLOCKS)) and not called(_LOCKS)
+
+
 def _returns_pointer(item, func):
     """Whether the function returns a pointer (the token before its name)."""
     toks = item.toks
@@ -481,10 +500,14 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             lines.append("\tstruct page *%s = alloc_pages(GFP_HIGHUSER | __GFP_NOFAIL, kmapsim_order);" % pname)
             post.append("\t__free_pages(%s, kmapsim_order);" % pname)
             have_page = pname
+            if _handed_over_locked(item, pname):
+                lines.append("\t__folio_set_locked(page_folio(%s));\t/* it unlocks it: handed over locked */" % pname)
         elif t == "struct folio *":
             lines.append("\tstruct folio *%s = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, kmapsim_order);" % pname)
             post.append("\tfolio_put(%s);" % pname)
             have_page = pname
+            if _handed_over_locked(item, pname):
+                lines.append("\t__folio_set_locked(%s);\t/* it unlocks it: handed over locked */" % pname)
         elif pname in SEED_NAMES and _INTEGER.match(t):
             lines.append("\t%s %s = kmapsim_pick(0, (%s)~0ULL);" % (ptype, pname, "u32" if "32" in t or "int" in t else t))
         elif t in ("unsigned long", "u64", "uintptr_t") and not _is_offset(pname) and \

@@ -3,10 +3,10 @@
  * The small helpers imported code leans on, modelled rather than trapping:
  * helpers_ok checks their values (byte order, 64-bit division, bit locks
  * and searches, page flags, delayed work, list splicing and moving,
- * try_cmpxchg, member groups, snprintf() and scnprintf(), ksize() and
- * kfree_sensitive(), hash lists, page and number helpers, a folio's
- * large/mapped/private tests): a wrong one fires its BUG_ON. The rest of
- * the kernel surface (locks, waits, RCU, printk) is
+ * try_cmpxchg and the other atomic forms, member groups, snprintf() and
+ * scnprintf(), ksize() and kfree_sensitive(), hash lists, page and number
+ * helpers, a folio's large/mapped/private tests): a wrong one fires its
+ * BUG_ON. The rest of the kernel surface (locks, waits, RCU, printk) is
  * tests/kernel/kernel_surface.c.
  */
 #include <kmapsim/subject.h>
@@ -73,6 +73,30 @@ static int list_digits(struct list_head *head)
 	return n;
 }
 
+/* the fetch_, bitwise and conditional atomic forms' values */
+static void atomic_check_ops(void)
+{
+	atomic_t a = ATOMIC_INIT(0);
+	atomic64_t b = ATOMIC64_INIT(-1);
+	atomic_long_t l = ATOMIC_LONG_INIT(6);
+
+	BUG_ON(atomic_inc_not_zero(&a) || atomic_read(&a) != 0);
+	BUG_ON(atomic_fetch_add_unless(&a, 3, 1) != 0 || atomic_read(&a) != 3);
+	BUG_ON(atomic_add_unless(&a, 5, 3) || !atomic_inc_not_zero(&a) || atomic_read(&a) != 4);
+	BUG_ON(atomic_fetch_add(2, &a) != 4 || atomic_fetch_sub(1, &a) != 6 || atomic_fetch_inc(&a) != 5);
+	BUG_ON(atomic_fetch_dec(&a) != 6 || atomic_read(&a) != 5);
+	atomic_or(0x10, &a);
+	atomic_and(0x14, &a);
+	atomic_andnot(0x4, &a);
+	BUG_ON(atomic_read(&a) != 0x10 || atomic_fetch_or(1, &a) != 0x10 || atomic_fetch_and(1, &a) != 0x11);
+	BUG_ON(atomic_fetch_andnot(1, &a) != 1 || atomic_read(&a) != 0);
+	BUG_ON(atomic_dec_if_positive(&a) != -1 || atomic_read(&a) != 0);
+	BUG_ON(!atomic_dec_unless_positive(&a) || atomic_read(&a) != -1 || atomic_inc_unless_negative(&a));
+	BUG_ON(atomic64_inc_unless_negative(&b) || !atomic64_dec_unless_positive(&b) || atomic64_read(&b) != -2);
+	BUG_ON(atomic_long_dec_if_positive(&l) != 5 || atomic_long_read(&l) != 5);
+	BUG_ON(!atomic_long_inc_unless_negative(&l) || atomic_long_dec_unless_positive(&l) || atomic_long_read(&l) != 6);
+}
+
 static void list_helpers(void)
 {
 	struct item items[5] = { { 1 }, { 2 }, { 3 }, { 4 }, { 5 } };
@@ -108,6 +132,7 @@ static void list_helpers(void)
 	BUG_ON(atomic_long_try_cmpxchg(&v, &old, 9) || old != 5 || atomic_long_read(&v) != 5);
 	BUG_ON(!atomic_long_try_cmpxchg(&v, &old, 9) || atomic_long_read(&v) != 9);
 	barrier_data(&old);
+	atomic_check_ops();
 	BUG_ON(u64_to_user_ptr((u64)0x1000) != (void __user *)0x1000);
 	tmp = kvmalloc(sizeof(*tmp), GFP_KERNEL);
 	kvfree(tmp);

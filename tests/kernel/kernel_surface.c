@@ -27,6 +27,11 @@
  *                       and uses a value it read before the break: the
  *                       waiter changed it meanwhile (subject-bug: its
  *                       BUG_ON); lock_break_ok reads it again
+ *   ref_lookup_resurrect a lookup under RCU that takes its reference with
+ *                       atomic_inc() even after the owner's last put: the
+ *                       object is freed after the grace period and the
+ *                       lookup reads it (memory-error); ref_lookup_ok
+ *                       uses atomic_inc_not_zero()
  *   kstrdup_past_end    a byte written past a kasprintf()ed string:
  *                       memory-error (strings_ok: kstrdup(), kstrndup(),
  *                       kmemdup_nul(), kasprintf(), the page-type and
@@ -127,6 +132,63 @@ KMAPSIM_SUBJECT(rcu_call_rcu_barrier_ok)
 	call_rcu(&o->rcu, obj_free);
 	rcu_barrier();
 }
+
+/*
+ * ---- references under RCU: a lookup takes one only while the object is
+ * live (atomic_inc_not_zero()), racing the owner's last put, which frees
+ * the object after a grace period
+ */
+struct refobj {
+	atomic_t refs;
+	int val;
+	struct rcu_head rcu;
+};
+static struct refobj __rcu *refobj_ptr;
+static struct completion refobj_owner_done;
+
+static void refobj_put(struct refobj *o)
+{
+	if (atomic_dec_and_test(&o->refs))
+		kfree_rcu(o, rcu);
+}
+
+static int refobj_owner(void *unused)
+{
+	struct refobj *o = rcu_dereference_protected(refobj_ptr, 1);
+
+	rcu_assign_pointer(refobj_ptr, NULL);
+	refobj_put(o);
+	complete(&refobj_owner_done);
+	return 0;
+}
+
+static void ref_lookup(bool unless_zero)
+{
+	struct refobj *o = kzalloc(sizeof(*o), GFP_KERNEL | __GFP_NOFAIL);
+	struct refobj *got;
+
+	atomic_set(&o->refs, 1);
+	o->val = 5;
+	init_completion(&refobj_owner_done);
+	rcu_assign_pointer(refobj_ptr, o);
+	kthread_run(refobj_owner, NULL, "owner");
+	rcu_read_lock();
+	got = rcu_dereference(refobj_ptr);
+	if (got && unless_zero && !atomic_inc_not_zero(&got->refs))
+		got = NULL;	/* dying: its last put came first */
+	else if (got && !unless_zero)
+		atomic_inc(&got->refs);	/* takes a reference on a dying object too */
+	rcu_read_unlock();
+	if (got) {
+		BUG_ON(got->val != 5);
+		refobj_put(got);
+	}
+	wait_for_completion(&refobj_owner_done);
+	rcu_barrier();
+}
+
+KMAPSIM_SUBJECT(ref_lookup_ok) { ref_lookup(true); }
+KMAPSIM_SUBJECT(ref_lookup_resurrect) { ref_lookup(false); }
 
 /* ---- wait queues: a waiter, and a waker in a task or an interrupt */
 static int waiter_done;

@@ -377,3 +377,23 @@ def test_parameters_to_fill_in():
     it = item_with("static void bus(void *data)", "struct bitmap *bitmap = data; (void)bitmap;")
     text, _ = harness.generate("bus", it, UNIT_612, "drivers/md/md-bitmap.c", fill_in=True)
     assert "#error \"kmapsim: 'void * data' is an object bus() casts to a type of its own" in text
+
+
+def test_page_it_unlocks_and_never_locks_is_handed_over_locked():
+    """fs/nfs/read.c's nfs_return_empty_folio() ends a ->read_folio(): it
+    unlocks the folio its caller locked. Handed an unlocked one it stopped
+    at folio_unlock()'s check (a false report); one that locks its folio
+    itself gets it unlocked, or its folio_lock() would wait forever."""
+    it = item_with("static int nfs_return_empty_folio(struct folio *folio)",
+                   "folio_zero_segment(folio, 0, folio_size(folio)); folio_mark_uptodate(folio); "
+                   "folio_unlock(folio); return 0;")
+    text, _ = harness.generate("nfs_return_empty_folio", it, UNIT_612, "fs/nfs/read.c")
+    assert text.index("__folio_set_locked(folio);") < text.index("nfs_return_empty_folio(folio);")
+    it = item_with("static int nfs_return_empty_page(struct page *page)",
+                   "zero_user(page, 0, PAGE_SIZE); SetPageUptodate(page); unlock_page(page); return 0;")
+    text, _ = harness.generate("nfs_return_empty_page", it, UNIT_612, "fs/nfs/read.c")
+    assert "__folio_set_locked(page_folio(page));" in text
+    for body in ("folio_lock(folio); folio_unlock(folio);", "if (!folio_trylock(folio)) return; folio_unlock(folio);",
+                 "folio_mark_uptodate(folio);"):
+        it = item_with("static void f(struct folio *folio)", body)
+        assert "locked" not in harness.generate("f", it, UNIT_612, "x.c")[0]

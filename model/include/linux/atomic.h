@@ -130,10 +130,127 @@ static inline bool pfx##_try_cmpxchg(atype *v, ctype *old, ctype n)	\
 	return true;							\
 }
 
-KMAPSIM_ATOMIC_OPS(atomic, atomic_t, int)
-KMAPSIM_ATOMIC_OPS(atomic_long, atomic_long_t, long)
-KMAPSIM_ATOMIC_OPS(atomic64, atomic64_t, s64)
+/*
+ * The fetch_ forms give the value before; the bitwise ones are relaxed,
+ * their fetch_ forms fully ordered, as in the kernel.
+ */
+#define KMAPSIM_ATOMIC_FETCH_OPS(pfx, atype, ctype)			\
+static inline ctype pfx##_fetch_add(ctype i, atype *v)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_fetch_add");			\
+	return __atomic_fetch_add(&v->counter, i, __ATOMIC_SEQ_CST);	\
+}									\
+static inline ctype pfx##_fetch_sub(ctype i, atype *v)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_fetch_sub");			\
+	return __atomic_fetch_sub(&v->counter, i, __ATOMIC_SEQ_CST);	\
+}									\
+static inline ctype pfx##_fetch_inc(atype *v)				\
+{									\
+	return pfx##_fetch_add(1, v);					\
+}									\
+static inline ctype pfx##_fetch_dec(atype *v)				\
+{									\
+	return pfx##_fetch_sub(1, v);					\
+}									\
+static inline void pfx##_and(ctype i, atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_and");				\
+	__atomic_fetch_and(&v->counter, i, __ATOMIC_RELAXED);		\
+}									\
+static inline void pfx##_or(ctype i, atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_or");				\
+	__atomic_fetch_or(&v->counter, i, __ATOMIC_RELAXED);		\
+}									\
+static inline void pfx##_andnot(ctype i, atype *v)			\
+{									\
+	pfx##_and(~i, v);						\
+}									\
+static inline ctype pfx##_fetch_and(ctype i, atype *v)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_fetch_and");			\
+	return __atomic_fetch_and(&v->counter, i, __ATOMIC_SEQ_CST);	\
+}									\
+static inline ctype pfx##_fetch_or(ctype i, atype *v)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_fetch_or");			\
+	return __atomic_fetch_or(&v->counter, i, __ATOMIC_SEQ_CST);	\
+}									\
+static inline ctype pfx##_fetch_andnot(ctype i, atype *v)		\
+{									\
+	return pfx##_fetch_and(~i, v);					\
+}
 
+/*
+ * The conditional forms: a read, then a try_cmpxchg() loop that stores
+ * only while the condition holds for the value it finds (a failed attempt
+ * only read, so a task retrying against another's updates spins fairly).
+ */
+#define KMAPSIM_ATOMIC_COND_OPS(pfx, atype, ctype)			\
+/* adds a unless the value is u; gives the value found */		\
+static inline ctype pfx##_fetch_add_unless(atype *v, ctype a, ctype u)	\
+{									\
+	ctype c = pfx##_read(v);					\
+									\
+	while (c != u && !pfx##_try_cmpxchg(v, &c, c + a))		\
+		;							\
+	return c;							\
+}									\
+static inline bool pfx##_add_unless(atype *v, ctype a, ctype u)	\
+{									\
+	return pfx##_fetch_add_unless(v, a, u) != u;			\
+}									\
+static inline bool pfx##_inc_not_zero(atype *v)				\
+{									\
+	return pfx##_add_unless(v, 1, 0);				\
+}									\
+static inline bool pfx##_inc_unless_negative(atype *v)			\
+{									\
+	ctype c = pfx##_read(v);					\
+									\
+	while (c >= 0)							\
+		if (pfx##_try_cmpxchg(v, &c, c + 1))			\
+			return true;					\
+	return false;							\
+}									\
+static inline bool pfx##_dec_unless_positive(atype *v)			\
+{									\
+	ctype c = pfx##_read(v);					\
+									\
+	while (c <= 0)							\
+		if (pfx##_try_cmpxchg(v, &c, c - 1))			\
+			return true;					\
+	return false;							\
+}									\
+/* decrements unless that goes below 0; gives the value less one */	\
+static inline ctype pfx##_dec_if_positive(atype *v)			\
+{									\
+	ctype c = pfx##_read(v);					\
+									\
+	while (c - 1 >= 0 && !pfx##_try_cmpxchg(v, &c, c - 1))		\
+		;							\
+	return c - 1;							\
+}
+
+#define KMAPSIM_ATOMIC_ALL_OPS(pfx, atype, ctype)			\
+	KMAPSIM_ATOMIC_OPS(pfx, atype, ctype)				\
+	KMAPSIM_ATOMIC_FETCH_OPS(pfx, atype, ctype)			\
+	KMAPSIM_ATOMIC_COND_OPS(pfx, atype, ctype)
+
+KMAPSIM_ATOMIC_ALL_OPS(atomic, atomic_t, int)
+KMAPSIM_ATOMIC_ALL_OPS(atomic_long, atomic_long_t, long)
+KMAPSIM_ATOMIC_ALL_OPS(atomic64, atomic64_t, s64)
+
+#undef KMAPSIM_ATOMIC_ALL_OPS
+#undef KMAPSIM_ATOMIC_COND_OPS
+#undef KMAPSIM_ATOMIC_FETCH_OPS
 #undef KMAPSIM_ATOMIC_OPS
 
 /*

@@ -109,19 +109,6 @@ static inline void percpu_ref_get(struct percpu_ref *ref)
 	percpu_ref_get_many(ref, 1);
 }
 
-static inline bool __kmapsim_long_inc_not_zero(atomic_long_t *v, unsigned long nr)
-{
-	long c = atomic_long_read(v);
-
-	while (c) {
-		long old = atomic_long_cmpxchg(v, c, c + nr);
-
-		if (old == c)
-			return true;
-		c = old;
-	}
-	return false;
-}
 
 static inline bool percpu_ref_tryget_many(struct percpu_ref *ref, unsigned long nr)
 {
@@ -132,7 +119,7 @@ static inline bool percpu_ref_tryget_many(struct percpu_ref *ref, unsigned long 
 		atomic_long_add(nr, &ref->data->kmapsim_percpu_sum);
 		ret = true;
 	} else {
-		ret = __kmapsim_long_inc_not_zero(&ref->data->count, nr);
+		ret = atomic_long_add_unless(&ref->data->count, nr, 0);
 	}
 	rcu_read_unlock();
 	return ret;
@@ -152,7 +139,7 @@ static inline bool percpu_ref_tryget_live(struct percpu_ref *ref)
 		atomic_long_add(1, &ref->data->kmapsim_percpu_sum);
 		ret = true;
 	} else if (!(READ_ONCE(ref->percpu_count_ptr) & __PERCPU_REF_DEAD)) {
-		ret = __kmapsim_long_inc_not_zero(&ref->data->count, 1);
+		ret = atomic_long_inc_not_zero(&ref->data->count);
 	}
 	rcu_read_unlock();
 	return ret;

@@ -32,16 +32,7 @@ static inline void refcount_inc(refcount_t *r)
 
 static inline bool refcount_inc_not_zero(refcount_t *r)
 {
-	int old = atomic_read(&r->refs);
-
-	while (old) {
-		int seen = atomic_cmpxchg(&r->refs, old, old + 1);
-
-		if (seen == old)
-			return true;
-		old = seen;
-	}
-	return false;
+	return atomic_inc_not_zero(&r->refs);
 }
 
 static inline bool refcount_dec_and_test(refcount_t *r)
