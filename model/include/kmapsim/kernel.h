@@ -33,6 +33,7 @@
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/wait.h>
+#include <linux/timer.h>
 #include <linux/percpu-refcount.h>
 #include <linux/atomic.h>
 #include <asm/barrier.h>

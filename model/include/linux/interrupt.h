@@ -30,15 +30,15 @@ KMAPSIM_EXTERN_C_END
 
 /*
  * Tasklets (model/src/kernel/softirq.cc). tasklet_schedule() queues the
- * tasklet on the calling CPU, once until it starts, and that CPU's
- * ksoftirqd task (which may move to an idle CPU) runs it in softirq
- * context: bottom halves and (but on PREEMPT_RT) preemption disabled,
- * in_softirq(), in_serving_softirq() and in_interrupt() true, in_task()
- * false. It must not sleep, and must return holding no mapping.
- * A tasklet never runs on two CPUs at once; a disabled one stays queued
- * until tasklet_enable(). tasklet_kill() waits until it is neither queued
- * nor running. kmapsim runs softirqs only in ksoftirqd, not at the end of
- * an interrupt or at local_bh_enable() on top of the interrupted task.
+ * tasklet on the calling CPU, once until it starts. It runs in softirq
+ * context where the kernel runs pending softirqs: on top of the current
+ * task at an interrupt's end, at the outermost local_bh_enable() and at a
+ * spinning CPU's timer tick, or in that CPU's ksoftirqd task: bottom
+ * halves and (but on PREEMPT_RT) preemption disabled, in_softirq(),
+ * in_serving_softirq() and in_interrupt() true, in_task() false. It must
+ * not sleep, and must return holding no mapping. A tasklet never runs on
+ * two CPUs at once; a disabled one stays queued until tasklet_enable().
+ * tasklet_kill() waits until it is neither queued nor running.
  */
 enum {
 	TASKLET_STATE_SCHED,	/* queued to run */

@@ -4,8 +4,8 @@
  * ratelimit_types.h), so the error paths that print through it run to
  * their end. A state lets `burst` messages through per `interval` jiffies
  * and counts the rest as missed; an interval of 0 lets everything through.
- * Simulated time does not pass on its own (linux/jiffies.h), so a run is
- * one interval: deterministic, and as the kernel behaves in a burst.
+ * It does not read jiffies: a run is one interval, as the kernel behaves
+ * in a burst.
  *
  * The kernel's lock is a raw spinlock taken with trylock; the answer does
  * not depend on it here, because the model has no scheduling point inside

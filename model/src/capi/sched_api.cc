@@ -186,11 +186,13 @@ void tasklet_schedule(struct tasklet_struct *t) {
   KMAPSIM_API;
   m.note_handover(t, "tasklet_schedule");
   m.softirq().schedule(t, false);
+  m.sched_point("tasklet_schedule");
 }
 void tasklet_hi_schedule(struct tasklet_struct *t) {
   KMAPSIM_API;
   m.note_handover(t, "tasklet_hi_schedule");
   m.softirq().schedule(t, true);
+  m.sched_point("tasklet_hi_schedule");
 }
 void tasklet_kill(struct tasklet_struct *t) { KMAPSIM_API; m.softirq().kill(t); }
 void tasklet_disable_nosync(struct tasklet_struct *t) {

@@ -28,10 +28,10 @@ void Locking::spin_lock(struct spinlock *l, bool irq, unsigned long *flags) {
     // without spin_lock_bh().
     if (l->owner == owner_id(m_) && !m_.in_irq() && t.serving_softirq > l->softirq)
       m_.report(BugClass::PkmapDeadlock, -1, -1,
-                "spin_lock(%s) in a tasklet while %s holds it without disabling bottom halves: the tasklet runs on top of it "
+                "spin_lock(%s) in %s while %s holds it without disabling bottom halves: it runs on top of the holder "
                 "where this CPU runs softirqs (an interrupt's end, local_bh_enable()); spin_lock_bh() where the lock is "
-                "shared with a tasklet",
-                l->name ? l->name : "?", t.name.c_str());
+                "shared with softirq context",
+                l->name ? l->name : "?", t.softirq_item, t.name.c_str());
     spin_wait(l, l->owner, l->name, "spin_lock");
   }
   l->owner = owner_id(m_);

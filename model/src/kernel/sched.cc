@@ -11,7 +11,16 @@
 #include "access_budget.h"
 #include "machine.h"
 
+#include <linux/jiffies.h>
+
+// linux/jiffies.h's clock. Only the model writes it (Sched::tick(), under
+// the model lock in torture mode, where subject code reads it unlocked as
+// the kernel's readers do: a race torture.cc tells ThreadSanitizer is benign).
+volatile unsigned long jiffies = INITIAL_JIFFIES;
+
 namespace kmapsim {
+
+void Sched::tick() { jiffies = INITIAL_JIFFIES + steps_; }
 
 void Sched::reset() {
   ntasks_ = 0;
@@ -20,6 +29,7 @@ void Sched::reset() {
   for (auto &t : tasks_)
     if (t) t->site = ApiSite{};
   steps_ = 0;
+  tick();
   progress_total_ = spin_progress_ = idle_spins_ = 0;
   waiters_ = 0;
   slice_start_ = 0;
@@ -40,6 +50,7 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   t.bound = false;
   t.worker_wq = worker_wq;
   t.preempt_count = t.pagefault_disabled = t.migrate_disabled = t.irqs_off = t.bh_disabled = t.serving_softirq = 0;
+  t.softirq_item = "a tasklet";
   t.atomic_maps = t.local_sections = 0;
   t.kmap_ctrl.clear();
   t.high_gets.clear();
@@ -119,6 +130,11 @@ void Sched::task_exit_checks(Task &t) {
     m_.report(BugClass::SleepInAtomic, -1, -1, "%s returned with preempt_count %d: preempt_disable() or spin_lock() without its release",
               t.name.c_str(), t.preempt_count);
   if (t.irqs_off > 0) m_.report(BugClass::SleepInAtomic, -1, -1, "%s returned with interrupts disabled", t.name.c_str());
+  // Its stack is freed: a timer or tasklet queued there would run from freed
+  // memory (timer_setup_on_stack() wants del_timer_sync() before the return).
+  if (const struct tasklet_struct *q = m_.softirq().queued_on_stack(t))
+    m_.report(BugClass::MemoryError, -1, -1, "%s returned with a %s on its stack still queued (%p): it would run from freed stack memory",
+              t.name.c_str(), Softirq::is_timer(q) ? "timer" : "tasklet", static_cast<const void *>(q));
 }
 
 bool Sched::preemptible() const {
@@ -129,7 +145,9 @@ bool Sched::preemptible() const {
 void Sched::decided_sched_point(const char *api) {
   last_api_ = api;
   rearm_access_budget();  // a new step: the watchdog's count starts again
-  if (++steps_ > step_bound_) {
+  ++steps_;
+  tick();
+  if (steps_ > step_bound_) {
     m_.result_.livelock = true;
     m_.report(BugClass::SoftLockup, -1, -1, "no progress: the run exceeded %llu scheduling points (livelock?) at %s() in %s",
               static_cast<unsigned long long>(step_bound_), api, cur().name.c_str());
@@ -286,8 +304,9 @@ void Sched::make_runnable(Task &q, const char *why) {
 
 std::string wait_description(const Task &t) {
   static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue",
-                                     "a running interrupt handler in free_irq()", "an rw_semaphore", "a tasklet", "a wake-up"};
-  static_assert(sizeof kWhy / sizeof kWhy[0] == static_cast<size_t>(Wait::State) + 1, "one description per Wait");
+                                     "a running interrupt handler in free_irq()", "an rw_semaphore", "a tasklet", "a wake-up",
+                                     "a running timer callback in del_timer_sync()"};
+  static_assert(sizeof kWhy / sizeof kWhy[0] == static_cast<size_t>(Wait::TimerSync) + 1, "one description per Wait");
   std::string why = kWhy[static_cast<int>(t.wait)];
   if (t.wait == Wait::Queue && t.wait_api) why = why + " (" + t.wait_api + ")";
   if (t.wait == Wait::State && t.wait_api)
@@ -437,14 +456,17 @@ void Sched::might_sleep(const char *api) {
   if (!m_.in_run()) return;
   Task &t = cur();
   const char *why = nullptr;
+  char softirq[64];
   if (m_.in_irq())
     why = "in interrupt context";
   else if (t.atomic_maps && !m_.profile().preempt_rt)  // PREEMPT_RT: kmap_atomic() leaves preemption on
     why = "inside kmap_atomic() (preemption disabled)";
   else if (t.irqs_off)
     why = "with interrupts disabled";
-  else if (t.serving_softirq && !m_.profile().preempt_rt)  // PREEMPT_RT: softirqs run in task context
-    why = "in softirq context (a tasklet)";
+  else if (t.serving_softirq && !m_.profile().preempt_rt) {  // PREEMPT_RT: softirqs run in task context
+    snprintf(softirq, sizeof softirq, "in softirq context (%s)", t.softirq_item);
+    why = softirq;
+  }
   else if (t.bh_disabled && !m_.profile().preempt_rt)  // PREEMPT_RT: a sleeping per-CPU lock
     why = "with bottom halves disabled (spin_lock_bh or local_bh_disable)";
   else if (t.preempt_count)

@@ -36,12 +36,13 @@ enum class Signal : uint8_t { None, Pending, Fatal };
 // its line still running on another CPU; it spins (keeps its CPU) like Spin.
 // Tasklet: tasklet_kill()/tasklet_disable() waiting for a tasklet to run or end.
 // State: schedule() with a task state set (Task::sleep_state), until a
-// wake-up that matches the state.
-enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem, Tasklet, State };
+// wake-up that matches the state. TimerSync: del_timer_sync() waiting for
+// the timer's callback to end; it spins, as the kernel's does.
+enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem, Tasklet, State, TimerSync };
 // The kernel's TASK_* bits (linux/sched.h) a task state holds.
 constexpr unsigned kTaskInterruptible = 0x0001, kTaskUninterruptible = 0x0002, kTaskWakeKill = 0x0100;
 constexpr unsigned kTaskNormal = kTaskInterruptible | kTaskUninterruptible;
-inline bool keeps_cpu(Wait w) { return w == Wait::Spin || w == Wait::IrqSync; }
+inline bool keeps_cpu(Wait w) { return w == Wait::Spin || w == Wait::IrqSync || w == Wait::TimerSync; }
 struct Task;
 // What a blocked task waits for, as deadlock and soft-lockup reports say it
 // ("a completion", "a wait queue (folio_lock)").
@@ -102,6 +103,7 @@ struct Task {
   // Running a tasklet, in ksoftirqd or on top of the task (softirq.cc):
   // in_serving_softirq(), not in_task().
   int serving_softirq = 0;
+  const char *softirq_item = "a tasklet";  // what it serves: "a tasklet" or "a timer callback", for reports
   int atomic_maps = 0;  // kmap_atomic()s not yet unmapped, any page
   int local_sections = 0;  // kmap_local/atomic mappings not yet unmapped, any page
   std::vector<LocalMap> kmap_ctrl;
@@ -245,7 +247,10 @@ class Sched {
   void irq_restore(unsigned long flags);
   // Scheduling points taken this run (torture mode counts its own).
   uint64_t steps() const { return steps_; }
-  void count_step() { steps_++; }
+  void count_step() {
+    steps_++;
+    tick();
+  }
   void set_step_bound(uint64_t n) { step_bound_ = n; }
   const char *last_api() const { return last_api_; }  // the last decided scheduling point's API
 
@@ -282,6 +287,8 @@ class Sched {
   [[noreturn]] void soft_lockup(const char *why);
   void spin_iteration(Task &t, const char *api, bool waits_on_memory);
   bool kick(Task &k, const char *why);
+  // jiffies (linux/jiffies.h): INITIAL_JIFFIES plus the scheduling points so far.
+  void tick();
   void clear_waits_for(int task) {  // `task` ran a step: nobody waits for it any more
     for (uint64_t w = waiters_; w; w &= w - 1) {
       Task &q = *tasks_[__builtin_ctzll(w)];

@@ -24,6 +24,7 @@
 //    them, as in the kernel.
 // PREEMPT_RT runs no softirq at an interrupt's end: ksoftirqd does.
 #include <linux/interrupt.h>
+#include <linux/timer.h>
 
 #include <string>
 
@@ -42,20 +43,40 @@ unsigned long state_of(const struct tasklet_struct *t) { return __atomic_load_n(
 bool disabled(const struct tasklet_struct *t) { return __atomic_load_n(&t->count.counter, __ATOMIC_SEQ_CST) > 0; }
 }  // namespace
 
-void Softirq::schedule(struct tasklet_struct *t, bool hi) {
-  const char *api = hi ? "tasklet_hi_schedule" : "tasklet_schedule";
-  if (!(__atomic_fetch_or(&t->state, kSched, __ATOMIC_SEQ_CST) & kSched)) {
+bool Softirq::is_timer(const struct tasklet_struct *t) { return t->use_callback && t->callback == kmapsim_timer_fire; }
+
+bool Softirq::schedule(struct tasklet_struct *t, bool hi, int on_cpu) {
+  bool queued = !(__atomic_fetch_or(&t->state, kSched, __ATOMIC_SEQ_CST) & kSched);
+  if (queued) {
     // Sized once per run: idle ksoftirqds sleep on their Cpu's address.
     if (cpus_.empty()) cpus_.resize(m_.sched().nr_cpus());
-    size_t cpu = static_cast<size_t>(m_.cpu_of_current());
+    bool here = on_cpu < 0 || on_cpu == m_.cpu_of_current();
+    size_t cpu = static_cast<size_t>(here ? m_.cpu_of_current() : on_cpu);
     (hi ? cpus_[cpu].hi : cpus_[cpu].normal).push_back(t);
-    m_.event(Ev::Note, cpu, 0, "tasklet queued");
+    m_.event(Ev::Note, cpu, 0, is_timer(t) ? "timer armed" : "tasklet queued");
     // raise_softirq_irqoff(): in an interrupt, or with bottom halves
     // disabled, the softirq runs at that context's end; else ksoftirqd.
-    if (!m_.in_irq() && m_.cur().bh_disabled == 0) wakeup_softirqd(cpu);
+    // Another CPU's runs at its own tick: its ksoftirqd here.
+    if (!here || (!m_.in_irq() && m_.cur().bh_disabled == 0)) wakeup_softirqd(cpu);
     else if (m_.profile().preempt_rt && m_.in_irq()) wakeup_softirqd(cpu);
   }
-  m_.sched_point(api);
+  return queued;
+}
+
+bool Softirq::dequeue(struct tasklet_struct *t) {
+  for (Cpu &c : cpus_)
+    for (std::vector<struct tasklet_struct *> *q : {&c.hi, &c.normal})
+      for (size_t i = 0; i < q->size(); i++)
+        if ((*q)[i] == t) {
+          q->erase(q->begin() + static_cast<long>(i));
+          __atomic_fetch_and(&t->state, ~kSched, __ATOMIC_SEQ_CST);
+          return true;
+        }
+  return false;
+}
+
+void Softirq::spin_until_done(struct tasklet_struct *t, const char *api) {
+  while (state_of(t) & kRun) m_.block(Wait::TimerSync, t, api);
 }
 
 void Softirq::wakeup_softirqd(size_t cpu) {
@@ -107,6 +128,14 @@ bool Softirq::runnable(const Cpu &c) {
   return false;
 }
 
+const struct tasklet_struct *Softirq::queued_on_stack(const Task &t) const {
+  for (const Cpu &c : cpus_)
+    for (const std::vector<struct tasklet_struct *> *q : {&c.hi, &c.normal})
+      for (const struct tasklet_struct *tl : *q)
+        if (t.fiber.contains(tl)) return tl;
+  return nullptr;
+}
+
 bool Softirq::pending_here() const {
   if (cpus_.empty() || m_.cur_task() < 0) return false;
   return runnable(cpus_[static_cast<size_t>(m_.cpu_of_current())]);
@@ -144,7 +173,10 @@ void Softirq::run(struct tasklet_struct *t, bool nested) {
   Task &k = m_.cur();
   __atomic_fetch_or(&t->state, kRun, __ATOMIC_SEQ_CST);
   __atomic_fetch_and(&t->state, ~kSched, __ATOMIC_SEQ_CST);
-  m_.event(Ev::Note, 0, 0, "tasklet starts");
+  bool timer = is_timer(t);
+  m_.event(Ev::Note, 0, 0, timer ? "timer callback starts" : "tasklet starts");
+  const char *outer_item = k.softirq_item;  // restored after, as serving_softirq is
+  k.softirq_item = timer ? "a timer callback" : "a tasklet";
   m_.sched().bh_disable();  // softirq context: in_softirq(), preemption off (PREEMPT_RT: migration)
   ContextEntry entry = ContextEntry::of(k);
   k.serving_softirq++;
@@ -157,10 +189,12 @@ void Softirq::run(struct tasklet_struct *t, bool nested) {
       tl->func(tl->data);
   }, t);
   // The checks at the return report in the tasklet's context.
-  check_context_return(m_, k, entry, "tasklet", 0, Pkmap::Returning::Task, "tasklet");
+  check_context_return(m_, k, entry, timer ? "timer callback" : "tasklet", 0, Pkmap::Returning::Task, timer ? "timer" : "tasklet");
   k.serving_softirq--;
+  k.softirq_item = outer_item;
   __atomic_fetch_and(&t->state, ~kRun, __ATOMIC_SEQ_CST);  // tasklet_unlock(): the function may have freed it, as in the kernel
   m_.wake(Wait::Tasklet, t, true);
+  m_.wake(Wait::TimerSync, t, true);
   // A tasklet queued again on another CPU while it ran may run there now
   // (this CPU's: the loop or the pass that runs this one).
   wake_queued(k.cpu);

@@ -10,12 +10,20 @@ struct tasklet_struct;
 namespace kmapsim {
 
 class Machine;
+struct Task;
 
 class Softirq {
  public:
   explicit Softirq(Machine &m) : m_(m) {}
-  // tasklet_schedule() (hi: tasklet_hi_schedule(), HI_SOFTIRQ, run first).
-  void schedule(struct tasklet_struct *t, bool hi);
+  // tasklet_schedule() (hi: tasklet_hi_schedule(), HI_SOFTIRQ, run first)
+  // on the current CPU, or on cpu (a timer's expiry there: its ksoftirqd
+  // runs it). Whether it was queued now (not queued already).
+  bool schedule(struct tasklet_struct *t, bool hi, int cpu = -1);
+  // Takes a queued t that has not started off its queue (del_timer()).
+  // Whether it was queued.
+  bool dequeue(struct tasklet_struct *t);
+  // del_timer_sync()'s wait: spins until t is not running anywhere.
+  void spin_until_done(struct tasklet_struct *t, const char *api);
   // tasklet_kill(): waits until t is neither queued nor running.
   void kill(struct tasklet_struct *t);
   // tasklet_unlock_wait(): waits until t is not running.
@@ -32,6 +40,10 @@ class Softirq {
   void irq_exit(const char *where);
   // A tasklet queued on the current CPU could run now.
   bool pending_here() const;
+  // A queued item (a tasklet or an armed timer) on t's stack, or nullptr.
+  const struct tasklet_struct *queued_on_stack(const Task &t) const;
+  // A timer's softirq item (linux/timer.h), named as a timer in events and reports.
+  static bool is_timer(const struct tasklet_struct *t);
   void reset() { cpus_.clear(); }
 
  private:

@@ -28,9 +28,11 @@ static void appendf(std::string &out, const char *fmt, ...) {
 void Reporter::describe_context(std::string &out) const {
   if (m_.cur_task() < 0) return;
   const Task &t = m_.sched().task(m_.cur_task());
+  char softirq[64];
+  snprintf(softirq, sizeof softirq, "in softirq (%s)", t.softirq_item);
   appendf(out, "%s (pid %d) on cpu %d, %s, preempt_count %d, pagefault_disabled %d, migrate_disabled %d, irqs %s\n",
           task_label(m_.cur_task(), m_.cur_irq()), t.id + 1, t.cpu,
-          m_.cur_irq() ? "in hardirq" : t.serving_softirq ? "in softirq (a tasklet)" : "in task context", t.preempt_count, t.pagefault_disabled,
+          m_.cur_irq() ? "in hardirq" : t.serving_softirq ? softirq : "in task context", t.preempt_count, t.pagefault_disabled,
           t.migrate_disabled, t.irqs_off ? "off" : "on");
   out.pop_back();
 }
