@@ -83,7 +83,6 @@ int Sched::create_task(const std::string &name, void (*subject)(), int (*fn)(voi
   return id;
 }
 
-
 void Sched::task_entry(void *arg) {
   Task &t = *static_cast<Task *>(arg);
   Machine &m = M();

@@ -9,10 +9,10 @@
 // once (and says it was pending); del_timer() takes a pending one off its
 // queue without waiting; del_timer_sync() first waits, spinning, until the
 // callback is not running on any CPU (called from that callback, or from
-// an interrupt over it, it spins forever: a soft-lockup); timer_shutdown()
-// clears the function, after which arming does nothing. A timer still
-// queued in the stack of a task that returns is reported: its expiry would
-// run a callback on a dead stack.
+// an interrupt over it, it spins forever: reported once every task waits);
+// timer_shutdown() clears the function, after which arming does nothing.
+// A timer still queued in the stack of a task that returns is reported:
+// its expiry would run a callback on a dead stack.
 #include "api_entry.h"
 #include "machine.h"
 
