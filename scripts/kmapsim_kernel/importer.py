@@ -93,7 +93,7 @@ linux/overflow.h linux/cache.h linux/atomic.h linux/refcount_types.h linux/mm_ty
 linux/percpu-refcount.h linux/xarray.h linux/ratelimit.h linux/ratelimit_types.h linux/math64.h
 linux/unaligned.h linux/seqlock.h linux/seqlock_types.h
 linux/rwlock.h linux/rwlock_types.h linux/spinlock_types_raw.h
-linux/timer.h linux/timer_types.h linux/jiffies.h
+linux/timer.h linux/timer_types.h linux/jiffies.h linux/wait_bit.h
 """.split())
 
 

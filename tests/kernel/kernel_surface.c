@@ -32,6 +32,10 @@
  *                       object is freed after the grace period and the
  *                       lookup reads it (memory-error); ref_lookup_ok
  *                       uses atomic_inc_not_zero()
+ *   wait_bit_no_wake_up a bit cleared with clear_bit() and no
+ *                       wake_up_bit(): its waiter sleeps forever (every
+ *                       task is blocked); wait_bit_ok clears it with
+ *                       clear_and_wake_up_bit()
  *   kstrdup_past_end    a byte written past a kasprintf()ed string:
  *                       memory-error (strings_ok: kstrdup(), kstrndup(),
  *                       kmemdup_nul(), kasprintf(), the page-type and
@@ -42,6 +46,7 @@
 #include <kmapsim/subject.h>
 #include <linux/rcupdate.h>
 #include <linux/wait.h>
+#include <linux/wait_bit.h>
 #include <linux/percpu-refcount.h>
 #include <linux/ratelimit.h>
 #include <linux/highmem.h>
@@ -189,6 +194,52 @@ static void ref_lookup(bool unless_zero)
 
 KMAPSIM_SUBJECT(ref_lookup_ok) { ref_lookup(true); }
 KMAPSIM_SUBJECT(ref_lookup_resurrect) { ref_lookup(false); }
+
+/*
+ * ---- waiting for a bit and for a variable (linux/wait_bit.h): a bit lock
+ * two tasks take with wait_on_bit_lock() and release with
+ * clear_and_wake_up_bit(), a wait_on_bit() for a flag a kthread clears, and
+ * a wait_var_event() for a count the last put takes to zero
+ */
+#define WB_LOCK 0
+#define WB_BUSY 1
+static unsigned long wb_word;
+static int wb_count;
+static atomic_t wb_users;
+static bool wb_wake;
+
+static int wb_worker(void *unused)
+{
+	if (wait_on_bit_lock(&wb_word, WB_LOCK, TASK_UNINTERRUPTIBLE) == 0) {
+		wb_count++;
+		clear_and_wake_up_bit(WB_LOCK, &wb_word);
+	}
+	if (wb_wake)
+		clear_and_wake_up_bit(WB_BUSY, &wb_word);
+	else
+		clear_bit(WB_BUSY, &wb_word);	/* no wake-up: the waiter sleeps on */
+	atomic_dec_and_wake_up(&wb_users);
+	return 0;
+}
+
+static void wait_bits(bool wake)
+{
+	wb_word = 1UL << WB_BUSY;
+	wb_count = 0;
+	wb_wake = wake;
+	atomic_set(&wb_users, 1);
+	kthread_run(wb_worker, NULL, "worker");
+	if (wait_on_bit_lock(&wb_word, WB_LOCK, TASK_UNINTERRUPTIBLE) == 0) {
+		wb_count++;
+		clear_and_wake_up_bit(WB_LOCK, &wb_word);
+	}
+	BUG_ON(wait_on_bit(&wb_word, WB_BUSY, TASK_UNINTERRUPTIBLE) != 0 || test_bit(WB_BUSY, &wb_word));
+	wait_var_event(&wb_users, !atomic_read(&wb_users));
+	BUG_ON(wb_count != 2);
+}
+
+KMAPSIM_SUBJECT(wait_bit_ok) { wait_bits(true); }
+KMAPSIM_SUBJECT(wait_bit_no_wake_up) { wait_bits(false); }
 
 /* ---- wait queues: a waiter, and a waker in a task or an interrupt */
 static int waiter_done;

@@ -187,23 +187,48 @@ static inline void __wake_up(struct wait_queue_head *wq, unsigned int mode, int 
 #define wake_up_interruptible_all(x)	__wake_up(x, TASK_INTERRUPTIBLE, 0, NULL)
 #define wake_up_poll(x, m)		__wake_up(x, TASK_NORMAL, 1, (void *)(uintptr_t)(m))
 
+/*
+ * An entry woken only by a wake-up with its key (linux/wait_bit.h's waits
+ * for a bit or a variable share one queue, as the kernel's hashed table
+ * shares its queues, and the kernel's wake_bit_function() filters by key
+ * too); a NULL key takes every wake-up.
+ */
+struct __kmapsim_keyed_wait {
+	struct wait_queue_entry wq_entry;	/* first: the entry is the wait */
+	const void *key;
+};
+
+static inline int __kmapsim_keyed_wake(struct wait_queue_entry *wq_entry, unsigned mode, int flags, void *key)
+{
+	const struct __kmapsim_keyed_wait *w = (const struct __kmapsim_keyed_wait *)wq_entry;
+
+	if (w->key && w->key != key)
+		return 0;	/* another bit's or variable's wake-up */
+	return autoremove_wake_function(wq_entry, mode, flags, key);
+}
+
 /* The wait_event() family: the value is 0, -ERESTARTSYS, or (timed) the
  * jiffies left, at least 1, when the condition became true in time. */
-#define __kmapsim_wait_event(wq_head, condition, state, timed, api) ({	\
-	struct wait_queue_entry __wq_entry;				\
+#define __kmapsim_wait_event_key(wq_head, condition, state, timed, api, wkey) ({ \
+	struct __kmapsim_keyed_wait __kw;				\
 	long __ret = 0;							\
-	init_wait_entry(&__wq_entry, 0);				\
+	init_wait_entry(&__kw.wq_entry, 0);				\
+	__kw.key = (wkey);						\
+	if (__kw.key)							\
+		__kw.wq_entry.func = __kmapsim_keyed_wake;		\
 	for (;;) {							\
-		__kmapsim_prepare_to_wait(&(wq_head), &__wq_entry, state); \
+		__kmapsim_prepare_to_wait(&(wq_head), &__kw.wq_entry, state); \
 		if (condition)						\
 			break;						\
-		__ret = kmapsim_wait_queue_sleep(&(wq_head), &__wq_entry.flags, state, timed, api); \
+		__ret = kmapsim_wait_queue_sleep(&(wq_head), &__kw.wq_entry.flags, state, timed, api); \
 		if (__ret)						\
 			break;						\
 	}								\
-	finish_wait(&(wq_head), &__wq_entry);				\
+	finish_wait(&(wq_head), &__kw.wq_entry);			\
 	__ret;								\
 })
+#define __kmapsim_wait_event(wq_head, condition, state, timed, api) \
+	__kmapsim_wait_event_key(wq_head, condition, state, timed, api, NULL)
 
 #define wait_event(wq_head, condition) do {				\
 	might_sleep();							\
@@ -227,15 +252,17 @@ static inline void __wake_up(struct wait_queue_head *wq, unsigned int mode, int 
 	__r;								\
 })
 
-#define __kmapsim_wait_event_timeout(wq_head, condition, timeout, state, api) ({ \
+#define __kmapsim_wait_event_timeout_key(wq_head, condition, timeout, state, api, wkey) ({ \
 	long __t = (timeout), __r2 = __t ? __t : 1;			\
 	might_sleep();							\
 	if (!(condition)) {						\
-		long __s = __kmapsim_wait_event(wq_head, condition, state, 1, api); \
+		long __s = __kmapsim_wait_event_key(wq_head, condition, state, 1, api, wkey); \
 		__r2 = __s == 1 ? ((condition) ? 1 : 0) : __s < 0 ? __s : __r2; \
 	}								\
 	__r2;								\
 })
+#define __kmapsim_wait_event_timeout(wq_head, condition, timeout, state, api) \
+	__kmapsim_wait_event_timeout_key(wq_head, condition, timeout, state, api, NULL)
 #define wait_event_timeout(wq_head, condition, timeout) \
 	__kmapsim_wait_event_timeout(wq_head, condition, timeout, TASK_UNINTERRUPTIBLE, "wait_event_timeout")
 #define wait_event_interruptible_timeout(wq_head, condition, timeout) \
