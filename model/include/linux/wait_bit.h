@@ -5,12 +5,12 @@
  * of wait queues and wakes the entries whose key matches; kmapsim has one
  * queue for all of them, and its entries match keys the same way, so a
  * wake-up for another bit or variable wakes nobody. The waits are
- * wait_event()'s (linux/wait.h): a scheduling point first, then
- * a signal may end an interruptible or killable one (-EINTR, as the
- * kernel's bit_wait() gives) and a timed one may time out (-EAGAIN). The
- * waker's barrier (clear_bit_unlock(), smp_mb__after_atomic()) is the
- * caller's, as in the kernel; a clear with no wake-up leaves the waiter
- * asleep, reported when every task waits.
+ * wait_event()'s (linux/wait.h): a signal may end an interruptible or
+ * killable one (-EINTR, as the kernel's bit_wait() gives) and a timed one
+ * may time out (-EAGAIN). The waker's barrier (clear_bit_unlock(),
+ * smp_mb__after_atomic()) is the caller's, as in the kernel; a clear with
+ * no wake-up leaves the waiter asleep, reported when every task waits.
+ * wait_on_bit_action() ignores its action: the wait is the plain one.
  */
 #ifndef _LINUX_WAIT_BIT_H
 #define _LINUX_WAIT_BIT_H
