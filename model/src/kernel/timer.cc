@@ -97,7 +97,7 @@ int mod_timer(struct timer_list *t, unsigned long expires) {
 void add_timer(struct timer_list *t) {
   KMAPSIM_API;
   set_up(m, t, "add_timer");
-  if (__atomic_load_n(&t->__kmapsim_softirq.state, __ATOMIC_SEQ_CST) & (1ul << TASKLET_STATE_SCHED)) {
+  if (timer_pending(t)) {
     m.event(kmapsim::Ev::Note, 0, 0, "WARNING: add_timer() of a pending timer (mod_timer() re-arms one)");
     return;
   }
