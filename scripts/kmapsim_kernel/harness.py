@@ -47,8 +47,11 @@ explorer walks boundary values, pages and zones:
   struct scatterlist * a table of 1..3 entries, each over fresh pages of order
                        0..1 (lowmem or highmem) at a picked offset and length
                        within them, built with the tree's sg_set_page() and
-                       end-marked with sg_mark_end(); a count-named integer
-                       (nents, nr_segs, ...) gets the number of entries
+                       end-marked with sg_mark_end(); single pages at offset
+                       0 for a function that maps sg_page() itself and reads
+                       no offset; a count-named integer (nents, nr_segs, ...,
+                       or the list's own read_nents) gets the number of
+                       entries of the nearest list before it
   struct bio_vec *     an array of 1..3 single-page segments (a page, an
                        offset in it, a length within what is left): the shape
                        bio_for_each_segment() hands out, which every consumer
@@ -59,6 +62,9 @@ explorer walks boundary values, pages and zones:
   bool                 either value; so is an integer named as a copy's
                        direction (out, write, rw, ...)
   gfp_t                GFP_KERNEL (the harness runs in task context)
+  int * / u32 * / ...  an integer pointer the function first stores through
+                       and then only dereferences (an out-parameter): a
+                       local of the caller's
   with lists, each offset and length ends within what the (first two)
   lists hold past the ones picked before it (scatterwalk_map_and_copy()'s
   start and nbytes); a length with a buffer is also at most the buffer's
@@ -419,6 +425,35 @@ def _handed_over_locked(item, pname):
     return bool(called(_UNLOCKS)) and not called(_LOCKS)
 
 
+def _is_count(pname):
+    """A count-named integer: nents, nr_segs, ..., or one with the list's
+    own prefix (compare_and_write_do_cmp()'s read_nents and cmp_nents)."""
+    return pname in COUNT_NAMES or any(pname.endswith("_" + c) for c in COUNT_NAMES if c != "nr")
+
+
+def _count_of(ps, i, lists):
+    """The list a count parameter (the i-th) counts: the nearest list before
+    it (`sgl, nents`), else the first."""
+    names = [pn for pn, _ in lists]
+    before = [pn for _, pn in ps[:i] if pn in names]
+    return before[-1] if before else names[0]
+
+
+def _written_only(item, pname):
+    """Whether an integer pointer is an out-parameter: the function's first
+    use of it stores through it (`*miscmp_off = offset + i;`) and every
+    other use reads that back (`pr_warn(..., *miscmp_off)`), never the
+    pointer itself. What the caller's variable held does not matter."""
+    toks, uses = _occurrences(item, pname)
+
+    def deref(i):
+        return toks[i - 1:i] == ["*"] and (i < 2 or toks[i - 2] in (";", "{", "}", ")", "else", "(", ",", "="))
+
+    def stores(i):
+        return deref(i) and toks[i + 1:i + 2] == ["="] and (i < 2 or toks[i - 2] in (";", "{", "}", ")", "else"))
+    return bool(uses) and stores(uses[0]) and all(deref(i) for i in uses)
+
+
 def _returns_pointer(item, func):
     """Whether the function returns a pointer (the token before its name)."""
     toks = item.toks
@@ -458,8 +493,8 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
     # A bio_vec array with a length and no count parameter is walked by the
     # byte count (svc_flush_bvec()'s size and seek): it is built after the
     # picks, with enough segments to cover the offset and length
-    has_count = any(pn in COUNT_NAMES for _, pn in ps)
-    has_length = any(_is_length(pn) and pn not in COUNT_NAMES for _, pn in ps)
+    has_count = any(_is_count(pn) for _, pn in ps)
+    has_length = any(_is_length(pn) and not _is_count(pn) for _, pn in ps)
     by_bytes = [pn for pn, kind in lists if kind == "bvec" and has_length and not has_count]
     lists = [(pn, kind) for pn, kind in lists if pn not in by_bytes]
     # An array of pages with a length (net/sunrpc/xdr.c's _copy_to_pages(pages,
@@ -484,16 +519,21 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             checked = _page_checked(item) | set(also_checked)
             lines.append("\tsize_t kmapsim_offmax = 0, kmapsim_lensum = 0;")
     left = "(kmapsim_offmax + kmapsim_lensum < %s ? %s - kmapsim_offmax - kmapsim_lensum : 0)" % (page_limit, page_limit)
+    single = _sg_single_pages(item)
     for pname, kind in lists:   # first, so a count parameter before them can use theirs
-        lines.extend(_list_setup(pname, kind, post))
-    for ptype, pname in ps:
+        lines.extend(_list_setup(pname, kind, post, single and kind == "sg"))
+    for pi, (ptype, pname) in enumerate(ps):
         t = _norm(ptype)
         if t in LISTS:
             pass
         elif pname in by_bytes or pname in page_arrays:
             pass
-        elif lists and pname in COUNT_NAMES and re.match(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$", t):
-            lines.append("\t%s %s = %s_n;" % (ptype, pname, lists[0][0]))
+        elif lists and _is_count(pname) and re.match(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$", t):
+            lines.append("\t%s %s = %s_n;" % (ptype, pname, _count_of(ps, pi, lists)))
+        elif t.endswith(" *") and _INTEGER.match(t[:-2]) and not re.search(r"char|8$", t[:-2]) \
+                and _written_only(item, pname):
+            lines.append("\t%s kmapsim_%s_out = 0, *%s = &kmapsim_%s_out;\t/* an out-parameter */"
+                         % (t[:-2], pname, pname, pname))
         elif t == "bool":
             lines.append("\tbool %s = kmapsim_pick(0, 1);" % pname)
         elif t == "struct page *":
@@ -632,9 +672,23 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             "KMAPSIM_SUBJECT(%s)\n{\n%s\n}\n" % (func, func, "\n".join(body))), kinds
 
 
-def _list_setup(p, kind, post):
+def _sg_single_pages(item):
+    """Whether the function maps an entry's page itself (kmap_atomic(
+    sg_page(sg))) and never reads an entry's offset or steps to a further
+    page: it walks entries that are single pages at offset 0, as its
+    callers allocate them (target_alloc_sgl()'s order-0 pages for
+    compare_and_write_do_cmp()). The harness builds that shape, as it keeps
+    a page's lengths within one page for a function that does not step
+    through a compound page."""
+    body = _body(item)
+    return bool(re.search(r"\bkmap(_atomic|_local_page)? \( sg_page \(", body)) \
+        and not re.search(r"(->|\.) offset\b|\bsg_virt\b|\bnth_page\b|\bsg_page \( \w+ \) \+", body)
+
+
+def _list_setup(p, kind, post, single=False):
     """A scatterlist table or a bio_vec array of 1..3 entries named p, with
-    p_n entries; frees its pages after the call (lines appended to post)."""
+    p_n entries; frees its pages after the call (lines appended to post).
+    single: each entry one page at offset 0 (_sg_single_pages())."""
     out = ["\tunsigned int %s_n = kmapsim_pick(1, 3);" % p,
            "\tsize_t %s_total = 0;" % p,
            "\tstruct page *%s_pg[3];" % p,
@@ -645,8 +699,8 @@ def _list_setup(p, kind, post):
     else:
         out += ["\tstruct bio_vec %s_t[3], *%s = %s_t;" % (p, p, p)]
     out += ["\tfor (unsigned int i = 0; i < %s_n; i++) {" % p,
-            "\t\tunsigned int o = %s;" % ("kmapsim_pick(0, 1)" if kind == "sg" else "0"),
-            "\t\tunsigned int off = kmapsim_pick(0, PAGE_SIZE - 1);",
+            "\t\tunsigned int o = %s;" % ("kmapsim_pick(0, 1)" if kind == "sg" and not single else "0"),
+            "\t\tunsigned int off = %s;" % ("0" if single else "kmapsim_pick(0, PAGE_SIZE - 1)"),
             "\t\tunsigned int len = kmapsim_pick(1, (PAGE_SIZE << o) - off);",
             "\t\t%s_order[i] = o;" % p,
             "\t\t%s_total += len;" % p,

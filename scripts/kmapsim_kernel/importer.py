@@ -93,7 +93,7 @@ linux/overflow.h linux/cache.h linux/atomic.h linux/refcount_types.h linux/mm_ty
 linux/percpu-refcount.h linux/xarray.h linux/ratelimit.h linux/ratelimit_types.h linux/math64.h
 linux/unaligned.h linux/seqlock.h linux/seqlock_types.h
 linux/rwlock.h linux/rwlock_types.h linux/spinlock_types_raw.h
-linux/timer.h linux/timer_types.h linux/jiffies.h linux/wait_bit.h
+linux/timer.h linux/timer_types.h linux/jiffies.h linux/wait_bit.h linux/semaphore.h
 """.split())
 
 
@@ -127,12 +127,18 @@ def _header_candidates(tree, inc, including=None, inc_dirs=()):
         if cand.startswith(os.path.join(os.path.normpath(tree), "")) and os.path.isfile(cand) \
                 and path.endswith(".h"):
             return [cand]
-    if not path.startswith(("linux/", "uapi/linux/", "crypto/", "net/", "trace/events/", "drm/", "uapi/drm/")) \
+    # The tree's include/ and include/uapi/ for every subsystem's headers
+    # (linux/, net/, scsi/, target/, media/, ...) but the architecture's
+    # (asm/ and asm-generic/ are kmapsim's), tracing's machinery (only
+    # trace/events/ is followed; its calls are off) and what kmapsim's own
+    # headers give.
+    top = path.split("/", 1)[0]
+    if top in ("asm", "asm-generic") or (top == "trace" and not path.startswith("trace/events/")) \
             or path in MODEL_OWNED \
             or path.startswith("linux/sched/"):
         return []
     out = [os.path.join(tree, "include", path)]
-    if path.startswith(("linux/", "drm/")):
+    if top != "uapi":
         out.append(os.path.join(tree, "include", "uapi", path))
     return out
 
@@ -1312,7 +1318,13 @@ def _by_value(it, tag):
         return False
     for j in range(len(toks) - 2):
         if toks[j].text == kw and toks[j + 1].text == name:
-            nxt = toks[j + 2].text
+            # qualifiers and sparse's annotations before a pointer's star
+            # (`struct se_device __rcu *lun_se_dev;`) do not make it a value
+            k = j + 2
+            while k < len(toks) - 1 and (toks[k].text in ("const", "volatile") or
+                                         (toks[k].text.startswith("__") and toks[k].kind == "ident")):
+                k += 1
+            nxt = toks[k].text
             if nxt not in ("*", "{"):
                 return True
             if nxt == "{" and j > 0:

@@ -6,8 +6,8 @@
  * try_cmpxchg and the other atomic forms, member groups, snprintf() and
  * scnprintf(), ksize() and kfree_sensitive(), hash lists, page and number
  * helpers, a folio's large/mapped/private tests): a wrong one fires its
- * BUG_ON. The rest of the kernel surface (locks, waits, RCU, printk) is
- * tests/kernel/kernel_surface.c.
+ * BUG_ON. The rest of the kernel surface is in tests/kernel/kernel_surface.c,
+ * kernel_refs.c (RCU, references), kernel_waits.c and kernel_locks.c.
  */
 #include <kmapsim/subject.h>
 #include <linux/list.h>

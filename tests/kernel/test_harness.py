@@ -397,3 +397,42 @@ def test_page_it_unlocks_and_never_locks_is_handed_over_locked():
                  "folio_mark_uptodate(folio);"):
         it = item_with("static void f(struct folio *folio)", body)
         assert "locked" not in harness.generate("f", it, UNIT_612, "x.c")[0]
+
+
+CAW = ("static sense_reason_t compare_and_write_do_cmp(struct scatterlist *read_sgl, unsigned int read_nents, "
+       "struct scatterlist *cmp_sgl, unsigned int cmp_nents, unsigned int cmp_len, unsigned int *miscmp_off)")
+
+
+def fake(sig, body):
+    its = ctokens.split_items(sig + "\n{\n" + body + "\n}\n", "f.c", {})
+    return next(it for it in its if it.kind == "func")
+
+
+def test_each_count_counts_the_list_before_it():
+    it = fake(CAW, "for_each_sg(read_sgl, sg, read_nents, i) { char *a = kmap_atomic(sg_page(sg)); "
+                   "if (x) { *miscmp_off = 1; pr_warn(\"%u\", *miscmp_off); } kunmap_atomic(a); }")
+    text, _ = harness.generate("compare_and_write_do_cmp", it, UNIT_612, "drivers/target/target_core_sbc.c")
+    assert "unsigned int read_nents = read_sgl_n;" in text
+    assert "unsigned int cmp_nents = cmp_sgl_n;" in text
+    # an out-parameter: first stored through, then only read back
+    assert "unsigned int kmapsim_miscmp_off_out = 0, *miscmp_off = &kmapsim_miscmp_off_out;" in text
+    # it maps sg_page() itself and reads no offset: single pages at offset 0
+    assert "unsigned int o = 0;" in text and "unsigned int off = 0;" in text
+    assert "kmapsim_pick(0, 1)" not in text.split("read_sgl_n")[1].split("cmp_sgl_n")[0]
+
+
+def test_an_integer_pointer_read_first_or_passed_on_is_refused():
+    for body in ("memcpy(a, b, *len); *len = 3;", "*len = 3; g(len);"):
+        it = fake("static int f(struct page *page, unsigned int *len)", body)
+        with pytest.raises(errors.BadInput, match="parameter 'unsigned int \\* len'"):
+            harness.generate("f", it, UNIT_612, "lib/f.c")
+
+
+def test_an_entry_offset_read_keeps_any_offset_and_order():
+    it = fake("static void f(struct scatterlist *sgl, unsigned int nents)",
+              "for_each_sg(sgl, sg, nents, i) { char *a = kmap_atomic(sg_page(sg)) + sg->offset; "
+              "kunmap_atomic(a); }")
+    text, _ = harness.generate("f", it, UNIT_612, "lib/f.c")
+    assert "unsigned int o = kmapsim_pick(0, 1);" in text
+    assert "unsigned int off = kmapsim_pick(0, PAGE_SIZE - 1);" in text
+    assert "unsigned int nents = sgl_n;" in text

@@ -556,6 +556,27 @@ def test_a_type_follows_what_it_holds_not_what_it_points_to(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+def test_an_annotated_pointer_is_no_value_held(tmp_path):
+    """include/target/target_core_base.h: struct se_device holds a struct
+    se_lun, which points back at it with `struct se_device __rcu *`. The
+    annotation before the star does not make the pointer a value, so the
+    held struct comes first. The header is under include/target/, which is
+    followed as include/linux/ is (and include/scsi/, ...)."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/target/core.h": "struct se_device;\n"
+                                 "struct se_lun { int index; struct se_device __rcu *dev; const struct se_device *c; };\n"
+                                 "struct se_device { int id; struct se_lun xcopy_lun; };\n",
+        "drivers/target/core.c": "#include <target/core.h>\n"
+                                 "int lun_index(struct se_device *d) { return d->xcopy_lun.index; }\n",
+    })
+    unit = importer.import_files(tree, [("drivers/target/core.c", ["lun_index"])], "strict")
+    text = unit.text
+    assert text.index("struct se_lun {") < text.index("struct se_device {")
+    r = compile_unit(tmp_path, text)
+    assert r.returncode == 0, r.stderr
+
+
 def test_check_completes_types_used_through_pointers(tmp_path, monkeypatch):
     """`d->sb->blocksize` names no struct super_block: the first compile
     says which type is incomplete, the next round takes it from the tree,

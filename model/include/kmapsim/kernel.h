@@ -34,6 +34,7 @@
 #include <linux/rcupdate.h>
 #include <linux/wait.h>
 #include <linux/timer.h>
+#include <linux/semaphore.h>
 #include <linux/wait_bit.h>
 #include <linux/percpu-refcount.h>
 #include <linux/atomic.h>

@@ -1,7 +1,9 @@
 // The C API's locking entry points (linux/spinlock.h with rwlock_t, mutex.h, rwsem.h,
-// completion.h): each adapts the signature and calls the Locking part; the
+// semaphore.h, completion.h): each adapts the signature and calls the Locking part; the
 // few that only read a lock or a completion also work outside a run.
 #include "api_entry.h"
+
+#include <linux/semaphore.h>
 
 extern "C" {
 
@@ -92,6 +94,21 @@ int rwsem_is_locked(struct rw_semaphore *sem) {
   kmapsim::GuardIfRunning g;
   return sem->count != 0;
 }
+
+// ---- semaphore.h
+void __kmapsim_sema_init(struct semaphore *sem, int val, const char *name) {
+  sem->count = static_cast<unsigned>(val);
+  sem->wait_list.next = sem->wait_list.prev = &sem->wait_list;
+  sem->name = name;
+}
+void down(struct semaphore *sem) { KMAPSIM_API; m.locking().down(sem, kmapsim::WaitMode::Uninterruptible, "down"); }
+int down_interruptible(struct semaphore *sem) { KMAPSIM_API; return m.locking().down(sem, kmapsim::WaitMode::Interruptible, "down_interruptible"); }
+int down_killable(struct semaphore *sem) { KMAPSIM_API; return m.locking().down(sem, kmapsim::WaitMode::Killable, "down_killable"); }
+// The jiffies only bound the wait: when it expires is the run's decision.
+int down_timeout(struct semaphore *sem, long) { KMAPSIM_API; return m.locking().down(sem, kmapsim::WaitMode::Timeout, "down_timeout"); }
+int down_trylock(struct semaphore *sem) { KMAPSIM_API; return m.locking().down_trylock(sem) ? 0 : 1; }
+void up(struct semaphore *sem) { KMAPSIM_API; m.locking().up(sem); }
+
 void init_completion(struct completion *x) { x->done = 0; }
 void reinit_completion(struct completion *x) {
   kmapsim::GuardIfRunning g;

@@ -1,5 +1,5 @@
 // Spinlocks, mutexes and completions (locking.cc), rw_semaphores (rwsem.cc),
-// rwlocks (rwlock.cc). The locks' state lives in
+// rwlocks (rwlock.cc), semaphores (semaphore.cc). The locks' state lives in
 // the subject's own structures (owner, done); the part holds none.
 #pragma once
 
@@ -10,6 +10,7 @@ struct mutex;
 struct completion;
 struct rw_semaphore;
 struct rwlock;
+struct semaphore;
 
 namespace kmapsim {
 
@@ -54,6 +55,11 @@ class Locking {
   void rw_write_unlock(struct rwlock *l, bool irq, unsigned long flags);
   bool rw_read_trylock(struct rwlock *l);
   bool rw_write_trylock(struct rwlock *l);
+  // Counting semaphores (semaphore.cc): down() and its forms return 0,
+  // -EINTR or -ETIME; down_trylock() whether it took a unit.
+  int down(struct semaphore *s, WaitMode mode, const char *api);
+  bool down_trylock(struct semaphore *s);
+  void up(struct semaphore *s);
 
  private:
   // One turn of a spin on a held lock (locking.cc): the deadlocks a spin
