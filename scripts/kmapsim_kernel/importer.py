@@ -94,6 +94,7 @@ linux/percpu-refcount.h linux/xarray.h linux/ratelimit.h linux/ratelimit_types.h
 linux/unaligned.h linux/seqlock.h linux/seqlock_types.h
 linux/rwlock.h linux/rwlock_types.h linux/spinlock_types_raw.h
 linux/timer.h linux/timer_types.h linux/jiffies.h linux/wait_bit.h linux/semaphore.h
+linux/srcu.h linux/srcutree.h linux/srcutiny.h
 """.split())
 
 

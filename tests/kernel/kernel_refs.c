@@ -2,8 +2,10 @@
 /*
  * Object lifetimes in the kernel surface imported code uses, modelled rather
  * than trapping: RCU grace periods and callbacks, references taken under
- * RCU, percpu_ref. Each *_ok subject is legal kernel code and must be clean;
- * each other subject breaks one rule and must be reported:
+ * RCU, percpu_ref, SRCU (sleeping readers, per-domain grace periods,
+ * call_srcu(), polled grace periods). Each *_ok subject is legal kernel
+ * code and must be clean; each other subject breaks one rule and must be
+ * reported:
  *   rcu_free_no_grace   kfree() of what a reader may still use (no grace
  *                       period): memory-error when the reader reads it
  *   ref_lookup_resurrect a lookup under RCU that takes its reference with
@@ -13,12 +15,21 @@
  *                       uses atomic_inc_not_zero()
  *   percpu_ref_leak     one get too many: release() never runs, and the
  *                       waiter for it sleeps forever
+ *   srcu_free_no_grace  kfree() of what an SRCU reader asleep in its
+ *                       section still uses (memory-error); so is a wait for
+ *                       another domain's grace period (srcu_other_domain)
+ *                       or for RCU's (srcu_synchronize_rcu): neither waits
+ *                       for this domain's readers
+ *   srcu_sync_in_reader synchronize_srcu() inside the domain's own
+ *                       read-side section waits for itself (every task is
+ *                       blocked)
  * The rest of the surface is in kernel_surface.c, kernel_waits.c and
  * kernel_locks.c.
  */
 #include <kmapsim/subject.h>
 #include <linux/rcupdate.h>
 #include <linux/percpu-refcount.h>
+#include <linux/srcu.h>
 
 struct obj {
 	int val;
@@ -170,3 +181,104 @@ static void ref_lifetime(bool leak)
 
 KMAPSIM_SUBJECT(percpu_ref_ok) { ref_lifetime(false); }
 KMAPSIM_SUBJECT(percpu_ref_leak) { ref_lifetime(true); }
+
+/*
+ * ---- SRCU: a reader that sleeps inside its section, an updater replacing
+ * the object and freeing the old one after the domain's grace period
+ * (synchronize_srcu(), or call_srcu() and srcu_barrier())
+ */
+DEFINE_STATIC_SRCU(objs_srcu);
+static struct obj __rcu *sgp;
+static struct completion reader_in;
+
+static int srcu_reader(void *unused)
+{
+	struct obj *p;
+	int idx, v = 0;
+
+	idx = srcu_read_lock(&objs_srcu);
+	p = srcu_dereference(sgp, &objs_srcu);
+	complete(&reader_in);
+	msleep(1);	/* an SRCU reader may sleep */
+	if (p)
+		v = READ_ONCE(p->val);
+	srcu_read_unlock(&objs_srcu, idx);
+	return v;
+}
+
+static void obj_free_srcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct obj, rcu));
+}
+
+enum srcu_wait { SRCU_SYNC, SRCU_CALL, SRCU_NONE, SRCU_OTHER_DOMAIN, SRCU_PLAIN_RCU };
+
+static void srcu_replace(enum srcu_wait how)
+{
+	static struct srcu_struct other;
+	struct obj *old = kzalloc(sizeof(*old), GFP_KERNEL | __GFP_NOFAIL);
+	struct obj *new = kzalloc(sizeof(*new), GFP_KERNEL | __GFP_NOFAIL);
+
+	init_completion(&reader_in);
+	BUG_ON(init_srcu_struct(&other));
+	old->val = 1;
+	rcu_assign_pointer(sgp, old);
+	kthread_run(srcu_reader, NULL, "reader");
+	wait_for_completion(&reader_in);	/* the reader is inside and holds old */
+	new->val = 2;
+	rcu_assign_pointer(sgp, new);
+	switch (how) {
+	case SRCU_SYNC:
+		synchronize_srcu(&objs_srcu);
+		kfree(old);
+		break;
+	case SRCU_CALL:
+		call_srcu(&objs_srcu, &old->rcu, obj_free_srcu);
+		srcu_barrier(&objs_srcu);
+		break;
+	case SRCU_NONE:
+		kfree(old);
+		break;
+	case SRCU_OTHER_DOMAIN:	/* waits for other's readers only */
+		synchronize_srcu(&other);
+		kfree(old);
+		break;
+	case SRCU_PLAIN_RCU:	/* RCU's grace period does not wait for SRCU readers */
+		synchronize_rcu();
+		kfree(old);
+		break;
+	}
+	cleanup_srcu_struct(&other);
+}
+
+KMAPSIM_SUBJECT(srcu_synchronize_ok) { srcu_replace(SRCU_SYNC); }
+KMAPSIM_SUBJECT(srcu_call_srcu_ok) { srcu_replace(SRCU_CALL); }
+KMAPSIM_SUBJECT(srcu_free_no_grace) { srcu_replace(SRCU_NONE); }
+KMAPSIM_SUBJECT(srcu_other_domain) { srcu_replace(SRCU_OTHER_DOMAIN); }
+KMAPSIM_SUBJECT(srcu_synchronize_rcu) { srcu_replace(SRCU_PLAIN_RCU); }
+
+/* synchronize_srcu() inside the domain's own read-side section waits for itself */
+KMAPSIM_SUBJECT(srcu_sync_in_reader)
+{
+	int idx = srcu_read_lock(&objs_srcu);
+
+	synchronize_srcu(&objs_srcu);
+	srcu_read_unlock(&objs_srcu, idx);
+}
+
+/* polled grace periods: a cookie taken now is done once a later one completed */
+KMAPSIM_SUBJECT(srcu_poll_ok)
+{
+	unsigned long cookie;
+	int idx;
+
+	idx = srcu_read_lock(&objs_srcu);
+	cookie = start_poll_synchronize_srcu(&objs_srcu);
+	BUG_ON(poll_state_synchronize_srcu(&objs_srcu, cookie));	/* this reader holds it up */
+	srcu_read_unlock(&objs_srcu, idx);
+	while (!poll_state_synchronize_srcu(&objs_srcu, cookie))
+		msleep(1);
+	cookie = get_state_synchronize_srcu(&objs_srcu);
+	synchronize_srcu(&objs_srcu);
+	BUG_ON(!poll_state_synchronize_srcu(&objs_srcu, cookie));
+}

@@ -35,6 +35,7 @@
 #include <linux/wait.h>
 #include <linux/timer.h>
 #include <linux/semaphore.h>
+#include <linux/srcu.h>
 #include <linux/wait_bit.h>
 #include <linux/percpu-refcount.h>
 #include <linux/atomic.h>

@@ -304,10 +304,10 @@ void Sched::make_runnable(Task &q, const char *why) {
 std::string wait_description(const Task &t) {
   static const char *const kWhy[] = {"-", "a mutex", "a completion", "a work item", "a free PKMAP slot in kmap()", "a spinlock", "work", "a wait queue",
                                      "a running interrupt handler in free_irq()", "an rw_semaphore", "a tasklet", "a wake-up",
-                                     "a running timer callback in del_timer_sync()", "a semaphore"};
-  static_assert(sizeof kWhy / sizeof kWhy[0] == static_cast<size_t>(Wait::Semaphore) + 1, "one description per Wait");
+                                     "a running timer callback in del_timer_sync()", "a semaphore", "an SRCU grace period"};
+  static_assert(sizeof kWhy / sizeof kWhy[0] == static_cast<size_t>(Wait::Srcu) + 1, "one description per Wait");
   std::string why = kWhy[static_cast<int>(t.wait)];
-  if (t.wait == Wait::Queue && t.wait_api) why = why + " (" + t.wait_api + ")";
+  if ((t.wait == Wait::Queue || t.wait == Wait::Srcu) && t.wait_api) why = why + " (" + t.wait_api + ")";
   if (t.wait == Wait::State && t.wait_api)
     why = why + " in " + t.wait_api + "() with " + ((t.sleep_state & kTaskInterruptible) ? "TASK_INTERRUPTIBLE" : "TASK_UNINTERRUPTIBLE") +
           " set (none came after it was set)";

@@ -38,8 +38,10 @@ enum class Signal : uint8_t { None, Pending, Fatal };
 // State: schedule() with a task state set (Task::sleep_state), until a
 // wake-up that matches the state. TimerSync: del_timer_sync() waiting for
 // the timer's callback to end; it spins, as the kernel's does. Semaphore:
-// down() waiting for up() to hand it a unit.
-enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem, Tasklet, State, TimerSync, Semaphore };
+// down() waiting for up() to hand it a unit. Srcu: an SRCU grace period
+// waiting for its readers, or for the domain's grace period before it, or
+// srcu_barrier() for the domain's callbacks.
+enum class Wait : uint8_t { None, Mutex, Completion, Work, Pkmap, Spin, IdleWorker, Queue, IrqSync, Rwsem, Tasklet, State, TimerSync, Semaphore, Srcu };
 // The kernel's TASK_* bits (linux/sched.h) a task state holds.
 constexpr unsigned kTaskInterruptible = 0x0001, kTaskUninterruptible = 0x0002, kTaskWakeKill = 0x0100;
 constexpr unsigned kTaskNormal = kTaskInterruptible | kTaskUninterruptible;

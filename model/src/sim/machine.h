@@ -195,6 +195,7 @@ class Machine {
   // Kernel objects C code reads directly (task_struct.cc, rcu.cc).
   std::shared_ptr<void> &kernel_tasks_state() { return kernel_tasks_; }
   std::shared_ptr<void> &rcu_state() { return rcu_; }
+  std::shared_ptr<void> &srcu_state() { return srcu_; }
 
   // ---- reports (the Reporter part, reporter.h). Formatting happens in
   // members, never in heap-owning locals, because a report abandons the
@@ -281,7 +282,7 @@ class Machine {
   // Kernel objects C code reads directly, made on first use and renewed
   // each run: task_struct.cc (struct task_struct per task, the run's
   // mm_struct), rcu.cc (readers, callbacks).
-  std::shared_ptr<void> kernel_tasks_, rcu_;
+  std::shared_ptr<void> kernel_tasks_, rcu_, srcu_;
   const char *entry_fn_ = nullptr;  // that function
   FiberExecutor fibers_{*this};
   Executor *exec_ = &fibers_;
