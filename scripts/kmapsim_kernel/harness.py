@@ -64,7 +64,7 @@ explorer walks boundary values, pages and zones:
   gfp_t                GFP_KERNEL (the harness runs in task context)
   int * / u32 * / ...  an integer pointer the function first stores through
                        and then only dereferences (an out-parameter): a
-                       local of the caller's
+                       local of the harness
   with lists, each offset and length ends within what the (first two)
   lists hold past the ones picked before it (scatterwalk_map_and_copy()'s
   start and nbytes); a length with a buffer is also at most the buffer's

@@ -106,6 +106,25 @@ def tree_header(tree, inc):
     return bool(m) and any(os.path.isfile(os.path.join(tree, d, m.group(1))) for d in ("include", "include/uapi"))
 
 
+# What the tree's version of a header kmapsim owns includes that kmapsim's
+# does not replace, and that code including it relies on, as in the kernel:
+# the tree's linux/timer.h brings linux/ktime.h and with it
+# ktime_get_real_seconds(), which fs/jffs2 calls; linux/jiffies.h brings
+# linux/time.h and linux/timex.h; linux/srcu.h brings linux/rculist.h. Not
+# every include of a header kmapsim owns: linux/atomic.h's bring the tree's
+# atomic_*() again, which clash with kmapsim's.
+OWNED_BRINGS = {
+    "linux/timer.h": ("linux/ktime.h",),
+    "linux/jiffies.h": ("linux/time.h", "linux/timex.h"),
+    "linux/srcu.h": ("linux/rculist.h",),
+}
+
+
+def _include_path(inc):
+    m = re.match(r'[<"]([^>"]+)[>"]', inc)
+    return m.group(1) if m else None
+
+
 def _header_candidates(tree, inc, including=None, inc_dirs=()):
     m = re.match(r'[<"]([^>"]+)[>"]', inc)
     if not m:
@@ -329,6 +348,20 @@ class Index:
         self.seen = set()
         self.order = 0
 
+    def resolve(self, inc, including):
+        """The tree's header files an #include line (its text after
+        `#include`) reads: the header, or for one kmapsim owns, which the
+        importer does not read, the headers the tree's version brings that
+        code relies on (OWNED_BRINGS)."""
+        for cand in _header_candidates(self.tree, inc.strip(), including, self.inc_dirs):
+            if os.path.exists(cand):
+                return [cand]
+        out = []
+        for brought in OWNED_BRINGS.get(_include_path(inc.strip()), ()):
+            out += [c for c in _header_candidates(self.tree, "<%s>" % brought, including, self.inc_dirs)
+                    if os.path.exists(c)][:1]
+        return out
+
     def add_file(self, path, rel):
         for it in self._read(path, rel):
             self.order += 1
@@ -350,10 +383,8 @@ class Index:
 
         def follow(inc):
             got = []
-            for cand in _header_candidates(self.tree, inc.strip(), rel, self.inc_dirs):
-                if os.path.exists(cand):
-                    got = self._read(cand, os.path.relpath(cand, self.tree))
-                    break
+            for cand in self.resolve(inc, rel):
+                got = got + self._read(cand, os.path.relpath(cand, self.tree))
             included.append(got)
 
         items = ctokens.split_items(text, rel, self.macros, on_include=follow)
@@ -835,18 +866,14 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
         for it in ctokens.split_items(text, relfile, dict(macros)):
             if it.kind == "include":
                 inc = re.sub(r"^#\s*include\s*", "", it.text).strip()
-                for cand in _header_candidates(tree, inc, relfile, inc_dirs):
-                    if os.path.exists(cand):
-                        idx.add_file(cand, os.path.relpath(cand, tree))
-                        break
+                for cand in idx.resolve(inc, relfile):
+                    idx.add_file(cand, os.path.relpath(cand, tree))
     # the harness's own includes after them (the names it uses itself), and
     # the small utility headers the kernel's mm.h, fs.h, ... bring to every
     # file, which kmapsim's own versions of those headers do not
     for inc in list(headers) + ["<%s>" % h for h in PRELUDE]:
-        for cand in _header_candidates(tree, inc, None, inc_dirs):
-            if os.path.exists(cand):
-                idx.add_file(cand, os.path.relpath(cand, tree))
-                break
+        for cand in idx.resolve(inc, None):
+            idx.add_file(cand, os.path.relpath(cand, tree))
     # re-split each file with the headers' macros known (cpp order)
     files = []
     by_name = {}

@@ -577,6 +577,24 @@ def test_an_annotated_pointer_is_no_value_held(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+def test_a_header_kmapsim_owns_still_brings_what_the_trees_brings(tmp_path):
+    """fs/jffs2 calls ktime_get_real_seconds() with only linux/timer.h
+    between it and linux/ktime.h: kmapsim owns linux/timer.h, and the
+    tree's ktime.h it brings is read all the same (OWNED_BRINGS); what
+    kmapsim's own headers give is not read again."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/linux/timer.h": "#include <linux/ktime.h>\nstruct timer_list { int tree_version; };\n",
+        "include/linux/ktime.h": "typedef long long time64_t;\ntime64_t ktime_get_real_seconds(void);\n",
+        "fs/jf/file.c": "#include <linux/timer.h>\n"
+                        "long long jf_stamp(void) { return ktime_get_real_seconds(); }\n",
+    })
+    unit = importer.import_files(tree, [("fs/jf/file.c", ["jf_stamp"])], "strict")
+    assert "ktime_get_real_seconds" in unit.text and "tree_version" not in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
 def test_check_completes_types_used_through_pointers(tmp_path, monkeypatch):
     """`d->sb->blocksize` names no struct super_block: the first compile
     says which type is incomplete, the next round takes it from the tree,
