@@ -23,6 +23,8 @@
  *   srcu_sync_in_reader synchronize_srcu() inside the domain's own
  *                       read-side section waits for itself (every task is
  *                       blocked)
+ *   srcu_callback_sleeps a call_srcu() callback that sleeps: callbacks run
+ *                       with bottom halves disabled (sleep-in-atomic)
  * The rest of the surface is in kernel_surface.c, kernel_waits.c and
  * kernel_locks.c.
  */
@@ -256,6 +258,21 @@ KMAPSIM_SUBJECT(srcu_call_srcu_ok) { srcu_replace(SRCU_CALL); }
 KMAPSIM_SUBJECT(srcu_free_no_grace) { srcu_replace(SRCU_NONE); }
 KMAPSIM_SUBJECT(srcu_other_domain) { srcu_replace(SRCU_OTHER_DOMAIN); }
 KMAPSIM_SUBJECT(srcu_synchronize_rcu) { srcu_replace(SRCU_PLAIN_RCU); }
+
+/* an SRCU callback runs with bottom halves disabled: it may not sleep */
+static void obj_free_sleeping(struct rcu_head *head)
+{
+	msleep(1);
+	kfree(container_of(head, struct obj, rcu));
+}
+
+KMAPSIM_SUBJECT(srcu_callback_sleeps)
+{
+	struct obj *o = kzalloc(sizeof(*o), GFP_KERNEL | __GFP_NOFAIL);
+
+	call_srcu(&objs_srcu, &o->rcu, obj_free_sleeping);
+	srcu_barrier(&objs_srcu);
+}
 
 /* synchronize_srcu() inside the domain's own read-side section waits for itself */
 KMAPSIM_SUBJECT(srcu_sync_in_reader)

@@ -91,11 +91,11 @@ int srcu_gp_thread(void *arg) {
       cb = d.pending.front();
       grace_period(m, ssp, "srcu_gp");
       domain(m, ssp).pending.pop_front();
-      m.preempt_disable();
+      m.sched().bh_disable();  // a sleep in the callback is sleep-in-atomic, in_softirq() is true
     }
     cb.func(cb.head);
     ApiGuard g(m);
-    m.preempt_enable(false);
+    m.sched().bh_enable(true, false);  // runs what the callback queued (a tasklet, a timer)
     ssp->srcu_cbs--;
     m.wake(Wait::Srcu, ssp, true);  // srcu_barrier()
     m.sched_point("srcu_gp");
