@@ -268,12 +268,13 @@ static struct completion pool_done[3];
 
 static int pool_user(void *data)
 {
-	if (data != &pool_done[2] && down_killable(&pool)) {
-		complete(data);	/* a fatal signal while asleep: no unit taken */
+	if (data != &pool_done[2]) {
+		down(&pool);
+	} else if (down_killable(&pool)) {
+		/* main, the subject's own task: a fatal signal ended its sleep */
+		complete(data);
 		return 0;
 	}
-	if (data == &pool_done[2])
-		down(&pool);
 	BUG_ON(atomic_inc_return(&pool_in) > 2);
 	cond_resched();
 	atomic_dec(&pool_in);
