@@ -126,10 +126,9 @@ def _include_path(inc):
 
 
 def _header_candidates(tree, inc, including=None, inc_dirs=()):
-    m = re.match(r'[<"]([^>"]+)[>"]', inc)
-    if not m:
+    path = _include_path(inc)
+    if not path:
         return []
-    path = m.group(1)
     # A quoted include is the subsystem's own header first, next to the file
     # that includes it (fs/ext2/ext2.h, mm/internal.h), as cpp searches: its
     # types, macros and inline helpers are the code under test's own, and

@@ -41,12 +41,7 @@ struct RcuState {
 };
 
 RcuState &rcu(Machine &m) {
-  if (!m.rcu_state()) m.rcu_state() = std::make_shared<RcuState>();
-  auto &s = *static_cast<RcuState *>(m.rcu_state().get());
-  if (s.run != m.run_serial()) {
-    s = RcuState{};
-    s.run = m.run_serial();
-  }
+  RcuState &s = m.per_run<RcuState>(m.rcu_state());
   size_t n = m.sched().task_slots() > m.ntasks() ? m.sched().task_slots() : m.ntasks();
   if (s.nesting.size() < n) {
     s.nesting.resize(n, 0);

@@ -22,6 +22,11 @@ struct SemWaiter {
 
 const char *name_of(const struct semaphore *s) { return s->name ? s->name : "?"; }
 
+// The list is linked here rather than with linux/list.h, whose
+// WRITE_ONCE() tells the scheduler of a shared access (a scheduling point
+// for subject code), which the model's own code must not make halfway
+// through a link.
+//
 // A semaphore that was never initialised (zeroed memory) has a NULL list:
 // treat it as empty, as sema_init() would have made it.
 bool no_sleepers(struct semaphore *s) { return s->wait_list.next == nullptr || s->wait_list.next == &s->wait_list; }

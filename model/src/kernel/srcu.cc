@@ -44,15 +44,7 @@ struct SrcuState {
   std::vector<SrcuDomain> domains;
 };
 
-SrcuState &srcu(Machine &m) {
-  if (!m.srcu_state()) m.srcu_state() = std::make_shared<SrcuState>();
-  auto &s = *static_cast<SrcuState *>(m.srcu_state().get());
-  if (s.run != m.run_serial()) {
-    s = SrcuState{};
-    s.run = m.run_serial();
-  }
-  return s;
-}
+SrcuState &srcu(Machine &m) { return m.per_run<SrcuState>(m.srcu_state()); }
 
 SrcuDomain &domain(Machine &m, struct srcu_struct *ssp) {
   SrcuState &s = srcu(m);

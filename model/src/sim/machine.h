@@ -196,6 +196,18 @@ class Machine {
   std::shared_ptr<void> &kernel_tasks_state() { return kernel_tasks_; }
   std::shared_ptr<void> &rcu_state() { return rcu_; }
   std::shared_ptr<void> &srcu_state() { return srcu_; }
+  // The state in a slot above, made on first use and fresh for each run (T
+  // has a `uint64_t run` member that holds the run it was made for).
+  template <class T>
+  T &per_run(std::shared_ptr<void> &slot) {
+    if (!slot) slot = std::make_shared<T>();
+    T &s = *static_cast<T *>(slot.get());
+    if (s.run != run_serial_) {
+      s = T{};
+      s.run = run_serial_;
+    }
+    return s;
+  }
 
   // ---- reports (the Reporter part, reporter.h). Formatting happens in
   // members, never in heap-owning locals, because a report abandons the
