@@ -344,7 +344,12 @@ def _build_checked(tree, targets, profile, iter_types=None):
                 print("kmapsim: unit: " + open(summary).read().strip(), file=sys.stderr)
             return path
         new = [t for t in incomplete_tags(log) if t not in tags]
-        if new:
+        values = importer.take_kconfig_values(tree, diagnose.unknown_names(open(log, errors="replace").read()),
+                                              profile)
+        for name, value in values:
+            print("kmapsim: config: %s=%s, the tree's Kconfig default (the code uses it as a value; --config "
+                  "%s=VALUE gives your kernel's)" % (name, value, name), file=sys.stderr)
+        if new or values:
             tags += new
             continue
         # A library or subsystem file the unit took for functions the code

@@ -51,6 +51,7 @@ import re
 
 from . import ctokens
 from . import errors
+from . import kconfig
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODEL_INCLUDE = os.path.join(REPO, "model", "include")
@@ -185,6 +186,7 @@ def set_user_config(items):
     """items: ["CONFIG_NAME", "CONFIG_NAME=VALUE", ...] (check --config)."""
     USER_CONFIG.clear()
     GUARD_CONFIG.clear()
+    KCONFIG_VALUES.clear()
     model = model_config_names()
     for item in items:
         name, _, value = item.partition("=")
@@ -818,6 +820,38 @@ def guard_options(conds, on):
 GUARD_CONFIG = set()
 
 
+# Options the imported code uses as values (`1UL << CONFIG_ZSMALLOC_CHAIN_SIZE`)
+# that neither the profile nor --config sets, with the value the tree's
+# Kconfig gives them (check's Kconfig retry, kconfig.default()): a part of
+# USER_CONFIG, named apart in the unit.
+KCONFIG_VALUES = set()
+
+
+def take_kconfig_values(tree, names, profile):
+    """Sets each CONFIG_ name of names (a compile log's unknown names; a
+    name pasted with UL or ULL, `_AC(CONFIG_X, UL)`, is CONFIG_X's) that
+    the profile and --config leave unset to its Kconfig default, with the
+    profile's options and the user's on for the defaults' conditions.
+    Returns [(name, value)] of those set."""
+    on = {n[len("CONFIG_"):] for n, m in config_macros(profile).items()
+          if n.startswith("CONFIG_") and (m.body or "1").strip() not in ("0", "")}
+    new = []
+    for n in names:
+        if not n.startswith("CONFIG_"):
+            continue
+        for name in (n, re.sub(r"(ULL|UL)$", "", n)):
+            if name in USER_CONFIG or name in model_config_names() or name in [k for k, _ in new]:
+                break
+            value = kconfig.default(tree, name[len("CONFIG_"):], on)
+            if value is not None:
+                new.append((name, value))
+                break
+    for name, value in new:
+        USER_CONFIG[name] = value
+        KCONFIG_VALUES.add(name)
+    return new
+
+
 def turn_on_guards(options):
     """Turns the options a NotDefined named on, as --config would. Returns
     those that were off."""
@@ -1101,9 +1135,15 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
                " * Kernel text is read from the tree at check time and never stored in kmapsim. */"
                % (", ".join(f for f, _ in wanted), tree, profile))
     out.append("#include <kmapsim/config/%s.h>" % profile)
-    if set(USER_CONFIG) - GUARD_CONFIG:
+    if set(USER_CONFIG) - GUARD_CONFIG - KCONFIG_VALUES:
         out.append("/* check --config */")
-        out.extend("#define %s %s" % kv for kv in USER_CONFIG.items() if kv[0] not in GUARD_CONFIG)
+        out.extend("#define %s %s" % kv for kv in USER_CONFIG.items()
+                   if kv[0] not in GUARD_CONFIG and kv[0] not in KCONFIG_VALUES)
+    if KCONFIG_VALUES & set(USER_CONFIG):
+        # check's Kconfig retry (take_kconfig_values()): what the code
+        # uses as a value, at the tree's default
+        out.append("/* the tree's Kconfig defaults of options the code uses as values */")
+        out.extend("#define %s %s" % kv for kv in USER_CONFIG.items() if kv[0] in KCONFIG_VALUES)
     if GUARD_CONFIG & set(USER_CONFIG):
         # check's guard retry (guard_options()): on in any kernel that has
         # the function under test

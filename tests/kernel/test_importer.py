@@ -618,6 +618,54 @@ def test_check_completes_types_used_through_pointers(tmp_path, monkeypatch):
         check.build_checked(tree, str(h), "strict")
 
 
+def test_an_option_used_as_a_value_takes_the_trees_kconfig_default(tmp_path, monkeypatch, capsys):
+    """mm/zsmalloc.c's `UL(CONFIG_ZSMALLOC_CHAIN_SIZE)`: an int option no
+    profile sets. The compile names it (pasted with UL), the next round
+    defines it at the tree's Kconfig default, the first whose condition
+    holds on the profile's machine, and check says so; --config's value
+    wins; an option whose default is undecided here, or a bool, stays the
+    error it was."""
+    from kmapsim_kernel import check, errors, kconfig
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "mm/Kconfig": "config ZZ_CHAIN\n\tint \"chain\"\n\tdefault 16 if 64BIT && !HIGHMEM\n\tdefault 8\n"
+                      "\trange 4 16\n\thelp\n\t  default 2 if not read (help text)\n\n"
+                      "config ZZ_BASE\n\thex\n\tdefault ZZ_OTHER\n\n"
+                      "config ZZ_OTHER\n\thex\n\tdefault 0x1000\n\n"
+                      "config ZZ_NAME\n\tstring\n\tdefault \"zz if\"\n\n"
+                      "config ZZ_GUESS\n\tint\n\tdefault 3 if ZZ_CHAIN > 4\n\tdefault 1\n\n"
+                      "config ZZ_ON\n\tbool\n\tdefault y\n",
+        "include/linux/ul.h": "#define __UL(x) (x##UL)\n#define UL(x) __UL(x)\n",
+        "mm/zz.c": "#include <linux/ul.h>\n"
+                   "unsigned long zz_span(void)\n{\n\treturn UL(CONFIG_ZZ_CHAIN) << 12 | CONFIG_ZZ_BASE;\n}\n"
+                   "const char *zz_name(void)\n{\n\treturn CONFIG_ZZ_NAME;\n}\n"
+                   "int zz_guess(void)\n{\n\treturn CONFIG_ZZ_GUESS;\n}\n"
+                   "int zz_on(void)\n{\n\treturn CONFIG_ZZ_ON;\n}\n",
+    })
+    h = tmp_path / "h.c"
+    h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("mm/zz.c", zz_span, zz_name);\nKMAPSIM_SUBJECT(s) { }\n')
+    importer.set_user_config([])
+    text = open(check.build_checked(tree, str(h), "strict")).read()
+    assert "#define CONFIG_ZZ_CHAIN 8\n" in text          # strict is 32-bit: the second default
+    assert "#define CONFIG_ZZ_BASE 0x1000\n" in text      # a default naming another option
+    assert '#define CONFIG_ZZ_NAME "zz if"\n' in text
+    err = capsys.readouterr().err
+    assert "kmapsim: config: CONFIG_ZZ_CHAIN=8, the tree's Kconfig default" in err
+    importer.set_user_config([])
+    assert "#define CONFIG_ZZ_CHAIN 16\n" in open(check.build_checked(tree, str(h), "x86-64")).read()
+    importer.set_user_config(["CONFIG_ZZ_CHAIN=4"])
+    text = open(check.build_checked(tree, str(h), "strict")).read()
+    assert "#define CONFIG_ZZ_CHAIN 4\n" in text and "#define CONFIG_ZZ_CHAIN 8" not in text
+    for fn in ("zz_guess", "zz_on"):
+        importer.set_user_config([])
+        h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("mm/zz.c", %s);\nKMAPSIM_SUBJECT(s) { }\n' % fn)
+        with pytest.raises(errors.BadInput, match="does not compile"):
+            check.build_checked(tree, str(h), "strict")
+    assert kconfig.default(tree, "ZZ_GUESS", set()) is None and kconfig.default(tree, "ZZ_ON", set()) is None
+    importer.set_user_config([])
+
+
 GEN_HEADER = r'''
 #define FLAG_FNS(bit, name) \
 static inline void set_thing_##name(unsigned long *s) { *s |= 1UL << THING_##bit; } \

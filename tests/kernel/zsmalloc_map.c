@@ -1,6 +1,6 @@
 /*
  * mm/zsmalloc.c unchanged (6.12, with CONFIG_ZSMALLOC_CHAIN_SIZE, a value
- * of the kernel's configuration): a pool, objects of picked sizes from
+ * of the kernel's configuration, at the tree's Kconfig default): a pool, objects of picked sizes from
  * highmem zspages, and zs_map_object()/zs_unmap_object(), which map an
  * object with kmap_atomic() under the per-CPU mapping area's local_lock(),
  * or, for an object that spans two pages, copy it through the area's

@@ -1,0 +1,156 @@
+"""The tree's Kconfig, for an option imported code uses as a value
+(mm/zsmalloc.c's `1UL << CONFIG_ZSMALLOC_CHAIN_SIZE`, a number every kernel
+that builds the file has) when neither the profile nor --config sets it:
+the value `make olddefconfig` would give, the first of its defaults whose
+condition holds on the profile's machine.
+
+Only int, hex and string options: a bool or tristate that is off is
+undefined in every kernel, and the import already reads it so."""
+
+import os
+import re
+
+# The lines that end a config entry's attributes.
+_ENTRY_END = re.compile(r"^\s*(config|menuconfig|choice|endchoice|menu|endmenu|if|endif|source|rsource|osource|"
+                        r"comment|mainmenu|help|---help---)\b")
+_TYPE = re.compile(r"^\s*(int|hex|string|bool|tristate|def_bool|def_tristate)\b")
+_DEFAULT = re.compile(r"^\s*default\s+(\"(?:[^\"\\]|\\.)*\"|\S+)\s*(?:if\s+(.*?))?\s*(?:#.*)?$")
+
+_cache = {}
+
+
+def _kconfig_files(tree):
+    """Every Kconfig file of the tree, arch/ last (an architecture's own
+    options are the machine's, which a profile sets)."""
+    out, arch = [], []
+    for root, dirs, files in os.walk(tree):
+        dirs.sort()
+        rel = os.path.relpath(root, tree)
+        if rel.split(os.sep)[0] in (".git", "Documentation", "tools", "scripts", "samples"):
+            dirs[:] = []
+            continue
+        for f in sorted(files):
+            if f.startswith("Kconfig"):
+                (arch if rel.split(os.sep)[0] == "arch" else out).append(os.path.join(root, f))
+    return out + arch
+
+
+def entry(tree, name):
+    """(type, [(value text, condition text or None)], where) of option
+    name (without CONFIG_) as the tree's first definition of it declares
+    it, or None."""
+    key = (os.path.realpath(tree), name)
+    if key in _cache:
+        return _cache[key]
+    head = re.compile(r"^\s*(?:menu)?config\s+%s\s*$" % re.escape(name), re.M)
+    found = None
+    for path in _kconfig_files(tree):
+        text = open(path, errors="replace").read()
+        m = head.search(text)
+        if not m:
+            continue
+        typ, defaults = None, []
+        for line in text[m.end():].split("\n")[1:]:
+            if _ENTRY_END.match(line):
+                break
+            t = _TYPE.match(line)
+            if t:
+                typ = {"def_bool": "bool", "def_tristate": "tristate"}.get(t.group(1), t.group(1))
+                continue
+            d = _DEFAULT.match(line)
+            if d:
+                defaults.append((d.group(1), d.group(2)))
+        found = (typ, defaults, os.path.relpath(path, tree))
+        break
+    _cache[key] = found
+    return found
+
+
+def _tokens(cond):
+    return re.findall(r"\"[^\"]*\"|&&|\|\||!=|[!()=<>]|\w+", cond)
+
+
+def _truth(tokens, on):
+    """Whether a Kconfig condition holds with the options in on (names
+    without CONFIG_) set to y and every other off; None when it compares
+    anything but y, n and m (then no default is taken on a guess)."""
+    pos = [0]
+
+    def peek():
+        return tokens[pos[0]] if pos[0] < len(tokens) else None
+
+    def take():
+        pos[0] += 1
+        return tokens[pos[0] - 1]
+
+    def value(tok):
+        return "y" if tok == "y" or tok in on else "n" if tok in ("n", "m") or re.match(r"^[A-Za-z_]\w*$", tok) else None
+
+    def atom():
+        tok = take() if peek() is not None else None
+        if tok == "!":
+            v = atom()
+            return None if v is None else not v
+        if tok == "(":
+            v = alt()
+            if take() != ")":
+                raise ValueError(tok)
+            return v
+        if tok is None or not re.match(r"^\w+$", tok):
+            raise ValueError(tok)
+        if peek() in ("=", "!="):
+            op, other = take(), take()
+            a, b = value(tok), value(other)
+            if a is None or b is None or other not in ("y", "n", "m"):
+                return None
+            return (a == b) == (op == "=")
+        if peek() in ("<", ">"):
+            return None
+        v = value(tok)
+        return None if v is None else v == "y"
+
+    def both():
+        v = atom()
+        while peek() == "&&":
+            take()
+            w = atom()
+            v = False if v is False or w is False else None if v is None or w is None else True
+        return v
+
+    def alt():
+        v = both()
+        while peek() == "||":
+            take()
+            w = both()
+            v = True if v is True or w is True else None if v is None or w is None else False
+        return v
+    try:
+        v = alt()
+        return v if pos[0] == len(tokens) else None
+    except (ValueError, IndexError):
+        return None
+
+
+def default(tree, name, on, depth=0):
+    """The value (C text) option CONFIG_name takes with the options in on
+    set and no other choice made, when it is an int, hex or string option
+    whose defaults decide it; else None. A default naming another option
+    takes that one's."""
+    e = entry(tree, name)
+    if not e or e[0] not in ("int", "hex", "string") or depth > 4:
+        return None
+    typ, defaults, _ = e
+    for value, cond in defaults:
+        holds = True if cond is None else _truth(_tokens(cond), on)
+        if holds is None:
+            return None   # undecided here: no later default may be taken either
+        if not holds:
+            continue
+        if typ == "string":
+            return value if value.startswith('"') else None
+        if re.match(r"^-?(0x[0-9a-fA-F]+|\d+)$", value):
+            return value if typ == "int" or value.startswith("0x") else "0x" + value
+        if re.match(r"^[A-Za-z_]\w*$", value):
+            return default(tree, value, on, depth + 1)
+        return None
+    return None
