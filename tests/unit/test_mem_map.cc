@@ -92,3 +92,29 @@ TEST(MemMap, BitsPerLongFollowsTheProfile) {
     EXPECT_EQ(g_index, is64 ? 0UL : 0x100000UL) << p;
   }
 }
+
+// The direct map is aligned to the largest folio, as the kernel's is: a
+// lowmem folio's address is aligned to its size, and offset_in_folio() of
+// a pointer into it (jbd2's `offset_in_folio(folio, bh->b_data)`) is the
+// offset in the folio. Before the alignment, the direct map started one
+// guard page after the physical view and the result was off by that much.
+namespace {
+unsigned long g_offsets[3];
+}  // namespace
+
+TEST(MemMap, DirectMapIsAlignedToEveryFolioSize) {
+  for (const char *p : {"strict", "x86-32", "x86-64"}) {
+    RunResult r = run(p, +[] {
+      struct folio *f = folio_alloc(GFP_KERNEL | __GFP_NOFAIL, 2);   // lowmem
+      char *base = static_cast<char *>(folio_address(f));
+      g_offsets[0] = offset_in_folio(f, base);
+      g_offsets[1] = offset_in_folio(f, base + 3 * PAGE_SIZE + 17);
+      g_offsets[2] = offset_in_folio(f, 5 * PAGE_SIZE + 9ull);   // a file position
+      folio_put(f);
+    });
+    ASSERT_TRUE(Clean(r)) << p;
+    EXPECT_EQ(g_offsets[0], 0ul) << p;
+    EXPECT_EQ(g_offsets[1], 3 * PAGE_SIZE + 17) << p;
+    EXPECT_EQ(g_offsets[2], PAGE_SIZE + 9) << p;
+  }
+}

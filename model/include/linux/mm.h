@@ -234,10 +234,9 @@ static inline bool folio_test_hugetlb(const struct folio *folio)
 	return false;
 }
 
-static inline size_t offset_in_folio(const struct folio *folio, unsigned long long pos)
-{
-	return pos & (folio_size(folio) - 1);
-}
+/* A position in the file or a pointer into the folio's lowmem mapping (the
+ * direct map is aligned to every folio's size, as the kernel's is). */
+#define offset_in_folio(folio, p) ((unsigned long)(p) & (folio_size(folio) - 1))
 
 /*
  * mm/debug.c's dump_page(): prints what the struct page holds. It reads the

@@ -81,8 +81,17 @@ void PhysMem::init(const Profile &p, Arena &arena) {
     exit(2);
   }
   size_t phys_sz = total * kPage, dmap_sz = lowmem_pages_ * kPage;
-  // [phys view][guard][direct map][guard][arena: window, guard, window, ...]
-  region_size_ = phys_sz + kPage + dmap_sz + kPage + Arena::size_for(total, p.last_pkmap);
+  // The direct map starts at a multiple of the largest folio's size, as the
+  // kernel's PAGE_OFFSET is aligned far beyond it: a lowmem folio's address
+  // is then aligned to its size, and offset_in_folio() of a pointer into it
+  // (`(unsigned long)p & (folio_size(folio) - 1)`, jbd2's b_data) is the
+  // offset in the folio, as in the kernel. It lies after the arena, which
+  // keeps the place it had when the direct map came first: the windows'
+  // addresses, which reports print, are the same as before.
+  constexpr size_t kDmapAlign = kPage << kMaxOrder;
+  size_t arena_at = phys_sz + kPage + dmap_sz + kPage, arena_sz = Arena::size_for(total, p.last_pkmap);
+  // [phys view][guard][unused][guard][arena: window, guard, window, ...][guard, up to the alignment][direct map]
+  region_size_ = arena_at + arena_sz + kPage + kDmapAlign + dmap_sz;
   uintptr_t want = kRegionBase + kRegionStride * static_cast<uintptr_t>(g_machine_count++);
   void *r = mmap(reinterpret_cast<void *>(want), region_size_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
                  -1, 0);
@@ -96,13 +105,14 @@ void PhysMem::init(const Profile &p, Arena &arena) {
   }
   region_ = static_cast<char *>(r);
   phys_ = region_;
-  dmap_ = phys_ + phys_sz + kPage;
+  dmap_ = reinterpret_cast<char *>((reinterpret_cast<uintptr_t>(region_ + arena_at + arena_sz + kPage) + kDmapAlign - 1) &
+                                   ~(kDmapAlign - 1));
   if (mmap(phys_, phys_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, 0) == MAP_FAILED ||
       (dmap_sz && mmap(dmap_, dmap_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, memfd_, 0) == MAP_FAILED)) {
     perror("kmapsim: mapping the simulated physical memory");
     exit(2);
   }
-  arena.init(dmap_ + dmap_sz + kPage, memfd_, total, p.last_pkmap);
+  arena.init(region_ + arena_at, memfd_, total, p.last_pkmap);
   mem_map_ = mem_map_alloc(static_cast<unsigned>(total));
   for (size_t i = 0; i < total; i++) mem_map_[i].flags = is_highmem(static_cast<Pfn>(i)) ? KMAPSIM_PG_HIGHMEM : 0;
   allocated_.assign(total, 0);
@@ -192,7 +202,7 @@ struct page *PhysMem::page(Pfn pfn) const { return mem_map_ + pfn; }
 struct page *PhysMem::alloc_pages(unsigned gfp, unsigned order, const char *api) {
   if (gfpflags_allow_blocking(gfp)) m_.might_sleep(api);
   m_.sched_point(api);
-  if (order > 9) return nullptr;
+  if (order > kMaxOrder) return nullptr;
   if (!(gfp & __GFP_NOFAIL) && m_.decide(Site::AllocFail)) {
     m_.event(Ev::Alloc, UINT64_MAX, order, "injected allocation failure");
     return nullptr;

@@ -28,6 +28,9 @@ class PhysMem {
   // gives the arena its part of the range.
   void init(const Profile &p, Arena &arena);
 
+  // linux/mm.h's MAX_PAGE_ORDER: the largest order alloc_pages() gives
+  static constexpr unsigned kMaxOrder = 9;
+
   struct page *alloc_pages(unsigned gfp, unsigned order, const char *api);
   void free_pages(struct page *page, unsigned order, const char *api);
   void get_page(struct page *page);
