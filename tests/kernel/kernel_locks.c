@@ -2,7 +2,7 @@
 /*
  * Locks in the kernel surface imported code uses, modelled rather than
  * trapping: rw_semaphores, raw spinlocks, rwlocks, seqlocks, a lock break
- * on spin_is_contended(), counting semaphores. Each *_ok subject is legal
+ * on spin_is_contended() and cond_resched_lock(), counting semaphores. Each *_ok subject is legal
  * kernel code and must be clean; each other subject breaks one rule and
  * must be reported:
  *   rwsem_readers_share two readers inside at once, which a reader that
@@ -20,6 +20,11 @@
  *                       and uses a value it read before the break: the
  *                       waiter changed it meanwhile (subject-bug: its
  *                       BUG_ON); lock_break_ok reads it again
+ *   cond_resched_lock_stale the same break by cond_resched_lock() (its
+ *                       return says it broke): subject-bug;
+ *                       cond_resched_lock_ok reads it again
+ *   cond_resched_lock_nested cond_resched_lock() with another spinlock
+ *                       held: the break's cond_resched() is sleep-in-atomic
  *   semaphore_two_units two tasks that each take two units of a
  *                       two-unit semaphore one down() at a time: when each
  *                       has one, both sleep forever (every task is blocked)
@@ -216,8 +221,15 @@ static void pair_reader(bool retry)
 KMAPSIM_SUBJECT(seqlock_ok) { pair_reader(true); }
 KMAPSIM_SUBJECT(seqlock_no_retry) { pair_reader(false); }
 
-/* A holder that breaks its lock when another task spins on it. */
+/*
+ * A holder that breaks its lock when another task spins on it, by hand
+ * (spin_is_contended()) or with cond_resched_lock(). how: LB_REREAD reads
+ * the protected value again after a break, LB_COND_RESCHED breaks with
+ * cond_resched_lock(), LB_NESTED holds another spinlock around it all.
+ */
+enum { LB_REREAD = 1, LB_COND_RESCHED = 2, LB_NESTED = 4 };
 static DEFINE_SPINLOCK(break_lock);
+static DEFINE_SPINLOCK(break_outer);
 static int break_gen;
 
 static int lock_waiter(void *data)
@@ -229,7 +241,7 @@ static int lock_waiter(void *data)
 	return 0;
 }
 
-static void lock_breaker(bool reread)
+static void lock_breaker(int how)
 {
 	struct completion done;
 	int i, gen;
@@ -237,26 +249,42 @@ static void lock_breaker(bool reread)
 	init_completion(&done);
 	break_gen = 0;
 	kthread_run(lock_waiter, &done, "waiter");
+	if (how & LB_NESTED)
+		spin_lock(&break_outer);
 	spin_lock(&break_lock);
 	gen = break_gen;
 	for (i = 0; i < 4; i++) {
-		if (spin_is_contended(&break_lock)) {
-			spin_unlock(&break_lock);
-			cond_resched();
-			spin_lock(&break_lock);
+		bool broke;
+
+		if (how & LB_COND_RESCHED) {
+			broke = cond_resched_lock(&break_lock);
+		} else {
+			broke = spin_is_contended(&break_lock);
+			if (broke) {
+				spin_unlock(&break_lock);
+				cond_resched();
+				spin_lock(&break_lock);
+			}
+		}
+		if (broke) {
 			assert_spin_locked(&break_lock);
-			if (reread)
+			if (how & LB_REREAD)
 				gen = break_gen;
 		}
 		BUG_ON(gen != break_gen);	/* what the loop relies on */
 	}
 	spin_unlock(&break_lock);
+	if (how & LB_NESTED)
+		spin_unlock(&break_outer);
 	wait_for_completion(&done);
 	BUG_ON(spin_is_locked(&break_lock));
 }
 
-KMAPSIM_SUBJECT(lock_break_ok) { lock_breaker(true); }
-KMAPSIM_SUBJECT(lock_break_stale) { lock_breaker(false); }
+KMAPSIM_SUBJECT(lock_break_ok) { lock_breaker(LB_REREAD); }
+KMAPSIM_SUBJECT(lock_break_stale) { lock_breaker(0); }
+KMAPSIM_SUBJECT(cond_resched_lock_ok) { lock_breaker(LB_COND_RESCHED | LB_REREAD); }
+KMAPSIM_SUBJECT(cond_resched_lock_stale) { lock_breaker(LB_COND_RESCHED); }
+KMAPSIM_SUBJECT(cond_resched_lock_nested) { lock_breaker(LB_COND_RESCHED | LB_REREAD | LB_NESTED); }
 
 /*
  * ---- counting semaphores: a pool of two units shared by three tasks,

@@ -618,6 +618,23 @@ def test_check_completes_types_used_through_pointers(tmp_path, monkeypatch):
         check.build_checked(tree, str(h), "strict")
 
 
+def test_errno_is_a_name_like_any_other(tmp_path):
+    """fs/reiserfs's `void reiserfs_abort(struct super_block *sb, int errno,
+    const char *fmt, ...)`: the kernel has no errno, the host's <errno.h>
+    (kmapsim's headers include it for the E* codes) makes it a macro, and
+    the parameter became a function pointer ("incompatible integer to
+    pointer conversion" at every call). The prelude takes the macro back."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/rf/rf.h": "void rf_abort(int errno, const char *fmt, ...);\nstruct rf_err { int errno; };\n",
+        "fs/rf/rf.c": '#include "rf.h"\nint rf_end(struct rf_err *e)\n{\n\tif (e->errno)\n'
+                      '\t\trf_abort(e->errno, "end %d", -EIO);\n\treturn e->errno;\n}\n',
+    })
+    unit = importer.import_files(tree, [("fs/rf/rf.c", ["rf_end"])], "strict")
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
 def test_an_option_used_as_a_value_takes_the_trees_kconfig_default(tmp_path, monkeypatch, capsys):
     """mm/zsmalloc.c's `UL(CONFIG_ZSMALLOC_CHAIN_SIZE)`: an int option no
     profile sets. The compile names it (pasted with UL), the next round

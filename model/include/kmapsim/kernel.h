@@ -79,4 +79,11 @@ KMAPSIM_EXTERN_C_END
 #define might_alloc(gfp) might_sleep_if(gfpflags_allow_blocking(gfp))
 #define might_sleep_if(cond) do { if (cond) might_sleep(); } while (0)
 
+/*
+ * The host's <errno.h> (which kmapsim's headers include for the E* codes)
+ * makes errno a macro; the kernel has no errno, and its code uses the name
+ * for parameters and fields (reiserfs_abort(sb, int errno, fmt, ...)).
+ */
+#undef errno
+
 #endif /* _KMAPSIM_KERNEL_H */

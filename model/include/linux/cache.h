@@ -2,7 +2,8 @@
 /* kmapsim: cache-line alignment annotations (64-byte lines). */
 #ifndef _LINUX_CACHE_H
 #define _LINUX_CACHE_H
-#define L1_CACHE_BYTES 64
+#define L1_CACHE_SHIFT 6
+#define L1_CACHE_BYTES (1 << L1_CACHE_SHIFT)
 #define SMP_CACHE_BYTES L1_CACHE_BYTES
 #define ____cacheline_aligned __attribute__((__aligned__(SMP_CACHE_BYTES)))
 #define ____cacheline_aligned_in_smp ____cacheline_aligned

@@ -145,4 +145,48 @@ static inline int spin_trylock_bh(spinlock_t *lock)
 #define write_lock_bh(lock) do { local_bh_disable(); write_lock(lock); } while (0)
 #define write_unlock_bh(lock) do { write_unlock(lock); local_bh_enable(); } while (0)
 
+/*
+ * The lock break of kernel/sched/core.c's __cond_resched_lock() and its
+ * rwlock forms: when another task spins on the lock (spin_needbreak(): the
+ * model is preemptible, so it is spin_is_contended()) or a reschedule is
+ * due, it drops the lock, lets the others run and takes the lock again; 1
+ * when it did, and what the lock protected may have changed meanwhile. A
+ * caller that may not sleep there (another lock held, preemption off) is
+ * reported at the cond_resched() between, on a run where the break
+ * happens; the kernel's __might_resched() checks it on every call.
+ */
+KMAPSIM_EXTERN_C_BEGIN
+bool need_resched(void);
+void cond_resched(void);
+KMAPSIM_EXTERN_C_END
+#define spin_needbreak(lock)	spin_is_contended(lock)
+#define rwlock_needbreak(lock)	rwlock_is_contended(lock)
+static inline int cond_resched_lock(spinlock_t *lock)
+{
+	if (!spin_needbreak(lock) && !need_resched())
+		return 0;
+	spin_unlock(lock);
+	cond_resched();
+	spin_lock(lock);
+	return 1;
+}
+static inline int cond_resched_rwlock_read(rwlock_t *lock)
+{
+	if (!rwlock_needbreak(lock) && !need_resched())
+		return 0;
+	read_unlock(lock);
+	cond_resched();
+	read_lock(lock);
+	return 1;
+}
+static inline int cond_resched_rwlock_write(rwlock_t *lock)
+{
+	if (!rwlock_needbreak(lock) && !need_resched())
+		return 0;
+	write_unlock(lock);
+	cond_resched();
+	write_lock(lock);
+	return 1;
+}
+
 #endif /* _LINUX_SPINLOCK_H */
