@@ -288,14 +288,17 @@ def precompile(path, diagnose_errors=True):
     raise errors.BadInput("%s does not compile" % path)
 
 
-_INCOMPLETE = re.compile(r"error: .*incomplete (?:definition of )?type '((?:struct|union) \w+)'")
+# the type as written, or a typedef's: "variable has incomplete type
+# 'reiserfs_blocknr_hint_t' (aka 'struct __reiserfs_blocknr_hint')"
+_INCOMPLETE = re.compile(r"error: .*incomplete (?:definition of )?type '(?:((?:struct|union) \w+)'|[^']*' \(aka "
+                         r"'((?:struct|union) \w+)'\))")
 
 
 def incomplete_tags(log):
     """The struct and union types a compile log says the code uses in full
     (a member access, sizeof, a variable or field of the type) where the
     unit has only their name."""
-    return sorted(set(_INCOMPLETE.findall(open(log, errors="replace").read())))
+    return sorted(set(a or b for a, b in _INCOMPLETE.findall(open(log, errors="replace").read())))
 
 
 def with_guards(build, *args):

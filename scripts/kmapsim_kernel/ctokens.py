@@ -189,6 +189,11 @@ def split_items(text, origin, macros, on_include=None):
                     it.macro = mac
                     body = tokenize_expr(mac.body)
                     it.uses = {b.text for b in body if b.kind == "ident"} - set(mac.params or [])
+                    # and what a pasting macro it calls makes from its
+                    # arguments: drbd's drbd_printk(level, obj, ...) calls
+                    # __drbd_printk_if_same_type(obj, drbd_device, ...),
+                    # which pastes __drbd_printk_ ## struct_name ## _prep
+                    it.uses |= _pasted_names(body, macros)
                     items.append(it)
             elif d == "undef":
                 name = rest.split()[0] if rest.split() else ""
@@ -294,6 +299,16 @@ def _pasted_uses(it, macros):
             # dcache.h's "#define d_lock d_lockref.lock" (dentry->d_lock)
             it.uses.add(t.text)
             continue
+    it.uses |= _pasted_names(toks, macros)
+    return it
+
+
+def _pasted_names(toks, macros):
+    """The words the calls among toks of macros that paste (##) make from
+    their arguments."""
+    out = set()
+    for j, t in enumerate(toks):
+        mac = macros.get(t.text) if t.kind == "ident" else None
         if mac is None or mac.params is None or "##" not in mac.body or \
                 j + 1 >= len(toks) or toks[j + 1].text != "(":
             continue
@@ -301,8 +316,8 @@ def _pasted_uses(it, macros):
         if end >= len(toks):
             continue
         _, pasted = _substitute(toks[j:end + 1], mac)
-        it.uses |= {n for n in pasted if re.match(r"^[A-Za-z_]\w*$", n)}
-    return it
+        out |= {n for n in pasted if re.match(r"^[A-Za-z_]\w*$", n)}
+    return out
 
 
 def _drop_macro_names(it, macros):
@@ -599,10 +614,19 @@ def _make_item(cur, text, origin, index, kind):
         if defined:
             uses.add(names[0])
             names, it.is_proto = defined, False
+    # A conditional inside the item is emitted as written (reiserfs's
+    # struct tree_balance holds `key` under `#ifdef
+    # DISPLACE_NEW_PACKING_LOCALITIES`): the macros it tests are uses, or
+    # the unit's cpp would leave out what the import read as there.
+    for m in _INNER_CONDITIONAL.finditer(it.text):
+        uses |= set(re.findall(r"[A-Za-z_]\w*", m.group(1))) - {"defined"}
     it.names = names
     it.uses = uses - set(names)
     it.tags_used = tags
     return it
+
+
+_INNER_CONDITIONAL = re.compile(r"^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif)\b(.*)$", re.M)
 
 
 # A .c file's variables defined with one macro call: "static

@@ -975,6 +975,62 @@ def test_names_made_by_macros(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+def test_a_conditional_inside_a_struct_and_a_typedefs_incomplete_struct(tmp_path, monkeypatch):
+    """fs/reiserfs/reiserfs.h (6.1): struct tree_balance holds `key` under
+    `#ifdef DISPLACE_NEW_PACKING_LOCALITIES`, a macro the header defines
+    and nothing else uses. The struct is emitted as written, so the unit
+    needs the macro ("no member named 'key'" before). And a variable of a
+    typedef of a struct the unit only declares, which clang names by the
+    typedef ("incomplete type 'rb_hint_t' (aka 'struct __rb_hint')"): the
+    next round takes the struct."""
+    from kmapsim_kernel import check
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/rb/rb.h": "#define RB_WITH_KEY\n"
+                      "typedef struct __rb_hint rb_hint_t;\n"
+                      "struct rb_tb {\n\tint mode;\n#ifdef RB_WITH_KEY\n\tint key;\n#endif\n};\n"
+                      "struct __rb_hint { int key; int block; };\n"
+                      "static inline int rb_hint_key(struct rb_tb *tb)\n{\n"
+                      "\trb_hint_t hint = { .key = tb->key, .block = 0 };\n\treturn hint.key;\n}\n",
+        "fs/rb/rb.c": '#include "rb.h"\nint rb_first(struct rb_tb *tb)\n{\n\treturn rb_hint_key(tb) + tb->mode;\n}\n',
+    })
+    h = tmp_path / "h.c"
+    h.write_text('#include <kmapsim/subject.h>\nKMAPSIM_IMPORT("fs/rb/rb.c", rb_first);\nKMAPSIM_SUBJECT(s) { }\n')
+    text = open(check.build_checked(tree, str(h), "strict")).read()
+    assert "#define RB_WITH_KEY" in text and "struct __rb_hint {" in text
+
+
+def test_names_a_macro_pastes_inside_another_macro(tmp_path):
+    """drbd's drbd_err(device, ...) is drbd_printk(KERN_ERR, device, ...),
+    which calls __drbd_printk_if_same_type(obj, drbd_device, ...) for each
+    object type; that one pastes __drbd_printk_ ## struct_name ## _prep.
+    The names exist only inside a macro's body: the macro uses them, and
+    the unit gets their definitions ("implicit declaration of function
+    '__drbd_printk_drbd_device_prep'" before)."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "drivers/dx/dx.h": "struct dx_dev { int minor; };\nstruct dx_res { const char *name; };\n"
+                           "#define __dx_dx_dev_prep(d) const struct dx_dev *__d = (d)\n"
+                           "#define __dx_dx_dev_fmt(fmt) \"dx%d: \" fmt\n#define __dx_dx_dev_args() __d->minor\n"
+                           "#define __dx_dx_res_prep(r) const struct dx_res *__r = (r)\n"
+                           "#define __dx_dx_res_fmt(fmt) \"dx %s: \" fmt\n#define __dx_dx_res_args() __r->name\n"
+                           "#define __dx_if(obj, sn, fmt, args...) \\\n"
+                           "\t__builtin_types_compatible_p(typeof(obj), struct sn *), \\\n"
+                           "\t({ __dx_ ## sn ## _prep((const struct sn *)(obj)); \\\n"
+                           "\t   printk(__dx_ ## sn ## _fmt(fmt), __dx_ ## sn ## _args(), ## args); })\n"
+                           "#define dx_printk(obj, fmt, args...) \\\n"
+                           "\t__builtin_choose_expr(__dx_if(obj, dx_dev, fmt, ## args), \\\n"
+                           "\t__builtin_choose_expr(__dx_if(obj, dx_res, fmt, ## args), (void)0))\n",
+        "drivers/dx/dx.c": '#include "dx.h"\nint dx_hello(struct dx_dev *d, int n)\n{\n'
+                           '\tdx_printk(d, "hello %d\\n", n);\n\treturn n;\n}\n',
+    })
+    unit = importer.import_files(tree, [("drivers/dx/dx.c", ["dx_hello"])], "strict")
+    assert "#define __dx_dx_dev_prep" in unit.text and "#define __dx_dx_res_args" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
 def test_a_file_kbuild_builds_under_a_config_sees_it_on(tmp_path):
     """fs/erofs/zdata.c is built only with CONFIG_EROFS_FS_ZIP (its
     Makefile's `erofs-$(CONFIG_EROFS_FS_ZIP) += ... zdata.o`), and erofs.o
