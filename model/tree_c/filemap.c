@@ -97,6 +97,18 @@ int folio_wait_bit_killable(struct folio *folio, int bit_nr)
 }
 
 /* LRU aging is not modelled: only the referenced bit a second access reads */
+/* mm/page-writeback.c's: dirtying a page its caller has not locked (fuse's
+ * copy into a page it got from user memory) takes the page lock around it */
+int set_page_dirty_lock(struct page *page)
+{
+	int ret;
+
+	lock_page(page);
+	ret = set_page_dirty(page);
+	unlock_page(page);
+	return ret;
+}
+
 void folio_mark_accessed(struct folio *folio)
 {
 	folio_set_referenced(folio);

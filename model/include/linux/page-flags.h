@@ -16,7 +16,7 @@
 #define KMAPSIM_PG_DIRTY	(1UL << 9)
 #define KMAPSIM_PG_CHECKED	(1UL << 10)	/* PG_owner_priv_1: a filesystem's own */
 #define KMAPSIM_PG_ERROR	(1UL << 11)
-#define KMAPSIM_PG_REFERENCED	(1UL << 12)
+#define KMAPSIM_PG_REFERENCED	(1UL << PG_referenced)
 #define KMAPSIM_PG_MAPPEDTODISK	(1UL << 13)
 #define KMAPSIM_PG_PRIVATE	(1UL << 14)
 
@@ -26,9 +26,31 @@
  * operations on folio_flags(). Sleeping on it is the page cache's.
  */
 enum pageflags {
+	PG_referenced = 12,
 	PG_locked = 15,
 	PG_writeback = 16,
+	/*
+	 * Bits a flags test names that kmapsim's pages never have set: it
+	 * keeps no LRU lists, and its folio lock keeps its waiters elsewhere.
+	 */
+	PG_lru = 17,
+	PG_active = 18,
+	PG_workingset = 19,
+	PG_reclaim = 20,
+	PG_waiters = 21,
 };
+/* nor MGLRU's generation and reference counts */
+#define LRU_GEN_MASK	0UL
+#define LRU_REFS_MASK	0UL
+/*
+ * Every flag a page handed out may not have (fuse_check_folio() steals only
+ * a page without them): all but kmapsim's own marks of a page's zone, of
+ * its allocation and of a user mapping (the kernel counts that in
+ * _mapcount, which folio_mapped() tests). A compound folio's head bit is
+ * among them, as PG_head is among the kernel's.
+ */
+#define PAGE_FLAGS_CHECK_AT_PREP \
+	(((1UL << (PG_waiters + 1)) - 1) & ~(KMAPSIM_PG_HIGHMEM | KMAPSIM_PG_ALLOCATED | KMAPSIM_PG_USER_MAPPED))
 
 static inline unsigned long *folio_flags(struct folio *folio, unsigned int n)
 {
@@ -118,6 +140,13 @@ static inline bool folio_mark_dirty(struct folio *folio)
 #define folio_start_writeback(folio) folio_test_set_writeback(folio)
 #define folio_start_writeback_keepwrite(folio) folio_test_set_writeback(folio)
 #define set_page_writeback(page) folio_start_writeback(page_folio(page))
+
+/* kmapsim has no mlock(): no page is mlocked */
+static inline bool folio_test_mlocked(const struct folio *folio)
+{
+	return (void)folio, false;
+}
+#define PageMlocked(page) folio_test_mlocked(page_folio(page))
 
 /* no swap: nothing is in the swap cache */
 static inline bool folio_test_swapcache(const struct folio *folio)
