@@ -96,7 +96,6 @@ int folio_wait_bit_killable(struct folio *folio, int bit_nr)
 				    TASK_KILLABLE, 0, "folio_wait_bit_killable") ? -EINTR : 0;
 }
 
-/* LRU aging is not modelled: only the referenced bit a second access reads */
 /* mm/page-writeback.c's: dirtying a page its caller has not locked (fuse's
  * copy into a page it got from user memory) takes the page lock around it */
 int set_page_dirty_lock(struct page *page)
@@ -109,6 +108,7 @@ int set_page_dirty_lock(struct page *page)
 	return ret;
 }
 
+/* LRU aging is not modelled: only the referenced bit a second access reads */
 void folio_mark_accessed(struct folio *folio)
 {
 	folio_set_referenced(folio);
