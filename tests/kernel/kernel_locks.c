@@ -2,9 +2,9 @@
 /*
  * Locks in the kernel surface imported code uses, modelled rather than
  * trapping: rw_semaphores, raw spinlocks, rwlocks, seqlocks, a lock break
- * on spin_is_contended() and cond_resched_lock(), counting semaphores. Each *_ok subject is legal
- * kernel code and must be clean; each other subject breaks one rule and
- * must be reported:
+ * on spin_is_contended() and cond_resched_lock(), counting semaphores.
+ * Each *_ok subject is legal kernel code and must be clean; each other
+ * subject breaks one rule and must be reported:
  *   rwsem_readers_share two readers inside at once, which a reader that
  *                       writes shared state assumes cannot happen
  *                       (subject-bug: its BUG_ON)
