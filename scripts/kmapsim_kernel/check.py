@@ -294,11 +294,11 @@ _INCOMPLETE = re.compile(r"error: .*incomplete (?:definition of )?type '(?:((?:s
                          r"'((?:struct|union) \w+)'\))")
 
 
-def incomplete_tags(log):
+def incomplete_tags(log_text):
     """The struct and union types a compile log says the code uses in full
     (a member access, sizeof, a variable or field of the type) where the
     unit has only their name."""
-    return sorted(set(a or b for a, b in _INCOMPLETE.findall(open(log, errors="replace").read())))
+    return sorted(set(a or b for a, b in _INCOMPLETE.findall(log_text)))
 
 
 def with_guards(build, *args):
@@ -346,9 +346,9 @@ def _build_checked(tree, targets, profile, iter_types=None):
             if os.path.isfile(summary):
                 print("kmapsim: unit: " + open(summary).read().strip(), file=sys.stderr)
             return path
-        new = [t for t in incomplete_tags(log) if t not in tags]
-        values = importer.take_kconfig_values(tree, diagnose.unknown_names(open(log, errors="replace").read()),
-                                              profile)
+        log_text = open(log, errors="replace").read()
+        new = [t for t in incomplete_tags(log_text) if t not in tags]
+        values = importer.take_kconfig_values(tree, diagnose.unknown_names(log_text), profile)
         for name, value in values:
             print("kmapsim: config: %s=%s, the tree's Kconfig default (the code uses it as a value; --config "
                   "%s=VALUE gives your kernel's)" % (name, value, name), file=sys.stderr)
@@ -359,7 +359,7 @@ def _build_checked(tree, targets, profile, iter_types=None):
         # under test only declares, whose own code does not compile against
         # kmapsim's headers (fs/btrfs/ctree.c's kmem_cache_zalloc()): not
         # taken, its functions stop the run instead.
-        bad = sorted(f for f in companion_errors(log) if f not in mine and f not in refuse)
+        bad = sorted(f for f in companion_errors(log_text) if f not in mine and f not in refuse)
         if not bad:
             break
         refuse += bad
@@ -370,10 +370,10 @@ def _build_checked(tree, targets, profile, iter_types=None):
 _ERROR_FILE = re.compile(r"^([\w./+-]+\.c):\d+:\d+: error: ", re.M)
 
 
-def companion_errors(log):
+def companion_errors(log_text):
     """The tree's .c files (paths relative to the tree, as the unit's #line
     directives name them) a compile log has errors in."""
-    return set(f for f in _ERROR_FILE.findall(open(log, errors="replace").read()) if not os.path.isabs(f))
+    return set(f for f in _ERROR_FILE.findall(log_text) if not os.path.isabs(f))
 
 
 def run_check(path, profile, seconds, subject=None, check_args=(), json_path=None):

@@ -835,12 +835,13 @@ def take_kconfig_values(tree, names, profile):
     Returns [(name, value)] of those set."""
     on = {n[len("CONFIG_"):] for n, m in config_macros(profile).items()
           if n.startswith("CONFIG_") and (m.body or "1").strip() not in ("0", "")}
+    fixed = model_config_names()
     new = []
     for n in names:
         if not n.startswith("CONFIG_"):
             continue
         for name in (n, re.sub(r"(ULL|UL)$", "", n)):
-            if name in USER_CONFIG or name in model_config_names() or name in [k for k, _ in new]:
+            if name in USER_CONFIG or name in fixed or name in [k for k, _ in new]:
                 break
             value = kconfig.default(tree, name[len("CONFIG_"):], on)
             if value is not None:

@@ -16,7 +16,10 @@ _ENTRY_END = re.compile(r"^\s*(config|menuconfig|choice|endchoice|menu|endmenu|i
 _TYPE = re.compile(r"^\s*(int|hex|string|bool|tristate|def_bool|def_tristate)\b")
 _DEFAULT = re.compile(r"^\s*default\s+(\"(?:[^\"\\]|\\.)*\"|\S+)\s*(?:if\s+(.*?))?\s*(?:#.*)?$")
 
-_cache = {}
+_CONFIG = re.compile(r"^\s*(?:menu)?config\s+(\w+)\s*$")
+
+# tree -> {option name: (type, [(value text, condition text or None)], file)}
+_index = {}
 
 
 def _kconfig_files(tree):
@@ -35,35 +38,42 @@ def _kconfig_files(tree):
     return out + arch
 
 
+def _read_index(tree):
+    """Every option's first definition in the tree: one pass over its
+    Kconfig files, the first time a check asks."""
+    index = {}
+    for path in _kconfig_files(tree):
+        cur = None
+        for line in open(path, errors="replace").read().split("\n"):
+            m = _CONFIG.match(line)
+            if m:
+                cur = None
+                if m.group(1) not in index:
+                    cur = index[m.group(1)] = [None, [], os.path.relpath(path, tree)]
+                continue
+            if cur is None:
+                continue
+            if _ENTRY_END.match(line):
+                cur = None
+                continue
+            t = _TYPE.match(line)
+            if t:
+                cur[0] = {"def_bool": "bool", "def_tristate": "tristate"}.get(t.group(1), t.group(1))
+                continue
+            d = _DEFAULT.match(line)
+            if d:
+                cur[1].append((d.group(1), d.group(2)))
+    return {name: tuple(e) for name, e in index.items()}
+
+
 def entry(tree, name):
     """(type, [(value text, condition text or None)], where) of option
     name (without CONFIG_) as the tree's first definition of it declares
     it, or None."""
-    key = (os.path.realpath(tree), name)
-    if key in _cache:
-        return _cache[key]
-    head = re.compile(r"^\s*(?:menu)?config\s+%s\s*$" % re.escape(name), re.M)
-    found = None
-    for path in _kconfig_files(tree):
-        text = open(path, errors="replace").read()
-        m = head.search(text)
-        if not m:
-            continue
-        typ, defaults = None, []
-        for line in text[m.end():].split("\n")[1:]:
-            if _ENTRY_END.match(line):
-                break
-            t = _TYPE.match(line)
-            if t:
-                typ = {"def_bool": "bool", "def_tristate": "tristate"}.get(t.group(1), t.group(1))
-                continue
-            d = _DEFAULT.match(line)
-            if d:
-                defaults.append((d.group(1), d.group(2)))
-        found = (typ, defaults, os.path.relpath(path, tree))
-        break
-    _cache[key] = found
-    return found
+    key = os.path.realpath(tree)
+    if key not in _index:
+        _index[key] = _read_index(tree)
+    return _index[key].get(name)
 
 
 def _tokens(cond):
@@ -104,26 +114,28 @@ def _truth(tokens, on):
             if a is None or b is None or other not in ("y", "n", "m"):
                 return None
             return (a == b) == (op == "=")
-        if peek() in ("<", ">"):
+        if peek() in ("<", ">"):   # a comparison of values: unknown here
+            take()
+            if peek() == "=":
+                take()
+            take()
             return None
         v = value(tok)
         return None if v is None else v == "y"
 
-    def both():
-        v = atom()
-        while peek() == "&&":
+    def chain(op, operand):
+        """operand (op operand)*, in three values (None: unknown): False
+        decides an &&, True an ||"""
+        decides = op == "||"
+        v = operand()
+        while peek() == op:
             take()
-            w = atom()
-            v = False if v is False or w is False else None if v is None or w is None else True
+            w = operand()
+            v = decides if decides in (v, w) else None if None in (v, w) else not decides
         return v
 
     def alt():
-        v = both()
-        while peek() == "||":
-            take()
-            w = both()
-            v = True if v is True or w is True else None if v is None or w is None else False
-        return v
+        return chain("||", lambda: chain("&&", atom))
     try:
         v = alt()
         return v if pos[0] == len(tokens) else None

@@ -161,32 +161,19 @@ void cond_resched(void);
 KMAPSIM_EXTERN_C_END
 #define spin_needbreak(lock)	spin_is_contended(lock)
 #define rwlock_needbreak(lock)	rwlock_is_contended(lock)
-static inline int cond_resched_lock(spinlock_t *lock)
-{
-	if (!spin_needbreak(lock) && !need_resched())
-		return 0;
-	spin_unlock(lock);
-	cond_resched();
-	spin_lock(lock);
-	return 1;
+#define KMAPSIM_COND_RESCHED_LOCK(name, type, needbreak, unlock, relock)	\
+static inline int name(type *lock)						\
+{										\
+	if (!needbreak(lock) && !need_resched())				\
+		return 0;							\
+	unlock(lock);								\
+	cond_resched();								\
+	relock(lock);								\
+	return 1;								\
 }
-static inline int cond_resched_rwlock_read(rwlock_t *lock)
-{
-	if (!rwlock_needbreak(lock) && !need_resched())
-		return 0;
-	read_unlock(lock);
-	cond_resched();
-	read_lock(lock);
-	return 1;
-}
-static inline int cond_resched_rwlock_write(rwlock_t *lock)
-{
-	if (!rwlock_needbreak(lock) && !need_resched())
-		return 0;
-	write_unlock(lock);
-	cond_resched();
-	write_lock(lock);
-	return 1;
-}
+KMAPSIM_COND_RESCHED_LOCK(cond_resched_lock, spinlock_t, spin_needbreak, spin_unlock, spin_lock)
+KMAPSIM_COND_RESCHED_LOCK(cond_resched_rwlock_read, rwlock_t, rwlock_needbreak, read_unlock, read_lock)
+KMAPSIM_COND_RESCHED_LOCK(cond_resched_rwlock_write, rwlock_t, rwlock_needbreak, write_unlock, write_lock)
+#undef KMAPSIM_COND_RESCHED_LOCK
 
 #endif /* _LINUX_SPINLOCK_H */
