@@ -42,11 +42,15 @@ def resolve_tree(arg):
 
 
 # Files a unit takes besides its targets' own (build_unit): a scatterlist
-# harness walks the list with lib/scatterlist.c's sg_next() and friends.
+# harness walks the list with lib/scatterlist.c's sg_next() and friends,
+# and an iterator harness builds its iterator with lib/iov_iter.c's
+# constructors (iov_iter_kvec(), ...), wherever the function under test
+# lives (net/core/skbuff.c's csum_and_copy_from_iter_full()).
 SCATTERLIST = "lib/scatterlist.c"
-# the files a unit may take besides its targets': the scatterlist above and
-# the tree's library files (importer.LIBRARY, which holds it)
-COMPANIONS = importer.LIBRARY
+IOV_ITER = "lib/iov_iter.c"
+# the files a unit may take besides its targets': the two above and the
+# tree's library files (importer.LIBRARY, which holds the first)
+COMPANIONS = importer.LIBRARY + (IOV_ITER,)
 
 
 def build_unit(tree, targets, profile, iter_types=None, tags=(), refuse=()):
@@ -93,6 +97,9 @@ def import_unit(tree, targets, profile, tags=(), refuse=()):
         if any(harness.LISTS.get(harness._norm(t)) == "sg" for fn in funcs for t, _ in harness.params(unit.signatures[fn])) \
                 and SCATTERLIST not in by_file and os.path.isfile(os.path.join(tree, SCATTERLIST)):
             wanted.append((SCATTERLIST, []))
+        if any(harness._norm(t) == "struct iov_iter *" for fn in funcs for t, _ in harness.params(unit.signatures[fn])) \
+                and IOV_ITER not in by_file and os.path.isfile(os.path.join(tree, IOV_ITER)):
+            wanted.append((IOV_ITER, []))
         unit = importer.import_files(tree, wanted, profile, extra=extra, extra_tags=tags, refuse=refuse)
     return unit
 

@@ -25,7 +25,9 @@ explorer walks boundary values, pages and zones:
                        (zero_user_segments())
   seed integer         (crc, seed, csum, sum, hash) any value; so is an
                        integer the function only stores into a structure or
-                       compares for equality (nfs's cookies)
+                       compares for equality (nfs's cookies); a pointer to
+                       one (csum_and_copy_from_iter()'s __wsum *csum) points
+                       at a local of the harness holding any value
   unsigned long        an address the function reads only the offset in the
                        page of (offset_in_page(), & ~PAGE_MASK): that offset
                        as for an offset, on a page of its own
@@ -114,7 +116,7 @@ DIRECTION_NAMES = {"out", "write", "rw", "dir", "to_buffer", "to_user"}
 _IN_PAGE = re.compile(r"^(unsigned( (char|short|int|long|long long))?|(__)?u(8|16|32|64)|size_t|loff_t|off_t|pgoff_t|"
                        r"unsigned long long|int|long)$")
 _INTEGER = re.compile(r"^((un)?signed( (char|short|int|long|long long))?|char|short|int|long|long long|"
-                      r"unsigned long long|(__)?[us](8|16|32|64)|size_t|ssize_t|loff_t|off_t|pgoff_t)$")
+                      r"unsigned long long|(__)?[us](8|16|32|64)|size_t|ssize_t|loff_t|off_t|pgoff_t|__wsum)$")
 
 
 def params(item):
@@ -461,6 +463,12 @@ def _returns_pointer(item, func):
     return j > 0 and toks[j - 1].text == "*"
 
 
+def _seed_type(t):
+    """The unsigned type a seed's values are picked over (a checksum's
+    __wsum is 32 bits)."""
+    return "u32" if "32" in t or "int" in t or t == "__wsum" else t
+
+
 def _fill_in(ptype, pname, what):
     """The lines of a parameter the user fills in (--write-harness): an
     #error that stops the compile until they have, and the declaration."""
@@ -549,7 +557,13 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             if _handed_over_locked(item, pname):
                 lines.append("\t__folio_set_locked(%s);\t/* it unlocks it: handed over locked */" % pname)
         elif pname in SEED_NAMES and _INTEGER.match(t):
-            lines.append("\t%s %s = kmapsim_pick(0, (%s)~0ULL);" % (ptype, pname, "u32" if "32" in t or "int" in t else t))
+            lines.append("\t%s %s = kmapsim_pick(0, (%s)~0ULL);" % (ptype, pname, _seed_type(t)))
+        elif pname in SEED_NAMES and t.endswith(" *") and _INTEGER.match(t[:-2]):
+            # an accumulator the function carries on (csum_and_copy_*()'s
+            # __wsum *csum): a local of the harness, starting at any value
+            u = t[:-2]
+            lines.append("\t%s kmapsim_%s_acc = kmapsim_pick(0, (%s)~0ULL), *%s = &kmapsim_%s_acc;"
+                         % (u, pname, _seed_type(u), pname, pname))
         elif t in ("unsigned long", "u64", "uintptr_t") and not _is_offset(pname) and \
                 not _is_length(pname) and _offset_in_page_only(item, pname):
             # an address of which the function reads the offset in the page:

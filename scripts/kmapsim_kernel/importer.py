@@ -445,6 +445,7 @@ class Unit:
         self.file_counts = []     # [(imported file, functions taken from it)], in file order
         self.calls = {}           # imported function -> the names its body uses
         self.own = []             # functions the unit calls that the harness defines
+        self.library = []         # functions kmapsim's headers declare for a LIBRARY file to define
 
 
 def import_functions(tree, relfile, funcs, profile, extra=()):
@@ -499,7 +500,12 @@ MODEL_VARS = {
 # functions and variables, macros) clash with a name the unit's other files
 # define is not taken: its functions stay traps.
 LIBRARY = ("lib/scatterlist.c", "lib/rbtree.c", "lib/errseq.c", "lib/crypto/utils.c",
-           "lib/memweight.c", "lib/xxhash.c")
+           "lib/memweight.c", "lib/xxhash.c", "lib/checksum.c")
+# Functions kmapsim's own headers declare, because the tree declares them
+# only in a header kmapsim owns (asm/), and a LIBRARY file defines: the
+# portable Internet checksum, which every architecture replaces with
+# assembly computing the same sum (model/include/asm/checksum.h).
+LIBRARY_DECLARED = {"csum_partial", "ip_fast_csum", "ip_compute_csum", "csum_tcpudp_nofold"}
 _library_cache = {}
 
 
@@ -672,7 +678,7 @@ def _plan(tree, wanted, profile, extra, extra_tags, subsystem, own, refuse, head
     from_subsystem = {}   # function -> the subsystem file it comes from
     rounds = 0
     while True:
-        add = {lib[n] for n in unit.traps if n in lib}
+        add = {lib[n] for n in unit.traps + unit.library if n in lib}
         if subsystem and rounds < SUBSYSTEM_ROUNDS:
             found = subsystem_functions(tree, targets, [n for n in unit.traps if n not in lib], profile)
             from_subsystem.update(found)
@@ -1011,6 +1017,9 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
         cands = idx.by_name.get(name)
         if name in known and name not in model_by_name:
             # kmapsim's headers define it, or declare it for the model library
+            # or for one of the tree's LIBRARY files (asm/checksum.h's sums)
+            if name in LIBRARY_DECLARED:
+                unit.library.append(name)
             continue
         declared_only = not any(c.kind in ("func", "macro") or not c.is_proto for c in cands or [])
         if name in own and cands and declared_only:

@@ -223,6 +223,19 @@ def test_names_by_their_ending_and_seeds():
     assert "size_t tlen = kmapsim_pick(0, kmapsim_size);" in text
 
 
+def test_a_seed_passed_by_pointer_is_a_local_holding_any_value():
+    it = item("bool csum_and_copy_from_iter_full(void *addr, size_t bytes, __wsum *csum, struct iov_iter *i)")
+    text, _ = harness.generate("csum_and_copy_from_iter_full", it, UNIT_612, "net/core/skbuff.c")
+    assert "__wsum kmapsim_csum_acc = kmapsim_pick(0, (u32)~0ULL), *csum = &kmapsim_csum_acc;" in text
+    it = item("u32 f(struct page *page, __wsum csum)")
+    text, _ = harness.generate("f", it, UNIT_612, "x.c")
+    assert "__wsum csum = kmapsim_pick(0, (u32)~0ULL);" in text
+    # a pointer to a structure, or to an integer not named as a seed, is not one
+    for sig in ("u32 f(struct page *page, struct csum_state *csum)", "u32 f(struct page *page, u32 *total)"):
+        with pytest.raises(errors.BadInput, match="cannot write a harness for parameter"):
+            harness.generate("f", item(sig), UNIT_612, "x.c")
+
+
 def test_reports_a_generated_harness_caused():
     """check --kernel's reading of a generated harness's report: a NULL or
     wild pointer (a page's mapping, a pointer read from a fresh page) and the

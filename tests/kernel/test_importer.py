@@ -1261,6 +1261,26 @@ def test_a_function_a_library_file_defines_comes_from_the_tree(tmp_path):
     assert unit.traps == ["sort2"] and "lib/memweight.c" not in unit.file_names
 
 
+def test_a_function_kmapsim_declares_for_a_library_file_comes_from_the_tree(tmp_path):
+    """The tree declares csum_partial() only in the architecture's
+    asm/checksum.h, which is kmapsim's; kmapsim's declares it, and the
+    unit takes the body from the tree's lib/checksum.c (LIBRARY_DECLARED),
+    so a unit that sums compiles and links."""
+    lib = ("#include <net/checksum.h>\n"
+           "__wsum csum_partial(const void *buff, int len, __wsum sum)\n"
+           "{\n\tconst unsigned char *p = buff;\n\tunsigned int s = (unsigned int)sum;\n"
+           "\twhile (len-- > 0)\n\t\ts += *p++;\n\treturn (__wsum)s;\n}\n")
+    hdr = "#include <asm/checksum.h>\nstatic inline __wsum csum_ext(const void *p, int n) { return csum_partial(p, n, 0); }\n"
+    user = "#include <net/checksum.h>\n__sum16 sum_it(const void *p, int n)\n{\n\treturn csum_fold(csum_ext(p, n));\n}\n"
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {"lib/checksum.c": lib, "include/net/checksum.h": hdr, "net/user.c": user})
+    unit = importer.import_files(tree, [("net/user.c", ["sum_it"])], "strict")
+    assert "lib/checksum.c" in unit.file_names
+    assert "__wsum csum_partial(const void *buff, int len, __wsum sum)\n{" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
 def _unit_line(tmp_path, tree, harness_text, capsys):
     """check.build_checked() of a harness file over tree: the path, and the
     "kmapsim: unit: " lines it printed."""

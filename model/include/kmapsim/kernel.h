@@ -46,6 +46,7 @@
 #include <asm/ioctl.h>
 #include <asm/local64.h>
 #include <asm/special_insns.h>
+#include <asm/checksum.h>
 #include <linux/refcount.h>
 #include <linux/overflow.h>
 #include <linux/cache.h>

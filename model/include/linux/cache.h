@@ -5,6 +5,8 @@
 #define L1_CACHE_SHIFT 6
 #define L1_CACHE_BYTES (1 << L1_CACHE_SHIFT)
 #define SMP_CACHE_BYTES L1_CACHE_BYTES
+/* x rounded up to a whole cache line (skb data sizes) */
+#define L1_CACHE_ALIGN(x) (((x) + L1_CACHE_BYTES - 1) & ~((__typeof__(x))L1_CACHE_BYTES - 1))
 #define ____cacheline_aligned __attribute__((__aligned__(SMP_CACHE_BYTES)))
 #define ____cacheline_aligned_in_smp ____cacheline_aligned
 #define __cacheline_aligned ____cacheline_aligned

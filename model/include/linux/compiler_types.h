@@ -224,6 +224,10 @@
 #ifndef __noclone
 #define __noclone
 #endif
+/* a function whose address the kernel's error reports name (6.12's kfree_skb_list_reason()) */
+#ifndef __fix_address
+#define __fix_address noinline __noclone
+#endif
 #if __has_attribute(__nonstring__)
 #define __nonstring __attribute__((__nonstring__))
 #else
