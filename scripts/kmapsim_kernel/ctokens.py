@@ -222,7 +222,8 @@ def split_items(text, origin, macros, on_include=None):
             expanded = False
             continue   # BITMASK(...); the semicolon after an expansion
         expanded = False
-        if not cur and depth == 0 and t.kind == "ident" and _defines_things(macros.get(t.text)):
+        if not cur and depth == 0 and t.kind == "ident" and (_defines_things(macros.get(t.text), macros) or
+                                                              _expands_to_nothing(macros.get(t.text))):
             pending, pdepth = [t], 0
             continue
         cur.append(t)
@@ -390,7 +391,7 @@ def _split_args(toks):
     return args
 
 
-def _defines_things(mac):
+def _defines_things(mac, macros, depth=0):
     """A function-like macro whose body defines functions or types, used at
     file scope: fs/buffer_head.h's BUFFER_FNS(Dirty, dirty), nilfs2's
     NILFS_CHECKPOINT_FNS(), bcachefs's BITMASK() (a body with braces)."""
@@ -399,7 +400,25 @@ def _defines_things(mac):
     body = mac.body.rstrip()
     # a body with braces, or prototypes (btrfs's DECLARE_BTRFS_SETGET_BITS(8)
     # declares btrfs_get_8() and friends, invoked with no ';' after it)
-    return ("{" in body and body.endswith("}")) or ("(" in body and body.endswith(";"))
+    if ("{" in body and body.endswith("}")) or ("(" in body and body.endswith(";")):
+        return True
+    # or one that invokes such a macro outside any braces (libceph.h's
+    # DEFINE_RB_FUNCS(), whose body is DEFINE_RB_INSDEL_FUNCS(...)
+    # DEFINE_RB_LOOKUP_FUNC(...), and that one's `extern ...;
+    # DEFINE_RB_LOOKUP_FUNC2(...)`): the expansion is split again
+    if depth >= 8 or "{" in body:
+        return False
+    return any(n != mac.name and _defines_things(macros.get(n), macros, depth + 1)
+               for n in re.findall(r"\b([A-Za-z_]\w*)\s*\(", body))
+
+
+def _expands_to_nothing(mac):
+    """A function-like macro with an empty body: invoked at file scope with
+    no ';' after it (ceph_features.h's DEFINE_CEPH_FEATURE_RETIRED(...)
+    between the DEFINE_CEPH_FEATURE(...) lines), it is read like a
+    definition-generating one that defines nothing, so the items after it
+    are not taken for part of one declaration."""
+    return mac is not None and mac.params is not None and not mac.body.strip()
 
 
 def _substitute(call, mac):

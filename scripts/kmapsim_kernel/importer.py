@@ -1013,6 +1013,15 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
         if name in by_name:
             for it in by_name[name]:
                 _need(it, need_file, work, tag_work, fwd_tags)
+            # A variable a file of the unit defines that a header's inline
+            # reads (fs/ceph/metric.h's disable_send_metrics, defined in
+            # metric.c): the header's extern declaration goes with the
+            # headers, so the inline, before the file's items, sees it.
+            if all(it.kind == "decl" for it in by_name[name]):
+                for c in idx.by_name.get(name, []):
+                    if _extern_variable(c):
+                        take_prototype(c)
+                        break
             continue
         cands = idx.by_name.get(name)
         if name in known and name not in model_by_name:
@@ -1059,8 +1068,7 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
                 hdr_order.append(it)
                 _deps(it, work, tag_work, fwd_tags)
             unit.from_headers.append(name)
-            if it.kind == "decl" and any(t.text == "extern" for t in it.toks[:4]) and \
-                    not any(t.text == "=" for t in it.toks):
+            if _extern_variable(it):
                 # a variable the tree defines in another .c file: a weak,
                 # zeroed definition so the unit links
                 weak_vars.append(name)
@@ -1349,6 +1357,12 @@ def _message_format(it, name):
     if len(params) != first or params[-1] != ["..."]:
         return None
     return fmt, dies
+
+
+def _extern_variable(it):
+    """`extern T name;`: a variable declared here and defined elsewhere."""
+    return it.kind == "decl" and any(t.text == "extern" for t in it.toks[:4]) and \
+        not any(t.text == "=" for t in it.toks)
 
 
 def _forward_decl(it):

@@ -1281,6 +1281,47 @@ def test_a_function_kmapsim_declares_for_a_library_file_comes_from_the_tree(tmp_
     assert r.returncode == 0, r.stderr
 
 
+def test_file_scope_macros_that_define_nothing_or_through_another(tmp_path):
+    """include/linux/ceph's shapes: a feature list where an empty-bodied
+    macro invoked with no ';' (DEFINE_CEPH_FEATURE_RETIRED) sits between
+    definition-generating ones, and a macro whose body invokes
+    definition-generating macros (DEFINE_RB_FUNCS(), through an
+    `extern ...;` first). Each name they paste is found, so the unit
+    compiles; before, everything after the empty one was one declaration,
+    and the nested ones defined nothing."""
+    hdr = ("#define FEATURE(bit, name) static const unsigned long long FEATURE_##name = (1ULL << bit);\n"
+           "#define FEATURE_RETIRED(bit, name)\n"
+           "FEATURE(0, UID)\nFEATURE_RETIRED(1, OLD)\nFEATURE(2, BTIME)\n"
+           "#define LOOKUP2(name, type, keyfld) static type *lookup_##name(type *arr, int n, int key) \\\n"
+           "{ int i; for (i = 0; i < n; i++) if (arr[i].keyfld == key) return &arr[i]; return (type *)0; }\n"
+           "#define LOOKUP(name, type, keyfld) extern type __lookup_##name##_key; LOOKUP2(name, type, keyfld)\n"
+           "#define COUNT(name, type) static int count_##name(type *arr) { return arr ? 1 : 0; }\n"
+           "#define FUNCS(name, type, keyfld) COUNT(name, type) LOOKUP(name, type, keyfld)\n")
+    user = ("#include <linux/feat.h>\nstruct req { int tid; };\nFUNCS(request, struct req, tid)\n"
+            "int has_btime(unsigned long long f, struct req *r, int n)\n"
+            "{\n\treturn (f & FEATURE_BTIME) && lookup_request(r, n, 3) && count_request(r);\n}\n")
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {"include/linux/feat.h": hdr, "fs/fx/user.c": user})
+    unit = importer.import_files(tree, [("fs/fx/user.c", ["has_btime"])], "strict")
+    assert "FEATURE_BTIME" in unit.from_headers and unit.traps == []
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_files_variable_a_header_inline_reads_is_declared_first(tmp_path):
+    """fs/ceph/metric.h's inline reads disable_send_metrics, which the
+    header declares extern and metric.c defines: with metric.c in the
+    unit, the header's declaration goes before the inline."""
+    hdr = "extern int quiet;\nstatic inline int loud(void) { return !quiet; }\n"
+    lib = "#include <linux/quiet.h>\nint quiet = 0;\nint set_quiet(int q)\n{\n\tquiet = q;\n\treturn loud();\n}\n"
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {"include/linux/quiet.h": hdr, "fs/fx/quiet.c": lib})
+    unit = importer.import_files(tree, [("fs/fx/quiet.c", ["set_quiet"])], "strict")
+    assert unit.text.index("extern int quiet;") < unit.text.index("static inline int loud(void)")
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
 def _unit_line(tmp_path, tree, harness_text, capsys):
     """check.build_checked() of a harness file over tree: the path, and the
     "kmapsim: unit: " lines it printed."""

@@ -72,6 +72,16 @@ void truncate_pagecache(struct inode *inode, loff_t newsize);
 void truncate_setsize(struct inode *inode, loff_t newsize);
 KMAPSIM_EXTERN_C_END
 
+/*
+ * kmapsim models no vmalloc space (kvmalloc() is kmalloc(), linux/slab.h;
+ * vmalloc() itself is the tree's, a trap): no address lies in it.
+ */
+static inline bool is_vmalloc_addr(const void *x)
+{
+	(void)x;
+	return false;
+}
+
 #define alloc_page(gfp) alloc_pages((gfp), 0)
 #define __free_page(page) __free_pages((page), 0)
 
