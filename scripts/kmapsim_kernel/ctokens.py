@@ -700,8 +700,10 @@ def _decl_names(cur):
         cand = None
         fptr = False
         for j, t in enumerate(cur):
-            if t.text == "(" and d == 0 and not fptr and j + 2 < len(cur) and cur[j + 1].kind == "ident" \
-                    and cur[j + 2].text == ")":
+            # "(name)" followed by a parameter list or an array size (not
+            # a macro's argument: bcachefs's `typedef DARRAY(u64) darray_u64;`)
+            if t.text == "(" and d == 0 and not fptr and j + 3 < len(cur) and cur[j + 1].kind == "ident" \
+                    and cur[j + 2].text == ")" and cur[j + 3].text in ("(", "[", ";"):
                 cand = cur[j + 1].text
                 fptr = True
                 d += 1

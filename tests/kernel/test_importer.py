@@ -84,6 +84,16 @@ def test_member_and_typedef_names():
     assert by["widget_far_away"].is_proto
 
 
+def test_a_typedef_of_a_macro_type_is_named_after_the_macro_call():
+    """bcachefs's `typedef DARRAY(char) darray_char;`: (char) is the
+    macro's argument, not a parenthesized declarator as in
+    `typedef int (fn_t)(void);`."""
+    text = ("typedef DARRAY(char) darray_char;\ntypedef DARRAY(u64) darray_u64;\n"
+            "typedef int (fn_t)(void);\ntypedef char (name_t)[4];\n")
+    assert [it.names for it in ctokens.split_items(text, "d.h", {})] == \
+        [["darray_char"], ["darray_u64"], ["fn_t"], ["name_t"]]
+
+
 def test_import_closure(tmp_path):
     tree = make_tree(str(tmp_path))
     unit = importer.import_functions(tree, "lib/widget.c", ["widget_copy"], "x86-32")
