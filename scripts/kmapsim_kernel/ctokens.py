@@ -399,8 +399,10 @@ def _defines_things(mac, macros, depth=0):
         return False
     body = mac.body.rstrip()
     # a body with braces, or prototypes (btrfs's DECLARE_BTRFS_SETGET_BITS(8)
-    # declares btrfs_get_8() and friends, invoked with no ';' after it)
-    if ("{" in body and body.endswith("}")) or ("(" in body and body.endswith(";")):
+    # declares btrfs_get_8() and friends, invoked with no ';' after it), or
+    # types (xen's DEFINE_RING_TYPES(blkif, ...) defines union
+    # blkif_sring_entry, struct blkif_sring and struct blkif_front_ring)
+    if ("{" in body and body.endswith(("}", ";"))) or ("(" in body and body.endswith(";")):
         return True
     # or one that invokes such a macro outside any braces (libceph.h's
     # DEFINE_RB_FUNCS(), whose body is DEFINE_RB_INSDEL_FUNCS(...)

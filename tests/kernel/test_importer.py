@@ -1296,9 +1296,10 @@ def test_file_scope_macros_that_define_nothing_or_through_another(tmp_path):
     macro invoked with no ';' (DEFINE_CEPH_FEATURE_RETIRED) sits between
     definition-generating ones, and a macro whose body invokes
     definition-generating macros (DEFINE_RB_FUNCS(), through an
-    `extern ...;` first). Each name they paste is found, so the unit
-    compiles; before, everything after the empty one was one declaration,
-    and the nested ones defined nothing."""
+    `extern ...;` first); and xen's DEFINE_RING_TYPES(), whose body
+    defines types and ends with '};'. Each name they paste is found, so
+    the unit compiles; before, everything after the empty one was one
+    declaration, and the nested ones and the types defined nothing."""
     hdr = ("#define FEATURE(bit, name) static const unsigned long long FEATURE_##name = (1ULL << bit);\n"
            "#define FEATURE_RETIRED(bit, name)\n"
            "FEATURE(0, UID)\nFEATURE_RETIRED(1, OLD)\nFEATURE(2, BTIME)\n"
@@ -1306,10 +1307,14 @@ def test_file_scope_macros_that_define_nothing_or_through_another(tmp_path):
            "{ int i; for (i = 0; i < n; i++) if (arr[i].keyfld == key) return &arr[i]; return (type *)0; }\n"
            "#define LOOKUP(name, type, keyfld) extern type __lookup_##name##_key; LOOKUP2(name, type, keyfld)\n"
            "#define COUNT(name, type) static int count_##name(type *arr) { return arr ? 1 : 0; }\n"
-           "#define FUNCS(name, type, keyfld) COUNT(name, type) LOOKUP(name, type, keyfld)\n")
+           "#define FUNCS(name, type, keyfld) COUNT(name, type) LOOKUP(name, type, keyfld)\n"
+           "#define RING_TYPES(name, req_t) struct name##_sring { req_t req[4]; }; \\\n"
+           "struct name##_front_ring { unsigned int nr; struct name##_sring *sring; };\n"
+           "RING_TYPES(blk, int);\n")
     user = ("#include <linux/feat.h>\nstruct req { int tid; };\nFUNCS(request, struct req, tid)\n"
             "int has_btime(unsigned long long f, struct req *r, int n)\n"
-            "{\n\treturn (f & FEATURE_BTIME) && lookup_request(r, n, 3) && count_request(r);\n}\n")
+            "{\n\tstruct blk_front_ring ring = { 0 };\n"
+            "\treturn (f & FEATURE_BTIME) && lookup_request(r, n, 3) && count_request(r) + ring.nr;\n}\n")
     tree = str(tmp_path / "tree")
     _small_tree(tree, {"include/linux/feat.h": hdr, "fs/fx/user.c": user})
     unit = importer.import_files(tree, [("fs/fx/user.c", ["has_btime"])], "strict")
