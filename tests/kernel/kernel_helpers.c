@@ -5,7 +5,8 @@
  * and searches, page flags, delayed work, list splicing and moving,
  * try_cmpxchg and the other atomic forms, member groups, snprintf() and
  * scnprintf(), ksize() and kfree_sensitive(), hash lists, page and number
- * helpers, a folio's large/mapped/private tests): a wrong one fires its
+ * helpers, a folio's large/mapped/private tests and map count, in_range(),
+ * tagged xarray pointers, the open(2) access modes): a wrong one fires its
  * BUG_ON. The rest of the kernel surface is in tests/kernel/kernel_surface.c,
  * kernel_refs.c (RCU, references), kernel_waits.c and kernel_locks.c.
  */
@@ -20,6 +21,8 @@
 #include <linux/lockdep.h>
 #include <asm/local64.h>
 #include <linux/minmax.h>
+#include <linux/xarray.h>
+#include <asm/fcntl.h>
 
 static_assert(sizeof(__le32) == 4);	/* the kernel's one-argument form */
 static_assert(sizeof(u64) == 8, "u64");
@@ -260,6 +263,8 @@ static void free_page_helpers(void)
 
 	if (addr) {
 		BUG_ON(PageHighMem(virt_to_page((void *)addr)) || memchr_inv((void *)addr, 0, PAGE_SIZE));
+		/* by address as a number too, as the kernel's macro takes it; no vmalloc space */
+		BUG_ON(virt_to_page(addr + 5) != virt_to_page((void *)addr) || is_vmalloc_addr((void *)addr));
 		((char *)addr)[PAGE_SIZE - 1] = 1;
 		free_page(addr);
 	}
@@ -282,8 +287,27 @@ static void folio_state_helpers(void)
 		BUG_ON(!folio_test_large(big) || folio_mapped(big) || page_mapped(folio_page(big, 3)));
 		kmapsim_user_map(folio_page(big, 2));
 		BUG_ON(!folio_mapped(big) || !page_mapped(folio_page(big, 0)));
+		BUG_ON(page_mapcount(folio_page(big, 2)) != 1 || page_mapcount(folio_page(big, 1)) != 0);
+		/* the flag bits by number, as a flags test reads them */
+		folio_mark_uptodate(big);
+		BUG_ON(!(big->flags & 1UL << PG_uptodate) || (big->flags & 1UL << PG_dirty) || PG_checked != PG_owner_priv_1);
 		folio_put(big);
 	}
+}
+
+/* ranges, tagged pointers, the open(2) access modes, an intended race */
+static void range_and_tag_helpers(void)
+{
+	static int shared;
+	unsigned int top = ~0u;
+	int *p = &shared;
+
+	BUG_ON(!in_range(5, 5, 1) || in_range(6, 5, 1) || in_range(4, 5, 10) || in_range(3, 3, 0));
+	BUG_ON(!in_range(top, top - 1, 2) || !in_range(10ULL << 32, 1ULL << 32, 10ULL << 32));
+	BUG_ON(xa_untag_pointer(xa_tag_pointer(p, 2)) != p || xa_pointer_tag(xa_tag_pointer(p, 3)) != 3 ||
+	       xa_pointer_tag(p) != 0);
+	BUG_ON((O_RDWR & O_ACCMODE) != O_RDWR || (O_WRONLY | O_CREAT | O_TRUNC) & O_RDWR || O_RDONLY != 0);
+	BUG_ON(data_race(shared++) != 0 || shared != 1);
 }
 
 static void delayed_fn(struct work_struct *work)
@@ -329,6 +353,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 	string_helpers();
 	slab_helpers();
 	free_page_helpers();
+	range_and_tag_helpers();
 	scalar_helpers();
 	counting_helpers();
 	hlist_and_page_helpers();

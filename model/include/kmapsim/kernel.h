@@ -47,6 +47,7 @@
 #include <asm/local64.h>
 #include <asm/special_insns.h>
 #include <asm/checksum.h>
+#include <asm/fcntl.h>
 #include <linux/refcount.h>
 #include <linux/overflow.h>
 #include <linux/cache.h>
@@ -76,6 +77,14 @@ KMAPSIM_EXTERN_C_END
 #define memcpy_fromio(dst, src, n) kmapsim_unmodelled("memcpy_fromio")
 #define memcpy_toio(dst, src, n) kmapsim_unmodelled("memcpy_toio")
 #define memset_io(dst, c, n) kmapsim_unmodelled("memset_io")
+
+/*
+ * kmapsim models no vmalloc space (is_vmalloc_addr() is false for every
+ * address, linux/mm.h): the page behind a vmalloc address is not there to
+ * find, and a call stops the run (6.12's swapfile, cifs's page vectors).
+ */
+#define vmalloc_to_page(addr) ((void)(addr), kmapsim_unmodelled("vmalloc_to_page"), (struct page *)0)
+#define vmalloc_to_pfn(addr) ((void)(addr), kmapsim_unmodelled("vmalloc_to_pfn"), 0UL)
 
 #define might_alloc(gfp) might_sleep_if(gfpflags_allow_blocking(gfp))
 #define might_sleep_if(cond) do { if (cond) might_sleep(); } while (0)

@@ -19,4 +19,11 @@
 #define __KERNEL_DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define round_up(x, y) ((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
 #define round_down(x, y) ((x) & ~((__typeof__(x))((y) - 1)))
+/*
+ * val lies in [start, start + len): one unsigned comparison, so a range
+ * ending past the type's top still holds the values below it (6.12's
+ * minmax.h; 6.1's kernel.h had the two-sided test).
+ */
+#define in_range(val, start, len) \
+	((unsigned long long)(val) - (unsigned long long)(start) < (unsigned long long)(len))
 #endif /* _KMAPSIM_LINUX_MINMAX_H */

@@ -73,6 +73,16 @@ void truncate_setsize(struct inode *inode, loff_t newsize);
 KMAPSIM_EXTERN_C_END
 
 /*
+ * The kernel's virt_to_page() is a macro over __pa(), which takes an
+ * address as a pointer or as an unsigned long (cifs's
+ * `virt_to_page(addr)` of an `unsigned long addr`); the model's function
+ * takes a pointer. (The C++ model defines the function itself.)
+ */
+#ifndef __cplusplus
+#define virt_to_page(addr) (virt_to_page)((const void *)(unsigned long)(addr))
+#endif
+
+/*
  * kmapsim models no vmalloc space (kvmalloc() is kmalloc(), linux/slab.h;
  * vmalloc() itself is the tree's, a trap): no address lies in it.
  */
@@ -224,6 +234,11 @@ static inline bool folio_mapped(const struct folio *folio)
 	return false;
 }
 #define page_mapped(page) folio_mapped(page_folio(page))
+/* how many user page tables map the page: kmapsim_user_map()'s count */
+static inline int page_mapcount(struct page *page)
+{
+	return kmapsim_page_read(page, "page_mapcount")->_mapcount;
+}
 
 static inline bool folio_test_highmem(const struct folio *folio)
 {

@@ -12,21 +12,30 @@
 
 #include <linux/mm_types.h>
 
-#define KMAPSIM_PG_UPTODATE	(1UL << 8)
-#define KMAPSIM_PG_DIRTY	(1UL << 9)
-#define KMAPSIM_PG_CHECKED	(1UL << 10)	/* PG_owner_priv_1: a filesystem's own */
-#define KMAPSIM_PG_ERROR	(1UL << 11)
+#define KMAPSIM_PG_UPTODATE	(1UL << PG_uptodate)
+#define KMAPSIM_PG_DIRTY	(1UL << PG_dirty)
+#define KMAPSIM_PG_CHECKED	(1UL << PG_checked)
+#define KMAPSIM_PG_ERROR	(1UL << PG_error)
 #define KMAPSIM_PG_REFERENCED	(1UL << PG_referenced)
-#define KMAPSIM_PG_MAPPEDTODISK	(1UL << 13)
-#define KMAPSIM_PG_PRIVATE	(1UL << 14)
+#define KMAPSIM_PG_MAPPEDTODISK	(1UL << PG_mappedtodisk)
+#define KMAPSIM_PG_PRIVATE	(1UL << PG_private)
 
 /*
- * PG_locked is a bit number, as in the kernel: pagemap.h's folio_trylock()
- * and the page cache (model/tree_c/filemap.c) take it with the bit-lock
- * operations on folio_flags(). Sleeping on it is the page cache's.
+ * The bit numbers, as in the kernel: code tests `page->flags & 1 <<
+ * PG_uptodate` (6.1's fuse_check_page()), and PG_locked is taken with the
+ * bit-lock operations on folio_flags() by pagemap.h's folio_trylock() and
+ * the page cache (model/tree_c/filemap.c). Sleeping on it is the page
+ * cache's.
  */
 enum pageflags {
+	PG_uptodate = 8,
+	PG_dirty = 9,
+	PG_owner_priv_1 = 10,
+	PG_checked = PG_owner_priv_1,	/* a filesystem's own */
+	PG_error = 11,
 	PG_referenced = 12,
+	PG_mappedtodisk = 13,
+	PG_private = 14,
 	PG_locked = 15,
 	PG_writeback = 16,
 	/*
