@@ -6,7 +6,8 @@
  * try_cmpxchg and the other atomic forms, member groups, snprintf() and
  * scnprintf(), ksize() and kfree_sensitive(), hash lists, page and number
  * helpers, a folio's large/mapped/private tests and map count, in_range(),
- * tagged xarray pointers, the open(2) access modes): a wrong one fires its
+ * tagged xarray pointers, the open(2) access modes, __pa() and __va(),
+ * refcount_add() and its kin): a wrong one fires its
  * BUG_ON. The rest of the kernel surface is in tests/kernel/kernel_surface.c,
  * kernel_refs.c (RCU, references), kernel_waits.c and kernel_locks.c.
  */
@@ -22,6 +23,7 @@
 #include <asm/local64.h>
 #include <linux/minmax.h>
 #include <linux/xarray.h>
+#include <linux/refcount.h>
 #include <asm/fcntl.h>
 
 static_assert(sizeof(__le32) == 4);	/* the kernel's one-argument form */
@@ -310,6 +312,26 @@ static void range_and_tag_helpers(void)
 	BUG_ON(data_race(shared++) != 0 || shared != 1);
 }
 
+/* direct-map physical addresses, and references added in bulk */
+static void address_and_ref_helpers(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	refcount_t ref = REFCOUNT_INIT(1);
+
+	if (page) {
+		char *va = page_address(page);
+
+		BUG_ON(__pa(va + 17) != ((unsigned long)page_to_pfn(page) << PAGE_SHIFT | 17));
+		BUG_ON(__va(__pa(va + 17)) != va + 17 || phys_to_virt(virt_to_phys(va)) != va);
+		BUG_ON(pfn_to_kaddr(page_to_pfn(page)) != va || lowmem_page_address(page) != va);
+		BUG_ON(page_is_pfmemalloc(page));
+		__free_page(page);
+	}
+	refcount_add(3, &ref);
+	BUG_ON(refcount_read(&ref) != 4 || !refcount_add_not_zero(1, &ref) || refcount_sub_and_test(2, &ref));
+	BUG_ON(!refcount_sub_and_test(3, &ref) || refcount_add_not_zero(1, &ref) || refcount_read(&ref) != 0);
+}
+
 static void delayed_fn(struct work_struct *work)
 {
 	BUG_ON(to_delayed_work(work)->cpu != 7);
@@ -354,6 +376,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 	slab_helpers();
 	free_page_helpers();
 	range_and_tag_helpers();
+	address_and_ref_helpers();
 	scalar_helpers();
 	counting_helpers();
 	hlist_and_page_helpers();

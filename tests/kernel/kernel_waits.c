@@ -6,7 +6,9 @@
  * code and must be clean; each other subject breaks one rule and must be
  * reported:
  *   wait_no_wake_up     the flag set without wake_up(): the waiter sleeps
- *                       forever (every task is blocked)
+ *                       forever (every task is blocked); io_wait_no_wake_up
+ *                       the same for io_wait_event() (dm-integrity's
+ *                       __io_wait_event()), which io_wait_ok wakes
  *   wait_bit_no_wake_up a bit cleared with clear_bit() and no
  *                       wake_up_bit(): its waiter sleeps forever (every
  *                       task is blocked); wait_bit_ok clears it with
@@ -34,6 +36,29 @@ static irqreturn_t waker_irq(int irq, void *dev)
 	WRITE_ONCE(flag, 1);
 	wake_up(&wq);
 	return IRQ_HANDLED;
+}
+
+/* an I/O wait: the same sleep, in io_wait_event() and its __ form */
+static int io_waiter(void *unused)
+{
+	io_wait_event(wq, READ_ONCE(flag));
+	__io_wait_event(wq, READ_ONCE(flag));	/* already true: no sleep */
+	WRITE_ONCE(waiter_done, 1);
+	return 0;
+}
+
+KMAPSIM_SUBJECT(io_wait_ok)
+{
+	kthread_run(io_waiter, NULL, "io waiter");
+	WRITE_ONCE(flag, 1);
+	wake_up(&wq);
+}
+
+KMAPSIM_SUBJECT(io_wait_no_wake_up)
+{
+	kthread_run(io_waiter, NULL, "io waiter");
+	cond_resched();
+	WRITE_ONCE(flag, 1);	/* no wake_up() */
 }
 
 KMAPSIM_SUBJECT(wait_queue_ok)

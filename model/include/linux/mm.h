@@ -251,6 +251,31 @@ static inline void *folio_address(const struct folio *folio)
 }
 
 #define page_to_virt(page) page_address(page)
+/*
+ * The direct-map address a lowmem page has: kmapsim's page_address(), so
+ * code that takes it of a highmem page (which has none: the kernel's gives
+ * an address past the direct map) is reported as for page_address().
+ */
+#define lowmem_page_address(page) page_address(page)
+
+/*
+ * Physical addresses of the direct map (asm/page.h's): a lowmem address
+ * and its pfn and offset. __va() of a highmem page's physical address
+ * gives no usable address, as in the kernel.
+ */
+#define __pa(x) ((unsigned long)page_to_pfn(virt_to_page(x)) << PAGE_SHIFT | offset_in_page(x))
+#define __va(pa) ((void *)((char *)page_address(pfn_to_page((unsigned long)(pa) >> PAGE_SHIFT)) + \
+			   offset_in_page(pa)))
+#define virt_to_phys(x) __pa(x)
+#define phys_to_virt(pa) __va(pa)
+#define pfn_to_kaddr(pfn) __va((unsigned long)(pfn) << PAGE_SHIFT)
+
+/* kmapsim keeps no emergency reserves: no page comes from them */
+static inline bool page_is_pfmemalloc(const struct page *page)
+{
+	(void)page;
+	return false;
+}
 
 /* kmapsim has no hugetlbfs: no folio is a hugetlb folio. */
 static inline bool folio_test_hugetlb(const struct folio *folio)

@@ -178,8 +178,15 @@ static inline __attribute__((format(printf, 1, 2))) int printk(const char *fmt, 
 #define pr_warn_once pr_warn
 #define pr_err_once pr_err
 #define pr_info_once pr_info
-#define pr_warn_ratelimited pr_warn
+/* every message printed: a run prints few, and none changes what a run does */
+#define pr_emerg_ratelimited pr_emerg
+#define pr_alert_ratelimited pr_alert
+#define pr_crit_ratelimited pr_crit
 #define pr_err_ratelimited pr_err
+#define pr_warn_ratelimited pr_warn
+#define pr_notice_ratelimited pr_notice
+#define pr_info_ratelimited pr_info
+#define pr_debug_ratelimited pr_debug
 #define no_printk(fmt, ...) ({ if (0) printk(fmt, ##__VA_ARGS__); 0; })
 
 /*

@@ -30,6 +30,33 @@ static inline void refcount_inc(refcount_t *r)
 	atomic_inc(&r->refs);
 }
 
+static inline void refcount_add(int i, refcount_t *r)
+{
+	int old = atomic_read(&r->refs);
+
+	WARN_ON_ONCE(old == 0);	/* addition on 0: use after free */
+	atomic_add(i, &r->refs);
+}
+
+static inline bool refcount_add_not_zero(int i, refcount_t *r)
+{
+	int old = atomic_read(&r->refs);
+
+	do {
+		if (old == 0)
+			return false;
+	} while (!atomic_try_cmpxchg(&r->refs, &old, old + i));
+	return true;
+}
+
+static inline bool refcount_sub_and_test(int i, refcount_t *r)
+{
+	int old = atomic_fetch_sub(i, &r->refs);
+
+	WARN_ON_ONCE(old < i);	/* underflow */
+	return old == i;
+}
+
 static inline bool refcount_inc_not_zero(refcount_t *r)
 {
 	return atomic_inc_not_zero(&r->refs);

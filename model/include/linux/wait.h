@@ -236,6 +236,15 @@ static inline int __kmapsim_keyed_wake(struct wait_queue_entry *wq_entry, unsign
 		(void)__kmapsim_wait_event(wq_head, condition, TASK_UNINTERRUPTIBLE, 0, "wait_event"); \
 } while (0)
 
+/* an I/O wait: the same sleep (io_schedule() only accounts it as I/O) */
+#define __io_wait_event(wq_head, condition) \
+	(void)__kmapsim_wait_event(wq_head, condition, TASK_UNINTERRUPTIBLE, 0, "io_wait_event")
+#define io_wait_event(wq_head, condition) do {				\
+	might_sleep();							\
+	if (!(condition))						\
+		__io_wait_event(wq_head, condition);			\
+} while (0)
+
 #define wait_event_interruptible(wq_head, condition) ({		\
 	int __r = 0;							\
 	might_sleep();							\
