@@ -391,12 +391,18 @@ def _split_args(toks):
     return args
 
 
-def _defines_things(mac, macros, depth=0):
+def _defines_things(mac, macros, seen=None):
     """A function-like macro whose body defines functions or types, used at
     file scope: fs/buffer_head.h's BUFFER_FNS(Dirty, dirty), nilfs2's
-    NILFS_CHECKPOINT_FNS(), bcachefs's BITMASK() (a body with braces)."""
+    NILFS_CHECKPOINT_FNS(), bcachefs's BITMASK() (a body with braces).
+    `seen`: the macros this question has looked into already, so each is
+    looked into once however many bodies call it."""
     if mac is None or mac.params is None:
         return False
+    seen = set() if seen is None else seen
+    if mac.name in seen:
+        return False
+    seen.add(mac.name)
     body = mac.body.rstrip()
     # a body with braces, or prototypes (btrfs's DECLARE_BTRFS_SETGET_BITS(8)
     # declares btrfs_get_8() and friends, invoked with no ';' after it), or
@@ -408,10 +414,9 @@ def _defines_things(mac, macros, depth=0):
     # DEFINE_RB_FUNCS(), whose body is DEFINE_RB_INSDEL_FUNCS(...)
     # DEFINE_RB_LOOKUP_FUNC(...), and that one's `extern ...;
     # DEFINE_RB_LOOKUP_FUNC2(...)`): the expansion is split again
-    if depth >= 8 or "{" in body:
+    if "{" in body:
         return False
-    return any(n != mac.name and _defines_things(macros.get(n), macros, depth + 1)
-               for n in re.findall(r"\b([A-Za-z_]\w*)\s*\(", body))
+    return any(_defines_things(macros.get(n), macros, seen) for n in re.findall(r"\b([A-Za-z_]\w*)\s*\(", body))
 
 
 def _expands_to_nothing(mac):

@@ -30,12 +30,12 @@ static inline void refcount_inc(refcount_t *r)
 	atomic_inc(&r->refs);
 }
 
+/* one atomic step, then the check of the value it replaced, as the kernel's */
 static inline void refcount_add(int i, refcount_t *r)
 {
-	int old = atomic_read(&r->refs);
+	int old = atomic_fetch_add(i, &r->refs);
 
 	WARN_ON_ONCE(old == 0);	/* addition on 0: use after free */
-	atomic_add(i, &r->refs);
 }
 
 static inline bool refcount_add_not_zero(int i, refcount_t *r)
