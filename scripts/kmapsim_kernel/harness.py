@@ -59,6 +59,11 @@ explorer walks boundary values, pages and zones:
                        bio_for_each_segment() hands out, which every consumer
                        of a bio_vec accepts; a count-named integer gets the
                        number of segments
+  struct sk_buff *     a packet: a linear head of 0..256 bytes and 0..3 page
+                       fragments, each over a fresh page of order 0..1
+                       (lowmem or highmem) at a picked offset and length
+                       within it (skb_fill_page_desc()); offsets and lengths
+                       into it stay within skb->len; no frag_list
   struct page **       with a length: as many fresh pages as the offsets and
                        the length reach (net/sunrpc/xdr.c's _copy_to_pages())
   bool                 either value; so is an integer named as a copy's
@@ -108,7 +113,7 @@ COMPOUND_NAMES = {"compound_head", "compound_order", "compound_nr", "page_size",
                   "PageTransHuge", "nth_page"}
 # the number of entries of a scatterlist or bio_vec parameter
 COUNT_NAMES = {"nents", "nr_ents", "nr_segs", "nr_vecs", "nr_bvecs", "nr", "sg_len", "nr_sg", "vcnt"}
-LISTS = {"struct scatterlist *": "sg", "struct bio_vec *": "bvec"}
+LISTS = {"struct scatterlist *": "sg", "struct bio_vec *": "bvec", "struct sk_buff *": "skb"}
 # a flag choosing the direction of a copy (scatterwalk_map_and_copy()'s out)
 DIRECTION_NAMES = {"out", "write", "rw", "dir", "to_buffer", "to_user"}
 # the integer types an offset or a length in a page comes as (not s32 or
@@ -170,6 +175,9 @@ def constructors_needed(item):
                 "page_cache_pipe_buf_ops"]
     if "struct scatterlist *" in types:
         out += ["sg_set_page", "sg_mark_end"]
+    if "struct sk_buff *" in types:   # _skb_setup()'s helpers, all the tree's skbuff.h's
+        out += ["SKB_DATA_ALIGN", "skb_reset_tail_pointer", "skb_set_end_offset", "__skb_put", "skb_fill_page_desc",
+                "skb_shinfo"]
     return out
 
 
@@ -496,8 +504,11 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
     args = []
     post = []
     lists = [(pname, LISTS[_norm(t)]) for t, pname in ps if _norm(t) in LISTS]
-    has_buffer = any(_norm(t) in ("void *", "char *", "u8 *", "unsigned char *", "void __user *", "char __user *")
-                     for t, _ in ps)
+    # A length into a list is also at most what a buffer or an iterator
+    # beside it holds (the iterators the harness builds hold kmapsim_size
+    # bytes at most: its bio_vec has four pages).
+    has_buffer = any(_norm(t) in ("void *", "char *", "u8 *", "unsigned char *", "void __user *", "char __user *",
+                                  "struct iov_iter *") for t, _ in ps)
     # A bio_vec array with a length and no count parameter is walked by the
     # byte count (svc_flush_bvec()'s size and seek): it is built after the
     # picks, with enough segments to cover the offset and length
@@ -528,16 +539,21 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             lines.append("\tsize_t kmapsim_offmax = 0, kmapsim_lensum = 0;")
     left = "(kmapsim_offmax + kmapsim_lensum < %s ? %s - kmapsim_offmax - kmapsim_lensum : 0)" % (page_limit, page_limit)
     single = _sg_single_pages(item)
+    # a packet's fragments are not what a count parameter counts
+    counted = [(pn, kind) for pn, kind in lists if kind != "skb"]
     for pname, kind in lists:   # first, so a count parameter before them can use theirs
-        lines.extend(_list_setup(pname, kind, post, single and kind == "sg"))
+        if kind == "skb":
+            lines.extend(_skb_setup(pname, post))
+        else:
+            lines.extend(_list_setup(pname, kind, post, single and kind == "sg"))
     for pi, (ptype, pname) in enumerate(ps):
         t = _norm(ptype)
         if t in LISTS:
             pass
         elif pname in by_bytes or pname in page_arrays:
             pass
-        elif lists and _is_count(pname) and re.match(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$", t):
-            lines.append("\t%s %s = %s_n;" % (ptype, pname, _count_of(ps, pi, lists)))
+        elif counted and _is_count(pname) and re.match(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$", t):
+            lines.append("\t%s %s = %s_n;" % (ptype, pname, _count_of(ps, pi, counted)))
         elif t.endswith(" *") and _INTEGER.match(t[:-2]) and not re.search(r"char|8$", t[:-2]) \
                 and _written_only(item, pname):
             lines.append("\t%s kmapsim_%s_out = 0, *%s = &kmapsim_%s_out;\t/* an out-parameter */"
@@ -634,6 +650,13 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
                     "kmapsim cannot write a harness for it; write one with KMAPSIM_IMPORT(\"%s\", %s) in a subject "
                     "file (--write-harness FILE.c starts one) and check that (see docs/kernel-import.md)"
                     % (relfile, func, ptype, pname, relfile, func))
+        elif t in ("void *", "char *", "u8 *", "unsigned char *") and lists and not has_length:
+            # no length says how much of the list it takes: all of it
+            # (skb_copy_and_csum_dev() copies the whole packet)
+            whole = "%s_total" % lists[0][0]
+            lines.append("\t%s %s = kmalloc(%s > kmapsim_size ? %s : kmapsim_size, GFP_KERNEL | __GFP_NOFAIL);"
+                         % (ptype, pname, whole, whole))
+            post.append("\tkfree(%s);" % pname)
         elif t in ("void *", "char *", "u8 *", "unsigned char *"):
             lines.append("\t%s %s = kmalloc(kmapsim_size, GFP_KERNEL | __GFP_NOFAIL);" % (ptype, pname))
             post.append("\tkfree(%s);" % pname)
@@ -730,6 +753,47 @@ def _list_setup(p, kind, post, single=False):
         out.append("\tsg_mark_end(&%s_t[%s_n - 1]);" % (p, p))
     post.append("\tfor (unsigned int i = 0; i < %s_n; i++)\n\t\t__free_pages(%s_pg[i], %s_order[i]);" % (p, p, p))
     return out
+
+
+def _skb_setup(p, post):
+    """A packet named p, built as a driver's receive path or a sender's
+    page-splicing leaves one: a linear head of 0..256 bytes (kmalloc()ed,
+    with its skb_shared_info after it) and 0..3 page fragments, each over
+    a fresh page of order 0..1 (lowmem or highmem, as the run decides; a
+    page_frag allocation's compound page is the order-1 case) at a picked
+    offset and length within it, added with the tree's
+    skb_fill_page_desc(). p_total is skb->len, which offsets and lengths
+    into the packet stay within (_room()). No frag_list: the walk of a
+    chain of packets is not exercised. The packet is taken apart by hand
+    after the call, as kfree_skb() would (its slab caches are not the
+    model's)."""
+    post.append("\tfor (unsigned int i = 0; i < %s_n; i++)\n\t\t__free_pages(%s_pg[i], %s_order[i]);\n"
+                "\tkfree(%s->head);\n\tkfree(%s);" % (p, p, p, p, p))
+    return ["\tunsigned int %s_head = kmapsim_pick(0, 256);" % p,
+            "\tunsigned int %s_n = kmapsim_pick(0, 3);" % p,
+            "\tstruct page *%s_pg[3];" % p,
+            "\tunsigned int %s_order[3];" % p,
+            "\tstruct sk_buff *%s = kzalloc(sizeof(*%s), GFP_KERNEL | __GFP_NOFAIL);" % (p, p),
+            "\t%s->head = kzalloc(SKB_DATA_ALIGN(%s_head) + SKB_DATA_ALIGN(sizeof(struct skb_shared_info)), "
+            "GFP_KERNEL | __GFP_NOFAIL);" % (p, p),
+            "\t%s->data = %s->head;" % (p, p),
+            "\tskb_reset_tail_pointer(%s);" % p,
+            "\tskb_set_end_offset(%s, SKB_DATA_ALIGN(%s_head));" % (p, p),
+            "\trefcount_set(&%s->users, 1);" % p,
+            "\tatomic_set(&skb_shinfo(%s)->dataref, 1);" % p,
+            "\t__skb_put(%s, %s_head);" % (p, p),
+            "\tfor (unsigned int i = 0; i < %s_n; i++) {" % p,
+            "\t\tunsigned int o = kmapsim_pick(0, 1);",
+            "\t\tunsigned int off = kmapsim_pick(0, (PAGE_SIZE << o) - 1);",
+            "\t\tunsigned int len = kmapsim_pick(1, (PAGE_SIZE << o) - off);",
+            "\t\t%s_order[i] = o;" % p,
+            "\t\t%s_pg[i] = alloc_pages(GFP_HIGHUSER | __GFP_COMP | __GFP_NOFAIL, o);" % p,
+            "\t\tskb_fill_page_desc(%s, i, %s_pg[i], off, len);" % (p, p),
+            "\t\t%s->len += len;" % p,
+            "\t\t%s->data_len += len;" % p,
+            "\t\t%s->truesize += PAGE_SIZE << o;" % p,
+            "\t}",
+            "\tsize_t %s_total = %s->len;" % (p, p)]
 
 
 def _room(lists, taken):

@@ -236,6 +236,32 @@ def test_a_seed_passed_by_pointer_is_a_local_holding_any_value():
             harness.generate("f", item(sig), UNIT_612, "x.c")
 
 
+def test_a_packet_with_fragments_and_ranges_within_it():
+    """A struct sk_buff * is a packet of a linear head and page fragments
+    (order 0..1, either zone); an offset and a length into it end within
+    skb->len and a buffer's size; a buffer with no length beside it holds the
+    whole packet; a count parameter does not count its fragments."""
+    it = item("int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len)")
+    text, _ = harness.generate("skb_copy_bits", it, UNIT_612, "net/core/skbuff.c")
+    assert "unsigned int skb_n = kmapsim_pick(0, 3);" in text
+    assert "skb_fill_page_desc(skb, i, skb_pg[i], off, len);" in text
+    assert "alloc_pages(GFP_HIGHUSER | __GFP_COMP | __GFP_NOFAIL, o);" in text
+    assert "size_t skb_total = skb->len;" in text
+    assert "int offset = kmapsim_pick(0, skb_total);" in text
+    assert "int len = kmapsim_pick(0, (kmapsim_size < (skb_total > (size_t)offset ? skb_total - ((size_t)offset) : 0)" \
+        in text
+    assert "kfree(skb->head);" in text.split("kmapsim_entry_end();")[1]
+    it = item("void skb_copy_and_csum_dev(const struct sk_buff *skb, u8 *to)")
+    text, _ = harness.generate("skb_copy_and_csum_dev", it, UNIT_612, "net/core/skbuff.c")
+    assert "u8 * to = kmalloc(skb_total > kmapsim_size ? skb_total : kmapsim_size, GFP_KERNEL | __GFP_NOFAIL);" in text
+    # an iterator beside it holds at most kmapsim_size bytes
+    it = item("int skb_copy_datagram_iter(const struct sk_buff *from, int offset, struct iov_iter *to, int len)")
+    text, _ = harness.generate("skb_copy_datagram_iter", it, UNIT_612, "net/core/datagram.c")
+    assert "int len = kmapsim_pick(0, (kmapsim_size < " in text
+    with pytest.raises(errors.BadInput, match="cannot write a harness for parameter 'int nr'"):
+        harness.generate("f", item("int f(struct sk_buff *skb, int nr)"), UNIT_612, "x.c")
+
+
 def test_reports_a_generated_harness_caused():
     """check --kernel's reading of a generated harness's report: a NULL or
     wild pointer (a page's mapping, a pointer read from a fresh page) and the

@@ -20,6 +20,11 @@
 #define __GFP_RETRY_MAYFAIL	0x4000u
 #define __GFP_NORETRY		0x10000u
 #define __GFP_ACCOUNT		0x400000u
+/* every block of order > 0 kmapsim hands out is a compound page already */
+#define __GFP_COMP		0x40000u
+/* no emergency reserves here: page_is_pfmemalloc() is always false */
+#define __GFP_MEMALLOC		0x20000u
+#define __GFP_NOMEMALLOC	0x80000u
 #define __GFP_RECLAIM		(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 
 #define GFP_ATOMIC	(__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
