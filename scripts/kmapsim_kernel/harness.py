@@ -529,9 +529,21 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
     # within what is left past the offsets (the furthest: they may be into
     # different pages) and the lengths picked so far.
     pages = [pn for t, pn in ps if _norm(t) == "struct page *"]
+    # With a list beside a page, an offset or a length is into the nearer of
+    # the two before it: skb_splice_csum_page(skb, page, offset, len) sums
+    # within the page, skb_copy_bits(skb, offset, to, len) within the packet.
+    into_page = set()
+    last = None
+    for t, pn in ps:
+        if _norm(t) == "struct page *":
+            last = "page"
+        elif _norm(t) in LISTS:
+            last = "list"
+        elif last == "page":
+            into_page.add(pn)
     page_limit = None
     checked = set()
-    if pages and not lists and not page_arrays and not by_bytes:
+    if pages and (not lists or into_page) and not page_arrays and not by_bytes:
         names = reach_names if reach_names is not None else item.uses
         if not names & COMPOUND_NAMES:
             page_limit = "kmapsim_size" if any(_steps(item, pn) for pn in pages) else "PAGE_SIZE"
@@ -606,7 +618,7 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
                 lines.append("\t%s %s = kmapsim_pick(0, (%s)~0ULL);" % (ptype, pname, t))
             else:
                 lines.append("\t%s %s = (%s)kmapsim_pick(0, ~0UL);" % (ptype, pname, t))
-        elif page_limit and _is_offset(pname) and _IN_PAGE.match(t):
+        elif page_limit and (not lists or pname in into_page) and _is_offset(pname) and _IN_PAGE.match(t):
             if pname in checked:
                 lines.append("\t%s %s = kmapsim_pick(0, kmapsim_size - 1);" % (ptype, pname))
             else:   # within the first page, and before what the lengths picked so far need
@@ -615,14 +627,14 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             lines.append("\tif ((size_t)%s > kmapsim_offmax)\n\t\tkmapsim_offmax = (size_t)%s < %s ? %s : %s;"
                          % (pname, pname, page_limit, pname, page_limit))
             cover.append(pname)
-        elif page_limit and _is_length(pname) and _IN_PAGE.match(t):
+        elif page_limit and (not lists or pname in into_page) and _is_length(pname) and _IN_PAGE.match(t):
             lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, "kmapsim_size" if pname in checked else left))
             lines.append("\tkmapsim_lensum += %s;" % pname)
             if "kmapsim_len =" not in "\n".join(lines):
                 lines.append("\tsize_t kmapsim_len = %s;" % pname)
             cover.append(pname)
         elif _is_offset(pname) and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|off_t|u32|u64|unsigned)$", t):
-            if lists:   # where to start in the lists: their offsets and lengths end within them
+            if lists and pname not in into_page:   # where to start in the lists: their offsets and lengths end within them
                 lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, _room(lists, in_lists)))
                 in_lists.append(pname)
             else:
@@ -630,7 +642,7 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             cover.append(pname)
         elif _is_length(pname) and re.match(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$", t):
             lim = "kmapsim_size"
-            if lists:   # what the lists hold past the offsets, at most (and the buffer's size)
+            if lists and pname not in into_page:   # what the lists hold past the offsets, at most (and the buffer's size)
                 room = _room(lists, in_lists)
                 lim = "(kmapsim_size < %s ? kmapsim_size : %s)" % (room, room) if has_buffer else room
                 in_lists.append(pname)
@@ -650,15 +662,18 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
                     "kmapsim cannot write a harness for it; write one with KMAPSIM_IMPORT(\"%s\", %s) in a subject "
                     "file (--write-harness FILE.c starts one) and check that (see docs/kernel-import.md)"
                     % (relfile, func, ptype, pname, relfile, func))
-        elif t in ("void *", "char *", "u8 *", "unsigned char *") and lists and not has_length:
-            # no length says how much of the list it takes: all of it
-            # (skb_copy_and_csum_dev() copies the whole packet)
-            whole = "%s_total" % lists[0][0]
-            lines.append("\t%s %s = kmalloc(%s > kmapsim_size ? %s : kmapsim_size, GFP_KERNEL | __GFP_NOFAIL);"
-                         % (ptype, pname, whole, whole))
-            post.append("\tkfree(%s);" % pname)
         elif t in ("void *", "char *", "u8 *", "unsigned char *"):
-            lines.append("\t%s %s = kmalloc(kmapsim_size, GFP_KERNEL | __GFP_NOFAIL);" % (ptype, pname))
+            size = "kmapsim_size"
+            if lists and not has_length:
+                # no length says how much of the list it takes: all of it
+                # (skb_copy_and_csum_dev() copies the whole packet)
+                whole = "%s_total" % lists[0][0]
+                size = "(%s > kmapsim_size ? %s : kmapsim_size)" % (whole, whole)
+            lines.append("\t%s %s = kmalloc(%s, GFP_KERNEL | __GFP_NOFAIL);" % (ptype, pname, size))
+            if t == "char *" and "const" in ptype:
+                # it may be a string the function prints (skb_dump()'s
+                # level): it ends within the buffer
+                lines.append("\t((char *)%s)[%s - 1] = '\\0';" % (pname, size))
             post.append("\tkfree(%s);" % pname)
         elif t in ("void __user *", "char __user *"):
             lines.append("\t%s %s = kmapsim_user_buffer(kmapsim_size);" % (ptype, pname))

@@ -253,7 +253,16 @@ def test_a_packet_with_fragments_and_ranges_within_it():
     assert "kfree(skb->head);" in text.split("kmapsim_entry_end();")[1]
     it = item("void skb_copy_and_csum_dev(const struct sk_buff *skb, u8 *to)")
     text, _ = harness.generate("skb_copy_and_csum_dev", it, UNIT_612, "net/core/skbuff.c")
-    assert "u8 * to = kmalloc(skb_total > kmapsim_size ? skb_total : kmapsim_size, GFP_KERNEL | __GFP_NOFAIL);" in text
+    assert "u8 * to = kmalloc((skb_total > kmapsim_size ? skb_total : kmapsim_size), GFP_KERNEL | __GFP_NOFAIL);" in text
+    # an offset and a length after a page beside the packet are into the page
+    it = item("void skb_splice_csum_page(struct sk_buff *skb, struct page *page, size_t offset, size_t len)")
+    text, _ = harness.generate("skb_splice_csum_page", it, UNIT_612, "net/core/skbuff.c")
+    assert "size_t offset = kmapsim_pick(0, PAGE_SIZE - kmapsim_lensum < PAGE_SIZE ? " in text
+    assert "skb_total" not in text.split("size_t skb_total = skb->len;")[1].split("kmapsim_entry_begin")[0]
+    # a const char * may be a string the function prints: it ends in the buffer
+    it = item("void skb_dump(const char *level, const struct sk_buff *skb, bool full_pkt)")
+    text, _ = harness.generate("skb_dump", it, UNIT_612, "net/core/skbuff.c")
+    assert "((char *)level)[(skb_total > kmapsim_size ? skb_total : kmapsim_size) - 1] = '\\0';" in text
     # an iterator beside it holds at most kmapsim_size bytes
     it = item("int skb_copy_datagram_iter(const struct sk_buff *from, int offset, struct iov_iter *to, int len)")
     text, _ = harness.generate("skb_copy_datagram_iter", it, UNIT_612, "net/core/datagram.c")
