@@ -76,6 +76,9 @@ explorer walks boundary values, pages and zones:
   lists hold past the ones picked before it (scatterwalk_map_and_copy()'s
   start and nbytes); a length with a buffer is also at most the buffer's
 
+A parameter the function's body never names is NULL or 0, whatever its
+type: no value of it can matter.
+
 Anything else is an unsupported parameter: one line saying how to write the
 harness with KMAPSIM_IMPORT; so is a void * the function casts to a struct
 (an object, not a buffer). A returned pointer goes to
@@ -562,6 +565,12 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
         t = _norm(ptype)
         if t in LISTS:
             pass
+        elif not _occurrences(item, pname)[1] and (t.endswith("*") or _INTEGER.match(t) or t == "bool"):
+            # the function never names it: no value can matter (an
+            # address_space operation's struct file *, a flags word kept
+            # for other implementations)
+            lines.append("\t%s %s = %s;\t/* unused by %s() */" % (ptype, pname, "NULL" if t.endswith("*") else "0",
+                                                                   func))
         elif pname in by_bytes or pname in page_arrays:
             pass
         elif counted and _is_count(pname) and re.match(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$", t):

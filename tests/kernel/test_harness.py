@@ -14,7 +14,11 @@ from kmapsim_kernel import ctokens, errors, harness  # noqa: E402
 
 
 def item(sig):
+    """A function of that signature whose body passes every parameter on
+    (a parameter it never names gets NULL or 0)."""
     its = ctokens.split_items(sig + "\n{\n}\n", "f.c", {})
+    names = [pn for _, pn in harness.params(next(it for it in its if it.kind == "func"))]
+    its = ctokens.split_items(sig + "\n{\n\tuse(%s);\n}\n" % ", ".join(names), "f.c", {})
     return next(it for it in its if it.kind == "func")
 
 
@@ -159,7 +163,7 @@ def test_one_page_function_gets_offsets_and_lengths_within_its_page():
     # two offsets into two pages (tifm_sd_copy_page()): the length ends
     # within both pages, past the furthest offset
     it = item_with("static void cp(struct page *dst, unsigned int dst_off, struct page *src, unsigned int src_off, "
-                   "unsigned int count)", "")
+                   "unsigned int count)", "use(dst, dst_off, src, src_off, count);")
     text, _ = harness.generate("cp", it, UNIT_612, "drivers/mmc/host/tifm_sd.c")
     assert text.index("unsigned int src_off = kmapsim_pick(0,") < text.index("unsigned int count = kmapsim_pick(0, %s);"
                                                                               % ROOM)
@@ -271,6 +275,21 @@ def test_a_packet_with_fragments_and_ranges_within_it():
         harness.generate("f", item("int f(struct sk_buff *skb, int nr)"), UNIT_612, "x.c")
 
 
+def test_a_parameter_the_function_never_names_is_null_or_zero():
+    """No value of a parameter the body never names can matter (a
+    ->read_folio's struct file *, a 32-bit build's stub): NULL or 0, where
+    its type alone would have stopped the harness."""
+    it = item_with("int f(struct file *file, struct page *page, unsigned long flags)",
+                   "{ void *a = kmap_local_page(page); kunmap_local(a); return 0; }")
+    text, _ = harness.generate("f", it, UNIT_612, "x.c")
+    assert "struct file * file = NULL;\t/* unused by f() */" in text
+    assert "unsigned long flags = 0;\t/* unused by f() */" in text
+    it = item_with("int f(struct file *file, struct page *page)",
+                   "{ void *a = kmap_local_page(page); kunmap_local(a); return file->f_flags; }")
+    with pytest.raises(errors.BadInput, match="parameter 'struct file \\* file'"):
+        harness.generate("f", it, UNIT_612, "x.c")
+
+
 def test_reports_a_generated_harness_caused():
     """check --kernel's reading of a generated harness's report: a NULL or
     wild pointer (a page's mapping, a pointer read from a fresh page) and the
@@ -295,11 +314,11 @@ def test_function_checking_against_its_page_takes_any_value():
     (`if (off >= PAGE_SIZE) return;`, `if (len > PAGE_SIZE - off)`) takes
     care of values past it: those get any value, the others stay within."""
     it = item_with("void zap(struct page *page, size_t off, size_t len)",
-                   "if (off >= PAGE_SIZE) return; if (len > PAGE_SIZE - off) len = PAGE_SIZE - off;")
+                   "if (off >= PAGE_SIZE) return; if (len > PAGE_SIZE - off) len = PAGE_SIZE - off; use(page, off, len);")
     text, _ = harness.generate("zap", it, UNIT_612, "lib/zap.c")
     assert "size_t off = kmapsim_pick(0, kmapsim_size - 1);" in text
     assert "size_t len = kmapsim_pick(0, kmapsim_size);" in text
-    it = item_with("void zap(struct page *page, size_t off, size_t len)", "if (off >= PAGE_SIZE) return;")
+    it = item_with("void zap(struct page *page, size_t off, size_t len)", "if (off >= PAGE_SIZE) return; use(page, len);")
     text, _ = harness.generate("zap", it, UNIT_612, "lib/zap.c")
     assert "size_t off = kmapsim_pick(0, kmapsim_size - 1);" in text
     assert "size_t len = kmapsim_pick(0, %s);" % ROOM in text
@@ -313,7 +332,7 @@ def test_ranges_end_after_their_start():
     zeroes [start1, end1) and [start2, end2): each end is picked from its
     start on, never before it (a caller's end below its start is its bug)."""
     it = item_with("void zero_user_segments(struct page *page, unsigned start1, unsigned end1, unsigned start2, "
-                   "unsigned end2)", "BUG_ON(end1 > page_size(page) || end2 > page_size(page));")
+                   "unsigned end2)", "BUG_ON(end1 > page_size(page) || end2 > page_size(page)); use(start1, start2);")
     text, _ = harness.generate("zero_user_segments", it, UNIT_612, "mm/highmem.c",
                                reach_names={"page_size", "compound_nr"})
     assert "unsigned start1 = kmapsim_pick(0, kmapsim_size - 1);" in text
@@ -326,7 +345,7 @@ def test_ranges_end_after_their_start():
     assert "unsigned end = kmapsim_pick(start, PAGE_SIZE);" in text
     assert "kmapsim_offmax = end;" in text
     # an end with no start of its own starts at 0
-    it = item_with("void z(struct page *page, unsigned end)", "")
+    it = item_with("void z(struct page *page, unsigned end)", "use(page, end);")
     assert "unsigned end = kmapsim_pick(0, PAGE_SIZE);" in harness.generate("z", it, UNIT_612, "x.c")[0]
 
 
@@ -458,7 +477,8 @@ def fake(sig, body):
 
 def test_each_count_counts_the_list_before_it():
     it = fake(CAW, "for_each_sg(read_sgl, sg, read_nents, i) { char *a = kmap_atomic(sg_page(sg)); "
-                   "if (x) { *miscmp_off = 1; pr_warn(\"%u\", *miscmp_off); } kunmap_atomic(a); }")
+                   "if (x) { *miscmp_off = 1; pr_warn(\"%u\", *miscmp_off); } kunmap_atomic(a); } "
+                   "use(cmp_sgl, cmp_nents, cmp_len);")
     text, _ = harness.generate("compare_and_write_do_cmp", it, UNIT_612, "drivers/target/target_core_sbc.c")
     assert "unsigned int read_nents = read_sgl_n;" in text
     assert "unsigned int cmp_nents = cmp_sgl_n;" in text
