@@ -62,8 +62,9 @@ explorer walks boundary values, pages and zones:
   struct sk_buff *     a packet: a linear head of 0..256 bytes and 0..3 page
                        fragments, each over a fresh page of order 0..1
                        (lowmem or highmem) at a picked offset and length
-                       within it (skb_fill_page_desc()); offsets and lengths
-                       into it stay within skb->len; no frag_list
+                       within it (skb_fill_page_desc()), and on some runs a
+                       second such packet on its frag_list; offsets and
+                       lengths into it stay within skb->len
   struct page **       with a length: as many fresh pages as the offsets and
                        the length reach (net/sunrpc/xdr.c's _copy_to_pages())
   bool                 either value; so is an integer named as a copy's
@@ -180,7 +181,7 @@ def constructors_needed(item):
         out += ["sg_set_page", "sg_mark_end"]
     if "struct sk_buff *" in types:   # _skb_setup()'s helpers, all the tree's skbuff.h's
         out += ["SKB_DATA_ALIGN", "skb_reset_tail_pointer", "skb_set_end_offset", "__skb_put", "skb_fill_page_desc",
-                "skb_shinfo"]
+                "skb_shinfo", "skb_frag_page"]
     return out
 
 
@@ -729,7 +730,8 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
     else:
         call = "\tkmapsim_entry_begin(\"%s\");\n\t(void)%s(%s);\n\tkmapsim_entry_end();" % (func, func, ", ".join(args))
     body = lines + [call] + post
-    return ("\n/* The harness kmapsim wrote from %s()'s signature. */\n"
+    helpers = SKB_HELPERS if any(kind == "skb" for _, kind in lists) else ""
+    return (helpers + "\n/* The harness kmapsim wrote from %s()'s signature. */\n"
             "KMAPSIM_SUBJECT(%s)\n{\n%s\n}\n" % (func, func, "\n".join(body))), kinds
 
 
@@ -779,43 +781,79 @@ def _list_setup(p, kind, post, single=False):
     return out
 
 
+# The packets a struct sk_buff * harness builds and takes apart, once per
+# unit (a unit may hold the harnesses of several functions).
+SKB_HELPERS = r"""
+#ifndef KMAPSIM_HARNESS_SKB
+#define KMAPSIM_HARNESS_SKB
+/*
+ * A packet as a driver's receive path or a sender's page splicing leaves
+ * one: a linear head of 0..256 bytes with its skb_shared_info after it, and
+ * 0..3 page fragments, each over a fresh page of order 0..1 (lowmem or
+ * highmem, as the run decides; a page_frag allocation's compound page is
+ * the order-1 case) at a picked offset and length within it.
+ */
+static struct sk_buff *kmapsim_skb_build(void)
+{
+	unsigned int head = kmapsim_pick(0, 256), n = kmapsim_pick(0, 3), i;
+	struct sk_buff *skb = kzalloc(sizeof(*skb), GFP_KERNEL | __GFP_NOFAIL);
+
+	skb->head = kzalloc(SKB_DATA_ALIGN(head) + SKB_DATA_ALIGN(sizeof(struct skb_shared_info)),
+			    GFP_KERNEL | __GFP_NOFAIL);
+	skb->data = skb->head;
+	skb_reset_tail_pointer(skb);
+	skb_set_end_offset(skb, SKB_DATA_ALIGN(head));
+	refcount_set(&skb->users, 1);
+	atomic_set(&skb_shinfo(skb)->dataref, 1);
+	__skb_put(skb, head);
+	for (i = 0; i < n; i++) {
+		unsigned int o = kmapsim_pick(0, 1);
+		unsigned int off = kmapsim_pick(0, (PAGE_SIZE << o) - 1);
+		unsigned int len = kmapsim_pick(1, (PAGE_SIZE << o) - off);
+
+		skb_fill_page_desc(skb, i, alloc_pages(GFP_HIGHUSER | __GFP_COMP | __GFP_NOFAIL, o), off, len);
+		skb->len += len;
+		skb->data_len += len;
+		skb->truesize += PAGE_SIZE << o;
+	}
+	return skb;
+}
+
+/*
+ * Taken apart as kfree_skb() would, from what the packet holds after the
+ * call (the tree's slab caches for it are not the model's).
+ */
+static void kmapsim_skb_free(struct sk_buff *skb)
+{
+	unsigned int i;
+
+	if (skb_shinfo(skb)->frag_list)
+		kmapsim_skb_free(skb_shinfo(skb)->frag_list);
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		struct page *p = skb_frag_page(&skb_shinfo(skb)->frags[i]);
+
+		__free_pages(p, compound_order(p));
+	}
+	kfree(skb->head);
+	kfree(skb);
+}
+#endif
+"""
+
+
 def _skb_setup(p, post):
-    """A packet named p, built as a driver's receive path or a sender's
-    page-splicing leaves one: a linear head of 0..256 bytes (kmalloc()ed,
-    with its skb_shared_info after it) and 0..3 page fragments, each over
-    a fresh page of order 0..1 (lowmem or highmem, as the run decides; a
-    page_frag allocation's compound page is the order-1 case) at a picked
-    offset and length within it, added with the tree's
-    skb_fill_page_desc(). p_total is skb->len, which offsets and lengths
-    into the packet stay within (_room()). No frag_list: the walk of a
-    chain of packets is not exercised. The packet is taken apart by hand
-    after the call, as kfree_skb() would (its slab caches are not the
-    model's)."""
-    post.append("\tfor (unsigned int i = 0; i < %s_n; i++)\n\t\t__free_pages(%s_pg[i], %s_order[i]);\n"
-                "\tkfree(%s->head);\n\tkfree(%s);" % (p, p, p, p, p))
-    return ["\tunsigned int %s_head = kmapsim_pick(0, 256);" % p,
-            "\tunsigned int %s_n = kmapsim_pick(0, 3);" % p,
-            "\tstruct page *%s_pg[3];" % p,
-            "\tunsigned int %s_order[3];" % p,
-            "\tstruct sk_buff *%s = kzalloc(sizeof(*%s), GFP_KERNEL | __GFP_NOFAIL);" % (p, p),
-            "\t%s->head = kzalloc(SKB_DATA_ALIGN(%s_head) + SKB_DATA_ALIGN(sizeof(struct skb_shared_info)), "
-            "GFP_KERNEL | __GFP_NOFAIL);" % (p, p),
-            "\t%s->data = %s->head;" % (p, p),
-            "\tskb_reset_tail_pointer(%s);" % p,
-            "\tskb_set_end_offset(%s, SKB_DATA_ALIGN(%s_head));" % (p, p),
-            "\trefcount_set(&%s->users, 1);" % p,
-            "\tatomic_set(&skb_shinfo(%s)->dataref, 1);" % p,
-            "\t__skb_put(%s, %s_head);" % (p, p),
-            "\tfor (unsigned int i = 0; i < %s_n; i++) {" % p,
-            "\t\tunsigned int o = kmapsim_pick(0, 1);",
-            "\t\tunsigned int off = kmapsim_pick(0, (PAGE_SIZE << o) - 1);",
-            "\t\tunsigned int len = kmapsim_pick(1, (PAGE_SIZE << o) - off);",
-            "\t\t%s_order[i] = o;" % p,
-            "\t\t%s_pg[i] = alloc_pages(GFP_HIGHUSER | __GFP_COMP | __GFP_NOFAIL, o);" % p,
-            "\t\tskb_fill_page_desc(%s, i, %s_pg[i], off, len);" % (p, p),
-            "\t\t%s->len += len;" % p,
-            "\t\t%s->data_len += len;" % p,
-            "\t\t%s->truesize += PAGE_SIZE << o;" % p,
+    """A packet named p (SKB_HELPERS), and on some runs a second one chained
+    behind it on its frag_list, as GRO and IP reassembly leave them, which
+    the tree's walkers recurse into (skb_walk_frags()). p_total is skb->len,
+    which offsets and lengths into the packet stay within (_room())."""
+    post.append("\tkmapsim_skb_free(%s);" % p)
+    return ["\tstruct sk_buff *%s = kmapsim_skb_build();" % p,
+            "\tif (kmapsim_pick(0, 1)) {\t/* a frag_list */",
+            "\t\tstruct sk_buff *%s_next = kmapsim_skb_build();" % p,
+            "\t\tskb_shinfo(%s)->frag_list = %s_next;" % (p, p),
+            "\t\t%s->len += %s_next->len;" % (p, p),
+            "\t\t%s->data_len += %s_next->len;" % (p, p),
+            "\t\t%s->truesize += %s_next->truesize;" % (p, p),
             "\t}",
             "\tsize_t %s_total = %s->len;" % (p, p)]
 

@@ -247,14 +247,16 @@ def test_a_packet_with_fragments_and_ranges_within_it():
     whole packet; a count parameter does not count its fragments."""
     it = item("int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len)")
     text, _ = harness.generate("skb_copy_bits", it, UNIT_612, "net/core/skbuff.c")
-    assert "unsigned int skb_n = kmapsim_pick(0, 3);" in text
-    assert "skb_fill_page_desc(skb, i, skb_pg[i], off, len);" in text
-    assert "alloc_pages(GFP_HIGHUSER | __GFP_COMP | __GFP_NOFAIL, o);" in text
+    assert "unsigned int head = kmapsim_pick(0, 256), n = kmapsim_pick(0, 3), i;" in text
+    assert "skb_fill_page_desc(skb, i, alloc_pages(GFP_HIGHUSER | __GFP_COMP | __GFP_NOFAIL, o), off, len);" in text
+    assert "skb_shinfo(skb)->frag_list = skb_next;" in text
+    assert "skb->len += skb_next->len;" in text
     assert "size_t skb_total = skb->len;" in text
     assert "int offset = kmapsim_pick(0, skb_total);" in text
     assert "int len = kmapsim_pick(0, (kmapsim_size < (skb_total > (size_t)offset ? skb_total - ((size_t)offset) : 0)" \
         in text
-    assert "kfree(skb->head);" in text.split("kmapsim_entry_end();")[1]
+    assert "kmapsim_skb_free(skb);" in text.split("kmapsim_entry_end();")[1]
+    assert text.count("#ifndef KMAPSIM_HARNESS_SKB") == 1
     it = item("void skb_copy_and_csum_dev(const struct sk_buff *skb, u8 *to)")
     text, _ = harness.generate("skb_copy_and_csum_dev", it, UNIT_612, "net/core/skbuff.c")
     assert "u8 * to = kmalloc((skb_total > kmapsim_size ? skb_total : kmapsim_size), GFP_KERNEL | __GFP_NOFAIL);" in text
