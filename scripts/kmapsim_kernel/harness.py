@@ -45,7 +45,10 @@ explorer walks boundary values, pages and zones:
                        the iterator starting anywhere in the first folio;
                        its direction follows the function (..._from_iter: the
                        iterator is the source; ..._to_iter: the destination)
-  void * / char *      a kernel buffer of the page's size; __user: a user buffer
+  void * / char *      a kernel buffer of the page's size (beside a list or a
+                       packet with no length parameter: of all it holds); a
+                       const char * ends in a NUL (a string it may print);
+                       __user: a user buffer
   struct scatterlist * a table of 1..3 entries, each over fresh pages of order
                        0..1 (lowmem or highmem) at a picked offset and length
                        within them, built with the tree's sg_set_page() and
@@ -75,7 +78,9 @@ explorer walks boundary values, pages and zones:
                        local of the harness
   with lists, each offset and length ends within what the (first two)
   lists hold past the ones picked before it (scatterwalk_map_and_copy()'s
-  start and nbytes); a length with a buffer is also at most the buffer's
+  start and nbytes); a length with a buffer or an iterator is also at most
+  what that holds; an offset or a length after a struct page * beside a list
+  is into the page (skb_splice_csum_page(skb, page, offset, len))
 
 A parameter the function's body never names is NULL or 0, whatever its
 type: no value of it can matter.
