@@ -7,7 +7,9 @@
  * scnprintf(), ksize() and kfree_sensitive(), hash lists, page and number
  * helpers, a folio's large/mapped/private tests and map count, in_range(),
  * tagged xarray pointers, the open(2) access modes, __pa() and __va(),
- * refcount_add() and its kin): a wrong one fires its
+ * refcount_add() and its kin, the ordered atomic forms, checked
+ * arithmetic, word halves, bulk and node allocation, page_frag_free(),
+ * preemptible()): a wrong one fires its
  * BUG_ON. The rest of the kernel surface is in tests/kernel/kernel_surface.c,
  * kernel_refs.c (RCU, references), kernel_waits.c and kernel_locks.c.
  */
@@ -25,6 +27,7 @@
 #include <linux/xarray.h>
 #include <linux/refcount.h>
 #include <asm/fcntl.h>
+#include <linux/overflow.h>
 
 static_assert(sizeof(__le32) == 4);	/* the kernel's one-argument form */
 static_assert(sizeof(u64) == 8, "u64");
@@ -100,6 +103,62 @@ static void atomic_check_ops(void)
 	BUG_ON(atomic64_inc_unless_negative(&b) || !atomic64_dec_unless_positive(&b) || atomic64_read(&b) != -2);
 	BUG_ON(atomic_long_dec_if_positive(&l) != 5 || atomic_long_read(&l) != 5);
 	BUG_ON(!atomic_long_inc_unless_negative(&l) || atomic_long_dec_unless_positive(&l) || atomic_long_read(&l) != 6);
+}
+
+/*
+ * The ordered atomic forms, checked arithmetic, word halves, node and bulk
+ * allocators, a fragment's page, preemptible() and the page tests the
+ * packet and driver code of 6.12 uses.
+ */
+static void ordered_and_checked_helpers(void)
+{
+	static struct kmem_cache *cache;
+	atomic_t a = ATOMIC_INIT(5);
+	atomic_long_t l = ATOMIC_LONG_INIT(1);
+	void *objs[3];
+	struct page *pg;
+	unsigned long flags;
+	u32 s;
+	u8 b;
+
+	BUG_ON(atomic_sub_return_release(2, &a) != 3 || atomic_fetch_inc_relaxed(&a) != 3);
+	BUG_ON(atomic_add_return_acquire(1, &a) != 5 || atomic_xchg_release(&a, 9) != 5);
+	BUG_ON(atomic_cmpxchg_relaxed(&a, 9, 1) != 9 || atomic_read_acquire(&a) != 1);
+	atomic_set_release(&a, 6);
+	atomic_xor(3, &a);
+	BUG_ON(atomic_fetch_xor_acquire(1, &a) != 5 || atomic_read(&a) != 4);
+	BUG_ON(atomic_long_fetch_inc_relaxed(&l) != 1 || atomic_long_dec_return_release(&l) != 1);
+	BUG_ON(check_add_overflow(250, 5, &b) || b != 255 || !check_add_overflow(250, 6, &b) || b != 0);
+	BUG_ON(!check_sub_overflow(1u, 2u, &s) || s != 0xffffffffu || check_mul_overflow(3u, 5u, &s) || s != 15);
+	BUG_ON(upper_32_bits(0x123456789abcdef0ULL) != 0x12345678 || lower_32_bits(0x123456789abcdef0ULL) != 0x9abcdef0);
+	BUG_ON(upper_16_bits(0xabcd1234u) != 0xabcd || lower_16_bits(0xabcd1234u) != 0x1234 || upper_32_bits(7u) != 0);
+	BUG_ON(kmalloc_size_roundup(100) != 100 || gfp_pfmemalloc_allowed(GFP_ATOMIC));
+	BUG_ON(!(KMALLOC_NOT_NORMAL_BITS & GFP_DMA) || (KMALLOC_NOT_NORMAL_BITS & GFP_KERNEL));
+	if (!cache)
+		cache = kmem_cache_create("helpers", 24, 0, 0, NULL);
+	if (cache && kmem_cache_alloc_bulk(cache, GFP_KERNEL, 3, objs) == 3) {
+		BUG_ON(ksize(objs[2]) < 24);
+		kmem_cache_free_bulk(cache, 3, objs);
+	}
+	kfree(kmalloc_node_track_caller(16, GFP_KERNEL, -1));
+	BUG_ON(!preemptible());
+	preempt_disable();
+	BUG_ON(preemptible());
+	preempt_enable();
+	local_irq_save(flags);
+	BUG_ON(preemptible());
+	local_irq_restore(flags);
+	pg = alloc_pages(GFP_KERNEL, 1);
+	if (pg) {
+		char *frag = (char *)page_address(pg) + PAGE_SIZE + 100;	/* in the second page */
+
+		BUG_ON(virt_to_head_page(frag) != pg || PageSlab(pg) || !pfn_valid(page_to_pfn(pg)));
+		get_page(pg);
+		page_frag_free(frag);		/* one of two references */
+		BUG_ON(page_count(pg) != 1);
+		page_frag_free(frag);		/* the last: the block is freed */
+	}
+	BUG_ON(pfn_valid(~0ul));
 }
 
 static void list_helpers(void)
@@ -370,6 +429,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 		}
 	}
 	list_helpers();
+	ordered_and_checked_helpers();
 	folio_state_helpers();
 	hot_cold_layout();
 	string_helpers();

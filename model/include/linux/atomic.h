@@ -186,6 +186,18 @@ static inline ctype pfx##_fetch_or(ctype i, atype *v)			\
 static inline ctype pfx##_fetch_andnot(ctype i, atype *v)		\
 {									\
 	return pfx##_fetch_and(~i, v);					\
+}									\
+static inline void pfx##_xor(ctype i, atype *v)				\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_xor");				\
+	__atomic_fetch_xor(&v->counter, i, __ATOMIC_RELAXED);		\
+}									\
+static inline ctype pfx##_fetch_xor(ctype i, atype *v)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_fetch_xor");			\
+	return __atomic_fetch_xor(&v->counter, i, __ATOMIC_SEQ_CST);	\
 }
 
 /*
@@ -239,16 +251,74 @@ static inline ctype pfx##_dec_if_positive(atype *v)			\
 	return c - 1;							\
 }
 
+/*
+ * The _relaxed, _acquire and _release forms of the value-returning
+ * operations are the fully ordered ones: a stronger order is a correct
+ * implementation of each, and the model's tasks see one order anyway.
+ * atomic_read_acquire() and atomic_set_release() order as named.
+ */
+#define KMAPSIM_ATOMIC_ORDERED(pfx, atype, ctype, sfx)			\
+static inline ctype pfx##_add_return##sfx(ctype i, atype *v)		\
+{ return pfx##_add_return(i, v); }					\
+static inline ctype pfx##_sub_return##sfx(ctype i, atype *v)		\
+{ return pfx##_sub_return(i, v); }					\
+static inline ctype pfx##_inc_return##sfx(atype *v)			\
+{ return pfx##_inc_return(v); }						\
+static inline ctype pfx##_dec_return##sfx(atype *v)			\
+{ return pfx##_dec_return(v); }						\
+static inline ctype pfx##_fetch_add##sfx(ctype i, atype *v)		\
+{ return pfx##_fetch_add(i, v); }					\
+static inline ctype pfx##_fetch_sub##sfx(ctype i, atype *v)		\
+{ return pfx##_fetch_sub(i, v); }					\
+static inline ctype pfx##_fetch_inc##sfx(atype *v)			\
+{ return pfx##_fetch_inc(v); }						\
+static inline ctype pfx##_fetch_dec##sfx(atype *v)			\
+{ return pfx##_fetch_dec(v); }						\
+static inline ctype pfx##_fetch_and##sfx(ctype i, atype *v)		\
+{ return pfx##_fetch_and(i, v); }					\
+static inline ctype pfx##_fetch_andnot##sfx(ctype i, atype *v)		\
+{ return pfx##_fetch_andnot(i, v); }					\
+static inline ctype pfx##_fetch_or##sfx(ctype i, atype *v)		\
+{ return pfx##_fetch_or(i, v); }					\
+static inline ctype pfx##_fetch_xor##sfx(ctype i, atype *v)		\
+{ return pfx##_fetch_xor(i, v); }					\
+static inline ctype pfx##_xchg##sfx(atype *v, ctype n)			\
+{ return pfx##_xchg(v, n); }						\
+static inline ctype pfx##_cmpxchg##sfx(atype *v, ctype old, ctype n)	\
+{ return pfx##_cmpxchg(v, old, n); }					\
+static inline bool pfx##_try_cmpxchg##sfx(atype *v, ctype *old, ctype n) \
+{ return pfx##_try_cmpxchg(v, old, n); }
+
+#define KMAPSIM_ATOMIC_ACQ_REL(pfx, atype, ctype)			\
+static inline ctype pfx##_read_acquire(const atype *v)			\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_READ,		\
+			      #pfx "_read_acquire");			\
+	return __atomic_load_n(&v->counter, __ATOMIC_ACQUIRE);		\
+}									\
+static inline void pfx##_set_release(atype *v, ctype i)		\
+{									\
+	kmapsim_shared_access(&v->counter, KMAPSIM_SHARED_WRITE,	\
+			      #pfx "_set_release");			\
+	__atomic_store_n(&v->counter, i, __ATOMIC_RELEASE);		\
+}
+
 #define KMAPSIM_ATOMIC_ALL_OPS(pfx, atype, ctype)			\
 	KMAPSIM_ATOMIC_OPS(pfx, atype, ctype)				\
 	KMAPSIM_ATOMIC_FETCH_OPS(pfx, atype, ctype)			\
-	KMAPSIM_ATOMIC_COND_OPS(pfx, atype, ctype)
+	KMAPSIM_ATOMIC_COND_OPS(pfx, atype, ctype)			\
+	KMAPSIM_ATOMIC_ORDERED(pfx, atype, ctype, _relaxed)		\
+	KMAPSIM_ATOMIC_ORDERED(pfx, atype, ctype, _acquire)		\
+	KMAPSIM_ATOMIC_ORDERED(pfx, atype, ctype, _release)		\
+	KMAPSIM_ATOMIC_ACQ_REL(pfx, atype, ctype)
 
 KMAPSIM_ATOMIC_ALL_OPS(atomic, atomic_t, int)
 KMAPSIM_ATOMIC_ALL_OPS(atomic_long, atomic_long_t, long)
 KMAPSIM_ATOMIC_ALL_OPS(atomic64, atomic64_t, s64)
 
 #undef KMAPSIM_ATOMIC_ALL_OPS
+#undef KMAPSIM_ATOMIC_ACQ_REL
+#undef KMAPSIM_ATOMIC_ORDERED
 #undef KMAPSIM_ATOMIC_COND_OPS
 #undef KMAPSIM_ATOMIC_FETCH_OPS
 #undef KMAPSIM_ATOMIC_OPS

@@ -25,6 +25,16 @@
 /* no emergency reserves here: page_is_pfmemalloc() is always false */
 #define __GFP_MEMALLOC		0x20000u
 #define __GFP_NOMEMALLOC	0x80000u
+/*
+ * Zone and placement requests: every model page that is not highmem is
+ * lowmem that DMA can reach, so these change nothing but what a caller
+ * tests in its own flags (slab's KMALLOC_NOT_NORMAL_BITS).
+ */
+#define __GFP_DMA		0x01u
+#define __GFP_DMA32		0x04u
+#define __GFP_RECLAIMABLE	0x10u
+#define __GFP_THISNODE		0x200000u
+#define __GFP_NOLOCKDEP		0x800000u
 #define __GFP_RECLAIM		(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 
 #define GFP_ATOMIC	(__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
@@ -35,9 +45,21 @@
 #define GFP_USER	(__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HARDWALL)
 #define GFP_HIGHUSER	(GFP_USER | __GFP_HIGHMEM)
 #define GFP_HIGHUSER_MOVABLE GFP_HIGHUSER
+#define GFP_DMA		__GFP_DMA
+#define GFP_DMA32	__GFP_DMA32
 /* charged to the caller's memory cgroup, which kmapsim does not model */
 #define GFP_KERNEL_ACCOUNT (GFP_KERNEL | __GFP_ACCOUNT)
 
 #define gfpflags_allow_blocking(gfp) (!!((gfp) & __GFP_DIRECT_RECLAIM))
+/*
+ * Whether an allocation may dip into the emergency reserves (a task in
+ * memory reclaim, __GFP_MEMALLOC): there are none here, so a caller's
+ * second try "from the reserves" never happens.
+ */
+static inline bool gfp_pfmemalloc_allowed(gfp_t gfp)
+{
+	(void)gfp;
+	return false;
+}
 
 #endif /* _LINUX_GFP_H */

@@ -23,6 +23,11 @@
 	_mxt_x > _mxt_y ? _mxt_x : _mxt_y; })
 #define clamp(val, lo, hi) min(max(val, lo), hi)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+/* halves of a word (6.12 keeps them in linux/wordpart.h, which kernel.h brings) */
+#define upper_32_bits(n) ((u32)((n) >> 16 >> 16))
+#define lower_32_bits(n) ((u32)((n) & 0xffffffffu))
+#define upper_16_bits(n) ((u16)((n) >> 16))
+#define lower_16_bits(n) ((u16)((n) & 0xffffu))
 /* linux/math.h: to a multiple of y, any y (round_up/round_down need a power of 2) */
 #define roundup(x, y) ({ __typeof__(y) __ru_y = (y); (((x) + (__ru_y - 1)) / __ru_y) * __ru_y; })
 #define rounddown(x, y) ({ __typeof__(x) __rd_x = (x); __rd_x - (__rd_x % (y)); })

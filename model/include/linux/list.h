@@ -266,6 +266,9 @@ static inline void kmapsim_hlist_unlink(struct hlist_node *n)
 		WRITE_ONCE(next->pprev, pprev);
 }
 
+/* unlinked, the node left as it was (the kernel's internal form) */
+#define __hlist_del(n) kmapsim_hlist_unlink(n)
+
 /* poisoned, as list_del(): a use after hlist_del() faults */
 static inline void hlist_del(struct hlist_node *n)
 {

@@ -178,6 +178,23 @@ static inline unsigned long compound_nr(const struct page *page)
 }
 
 #define nth_page(page, n) ((page) + (n))
+/* the head page of the compound page a kernel (lowmem) address lies in */
+#define virt_to_head_page(x) compound_head(virt_to_page(x))
+/*
+ * A fragment of a page a page_frag cache carved up (a packet's head made by
+ * napi_alloc_frag()): the reference it holds on its compound page is
+ * dropped, and the page is freed with its last one.
+ */
+static inline void page_frag_free(void *addr)
+{
+	put_page(virt_to_head_page(addr));
+}
+
+/* whether a struct page exists for pfn: mem_map covers every frame */
+static inline int pfn_valid(unsigned long pfn)
+{
+	return kmapsim_mem_map && pfn < (unsigned long)(kmapsim_mem_map_end - kmapsim_mem_map);
+}
 #define page_folio(p) ((struct folio *)compound_head(p))
 /* the folio a kernel (lowmem) address lies in */
 #define virt_to_folio(x) page_folio(virt_to_page(x))

@@ -18,6 +18,14 @@ static inline size_t size_add(size_t a, size_t b)
 	return __builtin_add_overflow(a, b, &r) ? SIZE_MAX : r;
 }
 
+/*
+ * a OP b stored in *d, and whether the true result did not fit (the
+ * compiler's checked arithmetic, as the kernel's macros are).
+ */
+#define check_add_overflow(a, b, d) __builtin_expect(!!__builtin_add_overflow((a), (b), (d)), 0)
+#define check_sub_overflow(a, b, d) __builtin_expect(!!__builtin_sub_overflow((a), (b), (d)), 0)
+#define check_mul_overflow(a, b, d) __builtin_expect(!!__builtin_mul_overflow((a), (b), (d)), 0)
+
 #define array_size(a, b) size_mul((a), (b))
 #define flex_array_size(p, member, count) size_mul((count), sizeof(*(p)->member))
 #define struct_size(p, member, count) size_add(sizeof(*(p)), flex_array_size(p, member, count))

@@ -206,4 +206,15 @@ KMAPSIM_PAGE_TYPE_OPS(Table, 0xf2)
 KMAPSIM_PAGE_TYPE_OPS(Guard, 0xf3)
 KMAPSIM_PAGE_TYPE_OPS(Zsmalloc, 0xf6)
 
+/*
+ * Slab pages: kmalloc() and the slab caches take host heap memory, never a
+ * page of the model's, so no page a function can hold is a slab page.
+ */
+static inline int PageSlab(const struct page *page)
+{
+	(void)page;
+	return 0;
+}
+#define folio_test_slab(folio) PageSlab(&(folio)->page)
+
 #endif /* _LINUX_PAGE_FLAGS_H */

@@ -28,6 +28,13 @@ void local_irq_enable(void);
 KMAPSIM_EXTERN_C_END
 
 #define in_hardirq() in_irq()
+/*
+ * the kernel's preemptible(): no preemption-disabling count, interrupts on
+ * (C only: the C++ model has methods of that name)
+ */
+#ifndef __cplusplus
+#define preemptible() (!in_atomic() && !irqs_disabled())
+#endif
 #define local_irq_save(flags) ((flags) = kmapsim_local_irq_save())
 #define local_irq_restore(flags) kmapsim_local_irq_restore(flags)
 

@@ -36,6 +36,38 @@ static inline void kfree_sensitive(const void *ptr)
 }
 
 #define kmalloc_array(n, size, flags) kcalloc((n), (size), (flags))
+/*
+ * One node here: the node forms are the plain allocators. The _track_caller
+ * forms charge the allocation to their caller's caller in slab debugging,
+ * which kmapsim's report does through its own call traces.
+ */
+#define kmalloc_node(size, flags, node) kmalloc((size), (flags))
+#define kzalloc_node(size, flags, node) kzalloc((size), (flags))
+#define kcalloc_node(n, size, flags, node) kcalloc((n), (size), (flags))
+#define kmalloc_array_node(n, size, flags, node) kcalloc((n), (size), (flags))
+#define kmalloc_track_caller(size, flags) kmalloc((size), (flags))
+#define kmalloc_node_track_caller(size, flags, node) kmalloc((size), (flags))
+#define kmalloc_node_track_caller_noprof(size, flags, node, caller) kmalloc((size), (flags))
+#define kvmalloc_node(size, flags, node) kmalloc((size), (flags))
+#define kvzalloc_node(size, flags, node) kzalloc((size), (flags))
+
+/*
+ * The size kmalloc(size) really gives, which a caller asks for to use all
+ * of it: here exactly size (ksize() of the allocation, the bytes ASan
+ * lets it touch), so the caller's use of "the rest" is checked against
+ * what it asked for.
+ */
+static inline size_t kmalloc_size_roundup(size_t size)
+{
+	return size;
+}
+
+/*
+ * What kmalloc() may not serve from its normal caches (reclaimable, DMA
+ * and accounted allocations): a caller with none of them may use its own
+ * small-object cache (skbuff.c's kmalloc_reserve()).
+ */
+#define KMALLOC_NOT_NORMAL_BITS (__GFP_RECLAIMABLE | __GFP_DMA | __GFP_ACCOUNT)
 
 /*
  * 6.12 names each allocator's body NAME_noprof() and NAME() wraps it in
@@ -135,6 +167,32 @@ static inline void kmem_cache_free(struct kmem_cache *c, void *p)
 	(void)c;
 	kfree(p);
 }
+/*
+ * Bulk allocation: all nr objects or none (0, the ones taken given back),
+ * each as kmem_cache_alloc() makes it; the bulk free frees each.
+ */
+static inline int kmem_cache_alloc_bulk(struct kmem_cache *c, gfp_t flags, size_t nr, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		p[i] = kmem_cache_alloc(c, flags);
+		if (!p[i]) {
+			while (i--)
+				kmem_cache_free(c, p[i]);
+			return 0;
+		}
+	}
+	return (int)nr;
+}
+static inline void kmem_cache_free_bulk(struct kmem_cache *c, size_t nr, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		kmem_cache_free(c, p[i]);
+}
+#define kfree_bulk(nr, p) kmem_cache_free_bulk(NULL, (nr), (p))
 static inline void kmem_cache_destroy(struct kmem_cache *c)
 {
 	kfree(c);
