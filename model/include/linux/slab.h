@@ -44,12 +44,12 @@ static inline void kfree_sensitive(const void *ptr)
 #define kmalloc_node(size, flags, node) kmalloc((size), (flags))
 #define kzalloc_node(size, flags, node) kzalloc((size), (flags))
 #define kcalloc_node(n, size, flags, node) kcalloc((n), (size), (flags))
-#define kmalloc_array_node(n, size, flags, node) kcalloc((n), (size), (flags))
+#define kmalloc_array_node(n, size, flags, node) kmalloc_array((n), (size), (flags))
 #define kmalloc_track_caller(size, flags) kmalloc((size), (flags))
 #define kmalloc_node_track_caller(size, flags, node) kmalloc((size), (flags))
 #define kmalloc_node_track_caller_noprof(size, flags, node, caller) kmalloc((size), (flags))
-#define kvmalloc_node(size, flags, node) kmalloc((size), (flags))
-#define kvzalloc_node(size, flags, node) kzalloc((size), (flags))
+#define kvmalloc_node(size, flags, node) kvmalloc((size), (flags))
+#define kvzalloc_node(size, flags, node) kvzalloc((size), (flags))
 
 /*
  * The size kmalloc(size) really gives, which a caller asks for to use all
