@@ -9,7 +9,7 @@
  * The object is backed by pinned struct pages, so the function takes its
  * kmap path: it maps the page holding the offset with kmap_local_page(),
  * flushes the range when the object is not coherent for reads, and copies
- * it out (its iomem path, an MMIO copy, stops the run if reached). The
+ * it out (its iomem path, for objects without struct pages, is not taken). The
  * harness gives the object's page lookup a body of its own (the cache
  * flush, which touches every cache line of the range as clflush does, is
  * kmapsim's, model/tree_c/drm_cache.c), and asks for what the function's

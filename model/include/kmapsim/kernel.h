@@ -48,6 +48,8 @@
 #include <asm/special_insns.h>
 #include <asm/checksum.h>
 #include <asm/fcntl.h>
+#include <asm/io.h>
+#include <linux/delay.h>
 #include <linux/refcount.h>
 #include <linux/overflow.h>
 #include <linux/cache.h>
@@ -68,15 +70,6 @@ KMAPSIM_EXTERN_C_END
 #endif
 
 #define sched_annotate_sleep() do { } while (0)
-
-/*
- * The arch's MMIO string copies (asm/io.h, which the importer does not
- * read): no device memory is modelled, so a call stops the run, as any
- * kernel function kmapsim does not model (i915's iomem read path).
- */
-#define memcpy_fromio(dst, src, n) kmapsim_unmodelled("memcpy_fromio")
-#define memcpy_toio(dst, src, n) kmapsim_unmodelled("memcpy_toio")
-#define memset_io(dst, c, n) kmapsim_unmodelled("memset_io")
 
 /*
  * kmapsim models no vmalloc space (is_vmalloc_addr() is false for every

@@ -36,7 +36,39 @@ unsigned long __clear_user(void __user *to, unsigned long n);
 size_t fault_in_readable(const char __user *uaddr, size_t size);
 size_t fault_in_writeable(char __user *uaddr, size_t size);
 void might_fault(void);  /* linux/sched.h's, for the copies below */
+/*
+ * get_user()/put_user() of n bytes: the copy copy_from_user() and
+ * copy_to_user() make (a fault the run decides, might_fault(), a report
+ * inside kmap_atomic()), named api; 0 or -EFAULT.
+ */
+int kmapsim_get_user(void *to, const void __user *from, unsigned long n, const char *api);
+int kmapsim_put_user(const void *from, void __user *to, unsigned long n, const char *api);
 KMAPSIM_EXTERN_C_END
+
+/*
+ * A single value from or to user space: 0, or -EFAULT when the address
+ * faults (the run decides, as for copy_from_user()), and then get_user()
+ * sets x to 0, as the kernel does. The __ forms skip access_ok() in the
+ * kernel; kmapsim's user memory checks its own ranges, so they are the
+ * same calls.
+ */
+#define __kmapsim_get_user(x, ptr, api) ({					\
+	unsigned char __gu_buf[sizeof(*(ptr))] __attribute__((aligned(8)));	\
+	int __gu_err = kmapsim_get_user(__gu_buf, (ptr), sizeof(*(ptr)), api); \
+										\
+	(x) = __gu_err ? (__typeof__(*(ptr)))0 :				\
+			 *(__typeof__(*(ptr)) *)(void *)__gu_buf;		\
+	__gu_err;								\
+})
+#define __kmapsim_put_user(x, ptr, api) ({					\
+	__typeof__(*(ptr)) __pu_val = (x);					\
+										\
+	kmapsim_put_user(&__pu_val, (ptr), sizeof(*(ptr)), api);		\
+})
+#define get_user(x, ptr) __kmapsim_get_user(x, ptr, "get_user")
+#define __get_user(x, ptr) __kmapsim_get_user(x, ptr, "__get_user")
+#define put_user(x, ptr) __kmapsim_put_user(x, ptr, "put_user")
+#define __put_user(x, ptr) __kmapsim_put_user(x, ptr, "__put_user")
 
 /*
  * The unchecked copies of linux/uaccess.h: no access_ok() and no zeroing of

@@ -1,7 +1,8 @@
 // The C API's memory entry points (linux/mm.h, highmem.h, cacheflush.h,
-// slab.h, uaccess.h): pages and folios, kmap/kmap_local/kmap_atomic, the
-// data-cache flushes, kmalloc, user copies. Each adapts the signature and
-// calls the part that models it (PhysMem, Pkmap, KmapLocal, UserMem).
+// slab.h, uaccess.h, asm/io.h): pages and folios, kmap/kmap_local/kmap_atomic,
+// the data-cache flushes, kmalloc, user copies, device registers. Each adapts
+// the signature and calls the part that models it (PhysMem, Pkmap,
+// KmapLocal, UserMem, Mmio).
 #include <cstdlib>
 #include <cstring>
 
@@ -103,7 +104,24 @@ void kfree(const void *ptr) {
   m.report(BugClass::SubjectBug, -1, -1, "kfree(%s): not a live kmalloc() allocation (double free?)", m.addr_str(ptr));
 }
 
+// ---- asm/io.h: register windows and what the device answers (Mmio)
+void __iomem *ioremap(phys_addr_t offset, size_t size) { KMAPSIM_API; return m.mmio().ioremap(offset, size, "ioremap"); }
+void iounmap(volatile void __iomem *addr) { KMAPSIM_API; m.mmio().iounmap(addr, "iounmap"); }
+u64 kmapsim_mmio_read(const volatile void __iomem *addr, unsigned int bytes, u64 held, const char *api) {
+  KMAPSIM_API;
+  return m.mmio().read(addr, bytes, held, api);
+}
+void kmapsim_mmio_write(volatile void __iomem *addr, unsigned int bytes, const char *api) { KMAPSIM_API; m.mmio().write(addr, bytes, api); }
+
 // ---- uaccess.h
+int kmapsim_get_user(void *to, const void __user *from, unsigned long n, const char *api) {
+  KMAPSIM_API;
+  return m.user().copy_user(to, from, n, false, false, api) ? -EFAULT : 0;
+}
+int kmapsim_put_user(const void *from, void __user *to, unsigned long n, const char *api) {
+  KMAPSIM_API;
+  return m.user().copy_user(to, from, n, true, false, api) ? -EFAULT : 0;
+}
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n) { KMAPSIM_API; return m.user().copy_user(to, from, n, true, false, "copy_to_user"); }
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n) {
   KMAPSIM_API;

@@ -153,6 +153,8 @@ void kmapsim_set_current_state(unsigned int state, int sched_point) {
   m.cur().state_woken = false;
 }
 void msleep(unsigned int) { KMAPSIM_API; yield_sleep(m, "msleep"); }
+// linux/delay.h: usleep_range() and fsleep() sleep as msleep() does.
+void usleep_range_state(unsigned long, unsigned long, unsigned int) { KMAPSIM_API; yield_sleep(m, "usleep_range"); }
 int smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int raw_smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int num_online_cpus(void) { KMAPSIM_API; return static_cast<int>(m.profile().nr_cpus); }

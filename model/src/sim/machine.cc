@@ -75,6 +75,7 @@ void Machine::reset() {
   wq_.reset();
   softirq_.reset();
   percpu_.reset();
+  mmio_.reset();
   for (void *p : kmallocs_) free(p);
   kmallocs_.clear();
   reporter_.reset();

@@ -32,6 +32,7 @@
 #include "irq.h"
 #include "kmap_local.h"
 #include "locking.h"
+#include "mmio.h"
 #include "percpu.h"
 #include "physmem.h"
 #include "pkmap.h"
@@ -105,6 +106,7 @@ class Machine {
   Workqueue &workqueue() { return wq_; }
   Softirq &softirq() { return softirq_; }
   Percpu &percpu() { return percpu_; }
+  Mmio &mmio() { return mmio_; }
   Locking &locking() { return locking_; }
   Sched &sched() { return sched_; }
   const Sched &sched() const { return sched_; }
@@ -257,6 +259,7 @@ class Machine {
   Workqueue wq_{*this};
   Softirq softirq_{*this};
   Percpu percpu_{*this};
+  Mmio mmio_{*this};
   Locking locking_{*this};
   Sched sched_{*this};  // tasks and CPUs
   Reporter reporter_{*this};  // events and reports
