@@ -8,6 +8,7 @@ definitions, declarations, type definitions, macros). Conditionals (#if,
 seen so far, the way cpp would, so only the active branch is kept.
 """
 
+import collections
 import functools
 import re
 
@@ -131,6 +132,7 @@ def split_items(text, origin, macros, on_include=None):
     pending = None   # tokens of a definition-generating macro's invocation
     pdepth = 0
     expanded = False  # the last tokens were such an invocation
+    inner = {}   # macros defined inside the item being read (an X-macro's x())
     for t in toks:
         if t.kind == "pp":
             m = re.match(r"#\s*(\w+)\s*(.*)$", t.text, re.S)
@@ -184,6 +186,8 @@ def split_items(text, origin, macros, on_include=None):
                 if mac:
                     mac.origin = origin
                     macros[mac.name] = mac
+                    if cur:
+                        inner[mac.name] = mac
                     it = Item("macro", [t], t.text, origin, len(items), t.line)
                     it.names = [mac.name]
                     it.macro = mac
@@ -235,23 +239,39 @@ def split_items(text, origin, macros, on_include=None):
                 items.append(_pasted_uses(_renamed(_make_item(cur, text, origin, len(items), "func"), macros),
                                           macros))
                 cur = []
+                inner = {}
         elif t.text == ";" and depth == 0:
             items.append(_macro_enumerators(_pasted_uses(
-                _drop_macro_names(_make_item(cur, text, origin, len(items), "decl"), macros), macros), macros))
+                _drop_macro_names(_make_item(cur, text, origin, len(items), "decl"), macros), macros),
+                collections.ChainMap(inner, macros)))
             cur = []
+            inner = {}
     return items
 
 
 def _macro_enumerators(it, macros):
-    """Enumerators a macro call in an enum's body writes: btrfs's
-    `enum { ENUM_BIT(EXTENT_LOCKED), ... }` (fs/btrfs/misc.h's ENUM_BIT()
-    pastes __EXTENT_LOCKED_BIT, EXTENT_LOCKED and __EXTENT_LOCKED_SEQ):
-    the item defines them, and uses the macro."""
+    """Enumerators macros write in an enum's body. A call in the body:
+    btrfs's `enum { ENUM_BIT(EXTENT_LOCKED), ... }` (fs/btrfs/misc.h's
+    ENUM_BIT() pastes __EXTENT_LOCKED_BIT, EXTENT_LOCKED and
+    __EXTENT_LOCKED_SEQ), or an X-macro list, expanded through every level:
+    bcachefs's `BCH_CSUM_TYPES()` calls x(none, 0), x(crc32c_nonzero, 1),
+    ... with the x() defined inside the enum's braces (macros holds the
+    ones defined inside the item), each pasting BCH_CSUM_##t. The item
+    defines them, and uses the macro. A body that is an object-like macro:
+    isci's `enum sci_base_request_states REQUEST_STATES;`, whose
+    C(REQ_INIT), ... entries paste SCI_##a under the C() defined just
+    around the enum, and other names elsewhere (request.c makes the states'
+    names from the same list): the item is the enum as expanded where it
+    stands, so its text no longer depends on C()."""
     toks = it.toks
     for j, t in enumerate(toks):
-        if t.text != "enum" or _tag_with_body(toks, j)[1] is None:
+        if t.text != "enum":
             continue
         brace = _tag_with_body(toks, j)[1]
+        if brace is None:
+            if _enum_body_macro(it, j, macros):
+                break
+            continue
         close = _matching(toks, brace)
         k = brace + 1
         while k < close:
@@ -260,19 +280,81 @@ def _macro_enumerators(it, macros):
             if toks[k - 1].text in ("{", ",") and mac is not None and mac.params is not None and \
                     k + 1 < close and toks[k + 1].text == "(":
                 end = _matching(toks, k + 1)
-                expanded, _ = _substitute(toks[k:end + 1], mac)
-                for part in _split_args(tokenize_expr(expanded)):
-                    if part and part[0].kind == "ident" and part[0].text not in it.names:
-                        it.names.append(part[0].text)
+                made = _expand_all(toks[k:end + 1], macros)
+                for n in _enumerator_heads(made):
+                    if n not in it.names:
+                        it.names.append(n)
                 if a.text in it.names:
                     it.names.remove(a.text)
                 it.uses.add(a.text)
+                if made and made[-1].text == "," and end + 1 < close and toks[end + 1].kind == "ident":
+                    # the comma before it came from the expansion:
+                    # bcachefs's BTREE_WRITE_TYPE_NR after the list
+                    it.names.append(toks[end + 1].text)
+                    it.uses.discard(toks[end + 1].text)
                 k = end
             elif a.text in ("(", "[", "{"):
                 k = _matching(toks, k)
             k += 1
         break
     return it
+
+
+def _enum_body_macro(it, j, macros):
+    """`enum tag MACRO;` where MACRO's expansion is the braced list
+    (see _macro_enumerators): whether it is one."""
+    toks = it.toks
+    t = [x.text for x in toks]
+    if len(t) != j + 4 or toks[j + 1].kind != "ident" or toks[j + 2].kind != "ident" or t[j + 3] != ";":
+        return False
+    mac = macros.get(t[j + 2])
+    if mac is None or mac.params is not None or not mac.body.strip().startswith("{"):
+        return False
+    body = _expand_all(toks[j + 2:j + 3], macros)
+    if not body or body[0].text != "{" or _matching(body, 0) != len(body) - 1:
+        return False
+    heads = _enumerator_heads(body[1:-1])
+    if not heads:
+        return False
+    it.names = ["enum " + t[j + 1]] + [n for n in heads if n not in it.names] + it.names
+    it.names = list(dict.fromkeys(it.names))
+    it.uses.add(t[j + 2])
+    prefix = it.text[:toks[j + 2].start - toks[0].start]
+    it.text = prefix + " ".join(x.text for x in body) + ";"
+    return True
+
+
+def _expand_all(toks, macros, depth=0, seen=frozenset()):
+    """toks with every macro in them expanded, as far as 16 levels deep, a
+    macro never inside its own expansion (cpp's rule). Arguments are
+    substituted before they are expanded, which is what an X-macro list
+    needs; the tokens made carry no positions into a file."""
+    out = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        mac = macros.get(t.text) if t.kind == "ident" and t.text not in seen and depth < 16 else None
+        if mac is not None and mac.params is not None and i + 1 < len(toks) and toks[i + 1].text == "(":
+            end = _matching(toks, i + 1)
+            if end >= len(toks):
+                out.extend(toks[i:])
+                break
+            expanded, _ = _substitute(toks[i:end + 1], mac)
+            out.extend(_expand_all(tokenize_expr(expanded), macros, depth + 1, seen | {t.text}))
+            i = end + 1
+        elif mac is not None and mac.params is None:
+            out.extend(_expand_all(tokenize_expr(mac.body), macros, depth + 1, seen | {t.text}))
+            i += 1
+        else:
+            out.append(t)
+            i += 1
+    return out
+
+
+def _enumerator_heads(toks):
+    """The enumerators of a list of them (`A = 1, B, C = A | B,`): the
+    first word of each part at depth 0."""
+    return [part[0].text for part in _split_args(toks) if part and part[0].kind == "ident"]
 
 
 def _renamed(it, macros):

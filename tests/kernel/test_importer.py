@@ -1103,6 +1103,46 @@ def test_enumerators_a_macro_writes(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+def test_enumerators_an_x_macro_list_writes(tmp_path):
+    """fs/bcachefs's `enum bch_csum_type { #define x(t, n) BCH_CSUM_##t = n,
+    BCH_CSUM_TYPES() #undef x BCH_CSUM_NR };`: the list macro calls x()
+    once per entry, and x() is defined only inside the enum's braces; the
+    enum defines every pasted enumerator and comes with its list macro."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "fs/bc/format.h": "#define CSUM_TYPES()\t\\\n\tx(none, 0)\t\\\n\tx(crc32c, 1)\t\\\n\tx(crc64, 2)\n"
+                          "enum csum_type {\n#define x(t, n) CSUM_##t = n,\n\tCSUM_TYPES()\n#undef x\n\tCSUM_NR\n};\n"
+                          "#define x(t, n) 1 +\nenum { CSUM_COUNT = CSUM_TYPES() 0 };\n#undef x\n",
+        "fs/bc/sum.c": '#include "format.h"\n'
+                       "int bc_wide(int t) { return t == CSUM_crc64 ? 8 : t == CSUM_none ? 0 : t < CSUM_NR ? 4 : -1; }\n",
+    })
+    unit = importer.import_files(tree, [("fs/bc/sum.c", ["bc_wide"])], "strict")
+    assert "#define CSUM_TYPES()" in unit.text and "CSUM_COUNT" not in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
+def test_enumerators_an_object_macro_body_writes(tmp_path):
+    """drivers/scsi/isci's `enum sci_base_request_states REQUEST_STATES;`
+    between `#define C(a) SCI_##a` and `#undef C`: the body is a macro
+    whose C() entries are pasted by whatever C means there (request.c
+    redefines C to make the states' names from the same list). The enum
+    defines SCI_REQ_CONSTRUCTED as it was expanded where it stands."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "drivers/is/req.h": "#define REQ_STATES {\\\n\tC(REQ_INIT),\\\n\tC(REQ_CONSTRUCTED),\\\n\t}\n"
+                            "#undef C\n#define C(a) SCI_##a\nenum req_states REQ_STATES;\n#undef C\n",
+        "drivers/is/req.c": '#include "req.h"\n#undef C\n#define C(a) (#a)\n'
+                            "const char *req_name(enum req_states s)\n{\n\tstatic const char * const n[] = REQ_STATES;\n"
+                            "\treturn n[s];\n}\n#undef C\n"
+                            "int req_ready(enum req_states s) { return s == SCI_REQ_CONSTRUCTED; }\n",
+    })
+    unit = importer.import_files(tree, [("drivers/is/req.c", ["req_ready", "req_name"])], "strict")
+    r = compile_unit(tmp_path, unit.text + "\nconst char *x(void) { return req_name(SCI_REQ_INIT); }\n")
+    assert r.returncode == 0, r.stderr
+    assert "SCI_REQ_CONSTRUCTED" in unit.text
+
+
 def test_a_tracepoint_header_brings_its_includes(tmp_path):
     """drivers/md/md-bitmap.c gets linux/blktrace_api.h (blk_add_trace_msg)
     only through trace/events/block.h: its includes are followed, its
