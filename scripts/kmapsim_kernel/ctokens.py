@@ -273,6 +273,9 @@ def _macro_enumerators(it, macros):
                 break
             continue
         close = _matching(toks, brace)
+        if close == brace + 2 and toks[brace + 1].kind == "ident":
+            _enum_list_macro(it, brace, macros)
+            break
         k = brace + 1
         while k < close:
             a = toks[k]
@@ -322,6 +325,35 @@ def _enum_body_macro(it, j, macros):
     prefix = it.text[:toks[j + 2].start - toks[0].start]
     it.text = prefix + " ".join(x.text for x in body) + ";"
     return True
+
+
+def _enum_list_macro(it, brace, macros):
+    """`enum tag { LIST } attrs;` where LIST is an object-like macro of
+    entries whose EM()/E_() make the enumerators: afs's `enum
+    afs_cell_trace { afs_cell_traces } __mode(byte);` in
+    trace/events/afs.h, where the same list is expanded again under other
+    EM()/E_() for the tracepoints' tables. The item is the enum as expanded
+    where it stands."""
+    toks = it.toks
+    name = toks[brace + 1].text
+    mac = macros.get(name)
+    if mac is None or mac.params is not None:
+        return
+    body = _expand_all(toks[brace + 1:brace + 2], macros)
+    heads = _enumerator_heads(body)
+    if not heads or heads == [name]:
+        return
+    it.names = list(dict.fromkeys(it.names + heads))
+    if name in it.names:
+        it.names.remove(name)
+    it.uses.discard(name)
+    for t in body:
+        if t.kind == "ident":
+            it.uses.add(t.text)
+    it.uses -= set(heads)
+    start = toks[0].start
+    it.text = it.text[:toks[brace + 1].start - start] + " ".join(t.text for t in body) + \
+        it.text[toks[brace + 1].end - start:]
 
 
 def _expand_all(toks, macros, depth=0, seen=frozenset()):
@@ -563,7 +595,7 @@ _ATTRS = {"__attribute__", "__printf", "__scanf", "__aligned", "__section", "__a
           "__diag_ignore", "__nocfi", "__no_sanitize_address", "__designated_init",
           "__counted_by", "__packed", "__cacheline_aligned", "__randomize_layout",
           "__no_randomize_layout", "__aligned_largest", "asm", "__asm__", "__free",
-          "__cleanup", "__attribute", "__must_check", "__nonstring", "EXPORT_SYMBOL",
+          "__cleanup", "__attribute", "__must_check", "__nonstring", "EXPORT_SYMBOL", "__mode",
           "__deprecated", "__used", "__unused", "__maybe_unused", "__weak",
           # sections and annotations without arguments (linux/compiler_types.h)
           "__read_mostly", "__ro_after_init", "__initdata", "__initconst", "__exitdata", "__meminitdata",

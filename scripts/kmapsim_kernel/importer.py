@@ -392,7 +392,9 @@ class Index:
         # a tracepoint header's TRACE_EVENT()s are not read (its calls are
         # off, see import_files), but what it includes is the kernel's
         # (trace/events/block.h brings linux/blktrace_api.h, whose
-        # blk_add_trace_msg() drivers/md calls)
+        # blk_add_trace_msg() drivers/md calls), and so are the enums it
+        # defines for code to pass to its tracepoints (afs's `enum
+        # afs_cell_trace { afs_cell_traces }`, expanded where it stands)
         own = not rel.startswith("include/trace/")
         out = []
         nth = 0
@@ -400,9 +402,18 @@ class Index:
             if it.kind == "include":
                 out.extend(included[nth])
                 nth += 1
-            elif own:
+            elif own or _trace_enum(it):
                 out.append(it)
         return out
+
+
+def _trace_enum(it):
+    """Whether a tracepoint header's item is an enum's definition whose
+    text stands on its own (its list already expanded, no macro left in
+    it that the header redefines further down)."""
+    return it.kind == "decl" and it.toks and it.toks[0].text == "enum" and \
+        any(n.startswith("enum ") for n in it.names) and "{" in it.text and \
+        not any(re.match(r"^[A-Z_]+$", u) for u in it.uses)
 
 
 def tree_version(tree):

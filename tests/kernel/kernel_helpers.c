@@ -9,7 +9,8 @@
  * tagged xarray pointers, the open(2) access modes, __pa() and __va(),
  * refcount_add() and its kin, the ordered atomic forms, checked
  * arithmetic, word halves, bulk and node allocation, page_frag_free(),
- * preemptible()): a wrong one fires its
+ * preemptible(), the caching forms of a page protection, oops_in_progress,
+ * a BUILD_BUG_ON() that folds without being constant): a wrong one fires its
  * BUG_ON. The rest of the kernel surface is in tests/kernel/kernel_surface.c,
  * kernel_refs.c (RCU, references), kernel_waits.c and kernel_locks.c.
  */
@@ -28,6 +29,7 @@
 #include <linux/refcount.h>
 #include <asm/fcntl.h>
 #include <linux/overflow.h>
+#include <asm/processor.h>
 
 static_assert(sizeof(__le32) == 4);	/* the kernel's one-argument form */
 static_assert(sizeof(u64) == 8, "u64");
@@ -159,6 +161,29 @@ static void ordered_and_checked_helpers(void)
 		page_frag_free(frag);		/* the last: the block is freed */
 	}
 	BUG_ON(pfn_valid(~0ul));
+}
+
+/* folds to false without being an integer constant expression, as DRM's
+ * ttm_manager_type() writes it: compiles, as in the kernel */
+static int build_checked(int n)
+{
+	BUILD_BUG_ON(__builtin_constant_p(n) && n >= 64);
+	BUILD_BUG_ON(sizeof(phandle) != 4);
+	return n;
+}
+
+static void device_helpers(void)
+{
+	pgprot_t prot = PAGE_KERNEL;
+
+	BUG_ON(oops_in_progress);
+	BUG_ON(pgprot_val(pgprot_noncached(prot)) == pgprot_val(prot));
+	BUG_ON((pgprot_val(pgprot_writecombine(prot)) & pgprot_val(prot)) != pgprot_val(prot));
+	BUG_ON(__pgprot(pgprot_val(prot)) != prot);
+#ifdef CONFIG_X86
+	BUG_ON(boot_cpu_data.x86 <= 3);
+#endif
+	BUG_ON(build_checked(3) != 3);
 }
 
 static void list_helpers(void)
@@ -430,6 +455,7 @@ KMAPSIM_SUBJECT(helpers_ok)
 	}
 	list_helpers();
 	ordered_and_checked_helpers();
+	device_helpers();
 	folio_state_helpers();
 	hot_cold_layout();
 	string_helpers();

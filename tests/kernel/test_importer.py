@@ -1161,6 +1161,35 @@ def test_a_tracepoint_header_brings_its_includes(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+def test_a_tracepoint_header_gives_its_enums(tmp_path):
+    """fs/afs passes afs_cell_trace_use_mntpt to trace_afs_cell(): the enum
+    is trace/events/afs.h's `enum afs_cell_trace { afs_cell_traces }
+    __mode(byte);` under `#define EM(a, b) a,`, and the same list is
+    expanded again further down under an EM() that makes
+    TRACE_DEFINE_ENUM()s. The enum comes as it was where it stands; the
+    tracepoint stays off."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/trace/events/fsx.h": "#ifndef FSX_ENUMS_ONCE\n#define FSX_ENUMS_ONCE\n"
+                                      "#define fsx_traces \\\n\tEM(fsx_trace_get, \"GET\") \\\n"
+                                      "\tE_(fsx_trace_put, \"PUT\")\n"
+                                      "#undef EM\n#undef E_\n#define EM(a, b) a,\n#define E_(a, b) a\n"
+                                      "enum fsx_trace { fsx_traces } __mode(byte);\n"
+                                      "enum fsx_op { fsx_op_read = 130, fsx_op_write };\n#endif\n"
+                                      "#undef EM\n#undef E_\n#define EM(a, b) TRACE_DEFINE_ENUM(a);\n"
+                                      "#define E_(a, b) TRACE_DEFINE_ENUM(a);\nfsx_traces;\n"
+                                      "TRACE_EVENT(fsx_ref, TP_PROTO(int w), TP_ARGS(w));\n",
+        "fs/fsx/ref.c": "#include <trace/events/fsx.h>\n"
+                        "int fsx_put(int n)\n{\n\ttrace_fsx_ref(fsx_trace_put);\n"
+                        "\treturn n + fsx_trace_put + fsx_op_write + sizeof(enum fsx_trace);\n}\n",
+    })
+    unit = importer.import_files(tree, [("fs/fsx/ref.c", ["fsx_put"])], "strict")
+    assert "fsx_trace_get , fsx_trace_put" in unit.text and "TRACE_DEFINE_ENUM" not in unit.text
+    r = compile_unit(tmp_path, unit.text + "\n_Static_assert(sizeof(enum fsx_trace) == 1, \"byte\");\n"
+                     "_Static_assert(fsx_op_write == 131, \"131\");\n")
+    assert r.returncode == 0, r.stderr
+
+
 def test_a_variable_of_an_opaque_type_defined_elsewhere(tmp_path):
     """fs code passes &nop_mnt_idmap, whose struct mnt_idmap only
     fs/mnt_idmapping.c defines: the weak stand-in for such a variable

@@ -18,16 +18,20 @@ static inline void cpu_relax(void)
 
 #ifdef CONFIG_X86
 /*
- * The boot CPU's description, as x86 code reads it: only the cache-line
- * sizes (DRM's drm_clflush_page() steps through a page by
- * x86_clflush_size). kmapsim's CPUs are all alike, with 64-byte lines.
+ * The boot CPU's description, as x86 code reads it: its family (a 686,
+ * as every CPU a HIGHMEM x86-32 kernel runs on is; DRM's
+ * ttm_prot_from_caching() tests `x86 > 3`) and the cache-line sizes (DRM's
+ * drm_clflush_page() steps through a page by x86_clflush_size). kmapsim's
+ * CPUs are all alike, with 64-byte lines.
  */
 struct cpuinfo_x86 {
+	unsigned char x86;
 	int x86_clflush_size;
 	int x86_cache_alignment;
 };
 
 static const struct cpuinfo_x86 boot_cpu_data __attribute__((unused)) = {
+	.x86 = 6,
 	.x86_clflush_size = 64,
 	.x86_cache_alignment = 64,
 };

@@ -42,12 +42,17 @@ KMAPSIM_EXTERN_C_END
 #define BUILD_BUG_ON(cond) static_assert(!(cond), #cond)
 #define BUILD_BUG_ON_MSG(cond, msg) static_assert(!(cond), msg)
 #else
-/* As in the kernel, a condition the compiler folds is checked here; one
- * that is constant only once a static inline is inlined (a parameter:
- * linux/random.h's get_random_u32_below(ceil) checks ceil) is the
- * optimiser's business in the kernel, and is not checked. */
-#define __KMAPSIM_BUILD_BUG(cond, msg) \
-	_Static_assert(__builtin_choose_expr(__builtin_constant_p(cond), !(cond), 1), msg)
+/* As in the kernel, a condition the compiler folds is checked here (a
+ * negative array size); one that is constant only once a static inline is
+ * inlined (a parameter: linux/random.h's get_random_u32_below(ceil) checks
+ * ceil) is the optimiser's business in the kernel, and is not checked. A
+ * condition that folds without being an integer constant expression
+ * (ttm_manager_type()'s `__builtin_constant_p(mem_type) && mem_type >=
+ * TTM_NUM_MEM_TYPES`) is checked by its folded value, which
+ * _Static_assert() could not take. A statement, as the kernel's is. */
+#define __KMAPSIM_BUILD_BUG(cond, msg) do {					\
+	(void)sizeof(char[1 - 2 * __builtin_choose_expr(__builtin_constant_p(cond), !!(cond), 0)]); \
+} while (0)
 #define BUILD_BUG_ON(cond) __KMAPSIM_BUILD_BUG(cond, #cond)
 #define BUILD_BUG_ON_MSG(cond, msg) __KMAPSIM_BUILD_BUG(cond, msg)
 #endif

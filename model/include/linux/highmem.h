@@ -23,6 +23,15 @@
 
 #define PAGE_KERNEL	((pgprot_t)0x63)
 #define PAGE_KERNEL_RO	((pgprot_t)0x61)
+/* A protection's value and its caching forms (asm/pgtable.h: x86's PWT and
+ * PCD bits). The model's memory has one caching mode and its maps ignore
+ * the protection they are given, so these change only the value: DRM's
+ * ttm_prot_from_caching() compiles and its maps behave as the kernel's
+ * kmap_local_page_prot() ones do. */
+#define pgprot_val(prot)		((unsigned long)(prot))
+#define __pgprot(val)			((pgprot_t)(val))
+#define pgprot_noncached(prot)		((pgprot_t)((prot) | 0x18))
+#define pgprot_writecombine(prot)	((pgprot_t)((prot) | 0x08))
 
 KMAPSIM_EXTERN_C_BEGIN
 void *kmap(struct page *page);

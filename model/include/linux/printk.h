@@ -139,6 +139,14 @@ static inline __attribute__((format(printf, 1, 2))) int printk(const char *fmt, 
 	return 0;
 }
 
+/* Whether an oops, panic() or BUG() is in progress (subject_api.cc): 0
+ * whenever subject code runs, as BUG() ends the run here. */
+#ifdef __cplusplus
+extern "C" int oops_in_progress;
+#else
+extern int oops_in_progress;
+#endif
+
 #define KERN_EMERG	""
 #define KERN_ALERT	""
 #define KERN_CRIT	""

@@ -56,6 +56,7 @@ typedef unsigned short gid16_t;
 typedef unsigned char unchar;
 typedef phys_addr_t resource_size_t;
 typedef unsigned long irq_hw_number_t;
+typedef u32 phandle;	/* a device-tree node's handle (linux/of.h's struct device_node) */
 typedef unsigned int slab_flags_t;
 typedef u32 __kernel_dev_t;
 typedef s64 ktime_t;

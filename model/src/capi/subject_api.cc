@@ -15,6 +15,10 @@ using kmapsim::BugClass;
 extern "C" {
 
 // ---- bug.h
+// linux/printk.h's: an oops, panic() or BUG() in progress. Never, while
+// subject code runs: kmapsim's BUG() ends the run with its report.
+int oops_in_progress = 0;
+
 void kmapsim_subject_bug(const char *file, int line, const char *cond) {
   KMAPSIM_API;
   m.entry_check_failed(file, line, cond);
