@@ -130,6 +130,7 @@ def split_items(text, origin, macros, on_include=None):
     cur = []
     depth = 0
     pending = None   # tokens of a definition-generating macro's invocation
+    pprefix = ""     # and the storage class written before it
     pdepth = 0
     expanded = False  # the last tokens were such an invocation
     inner = {}   # macros defined inside the item being read (an X-macro's x())
@@ -218,7 +219,7 @@ def split_items(text, origin, macros, on_include=None):
             elif t.text == ")":
                 pdepth -= 1
                 if pdepth == 0:
-                    items.extend(_expand_definitions(pending, macros, origin, len(items)))
+                    items.extend(_expand_definitions(pending, macros, origin, len(items), pprefix))
                     pending = None
                     expanded = True
             continue
@@ -226,9 +227,13 @@ def split_items(text, origin, macros, on_include=None):
             expanded = False
             continue   # BITMASK(...); the semicolon after an expansion
         expanded = False
-        if not cur and depth == 0 and t.kind == "ident" and (_defines_things(macros.get(t.text), macros) or
-                                                              _expands_to_nothing(macros.get(t.text))):
+        # (after the storage class it is written with: megaraid.c's
+        # `static DEF_SCSI_QCMD(megaraid_queue)` defines a static function)
+        if depth == 0 and t.kind == "ident" and all(x.text in _STORAGE for x in cur) and \
+                (_defines_things(macros.get(t.text), macros) or _expands_to_nothing(macros.get(t.text))):
             pending, pdepth = [t], 0
+            pprefix = " ".join(x.text for x in cur)
+            cur = []
             continue
         cur.append(t)
         if t.text in ("{", "(", "["):
@@ -569,12 +574,15 @@ def _substitute(call, mac):
     return expanded, {re.sub(r"\s*##\s*", "", p) for p in pasted}
 
 
-def _expand_definitions(call, macros, origin, index):
+def _expand_definitions(call, macros, origin, index, prefix=""):
     """The items a file-scope invocation of such a macro defines: its body
-    with the arguments substituted (# and ## applied, as cpp does), split
-    into items again, so set_buffer_dirty() is found by its name. Each item
-    carries the invocation's line."""
+    with the arguments substituted (# and ## applied, as cpp does), after
+    the storage class written before the call (prefix), split into items
+    again, so set_buffer_dirty() is found by its name. Each item carries
+    the invocation's line."""
     expanded, _ = _substitute(call, macros[call[0].text])
+    if prefix:
+        expanded = prefix + " " + expanded
     got = split_items(expanded, origin, macros)
     end = got[-1].toks[-1].end if got and got[-1].toks else 0
     if expanded[end:].strip():
@@ -603,6 +611,8 @@ _ATTRS = {"__attribute__", "__printf", "__scanf", "__aligned", "__section", "__a
           "__always_unused", "__always_inline", "noinline", "noinline_for_stack", "notrace", "noinstr",
           "__sched", "__cpuidle", "__kprobes", "__flatten", "__visible", "__latent_entropy", "__data_racy",
           "__attribute_const__", "__compiletime_error", "__compiletime_warning"}
+# What may stand before a definition-generating macro's call.
+_STORAGE = {"static", "inline", "__always_inline", "__maybe_unused", "noinline"}
 _KEYWORDS = {"if", "while", "for", "switch", "return", "sizeof", "typeof", "__typeof__",
              "_Static_assert", "static_assert", "__builtin_offsetof", "offsetof",
              "struct", "union", "enum", "_Alignof", "__alignof__", "do", "else", "case", "goto"}

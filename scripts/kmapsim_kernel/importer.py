@@ -111,13 +111,15 @@ def tree_header(tree, inc):
 # does not replace, and that code including it relies on, as in the kernel:
 # the tree's linux/timer.h brings linux/ktime.h and with it
 # ktime_get_real_seconds(), which fs/jffs2 calls; linux/jiffies.h brings
-# linux/time.h and linux/timex.h; linux/srcu.h brings linux/rculist.h. Not
+# linux/time.h and linux/timex.h; linux/srcu.h brings linux/rculist.h;
+# linux/mm.h brings linux/pfn.h (PFN_UP(), which drbd uses). Not
 # every include of a header kmapsim owns: linux/atomic.h's bring the tree's
 # atomic_*() again, which clash with kmapsim's.
 OWNED_BRINGS = {
     "linux/timer.h": ("linux/ktime.h",),
     "linux/jiffies.h": ("linux/time.h", "linux/timex.h"),
     "linux/srcu.h": ("linux/rculist.h",),
+    "linux/mm.h": ("linux/pfn.h",),
 }
 
 

@@ -9,7 +9,7 @@
  * tagged xarray pointers, the open(2) access modes, __pa() and __va(),
  * refcount_add() and its kin, the ordered atomic forms, checked
  * arithmetic, word halves, bulk and node allocation, page_frag_free(),
- * preemptible(), the caching forms of a page protection, oops_in_progress,
+ * preemptible(), krealloc(), the caching forms of a page protection, oops_in_progress,
  * a BUILD_BUG_ON() that folds without being constant): a wrong one fires its
  * BUG_ON. The rest of the kernel surface is in tests/kernel/kernel_surface.c,
  * kernel_refs.c (RCU, references), kernel_waits.c and kernel_locks.c.
@@ -245,6 +245,36 @@ static void string_helpers(void)
 }
 
 /* ksize() covers the allocation; kfree_sensitive() zeroes it, then frees */
+/* krealloc(): contents kept, the grown tail zeroed under __GFP_ZERO, a
+ * failure leaves the old block, size 0 frees it (ZERO_SIZE_PTR) */
+static void krealloc_helpers(void)
+{
+	u32 *v = kmalloc_array(2, sizeof(*v), GFP_KERNEL | __GFP_ZERO);
+	u32 *w;
+
+	if (!v)
+		return;
+	v[0] = 7;
+	v[1] = 9;
+	w = krealloc_array(v, 4, sizeof(*v), GFP_KERNEL | __GFP_ZERO);
+	if (!w) {
+		BUG_ON(v[0] != 7 || v[1] != 9);	/* failed: v is still the caller's */
+		kfree(v);
+		return;
+	}
+	BUG_ON(w[0] != 7 || w[1] != 9 || w[2] != 0 || w[3] != 0);
+	v = krealloc(w, sizeof(*v), GFP_KERNEL);
+	if (!v) {
+		kfree(w);
+		return;
+	}
+	BUG_ON(v[0] != 7 || ksize(v) < sizeof(*v));
+	BUG_ON(krealloc_array(v, SIZE_MAX / 2, 4, GFP_KERNEL) != NULL);	/* overflows: v untouched */
+	v = krealloc(v, 0, GFP_KERNEL);
+	BUG_ON(v != ZERO_SIZE_PTR || !ZERO_OR_NULL_PTR(v) || ZERO_OR_NULL_PTR(&v));
+	kfree(v);
+}
+
 static void slab_helpers(void)
 {
 	char *key = kmalloc(24, GFP_KERNEL | __GFP_NOFAIL);
@@ -253,6 +283,7 @@ static void slab_helpers(void)
 	memset(key, 0x5a, ksize(key));
 	kfree_sensitive(key);
 	kfree_sensitive(NULL);
+	krealloc_helpers();
 }
 
 /* xchg()/cmpxchg()/try_cmpxchg() on plain scalars, the page-size helpers, byte swaps in place */

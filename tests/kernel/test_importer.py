@@ -1143,6 +1143,31 @@ def test_enumerators_an_object_macro_body_writes(tmp_path):
     assert "SCI_REQ_CONSTRUCTED" in unit.text
 
 
+def test_a_static_definition_macro_call(tmp_path):
+    """drivers/scsi/megaraid.c's `static DEF_SCSI_QCMD(megaraid_queue)`,
+    no `;` after it: scsi_host.h's macro defines the function, static as
+    written, and the function after it is an item of its own."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/scsi/qh.h": "#define DEF_QCMD(func_name) \\\nint func_name(int host)\t\\\n{\t\\\n"
+                             "\treturn func_name##_lck(host);\t\\\n}\n",
+        "drivers/scsi/mr.c": "#include <scsi/qh.h>\nstatic int mr_queue_lck(int host) { return host + 1; }\n"
+                             "static DEF_QCMD(mr_queue)\n\nstatic inline int\nmr_alloc(int n)\n{\n\treturn n * 2;\n}\n"
+                             "int mr_build(int n) { return mr_alloc(n) + mr_queue(n); }\n",
+    })
+    items = ctokens.split_items(open(os.path.join(tree, "drivers/scsi/mr.c")).read(), "drivers/scsi/mr.c",
+                                {"DEF_QCMD": ctokens.parse_define(
+                                    "#define DEF_QCMD(func_name) int func_name(int host) "
+                                    "{ return func_name##_lck(host); }")})
+    funcs = {it.names[0]: it for it in items if it.kind == "func"}
+    assert set(funcs) == {"mr_queue_lck", "mr_queue", "mr_alloc", "mr_build"}
+    assert funcs["mr_queue"].is_static and funcs["mr_queue"].text.startswith("static int mr_queue")
+    unit = importer.import_files(tree, [("drivers/scsi/mr.c", ["mr_build"])], "strict")
+    assert "static int mr_queue" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
 def test_a_tracepoint_header_brings_its_includes(tmp_path):
     """drivers/md/md-bitmap.c gets linux/blktrace_api.h (blk_add_trace_msg)
     only through trace/events/block.h: its includes are followed, its

@@ -33,6 +33,15 @@ struct page_frag {
 	__u32 size;
 };
 
+/*
+ * A swap entry: swap type and offset in one word, as a page table holds
+ * it for a page that is out (mm/swapfile.c's code passes them around; the
+ * model has no swap device, so none is ever made by it).
+ */
+typedef struct {
+	unsigned long val;
+} swp_entry_t;
+
 struct page {
 	unsigned long flags;		/* KMAPSIM_PG_* bits below */
 	unsigned long compound_head;	/* head page | 1 on tail pages, as in the kernel */

@@ -35,6 +35,48 @@ static inline void kfree_sensitive(const void *ptr)
 	kfree(ptr);
 }
 
+/*
+ * What the kernel's krealloc(p, 0) returns: not NULL, never to be
+ * dereferenced (address 16 faults), and kfree() of it does nothing.
+ */
+#define ZERO_SIZE_PTR ((void *)16)
+#define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
+
+/*
+ * krealloc(): a new allocation of new_size holding the old contents (as
+ * much as fits, the rest as kmalloc() leaves it: zeroed with __GFP_ZERO),
+ * and the old one freed; NULL with the old one untouched when it fails
+ * (the run decides, as for kmalloc()). The kernel may resize in place or
+ * move; here it always moves, so a caller that keeps using the old
+ * pointer is the use-after-free ASan reports.
+ */
+static inline void *krealloc(const void *p, size_t new_size, gfp_t flags)
+{
+	size_t old = ZERO_OR_NULL_PTR(p) ? 0 : ksize(p);
+	void *n;
+
+	if (!new_size) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	n = kmalloc(new_size, flags);
+	if (!n)
+		return NULL;
+	if (old)
+		__builtin_memcpy(n, p, old < new_size ? old : new_size);
+	kfree(p);
+	return n;
+}
+
+static inline void *krealloc_array(void *p, size_t n, size_t size, gfp_t flags)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return krealloc(p, bytes, flags);
+}
+
 #define kmalloc_array(n, size, flags) kcalloc((n), (size), (flags))
 /*
  * One node here: the node forms are the plain allocators. The _track_caller
@@ -82,6 +124,8 @@ static inline size_t kmalloc_size_roundup(size_t size)
 #define kzalloc_noprof(size, flags) kzalloc((size), (flags))
 #define kcalloc_noprof(n, size, flags) kcalloc((n), (size), (flags))
 #define kmalloc_array_noprof(n, size, flags) kmalloc_array((n), (size), (flags))
+#define krealloc_noprof(p, size, flags) krealloc((p), (size), (flags))
+#define krealloc_array_noprof(p, n, size, flags) krealloc_array((p), (n), (size), (flags))
 
 /*
  * kvmalloc() tries kmalloc() first and falls back to vmalloc() for what

@@ -70,7 +70,9 @@ static inline bool xa_empty(const struct xarray *xa)
 	return xa->xa_head == NULL;
 }
 
-/* Entries: pointers (4-byte aligned), values (bit 0), internal (bits 10). */
+/* Entries: pointers (4-byte aligned), values (bit 0), internal (bits 10).
+ * A value entry holds one bit less than a long. */
+#define BITS_PER_XA_VALUE	(BITS_PER_LONG - 1)
 static inline void *xa_mk_value(unsigned long v)
 {
 	return (void *)((v << 1) | 1);

@@ -95,7 +95,7 @@ void *kcalloc(size_t n, size_t size, gfp_t flags) {
   return kmalloc(n * size, flags | __GFP_ZERO);
 }
 void kfree(const void *ptr) {
-  if (!ptr) return;
+  if (reinterpret_cast<uintptr_t>(ptr) <= 16) return;  // NULL or ZERO_SIZE_PTR (krealloc(p, 0))
   KMAPSIM_API;
   if (m.forget_kmalloc(ptr)) {
     free(const_cast<void *>(ptr));
