@@ -847,7 +847,9 @@ def _decl_names(cur):
                     fptr = True
             elif t.text in ("}", ")", "]"):
                 d -= 1
-            elif d == 0 and t.kind == "ident" and not fptr:
+            elif d == 0 and t.kind == "ident" and not fptr and t.text not in _ATTRS:
+                # (not an attribute after the name: efi.h's "typedef guid_t
+                # efi_guid_t __aligned(__alignof__(u32));")
                 cand = t.text
         if cand:
             names.append(cand)

@@ -84,6 +84,16 @@ def test_member_and_typedef_names():
     assert by["widget_far_away"].is_proto
 
 
+def test_a_typedef_with_an_attribute_after_its_name():
+    """linux/efi.h's `typedef guid_t efi_guid_t __aligned(__alignof__(u32));`
+    defines efi_guid_t, not __aligned; an attribute before the name
+    (uapi's __aligned_u64) and __attribute__ after it too."""
+    text = ("typedef guid_t efi_guid_t __aligned(__alignof__(u32));\n"
+            "typedef int foo_t __attribute__((aligned(4)));\n"
+            "typedef unsigned long long __attribute__((aligned(8))) al_u64;\n")
+    assert [it.names for it in ctokens.split_items(text, "efi.h", {})] == [["efi_guid_t"], ["foo_t"], ["al_u64"]]
+
+
 def test_a_typedef_of_a_macro_type_is_named_after_the_macro_call():
     """bcachefs's `typedef DARRAY(char) darray_char;`: (char) is the
     macro's argument, not a parenthesized declarator as in
