@@ -7,7 +7,10 @@
  *   mmio_values_ok      a plain buffer passed as __iomem reads what it
  *                       holds; an ioremap() window's reads are picked,
  *                       then alternate; writes land in the window; the
- *                       _be, _rep and memcpy_toio() forms (clean)
+ *                       _be and _rep forms; device memory copied in
+ *                       and out (memcpy_toio(), memset_io(),
+ *                       memcpy_fromio() read back what was stored)
+ *                       (clean)
  *   mmio_poll_ok        busy-waits on a status bit, set and clear, with
  *                       and without cpu_relax(), with udelay() under a
  *                       spinlock and usleep_range() outside: each ends
@@ -21,6 +24,8 @@
  *                       land past the page (kmap-overrun)
  *   mmio_past_window    a register read one past the window ioremap()
  *                       gave (memory-error)
+ *   mmio_range_past_window  memcpy_fromio() of the whole window and 8
+ *                       bytes more (memory-error)
  *   mmio_after_iounmap  a register read after iounmap() (memory-error)
  *   mmio_iounmap_twice  iounmap() of a window already unmapped
  *                       (subject-bug)
@@ -65,6 +70,14 @@ KMAPSIM_SUBJECT(mmio_values_ok)
 	BUG_ON(memcmp((void *)(regs + 0x10), bytes, sizeof(bytes)) != 0);
 	memset_io(regs + 0x20, 0xab, 4);
 	BUG_ON(*(u32 *)(regs + 0x20) != 0xabababab);
+	{
+		u8 back[8];
+
+		memcpy_fromio(back, regs + 0x1c, sizeof(back));
+		BUG_ON(memcmp(back + 4, "\xab\xab\xab\xab", 4) != 0);
+		memcpy_fromio(back, regs + 0x10, sizeof(bytes));
+		BUG_ON(memcmp(back, bytes, sizeof(bytes)) != 0);
+	}
 	iounmap(regs);
 }
 
@@ -185,6 +198,18 @@ KMAPSIM_SUBJECT(mmio_past_window)
 	if (regs) {
 		(void)readl(regs + REGS_SIZE - 4);
 		(void)readl(regs + REGS_SIZE);
+		iounmap(regs);
+	}
+}
+
+KMAPSIM_SUBJECT(mmio_range_past_window)
+{
+	void __iomem *regs = ioremap(0xfe000000, REGS_SIZE);
+	u8 copy[REGS_SIZE + 8];
+
+	if (regs) {
+		memcpy_fromio(copy, regs, REGS_SIZE);
+		memcpy_fromio(copy, regs, sizeof(copy));
 		iounmap(regs);
 	}
 }

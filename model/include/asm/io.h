@@ -20,6 +20,8 @@
  *
  * Every access is a scheduling point, as a shared-memory access is: two
  * tasks driving one device interleave between their register accesses.
+ * Device memory (memcpy_fromio(), memcpy_toio(), memset_io()) is memory:
+ * a copy reads what was stored, in one access.
  * Little-endian registers are the host's order; the _be forms swap.
  */
 #ifndef _ASM_IO_H
@@ -37,6 +39,7 @@ void iounmap(volatile void __iomem *addr);
 u64 kmapsim_mmio_read(const volatile void __iomem *addr, unsigned int bytes, u64 held, const char *api);
 /* a write of bytes at addr: a scheduling point, then the store */
 void kmapsim_mmio_write(volatile void __iomem *addr, unsigned int bytes, const char *api);
+void kmapsim_mmio_range(const volatile void __iomem *addr, size_t n, const char *api);
 KMAPSIM_EXTERN_C_END
 
 #define ioremap_wc(offset, size) ioremap((offset), (size))
@@ -152,29 +155,27 @@ static inline void iowrite32be(u32 v, volatile void __iomem *addr)
 #define iowrite16_rep(addr, buf, count) writesw((addr), (buf), (count))
 #define iowrite32_rep(addr, buf, count) writesl((addr), (buf), (count))
 
-/* device memory ranges: byte by byte, each byte its own location */
+/*
+ * Device memory ranges (a controller's SRAM, a frame buffer, a mailbox):
+ * read and written as memory, what the driver stored there, in one copy
+ * the subject makes itself (instrumented: a range past the window is a
+ * memory-error at the driver's line). One scheduling point each, not one
+ * per byte: a 4 KiB copy is one access of the device, as a burst is.
+ */
 static inline void memcpy_fromio(void *dst, const volatile void __iomem *src, size_t n)
 {
-	unsigned char *d = (unsigned char *)dst;
-	const volatile unsigned char *s = (const volatile unsigned char *)src;
-
-	while (n--)
-		*d++ = __raw_readb(s++);
+	kmapsim_mmio_range(src, n, "memcpy_fromio");
+	__builtin_memcpy(dst, (const void *)src, n);
 }
 static inline void memcpy_toio(volatile void __iomem *dst, const void *src, size_t n)
 {
-	volatile unsigned char *d = (volatile unsigned char *)dst;
-	const unsigned char *s = (const unsigned char *)src;
-
-	while (n--)
-		__raw_writeb(*s++, d++);
+	kmapsim_mmio_range(dst, n, "memcpy_toio");
+	__builtin_memcpy((void *)dst, src, n);
 }
 static inline void memset_io(volatile void __iomem *dst, int c, size_t n)
 {
-	volatile unsigned char *d = (volatile unsigned char *)dst;
-
-	while (n--)
-		__raw_writeb((u8)c, d++);
+	kmapsim_mmio_range(dst, n, "memset_io");
+	__builtin_memset((void *)dst, c, n);
 }
 
 /* a page's physical address (virt_to_phys() is linux/mm.h's) */

@@ -26,6 +26,17 @@ KMAPSIM_EXTERN_C_BEGIN
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
 		const char *name, void *dev_id);
 const void *free_irq(unsigned int irq, void *dev_id);
+/*
+ * A line's disable depth: while it is above zero the line's handlers do not
+ * fire. disable_irq() and synchronize_irq() wait for a handler of the line
+ * running on another CPU, and may sleep; disable_irq_nosync() does not
+ * wait. enable_irq() of a line that is not disabled is the kernel's
+ * "Unbalanced enable for IRQ" warning (subject-bug).
+ */
+void disable_irq(unsigned int irq);
+void disable_irq_nosync(unsigned int irq);
+void enable_irq(unsigned int irq);
+void synchronize_irq(unsigned int irq);
 KMAPSIM_EXTERN_C_END
 
 /*

@@ -95,7 +95,7 @@ void *kcalloc(size_t n, size_t size, gfp_t flags) {
   return kmalloc(n * size, flags | __GFP_ZERO);
 }
 void kfree(const void *ptr) {
-  if (reinterpret_cast<uintptr_t>(ptr) <= 16) return;  // NULL or ZERO_SIZE_PTR (krealloc(p, 0))
+  if (ZERO_OR_NULL_PTR(ptr)) return;  // NULL, or the ZERO_SIZE_PTR of krealloc(p, 0)
   KMAPSIM_API;
   if (m.forget_kmalloc(ptr)) {
     free(const_cast<void *>(ptr));
@@ -112,6 +112,7 @@ u64 kmapsim_mmio_read(const volatile void __iomem *addr, unsigned int bytes, u64
   return m.mmio().read(addr, bytes, held, api);
 }
 void kmapsim_mmio_write(volatile void __iomem *addr, unsigned int bytes, const char *api) { KMAPSIM_API; m.mmio().write(addr, bytes, api); }
+void kmapsim_mmio_range(const volatile void __iomem *addr, size_t n, const char *api) { KMAPSIM_API; m.mmio().range(addr, n, api); }
 
 // ---- uaccess.h
 int kmapsim_get_user(void *to, const void __user *from, unsigned long n, const char *api) {

@@ -274,6 +274,14 @@ const void *free_irq(unsigned int irq, void *dev_id) {
   m.irq().free_irq(irq, dev_id);
   return nullptr;
 }
+void disable_irq(unsigned int irq) { KMAPSIM_API; m.irq().disable_line(irq, true, "disable_irq"); }
+void disable_irq_nosync(unsigned int irq) { KMAPSIM_API; m.irq().disable_line(irq, false, "disable_irq_nosync"); }
+void enable_irq(unsigned int irq) { KMAPSIM_API; m.irq().enable_line(irq, "enable_irq"); }
+void synchronize_irq(unsigned int irq) {
+  KMAPSIM_API;
+  m.irq().synchronize_line(irq, "synchronize_irq");
+  m.sched_point("synchronize_irq");
+}
 // kthread_run(), or kthread_create() (asleep: the thread waits for
 // wake_up_process()).
 static struct task_struct *new_kthread(kmapsim::Machine &m, int (*threadfn)(void *), void *data, const char *name, bool asleep,

@@ -42,11 +42,47 @@ bool Irq::busy(const IrqHandler &h) const {
   return false;
 }
 
-size_t Irq::busy_in(const std::vector<IrqHandler> &hs) const {
-  if (in_progress_.empty()) return 0;
+size_t Irq::idle_handlers() const {
+  if (in_progress_.empty() && depth_.empty()) return handlers_.size();
   size_t n = 0;
-  for (const IrqHandler &h : hs) n += busy(h);
+  for (const IrqHandler &h : handlers_) n += can_fire(h);
   return n;
+}
+
+void Irq::disable_line(unsigned irq, bool sync, const char *api) {
+  if (sync) m_.might_sleep(api);
+  bool found = false;
+  for (auto &[line, depth] : depth_)
+    if (line == irq) {
+      depth++;
+      found = true;
+    }
+  if (!found) depth_.push_back({irq, 1});
+  m_.event(Ev::Note, irq, 0, api);
+  if (sync) synchronize_line(irq, api);
+  m_.sched_point(api);
+}
+
+void Irq::enable_line(unsigned irq, const char *api) {
+  for (auto &[line, depth] : depth_)
+    if (line == irq && depth > 0) {
+      depth--;
+      m_.event(Ev::Note, irq, 0, api);
+      m_.sched_point(api);  // the line's handlers may fire from here on
+      return;
+    }
+  m_.report(BugClass::SubjectBug, -1, -1, "%s(%u): unbalanced enable for IRQ %u: the line is not disabled (the kernel warns)", api, irq,
+            irq);
+}
+
+// Every handler of the line, each by its dev_id as free_irq() waits (both
+// executors track handlers in progress that way).
+void Irq::synchronize_line(unsigned irq, const char *api) {
+  m_.might_sleep(api);
+  std::vector<const void *> devs;  // waiting lets others run: request_irq() may grow handlers_ meanwhile
+  for (const IrqHandler &h : handlers_)
+    if (h.irq == irq) devs.push_back(h.dev_id);
+  for (const void *d : devs) m_.executor().synchronize_irq(d);
 }
 
 bool Irq::in_progress(const void *dev_id) const {
@@ -73,7 +109,7 @@ void Irq::maybe_fire() {
 
 void Irq::fire_idle(size_t k) {
   for (size_t i = 0; i < handlers_.size(); i++) {
-    if (busy(handlers_[i])) continue;
+    if (!can_fire(handlers_[i])) continue;
     if (k-- == 0) return fire(i);
   }
 }

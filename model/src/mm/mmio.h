@@ -24,6 +24,9 @@ class Mmio {
   uint64_t read(const volatile void *addr, unsigned bytes, uint64_t held, const char *api);
   // A write: a scheduling point (the caller stores).
   void write(const volatile void *addr, unsigned bytes, const char *api);
+  // memcpy_fromio(), memcpy_toio(), memset_io(): device memory, which the
+  // caller copies as memory; one scheduling point for the whole range.
+  void range(const volatile void *addr, size_t n, const char *api);
   void reset() {
     windows_.clear();
     regs_.clear();
