@@ -275,3 +275,57 @@ TEST(Sleep, TaskReturnsWithIrqsDisabled) {
 }
 
 }  // namespace
+
+// cant_sleep()/cant_migrate(): the code asserts it runs atomically. Quiet
+// wherever the kernel's __cant_sleep() is; a kmap_atomic() section
+// converted to kmap_local_page() keeps preemption on and is lost-atomicity.
+TEST(AssumeAtomic, CantSleepUnderKmapAtomicSpinlockIrqsOffIsClean) {
+  RunResult r = run("strict", +[] {
+    reset_locks();
+    struct page *p = HIGH_PAGE();
+    void *a = kmap_atomic(p);
+    cant_sleep();
+    cant_migrate();
+    kunmap_atomic(a);
+    spin_lock(&g_lock);
+    cant_sleep();
+    spin_unlock(&g_lock);
+    unsigned long flags;
+    local_irq_save(flags);
+    cant_sleep();
+    local_irq_restore(flags);
+    preempt_disable();
+    cant_sleep();
+    preempt_enable();
+    migrate_disable();
+    cant_migrate();
+    migrate_enable();
+    void *b = kmap_local_page(p);  // a highmem page: migration disabled until unmapped
+    cant_migrate();
+    kunmap_local(b);
+    g_done = !in_nmi();
+  });
+  EXPECT_TRUE(Clean(r));
+  EXPECT_TRUE(g_done);
+}
+
+TEST(AssumeAtomic, CantSleepInAConvertedKmapLocalSection) {
+  RunResult r = run("strict", +[] {
+    struct page *p = HIGH_PAGE();
+    void *a = kmap_local_page(p);
+    cant_sleep();
+    kunmap_local(a);
+  });
+  EXPECT_TRUE(Reported(r, BugClass::LostAtomicity, {"cant_sleep() at", "test_sleep.cc:", "inside a kmap_local section", "assumes atomic context"}));
+}
+
+TEST(AssumeAtomic, CantMigrateIsNotCantSleep) {
+  RunResult r = run("strict", +[] {
+    migrate_disable();
+    cant_sleep();  // migration off, preemption on: not atomic
+    migrate_enable();
+  });
+  EXPECT_TRUE(Reported(r, BugClass::LostAtomicity, {"cant_sleep() at", "preemptible context: the code assumes atomic context"}));
+  RunResult plain = run("strict", +[] { cant_migrate(); });
+  EXPECT_TRUE(Reported(plain, BugClass::LostAtomicity, {"cant_migrate() at", "cannot move to another CPU"}));
+}

@@ -39,6 +39,7 @@ void iounmap(volatile void __iomem *addr);
 u64 kmapsim_mmio_read(const volatile void __iomem *addr, unsigned int bytes, u64 held, const char *api);
 /* a write of bytes at addr: a scheduling point, then the store */
 void kmapsim_mmio_write(volatile void __iomem *addr, unsigned int bytes, const char *api);
+/* a copy of n bytes of device memory at addr: one scheduling point, then the caller's copy */
 void kmapsim_mmio_range(const volatile void __iomem *addr, size_t n, const char *api);
 KMAPSIM_EXTERN_C_END
 

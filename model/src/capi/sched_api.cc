@@ -84,6 +84,17 @@ unsigned long kmapsim_local_irq_save(void) { KMAPSIM_API; return m.irq_save(); }
 void kmapsim_local_irq_restore(unsigned long flags) { KMAPSIM_API; m.irq_restore(flags); }
 void local_irq_disable(void) { KMAPSIM_API; m.cur().irqs_off = 1; }
 void local_irq_enable(void) { KMAPSIM_API; m.irq_restore(0); }
+void kmapsim_cant_sleep(const char *file, int line, bool migrate_only) {
+  KMAPSIM_API;
+  // The site as BUG_ON()'s: relative to the subject's directory. No
+  // heap-owning local may live here: a report abandons this stack.
+  char where[512];
+  {
+    std::string rel = kmapsim::report_path(file ? file : "");
+    snprintf(where, sizeof where, "%s:%d", rel.empty() ? "?" : rel.c_str(), line);
+  }
+  m.sched().assume_atomic(where, migrate_only);
+}
 
 // ---- sched.h
 void might_sleep(void) {

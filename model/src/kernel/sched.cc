@@ -473,6 +473,24 @@ void Sched::might_sleep(const char *api) {
   if (why) m_.report(BugClass::SleepInAtomic, -1, -1, "%s() may sleep and was called %s (preempt_count %d)", api, why, t.preempt_count);
 }
 
+// The kernel's __cant_sleep() and __cant_migrate(): quiet with interrupts
+// disabled or a preempt count (spinlocks, kmap_atomic(), bottom halves,
+// interrupt context: what the model counts apart, as might_sleep() does);
+// cant_migrate() also with migration disabled. A thread bound to its CPU
+// is no exception there, nor here.
+void Sched::assume_atomic(const char *where, bool migrate_only) {
+  if (!m_.in_run()) return;
+  Task &t = cur();
+  bool rt = m_.profile().preempt_rt;
+  if (m_.in_irq() || t.irqs_off || t.preempt_count || (!rt && (t.atomic_maps || t.serving_softirq || t.bh_disabled))) return;
+  if (migrate_only && t.migrate_disabled) return;
+  const char *local = t.local_sections > t.atomic_maps
+                          ? " inside a kmap_local section, which leaves preemption on where kmap_atomic() disabled it"
+                          : "";
+  m_.report(BugClass::LostAtomicity, -1, -1, "%s at %s in %s, preemptible context%s: the code assumes %s", migrate_only ? "cant_migrate()" : "cant_sleep()",
+            where, t.name.c_str(), local, migrate_only ? "it cannot move to another CPU" : "atomic context");
+}
+
 void Sched::preempt_disable() { cur().preempt_count++; }
 
 void Sched::preempt_enable(bool resched) {

@@ -236,6 +236,9 @@ class Sched {
   // the trace; torture mode's sleepers re-check (every wake-up ends here).
   void make_runnable(Task &q, const char *why);
   void might_sleep(const char *api);
+  // cant_sleep() (migrate_only: cant_migrate()) at `where`: lost-atomicity
+  // when the current context could be preempted (or migrated).
+  void assume_atomic(const char *where, bool migrate_only);
   bool preemptible() const;
   bool need_resched();
   void preempt_disable();
