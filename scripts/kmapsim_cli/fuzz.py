@@ -21,9 +21,10 @@ from kmapsim_cli.common import ROOT, STATE, Unusable, whole_number
 HELP = """\
 The main job: builds the fuzz preset (libFuzzer + ASan + UBSan), fuzzes
 every in-tree target (kmapsim's own fuzz_* targets and both variants of
-every zoo entry) for a share of N seconds (default 240 in all), and prints
-a table: execs, exec/s, coverage, what was found, what was expected. A zoo
-buggy variant must be re-found with its expected class; everything else
+every zoo entry) for a share of N seconds (default 240 in all; the time
+targets leave unused goes to the zoo bugs not re-found in their share),
+and prints a table: execs, exec/s, coverage, what was found, what was
+expected. A zoo buggy variant must be re-found with its expected class; everything else
 must stay clean. Unexpected results are shown in red with their replay
 command. Working corpora live in .kmapsim/fuzz/corpus/<target>.
 
@@ -97,6 +98,29 @@ def run_target(t, seconds, state):
     return res
 
 
+def schedule(targets, total, run_one, clock=time.time):
+    """The job's budget of `total` seconds: each target gets an equal part
+    of it, then the time the targets left unused (most zoo bugs are
+    re-found by their first input) goes to the zoo bugs not re-found yet,
+    each an equal part of what is left, going on from its working corpus;
+    a job with nothing left to find ends early. run_one(target, seconds,
+    again) runs one target and gives its result. Returns the results in
+    the order of targets (a second run's execs and seconds add up)."""
+    deadline = clock() + total
+    per = max(2, total // max(1, len(targets)))
+    results = [run_one(t, per, False) for t in targets]
+    pending = [k for k, t in enumerate(targets) if t["expect"] != "clean" and not results[k]["finding"]]
+    for j, k in enumerate(pending):
+        left = deadline - clock()
+        if left < 2 * (len(pending) - j):
+            break
+        r = run_one(targets[k], int(left // (len(pending) - j)), True)
+        r["execs"] += results[k]["execs"]
+        r["secs"] += results[k]["secs"]
+        results[k] = r
+    return results
+
+
 def run(args):
     total = whole_number("--seconds", args.seconds)
     build = builds.build_preset("fuzz")
@@ -118,12 +142,18 @@ def run(args):
     per = max(2, total // max(1, len(targets)))
     tty = sys.stdout.isatty()
     red = (lambda s: "\033[31m%s\033[0m" % s) if tty else (lambda s: s)
-    print("kmapsim: fuzzing %d targets, %d s each (libFuzzer + ASan + UBSan)" % (len(targets), per), flush=True)
-    rows, bad = [], 0
-    for i, t in enumerate(targets):
+    print("kmapsim: fuzzing %d targets, %d s each, then the time left to zoo bugs not re-found (libFuzzer + ASan + UBSan)" %
+          (len(targets), per), flush=True)
+
+    def run_one(t, seconds, again):
         if tty:
-            print("\r\033[K  [%d/%d] %s" % (i + 1, len(targets), t["name"]), end="", flush=True)
-        r = run_target(t, per, state)
+            print("\r\033[K  %s %s" % ("[again]" if again else "[%d/%d]" % (targets.index(t) + 1, len(targets)), t["name"]), end="",
+                  flush=True)
+        return run_target(t, seconds, state)
+
+    results = schedule(targets, total, run_one)
+    rows, bad = [], 0
+    for t, r in zip(targets, results):
         found = r["finding"] or "clean"
         ok = found == t["expect"]
         if not ok:
