@@ -98,6 +98,11 @@ def run_target(t, seconds, state):
     return res
 
 
+def first_share(total, n):
+    """Each of n targets' first share of a budget of total seconds."""
+    return max(2, total // max(1, n))
+
+
 def schedule(targets, total, run_one, clock=time.time):
     """The job's budget of `total` seconds: each target gets an equal part
     of it, then the time the targets left unused (most zoo bugs are
@@ -107,8 +112,7 @@ def schedule(targets, total, run_one, clock=time.time):
     again) runs one target and gives its result. Returns the results in
     the order of targets (a second run's execs and seconds add up)."""
     deadline = clock() + total
-    per = max(2, total // max(1, len(targets)))
-    results = [run_one(t, per, False) for t in targets]
+    results = [run_one(t, first_share(total, len(targets)), False) for t in targets]
     pending = [k for k, t in enumerate(targets) if t["expect"] != "clean" and not results[k]["finding"]]
     for j, k in enumerate(pending):
         left = deadline - clock()
@@ -139,16 +143,17 @@ def run(args):
             if w not in names:
                 raise Unusable("fuzz: unknown target '%s' (see scripts/kmapsim fuzz --list)" % w)
         targets = [t for t in targets if t["name"] in wanted]
-    per = max(2, total // max(1, len(targets)))
     tty = sys.stdout.isatty()
     red = (lambda s: "\033[31m%s\033[0m" % s) if tty else (lambda s: s)
     print("kmapsim: fuzzing %d targets, %d s each, then the time left to zoo bugs not re-found (libFuzzer + ASan + UBSan)" %
-          (len(targets), per), flush=True)
+          (len(targets), first_share(total, len(targets))), flush=True)
+    started = [0]
 
     def run_one(t, seconds, again):
         if tty:
-            print("\r\033[K  %s %s" % ("[again]" if again else "[%d/%d]" % (targets.index(t) + 1, len(targets)), t["name"]), end="",
-                  flush=True)
+            started[0] += not again
+            where = "[again]" if again else "[%d/%d]" % (started[0], len(targets))
+            print("\r\033[K  %s %s" % (where, t["name"]), end="", flush=True)
         return run_target(t, seconds, state)
 
     results = schedule(targets, total, run_one)

@@ -86,13 +86,8 @@ void local_irq_disable(void) { KMAPSIM_API; m.cur().irqs_off = 1; }
 void local_irq_enable(void) { KMAPSIM_API; m.irq_restore(0); }
 void kmapsim_cant_sleep(const char *file, int line, bool migrate_only) {
   KMAPSIM_API;
-  // The site as BUG_ON()'s: relative to the subject's directory. No
-  // heap-owning local may live here: a report abandons this stack.
-  char where[512];
-  {
-    std::string rel = kmapsim::report_path(file ? file : "");
-    snprintf(where, sizeof where, "%s:%d", rel.empty() ? "?" : rel.c_str(), line);
-  }
+  char where[512];  // the site as BUG_ON()'s
+  kmapsim::site_text(where, sizeof where, file, line);
   m.sched().assume_atomic(where, migrate_only);
 }
 

@@ -26,10 +26,7 @@ void kmapsim_subject_bug(const char *file, int line, const char *cond) {
   // the subject's directory. No heap-owning local may live here: the report
   // abandons this stack.
   char where[512];
-  {
-    std::string rel = kmapsim::report_path(file ? file : "");
-    snprintf(where, sizeof where, "%s:%d", rel.empty() ? "?" : rel.c_str(), line);
-  }
+  kmapsim::site_text(where, sizeof where, file, line);
   m.reporter().note_kernel_bug(where);
   // BUG() and panic() (linux/bug.h) have no condition to show, nor has an
   // imported filesystem's own panic function ("panic:NAME()", importer.py)

@@ -51,28 +51,23 @@ size_t Irq::idle_handlers() const {
 
 void Irq::disable_line(unsigned irq, bool sync, const char *api) {
   if (sync) m_.might_sleep(api);
-  bool found = false;
-  for (auto &[line, depth] : depth_)
-    if (line == irq) {
-      depth++;
-      found = true;
-    }
-  if (!found) depth_.push_back({irq, 1});
+  if (int *d = depth_of(irq))
+    ++*d;
+  else
+    depth_.push_back({irq, 1});
   m_.event(Ev::Note, irq, 0, api);
   if (sync) synchronize_line(irq, api);
   m_.sched_point(api);
 }
 
 void Irq::enable_line(unsigned irq, const char *api) {
-  for (auto &[line, depth] : depth_)
-    if (line == irq && depth > 0) {
-      depth--;
-      m_.event(Ev::Note, irq, 0, api);
-      m_.sched_point(api);  // the line's handlers may fire from here on
-      return;
-    }
-  m_.report(BugClass::SubjectBug, -1, -1, "%s(%u): unbalanced enable for IRQ %u: the line is not disabled (the kernel warns)", api, irq,
-            irq);
+  int *d = depth_of(irq);
+  if (!d || *d == 0)
+    m_.report(BugClass::SubjectBug, -1, -1, "%s(%u): unbalanced enable for IRQ %u: the line is not disabled (the kernel warns)", api, irq,
+              irq);
+  --*d;
+  m_.event(Ev::Note, irq, 0, api);
+  m_.sched_point(api);  // the line's handlers may fire from here on
 }
 
 // Every handler of the line, each by its dev_id as free_irq() waits (both

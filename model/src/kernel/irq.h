@@ -57,10 +57,16 @@ class Irq {
  private:
   bool busy(const IrqHandler &h) const;
   bool can_fire(const IrqHandler &h) const { return !busy(h) && !disabled(h.irq); }
-  bool disabled(unsigned irq) const {
+  // The line's disable depth, nullptr for a line never disabled this run.
+  const int *depth_of(unsigned irq) const {
     for (const auto &[line, depth] : depth_)
-      if (line == irq) return depth > 0;
-    return false;
+      if (line == irq) return &depth;
+    return nullptr;
+  }
+  int *depth_of(unsigned irq) { return const_cast<int *>(std::as_const(*this).depth_of(irq)); }
+  bool disabled(unsigned irq) const {
+    const int *d = depth_of(irq);
+    return d && *d > 0;
   }
   Machine &m_;
   std::vector<IrqHandler> handlers_;

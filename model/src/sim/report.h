@@ -207,6 +207,10 @@ double symbolizer_seconds();
 // A path as reports print it: relative to its subject's directory, or to
 // kmapsim's tree; "" for kmapsim's own sources and the host's libraries.
 std::string report_path(const std::string &file);
+// "file:line" of a subject's assertion as BUG_ON() prints it (the path as
+// report_path() gives it, "?" for none), into buf: no heap-owning local is
+// left on the caller's stack, which a report abandons.
+void site_text(char *buf, size_t n, const char *file, int line);
 // The same, but kmapsim's own sources relative to its tree and anything
 // else by its base name (for text that names every frame: a sanitizer's).
 std::string display_path(const std::string &file);

@@ -122,6 +122,11 @@ const std::vector<Frame> &frames_at(uintptr_t pc) {
 
 }  // namespace
 
+void site_text(char *buf, size_t n, const char *file, int line) {
+  std::string rel = report_path(file ? file : "");
+  snprintf(buf, n, "%s:%d", rel.empty() ? "?" : rel.c_str(), line);
+}
+
 std::string report_path(const std::string &file) {
   // A relative #line path (imported kernel code: lib/iov_iter.c) as the
   // compiler recorded it; one in the compilation directory comes as "./x".
