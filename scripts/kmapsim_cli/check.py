@@ -120,14 +120,21 @@ def plain_accesses_for(args):
     return args.plain_accesses is True
 
 
-def list_subjects(binary, profile, label):
-    """The subjects in BINARY; Unusable (the driver's own line is on stderr)
-    when PROFILE is unknown."""
-    p = subprocess.run([binary, "--profile", profile, "--list"], stdout=subprocess.PIPE, text=True,
-                       stdin=subprocess.DEVNULL)
-    if p.returncode != 0:
-        raise Unusable("" if p.returncode == 2 else "%s: the subject binary failed (exit %d)" % (label, p.returncode))
-    return [line for line in p.stdout.splitlines() if line]
+def list_subjects(binary, cache, profile, label):
+    """The subjects in BINARY (the entry CACHE's); Unusable (the driver's
+    own line is on stderr) when PROFILE is unknown. The list of a known
+    profile is kept in the entry."""
+    def ask():
+        p = subprocess.run([binary, "--profile", profile, "--list"], stdout=subprocess.PIPE, text=True,
+                           stdin=subprocess.DEVNULL)
+        if p.returncode != 0:
+            raise Unusable("" if p.returncode == 2 else "%s: the subject binary failed (exit %d)" % (label, p.returncode))
+        return p.stdout
+    if re.match(r"^[a-z0-9-]+$", profile):
+        out = subject_cache.remembered(cache, "subjects." + profile, ask)
+    else:
+        out = ask()  # not a profile's name: the driver says so
+    return [line for line in out.splitlines() if line]
 
 
 def run(args):
@@ -138,7 +145,7 @@ def run(args):
     if not args.profile:
         raise Unusable("check: --profile needs a value")
     binary, cache, target, label = subject_binary(args)
-    names = list_subjects(binary, args.profile, label)
+    names = list_subjects(binary, cache, args.profile, label)
     if not names:
         raise Unusable("%s: no KMAPSIM_SUBJECT(...) in this file" % label)
     if args.subject and args.subject not in names:

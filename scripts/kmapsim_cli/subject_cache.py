@@ -96,12 +96,33 @@ def starts_other_contexts(cache):
     """Whether the subject object in CACHE (a build_subject() directory)
     calls an API that starts another context (CONTEXT_STARTERS), from the
     object's undefined symbols."""
-    p = subprocess.run(["nm", "-u", os.path.join(cache, "subject.o")], stdout=subprocess.PIPE,
-                       stderr=subprocess.DEVNULL, text=True)
-    if p.returncode != 0:
-        raise Failure("nm could not read %s" % os.path.join(cache, "subject.o"))
-    names = {line.split()[-1] for line in p.stdout.splitlines() if line.split()}
-    return any(n in names for n in CONTEXT_STARTERS)
+    def ask():
+        p = subprocess.run(["nm", "-u", os.path.join(cache, "subject.o")], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, text=True)
+        if p.returncode != 0:
+            raise Failure("nm could not read %s" % os.path.join(cache, "subject.o"))
+        names = {line.split()[-1] for line in p.stdout.splitlines() if line.split()}
+        return "yes" if any(n in names for n in CONTEXT_STARTERS) else "no"
+    return remembered(cache, "starts-contexts", ask) == "yes"
+
+
+def remembered(cache, name, ask):
+    """ask()'s answer (a string) about the entry CACHE, kept in the entry as
+    NAME: an entry's key covers everything its object and binary are made
+    of, and a rebuilt one is the same, so the answer holds for the entry's
+    life. Saves a process a check (nm, or the binary asked for its list)."""
+    path = os.path.join(cache, name)
+    try:
+        with open(path) as f:
+            return f.read()
+    except FileNotFoundError:
+        pass
+    answer = ask()
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    with open(tmp, "w") as f:
+        f.write(answer)
+    os.replace(tmp, path)
+    return answer
 
 
 TORTURE = Flavour("torture", "tsan", ["-g", "-O0", "-fno-builtin", "-fsanitize=thread"], ["-fsanitize=thread", LLD],
@@ -203,10 +224,21 @@ def cache_key(flavour, cc, cflags, ldflags, deps, extra):
     h = hashlib.sha256()
     version = compiler_version(cc)
     h.update(("%s\n%s\n%s\n" % (flavour.version, version, " ".join(cflags + ldflags + extra))).encode())
-    for path in deps + flavour.libs():
+    files = tuple(deps + flavour.libs())
+    h.update(_files_digest(files, tuple(_stamp(p) for p in files)))
+    return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=None)
+def _files_digest(files, stamps):
+    """The digest of FILES' names and contents, once per process for one
+    version of them (their stamps): check asks for the object's key and
+    then the binary's, over the same files."""
+    h = hashlib.sha256()
+    for path in files:
         h.update(path.encode() + b"\0")
         sha256_file(path, h)
-    return h.hexdigest()[:16]
+    return h.digest()
 
 
 def failed(cache, step, log, what):

@@ -19,7 +19,7 @@ import sys
 
 from kmapsim_cli import report_json
 
-from . import ctokens, diagnose, errors, harness, importer, kernel_src
+from . import ctokens, diagnose, errors, harness, importer, kernel_src, unit_memo
 
 REPO = importer.REPO
 # Imported code must not be compiled on guesses: an undeclared function or a
@@ -327,7 +327,13 @@ def with_guards(build, *args):
 
 
 def build_checked(tree, targets, profile, iter_types=None):
-    return with_guards(_build_checked, tree, targets, profile, iter_types)
+    """The unit's path, imported and compiled, or as a check of the same
+    inputs on the same unchanging tree left it (unit_memo)."""
+    memo = unit_memo.key(tree, targets, profile, iter_types, cache_root())
+    if memo is None:
+        return with_guards(_build_checked, tree, targets, profile, iter_types)
+    return unit_memo.load(memo) or unit_memo.build(memo, with_guards, _build_checked, tree, targets, profile,
+                                                   iter_types)
 
 
 def _build_checked(tree, targets, profile, iter_types=None):
