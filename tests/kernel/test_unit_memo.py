@@ -154,3 +154,29 @@ def test_an_import_that_fails_is_not_remembered(trees, tmp_path):
     assert len(imports) == 2
     memo_dir = os.path.join(check.cache_root(), "memo")
     assert not os.path.isdir(memo_dir) or not os.listdir(memo_dir)
+
+
+def test_kmapsims_own_names_are_read_once_per_version_of_its_headers(tmp_path, monkeypatch):
+    """importer.kmapsim_names() keeps its answer on disk; a changed header
+    is read again."""
+    from kmapsim_kernel import ctokens
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    include = tmp_path / "include"
+    for d in ("linux", "asm", "kmapsim"):
+        (include / d).mkdir(parents=True)
+    (include / "linux" / "widget.h").write_text("struct widget { int n; };\nint widget_len(struct widget *w);\n")
+    monkeypatch.setattr(importer, "MODEL_INCLUDE", str(include))
+    monkeypatch.setattr(importer, "_known_cache", {})
+    names, tags = importer.kmapsim_names()
+    assert "widget_len" in names and "struct widget" in tags
+    reads = []
+    real = ctokens.split_items
+    monkeypatch.setattr(ctokens, "split_items", lambda *a, **k: reads.append(a[1]) or real(*a, **k))
+    monkeypatch.setattr(importer, "_known_cache", {})  # a new process
+    assert importer.kmapsim_names() == (names, tags)
+    assert reads == []
+    (include / "linux" / "widget.h").write_text("int widget_other(void);\n")
+    monkeypatch.setattr(importer, "_known_cache", {})
+    names2, _ = importer.kmapsim_names()
+    assert reads == ["widget.h"]
+    assert "widget_other" in names2 and "widget_len" not in names2
