@@ -26,6 +26,7 @@ const char *fault_name(Fault f) {
     case Fault::Timeout: return "timeout";
     case Fault::FaultIn: return "fault-in";
     case Fault::Resched: return "resched";
+    case Fault::ClockJump: return "clock-jump";
     case Fault::kCount: break;
   }
   return "?";

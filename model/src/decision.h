@@ -40,7 +40,8 @@ enum class Fault : uint8_t {
   Timeout = 2,      // wait_for_completion_timeout: the timeout expires first
   FaultIn = 3,      // fault_in_readable/_writeable: a bad user address
   Resched = 4,      // need_resched(): the scheduler wants the CPU back (sched.cc)
-  kCount = 5,
+  ClockJump = 5,    // a clock read (ktime_get(), ...): the task was held up for a long time (time_api.cc)
+  kCount = 6,
 };
 
 const char *fault_name(Fault f);

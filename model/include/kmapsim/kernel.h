@@ -50,6 +50,7 @@
 #include <asm/fcntl.h>
 #include <asm/io.h>
 #include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/refcount.h>
 #include <linux/overflow.h>
 #include <linux/cache.h>

@@ -20,7 +20,9 @@ volatile unsigned long jiffies = INITIAL_JIFFIES;
 
 namespace kmapsim {
 
-void Sched::tick() { jiffies = INITIAL_JIFFIES + steps_; }
+void Sched::tick() { jiffies = INITIAL_JIFFIES + steps_ + late_ticks_; }
+
+uint64_t Sched::uptime_ns() const { return (steps_ + late_ticks_) * (1000000000ull / HZ); }
 
 void Sched::reset() {
   ntasks_ = 0;
@@ -29,6 +31,7 @@ void Sched::reset() {
   for (auto &t : tasks_)
     if (t) t->site = ApiSite{};
   steps_ = 0;
+  late_ticks_ = 0;
   tick();
   progress_total_ = spin_progress_ = idle_spins_ = 0;
   waiters_ = 0;

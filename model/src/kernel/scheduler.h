@@ -258,6 +258,14 @@ class Sched {
     tick();
   }
   void set_step_bound(uint64_t n) { step_bound_ = n; }
+  // The clock (linux/timekeeping.h): the time since boot the jiffies count.
+  uint64_t uptime_ns() const;
+  // The running task was held up for `ticks` (a clock read found time gone:
+  // time_api.cc); the jiffies move with it.
+  void clock_jump(uint64_t ticks) {
+    late_ticks_ += ticks;
+    tick();
+  }
   const char *last_api() const { return last_api_; }  // the last decided scheduling point's API
 
   // ---- fairness (sched_fair.cc): cond_resched/schedule/cpu_relax, and the
@@ -293,7 +301,8 @@ class Sched {
   [[noreturn]] void soft_lockup(const char *why);
   void spin_iteration(Task &t, const char *api, bool waits_on_memory);
   bool kick(Task &k, const char *why);
-  // jiffies (linux/jiffies.h): INITIAL_JIFFIES plus the scheduling points so far.
+  // jiffies (linux/jiffies.h): INITIAL_JIFFIES plus the scheduling points so
+  // far and the ticks the clock jumped by.
   void tick();
   void clear_waits_for(int task) {  // `task` ran a step: nobody waits for it any more
     for (uint64_t w = waiters_; w; w &= w - 1) {
@@ -312,6 +321,7 @@ class Sched {
   int cur_task_ = -1;
   std::vector<Candidate> cands_;
   uint64_t steps_ = 0;
+  uint64_t late_ticks_ = 0;  // ticks the clock jumped by this run (clock_jump())
   uint64_t step_bound_ = 200000;
   const char *last_api_ = "";  // the last scheduling point's API, for the watchdog's report
   // Fairness and the soft-lockup check.
