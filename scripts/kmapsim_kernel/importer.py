@@ -366,12 +366,29 @@ def kmapsim_names():
 
 def kmapsim_names_memo(headers):
     """Where kmapsim_names() keeps its answer for these headers as they are
-    now, and for this importer (its own size and time)."""
+    now, and for this package (the sizes and times of its .py files). Only
+    the few newest answers are kept: each edit of a header makes a new one."""
     h = hashlib.sha256()
-    for path in headers + [os.path.abspath(__file__), ctokens.__file__]:
+    pkg = os.path.dirname(os.path.abspath(__file__))
+    for path in headers + sorted(os.path.join(pkg, f) for f in os.listdir(pkg) if f.endswith(".py")):
         st = os.stat(path)
         h.update(("%s %d %d\n" % (path, st.st_size, st.st_mtime_ns)).encode())
-    return os.path.join(kernel_src.cache_dir(), "kernel-check", "kmapsim-names", "%s.json" % h.hexdigest()[:24])
+    d = os.path.join(kernel_src.cache_dir(), "kernel-check", "kmapsim-names")
+    kept = []
+    for f in os.listdir(d) if os.path.isdir(d) else ():
+        try:
+            kept.append((os.stat(os.path.join(d, f)).st_mtime, f))
+        except FileNotFoundError:
+            pass  # another check removed it first
+    for _, f in sorted(kept)[:-KEEP_NAMES_MEMOS]:
+        try:
+            os.remove(os.path.join(d, f))
+        except FileNotFoundError:
+            pass
+    return os.path.join(d, "%s.json" % h.hexdigest()[:24])
+
+
+KEEP_NAMES_MEMOS = 4
 
 
 class Index:

@@ -180,3 +180,17 @@ def test_kmapsims_own_names_are_read_once_per_version_of_its_headers(tmp_path, m
     names2, _ = importer.kmapsim_names()
     assert reads == ["widget.h"]
     assert "widget_other" in names2 and "widget_len" not in names2
+
+
+def test_only_the_newest_answers_about_kmapsims_names_are_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path / "cache"))
+    include = tmp_path / "include"
+    (include / "linux").mkdir(parents=True)
+    monkeypatch.setattr(importer, "MODEL_INCLUDE", str(include))
+    for i in range(importer.KEEP_NAMES_MEMOS + 3):
+        (include / "linux" / "widget.h").write_text("int widget_%d(void);\n" % i)
+        monkeypatch.setattr(importer, "_known_cache", {})
+        assert "widget_%d" % i in importer.kmapsim_names()[0]
+    d = tmp_path / "cache" / "kernel-check" / "kmapsim-names"
+    # the pruning runs before the newest answer is written
+    assert len(os.listdir(d)) == importer.KEEP_NAMES_MEMOS + 1
