@@ -12,9 +12,10 @@
  * fault sweep reaches each read): a poll with a deadline
  * (read_poll_timeout(), readl_poll_timeout_atomic(), a driver's own loop)
  * takes its timeout path, which a device that answers in time never makes
- * it take. The jiffies move with the jump. CLOCK_REALTIME is the boot
- * clock plus a fixed date (2026-01-01 00:00 UTC at boot); the boot, raw,
- * TAI, coarse and NMI-safe clocks are the monotonic one.
+ * it take. The jiffies move with the jump. CLOCK_REALTIME (and CLOCK_TAI,
+ * without the leap seconds' offset) is the boot clock plus a fixed date
+ * (2026-01-01 00:00 UTC at boot); the boot, raw, coarse and NMI-safe
+ * clocks are the monotonic one.
  */
 #ifndef _LINUX_TIMEKEEPING_H
 #define _LINUX_TIMEKEEPING_H
