@@ -115,5 +115,15 @@ def scratch_dir():
         yield d
 
 
+def write_whole(path, text):
+    """Writes TEXT to PATH whole: a reader (another check, a compiler) sees
+    the old file or the new one, never a half-written one; two writers of
+    one path each write their own scratch file first."""
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
 def plural(n, word):
     return "%d %s%s" % (n, word, "" if n == 1 else "s")

@@ -24,7 +24,7 @@ import tempfile
 import time
 
 from kmapsim_cli import builds
-from kmapsim_cli.common import ROOT, STATE, Failure, Unusable, locked, rel, say
+from kmapsim_cli.common import ROOT, STATE, Failure, Unusable, locked, rel, say, write_whole
 
 
 # The presets whose model and driver this process has brought up to date.
@@ -118,10 +118,7 @@ def remembered(cache, name, ask):
     except FileNotFoundError:
         pass
     answer = ask()
-    tmp = "%s.%d.tmp" % (path, os.getpid())
-    with open(tmp, "w") as f:
-        f.write(answer)
-    os.replace(tmp, path)
+    write_whole(path, answer)
     return answer
 
 
@@ -152,10 +149,7 @@ def toolchain(cc, *args):
         pass
     out = subprocess.run([cc] + list(args), stdout=subprocess.PIPE, text=True).stdout
     os.makedirs(os.path.dirname(memo), exist_ok=True)
-    tmp = "%s.%d" % (memo, os.getpid())
-    with open(tmp, "w") as f:
-        f.write(out)
-    os.replace(tmp, memo)
+    write_whole(memo, out)
     return out
 
 

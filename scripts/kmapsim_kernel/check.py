@@ -18,6 +18,7 @@ import subprocess
 import sys
 
 from kmapsim_cli import report_json
+from kmapsim_cli.common import write_whole
 
 from . import ctokens, diagnose, errors, harness, importer, kernel_src, unit_memo
 
@@ -183,10 +184,7 @@ def _write_unit(path, body):
     """Writes the unit whole under its name: two checks of one harness
     (another --subject) run at once share the path, and rewriting it in
     place under the other's compiler crashed that compiler (SIGBUS)."""
-    tmp = "%s.%d.tmp" % (path, os.getpid())
-    with open(tmp, "w") as f:
-        f.write(body)
-    os.replace(tmp, path)
+    write_whole(path, body)
 
 
 def _write_summary(path, unit):

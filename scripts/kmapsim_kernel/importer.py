@@ -51,6 +51,8 @@ import json
 import os
 import re
 
+from kmapsim_cli.common import write_whole
+
 from . import ctokens
 from . import errors
 from . import kconfig
@@ -356,24 +358,26 @@ def kmapsim_names():
                 if n.startswith(("struct ", "union ", "enum ")):
                     tags.add(n)
     _known_cache["k"] = (names, tags)
+    _prune_names_memos(os.path.dirname(memo))
     os.makedirs(os.path.dirname(memo), exist_ok=True)
-    tmp = "%s.%d.tmp" % (memo, os.getpid())
-    with open(tmp, "w") as f:
-        json.dump({"names": sorted(names), "tags": sorted(tags)}, f)
-    os.replace(tmp, memo)
+    write_whole(memo, json.dumps({"names": sorted(names), "tags": sorted(tags)}))
     return names, tags
 
 
 def kmapsim_names_memo(headers):
     """Where kmapsim_names() keeps its answer for these headers as they are
-    now, and for this package (the sizes and times of its .py files). Only
-    the few newest answers are kept: each edit of a header makes a new one."""
+    now, and for this package (the sizes and times of its .py files)."""
     h = hashlib.sha256()
     pkg = os.path.dirname(os.path.abspath(__file__))
     for path in headers + sorted(os.path.join(pkg, f) for f in os.listdir(pkg) if f.endswith(".py")):
         st = os.stat(path)
         h.update(("%s %d %d\n" % (path, st.st_size, st.st_mtime_ns)).encode())
-    d = os.path.join(kernel_src.cache_dir(), "kernel-check", "kmapsim-names")
+    return os.path.join(kernel_src.cache_dir(), "kernel-check", "kmapsim-names", "%s.json" % h.hexdigest()[:24])
+
+
+def _prune_names_memos(d):
+    """Before a new answer is written to D: only the newest few are kept
+    (each edit of a header makes one)."""
     kept = []
     for f in os.listdir(d) if os.path.isdir(d) else ():
         try:
@@ -385,7 +389,6 @@ def kmapsim_names_memo(headers):
             os.remove(os.path.join(d, f))
         except FileNotFoundError:
             pass
-    return os.path.join(d, "%s.json" % h.hexdigest()[:24])
 
 
 KEEP_NAMES_MEMOS = 4

@@ -26,6 +26,8 @@ import os
 import shutil
 import sys
 
+from kmapsim_cli.common import write_whole
+
 from . import importer, kernel_src
 
 # What the unit is made from on kmapsim's side: the headers the unit is
@@ -132,8 +134,5 @@ def build(memo, build_fn, *args):
     finally:
         sys.stderr = tee.real
     os.makedirs(os.path.dirname(memo), exist_ok=True)
-    tmp = "%s.%d.tmp" % (memo, os.getpid())
-    with open(tmp, "w") as f:
-        json.dump({"path": path, "stderr": "".join(tee.kept), "config": _config_state()}, f)
-    os.replace(tmp, memo)
+    write_whole(memo, json.dumps({"path": path, "stderr": "".join(tee.kept), "config": _config_state()}))
     return path
