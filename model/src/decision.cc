@@ -14,6 +14,7 @@ const char *site_name(Site s) {
     case Site::Migrate: return "migrate";
     case Site::MigrateTo: return "migrate-to";
     case Site::Inject: return "inject";
+    case Site::Stall: return "stall";
     case Site::kCount: break;
   }
   return "?";
@@ -27,6 +28,7 @@ const char *fault_name(Fault f) {
     case Fault::FaultIn: return "fault-in";
     case Fault::Resched: return "resched";
     case Fault::ClockJump: return "clock-jump";
+    case Fault::Stall: return "stall";
     case Fault::kCount: break;
   }
   return "?";
@@ -49,16 +51,17 @@ uint64_t DecisionSource::answer(const Question &q) {
     case Site::IrqWhich:
     case Site::MigrateTo: return pick(q.site, q.lo, q.hi);
     case Site::NextTask: return next_task(q.cands, static_cast<size_t>(q.hi) + 1, q.running);
-    case Site::Inject: return inject(q.fault, q.hi) ? 1 : 0;
+    case Site::Inject:
+    case Site::Stall: return inject(q.fault, q.hi) ? 1 : 0;
     default: return should(q.site) ? 1 : 0;
   }
 }
 
 uint64_t DecisionPath::ask(const Question &q) {
   uint64_t v = src_->answer(q);
-  if (q.site == Site::Inject) {
+  if (q.site == Site::Inject || q.site == Site::Stall) {
     if (!v) return 0;
-    trace_.push(Site::Inject, q.hi);
+    trace_.push(q.site, q.hi);
     return 1;
   }
   if (v < q.lo || v > q.hi) v = q.lo;

@@ -25,7 +25,8 @@ enum class Site : uint8_t {
   Migrate = 7,    // the current task migrates at this scheduling point
   MigrateTo = 8,  // to which other CPU
   Inject = 9,     // a fallible call fails (value: its ordinal among the run's fallible calls)
-  kCount = 10,
+  Stall = 10,     // a delay lasts long: the task was held up (value: its ordinal among the run's delays)
+  kCount = 11,
 };
 
 const char *site_name(Site s);
@@ -34,6 +35,9 @@ const char *site_name(Site s);
 // each may fail wherever a real kernel's could. The run numbers its fallible
 // calls 1, 2, ...; a source that fails one records Site::Inject with that
 // ordinal, so old traces (without Inject decisions) replay unchanged.
+// Delays are numbered apart (Site::Stall, Machine::stall()): they were no
+// fallible calls before, and counting them among those would renumber the
+// fallible calls of an old trace.
 enum class Fault : uint8_t {
   UserCopy = 0,     // copy_{to,from}_user and the iov_iter copies: a bad user address (short copy)
   Interrupted = 1,  // mutex_lock_interruptible/_killable, wait_for_completion_interruptible/_killable: a signal
@@ -41,7 +45,8 @@ enum class Fault : uint8_t {
   FaultIn = 3,      // fault_in_readable/_writeable: a bad user address
   Resched = 4,      // need_resched(): the scheduler wants the CPU back (sched.cc)
   ClockJump = 5,    // a clock read (ktime_get(), ...): the task was held up for a long time (time_api.cc)
-  kCount = 6,
+  Stall = 6,        // a delay (udelay(), msleep(), ...): the task was held up for a long time (Site::Stall)
+  kCount = 7,
 };
 
 const char *fault_name(Fault f);
@@ -58,13 +63,14 @@ struct Candidate {
 // One question to a decision source: the site, and the range its answer
 // must lie in. Should-sites (Highmem, AllocFail, UserFault, Irq, Migrate)
 // are [0, 1]; NextTask is an index into `cands` (hi + 1 of them); Inject
-// asks whether the run's fallible call number `hi` (of kind `fault`) fails.
+// asks whether the run's fallible call number `hi` (of kind `fault`) fails,
+// Stall whether its delay number `hi` lasts long (fault: Fault::Stall).
 struct Question {
   Site site;
   uint64_t lo = 0, hi = 1;
   const Candidate *cands = nullptr;  // NextTask: the candidates
   int running = -1;                  // NextTask: the task now on the CPU, or -1
-  Fault fault = Fault::UserCopy;     // Inject: the kind of call
+  Fault fault = Fault::UserCopy;     // Inject, Stall: the kind of call
 };
 
 class DecisionSource {
@@ -79,15 +85,16 @@ class DecisionSource {
   virtual bool should(Site site) = 0;
   // Index into cands (n >= 2). `running` is the task now on the CPU, or -1.
   virtual size_t next_task(const Candidate *cands, size_t n, int running) = 0;
-  // Whether the run's nth fallible call (1-based), of kind f, fails. Sources
+  // Whether the run's nth fallible call (1-based), of kind f, fails (for
+  // Fault::Stall: whether its nth delay lasts long). Sources
   // that do not inject (the fuzzer's bytes, exhaustive enumeration) keep the
   // default: old inputs and traces replay as recorded.
   virtual bool inject(Fault, uint64_t) { return false; }
   virtual std::string describe() const = 0;
   // Why the source stopped, and what it guarantees (e.g. exhaustive).
   virtual std::string guarantee() const { return ""; }
-  // Answers any question, by its site, from the methods above (Inject: 1
-  // when the call fails).
+  // Answers any question, by its site, from the methods above (Inject and
+  // Stall: 1 when the call fails).
   uint64_t answer(const Question &q);
 };
 
@@ -115,8 +122,8 @@ class Trace {
 
 // The one path every decision of a run takes. It asks the run's source,
 // brings an answer outside the question's range back to its lowest value,
-// and records it in the trace (an Inject only when the call fails, so
-// traces without failures replay unchanged): recording wraps the source,
+// and records it in the trace (an Inject or a Stall only when the call
+// fails, so traces without failures replay unchanged): recording wraps the source,
 // and no call site records anything itself.
 class DecisionPath {
  public:

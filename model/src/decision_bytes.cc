@@ -14,7 +14,10 @@ BytesSource::BytesSource(const uint8_t *data, size_t size) : p_(data), end_(data
   nfault_ = n;
 }
 
-bool BytesSource::inject(Fault, uint64_t nth) { return nth >= 1 && nth <= nfault_ && fault_[nth - 1] >= 0xf0; }
+bool BytesSource::inject(Fault f, uint64_t nth) {
+  if (nth < 1 || nth > nfault_) return false;
+  return fault_[f == Fault::Stall ? nfault_ - nth : nth - 1] >= 0xf0;
+}
 
 bool BytesSource::take_front(uint8_t *b) {
   if (p_ == end_) return false;

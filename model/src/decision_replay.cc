@@ -32,10 +32,10 @@ uint64_t ReplaySource::pick(Site site, uint64_t lo, uint64_t hi) { return next(s
 
 bool ReplaySource::should(Site site) { return next(site, 0, 1, 0) == 1; }
 
-bool ReplaySource::inject(Fault, uint64_t nth) {
+bool ReplaySource::inject(Fault f, uint64_t nth) {
   if (!diverged_.empty() || i_ >= t_.size()) return false;
   const Decision &d = t_.decisions()[i_];
-  if (d.site != Site::Inject || d.value != nth) return false;
+  if (d.site != (f == Fault::Stall ? Site::Stall : Site::Inject) || d.value != nth) return false;
   i_++;
   return true;
 }

@@ -24,8 +24,11 @@ namespace kmapsim {
 //   [decision bytes][f_1 .. f_n][n][kInjectMagic (8 bytes)]
 //
 // with 1 <= n <= 255: the run's ith fallible call fails when i <= n and f_i
-// >= 0xf0 (one byte in 16). An input without the magic at its end, or
-// whose n does not fit, is all decision bytes and injects nothing.
+// >= 0xf0 (one byte in 16), and its ith delay lasts long (Site::Stall) when
+// f_(n+1-i) >= 0xf0: delays take the section from its other end, so the
+// first fallible calls and the first delays of a run do not share a byte.
+// An input without the magic at its end, or whose n does not fit, is all
+// decision bytes and injects nothing.
 class BytesSource : public DecisionSource {
  public:
   static constexpr unsigned char kInjectMagic[8] = {0xfe, 'k', 'm', 'I', 'N', 'J', 0x01, 0xfe};

@@ -14,8 +14,8 @@ uint64_t ScriptSource::pick(Site site, uint64_t lo, uint64_t hi) {
   return v < lo ? lo : v > hi ? hi : v;
 }
 
-bool ScriptSource::inject(Fault, uint64_t nth) {
-  size_t i = static_cast<size_t>(Site::Inject);
+bool ScriptSource::inject(Fault f, uint64_t nth) {
+  size_t i = static_cast<size_t>(f == Fault::Stall ? Site::Stall : Site::Inject);
   if (pos_[i] < q_[i].size() && q_[i][pos_[i]] == nth) {
     pos_[i]++;
     return true;

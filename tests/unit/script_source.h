@@ -26,14 +26,15 @@ class ScriptSource : public DecisionSource {
   uint64_t pick(Site site, uint64_t lo, uint64_t hi) override;
   bool should(Site site) override { return next(site, def_[static_cast<size_t>(site)]) != 0; }
   size_t next_task(const Candidate *, size_t n, int) override;
-  // push(Site::Inject, n): the nth fallible call fails (queue in order).
-  bool inject(Fault, uint64_t nth) override;
+  // push(Site::Inject, n): the nth fallible call fails; push(Site::Stall,
+  // n): the nth delay stalls (each queue in order).
+  bool inject(Fault f, uint64_t nth) override;
   std::string describe() const override { return "script"; }
 
  private:
   uint64_t next(Site s, uint64_t fallback);
   std::vector<uint64_t> q_[static_cast<size_t>(Site::kCount)];
-  uint64_t def_[static_cast<size_t>(Site::kCount)] = {UINT64_MAX, 0, 1, 0, 0, 0, 0, 0, 0, 0};
+  uint64_t def_[static_cast<size_t>(Site::kCount)] = {UINT64_MAX, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
   std::vector<size_t> pos_ = std::vector<size_t>(static_cast<size_t>(Site::kCount), 0);
 };
 

@@ -61,8 +61,9 @@ TEST(Trace, EmptyTrace) {
 
 TEST(Trace, DecodeRejectsGarbage) {
   Trace out;
-  EXPECT_FALSE(Trace::decode(std::string("\x0a\x00", 2), &out)) << "site 10 does not exist";
+  EXPECT_FALSE(Trace::decode(std::string("\x0b\x00", 2), &out)) << "site 11 does not exist";
   EXPECT_TRUE(Trace::decode(std::string("\x09\x01", 2), &out)) << "site 9 (inject) does";
+  EXPECT_TRUE(Trace::decode(std::string("\x0a\x01", 2), &out)) << "site 10 (stall) does";
   EXPECT_FALSE(Trace::decode(std::string("\xff\x00", 2), &out)) << "site 255";
   EXPECT_FALSE(Trace::decode(std::string("\x01", 1), &out)) << "a site without a value";
   EXPECT_FALSE(Trace::decode(std::string("\x01\x80", 2), &out)) << "a varint cut short";

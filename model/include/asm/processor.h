@@ -3,7 +3,9 @@
  * kmapsim: cpu_relax(), and on x86 boot_cpu_data. cpu_relax() is the body
  * of a busy-wait loop: a scheduling point where the spinning task yields
  * its turn (see <linux/compiler.h>), so the task it waits for runs; a spin
- * nothing can end is a soft-lockup.
+ * nothing can end is a soft-lockup. It is also where the run may stall
+ * the task (it finds 60 s gone: linux/delay.h), which takes a poll on the
+ * jiffies to its timeout path.
  */
 #ifndef _ASM_PROCESSOR_H
 #define _ASM_PROCESSOR_H
@@ -12,8 +14,7 @@
 
 static inline void cpu_relax(void)
 {
-	kmapsim_shared_access((const volatile void *)0, KMAPSIM_SHARED_RELAX,
-			      "cpu_relax");
+	kmapsim_busy_wait("cpu_relax");
 }
 
 #ifdef CONFIG_X86

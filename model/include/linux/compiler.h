@@ -42,6 +42,12 @@
 KMAPSIM_EXTERN_C_BEGIN
 void kmapsim_shared_access(const volatile void *addr, int kind, const char *api);
 /*
+ * A busy-wait's turn (cpu_relax(), udelay() and the delays on it): a
+ * shared access of kind RELAX, and where the run may stall the task
+ * (linux/delay.h).
+ */
+void kmapsim_busy_wait(const char *api);
+/*
  * After a marked store: a pointer-sized value stored where other contexts
  * look is a hand-over when it points into a live local mapping (a
  * kmap-escape's report names the store). Not a scheduling point.

@@ -4,9 +4,11 @@
  * point (any amount of time may pass between two points of a preemptible
  * kernel), so a loop that polls with a timeout (`while (!done) { if
  * (time_after(jiffies, end)) return -ETIMEDOUT; cpu_relax(); }`) ends, on
- * its error path when the other side is slow. It starts five minutes
- * before the 32-bit counter wraps, as the kernel's INITIAL_JIFFIES does, so
- * a comparison that is not wrap-safe shows. A timed wait ends when its
+ * its error path when the other side is slow. Where the run decides, a
+ * delay (linux/delay.h) or a clock read (linux/timekeeping.h) finds 60 s
+ * gone: a poll's deadline passes however soon the device answers. It
+ * starts five minutes before the 32-bit counter wraps, as the kernel's
+ * INITIAL_JIFFIES does, so a comparison that is not wrap-safe shows. A timed wait ends when its
  * event comes, when the run decides that the timeout expired, or when
  * nothing else could run.
  */

@@ -107,6 +107,18 @@ void kmapsim_shared_access(const volatile void *addr, int kind, const char *api)
   kmapsim::SiteGuard site(*mp, reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), api);
   mp->shared_access(addr, static_cast<kmapsim::Shared>(kind), api);
 }
+// cpu_relax(), and linux/delay.h's udelay(), mdelay(), ndelay(): a turn of
+// a busy-wait (a scheduling point where the spinning task yields its
+// turn), and a place where the run may stall the task.
+void kmapsim_busy_wait(const char *api) {
+  note_fence_for_tsan(nullptr, KMAPSIM_SHARED_RELAX, api);
+  kmapsim::Machine *mp = kmapsim::Machine::running();
+  if (!mp) return;  // no run, no scheduler
+  kmapsim::ApiGuard guard(*mp);
+  kmapsim::SiteGuard site(*mp, reinterpret_cast<uintptr_t>(__builtin_return_address(0)), __builtin_frame_address(0), api);
+  mp->shared_access(nullptr, kmapsim::Shared::Relax, api);
+  mp->stall(api);
+}
 void kmapsim_shared_stored(const volatile void *addr, unsigned long size, const char *api) {
   kmapsim::Machine *mp = kmapsim::Machine::running();
   if (!mp || size != sizeof(void *)) return;
@@ -132,8 +144,9 @@ void cond_resched(void) {
   m.yield_point("cond_resched");
   m.sched_point("cond_resched");
 }
-// schedule() and the sleeps for a while: simulated time does not pass, so
-// each is a yield (the others run first, fairly) that may sleep.
+// schedule() and the sleeps for a while: simulated time does not pass by
+// the length asked, so each is a yield (the others run first, fairly) that
+// may sleep.
 static void yield_sleep(kmapsim::Machine &m, const char *api) {
   m.might_sleep(api);
   m.yield_point(api);
@@ -158,9 +171,19 @@ void kmapsim_set_current_state(unsigned int state, int sched_point) {
   m.cur().sleep_state = state;
   m.cur().state_woken = false;
 }
-void msleep(unsigned int) { KMAPSIM_API; yield_sleep(m, "msleep"); }
+// A sleep for a while is also where the run may stall the task
+// (Machine::stall(): it finds the jiffies 60 s on).
+void msleep(unsigned int) {
+  KMAPSIM_API;
+  yield_sleep(m, "msleep");
+  m.stall("msleep");
+}
 // linux/delay.h: usleep_range() and fsleep() sleep as msleep() does.
-void usleep_range_state(unsigned long, unsigned long, unsigned int) { KMAPSIM_API; yield_sleep(m, "usleep_range"); }
+void usleep_range_state(unsigned long, unsigned long, unsigned int) {
+  KMAPSIM_API;
+  yield_sleep(m, "usleep_range");
+  m.stall("usleep_range");
+}
 int smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int raw_smp_processor_id(void) { KMAPSIM_API; return m.cpu_of_current(); }
 int num_online_cpus(void) { KMAPSIM_API; return static_cast<int>(m.profile().nr_cpus); }
@@ -380,6 +403,7 @@ long kmapsim_schedule_timeout_state(long timeout, unsigned int state) {
 unsigned long msleep_interruptible(unsigned int) {
   KMAPSIM_API;
   yield_sleep(m, "msleep_interruptible");
+  m.stall("msleep_interruptible");
   return 0;
 }
 

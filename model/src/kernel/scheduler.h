@@ -260,8 +260,11 @@ class Sched {
   void set_step_bound(uint64_t n) { step_bound_ = n; }
   // The clock (linux/timekeeping.h): the time since boot the jiffies count.
   uint64_t uptime_ns() const;
-  // The running task was held up for `ticks` (a clock read found time gone:
-  // time_api.cc); the jiffies move with it.
+  // The running task was held up for `ticks` (a clock read found time gone,
+  // time_api.cc; a delay stalled, Machine::stall()); the jiffies move with it.
+  // How long a hold-up lasts: past the timeouts drivers give their polls
+  // (microseconds to a few seconds), so a poll with a deadline times out.
+  static constexpr uint64_t kHeldUpSeconds = 60;
   void clock_jump(uint64_t ticks) {
     late_ticks_ += ticks;
     tick();

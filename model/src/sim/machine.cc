@@ -4,6 +4,7 @@
 // kernel/sched.cc).
 #include "machine.h"
 
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -80,6 +81,7 @@ void Machine::reset() {
   kmallocs_.clear();
   reporter_.reset();
   fallible_calls_ = 0;
+  delays_ = 0;
   plain_points_ = 0;
   api_depth_ = 0;
   watchdog_fired_ = false;
@@ -163,6 +165,18 @@ bool Machine::fallible(Fault f, const char *api) {
   uint64_t n = ++fallible_calls_;
   if (!decisions_.ask({Site::Inject, 0, n, nullptr, -1, f})) return false;
   event(Ev::Note, n, static_cast<uint64_t>(f), api);
+  return true;
+}
+
+// Not progress (Ev::Stall): time passing changes nothing another context
+// reads but the clock, so a spin that waits on memory with a delay between
+// its reads is still a spin.
+bool Machine::stall(const char *api) {
+  if (!running_ || !policy().decides_schedule) return false;
+  uint64_t n = ++delays_;
+  if (!decisions_.ask({Site::Stall, 0, n, nullptr, -1, Fault::Stall})) return false;
+  event(Ev::Stall, n, Sched::kHeldUpSeconds, api);
+  sched_.clock_jump(Sched::kHeldUpSeconds * HZ);
   return true;
 }
 

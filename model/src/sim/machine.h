@@ -168,6 +168,13 @@ class Machine {
   // A fallible call of kind f: true when the run makes it fail (the decision
   // source says so; recorded as Site::Inject with the call's ordinal).
   bool fallible(Fault f, const char *api);
+  // A delay (udelay(), msleep(), ...): true when the run makes it last long
+  // (Sched::kHeldUpSeconds, the jiffies and clocks move on), as a task in a
+  // preemptible kernel or a stalled CPU may find at any point. Delays are
+  // numbered apart from the fallible calls (recorded as Site::Stall with
+  // the delay's ordinal), so traces recorded before delays could stall
+  // replay unchanged.
+  bool stall(const char *api);
   // Whether a signal interrupts the current task here (signal.cc): one
   // already pending (a fatal one when fatal_only), or one the run sends now.
   bool signal_arrives(bool fatal_only, const char *api);
@@ -273,6 +280,7 @@ class Machine {
   Fiber host_;
   DecisionPath decisions_;  // every decision of the run: asked of its source, recorded (decision.h)
   uint64_t fallible_calls_ = 0;     // fallible calls of this run (Site::Inject ordinals)
+  uint64_t delays_ = 0;             // delays of this run (Site::Stall ordinals)
   // The watchdog (watchdog.cc).
   int api_depth_ = 0;               // >0 while the model runs an API call (the watchdog waits)
   uint64_t run_serial_ = 0;         // counts runs, so the watchdog tells them apart

@@ -59,6 +59,7 @@ enum class Ev : uint8_t {
   UserCopy,
   Pick,
   Note,
+  Stall,  // a delay lasted long (Machine::stall()): a: its ordinal, b: seconds
 };
 
 // A call trace as captured: return addresses, innermost first (the first

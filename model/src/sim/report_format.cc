@@ -95,6 +95,7 @@ static const char *ev_name(Ev k) {
     case Ev::UserCopy: return "user-copy";
     case Ev::Pick: return "pick";
     case Ev::Note: return "note";
+    case Ev::Stall: return "stall";
   }
   return "?";
 }
@@ -127,6 +128,10 @@ ReportEvent Reporter::report_event(const Event &e) const {
     case Ev::Wake:
     case Ev::TaskStart: appendf(o, "%s -> %s", e.what, task_label(static_cast<int>(e.a), 0)); break;
     case Ev::Migrate: appendf(o, "to cpu %llu", static_cast<unsigned long long>(e.a)); break;
+    case Ev::Stall:
+      appendf(o, "%s (delay #%llu) lasted %llu s: the task was held up", e.what, static_cast<unsigned long long>(e.a),
+              static_cast<unsigned long long>(e.b));
+      break;
     case Ev::Pick: {
       appendf(o, "%s = %llu", e.what, static_cast<unsigned long long>(e.a));
       if (strcmp(e.what, "kmapsim_pick") == 0) {

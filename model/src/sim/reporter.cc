@@ -44,14 +44,15 @@ uint64_t Reporter::event(Ev kind, uint64_t a, uint64_t b, const char *what) {
   }
   obs_hash_ = h;
   // What another context could observe is progress (fairness, sched_fair.cc);
-  // scheduling itself is not.
+  // scheduling itself is not, nor is time passing.
   switch (kind) {
     case Ev::Switch:
     case Ev::Preempt:
     case Ev::Migrate:
     case Ev::IrqEnter:
     case Ev::IrqExit:
-    case Ev::Block: break;
+    case Ev::Block:
+    case Ev::Stall: break;
     default: m.note_progress(); break;
   }
   uint64_t seq = events_.push(e);
