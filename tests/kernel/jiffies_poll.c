@@ -8,10 +8,18 @@
  *                       timeout (clean)
  *   r592_timeout_seen   the same, with BUG() where it returns -ETIME: the
  *                       explorer gets there (subject-bug)
+ *   mxcmci_pio_ok       drivers/mmc/host/mxcmmc.c's mxcmci_transfer_data():
+ *                       PIO through an sg_miter over a highmem page, each
+ *                       word after a status poll on the jiffies; a poll
+ *                       that times out resets the controller and leaves
+ *                       through sg_miter_stop() (clean, both directions)
+ *   mxcmci_timeout_seen the same, with BUG() where a poll timed out and
+ *                       reset the controller (subject-bug)
  */
 #include <kmapsim/subject.h>
 
 KMAPSIM_IMPORT("drivers/memstick/host/r592.c", r592_wait_status);
+KMAPSIM_IMPORT("drivers/mmc/host/mxcmmc.c", mxcmci_transfer_data);
 
 #define REGS_SIZE	0x100
 
@@ -37,4 +45,48 @@ KMAPSIM_SUBJECT(r592_status_ok)
 KMAPSIM_SUBJECT(r592_timeout_seen)
 {
 	BUG_ON(r592_status() == -ETIME);
+}
+
+#define XFER_BYTES	32
+
+/* Whether a poll timed out: its reset sequence wrote 0xff to RES_TO (the
+ * window holds what the driver stored). */
+static bool mxcmci_pio(void)
+{
+	struct mxcmci_host host = { 0 };
+	struct mmc_request req = { 0 };
+	struct mmc_data data = { 0 };
+	struct scatterlist sg;
+	struct page *page = alloc_page(GFP_HIGHUSER);
+	bool reset = false;
+
+	host.mmc = kzalloc(sizeof(*host.mmc), GFP_KERNEL);
+	host.base = ioremap(0xfe000000, REGS_SIZE);
+	if (page && host.mmc && host.base) {
+		sg_init_table(&sg, 1);
+		sg_set_page(&sg, page, XFER_BYTES, PAGE_SIZE - XFER_BYTES);
+		data.sg = &sg;
+		data.sg_len = 1;
+		data.flags = kmapsim_pick(0, 1) ? MMC_DATA_READ : MMC_DATA_WRITE;
+		req.data = &data;
+		host.req = &req;
+		mxcmci_transfer_data(&host);
+		reset = *(volatile u16 __force *)(host.base + MMC_REG_RES_TO) == 0xff;
+	}
+	if (host.base)
+		iounmap(host.base);
+	kfree(host.mmc);
+	if (page)
+		__free_page(page);
+	return reset;
+}
+
+KMAPSIM_SUBJECT(mxcmci_pio_ok)
+{
+	mxcmci_pio();
+}
+
+KMAPSIM_SUBJECT(mxcmci_timeout_seen)
+{
+	BUG_ON(mxcmci_pio());
 }
