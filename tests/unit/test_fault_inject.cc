@@ -6,7 +6,6 @@
 #include "unit.h"
 
 using namespace kt;
-using kmapsim::FaultSweepSource;
 using kmapsim::ReplaySource;
 
 namespace {
@@ -52,26 +51,6 @@ TEST(FaultInject, FixedEfaultPathIsClean) {
 }
 
 // The sweep: run N fails fallible call #N; it ends when a run makes fewer.
-struct SweepResult {
-  uint64_t runs = 0;
-  bool reported = false;
-  RunResult report;
-};
-SweepResult sweep(void (*body)()) {
-  SweepResult s;
-  for (uint64_t n = 1; n < 1000; n++) {
-    FaultSweepSource src(n);
-    RunResult r = machine("strict").run(body, src);
-    s.runs++;
-    if (r.reported && !s.reported) {
-      s.reported = true;
-      s.report = r;
-    }
-    if (!src.injected()) break;
-  }
-  return s;
-}
-
 TEST(FaultInject, SweepFindsTheLeakAndPassesTheFix) {
   g_fixed = false;
   SweepResult b = sweep(efault_path);

@@ -102,6 +102,32 @@ inline ::testing::AssertionResult Clean(const RunResult &r) {
 
 inline bool TextHas(const RunResult &r, const char *word) { return r.report.text.find(word) != std::string::npos; }
 
+// The fault sweep over a body on strict: run n fails the nth fallible call,
+// failable allocation or delay, n = 1, 2, ... until a run fails nothing.
+// The runs, the first report, and how many runs `hit` (when given) held
+// after.
+struct SweepResult {
+  uint64_t runs = 0;
+  bool reported = false;
+  RunResult report;
+  int hits = 0;
+};
+inline SweepResult sweep(void (*body)(), bool (*hit)() = nullptr) {
+  SweepResult s;
+  for (uint64_t n = 1; n < 1000; n++) {
+    kmapsim::FaultSweepSource src(n);
+    RunResult r = machine("strict").run(body, src);
+    s.runs++;
+    if (r.reported && !s.reported) {
+      s.reported = true;
+      s.report = r;
+    }
+    if (hit && hit()) s.hits++;
+    if (!src.injected()) break;
+  }
+  return s;
+}
+
 // Preemption exactly where a body asks for it, however many scheduling
 // points the model puts before it: after arm_preemption(), the next NextTask
 // choice (two or more candidates) picks candidate 1, the first other task;
