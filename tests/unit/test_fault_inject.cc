@@ -50,7 +50,7 @@ TEST(FaultInject, FixedEfaultPathIsClean) {
   EXPECT_EQ(g_ret, -EFAULT);
 }
 
-// The sweep: run N fails fallible call #N; it ends when a run makes fewer.
+// The sweep (unit.h's sweep()): run N fails fallible call #N; it ends when a run makes fewer.
 TEST(FaultInject, SweepFindsTheLeakAndPassesTheFix) {
   g_fixed = false;
   SweepResult b = sweep(efault_path);

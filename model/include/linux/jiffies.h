@@ -8,9 +8,9 @@
  * delay (linux/delay.h) or a clock read (linux/timekeeping.h) finds 60 s
  * gone: a poll's deadline passes however soon the device answers. It
  * starts five minutes before the 32-bit counter wraps, as the kernel's
- * INITIAL_JIFFIES does, so a comparison that is not wrap-safe shows. A timed wait ends when its
- * event comes, when the run decides that the timeout expired, or when
- * nothing else could run.
+ * INITIAL_JIFFIES does, so a comparison that is not wrap-safe shows. A
+ * timed wait ends when its event comes, when the run decides that the
+ * timeout expired, or when nothing else could run.
  */
 #ifndef _LINUX_JIFFIES_H
 #define _LINUX_JIFFIES_H
