@@ -7,6 +7,8 @@
 #  - `minimize` keeps the class (a crash file and a raw libFuzzer input)
 #  - `triage` puts two crash files of one bug (different addresses and pfns,
 #    two profiles) in one group
+#  - both take crash files whose runs failed a call or stalled a delay
+#    (trace sites inject and stall), and minimizing keeps the failure
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 kmapsim=$root/scripts/kmapsim
@@ -95,4 +97,35 @@ cp "$root/corpus/$bug/regressions/x86-32-$class" "$work/triage/b.crash"
 "$kmapsim" triage "$work/triage" | tee "$work/triage.out"
 check "triage: two inputs, one group" grep -q "^kmapsim: triage: 2 inputs in 1 group" "$work/triage.out"
 check "triage: the row counts both" grep -Eq "^$class +2 +tag_lookup_use_after_unmap: " "$work/triage.out"
+
+# ---- crash files of error paths: a failed call (site 9), a stall (site 10)
+mkdir -p "$work/faults"
+sites() { # CRASH-FILE: the decision sites of its trace, sorted, unique
+	PYTHONPATH=$root/scripts python3 -c 'import sys
+from kmapsim_cli import crash_file
+print(" ".join(str(s) for s in sorted({s for s, _ in crash_file.read(sys.argv[1]).trace})))' "$1"
+}
+for row in "user_copy_leak 9" "timeout_leak 10"; do
+	read -r subject site <<<"$row"
+	out=$("$kmapsim" check --seconds 30 --subject "$subject" "$root/tests/subjects/fault_path_sites.c" 2>&1)
+	c=$(sed -n 's/^kmapsim: crash file: //p' <<<"$out" | head -1)
+	[[ -z $c || $c == /* ]] || c=$root/$c
+	if [[ -z $c || ! -f $c ]]; then
+		echo "FAIL: check found no leak in $subject"
+		echo "$out" | tail -5
+		fail=1
+		continue
+	fi
+	cp "$c" "$work/faults/$subject.crash"
+	check "$subject's crash file records site $site" grep -qw "$site" <<<"$(sites "$work/faults/$subject.crash")"
+	"$kmapsim" minimize "$work/faults/$subject.crash" --seconds 20
+	check "minimize of $subject wrote CRASH.min" test -f "$work/faults/$subject.crash.min"
+	check "... which keeps site $site" grep -qw "$site" <<<"$(sites "$work/faults/$subject.crash.min")"
+	"$kmapsim" repro "$work/faults/$subject.crash.min" --no-events >"$work/faults/$subject.out" 2>&1
+	check "... and replays to the leak" grep -q "^BUG: kmapsim: kmap-leak:" "$work/faults/$subject.out"
+	mv "$work/faults/$subject.crash.min" "$work/$subject.crash.min"
+done
+"$kmapsim" triage "$work/faults" | tee "$work/faults.out"
+check "triage reads both" grep -q "^kmapsim: triage: 2 inputs in 2 groups" "$work/faults.out"
+check "triage calls neither corrupt" bash -c "! grep -q 'corrupt crash file' '$work/faults.out'"
 exit $fail

@@ -4,7 +4,10 @@ call is the line marked `/* kmapsim: here */` in buggy.c, the mapping's call
 the line marked `/* kmapsim: map */` (when the file has one), and a
 kmap-escape's hand-over (a call the model saw carry the address to the other
 context) the line marked `/* kmapsim: handover */`; with no such marker the
-report names no hand-over. Also: the
+report names no hand-over. Events: a line marked `/* kmapsim: event KIND */`
+says where events of that kind happen; the report must list one such event,
+and every event of a marked kind must sit on a line marked with its kind.
+Also: the
 --json report validates against docs/report.schema.json and renders
 (report_text.py) to the text the driver printed, and replaying the crash
 file in two processes prints the same bytes. With SUBJECT, only that
@@ -28,6 +31,16 @@ from kmapsim_cli import report_text  # noqa: E402
 def marked(source, tag):
     with open(source) as f:
         return [i + 1 for i, line in enumerate(f) if "/* kmapsim: %s */" % tag in line]
+
+
+def event_markers(source):
+    """{kind: [lines]} of the `/* kmapsim: event KIND */` markers."""
+    out = {}
+    with open(source) as f:
+        for i, line in enumerate(f):
+            for kind in re.findall(r"/\* kmapsim: event ([a-z-]+) \*/", line):
+                out.setdefault(kind, []).append(i + 1)
+    return out
 
 
 def main():
@@ -91,6 +104,14 @@ def main():
                 fails.append("the contexts line does not say where the address was handed over")
         elif ho or any("handed over" in line for line in d["details"]):
             fails.append("a hand-over named, but no /* kmapsim: handover */ marker in %s" % base)
+        events = event_markers(source)
+        if events:
+            seen = [e for e in d["events"] if e["kind"] in events]
+            if not seen:
+                fails.append("no event of a marked kind (%s) in the report" % ", ".join(sorted(events)))
+            for e in seen:
+                if e["site"] not in ["%s:%d" % (base, n) for n in events[e["kind"]]]:
+                    fails.append("%s event #%d is at %s, marked %s:%s" % (e["kind"], e["seq"], e["site"], base, events[e["kind"]]))
         if re.search(r"(^|[\s(])/(work|home|tmp|usr)/", doc["report"].split("  replay: ")[0]):
             fails.append("an absolute path in the report")
         # Replay: two processes, the same bytes.

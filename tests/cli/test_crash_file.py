@@ -1,6 +1,7 @@
 """The crash-file format's Python side agrees with the C++ side byte for byte."""
 import glob
 import os
+import re
 
 import pytest
 from conftest import ROOT
@@ -30,6 +31,18 @@ def test_trace_encoding():
     assert cf.decode_trace(h) == ds
 
 
+def test_sites_are_the_models():
+    """Every site the C++ side records decodes here, and the next does not."""
+    header = open(os.path.join(ROOT, "model", "src", "decision.h")).read()
+    site_enum = re.search(r"enum class Site\b[^{]*\{(.*?)\};", header, re.S).group(1)
+    count = int(re.search(r"\bkCount\s*=\s*(\d+)", site_enum).group(1))
+    assert cf.SITES == count
+    ds = [(s, 1) for s in range(count)]
+    assert cf.decode_trace(cf.encode_trace(ds)) == ds
+    with pytest.raises(cf.CrashFileError):
+        cf.decode_trace(cf.encode_trace([(count, 1)]))
+
+
 def test_writer_fields(tmp_path):
     c = cf.CrashFile("subjects/x/buggy.c", "x", "strict", "BUG: kmapsim: kmap-leak: y", "scripts/kmapsim repro z",
                      [(0, 5), (4, 1)])
@@ -53,7 +66,7 @@ def good():
     (lambda t: t.replace("kmapsim-crash 1", "kmapsim-crash 2"), "crash file format version 2, this kmapsim reads version 1"),
     (lambda t: t.replace("decisions: 2", "decisions: 3"), "corrupt crash file: decision count does not match the trace"),
     (lambda t: t.replace("trace: 0001", "trace: 0002"), "corrupt crash file: trace-hash does not match the trace"),
-    (lambda t: t.replace("trace: 0001", "trace: 0901"), "corrupt crash file: the trace does not decode"),
+    (lambda t: t.replace("trace: 0001", "trace: 0b01"), "corrupt crash file: the trace does not decode"),
     (lambda t: t.replace("trace: 0001", "trace: 00x1"), "corrupt crash file: the trace does not decode"),
     (lambda t: t.replace("subject: s\n", ""), "corrupt crash file: no subject or profile"),
     (lambda t: t + "garbage\n", "malformed crash file line: garbage"),

@@ -79,7 +79,7 @@ void *kmalloc(size_t size, gfp_t flags) {
   KMAPSIM_API;
   if (gfpflags_allow_blocking(flags)) m.might_sleep("kmalloc");
   m.sched_point("kmalloc");
-  if (!(flags & __GFP_NOFAIL) && m.decide(kmapsim::Site::AllocFail)) return nullptr;
+  if (!(flags & __GFP_NOFAIL) && m.alloc_fails("kmalloc: injected allocation failure")) return nullptr;
   void *p = malloc(size ? size : 1);
   if (!p) return nullptr;
   if (flags & __GFP_ZERO)

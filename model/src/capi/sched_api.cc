@@ -264,7 +264,7 @@ struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags, in
   KMAPSIM_API;
   m.might_sleep("alloc_workqueue");
   m.sched_point("alloc_workqueue");
-  if (m.decide(kmapsim::Site::AllocFail)) return nullptr;
+  if (m.alloc_fails("alloc_workqueue: injected allocation failure")) return nullptr;
   char name[64];
   va_list ap;
   va_start(ap, max_active);

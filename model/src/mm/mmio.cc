@@ -28,7 +28,7 @@ void *Mmio::ioremap(uint64_t offset, size_t size, const char *api) {
   // sleep and may fail
   m_.might_sleep(api);
   m_.sched_point(api);
-  if (!size || m_.decide(Site::AllocFail)) return nullptr;
+  if (!size || m_.alloc_fails("ioremap: injected allocation failure")) return nullptr;
   void *p = calloc(1, size);
   if (!p) return nullptr;
   m_.note_kmalloc(p);  // freed with the run's other allocations if the subject does not

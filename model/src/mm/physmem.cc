@@ -203,10 +203,7 @@ struct page *PhysMem::alloc_pages(unsigned gfp, unsigned order, const char *api)
   if (gfpflags_allow_blocking(gfp)) m_.might_sleep(api);
   m_.sched_point(api);
   if (order > kMaxOrder) return nullptr;
-  if (!(gfp & __GFP_NOFAIL) && m_.decide(Site::AllocFail)) {
-    m_.event(Ev::Alloc, UINT64_MAX, order, "injected allocation failure");
-    return nullptr;
-  }
+  if (!(gfp & __GFP_NOFAIL) && m_.alloc_fails("injected allocation failure")) return nullptr;
   bool high = (gfp & __GFP_HIGHMEM) && m_.profile().highmem && total_pages_ > lowmem_pages_ && m_.decide(Site::Highmem);
   unsigned n = 1u << order;
   auto find = [&](Pfn lo, Pfn hi) -> int64_t {

@@ -160,6 +160,12 @@ uint64_t Machine::decide_pick(uint64_t lo, uint64_t hi) { return decisions_.ask(
 
 bool Machine::decide(Site s) { return decisions_.ask({s, 0, 1}) != 0; }
 
+bool Machine::alloc_fails(const char *what) {
+  if (!decide(Site::AllocFail)) return false;
+  event(Ev::Alloc, UINT64_MAX, 0, what);
+  return true;
+}
+
 bool Machine::fallible(Fault f, const char *api) {
   if (!running_ || !policy().decides_schedule) return false;
   uint64_t n = ++fallible_calls_;

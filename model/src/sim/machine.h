@@ -163,6 +163,10 @@ class Machine {
   // ---- decisions (machine.cc)
   uint64_t decide_pick(uint64_t lo, uint64_t hi);
   bool decide(Site s);
+  // An allocation the run makes fail (Site::AllocFail), noted in the event
+  // trace as `what` (a literal: "kmalloc: injected allocation failure"),
+  // so a report reached through the failure shows where it failed.
+  bool alloc_fails(const char *what);
   // A recorded choice among 0..hi; out of range: 0.
   uint64_t decide_index(Site s, uint64_t hi) { return decisions_.ask({s, 0, hi}); }
   // A fallible call of kind f: true when the run makes it fail (the decision

@@ -72,9 +72,18 @@ struct PcTrace {
   uintptr_t pc[kDepth];
 };
 
+// The frame that called frame f (f[0]), or null at the end of the chain:
+// a null or non-ascending frame (a fiber's first frame has a null one).
+inline const uintptr_t *caller_frame(const uintptr_t *f) {
+  const uintptr_t *next = reinterpret_cast<const uintptr_t *>(f[0]);
+  if (next <= f || reinterpret_cast<uintptr_t>(next) - reinterpret_cast<uintptr_t>(f) > (1u << 20) ||
+      (reinterpret_cast<uintptr_t>(next) & 7))
+    return nullptr;
+  return next;
+}
+
 // Walks the frame-pointer chain from frame fp (fp[0] the caller's frame,
-// fp[1] the return address). Stops at a null or non-ascending frame (a
-// fiber's first frame has a null one) and at kDepth entries.
+// fp[1] the return address), up to kDepth entries.
 inline void capture_trace(PcTrace &t, const void *fp) {
   t.n = 0;
   const uintptr_t *f = static_cast<const uintptr_t *>(fp);
@@ -82,12 +91,18 @@ inline void capture_trace(PcTrace &t, const void *fp) {
     uintptr_t pc = f[1];
     if (!pc) break;
     t.pc[t.n++] = pc;
-    const uintptr_t *next = reinterpret_cast<const uintptr_t *>(f[0]);
-    if (next <= f || reinterpret_cast<uintptr_t>(next) - reinterpret_cast<uintptr_t>(f) > (1u << 20) ||
-        (reinterpret_cast<uintptr_t>(next) & 7))
-      break;
-    f = next;
+    f = caller_frame(f);
   }
+}
+
+// The return address one frame out from the API entry's frame fp: where
+// the API's caller was called from. Subjects are compiled at -O0, where a
+// static inline of kmapsim's headers (udelay(), cpu_relax()) is a function
+// of its own; its lines are kmapsim's and reports leave them out, so an
+// event made inside it is placed at its caller's line instead.
+inline uintptr_t outer_return_address(const void *fp) {
+  const uintptr_t *f = fp ? caller_frame(static_cast<const uintptr_t *>(fp)) : nullptr;
+  return f ? f[1] : 0;
 }
 
 // The trace of an access at pc (a return address, or a faulting
@@ -121,6 +136,7 @@ struct Event {
   uint64_t a, b;   // event-specific (pfn, slot, value, ...)
   const char *what;  // static string: the API or a short note
   uintptr_t pc;      // the subject's call site (ApiSite::pc), 0 if none
+  uintptr_t outer_pc;  // one frame further out (outer_return_address()), for when pc is kmapsim's
 };
 
 // The last kEventRing events of the run.

@@ -107,6 +107,7 @@ ReportEvent Reporter::report_event(const Event &e) const {
   r.cpu = e.cpu;
   r.kind = ev_name(e.kind);
   r.site = site_of_pc(e.pc);
+  if (r.site.empty()) r.site = site_of_pc(e.outer_pc);
   if (r.site.empty()) r.site = "-";
   std::string &o = r.detail;
   switch (e.kind) {
