@@ -17,6 +17,16 @@
  *   pio_poll_in_atomic     the sleeping poll inside kmap_atomic(), as a
  *                          conversion that keeps the old map would
  *                          (sleep-in-atomic)
+ *   pio_atomic_poll_ok     the spinning poll, readl_poll_timeout_atomic(),
+ *                          inside kmap_atomic(), unmapping on every path
+ *                          (clean)
+ *   pio_atomic_poll_timeout_leak  the atomic poll inside kmap_local_page(),
+ *                          returning -ETIMEDOUT with the page still
+ *                          mapped (kmap-leak). 6.12's atomic
+ *                          poll counts its reads instead of reading a
+ *                          clock: its timeout comes when the device holds
+ *                          the status register's answer (mm/mmio.cc); 6.1's
+ *                          reads ktime_get()
  */
 #include <kmapsim/subject.h>
 #include <linux/iopoll.h>
@@ -53,18 +63,29 @@ KMAPSIM_SUBJECT(sdricoh_timeout_seen)
 	BUG_ON(sdricoh_status() == -ETIMEDOUT);
 }
 
-/* Reads CHUNK bytes of the FIFO into page at off, waiting up to 1 ms for
- * each word; `leak`: the timeout returns with the page mapped. */
-static int pio_chunk(void __iomem *regs, struct page *page, unsigned int off, bool atomic, bool leak)
+/* Whether the FIFO has a word within 1 ms: readl_poll_timeout(), or in
+ * atomic context readl_poll_timeout_atomic() (1 us apart, 100 us). */
+static int fifo_wait(void __iomem *regs, bool atomic)
+{
+	u32 status;
+
+	if (atomic)
+		return readl_poll_timeout_atomic(regs + REG_STATUS, status, status & FIFO_READY, 1, 100);
+	return readl_poll_timeout(regs + REG_STATUS, status, status & FIFO_READY, 10, 1000);
+}
+
+/* Reads CHUNK bytes of the FIFO into page at off, waiting for each word
+ * (with the atomic poll when `atomic_poll`); `leak`: the timeout returns
+ * with the page mapped. */
+static int pio_chunk(void __iomem *regs, struct page *page, unsigned int off, bool atomic, bool atomic_poll, bool leak)
 {
 	u8 *kaddr = atomic ? kmap_atomic(page) : kmap_local_page(page);
 	unsigned int pos;
-	u32 status;
 
 	for (pos = 0; pos < CHUNK; pos += 4) {
 		u32 v;
 
-		if (readl_poll_timeout(regs + REG_STATUS, status, status & FIFO_READY, 10, 1000)) {
+		if (fifo_wait(regs, atomic_poll)) {
 			if (!leak) {
 				if (atomic)
 					kunmap_atomic(kaddr);
@@ -83,13 +104,13 @@ static int pio_chunk(void __iomem *regs, struct page *page, unsigned int off, bo
 	return 0;
 }
 
-static void pio(bool atomic, bool leak)
+static void pio(bool atomic, bool atomic_poll, bool leak)
 {
 	void __iomem *regs = ioremap(0xfe000000, REGS_SIZE);
 	struct page *page = alloc_page(GFP_HIGHUSER);
 
 	if (regs && page)
-		pio_chunk(regs, page, PAGE_SIZE - CHUNK, atomic, leak);
+		pio_chunk(regs, page, PAGE_SIZE - CHUNK, atomic, atomic_poll, leak);
 	if (page)
 		__free_page(page);
 	if (regs)
@@ -98,15 +119,25 @@ static void pio(bool atomic, bool leak)
 
 KMAPSIM_SUBJECT(pio_poll_ok)
 {
-	pio(false, false);
+	pio(false, false, false);
 }
 
 KMAPSIM_SUBJECT(pio_poll_timeout_leak)
 {
-	pio(false, true);
+	pio(false, false, true);
 }
 
 KMAPSIM_SUBJECT(pio_poll_in_atomic)
 {
-	pio(true, false);
+	pio(true, false, false);
+}
+
+KMAPSIM_SUBJECT(pio_atomic_poll_ok)
+{
+	pio(true, true, false);
+}
+
+KMAPSIM_SUBJECT(pio_atomic_poll_timeout_leak)
+{
+	pio(false, true, true);
 }

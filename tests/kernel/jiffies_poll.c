@@ -15,11 +15,20 @@
  *                       through sg_miter_stop() (clean, both directions)
  *   mxcmci_timeout_seen the same, with BUG() where a poll timed out and
  *                       reset the controller (subject-bug)
+ *   bcm2835_pio_ok      drivers/mmc/host/bcm2835.c's
+ *                       bcm2835_transfer_block_pio(): a block through an
+ *                       atomic sg_miter (kmap_atomic() of a highmem page),
+ *                       waiting for FIFO room with ndelay() and a jiffies
+ *                       deadline; its timeout path leaves through
+ *                       sg_miter_stop() (clean, both directions; with the
+ *                       timeout patched to BUG() at run time the explorer
+ *                       gets there: tests/kernel/CMakeLists.txt)
  */
 #include <kmapsim/subject.h>
 
 KMAPSIM_IMPORT("drivers/memstick/host/r592.c", r592_wait_status);
 KMAPSIM_IMPORT("drivers/mmc/host/mxcmmc.c", mxcmci_transfer_data);
+KMAPSIM_IMPORT("drivers/mmc/host/bcm2835.c", bcm2835_transfer_block_pio);
 
 #define REGS_SIZE	0x100
 
@@ -89,4 +98,37 @@ KMAPSIM_SUBJECT(mxcmci_pio_ok)
 KMAPSIM_SUBJECT(mxcmci_timeout_seen)
 {
 	BUG_ON(mxcmci_pio());
+}
+
+/* One block of XFER_BYTES at the end of a highmem page, as
+ * bcm2835_transfer_pio() moves it: the sg_miter its caller started. */
+KMAPSIM_SUBJECT(bcm2835_pio_ok)
+{
+	struct bcm2835_host host = { 0 };
+	struct platform_device pdev = { 0 };
+	struct mmc_data data = { 0 };
+	struct scatterlist sg;
+	struct page *page = alloc_page(GFP_HIGHUSER);
+	bool is_read = kmapsim_pick(0, 1);
+
+	host.ioaddr = ioremap(0xfe000000, REGS_SIZE);
+	host.pdev = &pdev;
+	if (page && host.ioaddr) {
+		sg_init_table(&sg, 1);
+		sg_set_page(&sg, page, XFER_BYTES, PAGE_SIZE - XFER_BYTES);
+		data.sg = &sg;
+		data.sg_len = 1;
+		data.blksz = XFER_BYTES;
+		data.blocks = 1;
+		data.flags = is_read ? MMC_DATA_READ : MMC_DATA_WRITE;
+		host.data = &data;
+		host.ns_per_fifo_word = 100;
+		sg_miter_start(&host.sg_miter, data.sg, data.sg_len,
+			       SG_MITER_ATOMIC | (is_read ? SG_MITER_TO_SG : SG_MITER_FROM_SG));
+		bcm2835_transfer_block_pio(&host, is_read);
+	}
+	if (host.ioaddr)
+		iounmap(host.ioaddr);
+	if (page)
+		__free_page(page);
 }

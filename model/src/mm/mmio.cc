@@ -13,6 +13,18 @@
 // a device that works changes its state eventually; with the complement
 // every bit changes, whichever one the loop waits for, so no run spins for
 // ever on a device that a real one would not leave stuck.
+//
+// The first of those later reads is also where the device may stall (a
+// delay of the run, Machine::stall()): the register holds its answer for
+// kHeldReads reads, and the clocks move on as for a stalled delay. A poll
+// bounded by a count of reads (`for (i = 0; i < 1000; i++) if (readl(st)
+// & READY) break;`, 6.12's read_poll_timeout_atomic()) then runs out and
+// takes its timeout path, as one bounded by the jiffies or ktime does at
+// its next clock read; answers that came in time never took either there.
+// The run asks once per register and command (a write to its window
+// starts a new exchange, whose poll may stall again): asking at every read
+// would stall nearly every drain of a FIFO somewhere, and a held poll
+// costs its thousands of reads.
 #include "mmio.h"
 
 #include <cstdlib>
@@ -56,8 +68,8 @@ void Mmio::iounmap(const volatile void *addr, const char *api) {
             api, api);
 }
 
-const Mmio::Window *Mmio::window_of(uintptr_t a, unsigned bytes) const {
-  for (const Window &w : windows_)
+Mmio::Window *Mmio::window_of(uintptr_t a, unsigned bytes) {
+  for (Window &w : windows_)
     if (a - w.base < w.size && bytes <= w.size - (a - w.base)) return &w;
   return nullptr;
 }
@@ -65,14 +77,30 @@ const Mmio::Window *Mmio::window_of(uintptr_t a, unsigned bytes) const {
 uint64_t Mmio::read(const volatile void *addr, unsigned bytes, uint64_t held, const char *api) {
   m_.sched_point(api);
   uintptr_t a = reinterpret_cast<uintptr_t>(addr);
-  if (!window_of(a, bytes)) return held;
+  const Window *w = window_of(a, bytes);
+  if (!w) return held;
   const uint64_t mask = bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1;
   Reg &r = regs_[a];
   if (r.reads < kPickedReads) {
     r.reads++;
     r.last = m_.decide_pick(0, mask);
+  } else if (r.held) {
+    // No event: the stall's event says what every held read answers, and
+    // thousands of them would push it and what led to it out of a
+    // report's last events. Nor progress: the device is stuck, so a task
+    // polling it yields its turn at each delay as any spinner does.
+    r.held--;
+    return r.last;
   } else {
-    r.last = ~r.last & mask;
+    bool stalls = false;
+    if (r.stall_asked != w->commands) {
+      r.stall_asked = w->commands;
+      stalls = m_.stall(api, true);
+    }
+    if (stalls)
+      r.held = kHeldReads - 1;  // this read is the first of them
+    else
+      r.last = ~r.last & mask;
   }
   m_.event(Ev::Pick, r.last, 0, api);
   return r.last;
@@ -85,8 +113,7 @@ void Mmio::range(const volatile void *addr, size_t n, const char *api) {
 }
 
 void Mmio::write(const volatile void *addr, unsigned bytes, const char *api) {
-  (void)addr;
-  (void)bytes;
+  if (Window *w = window_of(reinterpret_cast<uintptr_t>(addr), bytes)) w->commands++;
   m_.sched_point(api);
 }
 

@@ -36,16 +36,33 @@ class Mmio {
   struct Window {
     uintptr_t base;
     size_t size;
+    uint32_t commands = 0;  // writes to the window: each starts a new exchange with the device
   };
-  // A register: how often it was read, and its last answer.
+  // A register: how often it was read, its last answer, for how many more
+  // reads the device holds that answer, and at which of its window's
+  // commands the run last asked whether the device stalls.
   struct Reg {
     uint32_t reads = 0;
+    uint32_t held = 0;
     uint64_t last = 0;
+    int64_t stall_asked = -1;
   };
   // Reads a register answers with a value the run picks; after them it is
   // being polled or drained, and answers the complement of its last value.
   static constexpr uint32_t kPickedReads = 4;
-  const Window *window_of(uintptr_t a, unsigned bytes) const;
+ public:
+  // How long a device that stalls holds a register's answer, in reads:
+  // past the count a poll bounded by its reads gives up after (6.12's
+  // read_poll_timeout_atomic() with 1 us between reads and a 10 ms
+  // timeout, or 10 us and 100 ms, reads about 10,000 times), and inside
+  // the run's step bound with a few scheduling points per read, so an
+  // unbounded poll (`while (!(readl(st) & READY)) cpu_relax();`) waits it
+  // out and goes on, as on a device that answers late, instead of
+  // spinning for ever on one that never would.
+  static constexpr uint32_t kHeldReads = 10000;
+
+ private:
+  Window *window_of(uintptr_t a, unsigned bytes);
 
   Machine &m_;
   std::vector<Window> windows_;

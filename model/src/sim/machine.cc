@@ -177,11 +177,11 @@ bool Machine::fallible(Fault f, const char *api) {
 // Not progress (Ev::Stall): time passing changes nothing another context
 // reads but the clock, so a spin that waits on memory with a delay between
 // its reads is still a spin.
-bool Machine::stall(const char *api) {
+bool Machine::stall(const char *api, bool device) {
   if (!running_ || !policy().decides_schedule) return false;
   uint64_t n = ++delays_;
   if (!decisions_.ask({Site::Stall, 0, n, nullptr, -1, Fault::Stall})) return false;
-  event(Ev::Stall, n, Sched::kHeldUpSeconds, api);
+  event(Ev::Stall, n, Sched::kHeldUpSeconds | (device ? kStallOfDevice : 0), api);
   sched_.clock_jump(Sched::kHeldUpSeconds * HZ);
   return true;
 }

@@ -177,8 +177,9 @@ class Machine {
   // preemptible kernel or a stalled CPU may find at any point. Delays are
   // numbered apart from the fallible calls (recorded as Site::Stall with
   // the delay's ordinal), so traces recorded before delays could stall
-  // replay unchanged.
-  bool stall(const char *api);
+  // replay unchanged. device: the wait is a device's (a register that
+  // holds its answer, mmio.cc), so the event says so.
+  bool stall(const char *api, bool device = false);
   // Whether a signal interrupts the current task here (signal.cc): one
   // already pending (a fatal one when fatal_only), or one the run sends now.
   bool signal_arrives(bool fatal_only, const char *api);

@@ -59,8 +59,12 @@ enum class Ev : uint8_t {
   UserCopy,
   Pick,
   Note,
-  Stall,  // a delay lasted long (Machine::stall()): a: its ordinal, b: seconds
+  Stall,  // a delay lasted long (Machine::stall()): a: its ordinal, b: seconds (| kStallOfDevice)
 };
+
+// Ev::Stall's b: the device held its answer (a register read, mmio.cc),
+// not the task its delay.
+constexpr uint64_t kStallOfDevice = 1ull << 63;
 
 // A call trace as captured: return addresses, innermost first (the first
 // one may be a faulting instruction's address + 1, so that every entry is
@@ -95,14 +99,19 @@ inline void capture_trace(PcTrace &t, const void *fp) {
   }
 }
 
-// The return address one frame out from the API entry's frame fp: where
-// the API's caller was called from. Subjects are compiled at -O0, where a
-// static inline of kmapsim's headers (udelay(), cpu_relax()) is a function
+// The return addresses of the frames out from the API entry's frame fp
+// (where the API's caller was called from, and so on), 0 past the chain's
+// end. Subjects are compiled at -O0, where a static inline of kmapsim's
+// headers (udelay(), readl() and the __raw_readl() under it) is a function
 // of its own; its lines are kmapsim's and reports leave them out, so an
-// event made inside it is placed at its caller's line instead.
-inline uintptr_t outer_return_address(const void *fp) {
-  const uintptr_t *f = fp ? caller_frame(static_cast<const uintptr_t *>(fp)) : nullptr;
-  return f ? f[1] : 0;
+// event made inside it is placed at the first caller outside them.
+constexpr int kOuterPcs = 3;
+inline void outer_return_addresses(uintptr_t (&out)[kOuterPcs], const void *fp) {
+  const uintptr_t *f = static_cast<const uintptr_t *>(fp);
+  for (uintptr_t &pc : out) {
+    f = f ? caller_frame(f) : nullptr;
+    pc = f ? f[1] : 0;
+  }
 }
 
 // The trace of an access at pc (a return address, or a faulting
@@ -136,7 +145,7 @@ struct Event {
   uint64_t a, b;   // event-specific (pfn, slot, value, ...)
   const char *what;  // static string: the API or a short note
   uintptr_t pc;      // the subject's call site (ApiSite::pc), 0 if none
-  uintptr_t outer_pc;  // one frame further out (outer_return_address()), for when pc is kmapsim's
+  uintptr_t outer_pc[kOuterPcs];  // the frames further out (outer_return_addresses()), for when pc is kmapsim's
 };
 
 // The last kEventRing events of the run.

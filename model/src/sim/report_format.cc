@@ -107,7 +107,7 @@ ReportEvent Reporter::report_event(const Event &e) const {
   r.cpu = e.cpu;
   r.kind = ev_name(e.kind);
   r.site = site_of_pc(e.pc);
-  if (r.site.empty()) r.site = site_of_pc(e.outer_pc);
+  for (int i = 0; i < kOuterPcs && r.site.empty(); i++) r.site = site_of_pc(e.outer_pc[i]);
   if (r.site.empty()) r.site = "-";
   std::string &o = r.detail;
   switch (e.kind) {
@@ -130,8 +130,12 @@ ReportEvent Reporter::report_event(const Event &e) const {
     case Ev::TaskStart: appendf(o, "%s -> %s", e.what, task_label(static_cast<int>(e.a), 0)); break;
     case Ev::Migrate: appendf(o, "to cpu %llu", static_cast<unsigned long long>(e.a)); break;
     case Ev::Stall:
-      appendf(o, "%s (delay #%llu) lasted %llu s: the task was held up", e.what, static_cast<unsigned long long>(e.a),
-              static_cast<unsigned long long>(e.b));
+      if (e.b & kStallOfDevice)
+        appendf(o, "%s (delay #%llu): the device held its answer for %llu s", e.what, static_cast<unsigned long long>(e.a),
+                static_cast<unsigned long long>(e.b & ~kStallOfDevice));
+      else
+        appendf(o, "%s (delay #%llu) lasted %llu s: the task was held up", e.what, static_cast<unsigned long long>(e.a),
+                static_cast<unsigned long long>(e.b));
       break;
     case Ev::Pick: {
       appendf(o, "%s = %llu", e.what, static_cast<unsigned long long>(e.a));

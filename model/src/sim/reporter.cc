@@ -33,7 +33,7 @@ uint64_t Reporter::event(Ev kind, uint64_t a, uint64_t b, const char *what) {
   e.what = what;
   const ApiSite *site = t ? &t->site : nullptr;
   e.pc = site ? site->pc : 0;
-  e.outer_pc = site ? outer_return_address(site->fp) : 0;
+  outer_return_addresses(e.outer_pc, site ? site->fp : nullptr);
   // FNV-1a over whole words (one multiply per field, not per byte) with a
   // fold: every event pays this, and byte-wise hashing of the 40 bytes was
   // most of the cost of a lowmem kmap_local_page (tests/bench).
