@@ -3,7 +3,8 @@
  * Memory-mapped I/O (asm/io.h): a driver's PIO from a device FIFO into
  * highmem pages, the way mmc, memstick and ata hosts move data. The device
  * is the run's: its first answers per register are picks, a register
- * polled or drained longer answers the complement of its last value.
+ * polled or drained longer answers the complement of its last value, or
+ * holds it for a long while where the device stalls.
  *   mmio_values_ok      a plain buffer passed as __iomem reads what it
  *                       holds; an ioremap() window's reads are picked,
  *                       then alternate, or hold when the device stalls;

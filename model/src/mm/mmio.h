@@ -22,7 +22,8 @@ class Mmio {
   // A read of bytes (1, 2, 4 or 8) at addr: the device's answer inside a
   // window, else held (what the caller loaded there).
   uint64_t read(const volatile void *addr, unsigned bytes, uint64_t held, const char *api);
-  // A write: a scheduling point (the caller stores).
+  // A write: a scheduling point (the caller stores), and a new command to
+  // the window's device, whose registers' polls may stall again.
   void write(const volatile void *addr, unsigned bytes, const char *api);
   // memcpy_fromio(), memcpy_toio(), memset_io(): device memory, which the
   // caller copies as memory; one scheduling point for the whole range.
@@ -31,6 +32,15 @@ class Mmio {
     windows_.clear();
     regs_.clear();
   }
+  // How long a device that stalls holds a register's answer, in reads:
+  // past the count a poll bounded by its reads gives up after (6.12's
+  // read_poll_timeout_atomic() with 1 us between reads and a 10 ms
+  // timeout, or 10 us and 100 ms, reads about 10,000 times), and inside
+  // the run's step bound with a few scheduling points per read, so an
+  // unbounded poll (`while (!(readl(st) & READY)) cpu_relax();`) waits it
+  // out and goes on, as on a device that answers late, instead of
+  // spinning for ever on one that never would.
+  static constexpr uint32_t kHeldReads = 10000;
 
  private:
   struct Window {
@@ -50,18 +60,6 @@ class Mmio {
   // Reads a register answers with a value the run picks; after them it is
   // being polled or drained, and answers the complement of its last value.
   static constexpr uint32_t kPickedReads = 4;
- public:
-  // How long a device that stalls holds a register's answer, in reads:
-  // past the count a poll bounded by its reads gives up after (6.12's
-  // read_poll_timeout_atomic() with 1 us between reads and a 10 ms
-  // timeout, or 10 us and 100 ms, reads about 10,000 times), and inside
-  // the run's step bound with a few scheduling points per read, so an
-  // unbounded poll (`while (!(readl(st) & READY)) cpu_relax();`) waits it
-  // out and goes on, as on a device that answers late, instead of
-  // spinning for ever on one that never would.
-  static constexpr uint32_t kHeldReads = 10000;
-
- private:
   Window *window_of(uintptr_t a, unsigned bytes);
 
   Machine &m_;
