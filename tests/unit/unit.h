@@ -128,6 +128,18 @@ inline SweepResult sweep(void (*body)(), bool (*hit)() = nullptr) {
   return s;
 }
 
+// The fault sweep over a body with a buggy and a fixed variant (*fixed
+// chooses): both get to the error path `hit` says was taken, and only the
+// buggy one reports there.
+inline void expect_sweep_reaches(void (*body)(), bool (*hit)(), bool *fixed) {
+  for (bool f : {false, true}) {
+    *fixed = f;
+    SweepResult s = sweep(body, hit);
+    EXPECT_GT(s.hits, 0) << "fixed=" << f;
+    EXPECT_EQ(s.reported, !f) << "fixed=" << f;
+  }
+}
+
 // Preemption exactly where a body asks for it, however many scheduling
 // points the model puts before it: after arm_preemption(), the next NextTask
 // choice (two or more candidates) picks candidate 1, the first other task;
