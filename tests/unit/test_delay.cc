@@ -8,7 +8,6 @@
 // spin with a delay in it is still a soft-lockup.
 #include "unit.h"
 
-#include <asm/io.h>
 #include <linux/delay.h>
 
 using namespace kt;
@@ -159,17 +158,7 @@ int pio_wait(void __iomem *regs, struct page *page) {
   return 0;
 }
 
-void pio() {
-  void __iomem *regs = ioremap(0xfe000000, 0x100);
-  struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
-  if (!regs) {
-    __free_page(page);
-    return;
-  }
-  g_ret = pio_wait(regs, page);
-  __free_page(page);
-  iounmap(regs);
-}
+void pio() { pio_harness(pio_wait, &g_ret); }
 
 TEST(Delay, ADeviceThatAnswersInTimeNeverTimesOut) {
   g_fixed = false;

@@ -9,7 +9,6 @@
 // in it stalls too.
 #include "unit.h"
 
-#include <asm/io.h>
 #include <linux/delay.h>
 
 #include "mmio.h"
@@ -111,16 +110,7 @@ int pio_wait(void __iomem *regs, struct page *page) {
   return 0;
 }
 
-void pio() {
-  void __iomem *regs = ioremap(0xfe000000, 0x100);
-  struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
-  g_ret = 1;
-  if (regs) {
-    g_ret = pio_wait(regs, page);
-    iounmap(regs);
-  }
-  __free_page(page);
-}
+void pio() { pio_harness(pio_wait, &g_ret); }
 
 TEST(Mmio, ACountedPollTimesOutOnlyWhenTheDeviceStalls) {
   g_fixed = false;

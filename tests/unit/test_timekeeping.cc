@@ -6,7 +6,6 @@
 // fault sweep gets there by itself.
 #include "unit.h"
 
-#include <asm/io.h>
 #include <linux/ktime.h>
 
 using namespace kt;
@@ -80,17 +79,7 @@ int pio_wait(void __iomem *regs, struct page *page) {
   return 0;
 }
 
-void pio() {
-  void __iomem *regs = ioremap(0xfe000000, 0x100);
-  struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
-  if (!regs) {
-    __free_page(page);
-    return;
-  }
-  g_ret = pio_wait(regs, page);
-  __free_page(page);
-  iounmap(regs);
-}
+void pio() { pio_harness(pio_wait, &g_ret); }
 
 TEST(Timekeeping, ADeviceThatAnswersInTimeNeverTimesOut) {
   g_fixed = false;

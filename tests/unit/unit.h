@@ -32,6 +32,7 @@
 #include "machine.h"
 
 #include <kmapsim/subject.h>
+#include <asm/io.h>
 #undef current
 
 namespace kt {
@@ -126,6 +127,21 @@ inline SweepResult sweep(void (*body)(), bool (*hit)() = nullptr) {
     if (!src.injected()) break;
   }
   return s;
+}
+
+// A driver's PIO wait as the delay, clock and register tests drive it: a
+// register window and a highmem page, wait() on them, both freed. *ret is
+// wait()'s answer, or 1 when no wait ran (the run failed the ioremap()),
+// so a sweep never counts an earlier run's answer.
+inline void pio_harness(int (*wait)(void __iomem *regs, struct page *page), int *ret) {
+  void __iomem *regs = ioremap(0xfe000000, 0x100);
+  struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+  *ret = 1;
+  if (regs) {
+    *ret = wait(regs, page);
+    iounmap(regs);
+  }
+  __free_page(page);
 }
 
 // The fault sweep over a body with a buggy and a fixed variant (*fixed
