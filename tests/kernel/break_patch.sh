@@ -8,8 +8,9 @@
 # macro or a header's inline), then runs
 #   check --kernel VERSION --patch PATCH [CHECK-ARGS...] TARGET
 # (TARGET defaults to FILE:FUNCTION; give another FILE:FUNCTION when the
-# patched code is a helper of it) with the harness kmapsim writes from the
-# signature, and expects the verdict EXPECT (introduced, or unchanged).
+# patched code is a helper of it, or a harness file of tests/kernel) with
+# the harness kmapsim writes from the signature, and expects the verdict EXPECT (introduced, fixed or unchanged:
+# a patch may also mend what the tree gets wrong).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
