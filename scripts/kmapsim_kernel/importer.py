@@ -253,7 +253,9 @@ def kbuild_gates(tree, relfile):
     has each of them on, so the import does too: its #ifs, and those of
     the subsystem's headers, take the branch that kernel takes (erofs's
     internal.h declares the decompressor's helpers under
-    CONFIG_EROFS_FS_ZIP)."""
+    CONFIG_EROFS_FS_ZIP). What those options need in Kconfig is on with
+    them (kconfig.implied()), except the machine's options, which the
+    profile decides."""
     gates = []
     d, base = os.path.split(relfile)
     if not base.endswith(".c"):
@@ -282,6 +284,10 @@ def kbuild_gates(tree, relfile):
                 break
             target = composite
         d, target = os.path.dirname(d), os.path.basename(d) + "/"
+    if gates:
+        machine = model_config_names()
+        implied = ["CONFIG_" + n for n in kconfig.implied(tree, [g[len("CONFIG_"):] for g in gates])]
+        gates += [g for g in implied if g not in gates and g not in machine]
     return gates
 
 

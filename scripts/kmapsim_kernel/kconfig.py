@@ -17,8 +17,11 @@ _TYPE = re.compile(r"^\s*(int|hex|string|bool|tristate|def_bool|def_tristate)\b"
 _DEFAULT = re.compile(r"^\s*default\s+(\"(?:[^\"\\]|\\.)*\"|\S+)\s*(?:if\s+(.*?))?\s*(?:#.*)?$")
 
 _CONFIG = re.compile(r"^\s*(?:menu)?config\s+(\w+)\s*$")
+_DEPENDS = re.compile(r"^\s*depends\s+on\s+(.*?)\s*(?:#.*)?$")
+_SELECT = re.compile(r"^\s*select\s+(\w+)\s*(?:if\s+(.*?))?\s*(?:#.*)?$")
 
-# tree -> {option name: (type, [(value text, condition text or None)], file)}
+# tree -> {option name: (type, [(value text, condition text or None)], file,
+#          [depends on text], [(selected option, condition text or None)])}
 _index = {}
 
 
@@ -49,7 +52,7 @@ def _read_index(tree):
             if m:
                 cur = None
                 if m.group(1) not in index:
-                    cur = index[m.group(1)] = [None, [], os.path.relpath(path, tree)]
+                    cur = index[m.group(1)] = [None, [], os.path.relpath(path, tree), [], []]
                 continue
             if cur is None:
                 continue
@@ -63,6 +66,14 @@ def _read_index(tree):
             d = _DEFAULT.match(line)
             if d:
                 cur[1].append((d.group(1), d.group(2)))
+                continue
+            d = _DEPENDS.match(line)
+            if d:
+                cur[3].append(d.group(1))
+                continue
+            d = _SELECT.match(line)
+            if d:
+                cur[4].append((d.group(1), d.group(2)))
     return {name: tuple(e) for name, e in index.items()}
 
 
@@ -151,7 +162,7 @@ def default(tree, name, on, depth=0):
     e = entry(tree, name)
     if not e or e[0] not in ("int", "hex", "string") or depth > 4:
         return None
-    typ, defaults, _ = e
+    typ, defaults = e[0], e[1]
     for value, cond in defaults:
         holds = True if cond is None else _truth(_tokens(cond), on)
         if holds is None:
@@ -166,3 +177,28 @@ def default(tree, name, on, depth=0):
             return default(tree, value, on, depth + 1)
         return None
     return None
+
+
+def implied(tree, names):
+    """The options every kernel with all of names (without CONFIG_) on has
+    on too, names included: what each one's `depends on` requires (the
+    options of a plain `A && B` chain; an `||`, a `!` or a comparison
+    leaves that line out) and what it selects unconditionally, and theirs
+    in turn. block/Makefile of 6.1 builds t10-pi.c under
+    BLK_DEV_INTEGRITY_T10, which depends on BLK_DEV_INTEGRITY, the option
+    the block headers declare the integrity payload under."""
+    out = list(names)
+    i = 0
+    while i < len(out):
+        e = entry(tree, out[i])
+        i += 1
+        if not e or e[0] not in ("bool", "tristate"):
+            continue
+        more = []
+        for cond in e[3]:
+            toks = _tokens(cond)
+            if toks and all(t == "&&" or re.match(r"^[A-Z0-9_]+$", t) for t in toks):
+                more += [t for t in toks if t != "&&"]
+        more += [sel for sel, cond in e[4] if cond is None]
+        out += [n for n in more if n not in out and n not in ("y", "m")]
+    return out

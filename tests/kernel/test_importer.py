@@ -1926,3 +1926,31 @@ def test_kernel_types_and_build_checks_as_the_kernel_has_them(tmp_path):
     unit = importer.import_files(tree, [("fs/hh/file.c", ["hh_write"])], "strict")
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode != 0 and "KM_MAX_IDX" in r.stderr
+
+
+def test_a_files_kbuild_gate_brings_what_it_depends_on_and_selects(tmp_path):
+    """6.1's block/Makefile builds t10-pi.c under BLK_DEV_INTEGRITY_T10,
+    which depends on BLK_DEV_INTEGRITY, the option the block headers
+    declare the integrity payload under: a kernel that builds the file has
+    both on, and what the gate selects unconditionally. A dependency that
+    is not a plain `A && B` chain, a conditional select and a machine
+    option (the profile's to decide) are left as they are."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "block/Makefile": "obj-$(CONFIG_BLK_PI) += pi.o\n",
+        "block/Kconfig": "config BLK_PI\n\ttristate\n\tdepends on BLK_INTEG && BLOCK_ON\n"
+                         "\tdepends on HIGHMEM\n\tdepends on NET || PCI\n\tselect CRC_PI\n"
+                         "\tselect CRC_MAYBE if NET\n\nconfig BLK_INTEG\n\tbool \"integrity\"\n"
+                         "\tselect BLK_LIB\n\nconfig CRC_PI\n\ttristate\n",
+        "include/linux/integ.h": "#ifdef CONFIG_BLK_INTEG\nstruct integ { int tag; };\n"
+                                 "static inline int integ_tag(struct integ *i) { return i->tag; }\n#endif\n",
+        "block/pi.c": "#include <linux/integ.h>\nint pi_tag(struct integ *i)\n{\n\treturn integ_tag(i);\n}\n",
+    })
+    gates = importer.kbuild_gates(tree, "block/pi.c")
+    assert gates[0] == "CONFIG_BLK_PI"
+    assert {"CONFIG_BLK_INTEG", "CONFIG_BLOCK_ON", "CONFIG_CRC_PI", "CONFIG_BLK_LIB"} <= set(gates)
+    assert not {"CONFIG_HIGHMEM", "CONFIG_NET", "CONFIG_PCI", "CONFIG_CRC_MAYBE"} & set(gates)
+    unit = importer.import_files(tree, [("block/pi.c", ["pi_tag"])], "x86-64")
+    assert "struct integ { int tag; };" in unit.text and "#define CONFIG_BLK_INTEG 1" in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr

@@ -36,4 +36,60 @@
 #define put_unaligned_be32(v, p) __put_unaligned_t(__be32, cpu_to_be32(v), (p))
 #define put_unaligned_be64(v, p) __put_unaligned_t(__be64, cpu_to_be64(v), (p))
 
+/*
+ * The odd widths (SCSI's 24-bit lengths, the 48-bit reference tags of
+ * 64-bit protection information) have no integer type: byte by byte, most
+ * significant first for big-endian.
+ */
+static inline u32 get_unaligned_be24(const void *p)
+{
+	const u8 *b = (const u8 *)p;
+
+	return (u32)b[0] << 16 | (u32)b[1] << 8 | b[2];
+}
+
+static inline u32 get_unaligned_le24(const void *p)
+{
+	const u8 *b = (const u8 *)p;
+
+	return b[0] | (u32)b[1] << 8 | (u32)b[2] << 16;
+}
+
+static inline u64 get_unaligned_be48(const void *p)
+{
+	const u8 *b = (const u8 *)p;
+
+	return (u64)b[0] << 40 | (u64)b[1] << 32 | (u64)b[2] << 24 | (u64)b[3] << 16 | (u64)b[4] << 8 | b[5];
+}
+
+static inline void put_unaligned_be24(u32 v, void *p)
+{
+	u8 *b = (u8 *)p;
+
+	b[0] = v >> 16;
+	b[1] = v >> 8;
+	b[2] = v;
+}
+
+static inline void put_unaligned_le24(u32 v, void *p)
+{
+	u8 *b = (u8 *)p;
+
+	b[0] = v;
+	b[1] = v >> 8;
+	b[2] = v >> 16;
+}
+
+static inline void put_unaligned_be48(u64 v, void *p)
+{
+	u8 *b = (u8 *)p;
+
+	b[0] = v >> 40;
+	b[1] = v >> 32;
+	b[2] = v >> 24;
+	b[3] = v >> 16;
+	b[4] = v >> 8;
+	b[5] = v;
+}
+
 #endif /* _ASM_UNALIGNED_H */
