@@ -6,9 +6,9 @@
  * integrity payload's bio_vec a page at a time through bvec_kmap_local()
  * and a pointer it advances by one tuple per protection interval.
  *
- * The payload is one highmem page of tuples (the user's metadata pages,
- * as bio_integrity_map_user() pins them), `tuples` of them from tuple
- * `slot` on; the request's sector and the payload's seed are the same, so
+ * The payload is one highmem page of tuples (a user's metadata page, as
+ * 6.12's bio_integrity_map_user() pins them; 6.1's payloads are kmalloc()ed
+ * and mapped only under FORCE_MAP), `tuples` of them from tuple `slot` on; the request's sector and the payload's seed are the same, so
  * every tuple's tag is remapped.
  *   prepare, complete   kunmap-bad-address where the map is a fixmap slot:
  *            after the last tuple the pointer is one tuple past it, and
