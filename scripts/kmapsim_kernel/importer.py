@@ -261,7 +261,9 @@ def kbuild_gates(tree, relfile):
     if not base.endswith(".c"):
         return gates
     target = base[:-2] + ".o"
+    dirs = []
     while d:
+        dirs.append(d)
         lines = []
         for name in ("Makefile", "Kbuild"):
             path = os.path.join(tree, d, name)
@@ -286,7 +288,7 @@ def kbuild_gates(tree, relfile):
         d, target = os.path.dirname(d), os.path.basename(d) + "/"
     if gates:
         machine = model_config_names()
-        implied = ["CONFIG_" + n for n in kconfig.implied(tree, [g[len("CONFIG_"):] for g in gates])]
+        implied = ["CONFIG_" + n for n in kconfig.implied(tree, [g[len("CONFIG_"):] for g in gates], dirs)]
         gates += [g for g in implied if g not in gates and g not in machine]
     return gates
 

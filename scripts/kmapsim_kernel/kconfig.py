@@ -2,10 +2,12 @@
 (mm/zsmalloc.c's `1UL << CONFIG_ZSMALLOC_CHAIN_SIZE`, a number every kernel
 that builds the file has) when neither the profile nor --config sets it:
 the value `make olddefconfig` would give, the first of its defaults whose
-condition holds on the profile's machine.
+condition holds on the profile's machine. Only int, hex and string
+options: a bool or tristate that is off is undefined in every kernel, and
+the import already reads it so.
 
-Only int, hex and string options: a bool or tristate that is off is
-undefined in every kernel, and the import already reads it so."""
+And for the options a file's kbuild gates need (implied()): what their
+`depends on` and `select` lines say is on with them."""
 
 import os
 import re
@@ -23,6 +25,8 @@ _SELECT = re.compile(r"^\s*select\s+(\w+)\s*(?:if\s+(.*?))?\s*(?:#.*)?$")
 # tree -> {option name: (type, [(value text, condition text or None)], file,
 #          [depends on text], [(selected option, condition text or None)])}
 _index = {}
+# (tree, Kconfig paths) -> the same, for those files only (implied())
+_near = {}
 
 
 def _kconfig_files(tree):
@@ -41,11 +45,11 @@ def _kconfig_files(tree):
     return out + arch
 
 
-def _read_index(tree):
+def _read_index(tree, paths=None):
     """Every option's first definition in the tree: one pass over its
-    Kconfig files, the first time a check asks."""
+    Kconfig files (or over paths only), the first time a check asks."""
     index = {}
-    for path in _kconfig_files(tree):
+    for path in _kconfig_files(tree) if paths is None else paths:
         cur = None
         for line in open(path, errors="replace").read().split("\n"):
             m = _CONFIG.match(line)
@@ -179,18 +183,33 @@ def default(tree, name, on, depth=0):
     return None
 
 
-def implied(tree, names):
+def implied(tree, names, dirs):
     """The options every kernel with all of names (without CONFIG_) on has
     on too, names included: what each one's `depends on` requires (the
     options of a plain `A && B` chain; an `||`, a `!` or a comparison
     leaves that line out) and what it selects unconditionally, and theirs
     in turn. block/Makefile of 6.1 builds t10-pi.c under
     BLK_DEV_INTEGRITY_T10, which depends on BLK_DEV_INTEGRITY, the option
-    the block headers declare the integrity payload under."""
+    the block headers declare the integrity payload under.
+
+    Only the Kconfig files of dirs (the file's directory and those above
+    it, relative to the tree) are read: every check imports through here,
+    and reading all of the tree's Kconfig files takes most of a second. An
+    option defined elsewhere is on, but what it needs in turn is not
+    followed."""
+    paths = []
+    for d in dirs:
+        full = os.path.join(tree, d)
+        if os.path.isdir(full):
+            paths += [os.path.join(full, f) for f in sorted(os.listdir(full)) if f.startswith("Kconfig")]
+    key = (os.path.realpath(tree), tuple(paths))
+    if key not in _near:
+        _near[key] = _read_index(tree, paths)
+    near = _near[key]
     out = list(names)
     i = 0
     while i < len(out):
-        e = entry(tree, out[i])
+        e = near.get(out[i])
         i += 1
         if not e or e[0] not in ("bool", "tristate"):
             continue
@@ -200,5 +219,7 @@ def implied(tree, names):
             if toks and all(t == "&&" or re.match(r"^[A-Z0-9_]+$", t) for t in toks):
                 more += [t for t in toks if t != "&&"]
         more += [sel for sel, cond in e[4] if cond is None]
-        out += [n for n in more if n not in out and n not in ("y", "m")]
+        # ARCH_*: the machine's (a driver's `depends on ARCH_OMAP2PLUS`),
+        # which the profile decides
+        out += [n for n in more if n not in out and n not in ("y", "m") and not n.startswith("ARCH_")]
     return out

@@ -1934,11 +1934,12 @@ def test_a_files_kbuild_gate_brings_what_it_depends_on_and_selects(tmp_path):
     declare the integrity payload under: a kernel that builds the file has
     both on, and what the gate selects unconditionally. A dependency that
     is not a plain `A && B` chain, a conditional select and a machine
-    option (the profile's to decide) are left as they are."""
+    option (the profile's to decide) are left as they are, and only the
+    Kconfig files of the file's directory and those above it are read."""
     tree = str(tmp_path / "tree")
     _small_tree(tree, {
         "block/Makefile": "obj-$(CONFIG_BLK_PI) += pi.o\n",
-        "block/Kconfig": "config BLK_PI\n\ttristate\n\tdepends on BLK_INTEG && BLOCK_ON\n"
+        "block/Kconfig": "config BLK_PI\n\ttristate\n\tdepends on BLK_INTEG && BLOCK_ON && ARCH_PI\n"
                          "\tdepends on HIGHMEM\n\tdepends on NET || PCI\n\tselect CRC_PI\n"
                          "\tselect CRC_MAYBE if NET\n\nconfig BLK_INTEG\n\tbool \"integrity\"\n"
                          "\tselect BLK_LIB\n\nconfig CRC_PI\n\ttristate\n",
@@ -1949,7 +1950,7 @@ def test_a_files_kbuild_gate_brings_what_it_depends_on_and_selects(tmp_path):
     gates = importer.kbuild_gates(tree, "block/pi.c")
     assert gates[0] == "CONFIG_BLK_PI"
     assert {"CONFIG_BLK_INTEG", "CONFIG_BLOCK_ON", "CONFIG_CRC_PI", "CONFIG_BLK_LIB"} <= set(gates)
-    assert not {"CONFIG_HIGHMEM", "CONFIG_NET", "CONFIG_PCI", "CONFIG_CRC_MAYBE"} & set(gates)
+    assert not {"CONFIG_HIGHMEM", "CONFIG_ARCH_PI", "CONFIG_NET", "CONFIG_PCI", "CONFIG_CRC_MAYBE"} & set(gates)
     unit = importer.import_files(tree, [("block/pi.c", ["pi_tag"])], "x86-64")
     assert "struct integ { int tag; };" in unit.text and "#define CONFIG_BLK_INTEG 1" in unit.text
     r = compile_unit(tmp_path, unit.text)
