@@ -177,16 +177,23 @@ def _header_candidates(tree, inc, including=None, inc_dirs=()):
 USER_CONFIG = {}
 
 
+_config_names = {}
+
+
 def model_config_names():
     """The CONFIG_ symbols some profile header (or common.h) defines: the
     machine kmapsim models (HIGHMEM, SMP, PREEMPT, the arch, the debug
-    options), which a profile chooses and --config may not change."""
-    names = set()
+    options), which a profile chooses and --config may not change. Read
+    once per header directory: kbuild_gates() asks for every file a check
+    looks at."""
     d = os.path.join(MODEL_INCLUDE, "kmapsim", "config")
-    for f in sorted(os.listdir(d)):
-        if f.endswith(".h"):
-            names.update(re.findall(r"^\s*#\s*define\s+(CONFIG_\w+)", open(os.path.join(d, f)).read(), re.M))
-    return names
+    if d not in _config_names:
+        names = set()
+        for f in sorted(os.listdir(d)):
+            if f.endswith(".h"):
+                names.update(re.findall(r"^\s*#\s*define\s+(CONFIG_\w+)", open(os.path.join(d, f)).read(), re.M))
+        _config_names[d] = frozenset(names)
+    return _config_names[d]
 
 
 def set_user_config(items):
