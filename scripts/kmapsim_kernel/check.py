@@ -574,6 +574,10 @@ def main(argv):
                              " ".join([a.kernel] + ["--config %s" % c for c in a.config]))
     if a.seconds <= 0:
         raise errors.BadInput("--seconds takes a whole number > 0")
+    if a.patch and not os.path.isfile(a.patch):
+        raise errors.BadInput("--patch %s: no such file" % a.patch)
+    if a.patch and a.before:
+        raise errors.BadInput("--patch and --before each give the version after: use one of them")
     iter_types = None
     if a.iter_types:
         iter_types = [t.strip() for t in a.iter_types.split(",") if t.strip()]

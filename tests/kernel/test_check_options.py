@@ -36,6 +36,19 @@ def test_plain_accesses_reach_check(tmp_path, monkeypatch, flags, want):
     assert calls == [want, want]   # both sides alike
 
 
+def test_patch_that_is_no_file_or_comes_with_before_is_bad_input(tmp_path, capsys):
+    # before any tree is read or anything is built: exit 2 and one line
+    from kmapsim_kernel import errors
+    for extra, said in ((["--patch", str(tmp_path / "missing.patch")], "no such file"),
+                        (["--patch", __file__, "--before", str(tmp_path)], "use one of them")):
+        with pytest.raises(errors.BadInput, match=said):
+            check.main(["--kernel", str(tmp_path), "--seconds", "1"] + extra + ["lib/x.c:f"])
+    p = subprocess.run([os.path.join(ROOT, "scripts", "kmapsim"), "check", "--kernel", str(tmp_path), "--patch",
+                        str(tmp_path / "missing.patch"), "lib/x.c:f"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    assert p.returncode == 2 and "internal error" not in p.stdout and "no such file" in p.stdout, p.stdout
+
+
 def run_check(tmp_path, subject, name, seconds=2):
     out = tmp_path / (name + ".json")
     p = subprocess.run([os.path.join(ROOT, "scripts", "kmapsim"), "check", os.path.join(HERE, subject),
