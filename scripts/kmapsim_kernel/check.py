@@ -20,7 +20,7 @@ import sys
 from kmapsim_cli import report_json
 from kmapsim_cli.common import write_whole
 
-from . import ctokens, diagnose, errors, harness, importer, kernel_src, unit_memo
+from . import ctokens, diagnose, errors, harness, harness_text, importer, kernel_src, unit_memo
 
 REPO = importer.REPO
 # Imported code must not be compiled on guesses: an undeclared function or a
@@ -230,7 +230,7 @@ def _taken_for_unit(tree, profile, text, wanted):
 def build_harness_file(tree, harness_path, profile, more_tags=(), refuse=()):
     """A subject file with KMAPSIM_IMPORT lines: the imported unit, then the
     file itself with those lines blanked (line numbers kept)."""
-    text = open(harness_path).read()
+    text = harness_text.read(harness_path)
     imports = _IMPORT.findall(text)
     if not imports:
         raise errors.BadInput("%s: no KMAPSIM_IMPORT(\"file.c\", function...) line; with --kernel give "
@@ -345,7 +345,7 @@ def _build_checked(tree, targets, profile, iter_types=None):
     errors are in the files under test."""
     tags = []
     refuse = []
-    mine = {f for f, _ in _IMPORT.findall(open(targets).read())} if isinstance(targets, str) else {f for f, _ in targets}
+    mine = {f for f, _ in _IMPORT.findall(harness_text.read(targets))} if isinstance(targets, str) else {f for f, _ in targets}
     for _ in range(12):
         if isinstance(targets, str):
             path = build_harness_file(tree, targets, profile, tags, refuse)
@@ -591,7 +591,7 @@ def main(argv):
     if len(a.targets) == 1 and a.targets[0].endswith(".c") and os.path.isfile(a.targets[0]) \
             and ":" not in a.targets[0]:
         targets = os.path.abspath(a.targets[0])
-        patch_files = [(f, None) for f in {m[0] for m in _IMPORT.findall(open(targets).read())}]
+        patch_files = [(f, None) for f in {m[0] for m in _IMPORT.findall(harness_text.read(targets))}]
     else:
         targets = parse_targets(a.targets)
         patch_files = targets

@@ -14,7 +14,7 @@ once and marked complete (.unpacked, whose time is part of the key). A tree
 of the user's (edited between two checks, the very thing being converted)
 is imported every time; kmapsim does not try to know which of its files an
 import read. The key also holds every input besides the tree: the targets
-(a harness file by content), the profile, the iterator types, the options
+(a harness file by content, with the files it includes), the profile, the iterator types, the options
 in force, kmapsim's own headers and importer (their sizes and times: a
 checkout or an edit is a new key) and the compiler.
 """
@@ -28,7 +28,7 @@ import sys
 
 from kmapsim_cli.common import write_whole
 
-from . import importer, kernel_src
+from . import harness_text, importer, kernel_src
 
 # What the unit is made from on kmapsim's side: the headers the unit is
 # compiled against, the C written over the tree's types, and this package.
@@ -85,8 +85,7 @@ def key(tree, targets, profile, iter_types, root):
         json.dumps(_config_state()))).encode())
     if isinstance(targets, str):  # a harness file with KMAPSIM_IMPORT lines
         h.update(targets.encode() + b"\0")
-        with open(targets, "rb") as f:
-            h.update(f.read())
+        h.update(harness_text.read(targets).encode())   # with the helpers it includes
     else:
         h.update(repr(list(targets)).encode())
     _stamps(h)
