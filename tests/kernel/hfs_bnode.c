@@ -14,43 +14,9 @@
  *            through the direct map, into whatever page follows it)
  */
 #include <kmapsim/subject.h>
+#include "hfs_nodes.h"
 
 KMAPSIM_IMPORT("fs/hfs/bnode.c", hfs_bnode_read, hfs_bnode_write, hfs_bnode_clear, hfs_bnode_copy, hfs_bnode_move);
-
-/* As __hfs_bnode_create() leaves node `this` of a tree of 2^shift-byte nodes. */
-static struct hfs_bnode *node_create(struct hfs_btree *tree, u32 this)
-{
-	loff_t start = (loff_t)this << tree->node_size_shift;
-	struct hfs_bnode *node = kzalloc(struct_size(node, page, tree->pages_per_bnode), GFP_KERNEL | __GFP_NOFAIL);
-	unsigned int i;
-
-	node->tree = tree;
-	node->this = this;
-	node->page_offset = start & ~PAGE_MASK;
-	for (i = 0; i < tree->pages_per_bnode; i++)
-		node->page[i] = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
-	return node;
-}
-
-static void node_free(struct hfs_bnode *node)
-{
-	unsigned int i;
-
-	for (i = 0; i < node->tree->pages_per_bnode; i++)
-		__free_page(node->page[i]);
-	kfree(node);
-}
-
-/* hfs_btree_open() with the header's node size, any power of two */
-static struct hfs_btree *tree_create(void)
-{
-	struct hfs_btree *tree = kzalloc(sizeof(*tree), GFP_KERNEL | __GFP_NOFAIL);
-
-	tree->node_size_shift = kmapsim_pick_named("shift", 9, 14);
-	tree->node_size = 1u << tree->node_size_shift;
-	tree->pages_per_bnode = (tree->node_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	return tree;
-}
 
 struct bnode_args {
 	struct hfs_btree *tree;
