@@ -43,6 +43,23 @@ def document(result, discarded=0, whole_space=False):
             "report": details, "text": result.get("report")}
 
 
+def unwritable(path, flag="--json"):
+    """Why PATH cannot take the document, checked before the command's work
+    (a run of minutes must not end in an error over its output file): None
+    when it can, or "-"."""
+    import os
+    if not path or path == "-":
+        return None
+    if os.path.isdir(path):
+        return "%s %s: a directory; name a file" % (flag, path)
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        return "%s %s: no directory %s to write it in" % (flag, path, parent)
+    if not os.access(parent, os.W_OK | os.X_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        return "%s %s: cannot write it" % (flag, path)
+    return None
+
+
 def write(path, doc):
     text = json.dumps(doc, indent=1, sort_keys=False) + "\n"
     if path == "-":

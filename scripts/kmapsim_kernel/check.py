@@ -132,6 +132,9 @@ def write_harness(tree, target, profile, out, kernel_arg):
     if os.path.exists(out):
         raise errors.BadInput("--write-harness %s: the file exists (kmapsim never overwrites one); remove it or "
                               "name another" % out)
+    why = report_json.unwritable(out, "--write-harness")   # before the import's work
+    if why:
+        raise errors.BadInput(why)
     unit = with_guards(import_unit, tree, [target], profile)
     kernel_arg += "".join(" --config %s" % o for o in sorted(importer.GUARD_CONFIG))
     item = unit.signatures[fn]
@@ -574,6 +577,8 @@ def main(argv):
                              " ".join([a.kernel] + ["--config %s" % c for c in a.config]))
     if a.seconds <= 0:
         raise errors.BadInput("--seconds takes a whole number > 0")
+    if report_json.unwritable(a.json):
+        raise errors.BadInput(report_json.unwritable(a.json))
     if a.patch and not os.path.isfile(a.patch):
         raise errors.BadInput("--patch %s: no such file" % a.patch)
     if a.patch and a.before:

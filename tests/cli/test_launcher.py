@@ -72,6 +72,17 @@ def test_unknown_command(run_kmapsim):
     (["overnight", "--out", "README.md"], "kmapsim: --out README.md: not a directory"),
     (["fuzz", "--seconds", "x"], "kmapsim: --seconds takes a whole number of seconds > 0, got 'x'"),
     (["bench", "extra"], "kmapsim: bench: unexpected argument 'extra' (see: scripts/kmapsim bench --help)"),
+    # an output file that cannot be written is said before any work (not an
+    # internal error once the check is over)
+    (["check", "x.c", "--json", "/no-such-dir/r.json"], "kmapsim: --json /no-such-dir/r.json: no directory /no-such-dir "
+                                                         "to write it in"),
+    (["check", "x.c", "--json", "scripts"], "kmapsim: --json scripts: a directory; name a file"),
+    (["repro", "x.crash", "--json", "/no-such-dir/r.json"], "kmapsim: --json /no-such-dir/r.json: no directory "
+                                                             "/no-such-dir to write it in"),
+    (["torture", "x", "--json", "/no-such-dir/r.json"], "kmapsim: --json /no-such-dir/r.json: no directory /no-such-dir "
+                                                         "to write it in"),
+    (["triage", "scripts", "--json", "/no-such-dir/r.json"], "kmapsim: --json /no-such-dir/r.json: no directory "
+                                                              "/no-such-dir to write it in"),
 ])
 def test_unusable_input(run_kmapsim, args, line):
     p = run_kmapsim(*args)

@@ -49,6 +49,17 @@ def test_patch_that_is_no_file_or_comes_with_before_is_bad_input(tmp_path, capsy
     assert p.returncode == 2 and "internal error" not in p.stdout and "no such file" in p.stdout, p.stdout
 
 
+def test_an_output_file_that_cannot_be_written_is_bad_input_before_the_check(tmp_path):
+    # said before the tree is read: a check of minutes must not end in an
+    # internal error over where its output goes
+    from kmapsim_kernel import errors
+    missing = str(tmp_path / "no-such-dir" / "out")
+    for flag, out, said in (("--json", missing, "no directory"), ("--json", str(tmp_path), "a directory"),
+                            ("--write-harness", missing, "no directory")):
+        with pytest.raises(errors.BadInput, match=said):
+            check.main(["--kernel", str(tmp_path), "--seconds", "1", flag, out, "lib/x.c:f"])
+
+
 def run_check(tmp_path, subject, name, seconds=2):
     out = tmp_path / (name + ".json")
     p = subprocess.run([os.path.join(ROOT, "scripts", "kmapsim"), "check", os.path.join(HERE, subject),
