@@ -246,8 +246,12 @@ def build_harness_file(tree, harness_path, profile, more_tags=(), refuse=()):
     # compiler will take
     scan = _taken_for_unit(tree, profile, _IMPORT.sub("", text), wanted)
     htoks = ctokens.tokenize_expr(scan)
+    # calls, macro-case names, and typedef names of the mixed-case kind the
+    # uapi headers give (Elf64_Nhdr, Elf32_Word), which nothing else marks
+    # as the tree's
     extra = {t.text for i, t in enumerate(htoks) if t.kind == "ident" and
-             ((i + 1 < len(htoks) and htoks[i + 1].text == "(") or re.match(r"^[A-Z][A-Z0-9_]+$", t.text))}
+             ((i + 1 < len(htoks) and htoks[i + 1].text == "(") or re.match(r"^[A-Z][A-Z0-9_]+$", t.text)
+              or re.match(r"^[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]*[a-z][A-Za-z0-9_]*$", t.text))}
     tags = {a.text + " " + b.text for a, b in zip(htoks, htoks[1:])
             if a.text in ("struct", "union", "enum") and b.kind == "ident"}
     # what the harness defines itself (a function the unit would stop at,

@@ -103,6 +103,26 @@ struct mm_struct {
 	struct kioctx_table *ioctx_table;
 };
 
+typedef unsigned long vm_flags_t;
+
+struct file;
+struct vm_operations_struct;
+
+/*
+ * A mapping of part of an address space: the fields code around kmap reads
+ * (lib/buildid.c takes the file behind a vma). Owned by the code that uses
+ * it; the model does not look inside.
+ */
+struct vm_area_struct {
+	unsigned long vm_start, vm_end;
+	struct mm_struct *vm_mm;
+	vm_flags_t vm_flags;
+	unsigned long vm_pgoff;		/* in pages, of vm_file */
+	struct file *vm_file;
+	void *vm_private_data;
+	const struct vm_operations_struct *vm_ops;
+};
+
 #define KMAPSIM_PG_HIGHMEM	(1UL << 0)
 #define KMAPSIM_PG_HEAD		(1UL << 1)
 #define KMAPSIM_PG_ALLOCATED	(1UL << 2)
