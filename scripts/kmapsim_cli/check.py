@@ -144,8 +144,9 @@ def run(args):
     seconds = whole_number("--seconds", args.seconds)
     if not args.profile:
         raise Unusable("check: --profile needs a value")
-    if report_json.unwritable(args.json):
-        raise Unusable(report_json.unwritable(args.json))
+    why = report_json.unwritable(args.json)
+    if why:
+        raise Unusable(why)
     binary, cache, target, label = subject_binary(args)
     names = list_subjects(binary, cache, args.profile, label)
     if not names:

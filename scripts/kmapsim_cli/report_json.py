@@ -24,6 +24,7 @@ report_text.render() of it is the text the command printed. FILE "-" is
 standard output.
 """
 import json
+import os
 import sys
 
 FORMAT = "kmapsim-report 1"
@@ -45,9 +46,8 @@ def document(result, discarded=0, whole_space=False):
 
 def unwritable(path, flag="--json"):
     """Why PATH cannot take the document, checked before the command's work
-    (a run of minutes must not end in an error over its output file): None
-    when it can, or "-"."""
-    import os
+    (a run of minutes must not end in an error over its output file); None
+    when it can, as "-" (standard output) always can."""
     if not path or path == "-":
         return None
     if os.path.isdir(path):
@@ -69,5 +69,4 @@ def write(path, doc):
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
         f.write(text)
-    import os
     os.replace(tmp, path)

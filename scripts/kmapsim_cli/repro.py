@@ -72,8 +72,9 @@ def run(args):
     if not args.crash:
         raise Unusable("repro: which crash file? (usage: %s)" % USAGE)
     args.crash = args.crash[0]
-    if report_json.unwritable(args.json):
-        raise Unusable(report_json.unwritable(args.json))
+    why = report_json.unwritable(args.json)
+    if why:
+        raise Unusable(why)
     binary = crash_file_binary(args.crash)
     # The driver validates the rest of the file (one line and exit 2 when
     # corrupt) and prints the events and the report itself.

@@ -82,8 +82,9 @@ def run(args):
         raise Unusable("torture: one subject at a time (got '%s' and '%s')" % tuple(args.what[:2]))
     args.what = args.what[0] if args.what else ""
     seconds = whole_number("--seconds", args.seconds)
-    if report_json.unwritable(args.json):
-        raise Unusable(report_json.unwritable(args.json))
+    why = report_json.unwritable(args.json)
+    if why:
+        raise Unusable(why)
     if not re.fullmatch(r"[0-9]+", args.threads) or not 1 <= int(args.threads) <= 8:
         raise Unusable("--threads takes 1 to 8 simulated CPUs, got '%s'" % args.threads)
     if not re.fullmatch(r"[0-9]+", args.seed):

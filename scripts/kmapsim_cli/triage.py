@@ -73,8 +73,9 @@ def run(args):
     for p in args.paths:
         if not os.path.exists(p):
             raise Unusable("%s: no such file or directory" % p)
-    if report_json.unwritable(args.json):
-        raise Unusable(report_json.unwritable(args.json))
+    why = report_json.unwritable(args.json)
+    if why:
+        raise Unusable(why)
     targets = fnd.load_targets(builds.build_preset("fuzz"))
     if args.target and args.target not in targets:
         die("unknown target '%s' (see scripts/kmapsim fuzz --list)" % args.target)

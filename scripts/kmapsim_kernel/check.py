@@ -352,7 +352,8 @@ def _build_checked(tree, targets, profile, iter_types=None):
     errors are in the files under test."""
     tags = []
     refuse = []
-    mine = {f for f, _ in _IMPORT.findall(harness_text.read(targets))} if isinstance(targets, str) else {f for f, _ in targets}
+    mine = ({f for f, _ in _IMPORT.findall(harness_text.read(targets))} if isinstance(targets, str)
+            else {f for f, _ in targets})
     for _ in range(12):
         if isinstance(targets, str):
             path = build_harness_file(tree, targets, profile, tags, refuse)
@@ -581,8 +582,9 @@ def main(argv):
                              " ".join([a.kernel] + ["--config %s" % c for c in a.config]))
     if a.seconds <= 0:
         raise errors.BadInput("--seconds takes a whole number > 0")
-    if report_json.unwritable(a.json):
-        raise errors.BadInput(report_json.unwritable(a.json))
+    why = report_json.unwritable(a.json)
+    if why:
+        raise errors.BadInput(why)
     if a.patch and not os.path.isfile(a.patch):
         raise errors.BadInput("--patch %s: no such file" % a.patch)
     if a.patch and a.before:

@@ -52,7 +52,8 @@ def _expand(path, chain, once):
             out.append('#include "%s"' % inc)
             continue
         if len(chain) >= MAX_DEPTH:
-            raise errors.BadInput("%s:%d: #include \"%s\" nests more than %d files deep" % (path, n, m.group(1), MAX_DEPTH))
+            raise errors.BadInput("%s:%d: #include \"%s\" nests more than %d files deep"
+                                  % (path, n, m.group(1), MAX_DEPTH))
         out.append('#line 1 "%s"' % inc)
         out.append(_expand(inc, chain + (path,), once))
         out.append('#line %d "%s"' % (n + 1, path))

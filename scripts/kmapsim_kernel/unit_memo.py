@@ -14,9 +14,10 @@ once and marked complete (.unpacked, whose time is part of the key). A tree
 of the user's (edited between two checks, the very thing being converted)
 is imported every time; kmapsim does not try to know which of its files an
 import read. The key also holds every input besides the tree: the targets
-(a harness file by content, with the files it includes), the profile, the iterator types, the options
-in force, kmapsim's own headers and importer (their sizes and times: a
-checkout or an edit is a new key) and the compiler.
+(a harness file by content, with the files it includes), the profile, the
+iterator types, the options in force, kmapsim's own headers and importer
+(their sizes and times: a checkout or an edit is a new key) and the
+compiler.
 """
 
 import hashlib
