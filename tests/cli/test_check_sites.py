@@ -3,7 +3,8 @@ marked lines of a zoo buggy variant: the kworker's read of another task's
 kmap_local address (the trace walks from kmapsim's access check through
 ASan's callback into the subject), the map call and the schedule_work()
 that handed the address over. The fixed variant stays clean. A heap
-overflow in an intercepted strlen() names the subject's call."""
+overflow in an intercepted strlen() names the subject's call. A pick event
+names what its value goes to, also with several picks on one line."""
 import json
 import os
 
@@ -68,3 +69,18 @@ def test_overflow_in_kmapsims_copy_names_the_subject_line(run_kmapsim, tmp_path)
     assert "kmapsim::" not in first and "uaccess.cc" not in first, first
     clean = run_kmapsim("check", src, "--subject", "user_copy_in_bounds", "--seconds", "3", timeout=600)
     assert clean.returncode == 0, clean.stderr[-2000:]
+
+
+def test_pick_events_name_their_own_target_on_a_shared_line(run_kmapsim, tmp_path):
+    """Several kmapsim_pick() calls on one line: the call's column tells
+    which one an event is (before, every event of the line took the first
+    call's name: `n` for `done`); a pick whose value goes into an
+    expression gets no name rather than a wrong one."""
+    src = os.path.join(ROOT, "tests", "subjects", "pick_labels.c")
+    out = tmp_path / "r.json"
+    p = run_kmapsim("check", src, "--seconds", "2", "--json", str(out), timeout=600)
+    assert p.returncode == 1, p.stderr[-2000:]
+    doc = json.loads(out.read_text())
+    picks = [e["detail"] for e in doc["report"]["events"] if e["kind"] == "pick"]
+    assert picks == ["kmapsim_pick = 1 -> n", "kmapsim_pick = 0 -> done", "kmapsim_pick = 1 -> first", "kmapsim_pick = 0",
+                     "kmapsim_pick = 0 -> an argument of min()", "kmapsim_pick = 2 -> an argument of min()"], doc["text"]

@@ -98,7 +98,10 @@ class Process {
       f.function = fn != "??" ? fn : "";
       // "file:line:column"
       size_t c2 = loc.rfind(':');
-      if (c2 != std::string::npos) loc.resize(c2);
+      if (c2 != std::string::npos) {
+        f.column = atoi(loc.c_str() + c2 + 1);
+        loc.resize(c2);
+      }
       size_t c1 = loc.rfind(':');
       if (c1 != std::string::npos) {
         f.line = atoi(loc.c_str() + c1 + 1);

@@ -13,6 +13,7 @@ namespace kmapsim {
 struct RawFrame {
   std::string function, file;
   int line = 0;
+  int column = 0;  // 1-based byte column of the call; 0 when not known
 };
 
 // The inline chain at offset in the object file obj, innermost first, as

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <regex>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -52,7 +53,7 @@ std::vector<RawFrame> ask_symbolizer(uintptr_t pc) {
     static char buf[8192];
     buf[0] = buf[1] = 0;
     // '\x1f' separates the fields; frames come as consecutive C strings.
-    __sanitizer_symbolize_pc(reinterpret_cast<void *>(pc), "%f\x1f%s\x1f%l", buf, sizeof buf - 1);
+    __sanitizer_symbolize_pc(reinterpret_cast<void *>(pc), "%f\x1f%s\x1f%l\x1f%c", buf, sizeof buf - 1);
     buf[sizeof buf - 1] = 0;
     for (const char *p = buf; *p && p < buf + sizeof buf; p += strlen(p) + 1) {
       RawFrame f;
@@ -62,6 +63,8 @@ std::vector<RawFrame> ask_symbolizer(uintptr_t pc) {
       f.function.assign(p, a);
       f.file.assign(a + 1, b);
       f.line = atoi(b + 1);
+      const char *c = strchr(b + 1, '\x1f');
+      f.column = c ? atoi(c + 1) : 0;
       if (f.function == "<null>") f.function.clear();
       if (f.file == "<null>") f.file.clear();
       out.push_back(f);
@@ -164,6 +167,53 @@ std::string site_of_pc(uintptr_t pc) {
   return v.front().file + ":" + std::to_string(v.front().line);
 }
 
+// What the value of a kmapsim_pick() call goes to, from the text of its
+// line: the variable or field assigned, "an argument of f()", or nothing.
+static const std::regex kPickAssign(R"(([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*|\[[^\]]*\])*)\s*[-+*/|&]?=\s*(?:\([^()]*\)\s*)?kmapsim_pick\s*\()");
+static const std::regex kPickArg(R"(([A-Za-z_]\w*)\s*\((?:[^()]*,)?\s*kmapsim_pick\s*\()");
+
+static bool keyword(const std::string &w) {
+  return w == "if" || w == "while" || w == "for" || w == "switch" || w == "return" || w == "sizeof";
+}
+
+// The one call on the line.
+static std::string pick_target_of_line(const std::string &line) {
+  std::smatch m;
+  if (std::regex_search(line, m, kPickAssign)) return m[1].str();
+  if (std::regex_search(line, m, kPickArg) && !keyword(m[1].str())) return "an argument of " + m[1].str() + "()";
+  return "";
+}
+
+// The call starting at `at` of a line with several: an assignment just
+// before it, or the call whose argument list it is in (earlier arguments
+// may hold calls of their own: min(kmapsim_pick(0, 1), kmapsim_pick(2, 3))).
+static std::string pick_target_at(const std::string &line, size_t at) {
+  static const std::regex assign_end(R"(([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*|\[[^\]]*\])*)\s*[-+*/|&]?=\s*(?:\([^()]*\)\s*)?$)");
+  std::string before = line.substr(0, at);
+  std::smatch m;
+  if (std::regex_search(before, m, assign_end)) return m[1].str();
+  int depth = 0;
+  for (size_t k = at; k-- > 0;) {
+    char c = line[k];
+    if (c == ')') {
+      depth++;
+    } else if (c == '(' && depth > 0) {
+      depth--;
+    } else if (c == '(') {
+      size_t e = k;
+      while (e > 0 && isspace(static_cast<unsigned char>(line[e - 1]))) e--;
+      size_t b = e;
+      while (b > 0 && (isalnum(static_cast<unsigned char>(line[b - 1])) || line[b - 1] == '_')) b--;
+      std::string fn = line.substr(b, e - b);
+      if (fn.empty() || isdigit(static_cast<unsigned char>(fn[0])) || keyword(fn)) return "";
+      return "an argument of " + fn + "()";
+    } else if (depth == 0 && (c == ';' || c == '{' || c == '}' || c == '=' || c == '?' || c == ':')) {
+      return "";
+    }
+  }
+  return "";
+}
+
 std::string pick_target(uintptr_t pc) {
   if (!pc) return "";
   std::lock_guard<std::mutex> lock(g_mu);
@@ -182,14 +232,29 @@ std::string pick_target(uintptr_t pc) {
     for (int i = 0; i < r.line && std::getline(in, line); i++) {
     }
     if (!in) break;
-    static const std::regex assign(R"(([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*|\[[^\]]*\])*)\s*[-+*/|&]?=\s*(?:\([^()]*\)\s*)?kmapsim_pick\s*\()");
-    static const std::regex arg(R"(([A-Za-z_]\w*)\s*\((?:[^()]*,)?\s*kmapsim_pick\s*\()");
-    std::smatch m;
-    if (std::regex_search(line, m, assign))
-      what = m[1].str();
-    else if (std::regex_search(line, m, arg) && m[1] != "if" && m[1] != "while" && m[1] != "for" && m[1] != "switch" &&
-             m[1] != "return" && m[1] != "sizeof")
-      what = "an argument of " + m[1].str() + "()";
+    // With several calls on the line (`n = kmapsim_pick(1, 3), done =
+    // kmapsim_pick(0, 3);`) the column says which one this is; a column
+    // that is none of theirs (calls in a macro's arguments carry the
+    // macro's) names what all of them go to, if that is one thing, and
+    // nothing otherwise: no name rather than a wrong one.
+    static const std::regex call(R"(\bkmapsim_pick\s*\()");
+    std::vector<std::pair<size_t, std::string>> calls;
+    for (auto i = std::sregex_iterator(line.begin(), line.end(), call); i != std::sregex_iterator(); ++i)
+      calls.emplace_back(i->position(), "");
+    if (calls.size() <= 1) {
+      what = pick_target_of_line(line);
+      break;
+    }
+    bool at_column = false, same = true;
+    for (auto &c : calls) {
+      c.second = pick_target_at(line, c.first);
+      same = same && c.second == calls[0].second;
+      if (static_cast<int>(c.first) == r.column - 1) {
+        what = c.second;
+        at_column = true;
+      }
+    }
+    if (!at_column && same) what = calls[0].second;
     break;
   }
   return cache.emplace(pc, what).first->second;
