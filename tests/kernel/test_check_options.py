@@ -36,7 +36,7 @@ def test_plain_accesses_reach_check(tmp_path, monkeypatch, flags, want):
     assert calls == [want, want]   # both sides alike
 
 
-def test_patch_that_is_no_file_or_comes_with_before_is_bad_input(tmp_path, capsys):
+def test_patch_that_is_no_file_or_comes_with_before_is_bad_input(tmp_path):
     # before any tree is read or anything is built: exit 2 and one line
     from kmapsim_kernel import errors
     for extra, said in ((["--patch", str(tmp_path / "missing.patch")], "no such file"),

@@ -169,8 +169,9 @@ std::string site_of_pc(uintptr_t pc) {
 
 // What the value of a kmapsim_pick() call goes to, from the text of its
 // line: the variable or field assigned, "an argument of f()", or nothing.
-static const std::regex kPickAssign(R"(([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*|\[[^\]]*\])*)\s*[-+*/|&]?=\s*(?:\([^()]*\)\s*)?kmapsim_pick\s*\()");
-static const std::regex kPickArg(R"(([A-Za-z_]\w*)\s*\((?:[^()]*,)?\s*kmapsim_pick\s*\()");
+// The text of an assignment up to its value: `name =`, `a->b[i] |=`, with
+// a cast after the `=`.
+constexpr char kAssignedTo[] = R"(([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*|\[[^\]]*\])*)\s*[-+*/|&]?=\s*(?:\([^()]*\)\s*)?)";
 
 static bool keyword(const std::string &w) {
   return w == "if" || w == "while" || w == "for" || w == "switch" || w == "return" || w == "sizeof";
@@ -178,9 +179,11 @@ static bool keyword(const std::string &w) {
 
 // The one call on the line.
 static std::string pick_target_of_line(const std::string &line) {
+  static const std::regex assign(std::string(kAssignedTo) + R"(kmapsim_pick\s*\()");
+  static const std::regex arg(R"(([A-Za-z_]\w*)\s*\((?:[^()]*,)?\s*kmapsim_pick\s*\()");
   std::smatch m;
-  if (std::regex_search(line, m, kPickAssign)) return m[1].str();
-  if (std::regex_search(line, m, kPickArg) && !keyword(m[1].str())) return "an argument of " + m[1].str() + "()";
+  if (std::regex_search(line, m, assign)) return m[1].str();
+  if (std::regex_search(line, m, arg) && !keyword(m[1].str())) return "an argument of " + m[1].str() + "()";
   return "";
 }
 
@@ -188,7 +191,7 @@ static std::string pick_target_of_line(const std::string &line) {
 // before it, or the call whose argument list it is in (earlier arguments
 // may hold calls of their own: min(kmapsim_pick(0, 1), kmapsim_pick(2, 3))).
 static std::string pick_target_at(const std::string &line, size_t at) {
-  static const std::regex assign_end(R"(([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*|\[[^\]]*\])*)\s*[-+*/|&]?=\s*(?:\([^()]*\)\s*)?$)");
+  static const std::regex assign_end(std::string(kAssignedTo) + "$");
   std::string before = line.substr(0, at);
   std::smatch m;
   if (std::regex_search(before, m, assign_end)) return m[1].str();
