@@ -75,7 +75,10 @@ explorer walks boundary values, pages and zones:
   gfp_t                GFP_KERNEL (the harness runs in task context)
   int * / u32 * / ...  an integer pointer the function first stores through
                        and then only dereferences (an out-parameter): a
-                       local of the harness
+                       local of the harness; an offset, a length or a
+                       count passed by reference (read first, used only
+                       through `*`: fc_copy_buffer_to_sglist()'s *offset and
+                       *nents): a local holding what the number would get
   with lists, each offset and length ends within what the (first two)
   lists hold past the ones picked before it (scatterwalk_map_and_copy()'s
   start and nbytes); a length with a buffer or an iterator is also at most
@@ -84,6 +87,10 @@ explorer walks boundary values, pages and zones:
 
 A parameter the function's body never names is NULL or 0, whatever its
 type: no value of it can matter.
+
+A function that checks that its caller disabled interrupts
+(WARN_ON(!irqs_disabled()), lockdep_assert_irqs_disabled()) is called with
+them disabled, as its callers call it.
 
 Anything else is an unsupported parameter: one line saying how to write the
 harness with KMAPSIM_IMPORT; so is a void * the function casts to a struct
@@ -121,7 +128,7 @@ SEED_NAMES = {"crc", "seed", "csum", "sum", "hash"}
 COMPOUND_NAMES = {"compound_head", "compound_order", "compound_nr", "page_size", "thp_size", "PageCompound", "PageHead",
                   "PageTransHuge", "nth_page"}
 # the number of entries of a scatterlist or bio_vec parameter
-COUNT_NAMES = {"nents", "nr_ents", "nr_segs", "nr_vecs", "nr_bvecs", "nr", "sg_len", "nr_sg", "vcnt"}
+COUNT_NAMES = {"nents", "nr_ents", "nr_segs", "nr_vecs", "nr_bvecs", "nr", "sg_len", "nr_sg", "vcnt", "sg_count"}
 LISTS = {"struct scatterlist *": "sg", "struct bio_vec *": "bvec", "struct sk_buff *": "skb"}
 # a flag choosing the direction of a copy (scatterwalk_map_and_copy()'s out)
 DIRECTION_NAMES = {"out", "write", "rw", "dir", "to_buffer", "to_user"}
@@ -473,6 +480,55 @@ def _written_only(item, pname):
     return bool(uses) and stores(uses[0]) and all(deref(i) for i in uses)
 
 
+def _unary_star(toks, i):
+    """Whether the `*` before toks[i] dereferences it: it follows an
+    operator, a bracket, a comma or a statement's start, not an operand
+    (`a * b` multiplies; `x > *off`, `--(*nents)`, `if (c) *p = 0;` do
+    not)."""
+    if toks[i - 1:i] != ["*"]:
+        return False
+    prev = toks[i - 2] if i >= 2 else ";"
+    return not (re.match(r"^[A-Za-z_0-9]", prev) and prev not in ("return", "else", "sizeof")) and prev != "]"
+
+
+def _by_reference(item, t, pname, counted):
+    """Whether an integer pointer is an offset, a length or a count (with a
+    list beside it) passed by reference: every use dereferences it, and the
+    function reads it before it stores through it, as it moves through a
+    list (fc_copy_buffer_to_sglist()'s *offset and *nents,
+    scsi_kmap_atomic_sg()'s *offset and *len). A pointer passed on whole
+    (to a callee that may do anything with it) is not one."""
+    if not t.endswith(" *"):
+        return False
+    base = t[:-2]
+    if not _INTEGER.match(base) or re.search(r"char|8$", base):
+        return False
+    if not (_is_offset(pname) or _is_length(pname) or (counted and _is_count(pname))):
+        return False
+    toks, uses = _occurrences(item, pname)
+    return bool(uses) and all(_unary_star(toks, i) for i in uses) and not _written_only(item, pname)
+
+
+_IRQS_OFF_ASSERT = re.compile(r"\b(WARN_ON|WARN_ON_ONCE|BUG_ON|VM_BUG_ON) \( ! irqs_disabled \( \) \)"
+                              r"|\blockdep_assert_irqs_disabled \( \)")
+_IRQS_OFF = re.compile(r"\b(local_irq_disable|local_irq_save|spin_lock_irq|spin_lock_irqsave|raw_spin_lock_irq|"
+                       r"raw_spin_lock_irqsave|read_lock_irqsave|write_lock_irqsave) \(")
+
+
+def _wants_irqs_off(item):
+    """Whether the function asserts that its caller disabled interrupts
+    (scsi_kmap_atomic_sg()'s WARN_ON(!irqs_disabled()), before any
+    disabling of its own): its callers call it so, and so does the
+    harness; from task context with interrupts on every run would break its
+    entry check."""
+    body = _body(item)
+    m = _IRQS_OFF_ASSERT.search(body)
+    if not m:
+        return False
+    own = _IRQS_OFF.search(body)
+    return own is None or own.start() > m.start()
+
+
 def _returns_pointer(item, func):
     """Whether the function returns a pointer (the token before its name)."""
     toks = item.toks
@@ -569,6 +625,10 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             lines.extend(_list_setup(pname, kind, post, single and kind == "sg"))
     for pi, (ptype, pname) in enumerate(ps):
         t = _norm(ptype)
+        by_ref = _by_reference(item, t, pname, counted)
+        if by_ref:   # the number it points at gets what the number would: see the end of the loop
+            t = ptype = t[:-2]
+            mark = len(lines)
         if t in LISTS:
             pass
         elif not _occurrences(item, pname)[1] and (t.endswith("*") or _INTEGER.match(t) or t == "bool"):
@@ -705,6 +765,15 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
                 "%s:%s: kmapsim cannot write a harness for parameter '%s %s' yet; write one with "
                 "KMAPSIM_IMPORT(\"%s\", %s) in a subject file (--write-harness FILE.c starts one) and check that "
                 "(see docs/kernel-import.md)" % (relfile, func, ptype, pname, relfile, func))
+        if by_ref:
+            # the value lives in a local of the harness, which the pointer
+            # points at; what later picks are bounded by names that local
+            val = "kmapsim_%s_v" % pname
+            word = re.compile(r"\b%s\b" % re.escape(pname))
+            lines[mark:] = [word.sub(val, ln) for ln in lines[mark:]]
+            cover[:] = [val if c == pname else c for c in cover]
+            in_lists[:] = [val if c == pname else c for c in in_lists]
+            lines.append("\t%s *%s = &%s;\t/* passed by reference */" % (t, pname, val))
         args.append(pname)
     for pname in by_bytes:
         lines.extend(_bvec_cover_setup(pname, cover, post))
@@ -734,6 +803,9 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
                 "\tkmapsim_unmap_returned(kmapsim_ret);" % (func, func, ", ".join(args)))
     else:
         call = "\tkmapsim_entry_begin(\"%s\");\n\t(void)%s(%s);\n\tkmapsim_entry_end();" % (func, func, ", ".join(args))
+    if _wants_irqs_off(item):
+        call = ("\tunsigned long kmapsim_irqflags;\n\tlocal_irq_save(kmapsim_irqflags);\t/* its callers disable "
+                "interrupts: it checks */\n%s\n\tlocal_irq_restore(kmapsim_irqflags);" % call)
     body = lines + [call] + post
     helpers = SKB_HELPERS if any(kind == "skb" for _, kind in lists) else ""
     return (helpers + "\n/* The harness kmapsim wrote from %s()'s signature. */\n"

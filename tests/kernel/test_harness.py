@@ -491,11 +491,67 @@ def test_each_count_counts_the_list_before_it():
     assert "kmapsim_pick(0, 1)" not in text.split("read_sgl_n")[1].split("cmp_sgl_n")[0]
 
 
-def test_an_integer_pointer_read_first_or_passed_on_is_refused():
-    for body in ("memcpy(a, b, *len); *len = 3;", "*len = 3; g(len);"):
-        it = fake("static int f(struct page *page, unsigned int *len)", body)
-        with pytest.raises(errors.BadInput, match="parameter 'unsigned int \\* len'"):
-            harness.generate("f", it, UNIT_612, "lib/f.c")
+def test_an_integer_pointer_passed_on_or_of_no_known_kind_is_refused():
+    # passed on whole: the callee may do anything with it
+    it = fake("static int f(struct page *page, unsigned int *len)", "*len = 3; g(len);")
+    with pytest.raises(errors.BadInput, match="parameter 'unsigned int \\* len'"):
+        harness.generate("f", it, UNIT_612, "lib/f.c")
+    # read first, but neither an offset, a length nor a count
+    it = fake("static int f(struct page *page, unsigned int *weight)", "memcpy(a, b, *weight); *weight = 3;")
+    with pytest.raises(errors.BadInput, match="parameter 'unsigned int \\* weight'"):
+        harness.generate("f", it, UNIT_612, "lib/f.c")
+
+
+def test_an_offset_a_length_and_a_count_passed_by_reference():
+    """fc_copy_buffer_to_sglist(buf, len, sg, *nents, *offset, *crc) reads
+    *offset and *nents and moves them on as it walks the list: each points
+    at a local of the harness holding what the number itself would get, and
+    a range picked after it is bounded by that local."""
+    it = fake("u32 fc_copy_buffer_to_sglist(void *buf, size_t len, struct scatterlist *sg, u32 *nents, "
+              "size_t *offset, u32 *crc)",
+              "while (len && sg) { if (*offset >= sg->length) { if (!(*nents)) break; --(*nents); "
+              "*offset -= sg->length; sg = sg_next(sg); continue; } "
+              "char *a = kmap_atomic(sg_page(sg)); *crc = crc32(*crc, buf, 1); memcpy(a + *offset, buf, len); "
+              "kunmap_atomic(a); *offset += len; }")
+    text, _ = harness.generate("fc_copy_buffer_to_sglist", it, UNIT_612, "drivers/scsi/libfc/fc_libfc.c")
+    assert "u32 kmapsim_nents_v = sg_n;" in text and "u32 *nents = &kmapsim_nents_v;" in text
+    assert ("size_t kmapsim_offset_v = kmapsim_pick(0, (sg_total > (size_t)len ? sg_total - ((size_t)len) : 0));"
+            in text), text
+    assert "size_t *offset = &kmapsim_offset_v;" in text
+    assert "(void)fc_copy_buffer_to_sglist(buf, len, sg, nents, offset, crc);" in text
+    # scsi_kmap_atomic_sg(sgl, sg_count, *offset, *len): the length picked
+    # after the offset leaves room for it, through the offset's local
+    it = fake("void *scsi_kmap_atomic_sg(struct scatterlist *sgl, int sg_count, size_t *offset, size_t *len)",
+              "for_each_sg(sgl, sg, sg_count, i) if (sg->length > *offset) break; "
+              "*offset &= ~PAGE_MASK; if (*len > PAGE_SIZE - *offset) *len = PAGE_SIZE - *offset; "
+              "return kmap_atomic(sg_page(sg));")
+    text, _ = harness.generate("scsi_kmap_atomic_sg", it, UNIT_612, "drivers/scsi/scsi_lib.c")
+    assert "int sg_count = sgl_n;" in text
+    assert ("size_t kmapsim_len_v = kmapsim_pick(0, (sgl_total > (size_t)kmapsim_offset_v ? sgl_total - "
+            "((size_t)kmapsim_offset_v) : 0));" in text), text
+    assert "size_t kmapsim_len = kmapsim_len_v;" in text
+    # an integer pointer it stores through first stays an out-parameter
+    it = fake("static int f(struct page *page, unsigned int *len)", "*len = 3; pr_info(\"%u\", *len);")
+    text, _ = harness.generate("f", it, UNIT_612, "lib/f.c")
+    assert "unsigned int kmapsim_len_out = 0, *len = &kmapsim_len_out;" in text
+
+
+def test_called_with_interrupts_off_when_it_asserts_so():
+    """scsi_kmap_atomic_sg() starts with WARN_ON(!irqs_disabled()): its
+    callers disable interrupts, and the harness calls it so, or every run
+    would break its entry check. A function that disables them itself
+    before its check, or checks nothing, is called as before."""
+    sig = "static void f(struct page *page)"
+    for check in ("WARN_ON(!irqs_disabled());", "lockdep_assert_irqs_disabled();",
+                  "WARN_ON_ONCE(!irqs_disabled());"):
+        text, _ = harness.generate("f", fake(sig, check + " clear_highpage(page);"), UNIT_612, "lib/f.c")
+        call = text.index("(void)f(page);")
+        assert text.index("local_irq_save(kmapsim_irqflags);") < call < text.index(
+            "local_irq_restore(kmapsim_irqflags);"), text
+    for body in ("local_irq_save(flags); WARN_ON(!irqs_disabled()); clear_highpage(page); "
+                 "local_irq_restore(flags);", "clear_highpage(page);"):
+        text, _ = harness.generate("f", fake(sig, body), UNIT_612, "lib/f.c")
+        assert "local_irq_save" not in text, text
 
 
 def test_an_entry_offset_read_keeps_any_offset_and_order():
