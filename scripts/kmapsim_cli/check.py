@@ -56,8 +56,9 @@ With --kernel DIR (a tree, or 6.1/6.12 for Debian's, see kernel-src), the
 operands are FILE:FUNCTION (functions taken verbatim from the tree, the
 harness written from their signatures) or a harness file with
 KMAPSIM_IMPORT(...) lines; --before DIR|REV or --patch FILE.patch runs the
-same harness on both versions and says introduced / fixed / unchanged
-(docs/kernel-import.md).
+same harness on both versions and says introduced / fixed / unchanged;
+--convert does so with the functions mechanically converted to
+kmap_local_page() (docs/kernel-import.md).
 
 Prints a clean verdict (exit 0), or the report, its crash file and the
 command that replays it (exit 1). A file that does not compile, an unknown

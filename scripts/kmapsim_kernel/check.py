@@ -20,7 +20,7 @@ import sys
 from kmapsim_cli import report_json
 from kmapsim_cli.common import write_whole
 
-from . import ctokens, diagnose, errors, harness, harness_text, importer, kernel_src, unit_memo
+from . import conversion, ctokens, diagnose, errors, harness, harness_text, importer, kernel_src, unit_memo
 
 REPO = importer.REPO
 # Imported code must not be compiled on guesses: an undeclared function or a
@@ -554,6 +554,10 @@ def main(argv):
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--before", help="the version before: another tree, or a git revision of --kernel")
     ap.add_argument("--patch", help="a patch to apply to a scratch copy of --kernel: the version after")
+    ap.add_argument("--convert", action="store_true",
+                    help="the version after is the mechanical conversion of each FILE:FUNCTION to kmap_local_page() "
+                         "(kmap_atomic/kunmap_atomic renamed, kmap(p)...kunmap(p) to kmap_local_page(p)..."
+                         "kunmap_local(address)), written as a patch and checked as --patch checks one")
     ap.add_argument("--subject", help="with a subject file: only this KMAPSIM_SUBJECT")
     ap.add_argument("--json", metavar="FILE", help="the verdict and the report as data, as plain check writes it "
                     "(\"-\": standard output); with --before/--patch, of the version after")
@@ -575,8 +579,8 @@ def main(argv):
     except SystemExit as e:
         return 0 if e.code == 0 else 2
     if a.write_harness:
-        if a.before or a.patch or len(a.targets) != 1 or ":" not in a.targets[0]:
-            raise errors.BadInput("--write-harness takes one FILE:FUNCTION and no --before/--patch")
+        if a.before or a.patch or a.convert or len(a.targets) != 1 or ":" not in a.targets[0]:
+            raise errors.BadInput("--write-harness takes one FILE:FUNCTION and no --before/--patch/--convert")
         importer.set_user_config(a.config)
         return write_harness(resolve_tree(a.kernel), parse_targets(a.targets)[0], a.profile, a.write_harness,
                              " ".join([a.kernel] + ["--config %s" % c for c in a.config]))
@@ -587,8 +591,8 @@ def main(argv):
         raise errors.BadInput(why)
     if a.patch and not os.path.isfile(a.patch):
         raise errors.BadInput("--patch %s: no such file" % a.patch)
-    if a.patch and a.before:
-        raise errors.BadInput("--patch and --before each give the version after: use one of them")
+    if sum(map(bool, (a.patch, a.before, a.convert))) > 1:
+        raise errors.BadInput("--patch, --before and --convert each give the version after: use one of them")
     iter_types = None
     if a.iter_types:
         iter_types = [t.strip() for t in a.iter_types.split(",") if t.strip()]
@@ -606,6 +610,17 @@ def main(argv):
     else:
         targets = parse_targets(a.targets)
         patch_files = targets
+    if a.convert:
+        # the conversion is the patch: written where the user can read and
+        # apply it, and shown
+        # (of a harness file: the functions its KMAPSIM_IMPORT lines name)
+        convert = targets
+        if isinstance(targets, str):
+            convert = [(f, fn) for f, names in _IMPORT.findall(harness_text.read(targets))
+                       for fn in re.findall(r"\w+", names)]
+        a.patch, diff = conversion.write_patch(tree, convert, os.path.join(kernel_src.cache_dir(), "convert"))
+        print("kmapsim: the conversion to kmap_local_page(), checked as the version after: %s" % a.patch)
+        sys.stdout.write("".join("  " + l for l in diff.splitlines(True) if l[:1] in "-+" and l[:3] not in ("---", "+++")))
     if not a.before and not a.patch:
         rc, out, err = side(tree, targets, a.profile, a.seconds, a.subject, iter_types, check_args, a.json)
         sys.stdout.write(out)

@@ -4,7 +4,8 @@
 # EXPECT is `clean`, `discarded` (clean, with runs discarded for breaking
 # the function's entry check), `inconclusive` (exit 2: the run needed what
 # the harness kmapsim wrote cannot give), a bug class (kmap-overrun, ...) or, with
-# --before, introduced/fixed/unchanged. VERSION `none` checks a subject file
+# --before, --patch or --convert, introduced/fixed/unchanged (unchanged-clean:
+# clean on both sides). VERSION `none` checks a subject file
 # with no tree. The tree comes from `scripts/kmapsim
 # kernel-src VERSION` (installed on first use); if the package cannot be
 # installed the test is skipped (exit 77) with the reason, never failed.
@@ -27,6 +28,7 @@ clean) [[ $rc == 0 ]] && ! grep -q '^BUG: kmapsim' <<<"$out" ;;
 discarded) [[ $rc == 0 ]] && ! grep -q '^BUG: kmapsim' <<<"$out" && grep -q ' of the runs discarded: they broke the entry check of ' <<<"$out" ;;
 inconclusive) [[ $rc == 2 ]] && grep -q '^kmapsim: inconclusive: ' <<<"$out" && ! grep -q '^BUG: kmapsim' <<<"$out" ;;
 introduced | fixed | unchanged) grep -q "verdict on $profile: $expect " <<<"$out" ;;
+unchanged-clean) grep -qF "verdict on $profile: unchanged (before: clean, after: clean)" <<<"$out" ;;
 *) [[ $rc == 1 ]] && grep -q "^BUG: kmapsim: $expect:" <<<"$out" ;;
 esac
 ok=$?

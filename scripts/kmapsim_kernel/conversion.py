@@ -1,0 +1,143 @@
+"""`check --kernel --convert`: the mechanical conversion of a function to
+kmap_local_page(), as a patch the check then runs as --patch's version
+after.
+
+Within the function's body (tokens: comments and strings are left alone):
+
+  kmap_atomic(p)          -> kmap_local_page(p)
+  kunmap_atomic(addr)     -> kunmap_local(addr)
+  V = kmap(p) ... kunmap(p)
+                          -> V = kmap_local_page(p) ... kunmap_local(V)
+
+A kunmap(p) is paired with the latest kmap(p) of the same page expression
+before it whose result was assigned; a kmap() whose mapping the function
+does not keep in a variable (returned, passed on) or whose kunmap() is
+elsewhere, and a kunmap() with no such kmap(), cannot be converted by
+rewriting: the conversion is refused with the line, and the user writes it
+and checks it with --patch. What the conversion changes is what the check
+judges: code that relied on kmap_atomic()'s disabled preemption or page
+faults, or unmaps kmap() mappings in another order than LIFO, or moves the
+address it unmaps off its page, is reported on the version after.
+"""
+
+import difflib
+import os
+
+from . import ctokens, errors
+
+_ATOMIC = {"kmap_atomic": "kmap_local_page", "kunmap_atomic": "kunmap_local"}
+
+
+def _matching(toks, j):
+    """The index of the ')' closing the '(' at toks[j]."""
+    d = 0
+    for k in range(j, len(toks)):
+        d += toks[k].text == "("
+        d -= toks[k].text == ")"
+        if d == 0:
+            return k
+    raise errors.BadInput("unbalanced parentheses")
+
+
+def _text(src, toks, a, b):
+    """The source of toks[a..b], with its spacing made single."""
+    return " ".join(src[toks[a].start:toks[b].end].split())
+
+
+def _lvalue(src, toks, k):
+    """What `LVALUE = [(cast)] kmap(` at toks[k] (the kmap token) assigns
+    to: a name, or a member chain (`p->addr`, `s.buf`), or None."""
+    j = k - 1
+    if toks[j].text == ")":   # a cast: (void *)kmap(page)
+        d = 0
+        while j >= 0:
+            d += toks[j].text == ")"
+            d -= toks[j].text == "("
+            if d == 0:
+                break
+            j -= 1
+        j -= 1
+    if j < 1 or toks[j].text != "=":
+        return None
+    end = j - 1
+    i = end
+    while i >= 0 and toks[i].kind == "ident":
+        if i >= 1 and toks[i - 1].text in ("->", "."):
+            i -= 2
+        else:
+            break
+    if i < 0 or toks[i].kind != "ident":
+        return None
+    return _text(src, toks, i, end)
+
+
+def convert(src, func, relfile):
+    """(the text of src (a file's) with func's body converted, how many
+    calls it changed); BadInput when a kmap() cannot be converted by
+    rewriting."""
+    items = ctokens.split_items(src, relfile, {})
+    it = next((i for i in items if i.kind == "func" and func in i.names and i.body_start is not None), None)
+    if it is None:
+        raise errors.BadInput("--convert: no function %s() in %s" % (func, relfile))
+    toks = it.toks[it.body_start:]
+    edits = []          # (start, end, new text)
+    maps = []           # [page expression, the address it is in, line, paired]
+    for k, t in enumerate(toks[:-1]):
+        if toks[k + 1].text != "(" or (k > 0 and toks[k - 1].text in (".", "->")):
+            continue
+        if t.text in _ATOMIC:
+            edits.append((t.start, t.end, _ATOMIC[t.text]))
+        elif t.text == "kmap":
+            close = _matching(toks, k + 1)
+            var = _lvalue(src, toks, k)
+            if var is None:
+                raise errors.BadInput("--convert: %s:%d: the kmap() in %s() is not assigned to a variable (returned or "
+                                      "passed on): its kunmap() cannot be rewritten to take the address; convert it "
+                                      "by hand and check that with --patch" % (relfile, t.line, func))
+            maps.append([_text(src, toks, k + 2, close - 1), var, t.line, False])
+            edits.append((t.start, t.end, "kmap_local_page"))
+        elif t.text == "kunmap":
+            close = _matching(toks, k + 1)
+            page = _text(src, toks, k + 2, close - 1)
+            m = next((m for m in reversed(maps) if m[0] == page), None)
+            if m is None:
+                raise errors.BadInput("--convert: %s:%d: kunmap(%s) in %s() follows no kmap(%s) of it: convert it by "
+                                      "hand and check that with --patch" % (relfile, t.line, page, func, page))
+            m[3] = True
+            edits.append((t.start, toks[close].end, "kunmap_local(%s)" % m[1]))
+    for page, _, line, paired in maps:
+        if not paired:
+            raise errors.BadInput("--convert: %s:%d: the kmap(%s) in %s() is unmapped elsewhere: its kunmap() cannot "
+                                  "be rewritten; convert it by hand and check that with --patch"
+                                  % (relfile, line, page, func))
+    out = src
+    for start, end, new in sorted(edits, reverse=True):
+        out = out[:start] + new + out[end:]
+    return out, len(edits)
+
+
+def write_patch(tree, targets, out_dir):
+    """The conversion of every (FILE, FUNCTION) of targets, as one patch
+    (-p1, against tree) written to out_dir; returns its path and text.
+    BadInput when none of them maps a page with kmap() or kmap_atomic()."""
+    texts = {}
+    changed = 0
+    for f, fn in targets:
+        path = os.path.join(tree, f)
+        if not os.path.isfile(path):
+            raise errors.BadInput("--convert: %s: no such file in %s" % (f, tree))
+        texts[f], n = convert(texts.get(f) or open(path, errors="replace").read(), fn, f)
+        changed += n
+    if not changed:
+        raise errors.BadInput("--convert: %s: no kmap() or kmap_atomic() to convert"
+                              % ", ".join("%s() in %s" % (fn, f) for f, fn in targets))
+    diff = []
+    for f in sorted(texts):
+        old = open(os.path.join(tree, f), errors="replace").read().splitlines(True)
+        diff += difflib.unified_diff(old, texts[f].splitlines(True), "a/" + f, "b/" + f)
+    os.makedirs(out_dir, exist_ok=True)
+    name = "-".join(fn for _, fn in targets)[:100] + ".patch"
+    out = os.path.join(out_dir, name)
+    with open(out, "w") as fh:
+        fh.writelines(diff)
+    return out, "".join(diff)
