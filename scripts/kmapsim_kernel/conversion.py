@@ -2,7 +2,8 @@
 kmap_local_page(), as a patch the check then runs as --patch's version
 after.
 
-Within the function's body (tokens: comments and strings are left alone):
+Within the function's body, in each of its definitions under any #if
+branch (tokens: comments and strings are left alone):
 
   kmap_atomic(p)          -> kmap_local_page(p)
   kunmap_atomic(addr)     -> kunmap_local(addr)
@@ -71,15 +72,57 @@ def _lvalue(src, toks, k):
     return _text(src, toks, i, end)
 
 
+def _bodies(src, func):
+    """The token lists of each body of a definition of func in src, under
+    every #if branch (a function defined once per configuration is
+    converted in each): `func (...) {` at the file's top level."""
+    toks = [t for t in ctokens.tokenize(src) if t.kind != "pp"]
+    out = []
+    depth = 0
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        if t.text == "{":
+            depth += 1
+        elif t.text == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and t.text == func and k + 1 < len(toks) and toks[k + 1].text == "(":
+            close = _matching(toks, k + 1)
+            if close + 1 < len(toks) and toks[close + 1].text == "{":
+                end = close + 1
+                d = 0
+                while end < len(toks):
+                    d += toks[end].text == "{"
+                    d -= toks[end].text == "}"
+                    if d == 0:
+                        break
+                    end += 1
+                out.append(toks[close + 1:end + 1])
+                k = end + 1
+                continue
+            k = close
+        k += 1
+    return out
+
+
 def convert(src, func, relfile):
     """(the text of src (a file's) with func's body converted, how many
     calls it changed); BadInput when a kmap() cannot be converted by
     rewriting."""
-    items = ctokens.split_items(src, relfile, {})
-    it = next((i for i in items if i.kind == "func" and func in i.names and i.body_start is not None), None)
-    if it is None:
+    bodies = _bodies(src, func)
+    if not bodies:
         raise errors.BadInput("--convert: no function %s() in %s" % (func, relfile))
-    toks = it.toks[it.body_start:]
+    edits = []          # (start, end, new text)
+    for toks in bodies:
+        edits += _edits(src, toks, func, relfile)
+    out = src
+    for start, end, new in sorted(edits, reverse=True):
+        out = out[:start] + new + out[end:]
+    return out, len(edits)
+
+
+def _edits(src, toks, func, relfile):
+    """The edits converting one body (its tokens)."""
     edits = []          # (start, end, new text)
     maps = []           # [page expression, the address it is in, line, paired]
     for k, t in enumerate(toks[:-1]):
@@ -110,10 +153,7 @@ def convert(src, func, relfile):
             raise errors.BadInput("--convert: %s:%d: the kmap(%s) in %s() is unmapped elsewhere: its kunmap() cannot "
                                   "be rewritten; convert it by hand and check that with --patch"
                                   % (relfile, line, page, func))
-    out = src
-    for start, end, new in sorted(edits, reverse=True):
-        out = out[:start] + new + out[end:]
-    return out, len(edits)
+    return edits
 
 
 def write_patch(tree, targets, out_dir):

@@ -99,3 +99,12 @@ def test_convert_checks_the_conversion_as_the_version_after(tmp_path, monkeypatc
     rc = check.main(["--kernel", str(tmp_path), "--seconds", "1", "--convert", "fs/f.c:f"])
     assert rc == 1 and seen[0] == TWO_MAPS and "kunmap_local(y);" in seen[1]
     assert open(tmp_path / "fs" / "f.c").read() == TWO_MAPS   # the tree is never changed
+
+
+def test_a_definition_under_any_preprocessor_branch_is_converted():
+    # a function defined once per configuration: each definition converted
+    src = ("#ifdef CONFIG_HIGHMEM\nstatic int c(struct page *p)\n{\n\tchar *v = kmap_atomic(p);\n"
+           "\tkunmap_atomic(v);\n\treturn 0;\n}\n#else\nstatic int c(struct page *p)\n{\n"
+           "\treturn *(char *)page_address(p);\n}\n#endif\n#if 0\nint c2(void) { c(0); }\n#endif\n")
+    out, n = conversion.convert(src, "c", "c.c")
+    assert n == 2 and "kmap_local_page(p)" in out and "kunmap_local(v)" in out and "c(0)" in out
