@@ -178,6 +178,10 @@ def write_patch(tree, targets, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     name = "-".join(fn for _, fn in targets)[:100] + ".patch"
     out = os.path.join(out_dir, name)
-    with open(out, "w") as fh:
+    # written whole and renamed into place: two checks of one function (one
+    # per profile) may write it at once while the other reads it
+    tmp = "%s.%d" % (out, os.getpid())
+    with open(tmp, "w") as fh:
         fh.writelines(diff)
+    os.replace(tmp, out)
     return out, "".join(diff)
