@@ -136,6 +136,10 @@ DIRECTION_NAMES = {"out", "write", "rw", "dir", "to_buffer", "to_user"}
 # ssize_t, which may be below 0 on purpose)
 _IN_PAGE = re.compile(r"^(unsigned( (char|short|int|long|long long))?|(__)?u(8|16|32|64)|size_t|loff_t|off_t|pgoff_t|"
                        r"unsigned long long|int|long)$")
+# the types a count, an offset and a length (anywhere) come as
+_COUNT_TYPE = re.compile(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$")
+_OFFSET_TYPE = re.compile(r"^(unsigned( int| long)?|size_t|int|long|loff_t|off_t|u32|u64|unsigned)$")
+_LENGTH_TYPE = re.compile(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$")
 _INTEGER = re.compile(r"^((un)?signed( (char|short|int|long|long long))?|char|short|int|long|long long|"
                       r"unsigned long long|(__)?[us](8|16|32|64)|size_t|ssize_t|loff_t|off_t|pgoff_t|__wsum)$")
 
@@ -500,10 +504,13 @@ def _by_reference(item, t, pname, counted):
     (to a callee that may do anything with it) is not one."""
     if not t.endswith(" *"):
         return False
+    # of a type its kind gets a value as (generate()'s branches), so that
+    # the number always gets one
     base = t[:-2]
-    if not _INTEGER.match(base) or re.search(r"char|8$", base):
+    if base in ("u8", "unsigned char"):   # bytes: a buffer
         return False
-    if not (_is_offset(pname) or _is_length(pname) or (counted and _is_count(pname))):
+    if not (counted and _is_count(pname) and _COUNT_TYPE.match(base) or _is_offset(pname) and _OFFSET_TYPE.match(base)
+            or _is_length(pname) and _LENGTH_TYPE.match(base)):
         return False
     toks, uses = _occurrences(item, pname)
     return bool(uses) and all(_unary_star(toks, i) for i in uses) and not _written_only(item, pname)
@@ -639,7 +646,7 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
                                                                    func))
         elif pname in by_bytes or pname in page_arrays:
             pass
-        elif counted and _is_count(pname) and re.match(r"^(unsigned( int| long| short)?|int|long|u8|u16|u32|u64|size_t)$", t):
+        elif counted and _is_count(pname) and _COUNT_TYPE.match(t):
             lines.append("\t%s %s = %s_n;" % (ptype, pname, _count_of(ps, pi, counted)))
         elif t.endswith(" *") and _INTEGER.match(t[:-2]) and not re.search(r"char|8$", t[:-2]) \
                 and _written_only(item, pname):
@@ -708,14 +715,14 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             if "kmapsim_len =" not in "\n".join(lines):
                 lines.append("\tsize_t kmapsim_len = %s;" % pname)
             cover.append(pname)
-        elif _is_offset(pname) and re.match(r"^(unsigned( int| long)?|size_t|int|long|loff_t|off_t|u32|u64|unsigned)$", t):
+        elif _is_offset(pname) and _OFFSET_TYPE.match(t):
             if lists and pname not in into_page:   # where to start in the lists: their offsets and lengths end within them
                 lines.append("\t%s %s = kmapsim_pick(0, %s);" % (ptype, pname, _room(lists, in_lists)))
                 in_lists.append(pname)
             else:
                 lines.append("\t%s %s = kmapsim_pick(0, kmapsim_size - 1);" % (ptype, pname))
             cover.append(pname)
-        elif _is_length(pname) and re.match(r"^(unsigned( int| long)?|size_t|int|long|u32|u64|unsigned|ssize_t)$", t):
+        elif _is_length(pname) and _LENGTH_TYPE.match(t):
             lim = "kmapsim_size"
             if lists and pname not in into_page:   # what the lists hold past the offsets, at most (and the buffer's size)
                 room = _room(lists, in_lists)
