@@ -88,6 +88,10 @@ def _bodies(src, func):
             depth = max(depth - 1, 0)
         elif depth == 0 and t.text == func and k + 1 < len(toks) and toks[k + 1].text == "(":
             close = _matching(toks, k + 1)
+            # annotations between the parameters and the body:
+            # `__releases(lock)`, `__must_hold(&x->lock)`
+            while close + 2 < len(toks) and toks[close + 1].kind == "ident" and toks[close + 2].text == "(":
+                close = _matching(toks, close + 2)
             if close + 1 < len(toks) and toks[close + 1].text == "{":
                 end = close + 1
                 d = 0

@@ -108,3 +108,6 @@ def test_a_definition_under_any_preprocessor_branch_is_converted():
            "\treturn *(char *)page_address(p);\n}\n#endif\n#if 0\nint c2(void) { c(0); }\n#endif\n")
     out, n = conversion.convert(src, "c", "c.c")
     assert n == 2 and "kmap_local_page(p)" in out and "kunmap_local(v)" in out and "c(0)" in out
+    # an annotation between the parameters and the body
+    src = "void d(struct page *p)\n\t__must_hold(&lock)\n{\n\tvoid *v = kmap_atomic(p);\n\tkunmap_atomic(v);\n}\n"
+    assert conversion.convert(src, "d", "d.c")[1] == 2
