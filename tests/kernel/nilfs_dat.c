@@ -21,6 +21,7 @@
  *            unmap the two local mappings in the wrong order
  */
 #include <kmapsim/subject.h>
+#include "nilfs_mdt.h"
 
 KMAPSIM_IMPORT("fs/nilfs2/dat.c", nilfs_dat_commit_alloc, nilfs_dat_commit_end);
 
@@ -29,14 +30,8 @@ KMAPSIM_IMPORT("fs/nilfs2/dat.c", nilfs_dat_commit_alloc, nilfs_dat_commit_end);
 
 static void attach(struct buffer_head *bh, struct folio *folio, unsigned int block)
 {
-	unsigned long offset = block * DAT_BLOCK_SIZE;
-
-	bh->b_page = &folio->page;
-	bh->b_size = DAT_BLOCK_SIZE;
-	/* set_bh_page(): an offset for a highmem page, an address otherwise */
-	bh->b_data = PageHighMem(&folio->page) ? (char *)offset : (char *)folio_address(folio) + offset;
+	mdt_attach(bh, &folio->page, DAT_BLOCK_SIZE, block);
 	atomic_set(&bh->b_count, 1);
-	set_buffer_uptodate(bh);
 }
 
 static void *map_block(struct buffer_head *bh)
@@ -62,24 +57,13 @@ KMAPSIM_SUBJECT(commit)
 	unsigned int i;
 	__u64 nr;
 
-	sb->s_blocksize = DAT_BLOCK_SIZE;
-	dat->i_sb = sb;
-	dat->i_blkbits = 10;
-	dat->i_private = mi;
+	mdt_inode_init(dat, sb, 10, mi);
 	bgl_lock_init(bgl);
 	mi->mi_bgl = bgl;
 	mi->mi_entry_size = sizeof(struct nilfs_dat_entry);
 	mi->mi_entries_per_block = per_block;
-	mapping->host = dat;
-	xa_init(&mapping->i_pages);
-	mapping_set_gfp_mask(mapping, GFP_HIGHUSER);
-	dat->i_mapping = mapping;
-	for (i = 0; i < 2; i++) {
-		folios[i] = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, 0);
-		BUG_ON(filemap_add_folio(mapping, folios[i], i, GFP_KERNEL | __GFP_NOFAIL));
-		folio_mark_uptodate(folios[i]);
-		folio_unlock(folios[i]);
-	}
+	for (i = 0; i < 2; i++)
+		folios[i] = mdt_cache_page(dat, i);
 
 	/* group 0: its descriptor, its bitmap, the entry's block */
 	nr = kmapsim_pick(0, DAT_BLOCKS * per_block - 1);

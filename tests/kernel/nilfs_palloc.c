@@ -19,6 +19,7 @@
  *            is still held (kunmap-order)
  */
 #include <kmapsim/subject.h>
+#include "nilfs_mdt.h"
 
 KMAPSIM_IMPORT("fs/nilfs2/alloc.c", nilfs_palloc_prepare_alloc_entry, nilfs_palloc_clear_cache);
 
@@ -72,10 +73,7 @@ KMAPSIM_SUBJECT(prepare)
 	struct folio *folio;
 	int ret;
 
-	sb->s_blocksize = PALLOC_BLOCK_SIZE;
-	dat->i_sb = sb;
-	dat->i_blkbits = 10;
-	dat->i_private = mi;
+	mdt_inode_init(dat, sb, 10, mi);
 	bgl_lock_init(bgl);
 	spin_lock_init(&cache->lock);
 	mi->mi_bgl = bgl;
@@ -87,24 +85,10 @@ KMAPSIM_SUBJECT(prepare)
 	mi->mi_blocks_per_group = DIV_ROUND_UP(PALLOC_ENTRIES, per_block) + 1;
 	mi->mi_blocks_per_desc_block =
 		PALLOC_BLOCK_SIZE / sizeof(struct nilfs_palloc_group_desc) * mi->mi_blocks_per_group + 1;
-	mapping->host = dat;
-	xa_init(&mapping->i_pages);
-	mapping_set_gfp_mask(mapping, GFP_HIGHUSER);
-	dat->i_mapping = mapping;
-	folio = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, 0);
-	BUG_ON(filemap_add_folio(mapping, folio, 0, GFP_KERNEL | __GFP_NOFAIL));
-	folio_mark_uptodate(folio);
-	folio_unlock(folio);
+	folio = mdt_cache_page(dat, 0);
 	for (i = 0; i < PALLOC_BLOCKS; i++) {
-		struct buffer_head *bh = &palloc_bhs[i];
-
-		memset(bh, 0, sizeof(*bh));
-		bh->b_page = &folio->page;
-		bh->b_size = PALLOC_BLOCK_SIZE;
-		/* set_bh_page(): an offset for a highmem page, an address otherwise */
-		bh->b_data = PageHighMem(&folio->page) ? (char *)(unsigned long)(i * PALLOC_BLOCK_SIZE) :
-							 (char *)folio_address(folio) + i * PALLOC_BLOCK_SIZE;
-		set_buffer_uptodate(bh);
+		memset(&palloc_bhs[i], 0, sizeof(palloc_bhs[i]));
+		mdt_attach(&palloc_bhs[i], &folio->page, PALLOC_BLOCK_SIZE, i);
 		palloc_made[i] = false;
 	}
 

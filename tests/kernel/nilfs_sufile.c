@@ -17,6 +17,7 @@
  *                 (patched in by tests/kernel/CMakeLists.txt) are found
  */
 #include <kmapsim/subject.h>
+#include "nilfs_mdt.h"
 
 KMAPSIM_IMPORT("fs/nilfs2/sufile.c", nilfs_sufile_do_free);
 
@@ -24,14 +25,8 @@ KMAPSIM_IMPORT("fs/nilfs2/sufile.c", nilfs_sufile_do_free);
 
 static void attach(struct buffer_head *bh, struct page *page, unsigned int block)
 {
-	unsigned long offset = block * BLOCK_SIZE_SU;
-
-	bh->b_page = page;
-	bh->b_size = BLOCK_SIZE_SU;
-	/* set_bh_page(): an offset for a highmem page, an address otherwise */
-	bh->b_data = PageHighMem(page) ? (char *)offset : (char *)page_address(page) + offset;
+	mdt_attach(bh, page, BLOCK_SIZE_SU, block);
 	atomic_set(&bh->b_count, 1);
-	set_buffer_uptodate(bh);
 }
 
 KMAPSIM_SUBJECT(sufile_free)
@@ -52,23 +47,13 @@ KMAPSIM_SUBJECT(sufile_free)
 	__u64 segnum;
 	char *kaddr;
 
-	sb->s_blocksize = BLOCK_SIZE_SU;
-	sufile->i_sb = sb;
-	sufile->i_private = sui;
+	mdt_inode_init(sufile, sb, 10, sui);
 	sui->mi.mi_entry_size = sizeof(struct nilfs_segment_usage);
 	sui->mi.mi_first_entry_offset = first;
 	sui->mi.mi_entries_per_block = per_block;
 	sui->ncleansegs = 10;
-	mapping->host = sufile;
-	xa_init(&mapping->i_pages);
-	mapping_set_gfp_mask(mapping, GFP_HIGHUSER);
-	sufile->i_mapping = mapping;
-	for (i = 0; i < 2; i++) {
-		pages[i] = folio_alloc(GFP_HIGHUSER | __GFP_NOFAIL, 0);
-		BUG_ON(filemap_add_folio(mapping, pages[i], i, GFP_KERNEL | __GFP_NOFAIL));
-		folio_mark_uptodate(pages[i]);
-		folio_unlock(pages[i]);
-	}
+	for (i = 0; i < 2; i++)
+		pages[i] = mdt_cache_page(sufile, i);
 
 	/* the header: 10 clean, 20 dirty */
 	attach(header_bh, &pages[0]->page, 0);
