@@ -555,12 +555,13 @@ def main(argv):
     ap.add_argument("--before", help="the version before: another tree, or a git revision of --kernel")
     ap.add_argument("--patch", help="a patch to apply to a scratch copy of --kernel: the version after")
     ap.add_argument("--convert", action="store_true",
-                    help="the version after is the mechanical conversion of each FILE:FUNCTION to kmap_local_page() "
-                         "(kmap_atomic/kunmap_atomic renamed, kmap(p)...kunmap(p) to kmap_local_page(p)..."
-                         "kunmap_local(address)), written as a patch and checked as --patch checks one")
+                    help="the version after is the mechanical conversion of each FILE:FUNCTION (of a harness "
+                         "file: each function its KMAPSIM_IMPORT lines name) to kmap_local_page() (kmap_atomic/"
+                         "kunmap_atomic renamed, kmap(p)...kunmap(p) to kmap_local_page(p)...kunmap_local(address)), "
+                         "written as a patch and checked as --patch checks one")
     ap.add_argument("--subject", help="with a subject file: only this KMAPSIM_SUBJECT")
     ap.add_argument("--json", metavar="FILE", help="the verdict and the report as data, as plain check writes it "
-                    "(\"-\": standard output); with --before/--patch, of the version after")
+                    "(\"-\": standard output); with --before/--patch/--convert, of the version after")
     # None: check decides (on for a unit that starts another context)
     ap.add_argument("--plain-accesses", dest="plain_accesses", action="store_true", default=None,
                     help="every plain load and store of shared memory is a scheduling point (see check)")
@@ -612,15 +613,16 @@ def main(argv):
         patch_files = targets
     if a.convert:
         # the conversion is the patch: written where the user can read and
-        # apply it, and shown
-        # (of a harness file: the functions its KMAPSIM_IMPORT lines name)
+        # apply it, and shown; of a harness file, the functions its
+        # KMAPSIM_IMPORT lines name are converted
         convert = targets
         if isinstance(targets, str):
             convert = [(f, fn) for f, names in _IMPORT.findall(harness_text.read(targets))
                        for fn in re.findall(r"\w+", names)]
         a.patch, diff = conversion.write_patch(tree, convert, os.path.join(kernel_src.cache_dir(), "convert"))
         print("kmapsim: the conversion to kmap_local_page(), checked as the version after: %s" % a.patch)
-        sys.stdout.write("".join("  " + l for l in diff.splitlines(True) if l[:1] in "-+" and l[:3] not in ("---", "+++")))
+        changed = [line for line in diff.splitlines(True) if line[:1] in "-+" and line[:3] not in ("---", "+++")]
+        sys.stdout.write("".join("  " + line for line in changed))
     if not a.before and not a.patch:
         rc, out, err = side(tree, targets, a.profile, a.seconds, a.subject, iter_types, check_args, a.json)
         sys.stdout.write(out)
