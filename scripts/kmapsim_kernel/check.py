@@ -607,19 +607,17 @@ def main(argv):
     if len(a.targets) == 1 and a.targets[0].endswith(".c") and os.path.isfile(a.targets[0]) \
             and ":" not in a.targets[0]:
         targets = os.path.abspath(a.targets[0])
-        patch_files = [(f, None) for f in {m[0] for m in _IMPORT.findall(harness_text.read(targets))}]
+        imports = _IMPORT.findall(harness_text.read(targets))
+        patch_files = [(f, None) for f in {f for f, _ in imports}]
+        # what --convert converts: the functions its KMAPSIM_IMPORT lines name
+        named = [(f, fn) for f, names in imports for fn in re.findall(r"\w+", names)]
     else:
         targets = parse_targets(a.targets)
-        patch_files = targets
+        patch_files = named = targets
     if a.convert:
         # the conversion is the patch: written where the user can read and
-        # apply it, and shown; of a harness file, the functions its
-        # KMAPSIM_IMPORT lines name are converted
-        convert = targets
-        if isinstance(targets, str):
-            convert = [(f, fn) for f, names in _IMPORT.findall(harness_text.read(targets))
-                       for fn in re.findall(r"\w+", names)]
-        a.patch, diff = conversion.write_patch(tree, convert, os.path.join(kernel_src.cache_dir(), "convert"))
+        # apply it, and shown
+        a.patch, diff = conversion.write_patch(tree, named, os.path.join(kernel_src.cache_dir(), "convert"))
         print("kmapsim: the conversion to kmap_local_page(), checked as the version after: %s" % a.patch)
         changed = [line for line in diff.splitlines(True) if line[:1] in "-+" and line[:3] not in ("---", "+++")]
         sys.stdout.write("".join("  " + line for line in changed))

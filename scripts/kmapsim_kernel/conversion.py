@@ -30,14 +30,12 @@ _ATOMIC = {"kmap_atomic": "kmap_local_page", "kunmap_atomic": "kunmap_local"}
 
 
 def _matching(toks, j):
-    """The index of the ')' closing the '(' at toks[j]."""
-    d = 0
-    for k in range(j, len(toks)):
-        d += toks[k].text == "("
-        d -= toks[k].text == ")"
-        if d == 0:
-            return k
-    raise errors.BadInput("unbalanced parentheses")
+    """The index of the token closing the '(' or '{' at toks[j]
+    (ctokens'), or BadInput when the file never closes it."""
+    k = ctokens._matching(toks, j)
+    if k == len(toks):
+        raise errors.BadInput("--convert: an unbalanced '%s' at line %d" % (toks[j].text, toks[j].line))
+    return k
 
 
 def _text(src, toks, a, b):
@@ -93,14 +91,7 @@ def _bodies(src, func):
             while close + 2 < len(toks) and toks[close + 1].kind == "ident" and toks[close + 2].text == "(":
                 close = _matching(toks, close + 2)
             if close + 1 < len(toks) and toks[close + 1].text == "{":
-                end = close + 1
-                d = 0
-                while end < len(toks):
-                    d += toks[end].text == "{"
-                    d -= toks[end].text == "}"
-                    if d == 0:
-                        break
-                    end += 1
+                end = _matching(toks, close + 1)
                 out.append(toks[close + 1:end + 1])
                 k = end + 1
                 continue
