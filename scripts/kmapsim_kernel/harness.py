@@ -118,6 +118,8 @@ LENGTH_NAMES = {"bytes", "len", "count", "size", "n", "length", "nbytes", "bufle
 LENGTH_SUFFIX = re.compile(r"(len|_length|_bytes)$")
 # numbers any value of which is legal data: a checksum or hash to go on from
 SEED_NAMES = {"crc", "seed", "csum", "sum", "hash"}
+# and any name ending so: crc32_sum (jbd2_checksum_data()), data_csum
+SEED_SUFFIX = re.compile(r"(_crc|_seed|_csum|_sum|_hash)$")
 # A struct page * whose function (or an imported function it reaches) uses
 # one of these knows compound pages: an offset may lie past its first page
 # (copy_page_to_iter() checks offset + bytes against the compound page
@@ -195,6 +197,8 @@ def constructors_needed(item):
                 "page_cache_pipe_buf_ops"]
     if "struct scatterlist *" in types:
         out += ["sg_set_page", "sg_mark_end"]
+    if "struct buffer_head *" in types:   # kmapsim_bh_build()'s, from the tree's buffer_head.h and pagemap.h
+        out += ["BH_Uptodate", "BH_Mapped", "folio_attach_private", "folio_detach_private"]
     if "struct sk_buff *" in types:   # _skb_setup()'s helpers, all the tree's skbuff.h's
         out += ["SKB_DATA_ALIGN", "skb_reset_tail_pointer", "skb_set_end_offset", "__skb_put", "skb_fill_page_desc",
                 "skb_shinfo", "skb_frag_page"]
@@ -333,6 +337,10 @@ def iter_kinds(unit_text, source):
     if "iov_iter_discard" in unit_text and not source:
         kinds.append("discard")   # a destination that drops the data
     return kinds
+
+
+def _is_seed(pname):
+    return pname in SEED_NAMES or bool(SEED_SUFFIX.search(pname))
 
 
 def _is_offset(pname):
@@ -666,9 +674,18 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             have_page = pname
             if _handed_over_locked(item, pname):
                 lines.append("\t__folio_set_locked(%s);\t/* it unlocks it: handed over locked */" % pname)
-        elif pname in SEED_NAMES and _INTEGER.match(t):
+        elif t == "struct buffer_head *":
+            # one filesystem's buffers: every buffer_head parameter has the
+            # run's block size (nilfs_copy_buffer(dbh, sbh) copies one
+            # block into another of the same size)
+            if "kmapsim_blocksize =" not in "\n".join(lines):
+                lines.append("\tunsigned int kmapsim_blocksize = 512U << kmapsim_pick(0, PAGE_SHIFT - 9);")
+            lines.append("\tstruct buffer_head *%s = kmapsim_bh_build(kmapsim_blocksize);" % pname)
+            lines.append("\tstruct buffer_head *%s_ring = %s;\t/* what it hands back may differ */" % (pname, pname))
+            post.append("\tkmapsim_bh_free(%s_ring);" % pname)
+        elif _is_seed(pname) and _INTEGER.match(t):
             lines.append("\t%s %s = kmapsim_pick(0, (%s)~0ULL);" % (ptype, pname, _seed_type(t)))
-        elif pname in SEED_NAMES and t.endswith(" *") and _INTEGER.match(t[:-2]):
+        elif _is_seed(pname) and t.endswith(" *") and _INTEGER.match(t[:-2]):
             # an accumulator the function carries on (csum_and_copy_*()'s
             # __wsum *csum): a local of the harness, starting at any value
             u = t[:-2]
@@ -813,8 +830,14 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
     if _wants_irqs_off(item):
         call = ("\tunsigned long kmapsim_irqflags;\n\tlocal_irq_save(kmapsim_irqflags);\t/* its callers disable "
                 "interrupts: it checks */\n%s\n\tlocal_irq_restore(kmapsim_irqflags);" % call)
+    if not re.search(r"\bkmapsim_(order|size)\b", "\n".join(lines[2:] + [call] + post)):
+        # no page of the run's order and nothing sized by it (a buffer
+        # head's page, a seed): no pick that cannot matter
+        lines = lines[2:]
     body = lines + [call] + post
     helpers = SKB_HELPERS if any(kind == "skb" for _, kind in lists) else ""
+    if any(_norm(t) == "struct buffer_head *" for t, _ in ps):
+        helpers += BH_HELPERS
     return (helpers + "\n/* The harness kmapsim wrote from %s()'s signature. */\n"
             "KMAPSIM_SUBJECT(%s)\n{\n%s\n}\n" % (func, func, "\n".join(body))), kinds
 
@@ -920,6 +943,67 @@ static void kmapsim_skb_free(struct sk_buff *skb)
 	}
 	kfree(skb->head);
 	kfree(skb);
+}
+#endif
+"""
+
+
+BH_HELPERS = r"""
+#ifndef KMAPSIM_HARNESS_BH
+#define KMAPSIM_HARNESS_BH
+/*
+ * A block of a page-cache page as a block filesystem hands one over: an
+ * order-0 page (lowmem or highmem, as the run decides) split into blocks
+ * of the given size, their buffer heads on the page's b_this_page ring and
+ * attached as the page's private data, each uptodate and mapped, its
+ * b_data as set_bh_page() and folio_set_bh() leave it (the offset in the
+ * page for a highmem page, the address otherwise). The one returned is a
+ * picked block of the ring, holding its caller's reference.
+ */
+static struct buffer_head *kmapsim_bh_build(unsigned int size)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOFAIL);
+	unsigned int n = PAGE_SIZE / size, pick = kmapsim_pick(0, n - 1), i;
+	struct buffer_head *head = NULL, *prev = NULL, *ret = NULL;
+
+	for (i = 0; i < n; i++) {
+		struct buffer_head *bh = kzalloc(sizeof(*bh), GFP_KERNEL | __GFP_NOFAIL);
+
+		bh->b_page = page;
+		bh->b_size = size;
+		bh->b_blocknr = i;
+		bh->b_data = PageHighMem(page) ? (char *)(unsigned long)(i * size)
+					       : (char *)page_address(page) + i * size;
+		bh->b_state = (1UL << BH_Uptodate) | (1UL << BH_Mapped);
+		if (prev)
+			prev->b_this_page = bh;
+		else
+			head = bh;
+		prev = bh;
+		if (i == pick)
+			ret = bh;
+	}
+	prev->b_this_page = head;
+	folio_attach_private(page_folio(page), head);
+	atomic_set(&ret->b_count, 1);
+	return ret;
+}
+
+/* The ring and its page, freed as try_to_free_buffers() would. */
+static void kmapsim_bh_free(struct buffer_head *bh)
+{
+	struct folio *folio = page_folio(bh->b_page);
+	struct buffer_head *p = bh->b_this_page;
+
+	while (p != bh) {
+		struct buffer_head *next = p->b_this_page;
+
+		kfree(p);
+		p = next;
+	}
+	kfree(bh);
+	folio_detach_private(folio);
+	folio_put(folio);
 }
 #endif
 """

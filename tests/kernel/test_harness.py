@@ -562,3 +562,35 @@ def test_an_entry_offset_read_keeps_any_offset_and_order():
     assert "unsigned int o = kmapsim_pick(0, 1);" in text
     assert "unsigned int off = kmapsim_pick(0, PAGE_SIZE - 1);" in text
     assert "unsigned int nents = sgl_n;" in text
+
+
+def test_buffer_heads_share_one_block_size_on_rings_of_their_own():
+    """nilfs_copy_buffer(dbh, sbh) copies sbh->b_size bytes into dbh's
+    block: both are buffers of one filesystem, so one block size for every
+    buffer_head parameter, each a picked block of its own page's ring; the
+    ring is freed even when the function hands back another buffer."""
+    it = fake("void nilfs_copy_buffer(struct buffer_head *dbh, struct buffer_head *sbh)",
+              "void *a = kmap_atomic(sbh->b_page), *b = kmap_atomic(dbh->b_page); "
+              "memcpy(b + bh_offset(dbh), a + bh_offset(sbh), sbh->b_size); kunmap_atomic(b); kunmap_atomic(a);")
+    text, _ = harness.generate("nilfs_copy_buffer", it, UNIT_612, "fs/nilfs2/page.c")
+    assert text.count("unsigned int kmapsim_blocksize = 512U << kmapsim_pick(0, PAGE_SHIFT - 9);") == 1
+    assert text.index("kmapsim_blocksize =") < text.index("struct buffer_head *dbh = kmapsim_bh_build(kmapsim_blocksize);")
+    assert "struct buffer_head *sbh = kmapsim_bh_build(kmapsim_blocksize);" in text
+    assert "kmapsim_bh_free(dbh_ring);" in text and "kmapsim_bh_free(sbh_ring);" in text
+    assert text.count("static struct buffer_head *kmapsim_bh_build(unsigned int size)") == 1
+    # set_bh_page()'s b_data: the offset in a highmem page, an address otherwise
+    assert "PageHighMem(page) ? (char *)(unsigned long)(i * size)" in text
+    assert "prev->b_this_page = head;" in text and "folio_attach_private(page_folio(page), head);" in text
+    # nothing of the run's page order is used: no pick for it
+    assert "kmapsim_order" not in text and "kmapsim_size" not in text
+
+
+def test_a_seed_by_its_suffix():
+    """jbd2_checksum_data(__u32 crc32_sum, bh): a checksum to go on from,
+    any value; an offset named so is not one."""
+    it = fake("static __u32 jbd2_checksum_data(__u32 crc32_sum, struct buffer_head *bh)",
+              "char *addr = kmap_atomic(bh->b_page); __u32 c = crc32_be(crc32_sum, addr + bh_offset(bh), "
+              "bh->b_size); kunmap_atomic(addr); return c;")
+    text, _ = harness.generate("jbd2_checksum_data", it, UNIT_612, "fs/jbd2/commit.c")
+    assert "__u32 crc32_sum = kmapsim_pick(0, (u32)~0ULL);" in text
+    assert not harness._is_seed("sum_off") and harness._is_seed("data_csum") and harness._is_seed("crc")
