@@ -464,7 +464,10 @@ def _drop_macro_names(it, macros):
                 _hold_body(it, body)
     for n in list(it.names):
         body = body_of(n)
-        if body is None or " " in n:
+        if body is None or " " in n or body == n:
+            # `#define IPPROTO_TCP IPPROTO_TCP` after each enumerator of
+            # uapi/linux/in.h (so #ifdef finds it): cpp leaves the word as
+            # it is, and the enum defines it
             continue
         it.names.remove(n)
         it.uses.add(n)

@@ -23,7 +23,8 @@ explorer walks boundary values, pages and zones:
   end integer          (end, end1, ...) from its start (start, start1, ...)
                        to as far as an offset may reach
                        (zero_user_segments())
-  seed integer         (crc, seed, csum, sum, hash) any value; so is an
+  seed integer         (crc, seed, csum, sum, hash, or ending so: crc32_sum)
+                       any value; so is an
                        integer the function only stores into a structure or
                        compares for equality (nfs's cookies); a pointer to
                        one (csum_and_copy_from_iter()'s __wsum *csum) points
@@ -68,6 +69,13 @@ explorer walks boundary values, pages and zones:
                        within it (skb_fill_page_desc()), and on some runs a
                        second such packet on its frag_list; offsets and
                        lengths into it stay within skb->len
+  struct buffer_head * a picked block of an order-0 page (lowmem or
+                       highmem) split into blocks of 512 .. PAGE_SIZE
+                       bytes, one block size for every buffer_head
+                       parameter (one filesystem's buffers): the page's
+                       buffers on their b_this_page ring, attached as its
+                       private data, uptodate and mapped, b_data as
+                       set_bh_page() leaves it
   struct page **       with a length: as many fresh pages as the offsets and
                        the length reach (net/sunrpc/xdr.c's _copy_to_pages())
   bool                 either value; so is an integer named as a copy's

@@ -588,6 +588,9 @@ LIBRARY = ("lib/scatterlist.c", "lib/rbtree.c", "lib/errseq.c", "lib/crypto/util
 # portable Internet checksum, which every architecture replaces with
 # assembly computing the same sum (model/include/asm/checksum.h).
 LIBRARY_DECLARED = {"csum_partial", "ip_fast_csum", "ip_compute_csum", "csum_tcpudp_nofold"}
+# kmapsim's inlines that call one of those: code that calls the inline
+# needs the library function (drivers/net/thunderbolt's csum_tcpudp_magic())
+LIBRARY_VIA = {"csum_tcpudp_magic": ("csum_tcpudp_nofold",)}
 _library_cache = {}
 
 
@@ -1111,6 +1114,7 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
             # or for one of the tree's LIBRARY files (asm/checksum.h's sums)
             if name in LIBRARY_DECLARED:
                 unit.library.append(name)
+            work.extend(LIBRARY_VIA.get(name, ()))
             continue
         declared_only = not any(c.kind in ("func", "macro") or not c.is_proto for c in cands or [])
         if name in own and cands and declared_only:
@@ -1143,6 +1147,9 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
                 tracepoints.add(name)
             continue
         defs = [c for c in cands if c.kind in ("func", "macro") or not c.is_proto]
+        # `#define IPPROTO_TCP IPPROTO_TCP` beside the enumerator (uapi's
+        # marks for #ifdef) is no definition: the enum is
+        defs = [c for c in defs if not _self_alias(c, name)] or defs
         if defs:
             it = defs[-1] if defs[-1].kind == "macro" else defs[0]
             if it not in need_hdr:
@@ -1445,6 +1452,11 @@ def _extern_variable(it):
     """`extern T name;`: a variable declared here and defined elsewhere."""
     return it.kind == "decl" and any(t.text == "extern" for t in it.toks[:4]) and \
         not any(t.text == "=" for t in it.toks)
+
+
+def _self_alias(it, name):
+    """Whether it is an object-like macro whose body is its own name."""
+    return it.kind == "macro" and it.macro is not None and it.macro.params is None and it.macro.body.strip() == name
 
 
 def _forward_decl(it):

@@ -1115,6 +1115,24 @@ def test_enumerators_a_macro_writes(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+def test_enumerators_each_marked_by_a_macro_of_its_own_name(tmp_path):
+    """uapi/linux/in.h follows each IPPROTO_ enumerator with `#define
+    IPPROTO_TCP IPPROTO_TCP` (so #ifdef finds it): the enum is still the
+    definition the code needs (drivers/net/thunderbolt compares against
+    IPPROTO_TCP); before, the macro alone was taken and the unit did not
+    compile."""
+    tree = str(tmp_path / "tree")
+    _small_tree(tree, {
+        "include/uapi/linux/proto.h": "enum {\n  PROTO_IP = 0,\n#define PROTO_IP PROTO_IP\n"
+                                      "  PROTO_TCP = 6,\n#define PROTO_TCP PROTO_TCP\n  PROTO_MAX\n};\n",
+        "net/p.c": "#include <uapi/linux/proto.h>\nint is_tcp(int p) { return p == PROTO_TCP; }\n",
+    })
+    unit = importer.import_files(tree, [("net/p.c", ["is_tcp"])], "strict")
+    assert "PROTO_TCP = 6," in unit.text
+    r = compile_unit(tmp_path, unit.text)
+    assert r.returncode == 0, r.stderr
+
+
 def test_enumerators_an_x_macro_list_writes(tmp_path):
     """fs/bcachefs's `enum bch_csum_type { #define x(t, n) BCH_CSUM_##t = n,
     BCH_CSUM_TYPES() #undef x BCH_CSUM_NR };`: the list macro calls x()
