@@ -10,6 +10,15 @@ branch (tokens: comments and strings are left alone):
   V = kmap(p) ... kunmap(p)
                           -> V = kmap_local_page(p) ... kunmap_local(V)
 
+A function of the same file that maps for the function and leaves the
+mapping to it, or unmaps what the function mapped (its own kmap_atomic()s
+and kunmap_atomic()s do not pair up: 6.1's tbnet_kmap_frag() returns
+`kmap_atomic(page) + off`, which tbnet_start_xmit() unmaps), is converted
+with it, and so is every other function of the file that calls such a
+helper: a conversion of one side only would be a mismatch the check
+reports, not the conversion a developer makes. The check prints what it
+added.
+
 A kunmap(p) is paired with the latest kmap(p) of the same page expression
 before it whose result was assigned; a kmap() whose mapping the function
 does not keep in a variable (returned, passed on) or whose kunmap() is
@@ -74,8 +83,14 @@ def _bodies(src, func):
     """The token lists of each body of a definition of func in src, under
     every #if branch (a function defined once per configuration is
     converted in each): `func (...) {` at the file's top level."""
+    return _definitions(src).get(func, [])
+
+
+def _definitions(src):
+    """{name: the token lists of each of its bodies} of every function src
+    defines at its top level."""
     toks = [t for t in ctokens.tokenize(src) if t.kind != "pp"]
-    out = []
+    out = {}
     depth = 0
     k = 0
     while k < len(toks):
@@ -84,7 +99,7 @@ def _bodies(src, func):
             depth += 1
         elif t.text == "}":
             depth = max(depth - 1, 0)
-        elif depth == 0 and t.text == func and k + 1 < len(toks) and toks[k + 1].text == "(":
+        elif depth == 0 and t.kind == "ident" and k + 1 < len(toks) and toks[k + 1].text == "(":
             close = _matching(toks, k + 1)
             # annotations between the parameters and the body:
             # `__releases(lock)`, `__must_hold(&x->lock)`
@@ -92,11 +107,56 @@ def _bodies(src, func):
                 close = _matching(toks, close + 2)
             if close + 1 < len(toks) and toks[close + 1].text == "{":
                 end = _matching(toks, close + 1)
-                out.append(toks[close + 1:end + 1])
+                out.setdefault(t.text, []).append(toks[close + 1:end + 1])
                 k = end + 1
                 continue
             k = close
         k += 1
+    return out
+
+
+def _calls(bodies):
+    """The names a function's bodies call (`name (`, not a member)."""
+    return {toks[k].text for toks in bodies for k in range(1, len(toks) - 1)
+            if toks[k].kind == "ident" and toks[k + 1].text == "(" and toks[k - 1].text not in (".", "->")}
+
+
+def _unpaired(bodies):
+    """Whether a function's kmap_atomic()s and kunmap_atomic()s (in any one
+    of its bodies) do not pair up: it leaves a mapping to its caller, or
+    unmaps one its caller made."""
+    for toks in bodies:
+        n = {name: sum(1 for k in range(len(toks) - 1) if toks[k].text == name and toks[k + 1].text == "(")
+             for name in _ATOMIC}
+        if n["kmap_atomic"] != n["kunmap_atomic"]:
+            return True
+    return False
+
+
+def with_helpers(src, funcs):
+    """funcs and the functions of src that must be converted with them (the
+    module's docstring), in the order found: [(name, why or None)]."""
+    defs = _definitions(src)
+    out = [(f, None) for f in funcs]
+    names = set(funcs)
+    grew = True
+    while grew:
+        grew = False
+        for f, _ in list(out):
+            for g in sorted(_calls(defs.get(f, [])) & defs.keys() - names):
+                if _unpaired(defs[g]):
+                    out.append((g, "which %s() calls: its kmap_atomic()s and kunmap_atomic()s do not pair up "
+                                   "(it maps or unmaps for its caller)" % f))
+                    names.add(g)
+                    grew = True
+        for g, _ in list(out):
+            if not _unpaired(defs.get(g, [])):
+                continue
+            for h in sorted(defs.keys() - names):
+                if g in _calls(defs[h]):
+                    out.append((h, "which calls %s(), converted with it" % g))
+                    names.add(h)
+                    grew = True
     return out
 
 
@@ -157,12 +217,19 @@ def write_patch(tree, targets, out_dir):
     BadInput when none of them maps a page with kmap() or kmap_atomic()."""
     texts = {}
     changed = 0
+    by_file = {}
     for f, fn in targets:
+        by_file.setdefault(f, []).append(fn)
+    for f, fns in by_file.items():
         path = os.path.join(tree, f)
         if not os.path.isfile(path):
             raise errors.BadInput("--convert: %s: no such file in %s" % (f, tree))
-        texts[f], n = convert(texts.get(f) or open(path, errors="replace").read(), fn, f)
-        changed += n
+        src = open(path, errors="replace").read()
+        for fn, why in with_helpers(src, fns):
+            if why:
+                print("kmapsim: --convert: also converting %s() in %s, %s" % (fn, f, why))
+            texts[f], n = convert(texts.get(f) or src, fn, f)
+            changed += n
     if not changed:
         raise errors.BadInput("--convert: %s: no kmap() or kmap_atomic() to convert"
                               % ", ".join("%s() in %s" % (fn, f) for f, fn in targets))

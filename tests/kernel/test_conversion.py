@@ -111,3 +111,57 @@ def test_a_definition_under_any_preprocessor_branch_is_converted():
     # an annotation between the parameters and the body
     src = "void d(struct page *p)\n\t__must_hold(&lock)\n{\n\tvoid *v = kmap_atomic(p);\n\tkunmap_atomic(v);\n}\n"
     assert conversion.convert(src, "d", "d.c")[1] == 2
+
+
+HELPERS = """static void *map_frag(struct page *p, unsigned int off)
+{
+\treturn kmap_atomic(p) + off;
+}
+
+static void sum_page(struct page *p)
+{
+\tchar *a = kmap_atomic(p);
+\tuse(a);
+\tkunmap_atomic(a);
+}
+
+int xmit(struct page *p)
+{
+\tchar *src = map_frag(p, 8);
+\tsum_page(p);
+\tkunmap_atomic(src);
+\treturn 0;
+}
+
+int peek(struct page *p)
+{
+\tchar *src = map_frag(p, 0);
+\tint c = *src;
+\tkunmap_atomic(src);
+\treturn c;
+}
+
+int unrelated(struct page *p)
+{
+\tsum_page(p);
+\treturn 0;
+}
+"""
+
+
+def test_a_helper_that_maps_for_it_is_converted_with_it_and_so_are_its_other_callers(tmp_path):
+    """6.1's tbnet_kmap_frag() returns kmap_atomic(page) + off, which
+    tbnet_start_xmit() unmaps: converting the caller alone would unmap a
+    kmap_atomic() mapping with kunmap_local(). A helper whose maps and
+    unmaps pair up (sum_page) is left as it is, and so is a function that
+    only calls such a helper."""
+    got = conversion.with_helpers(HELPERS, ["xmit"])
+    assert [f for f, _ in got] == ["xmit", "map_frag", "peek"], got
+    assert "xmit()" in got[1][1] and "map_frag()" in got[2][1]
+    tree = tmp_path / "tree"
+    (tree / "net").mkdir(parents=True)
+    (tree / "net" / "x.c").write_text(HELPERS)
+    path, diff = conversion.write_patch(str(tree), [("net/x.c", "xmit")], str(tmp_path / "out"))
+    assert "+\treturn kmap_local_page(p) + off;" in diff
+    assert diff.count("+\tkunmap_local(src);") == 2
+    assert "kunmap_atomic(a);" in (tree / "net" / "x.c").read_text() and "-\tkunmap_atomic(a);" not in diff
