@@ -689,8 +689,7 @@ def generate(func, item, unit_text, relfile, only_kinds=None, reach_names=None, 
             if "kmapsim_blocksize =" not in "\n".join(lines):
                 lines.append("\tunsigned int kmapsim_blocksize = 512U << kmapsim_pick(0, PAGE_SHIFT - 9);")
             lines.append("\tstruct buffer_head *%s = kmapsim_bh_build(kmapsim_blocksize);" % pname)
-            lines.append("\tstruct buffer_head *%s_ring = %s;\t/* what it hands back may differ */" % (pname, pname))
-            post.append("\tkmapsim_bh_free(%s_ring);" % pname)
+            post.append("\tkmapsim_bh_free(%s);" % pname)
         elif _is_seed(pname) and _INTEGER.match(t):
             lines.append("\t%s %s = kmapsim_pick(0, (%s)~0ULL);" % (ptype, pname, _seed_type(t)))
         elif _is_seed(pname) and t.endswith(" *") and _INTEGER.match(t[:-2]):
