@@ -10,14 +10,15 @@ branch (tokens: comments and strings are left alone):
   V = kmap(p) ... kunmap(p)
                           -> V = kmap_local_page(p) ... kunmap_local(V)
 
-A function of the same file that maps for the function and leaves the
-mapping to it, or unmaps what the function mapped (its own kmap_atomic()s
-and kunmap_atomic()s do not pair up: 6.1's tbnet_kmap_frag() returns
-`kmap_atomic(page) + off`, which tbnet_start_xmit() unmaps), is converted
-with it, and so is every other function of the file that calls such a
-helper: a conversion of one side only would be a mismatch the check
-reports, not the conversion a developer makes. The check prints what it
-added.
+A function of the same file that the function calls and that maps with
+kmap_atomic() for its caller, or unmaps with kunmap_atomic() what its
+caller mapped (a kmap_atomic() not assigned to a variable it unmaps
+itself, or a kunmap_atomic() of no such variable: 6.1's tbnet_kmap_frag()
+returns `kmap_atomic(page) + off`, which tbnet_start_xmit() unmaps), is
+converted with it, and so is every other function of the file that calls
+such a helper: a conversion of one side only would be a mismatch the
+check reports, not the conversion a developer makes. The check prints
+what it added.
 
 A kunmap(p) is paired with the latest kmap(p) of the same page expression
 before it whose result was assigned; a kmap() whose mapping the function
@@ -32,6 +33,7 @@ address it unmaps off its page, is reported on the version after.
 
 import difflib
 import os
+import re
 
 from . import ctokens, errors
 
@@ -121,16 +123,33 @@ def _calls(bodies):
             if toks[k].kind == "ident" and toks[k + 1].text == "(" and toks[k - 1].text not in (".", "->")}
 
 
-def _unpaired(bodies):
-    """Whether a function's kmap_atomic()s and kunmap_atomic()s (in any one
-    of its bodies) do not pair up: it leaves a mapping to its caller, or
-    unmaps one its caller made."""
+def _unpaired(src, bodies):
+    """Why a function (any one of its bodies) leaves a kmap_atomic()
+    mapping to its caller or unmaps one its caller made: a kmap_atomic()
+    whose address it does not assign to a variable it then unmaps (returned,
+    `return kmap_atomic(p) + off`, or kept where only a caller unmaps it),
+    or a kunmap_atomic() of no variable a kmap_atomic() of its own assigned.
+    Several unmaps of one mapping (error paths) pair up. None when it does
+    neither."""
     for toks in bodies:
-        n = {name: sum(1 for k in range(len(toks) - 1) if toks[k].text == name and toks[k + 1].text == "(")
-             for name in _ATOMIC}
-        if n["kmap_atomic"] != n["kunmap_atomic"]:
-            return True
-    return False
+        mapped, unmapped = [], []
+        for k in range(len(toks) - 1):
+            if toks[k + 1].text != "(" or toks[k].text not in _ATOMIC or (k and toks[k - 1].text in (".", "->")):
+                continue
+            if toks[k].text == "kmap_atomic":
+                mapped.append(_lvalue(src, toks, k))
+            else:
+                close = _matching(toks, k + 1)
+                unmapped.append(_text(src, toks, k + 2, close - 1) if close > k + 2 else "")
+
+        def names(arg, v):   # kunmap_atomic((void *)pginfo.contents) names pginfo.contents
+            return re.search(r"(?<![\w.>])%s(?!\w)" % re.escape(v), arg) is not None
+
+        if any(v is None or not any(names(arg, v) for arg in unmapped) for v in mapped):
+            return "it maps with kmap_atomic() for its caller"
+        if any(not any(names(arg, v) for v in mapped) for arg in unmapped):
+            return "it unmaps with kunmap_atomic() what its caller mapped"
+    return None
 
 
 def with_helpers(src, funcs):
@@ -144,13 +163,13 @@ def with_helpers(src, funcs):
         grew = False
         for f, _ in list(out):
             for g in sorted(_calls(defs.get(f, [])) & defs.keys() - names):
-                if _unpaired(defs[g]):
-                    out.append((g, "which %s() calls: its kmap_atomic()s and kunmap_atomic()s do not pair up "
-                                   "(it maps or unmaps for its caller)" % f))
+                why = _unpaired(src, defs[g])
+                if why:
+                    out.append((g, "which %s() calls: %s" % (f, why)))
                     names.add(g)
                     grew = True
         for g, _ in list(out):
-            if not _unpaired(defs.get(g, [])):
+            if not _unpaired(src, defs.get(g, [])):
                 continue
             for h in sorted(defs.keys() - names):
                 if g in _calls(defs[h]):

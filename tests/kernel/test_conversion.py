@@ -121,8 +121,11 @@ HELPERS = """static void *map_frag(struct page *p, unsigned int off)
 static void sum_page(struct page *p)
 {
 \tchar *a = kmap_atomic(p);
-\tuse(a);
-\tkunmap_atomic(a);
+\tif (!use(a)) {
+\t\tkunmap_atomic(a);
+\t\treturn;
+\t}
+\tkunmap_atomic((void *)a);
 }
 
 int xmit(struct page *p)
@@ -153,8 +156,9 @@ def test_a_helper_that_maps_for_it_is_converted_with_it_and_so_are_its_other_cal
     """6.1's tbnet_kmap_frag() returns kmap_atomic(page) + off, which
     tbnet_start_xmit() unmaps: converting the caller alone would unmap a
     kmap_atomic() mapping with kunmap_local(). A helper whose maps and
-    unmaps pair up (sum_page) is left as it is, and so is a function that
-    only calls such a helper."""
+    unmaps pair up (sum_page: its one mapping unmapped on two paths, once
+    through a cast) is left as it is, and so is a function that only calls
+    such a helper."""
     got = conversion.with_helpers(HELPERS, ["xmit"])
     assert [f for f, _ in got] == ["xmit", "map_frag", "peek"], got
     assert "xmit()" in got[1][1] and "map_frag()" in got[2][1]
@@ -164,4 +168,4 @@ def test_a_helper_that_maps_for_it_is_converted_with_it_and_so_are_its_other_cal
     path, diff = conversion.write_patch(str(tree), [("net/x.c", "xmit")], str(tmp_path / "out"))
     assert "+\treturn kmap_local_page(p) + off;" in diff
     assert diff.count("+\tkunmap_local(src);") == 2
-    assert "kunmap_atomic(a);" in (tree / "net" / "x.c").read_text() and "-\tkunmap_atomic(a);" not in diff
+    assert "-\t\tkunmap_atomic(a);" not in diff and "kunmap_atomic((void *)a)" not in diff
