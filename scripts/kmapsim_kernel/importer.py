@@ -358,25 +358,40 @@ def kmapsim_names():
         with open(memo) as f:
             kept = json.load(f)
         _known_cache["k"] = (set(kept["names"]), set(kept["tags"]))
+        _known_cache["via"] = {n: tuple(v) for n, v in kept["via"].items()}
         return _known_cache["k"]
     except (OSError, ValueError, KeyError, TypeError):
         pass
     names = set()
     tags = set()
+    via = {}
     macros = {"KMAPSIM_KERNEL_IMPORT": ctokens.Macro("KMAPSIM_KERNEL_IMPORT", None, "1", "", "")}
     for path in headers:
         for it in ctokens.split_items(open(path).read(), os.path.basename(path), dict(macros)):
             for n in it.names:
                 (tags if " " in n else names).add(n)
+                # an inline that calls a LIBRARY function (asm/checksum.h's
+                # csum_tcpudp_magic() calls csum_tcpudp_nofold())
+                if it.uses & LIBRARY_DECLARED and n not in LIBRARY_DECLARED:
+                    via[n] = tuple(sorted(it.uses & LIBRARY_DECLARED))
             # tags defined by kmapsim (struct page { ... })
             for n in it.names:
                 if n.startswith(("struct ", "union ", "enum ")):
                     tags.add(n)
     _known_cache["k"] = (names, tags)
+    _known_cache["via"] = via
     _prune_names_memos(os.path.dirname(memo))
     os.makedirs(os.path.dirname(memo), exist_ok=True)
-    write_whole(memo, json.dumps({"names": sorted(names), "tags": sorted(tags)}))
+    write_whole(memo, json.dumps({"names": sorted(names), "tags": sorted(tags), "via": via}))
     return names, tags
+
+
+def kmapsim_library_calls():
+    """{a name kmapsim's headers define: the LIBRARY_DECLARED functions its
+    body calls}: code that calls such an inline needs those functions'
+    bodies in its unit too (read with kmapsim_names())."""
+    kmapsim_names()
+    return _known_cache["via"]
 
 
 def kmapsim_names_memo(headers):
@@ -588,9 +603,6 @@ LIBRARY = ("lib/scatterlist.c", "lib/rbtree.c", "lib/errseq.c", "lib/crypto/util
 # portable Internet checksum, which every architecture replaces with
 # assembly computing the same sum (model/include/asm/checksum.h).
 LIBRARY_DECLARED = {"csum_partial", "ip_fast_csum", "ip_compute_csum", "csum_tcpudp_nofold"}
-# kmapsim's inlines that call one of those: code that calls the inline
-# needs the library function (drivers/net/thunderbolt's csum_tcpudp_magic())
-LIBRARY_VIA = {"csum_tcpudp_magic": ("csum_tcpudp_nofold",)}
 _library_cache = {}
 
 
@@ -1025,6 +1037,7 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
     model_items, model_by_name = _tree_c_items(tree, idx.macros)
 
     known, known_tags = kmapsim_names()
+    library_via = kmapsim_library_calls()
     unit = Unit()
     unit.file_names = file_names
     for (fname, fs), (_, items) in zip(wanted, files):
@@ -1114,7 +1127,7 @@ def _import_files(tree, wanted, profile, extra=(), extra_tags=(), hide=frozenset
             # or for one of the tree's LIBRARY files (asm/checksum.h's sums)
             if name in LIBRARY_DECLARED:
                 unit.library.append(name)
-            work.extend(LIBRARY_VIA.get(name, ()))
+            work.extend(library_via.get(name, ()))
             continue
         declared_only = not any(c.kind in ("func", "macro") or not c.is_proto for c in cands or [])
         if name in own and cands and declared_only:
