@@ -154,28 +154,37 @@ def _unpaired(src, bodies):
 
 def with_helpers(src, funcs):
     """funcs and the functions of src that must be converted with them (the
-    module's docstring), in the order found: [(name, why or None)]."""
+    module's docstring), in the order found: [(name, why or None)]. Each
+    function is looked at once: its helpers, and when it is a helper
+    itself, its callers."""
     defs = _definitions(src)
+    calls, why = {}, {}
+
+    def calls_of(n):
+        if n not in calls:
+            calls[n] = _calls(defs.get(n, []))
+        return calls[n]
+
+    def why_of(n):
+        if n not in why:
+            why[n] = _unpaired(src, defs.get(n, []))
+        return why[n]
+
     out = [(f, None) for f in funcs]
     names = set(funcs)
-    grew = True
-    while grew:
-        grew = False
-        for f, _ in list(out):
-            for g in sorted(_calls(defs.get(f, [])) & defs.keys() - names):
-                why = _unpaired(src, defs[g])
-                if why:
-                    out.append((g, "which %s() calls: %s" % (f, why)))
-                    names.add(g)
-                    grew = True
-        for g, _ in list(out):
-            if not _unpaired(src, defs.get(g, [])):
-                continue
+    k = 0
+    while k < len(out):
+        f = out[k][0]
+        k += 1
+        for g in sorted(calls_of(f) & defs.keys() - names):
+            if why_of(g):
+                out.append((g, "which %s() calls: %s" % (f, why_of(g))))
+                names.add(g)
+        if why_of(f):
             for h in sorted(defs.keys() - names):
-                if g in _calls(defs[h]):
-                    out.append((h, "which calls %s(), converted with it" % g))
+                if f in calls_of(h):
+                    out.append((h, "which calls %s(), converted with it" % f))
                     names.add(h)
-                    grew = True
     return out
 
 
