@@ -190,6 +190,9 @@ def _stamp(path):
 def _dependencies(cc, cflags, src, stamp):
     """dependencies() once per process for one version of SRC (its stamp):
     a check asks again when it turns the plain-access hooks on."""
+    known = known_dependencies(cc, list(cflags), src)
+    if known is not None:
+        return tuple(known)
     cflags = list(cflags)
     p = subprocess.run([cc] + cflags + ["-M", "-MT", "x", src], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        text=True, errors="replace")
@@ -197,8 +200,69 @@ def _dependencies(cc, cflags, src, stamp):
         # An #include that is missing stops here, before the cache entry exists.
         failed(os.path.join(STATE, "check"), "preprocess", p.stderr, "%s does not compile" % rel(src))
         raise Unusable("%s does not compile: %s" % (rel(src), first_error(p.stderr)))
-    words = p.stdout.replace("\\\n", " ").split()
-    return tuple(sorted({w for w in words if w not in ("x:", "\\")}))
+    deps = make_rule_files(p.stdout)
+    remember_dependencies(cc, cflags, src, deps)
+    return tuple(deps)
+
+
+def make_rule_files(text):
+    """The files of a make rule `x: a b \\ c` (clang's -M/-MD output), sorted."""
+    words = text.replace("\\\n", " ").split()
+    return sorted({w for w in words if w not in ("x:", "\\")})
+
+
+# What a file includes, kept between processes (.kmapsim/deps/): asking the
+# compiler (-M) cost a quarter of a second of every check. An entry is keyed
+# by the file's contents, its path (its quoted #includes are looked up
+# beside it), the flags and the compiler, and holds every header with its
+# modification time and size, and those of the directories they are in: an
+# edited header, or a header added beside one (a new file that may now be
+# found first), makes it stale, and the compiler is asked again, as make's
+# and ninja's dependency files are trusted. The file's own directory is
+# left out of that (a kernel check writes its logs beside its unit).
+DEPS = os.path.join(STATE, "deps")
+
+
+def _deps_memo(cc, cflags, src):
+    h = hashlib.sha256()
+    h.update(("%s\0%s\0%s\0" % (compiler_version(cc), " ".join(cflags), src)).encode())
+    with open(src, "rb") as f:
+        h.update(f.read())
+    return os.path.join(DEPS, h.hexdigest()[:24])
+
+
+def _watched(src, deps):
+    """The files and directories whose stamps keep a dependency list valid."""
+    own = os.path.dirname(src)
+    files = [d for d in deps if d != src]
+    dirs = sorted({os.path.dirname(d) for d in files} - {own})
+    return files + dirs
+
+
+def remember_dependencies(cc, cflags, src, deps):
+    lines = []
+    for path in _watched(src, deps):
+        try:
+            lines.append("%d %d %s" % (*_stamp(path), path))
+        except OSError:
+            return  # a header gone already: nothing worth keeping
+    os.makedirs(DEPS, exist_ok=True)
+    write_whole(_deps_memo(cc, cflags, src), "\n".join(["\t".join(deps)] + lines) + "\n")
+
+
+def known_dependencies(cc, cflags, src):
+    """The files SRC includes as remember_dependencies() kept them, or None
+    when nothing is kept or any of them (or their directories) changed."""
+    try:
+        with open(_deps_memo(cc, cflags, src)) as f:
+            head, *lines = f.read().splitlines()
+        for line in lines:
+            mtime, size, path = line.split(" ", 2)
+            if _stamp(path) != (int(mtime), int(size)):
+                return None
+    except (OSError, ValueError):
+        return None
+    return head.split("\t")
 
 
 def sha256_file(path, h):
@@ -248,6 +312,24 @@ def failed(cache, step, log, what):
     kernel.diagnose(path, what)
 
 
+def _compile_scratch(cc, cflags, src):
+    """(scratch directory, the files SRC includes, the compiler's output)
+    after compiling SRC to subject.o in a scratch directory of its own, or
+    None when it does not compile."""
+    scratch_root = os.path.join(STATE, "scratch")
+    os.makedirs(scratch_root, exist_ok=True)
+    d = tempfile.mkdtemp(prefix="compile.", dir=scratch_root)
+    dfile = os.path.join(d, "subject.d")
+    p = subprocess.run([cc] + cflags + ["-MD", "-MT", "x", "-MF", dfile, "-c", src, "-o", os.path.join(d, "subject.o")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    if p.returncode != 0 or not os.path.isfile(dfile):
+        shutil.rmtree(d, ignore_errors=True)
+        return None
+    with open(dfile) as f:
+        deps = make_rule_files(f.read())
+    return d, deps, p.stdout
+
+
 def build_subject(src, flavour=CHECK, plain_accesses=False, link=True):
     """The binary of subject file SRC (absolute) in FLAVOUR, built if needed,
     with the plain-access hooks when PLAIN_ACCESSES (check flavour only).
@@ -267,7 +349,18 @@ def build_subject(src, flavour=CHECK, plain_accesses=False, link=True):
         cflags += PLAIN_ACCESS_CFLAGS
     extra = [fuzzer_lib()] if flavour is CHECK else []
     # the files the source includes do not depend on the hooks' flags
-    deps = dependencies(cc, [c for c in cflags if c not in PLAIN_ACCESS_CFLAGS], src)
+    dep_flags = [c for c in cflags if c not in PLAIN_ACCESS_CFLAGS]
+    deps = known_dependencies(cc, dep_flags, src)
+    compiled = None
+    if deps is None:
+        # Not known yet: compile first, and the compile says what the file
+        # includes (-MD), instead of asking the compiler once more (-M) for
+        # the key. A file that does not compile takes the usual way below,
+        # which keeps its log in its entry.
+        compiled = _compile_scratch(cc, cflags, src)
+        deps = compiled[1] if compiled else dependencies(cc, dep_flags, src)
+        if compiled:
+            remember_dependencies(cc, dep_flags, src, deps)
     key = cache_key(flavour, cc, cflags, flavour.ldflags, deps, extra)
     cache = os.path.join(flavour.cache, key)
     binary = os.path.join(cache, "subject")
@@ -277,19 +370,26 @@ def build_subject(src, flavour=CHECK, plain_accesses=False, link=True):
     with locked(os.path.join(cache, BUILD_LOCK)):
         if os.access(binary, os.X_OK):
             os.utime(binary)  # used: pruning keeps the most recently used
+            if compiled:
+                shutil.rmtree(compiled[0], ignore_errors=True)
             return binary, cache
         tmp = tempfile.mkdtemp(prefix="build.", dir=cache)
         try:
             if not os.path.isfile(obj):
                 with open(os.path.join(cache, "source"), "w") as f:
                     f.write(src + "\n")
-                p = subprocess.run([cc] + cflags + ["-c", src, "-o", os.path.join(tmp, "subject.o")],
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
-                if p.returncode != 0:
-                    failed(cache, "compile", p.stdout, "%s does not compile" % rel(src))
-                    raise Unusable("%s does not compile: %s" % (rel(src), first_error(p.stdout)))
+                if compiled:
+                    log = compiled[2]
+                    os.replace(os.path.join(compiled[0], "subject.o"), os.path.join(tmp, "subject.o"))
+                else:
+                    p = subprocess.run([cc] + cflags + ["-c", src, "-o", os.path.join(tmp, "subject.o")],
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+                    if p.returncode != 0:
+                        failed(cache, "compile", p.stdout, "%s does not compile" % rel(src))
+                        raise Unusable("%s does not compile: %s" % (rel(src), first_error(p.stdout)))
+                    log = p.stdout
                 with open(os.path.join(cache, "compile.log"), "w") as f:
-                    f.write(p.stdout)
+                    f.write(log)
                 os.replace(os.path.join(tmp, "subject.o"), obj)
             if link:
                 p = subprocess.run(["clang++"] + flavour.ldflags + [obj] + flavour.libs() + extra +
@@ -302,6 +402,8 @@ def build_subject(src, flavour=CHECK, plain_accesses=False, link=True):
                 built = True
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+            if compiled:
+                shutil.rmtree(compiled[0], ignore_errors=True)
     if not link:
         return None, cache
     if built:

@@ -10,6 +10,10 @@ seen so far, the way cpp would, so only the active branch is kept.
 
 import collections
 import functools
+import gc
+import hashlib
+import marshal
+import os
 import re
 
 _TOKEN = re.compile(r"""
@@ -43,8 +47,74 @@ def tokenize(text):
     return _tokenize(text)
 
 
+# A file's tokens are kept on disk between processes: every check of a tree
+# reads the same few hundred headers, and tokenizing them was about half of
+# an import (0.5 s of a kernel check, each of the kernel tests' several
+# hundred). Loading them back costs about a third of that. The key is the
+# text and this file's own source, so an edit of the tokenizer is a new
+# cache; short texts (#if expressions, macro bodies) are cheaper to
+# tokenize than to look up.
+_DISK_MIN_CHARS = 2048
+_SELF_DIGEST = []
+
+
+def _disk_path(text):
+    if not _SELF_DIGEST:
+        with open(__file__, "rb") as f:
+            _SELF_DIGEST.append(hashlib.sha1(f.read()).digest())
+    from .kernel_src import cache_dir
+    key = hashlib.sha1(_SELF_DIGEST[0] + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return os.path.join(cache_dir(), "tokens", key[:2], key[2:])
+
+
+def _load(path):
+    """The tokens kept at PATH, or None when there are none (or the file is
+    unreadable: a disk that filled up mid-write, another version's file)."""
+    # The cyclic collector would walk every object the import holds each
+    # time these allocations pass its threshold (none of them is a cycle):
+    # that doubled the cost of a load.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with open(path, "rb") as f:
+            kinds, texts, starts, ends, lines = marshal.loads(f.read())
+        return list(map(Tok, kinds, texts, starts, ends, lines))
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _keep(path, toks):
+    cols = ([t.kind for t in toks], [t.text for t in toks], [t.start for t in toks], [t.end for t in toks],
+            [t.line for t in toks])
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as f:
+            marshal.dump(cols, f)
+        os.replace(tmp, path)   # a reader sees the whole file or none
+    except OSError:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+
+
 @functools.lru_cache(maxsize=None)
 def _tokenize(text):
+    if len(text) < _DISK_MIN_CHARS:
+        return _tokenize_text(text)
+    path = _disk_path(text)
+    toks = _load(path)
+    if toks is None:
+        toks = _tokenize_text(text)
+        _keep(path, toks)
+    return toks
+
+
+def _tokenize_text(text):
     toks = []
     line = 1
     pos = 0

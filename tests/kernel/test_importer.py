@@ -1973,3 +1973,33 @@ def test_a_files_kbuild_gate_brings_what_it_depends_on_and_selects(tmp_path):
     assert "struct integ { int tag; };" in unit.text and "#define CONFIG_BLK_INTEG 1" in unit.text
     r = compile_unit(tmp_path, unit.text)
     assert r.returncode == 0, r.stderr
+
+
+def test_file_tokens_are_kept_between_processes(tmp_path, monkeypatch):
+    # A long text's tokens go to $KMAPSIM_CACHE/tokens/ and come back the
+    # same; a short one is not kept; a kept file that cannot be read (a full
+    # disk mid-write) is tokenized again and rewritten.
+    monkeypatch.setenv("KMAPSIM_CACHE", str(tmp_path))
+    text = "".join("#define M%d(x) ((x) + %d) /* c */\nstatic int f%d(void) { return \"s\\\"\"[0] + 'c'; }\n" % (i, i, i)
+                   for i in range(60))
+    assert len(text) >= ctokens._DISK_MIN_CHARS
+    fresh = ctokens._tokenize_text(text)
+    ctokens._tokenize.cache_clear()
+    first = ctokens._tokenize(text)
+    path = ctokens._disk_path(text)
+    assert path.startswith(str(tmp_path / "tokens")) and os.path.isfile(path)
+    ctokens._tokenize.cache_clear()
+    again = ctokens._tokenize(text)
+    as_tuples = lambda toks: [(t.kind, t.text, t.start, t.end, t.line) for t in toks]  # noqa: E731
+    assert as_tuples(first) == as_tuples(again) == as_tuples(fresh)
+    assert ctokens._load(path) is not None
+    with open(path, "wb") as f:
+        f.write(b"\x00garbage")
+    assert ctokens._load(path) is None
+    ctokens._tokenize.cache_clear()
+    assert as_tuples(ctokens._tokenize(text)) == as_tuples(fresh)
+    assert ctokens._load(path) is not None
+    short = "int x;"
+    ctokens._tokenize(short)
+    assert not os.path.exists(ctokens._disk_path(short))
+    ctokens._tokenize.cache_clear()
