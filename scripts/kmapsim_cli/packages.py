@@ -88,10 +88,17 @@ def missing_packages():
     return [pkg for pkg, present in requirements() if not present()]
 
 
+_ENSURED = []
+
+
 def ensure():
-    """Installs what is missing; Failure (exit 3) when that is not possible."""
+    """Installs what is missing; Failure (exit 3) when that is not possible.
+    Once per process: `check --kernel` runs check in the same process."""
+    if _ENSURED:
+        return
     missing = missing_packages()
     if not missing:
+        _ENSURED.append(True)
         return
     names = " ".join(missing)
     sudo = []
@@ -112,6 +119,7 @@ def ensure():
     still = missing_packages()
     if still:
         raise Failure("still missing after installing: " + " ".join(still))
+    _ENSURED.append(True)
 
 
 def add_parser(sub):

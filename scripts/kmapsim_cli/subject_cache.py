@@ -13,6 +13,7 @@ or link is the user's input: one line, exit 2.
 plain loads and stores become scheduling points, model/src/sim/plain_access.cc):
 a different binary, so a different key.
 """
+import atexit
 import contextlib
 import fcntl
 import functools
@@ -312,22 +313,82 @@ def failed(cache, step, log, what):
     kernel.diagnose(path, what)
 
 
-def _compile_scratch(cc, cflags, src):
+def subject_cflags(src, flavour=CHECK, plain_accesses=False):
+    """(compiler, flags) SRC is compiled with in FLAVOUR."""
+    cc, std = compilers(src)
+    # A relative #line path (imported kernel code names lib/iov_iter.c) stays
+    # relative in the debug info, so a report names it the same from any
+    # directory; absolute paths (the subject file, the headers) are unchanged.
+    cflags = [std] + flavour.cflags + ["-fdebug-compilation-dir=.", "-I" + os.path.join(ROOT, "model", "include")]
+    if plain_accesses and flavour is CHECK:
+        cflags += PLAIN_ACCESS_CFLAGS
+    return cc, cflags
+
+
+def _compile_scratch(cc, cflags, src, more=(), output=None):
     """(scratch directory, the files SRC includes, the compiler's output)
     after compiling SRC to subject.o in a scratch directory of its own, or
-    None when it does not compile."""
+    None when it does not compile. MORE: flags that change no object
+    (-ferror-limit=0); OUTPUT, a list: the compiler's output is appended."""
     scratch_root = os.path.join(STATE, "scratch")
     os.makedirs(scratch_root, exist_ok=True)
     d = tempfile.mkdtemp(prefix="compile.", dir=scratch_root)
     dfile = os.path.join(d, "subject.d")
-    p = subprocess.run([cc] + cflags + ["-MD", "-MT", "x", "-MF", dfile, "-c", src, "-o", os.path.join(d, "subject.o")],
+    p = subprocess.run([cc] + cflags + list(more) + ["-MD", "-MT", "x", "-MF", dfile, "-c", src, "-o",
+                                                     os.path.join(d, "subject.o")],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    if output is not None:
+        output.append(p.stdout)
     if p.returncode != 0 or not os.path.isfile(dfile):
         shutil.rmtree(d, ignore_errors=True)
         return None
     with open(dfile) as f:
         deps = make_rule_files(f.read())
     return d, deps, p.stdout
+
+
+# kmapsim_kernel's check compiles each unit it imports once on its own, to
+# see every error the compiler has (precompile()). That compile is the
+# check build's own, so when it succeeds its object is the one
+# build_subject() takes for that file, as long as the file is unchanged:
+# an imported unit is compiled once, not twice.
+_PRECOMPILED = {}
+
+
+def precompile(src):
+    """Compiles SRC (absolute) as build_subject() would in the check flavour,
+    with every error shown (-ferror-limit=0). Returns the compiler's output
+    and whether it compiled; the object is kept for build_subject()."""
+    cc, cflags = subject_cflags(src)
+    out = []
+    compiled = _compile_scratch(cc, cflags, src, more=["-ferror-limit=0"], output=out)
+    _drop_precompiled(src)
+    if compiled:
+        with open(src, "rb") as f:
+            digest = hashlib.sha256(f.read()).digest()
+        if not _PRECOMPILED:
+            atexit.register(lambda: [_drop_precompiled(p) for p in list(_PRECOMPILED)])
+        _PRECOMPILED[src] = (digest, cflags, compiled)
+    return compiled is not None, out[0]
+
+
+def _drop_precompiled(src):
+    kept = _PRECOMPILED.pop(src, None)
+    if kept:
+        shutil.rmtree(kept[2][0], ignore_errors=True)
+
+
+def _take_precompiled(src, cflags):
+    """precompile()'s result for SRC when it was made with CFLAGS and SRC is
+    unchanged since; it is the caller's from then on."""
+    kept = _PRECOMPILED.get(src)
+    if not kept or kept[1] != cflags:
+        return None
+    with open(src, "rb") as f:
+        if hashlib.sha256(f.read()).digest() != kept[0]:
+            return None
+    del _PRECOMPILED[src]
+    return kept[2]
 
 
 def build_subject(src, flavour=CHECK, plain_accesses=False, link=True):
@@ -340,19 +401,16 @@ def build_subject(src, flavour=CHECK, plain_accesses=False, link=True):
     once (the kernel tests run two at a time); the flavour's lock is held
     only while prune() runs."""
     flavour.ensure_libs()
-    cc, std = compilers(src)
-    # A relative #line path (imported kernel code names lib/iov_iter.c) stays
-    # relative in the debug info, so a report names it the same from any
-    # directory; absolute paths (the subject file, the headers) are unchanged.
-    cflags = [std] + flavour.cflags + ["-fdebug-compilation-dir=.", "-I" + os.path.join(ROOT, "model", "include")]
-    if plain_accesses and flavour is CHECK:
-        cflags += PLAIN_ACCESS_CFLAGS
+    cc, cflags = subject_cflags(src, flavour, plain_accesses)
     extra = [fuzzer_lib()] if flavour is CHECK else []
     # the files the source includes do not depend on the hooks' flags
     dep_flags = [c for c in cflags if c not in PLAIN_ACCESS_CFLAGS]
     deps = known_dependencies(cc, dep_flags, src)
-    compiled = None
-    if deps is None:
+    compiled = _take_precompiled(src, cflags)
+    if compiled:
+        deps = compiled[1]
+        remember_dependencies(cc, dep_flags, src, deps)
+    elif deps is None:
         # Not known yet: compile first, and the compile says what the file
         # includes (-MD), instead of asking the compiler once more (-M) for
         # the key. A file that does not compile takes the usual way below,

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-from kmapsim_cli import report_json
+from kmapsim_cli import report_json, subject_cache
 from kmapsim_cli.common import write_whole
 
 from . import conversion, ctokens, diagnose, errors, harness, harness_text, importer, kernel_src, unit_memo
@@ -286,10 +286,12 @@ def precompile(path, diagnose_errors=True):
     check shows only the first). Returns the log when it does not compile
     and diagnose_errors is false."""
     log = path[:-2] + ".compile.log"
-    cmd = ["clang", "-std=gnu11", "-fsyntax-only", "-ferror-limit=0", "-I", os.path.join(REPO, "model", "include"), path]
+    # The check build's own compile (its object is the one the check then
+    # runs: subject_cache.precompile())
+    ok, text = subject_cache.precompile(os.path.abspath(path))
     with open(log, "w") as f:
-        r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
-    if r.returncode == 0:
+        f.write(text)
+    if ok:
         return None
     if not diagnose_errors:
         return log

@@ -100,3 +100,35 @@ def test_a_file_that_does_not_compile(subject):
     assert scratch_entries() == before
     logs = [os.path.join(subject_cache.CHECK.cache, d, "compile-failed.log") for d in os.listdir(subject_cache.CHECK.cache)]
     assert any(os.path.isfile(p) and "undeclared_name" in open(p).read() for p in logs)
+
+
+def test_a_precompiled_unit_is_compiled_once(subject, monkeypatch):
+    # kmapsim_kernel's check compiles an imported unit on its own to see
+    # every error; build_subject() then takes that object, not a second
+    # compile, unless the file changed in between.
+    ok, out = subject_cache.precompile(subject)
+    assert ok
+    calls = []
+    real = subject_cache._compile_scratch
+    monkeypatch.setattr(subject_cache, "_compile_scratch", lambda *a, **k: calls.append(a) or real(*a, **k))
+    binary, _ = subject_cache.build_subject(subject)
+    assert os.access(binary, os.X_OK) and calls == []
+    # taken once: a stale object is never used for an edited file
+    ok, _ = subject_cache.precompile(subject)
+    with open(subject, "a") as f:
+        f.write("/* edited */\n")
+    cc, cflags = flags(subject)
+    assert subject_cache._take_precompiled(subject, cflags) is None
+    n = len(calls)
+    subject_cache.build_subject(subject)
+    assert len(calls) == n + 1
+    subject_cache._drop_precompiled(subject)
+
+
+def test_precompile_shows_every_error(subject):
+    with open(subject, "a") as f:
+        f.write("static int a(void) { return first_unknown; }\nstatic int b(void) { return second_unknown; }\n")
+    before = scratch_entries()
+    ok, out = subject_cache.precompile(subject)
+    assert not ok and "first_unknown" in out and "second_unknown" in out
+    assert scratch_entries() == before
