@@ -132,3 +132,15 @@ def test_precompile_shows_every_error(subject):
     ok, out = subject_cache.precompile(subject)
     assert not ok and "first_unknown" in out and "second_unknown" in out
     assert scratch_entries() == before
+
+
+def test_undefined_symbols_are_what_nm_lists(subject, tmp_path):
+    import subprocess
+    _, cache = subject_cache.build_subject(subject)
+    obj = os.path.join(cache, "subject.o")
+    nm = subprocess.run(["nm", "-u", obj], stdout=subprocess.PIPE, text=True, check=True).stdout
+    names = {line.split()[-1] for line in nm.splitlines() if line.split()}
+    assert names and subject_cache.undefined_symbols(obj) == names
+    assert "kthread_run_named" not in names and subject_cache.starts_other_contexts(cache) is False
+    (tmp_path / "not-elf").write_text("text")
+    assert subject_cache.undefined_symbols(str(tmp_path / "not-elf")) is None
