@@ -107,3 +107,17 @@ def test_launcher_runs_debians_python():
     text = open(os.path.join(ROOT, "scripts", "kmapsim")).read()
     assert text.startswith("#!/bin/sh\n")
     assert "py=/usr/bin/python3" in text
+
+
+def test_compiled_modules_go_to_kmapsims_cache():
+    # kmapsim's modules are compiled once into .kmapsim/pycache/, even where
+    # PYTHONDONTWRITEBYTECODE is set; never into the source tree
+    import subprocess
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    p = subprocess.run([os.path.join(ROOT, "scripts", "kmapsim"), "help"], env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    assert p.returncode == 0, p.stderr
+    cached = os.path.join(ROOT, ".kmapsim", "pycache") + os.path.join(ROOT, "scripts", "kmapsim_cli")
+    assert any(f.startswith("main.") and f.endswith(".pyc") for f in os.listdir(cached))
+    for d, dirs, _ in os.walk(os.path.join(ROOT, "scripts")):
+        assert "__pycache__" not in dirs, d
