@@ -421,9 +421,15 @@ def _in_process(argv):
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
+    saved_streams = sys.stdout, sys.stderr
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         os.dup2(out.fileno(), 1)
         os.dup2(err.fileno(), 2)
+        # Python's own streams too, in case they are not descriptors 1 and 2
+        # (a test's capture); line-buffered, so each line lands in order
+        # with the subject binary's
+        sys.stdout = open(1, "w", closefd=False, buffering=1, errors="replace")
+        sys.stderr = open(2, "w", closefd=False, buffering=1, errors="replace")
         try:
             rc = cli.main(argv)
         except SystemExit as e:
@@ -431,6 +437,7 @@ def _in_process(argv):
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
+            sys.stdout, sys.stderr = saved_streams
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)
             os.close(saved[0])

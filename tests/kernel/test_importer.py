@@ -2003,3 +2003,16 @@ def test_file_tokens_are_kept_between_processes(tmp_path, monkeypatch):
     ctokens._tokenize(short)
     assert not os.path.exists(ctokens._disk_path(short))
     ctokens._tokenize.cache_clear()
+
+
+def test_the_nested_check_returns_what_it_printed(tmp_path, capsys):
+    # check --kernel runs check in its own process; what that check prints
+    # (kmapsim's own lines and the subject binary's) comes back as its
+    # output, none of it shown
+    from kmapsim_kernel import check
+    src = tmp_path / "bad.c"
+    src.write_text("#include <kmapsim/subject.h>\nKMAPSIM_SUBJECT(x) { undeclared_thing = 1; }\n")
+    rc, out, err = check.run_check(str(src), "strict", 1)
+    assert rc == 2 and "bad.c does not compile" in err and "undeclared_thing" in err, err
+    shown = capsys.readouterr()
+    assert "does not compile" not in shown.out + shown.err
