@@ -280,18 +280,43 @@ def remember_dependencies(cc, cflags, src, deps):
             return  # a header gone already: nothing worth keeping
     os.makedirs(DEPS, exist_ok=True)
     write_whole(_deps_memo(cc, cflags, src), "\n".join(["\t".join(deps)] + lines) + "\n")
+    names = os.listdir(DEPS)
+    if len(names) > DEPS_KEEP:
+        _trim_deps(names)
+
+
+# The lists kept: at most DEPS_KEEP (a few KiB each); beyond that the least
+# recently used quarter goes.
+DEPS_KEEP = 2000
+
+
+def _trim_deps(names):
+    entries = []
+    for name in names:
+        try:
+            entries.append((os.stat(os.path.join(DEPS, name)).st_mtime_ns, name))
+        except OSError:
+            continue
+    entries.sort(reverse=True)
+    for _, name in entries[DEPS_KEEP * 3 // 4:]:
+        try:
+            os.remove(os.path.join(DEPS, name))
+        except OSError:
+            pass
 
 
 def known_dependencies(cc, cflags, src):
     """The files SRC includes as remember_dependencies() kept them, or None
     when nothing is kept or any of them (or their directories) changed."""
+    memo = _deps_memo(cc, cflags, src)
     try:
-        with open(_deps_memo(cc, cflags, src)) as f:
+        with open(memo) as f:
             head, *lines = f.read().splitlines()
         for line in lines:
             mtime, size, path = line.split(" ", 2)
             if _stamp(path) != (int(mtime), int(size)):
                 return None
+        os.utime(memo)  # used: _trim_deps() keeps the most recently used
     except (OSError, ValueError):
         return None
     return head.split("\t")

@@ -78,7 +78,9 @@ def _load(path):
     try:
         with open(path, "rb") as f:
             kinds, texts, starts, ends, lines = marshal.loads(f.read())
-        return list(map(Tok, kinds, texts, starts, ends, lines))
+        toks = list(map(Tok, kinds, texts, starts, ends, lines))
+        os.utime(path)  # used: _trim() keeps the most recently used
+        return toks
     except (OSError, EOFError, ValueError, TypeError):
         return None
     finally:
@@ -95,9 +97,34 @@ def _keep(path, toks):
         with open(tmp, "wb") as f:
             marshal.dump(cols, f)
         os.replace(tmp, path)   # a reader sees the whole file or none
+        _trim(os.path.dirname(path))
     except OSError:
         try:
             os.remove(tmp)
+        except OSError:
+            pass
+
+
+# Each of the 256 directories keeps at most this many files, the most
+# recently used (about 6,000 files, 200 MB: the headers two trees' checks
+# read, several times over), so edits of a tree over months do not fill a
+# disk.
+_DISK_PER_DIR = 24
+
+
+def _trim(d):
+    entries = []
+    for name in os.listdir(d):
+        if name.endswith(".tmp"):
+            continue
+        try:
+            entries.append((os.stat(os.path.join(d, name)).st_mtime_ns, name))
+        except OSError:
+            continue
+    entries.sort(reverse=True)
+    for _, name in entries[_DISK_PER_DIR:]:
+        try:
+            os.remove(os.path.join(d, name))
         except OSError:
             pass
 

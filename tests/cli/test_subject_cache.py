@@ -144,3 +144,24 @@ def test_undefined_symbols_are_what_nm_lists(subject, tmp_path):
     assert "kthread_run_named" not in names and subject_cache.starts_other_contexts(cache) is False
     (tmp_path / "not-elf").write_text("text")
     assert subject_cache.undefined_symbols(str(tmp_path / "not-elf")) is None
+
+
+def test_kept_lists_are_capped(tmp_path, monkeypatch):
+    # beyond DEPS_KEEP lists the least recently used quarter goes; a list
+    # that is used is kept
+    monkeypatch.setattr(subject_cache, "DEPS", str(tmp_path / "deps"))
+    monkeypatch.setattr(subject_cache, "DEPS_KEEP", 8)
+    (tmp_path / "deps").mkdir()
+    for i in range(8):
+        p = tmp_path / "deps" / ("old%d" % i)
+        p.write_text("x\n")
+        os.utime(p, ns=(i * 10**9, i * 10**9))
+    os.utime(tmp_path / "deps" / "old0")  # used just now
+    header = tmp_path / "h.h"
+    header.write_text("")
+    src = tmp_path / "s.c"
+    src.write_text('#include "h.h"\n')
+    subject_cache.remember_dependencies("clang", ["-std=gnu11"], str(src), [str(src), str(header)])
+    left = sorted(os.listdir(tmp_path / "deps"))
+    assert len(left) == 6 and "old0" in left and "old1" not in left and "old2" not in left
+    assert subject_cache.known_dependencies("clang", ["-std=gnu11"], str(src)) == [str(src), str(header)]

@@ -2016,3 +2016,17 @@ def test_the_nested_check_returns_what_it_printed(tmp_path, capsys):
     assert rc == 2 and "bad.c does not compile" in err and "undeclared_thing" in err, err
     shown = capsys.readouterr()
     assert "does not compile" not in shown.out + shown.err
+
+
+def test_kept_tokens_are_capped(tmp_path, monkeypatch):
+    # each cache directory keeps its _DISK_PER_DIR most recently used files
+    monkeypatch.setattr(ctokens, "_DISK_PER_DIR", 3)
+    d = tmp_path / "ab"
+    d.mkdir()
+    for i in range(5):
+        p = d / ("t%d" % i)
+        p.write_text("")
+        os.utime(p, ns=(i * 10**9, i * 10**9))
+    os.utime(d / "t0")
+    ctokens._trim(str(d))
+    assert sorted(os.listdir(d)) == ["t0", "t3", "t4"]
