@@ -435,8 +435,8 @@ def _in_process(argv):
         except SystemExit as e:
             rc = e.code if isinstance(e.code, int) else 2
         finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
+            sys.stdout.close()   # flushes; descriptors 1 and 2 stay open
+            sys.stderr.close()
             sys.stdout, sys.stderr = saved_streams
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)

@@ -79,13 +79,16 @@ def _load(path):
         with open(path, "rb") as f:
             kinds, texts, starts, ends, lines = marshal.loads(f.read())
         toks = list(map(Tok, kinds, texts, starts, ends, lines))
-        os.utime(path)  # used: _trim() keeps the most recently used
-        return toks
     except (OSError, EOFError, ValueError, TypeError):
         return None
     finally:
         if enabled:
             gc.enable()
+    try:
+        os.utime(path)  # used: _trim() keeps the most recently used
+    except OSError:
+        pass
+    return toks
 
 
 def _keep(path, toks):
