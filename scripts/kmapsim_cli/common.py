@@ -127,3 +127,23 @@ def write_whole(path, text):
 
 def plural(n, word):
     return "%d %s%s" % (n, word, "" if n == 1 else "s")
+
+
+def keep_newest(directory, keep):
+    """Removes the files of DIRECTORY beyond the KEEP most recently
+    modified (a cache's users touch a file when they use it); scratch
+    files being written (*.tmp) are left alone."""
+    entries = []
+    for name in os.listdir(directory):
+        if name.endswith(".tmp"):
+            continue
+        try:
+            entries.append((os.stat(os.path.join(directory, name)).st_mtime_ns, name))
+        except OSError:
+            continue
+    entries.sort(reverse=True)
+    for _, name in entries[keep:]:
+        try:
+            os.remove(os.path.join(directory, name))
+        except OSError:
+            pass

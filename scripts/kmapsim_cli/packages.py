@@ -4,6 +4,7 @@ Runs on a bare Debian with python3 only (the launcher needs nothing else):
 the standard library, dpkg-query and apt-get. Every other subcommand runs
 ensure() first, which is quiet when nothing is missing.
 """
+import functools
 import os
 import re
 import shutil
@@ -88,17 +89,12 @@ def missing_packages():
     return [pkg for pkg, present in requirements() if not present()]
 
 
-_ENSURED = []
-
-
+@functools.lru_cache(maxsize=None)
 def ensure():
     """Installs what is missing; Failure (exit 3) when that is not possible.
     Once per process: `check --kernel` runs check in the same process."""
-    if _ENSURED:
-        return
     missing = missing_packages()
     if not missing:
-        _ENSURED.append(True)
         return
     names = " ".join(missing)
     sudo = []
@@ -119,7 +115,6 @@ def ensure():
     still = missing_packages()
     if still:
         raise Failure("still missing after installing: " + " ".join(still))
-    _ENSURED.append(True)
 
 
 def add_parser(sub):

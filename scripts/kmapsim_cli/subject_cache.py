@@ -26,7 +26,7 @@ import tempfile
 import time
 
 from kmapsim_cli import builds
-from kmapsim_cli.common import ROOT, STATE, Failure, Unusable, locked, rel, say, write_whole
+from kmapsim_cli.common import ROOT, STATE, Failure, Unusable, keep_newest, locked, rel, say, write_whole
 
 
 # The presets whose model and driver this process has brought up to date.
@@ -280,29 +280,13 @@ def remember_dependencies(cc, cflags, src, deps):
             return  # a header gone already: nothing worth keeping
     os.makedirs(DEPS, exist_ok=True)
     write_whole(_deps_memo(cc, cflags, src), "\n".join(["\t".join(deps)] + lines) + "\n")
-    names = os.listdir(DEPS)
-    if len(names) > DEPS_KEEP:
-        _trim_deps(names)
+    if len(os.listdir(DEPS)) > DEPS_KEEP:
+        keep_newest(DEPS, DEPS_KEEP * 3 // 4)
 
 
 # The lists kept: at most DEPS_KEEP (a few KiB each); beyond that the least
 # recently used quarter goes.
 DEPS_KEEP = 2000
-
-
-def _trim_deps(names):
-    entries = []
-    for name in names:
-        try:
-            entries.append((os.stat(os.path.join(DEPS, name)).st_mtime_ns, name))
-        except OSError:
-            continue
-    entries.sort(reverse=True)
-    for _, name in entries[DEPS_KEEP * 3 // 4:]:
-        try:
-            os.remove(os.path.join(DEPS, name))
-        except OSError:
-            pass
 
 
 def known_dependencies(cc, cflags, src):
@@ -316,7 +300,7 @@ def known_dependencies(cc, cflags, src):
             mtime, size, path = line.split(" ", 2)
             if _stamp(path) != (int(mtime), int(size)):
                 return None
-        os.utime(memo)  # used: _trim_deps() keeps the most recently used
+        os.utime(memo)  # used: keep_newest() keeps the most recently used
     except (OSError, ValueError):
         return None
     return head.split("\t")
@@ -461,20 +445,17 @@ def build_subject(src, flavour=CHECK, plain_accesses=False, link=True):
     extra = [fuzzer_lib()] if flavour is CHECK else []
     # the files the source includes do not depend on the hooks' flags
     dep_flags = [c for c in cflags if c not in PLAIN_ACCESS_CFLAGS]
-    deps = known_dependencies(cc, dep_flags, src)
     compiled = _take_precompiled(src, cflags)
-    if compiled:
-        deps = compiled[1]
-        remember_dependencies(cc, dep_flags, src, deps)
-    elif deps is None:
+    deps = compiled[1] if compiled else known_dependencies(cc, dep_flags, src)
+    if deps is None:
         # Not known yet: compile first, and the compile says what the file
         # includes (-MD), instead of asking the compiler once more (-M) for
         # the key. A file that does not compile takes the usual way below,
         # which keeps its log in its entry.
         compiled = _compile_scratch(cc, cflags, src)
         deps = compiled[1] if compiled else dependencies(cc, dep_flags, src)
-        if compiled:
-            remember_dependencies(cc, dep_flags, src, deps)
+    if compiled:
+        remember_dependencies(cc, dep_flags, src, deps)
     key = cache_key(flavour, cc, cflags, flavour.ldflags, deps, extra)
     cache = os.path.join(flavour.cache, key)
     binary = os.path.join(cache, "subject")

@@ -16,6 +16,8 @@ import marshal
 import os
 import re
 
+from kmapsim_cli.common import keep_newest
+
 _TOKEN = re.compile(r"""
     (?P<ws>[ \t\r\f\v]+|\\\n)
   | (?P<nl>\n)
@@ -55,15 +57,17 @@ def tokenize(text):
 # cache; short texts (#if expressions, macro bodies) are cheaper to
 # tokenize than to look up.
 _DISK_MIN_CHARS = 2048
-_SELF_DIGEST = []
+
+
+@functools.lru_cache(maxsize=None)
+def _self_digest():
+    with open(__file__, "rb") as f:
+        return hashlib.sha1(f.read()).digest()
 
 
 def _disk_path(text):
-    if not _SELF_DIGEST:
-        with open(__file__, "rb") as f:
-            _SELF_DIGEST.append(hashlib.sha1(f.read()).digest())
     from .kernel_src import cache_dir
-    key = hashlib.sha1(_SELF_DIGEST[0] + text.encode("utf-8", "surrogatepass")).hexdigest()
+    key = hashlib.sha1(_self_digest() + text.encode("utf-8", "surrogatepass")).hexdigest()
     return os.path.join(cache_dir(), "tokens", key[:2], key[2:])
 
 
@@ -116,20 +120,7 @@ _DISK_PER_DIR = 24
 
 
 def _trim(d):
-    entries = []
-    for name in os.listdir(d):
-        if name.endswith(".tmp"):
-            continue
-        try:
-            entries.append((os.stat(os.path.join(d, name)).st_mtime_ns, name))
-        except OSError:
-            continue
-    entries.sort(reverse=True)
-    for _, name in entries[_DISK_PER_DIR:]:
-        try:
-            os.remove(os.path.join(d, name))
-        except OSError:
-            pass
+    keep_newest(d, _DISK_PER_DIR)
 
 
 @functools.lru_cache(maxsize=None)
